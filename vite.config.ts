@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineConfig, type UserConfig } from 'vite';
+import webExtension from 'vite-plugin-web-extension';
+
+const TARGET = process.env.TARGET_BROWSER === 'firefox' ? 'firefox' : 'chrome';
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+
+/** Unit tests run the same sources under Node; they never load the extension plugin. */
+const testConfig: UserConfig = {
+  test: {
+    include: ['tests/unit/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+  },
+} as UserConfig;
+
+const extensionConfig: UserConfig = {
+  root: 'src',
+  publicDir: resolve('public'),
+  build: {
+    outDir: resolve('dist', TARGET),
+    emptyOutDir: true,
+    // Readable stack traces from users' bug reports matter more than a few KB.
+    sourcemap: false,
+    target: 'es2022',
+  },
+  plugins: [
+    webExtension({
+      browser: TARGET,
+      // The manifest lives at the top level; entry paths inside it are relative to `src/`.
+      manifest: () => {
+        const manifest = JSON.parse(readFileSync('manifest.json', 'utf8')) as Record<string, unknown>;
+        return { ...manifest, version: pkg.version };
+      },
+      additionalInputs: ['library.html', 'reader.html', 'content/extract-on-demand.ts'],
+      disableAutoLaunch: true,
+      // Validation downloads a JSON schema; builds must work offline.
+      skipManifestValidation: true,
+    }),
+  ],
+};
+
+export default defineConfig(process.env.VITEST ? testConfig : extensionConfig);
