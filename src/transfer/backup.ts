@@ -1,0 +1,203 @@
+/**
+ * The Qingdu backup: one JSON file holding the whole library, lossless.
+ * See BACKUP_FORMAT_DOC for the format; parseBackup validates every field.
+ */
+import type { SavedArticle, StoredImage } from '../storage/types';
+import { imagesOf } from './images';
+import type { ChunkOptions, ImageLookup, ImportError, ImportItem, ParseResult, Sanitize } from './types';
+import { TransferError, fromBase64, mapChunked, safeUrl, toBase64, urlProblem } from './util';
+
+/**
+ * Backup format version. The storage layer has not published a schema version
+ * yet, so the backup carries its own; bump it with any change to SavedArticle.
+ */
+export const BACKUP_VERSION = 1;
+export const BACKUP_FORMAT = 'qingdu-backup';
+
+export const BACKUP_FORMAT_DOC = `## Qingdu backup format (\`qingdu-backup\`, version ${BACKUP_VERSION})
+
+A single UTF-8 JSON file (\`qingdu-YYYY-MM-DD-N篇.json\`):
+
+\`\`\`json
+{
+  "format": "qingdu-backup",
+  "version": ${BACKUP_VERSION},
+  "exportedAt": "2026-11-25T08:00:00.000Z",
+  "articles": [ /* SavedArticle, one per article, every field as stored */ ],
+  "images": [ { "articleId": "…", "url": "https://…/a.jpg", "type": "image/jpeg", "data": "<base64>" } ]
+}
+\`\`\`
+
+* \`articles[]\` are \`SavedArticle\` records (src/storage/types.ts): the library row (id, url, title, state,
+  tags, progress, savedAt, updatedAt, readAt, …) plus \`article\`, the extracted \`Article\` with its
+  sanitized \`contentHtml\`. Times are ISO 8601 strings.
+* \`images[]\` are the stored image bytes, base64 in \`data\`, keyed by the article id and the image URL
+  the article's HTML uses.
+* \`version\` is the backup schema version. A backup with a newer version than the running Qingdu
+  understands is refused with a message asking to update; older versions are migrated on import.
+* Import validates every field's type, refuses \`javascript:\`/\`data:\` and other non-http(s) URLs,
+  re-sanitizes \`contentHtml\`, and reports records it skipped with the reason. Unknown fields are dropped.
+* Files above 50 MB are refused by the importer; libraries with many images may exceed that.
+`;
+
+export interface BackupImage {
+  articleId: string;
+  url: string;
+  type: string;
+  data: string;
+}
+
+export interface BackupOptions extends ChunkOptions {
+  /** Export time written into the file. Default: now. */
+  now?: Date;
+}
+
+/**
+ * Serialises the library to backup JSON. Returns string parts (ready for a Blob)
+ * so a large library never has to fit in one string.
+ */
+export async function exportBackup(articles: readonly SavedArticle[], lookup?: ImageLookup, opts: BackupOptions = {}): Promise<string[]> {
+  const now = (opts.now ?? new Date()).toISOString();
+  const parts: string[] = [`{"format":${JSON.stringify(BACKUP_FORMAT)},"version":${BACKUP_VERSION},"exportedAt":${JSON.stringify(now)},\n"articles":[\n`];
+  const images: string[] = [];
+  const rows = await mapChunked(
+    articles,
+    (a, i) => {
+      for (const img of imagesOf(a, lookup)) {
+        const rec: BackupImage = { articleId: a.id, url: img.url, type: img.type, data: toBase64(img.bytes) };
+        images.push(JSON.stringify(rec));
+      }
+      return (i ? ',\n' : '') + JSON.stringify(a);
+    },
+    opts,
+  );
+  // Group rows into parts of bounded size.
+  for (let i = 0; i < rows.length; i += 200) parts.push(rows.slice(i, i + 200).join(''));
+  parts.push('\n],\n"images":[\n');
+  for (let i = 0; i < images.length; i += 50) parts.push((i ? ',\n' : '') + images.slice(i, i + 50).join(',\n'));
+  parts.push('\n]}\n');
+  return parts;
+}
+
+// ---------------------------------------------------------------------------
+// Validation
+
+type Kind = 'string' | 'string?' | 'number' | 'boolean' | 'string[]' | 'url' | 'url?' | 'iso' | 'iso?' | 'state' | 'fraction';
+
+const ENTRY_FIELDS: Record<string, Kind> = {
+  id: 'string', url: 'url', title: 'string', siteName: 'string?', lang: 'string?', byline: 'string?', lead: 'string?',
+  leadImage: 'url?', published: 'string?', savedAt: 'iso', updatedAt: 'iso', readAt: 'iso?', state: 'state', tags: 'string[]',
+  readingMinutes: 'number', length: 'number', partial: 'boolean', progress: 'fraction', linkOnly: 'boolean',
+  bodyBytes: 'number', imageBytes: 'number', missingImages: 'string[]',
+};
+
+const ARTICLE_FIELDS: Record<string, Kind> = {
+  title: 'string', url: 'url', siteName: 'string?', lang: 'string?', lead: 'string?', leadImage: 'url?', byline: 'string?',
+  translator: 'string?', published: 'string?', updated: 'string?', contentHtml: 'string', textContent: 'string',
+  length: 'number', readingMinutes: 'number', partial: 'boolean', fullTextUrl: 'url?', paywalled: 'boolean',
+};
+
+const STATES = new Set(['unread', 'read', 'archived']);
+
+function checkField(kind: Kind, v: unknown): string | null {
+  switch (kind) {
+    case 'string': return typeof v === 'string' ? null : 'must be a string';
+    case 'string?': return v === null || typeof v === 'string' ? null : 'must be a string or null';
+    case 'number': return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : 'must be a non-negative number';
+    case 'fraction': return typeof v === 'number' && v >= 0 && v <= 1 ? null : 'must be a number from 0 to 1';
+    case 'boolean': return typeof v === 'boolean' ? null : 'must be true or false';
+    case 'string[]': return Array.isArray(v) && v.every((t) => typeof t === 'string') ? null : 'must be a list of strings';
+    case 'state': return typeof v === 'string' && STATES.has(v) ? null : 'must be "unread", "read" or "archived"';
+    case 'iso': return typeof v === 'string' && Number.isFinite(Date.parse(v)) ? null : 'must be an ISO 8601 date';
+    case 'iso?': return v === null || (typeof v === 'string' && Number.isFinite(Date.parse(v))) ? null : 'must be an ISO 8601 date or null';
+    case 'url': return safeUrl(v) ? null : urlProblem(v);
+    case 'url?': return v === null || safeUrl(v) ? null : urlProblem(v);
+  }
+}
+
+function copyChecked(src: Record<string, unknown>, fields: Record<string, Kind>, where: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, kind] of Object.entries(fields)) {
+    if (!Object.prototype.hasOwnProperty.call(src, key)) throw new TransferError(`${where}${key} is missing`);
+    const v = src[key];
+    const problem = checkField(kind, v);
+    if (problem) throw new TransferError(`${where}${key} ${problem}`);
+    out[key] = Array.isArray(v) ? [...v] : v;
+  }
+  return out;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Validates one backup record; throws TransferError naming the bad field. */
+export function validateSavedArticle(raw: unknown, sanitize: Sanitize): SavedArticle {
+  if (!isObject(raw)) throw new TransferError('record is not an object');
+  const entry = copyChecked(raw, ENTRY_FIELDS, '');
+  if (!(entry.id as string)) throw new TransferError('id is empty');
+  if (!isObject(raw.article)) throw new TransferError('article is missing or not an object');
+  const article = copyChecked(raw.article, ARTICLE_FIELDS, 'article.');
+  article.contentHtml = sanitize(article.contentHtml as string);
+  return { ...entry, article } as unknown as SavedArticle;
+}
+
+export interface ParseBackupOptions {
+  /** The shared sanitizer; every contentHtml passes through it again on import. */
+  sanitize: Sanitize;
+}
+
+/** Reads and validates a backup. A file-level problem throws TransferError; bad records become errors. */
+export function parseBackup(text: string, opts: ParseBackupOptions): ParseResult {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new TransferError(`the backup is not valid JSON, probably truncated or damaged (${(e as Error).message})`);
+  }
+  if (!isObject(doc) || doc.format !== BACKUP_FORMAT) throw new TransferError('not a Qingdu backup (missing "format": "qingdu-backup")');
+  const version = doc.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new TransferError('the backup has no valid version number');
+  if (version > BACKUP_VERSION) {
+    throw new TransferError(`this backup was made by a newer Qingdu (backup version ${version}; this one reads up to ${BACKUP_VERSION}). Update Qingdu and import again`);
+  }
+  if (!Array.isArray(doc.articles)) throw new TransferError('the backup has no "articles" list');
+  if (doc.images !== undefined && !Array.isArray(doc.images)) throw new TransferError('"images" must be a list');
+
+  const errors: ImportError[] = [];
+  const byId = new Map<string, { saved: SavedArticle; images: StoredImage[] }>();
+  const urls = new Set<string>();
+  doc.articles.forEach((raw, i) => {
+    const label = `article ${i + 1}`;
+    try {
+      const saved = validateSavedArticle(raw, opts.sanitize);
+      if (byId.has(saved.id)) throw new TransferError(`duplicate id "${saved.id}"`);
+      if (urls.has(saved.url)) throw new TransferError(`duplicate URL ${saved.url}`);
+      byId.set(saved.id, { saved, images: [] });
+      urls.add(saved.url);
+    } catch (e) {
+      errors.push({ reason: `${label}: ${(e as Error).message}` });
+    }
+  });
+  ((doc.images ?? []) as unknown[]).forEach((raw, i) => {
+    const label = `image ${i + 1}`;
+    if (!isObject(raw) || typeof raw.articleId !== 'string' || typeof raw.url !== 'string' || typeof raw.type !== 'string' || typeof raw.data !== 'string') {
+      errors.push({ reason: `${label}: needs articleId, url, type and data strings` });
+      return;
+    }
+    const owner = byId.get(raw.articleId);
+    if (!owner) {
+      errors.push({ reason: `${label}: belongs to no imported article (${raw.articleId})` });
+      return;
+    }
+    if (!/^image\/[a-z0-9.+-]+$/i.test(raw.type)) {
+      errors.push({ reason: `${label}: type "${raw.type}" is not an image type` });
+      return;
+    }
+    try {
+      owner.images.push({ articleId: raw.articleId, url: raw.url, type: raw.type, bytes: fromBase64(raw.data) });
+    } catch (e) {
+      errors.push({ reason: `${label}: ${(e as Error).message}` });
+    }
+  });
+  const items: ImportItem[] = [...byId.values()].map(({ saved, images }) => ({ kind: 'article', article: saved, images }));
+  return { items, errors };
+}

@@ -1,0 +1,153 @@
+/**
+ * Netscape bookmark files (bookmarks.html), export and import, and Pocket's
+ * ril_export.html, which shares the `<a>`-list shape.
+ */
+import type { ReadState, SavedArticle } from '../storage/types';
+import { tokenizeHtml } from './html-scan';
+import type { ChunkOptions, ImportError, ImportItem, ParseResult } from './types';
+import { escapeHtml, isoFromUnix, mapChunked, safeUrl, TransferError, unixSeconds, urlProblem } from './util';
+
+/** Karakeep checks `startsWith` on exactly this; nothing (no BOM, no space) may precede it. */
+export const NETSCAPE_DOCTYPE = '<!DOCTYPE NETSCAPE-Bookmark-file-1>';
+
+/**
+ * Writes a Netscape bookmark file. Unread articles carry `TOREAD="1"`, read and
+ * archived ones `TOREAD="0"` (Readeck reads 0 as archived). Articles whose URL
+ * is not http(s) are left out.
+ */
+export async function exportBookmarks(articles: readonly SavedArticle[], opts: ChunkOptions = {}): Promise<string> {
+  const head =
+    `${NETSCAPE_DOCTYPE}\n<!-- This is an automatically generated file.\n     It will be read and overwritten.\n     DO NOT EDIT! -->\n` +
+    '<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">\n<TITLE>Bookmarks</TITLE>\n<H1>Bookmarks</H1>\n<DL><p>\n';
+  const rows = await mapChunked(
+    articles,
+    (a) => {
+      const href = safeUrl(a.url);
+      if (!href) return '';
+      const tags = a.tags.map((t) => t.replace(/,/g, ' ').trim()).filter(Boolean).join(',');
+      const desc = a.lead ? `\n    <DD>${escapeHtml(a.lead.replace(/\s+/g, ' '))}` : '';
+      return (
+        `    <DT><A HREF="${escapeHtml(href)}" ADD_DATE="${unixSeconds(a.savedAt)}" LAST_MODIFIED="${unixSeconds(a.updatedAt)}"` +
+        ` TAGS="${escapeHtml(tags)}" TOREAD="${a.state === 'unread' ? 1 : 0}">${escapeHtml(a.title || href)}</A>${desc}\n`
+      );
+    },
+    opts,
+  );
+  return head + rows.join('') + '</DL><p>\n';
+}
+
+export interface ParseBookmarksOptions {
+  /** Add each enclosing folder name as a tag. Default false. */
+  foldersAsTags?: boolean;
+}
+
+function splitTags(raw: string | undefined): string[] {
+  return raw ? raw.split(',').map((t) => t.trim()).filter(Boolean) : [];
+}
+
+function uniq(list: string[]): string[] {
+  return [...new Set(list)];
+}
+
+/** Reads a Netscape bookmark file. Throws when the file is not one. */
+export function parseBookmarks(html: string, opts: ParseBookmarksOptions = {}): ParseResult {
+  if (!/^\s*<!DOCTYPE\s+NETSCAPE-Bookmark-file-1\s*>/i.test(html)) {
+    throw new TransferError('not a bookmarks file (it must start with <!DOCTYPE NETSCAPE-Bookmark-file-1>)');
+  }
+  const items: ImportItem[] = [];
+  const errors: ImportError[] = [];
+  const folders: string[] = [];
+  let pendingFolder: string | null = null;
+  let inFolderTitle = false;
+  let folderTitle = '';
+  let link: { attrs: Record<string, string>; line: number; text: string } | null = null;
+
+  const finishLink = () => {
+    if (!link) return;
+    const { attrs, line, text } = link;
+    link = null;
+    const url = safeUrl(attrs.href);
+    if (!url) {
+      errors.push({ line, reason: urlProblem(attrs.href) });
+      return;
+    }
+    const toread = attrs.toread;
+    const state: ReadState = toread === '0' ? 'archived' : 'unread';
+    const tags = uniq([...splitTags(attrs.tags), ...(opts.foldersAsTags ? folders : [])]);
+    const savedAt = isoFromUnix(attrs.add_date) ?? new Date(0).toISOString();
+    items.push({ kind: 'link', url, title: text.trim().replace(/\s+/g, ' ') || url, tags, state, savedAt });
+  };
+
+  for (const tok of tokenizeHtml(html)) {
+    if (tok.type === 'open') {
+      if (tok.name === 'a') {
+        finishLink();
+        link = { attrs: tok.attrs, line: tok.line, text: '' };
+      } else if (tok.name === 'h3') {
+        inFolderTitle = true;
+        folderTitle = '';
+      } else if (tok.name === 'dl') {
+        folders.push(pendingFolder ?? '');
+        pendingFolder = null;
+      }
+    } else if (tok.type === 'close') {
+      if (tok.name === 'a') finishLink();
+      else if (tok.name === 'h3') {
+        inFolderTitle = false;
+        pendingFolder = folderTitle.trim().replace(/\s+/g, ' ');
+      } else if (tok.name === 'dl') folders.pop();
+    } else if (link) link.text += tok.text;
+    else if (inFolderTitle) folderTitle += tok.text;
+  }
+  finishLink();
+  // The outermost <DL> has no folder title; drop empty names used as placeholders.
+  for (const it of items) if (it.kind === 'link') it.tags = it.tags.filter(Boolean);
+  return { items, errors };
+}
+
+/**
+ * Reads Pocket's `ril_export.html`: the `<h1>` section (Unread / Read Archive)
+ * gives the state, `time_added` the save time, `tags` comma-separated tags.
+ */
+export function parsePocketHtml(html: string): ParseResult {
+  const items: ImportItem[] = [];
+  const errors: ImportError[] = [];
+  let section = '';
+  let inH1 = false;
+  let sawList = false;
+  let link: { attrs: Record<string, string>; line: number; text: string } | null = null;
+  const finish = () => {
+    if (!link) return;
+    const { attrs, line, text } = link;
+    link = null;
+    const url = safeUrl(attrs.href);
+    if (!url) {
+      errors.push({ line, reason: urlProblem(attrs.href) });
+      return;
+    }
+    const state: ReadState = /read archive|archive/i.test(section) ? 'archived' : 'unread';
+    items.push({
+      kind: 'link', url, title: text.trim().replace(/\s+/g, ' ') || url, tags: uniq(splitTags(attrs.tags)), state,
+      savedAt: isoFromUnix(attrs.time_added) ?? new Date(0).toISOString(),
+    });
+  };
+  for (const tok of tokenizeHtml(html)) {
+    if (tok.type === 'open') {
+      if (tok.name === 'h1') {
+        inH1 = true;
+        section = '';
+      } else if (tok.name === 'ul') sawList = true;
+      else if (tok.name === 'a') {
+        finish();
+        link = { attrs: tok.attrs, line: tok.line, text: '' };
+      }
+    } else if (tok.type === 'close') {
+      if (tok.name === 'h1') inH1 = false;
+      else if (tok.name === 'a') finish();
+    } else if (link) link.text += tok.text;
+    else if (inH1) section += tok.text;
+  }
+  finish();
+  if (!sawList && items.length === 0) throw new TransferError('not a Pocket export (no Unread / Read Archive lists)');
+  return { items, errors };
+}

@@ -1,0 +1,158 @@
+/**
+ * Instapaper and Pocket CSV, export and import (FORMATS.md §2, §3).
+ */
+import type { ReadState, SavedArticle } from '../storage/types';
+import { csvRow, parseCsv, restoreFormula, type CsvRecord } from './csv';
+import type { ChunkOptions, ImportError, ImportItem, ParseResult } from './types';
+import { isoFromDate, isoFromUnix, mapChunked, safeUnzip, safeUrl, TransferError, unixSeconds, urlProblem, decodeUtf8 } from './util';
+
+export const INSTAPAPER_HEADER = ['URL', 'Title', 'Selection', 'Folder', 'Timestamp', 'Tags'] as const;
+export const POCKET_HEADER = ['title', 'url', 'time_added', 'tags', 'status'] as const;
+
+/** Column 0 (URL) and 4 (Timestamp) are written raw; URLs are http(s) and never start with a formula character. */
+const INSTAPAPER_RAW = new Set([0, 4]);
+const POCKET_RAW = new Set([1, 2]);
+
+const oneLine = (s: string | null): string => (s ?? '').replace(/\s+/g, ' ').trim();
+
+/** Instapaper CSV: all six headers (Karakeep requires them), Tags as a JSON array, Folder Unread/Archive. */
+export async function exportInstapaperCsv(articles: readonly SavedArticle[], opts: ChunkOptions = {}): Promise<string> {
+  const rows = await mapChunked(
+    articles,
+    (a) => {
+      const url = safeUrl(a.url);
+      if (!url) return '';
+      const folder = a.state === 'unread' ? 'Unread' : 'Archive';
+      return csvRow([url, a.title, oneLine(a.lead), folder, String(unixSeconds(a.savedAt)), JSON.stringify(a.tags)], INSTAPAPER_RAW);
+    },
+    opts,
+  );
+  return csvRow([...INSTAPAPER_HEADER]) + rows.join('');
+}
+
+/** Pocket CSV: `title,url,time_added,tags,status`, tags `|`-separated (a `|` inside a tag becomes `/`). */
+export async function exportPocketCsv(articles: readonly SavedArticle[], opts: ChunkOptions = {}): Promise<string> {
+  const rows = await mapChunked(
+    articles,
+    (a) => {
+      const url = safeUrl(a.url);
+      if (!url) return '';
+      const tags = a.tags.map((t) => t.replace(/\|/g, '/')).join('|');
+      return csvRow([a.title || url, url, String(unixSeconds(a.savedAt)), tags, a.state === 'unread' ? 'unread' : 'archive'], POCKET_RAW);
+    },
+    opts,
+  );
+  return csvRow([...POCKET_HEADER]) + rows.join('');
+}
+
+// ---------------------------------------------------------------------------
+// Import
+
+function headerIndex(header: string[], names: string[]): number {
+  const lower = header.map((h) => h.trim().toLowerCase());
+  for (const n of names) {
+    const i = lower.indexOf(n);
+    if (i >= 0) return i;
+  }
+  return -1;
+}
+
+function linkItem(rec: CsvRecord, rawUrl: string | undefined, title: string, tags: string[], state: ReadState, savedAt: string | null, errors: ImportError[], where = ''): ImportItem | null {
+  const url = safeUrl(rawUrl);
+  if (!url) {
+    errors.push({ line: rec.line, reason: `${where}${urlProblem(rawUrl)}` });
+    return null;
+  }
+  return {
+    kind: 'link', url, title: restoreFormula(title).trim() || url, tags: [...new Set(tags.map((t) => restoreFormula(t).trim()).filter(Boolean))],
+    state, savedAt: savedAt ?? new Date(0).toISOString(),
+  };
+}
+
+function parseJsonTags(raw: string | undefined): string[] {
+  if (!raw) return [];
+  try {
+    const v: unknown = JSON.parse(raw);
+    return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Instapaper CSV in its 4-, 5- and 6-column forms (with or without header).
+ * `Archive` → archived; `Starred` stays unread with the tag `starred`; other folders become tags.
+ */
+export function parseInstapaperCsv(text: string): ParseResult {
+  const records = parseCsv(text);
+  const items: ImportItem[] = [];
+  const errors: ImportError[] = [];
+  if (records.length === 0) throw new TransferError('the CSV file is empty');
+  const first = records[0] as CsvRecord;
+  const hasHeader = first.cells[0]?.trim().toLowerCase() === 'url';
+  const h = hasHeader ? first.cells : [...INSTAPAPER_HEADER];
+  const col = {
+    url: headerIndex(h, ['url']), title: headerIndex(h, ['title']), folder: headerIndex(h, ['folder', 'state']),
+    time: headerIndex(h, ['timestamp', 'created']), tags: headerIndex(h, ['tags', 'labels']),
+  };
+  if (col.url < 0 || col.title < 0) throw new TransferError('not an Instapaper CSV (needs URL and Title columns)');
+  const minCells = Math.max(col.url, col.title) + 1;
+  for (const rec of hasHeader ? records.slice(1) : records) {
+    if (rec.cells.length < minCells) {
+      errors.push({ line: rec.line, reason: `expected at least ${minCells} columns, found ${rec.cells.length}` });
+      continue;
+    }
+    const folder = col.folder >= 0 ? (rec.cells[col.folder] ?? '').trim() : '';
+    const f = folder.toLowerCase();
+    const state: ReadState = f === 'archive' ? 'archived' : 'unread';
+    const tags = col.tags >= 0 ? parseJsonTags(rec.cells[col.tags]) : [];
+    if (f === 'starred') tags.push('starred');
+    else if (folder && f !== 'unread' && f !== 'archive') tags.push(folder);
+    const timeCell = col.time >= 0 ? rec.cells[col.time] : undefined;
+    const savedAt = isoFromUnix(timeCell) ?? isoFromDate(timeCell);
+    const item = linkItem(rec, rec.cells[col.url], rec.cells[col.title] ?? '', tags, state, savedAt, errors);
+    if (item) items.push(item);
+  }
+  return { items, errors };
+}
+
+/** One Pocket CSV file (with or without the early `cursor` column). `where` prefixes error reasons (zip part name). */
+export function parsePocketCsvText(text: string, where = ''): ParseResult {
+  const records = parseCsv(text);
+  if (records.length === 0) throw new TransferError(`${where}the CSV file is empty`);
+  const header = (records[0] as CsvRecord).cells;
+  const col = {
+    title: headerIndex(header, ['title']), url: headerIndex(header, ['url']), time: headerIndex(header, ['time_added']),
+    tags: headerIndex(header, ['tags']), status: headerIndex(header, ['status']),
+  };
+  if (col.url < 0 || col.title < 0) throw new TransferError(`${where}not a Pocket CSV (needs title and url columns)`);
+  const items: ImportItem[] = [];
+  const errors: ImportError[] = [];
+  for (const rec of records.slice(1)) {
+    if (rec.cells.length !== header.length) {
+      errors.push({ line: rec.line, reason: `${where}expected ${header.length} columns, found ${rec.cells.length}` });
+      continue;
+    }
+    const tags = col.tags >= 0 ? (rec.cells[col.tags] ?? '').split('|') : [];
+    const state: ReadState = col.status >= 0 && rec.cells[col.status]?.trim().toLowerCase() === 'archive' ? 'archived' : 'unread';
+    const savedAt = col.time >= 0 ? isoFromUnix(rec.cells[col.time]) : null;
+    const item = linkItem(rec, rec.cells[col.url], rec.cells[col.title] ?? '', tags, state, savedAt, errors, where);
+    if (item) items.push(item);
+  }
+  return { items, errors };
+}
+
+/** Pocket's zip (`part_000000.csv`, …, every `*.csv` inside) or a bare CSV. */
+export function parsePocketCsv(input: string | Uint8Array): ParseResult {
+  if (typeof input === 'string') return parsePocketCsvText(input);
+  const files = safeUnzip(input, (name) => /\.csv$/i.test(name) && !name.startsWith('__MACOSX/'));
+  const names = Object.keys(files).sort();
+  if (names.length === 0) throw new TransferError('the zip holds no CSV files');
+  const out: ParseResult = { items: [], errors: [] };
+  for (const name of names) {
+    const r = parsePocketCsvText(decodeUtf8(files[name] as Uint8Array), `${name}: `);
+    out.items.push(...r.items);
+    out.errors.push(...r.errors);
+  }
+  return out;
+}

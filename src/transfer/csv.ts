@@ -1,0 +1,106 @@
+/**
+ * RFC 4180 CSV, both ways. Written CSV uses CRLF, quotes any field holding
+ * `"` `,` CR or LF, doubles quotes, and neutralises cells a spreadsheet would
+ * run as a formula. The reader accepts CRLF or LF and quoted newlines.
+ */
+import { TransferError } from './util';
+
+/** Cells starting with these run as formulas in Excel/LibreOffice/Sheets (CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Prefixes `'` to a cell a spreadsheet would evaluate. URLs never start with these, so they pass unchanged. */
+export function neutraliseFormula(cell: string): string {
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
+/** Reverses `neutraliseFormula` on import, so our own exports round-trip. */
+export function restoreFormula(cell: string): string {
+  return cell.length > 1 && cell[0] === "'" && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+}
+
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** One CRLF-terminated record. Every cell is neutralised except those listed in `raw` (URLs, numbers). */
+export function csvRow(cells: readonly string[], raw: ReadonlySet<number> = new Set()): string {
+  return cells.map((c, i) => csvField(raw.has(i) ? c : neutraliseFormula(c))).join(',') + '\r\n';
+}
+
+export interface CsvRecord {
+  /** 1-based line where the record starts. */
+  line: number;
+  cells: string[];
+}
+
+/**
+ * Parses CSV text into records. Throws TransferError on an unterminated quote
+ * (a truncated file), naming the line where the quote opened.
+ */
+export function parseCsv(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let line = 1;
+  let recordLine = 1;
+  let i = 0;
+  const n = text.length;
+  let atRecordStart = true;
+  while (i < n) {
+    const c = text[i];
+    if (c === '"' && cell === '') {
+      // quoted field
+      const openLine = line;
+      i++;
+      let buf = '';
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q < 0) throw new TransferError(`unterminated quoted field starting on line ${openLine}`);
+        const chunk = text.slice(i, q);
+        for (let k = 0; k < chunk.length; k++) if (chunk[k] === '\n') line++;
+        buf += chunk;
+        if (text[q + 1] === '"') {
+          buf += '"';
+          i = q + 2;
+          continue;
+        }
+        i = q + 1;
+        break;
+      }
+      cell = buf;
+      atRecordStart = false;
+      // Anything between the closing quote and the delimiter is kept (lenient, like most readers).
+      while (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') cell += text[i++];
+      continue;
+    }
+    if (c === ',') {
+      cells.push(cell);
+      cell = '';
+      atRecordStart = false;
+      i++;
+      continue;
+    }
+    if (c === '\r' || c === '\n') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      i++;
+      if (!(atRecordStart && cell === '' && cells.length === 0)) {
+        cells.push(cell);
+        records.push({ line: recordLine, cells });
+      }
+      cells = [];
+      cell = '';
+      line++;
+      recordLine = line;
+      atRecordStart = true;
+      continue;
+    }
+    cell += c;
+    atRecordStart = false;
+    i++;
+  }
+  if (!atRecordStart || cell !== '' || cells.length > 0) {
+    cells.push(cell);
+    records.push({ line: recordLine, cells });
+  }
+  return records;
+}

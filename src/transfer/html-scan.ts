@@ -1,0 +1,35 @@
+/**
+ * A tiny HTML tokenizer for the link-list formats (Netscape bookmarks, Pocket
+ * ril_export.html). Those files are flat and machine-written; a tokenizer keeps
+ * the importers pure (no DOM needed in a worker or Node) and linear in time.
+ */
+import { decodeEntities } from './util';
+
+export type HtmlToken =
+  | { type: 'open'; name: string; attrs: Record<string, string>; line: number }
+  | { type: 'close'; name: string; line: number }
+  | { type: 'text'; text: string; line: number };
+
+const TOKEN = /<!--[\s\S]*?(?:-->|$)|<![^>]*>|<\/([a-zA-Z][a-zA-Z0-9]*)\s*>|<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*)\s*\/?>|[^<]+|</g;
+const ATTR = /([^\s=>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
+
+export function* tokenizeHtml(html: string): Generator<HtmlToken> {
+  let line = 1;
+  for (const m of html.matchAll(TOKEN)) {
+    const whole = m[0];
+    const at = line;
+    for (let i = whole.indexOf('\n'); i >= 0; i = whole.indexOf('\n', i + 1)) line++;
+    if (m[1]) {
+      yield { type: 'close', name: m[1].toLowerCase(), line: at };
+    } else if (m[2]) {
+      const attrs: Record<string, string> = {};
+      for (const a of (m[3] ?? '').matchAll(ATTR)) {
+        const key = (a[1] as string).toLowerCase();
+        if (!(key in attrs)) attrs[key] = decodeEntities(a[2] ?? a[3] ?? a[4] ?? '');
+      }
+      yield { type: 'open', name: m[2].toLowerCase(), attrs, line: at };
+    } else if (whole[0] !== '<' || whole === '<') {
+      yield { type: 'text', text: decodeEntities(whole), line: at };
+    }
+  }
+}

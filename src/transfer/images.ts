@@ -1,0 +1,48 @@
+/** Finding the images an article refers to, and recognising image bytes. */
+import type { SavedArticle } from '../storage/types';
+import type { ImageLookup, StoredImage } from './types';
+import { decodeEntities } from './util';
+
+const IMG_SRC = /<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
+
+/** Image URLs in `contentHtml` (decoded, in document order, unique) plus the lead image. */
+export function imageUrls(saved: SavedArticle): string[] {
+  const seen = new Set<string>();
+  const html = saved.article.contentHtml;
+  for (const m of html.matchAll(IMG_SRC)) {
+    const url = decodeEntities(m[1] ?? m[2] ?? m[3] ?? '');
+    if (url) seen.add(url);
+  }
+  if (saved.leadImage) seen.add(saved.leadImage);
+  if (saved.article.leadImage) seen.add(saved.article.leadImage);
+  return [...seen];
+}
+
+/** The stored images of one article, in the order its HTML uses them. */
+export function imagesOf(saved: SavedArticle, lookup: ImageLookup | undefined): StoredImage[] {
+  if (!lookup) return [];
+  const out: StoredImage[] = [];
+  for (const url of imageUrls(saved)) {
+    const img = lookup(saved.id, url);
+    if (img && img.bytes.length > 0) out.push(img);
+  }
+  return out;
+}
+
+/** Media type from the bytes themselves (declared types are often wrong); null when unknown. */
+export function sniffImageType(b: Uint8Array): string | null {
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'image/png';
+  if (b.length >= 6 && b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38) return 'image/gif';
+  if (b.length >= 12 && b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46 && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) return 'image/webp';
+  if (b.length >= 12 && b[4] === 0x66 && b[5] === 0x74 && b[6] === 0x79 && b[7] === 0x70 && b[8] === 0x61 && b[9] === 0x76 && b[10] === 0x69) return 'image/avif';
+  return null;
+}
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'image/avif': 'avif', 'image/svg+xml': 'svg',
+};
+
+export function imageExtension(type: string): string {
+  return EXTENSIONS[type] ?? 'bin';
+}

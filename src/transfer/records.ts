@@ -1,0 +1,76 @@
+/** Building library records from imported data that carries full HTML (wallabag, Omnivore). */
+import type { Article } from '../core/types';
+import type { ReadState, SavedArticle } from '../storage/types';
+import type { Sanitize } from './types';
+import { decodeEntities } from './util';
+
+/**
+ * A stable id from a URL (FNV-1a, 64 bits, hex). Callers that own the storage
+ * pass its own id function instead so imported ids match saved ones.
+ */
+export function urlId(url: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
+  }
+  return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
+}
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]/g;
+
+/** Plain text of an HTML fragment, whitespace collapsed. */
+export function htmlToText(html: string): string {
+  return decodeEntities(html.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+}
+
+/** Chinese/Japanese/Korean characters plus words in other scripts (the Article.length contract). */
+export function textLength(text: string): number {
+  const cjk = text.match(CJK)?.length ?? 0;
+  const words = text.replace(CJK, ' ').split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  return cjk + words;
+}
+
+export interface RecordInput {
+  url: string;
+  title: string;
+  html: string;
+  sanitize: Sanitize;
+  id: string;
+  state: ReadState;
+  tags: string[];
+  savedAt: string;
+  updatedAt?: string | null;
+  lang?: string | null;
+  byline?: string | null;
+  lead?: string | null;
+  leadImage?: string | null;
+  published?: string | null;
+  progress?: number;
+}
+
+export function recordFromHtml(r: RecordInput): SavedArticle {
+  const contentHtml = r.sanitize(r.html);
+  const textContent = htmlToText(contentHtml);
+  const length = textLength(textContent);
+  const readingMinutes = Math.max(1, Math.round(length / 400));
+  let siteName: string | null = null;
+  try {
+    siteName = new URL(r.url).hostname;
+  } catch {
+    /* url was validated by the caller */
+  }
+  const article: Article = {
+    title: r.title, url: r.url, siteName, lang: r.lang ?? null, lead: r.lead ?? null, leadImage: r.leadImage ?? null,
+    byline: r.byline ?? null, translator: null, published: r.published ?? null, updated: null, contentHtml, textContent,
+    length, readingMinutes, partial: false, fullTextUrl: null, paywalled: false,
+  };
+  return {
+    id: r.id, url: r.url, title: r.title, siteName, lang: article.lang, byline: article.byline, lead: article.lead,
+    leadImage: article.leadImage, published: article.published, savedAt: r.savedAt, updatedAt: r.updatedAt ?? r.savedAt, readAt: null,
+    state: r.state, tags: r.tags, readingMinutes, length, partial: false, progress: r.progress ?? 0, linkOnly: false,
+    bodyBytes: new TextEncoder().encode(contentHtml).length, imageBytes: 0, missingImages: [], article,
+  };
+}

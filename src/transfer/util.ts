@@ -1,0 +1,244 @@
+/**
+ * Small pure helpers shared by the exporters and importers. Nothing here touches
+ * extension APIs or a DOM, so every module runs in a page, a worker or Node.
+ */
+import { unzipSync } from 'fflate';
+import type { ChunkOptions } from './types';
+
+/** A refusal the user sees as is: the file is wrong, not the program. */
+export class TransferError extends Error {
+  override name = 'TransferError';
+}
+
+export const DEFAULT_CHUNK = 500;
+
+function abortError(): Error {
+  if (typeof DOMException === 'function') return new DOMException('Export cancelled', 'AbortError');
+  const e = new Error('Export cancelled');
+  e.name = 'AbortError';
+  return e;
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError();
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Maps `items` in chunks, yielding to the event loop between chunks so a page
+ * stays responsive, reporting progress and honouring cancellation.
+ */
+export async function mapChunked<T, R>(items: readonly T[], fn: (item: T, index: number) => R, opts: ChunkOptions = {}): Promise<R[]> {
+  const size = Math.max(1, opts.chunkSize ?? DEFAULT_CHUNK);
+  const out: R[] = new Array<R>(items.length);
+  throwIfAborted(opts.signal);
+  for (let start = 0; start < items.length; start += size) {
+    const end = Math.min(items.length, start + size);
+    for (let i = start; i < end; i++) out[i] = fn(items[i] as T, i);
+    opts.onProgress?.(end, items.length);
+    if (end < items.length) {
+      await yieldToLoop();
+      throwIfAborted(opts.signal);
+    }
+  }
+  if (items.length === 0) opts.onProgress?.(0, 0);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Escaping
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML/XML element content and double- or single-quoted attributes. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/** Characters XML 1.0 forbids anywhere (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/F). */
+// eslint-disable-next-line no-control-regex
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function stripXmlInvalid(text: string): string {
+  return text.replace(XML_INVALID, '');
+}
+
+/** Escapes for XML text and attributes, dropping characters XML cannot carry. */
+export function escapeXml(text: string): string {
+  return escapeHtml(stripXmlInvalid(text));
+}
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', mdash: '—', ndash: '–', hellip: '…',
+  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', middot: '·', copy: '©', reg: '®',
+  trade: '™', bull: '•', deg: '°', euro: '€', pound: '£', yen: '¥', times: '×', divide: '÷',
+};
+
+/** Decodes the HTML character references found in attribute values and link text. */
+export function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z][a-z0-9]*);?/gi, (whole, body: string) => {
+    if (body[0] === '#') {
+      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+      if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\ufffd';
+      return String.fromCodePoint(code);
+    }
+    const named = NAMED_ENTITIES[body.toLowerCase()];
+    return named ?? whole;
+  });
+}
+
+// ---------------------------------------------------------------------------
+// URLs and dates
+
+/** Schemes an exported or imported link may carry. Everything else (javascript:, data:, file:…) is dropped. */
+const SAFE_SCHEMES = new Set(['http:', 'https:']);
+
+/** The URL normalised by the URL parser when it is an absolute http(s) URL, else null. */
+export function safeUrl(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  const trimmed = raw.trim();
+  if (!trimmed) return null;
+  try {
+    const u = new URL(trimmed);
+    return SAFE_SCHEMES.has(u.protocol) ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Why a URL is refused, phrased for the import report. */
+export function urlProblem(raw: unknown): string {
+  if (typeof raw !== 'string' || !raw.trim()) return 'missing URL';
+  const scheme = /^\s*([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase();
+  if (scheme && scheme !== 'http' && scheme !== 'https') return `unsafe or unsupported URL scheme "${scheme}:"`;
+  return 'invalid URL';
+}
+
+/** Unix seconds for an ISO date; 0 when unparsable. */
+export function unixSeconds(iso: string | null | undefined): number {
+  if (!iso) return 0;
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? Math.floor(t / 1000) : 0;
+}
+
+/** ISO 8601 from Unix seconds (or milliseconds when the value is clearly in ms), or null. */
+export function isoFromUnix(value: unknown): string | null {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n <= 0) return null;
+  const ms = n > 1e11 ? n : n * 1000; // 13-digit values are milliseconds (Omnivore CSV)
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** ISO 8601 from any string Date understands, or null. */
+export function isoFromDate(value: unknown): string | null {
+  if (typeof value !== 'string' || !value.trim()) return null;
+  // wallabag writes "+0200" offsets, which Date.parse accepts only as "+02:00" on some engines.
+  const v = value.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const t = Date.parse(v);
+  return Number.isFinite(t) ? new Date(t).toISOString() : isoFromUnix(value);
+}
+
+// ---------------------------------------------------------------------------
+// Bytes
+
+const encoder = new TextEncoder();
+export const utf8 = (s: string): Uint8Array => encoder.encode(s);
+
+/** Decodes UTF-8 strictly (invalid bytes → TransferError) and drops a leading BOM. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new TransferError('the file is not UTF-8 text');
+  }
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+interface BufferLike {
+  from(data: Uint8Array | string, enc?: string): Uint8Array & { toString(enc: string): string };
+}
+const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+
+export function toBase64(bytes: Uint8Array): string {
+  if (NodeBuffer) return NodeBuffer.from(bytes).toString('base64');
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+/** Decodes strict base64; throws TransferError on anything else. */
+export function fromBase64(text: string): Uint8Array {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) throw new TransferError('invalid base64 image data');
+  if (NodeBuffer) return new Uint8Array(NodeBuffer.from(text, 'base64'));
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+export const isZip = (b: Uint8Array): boolean => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+
+// ---------------------------------------------------------------------------
+// Limits
+
+/** Files above this size are refused before any parsing. */
+export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+/** Zip limits: total uncompressed bytes and entries, checked against the central directory before inflating. */
+export const MAX_UNZIPPED_BYTES = 200 * 1024 * 1024;
+export const MAX_ZIP_ENTRIES = 20_000;
+
+export interface ZipLimits {
+  maxBytes?: number;
+  maxEntries?: number;
+}
+
+/**
+ * Unzips only the entries `want` selects, after checking entry count and the
+ * declared total size. fflate inflates each entry into a buffer of its declared
+ * size and never grows it, so a lying header cannot make an entry larger.
+ */
+export function safeUnzip(bytes: Uint8Array, want: (name: string) => boolean, limits: ZipLimits = {}): Record<string, Uint8Array> {
+  const maxBytes = limits.maxBytes ?? MAX_UNZIPPED_BYTES;
+  const maxEntries = limits.maxEntries ?? MAX_ZIP_ENTRIES;
+  let entries = 0;
+  let total = 0;
+  try {
+    unzipSync(bytes, {
+      filter: (f) => {
+        entries++;
+        if (want(f.name)) total += f.originalSize;
+        return false;
+      },
+    });
+  } catch (e) {
+    throw new TransferError(`the zip archive is damaged (${(e as Error).message})`);
+  }
+  if (entries > maxEntries) throw new TransferError(`the zip archive has too many entries (${entries} > ${maxEntries})`);
+  if (total > maxBytes) {
+    throw new TransferError(`the zip archive would unpack to ${Math.round(total / 1048576)} MB, above the ${Math.round(maxBytes / 1048576)} MB limit`);
+  }
+  try {
+    return unzipSync(bytes, { filter: (f) => want(f.name) });
+  } catch (e) {
+    throw new TransferError(`the zip archive is damaged (${(e as Error).message})`);
+  }
+}
+
+/** Joins a date (local calendar day) and a count into `qingdu-2026-11-25-128篇.epub`. */
+export function exportFileName(ext: string, count: number, date: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  return `qingdu-${day}-${count}篇.${ext.replace(/^\./, '')}`;
+}
+
+/** A file-name-safe slug: keeps Chinese and other letters, drops characters Windows/macOS forbid. */
+export function safeFileName(title: string, fallback: string, max = 60): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = title.replace(/[\u0000-\u001f\u007f<>:"/\\|?*#%{}^~[\]`]/g, ' ').replace(/\s+/g, ' ').trim().replace(/^\.+/, '');
+  const chars = Array.from(cleaned).slice(0, max).join('').trim().replace(/[. ]+$/, '');
+  return chars || fallback;
+}

@@ -1,0 +1,166 @@
+/** wallabag v2 JSON (FORMATS.md §7a) export and import, and Omnivore's export (§5a). */
+import type { ReadState, SavedArticle } from '../storage/types';
+import { recordFromHtml, urlId } from './records';
+import type { ChunkOptions, ImportError, ImportItem, ParseResult, Sanitize } from './types';
+import { decodeUtf8, isoFromDate, mapChunked, safeUnzip, safeUrl, TransferError, urlProblem } from './util';
+
+/** `2016-09-08T11:55:58+0000`: the serializer's shape, which PHP DateTime parses. */
+function wallabagDate(iso: string | null): string | null {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? new Date(t).toISOString().replace(/\.\d{3}Z$/, '+0000') : null;
+}
+
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return null;
+  }
+}
+
+/** wallabag v2 JSON with the full article HTML in `content`, so wallabag does not re-fetch (paywalled pages survive). */
+export async function exportWallabag(articles: readonly SavedArticle[], opts: ChunkOptions = {}): Promise<string> {
+  const rows = await mapChunked(
+    articles,
+    (a, i) => {
+      const url = safeUrl(a.url);
+      if (!url) return null;
+      const archived = a.state === 'archived' || a.state === 'read';
+      return JSON.stringify({
+        id: i + 1, uid: null, title: a.title, url, given_url: url, origin_url: null,
+        is_archived: archived ? 1 : 0, archived_at: archived ? wallabagDate(a.readAt ?? a.updatedAt) : null,
+        is_starred: 0, starred_at: null, content: a.article.contentHtml,
+        created_at: wallabagDate(a.savedAt), updated_at: wallabagDate(a.updatedAt), published_at: wallabagDate(a.published),
+        published_by: a.byline ? [a.byline] : [], annotations: [], mimetype: 'text/html', language: a.lang,
+        reading_time: a.readingMinutes, domain_name: hostOf(url), preview_picture: safeUrl(a.leadImage),
+        http_status: '200', headers: [], is_not_parsed: false, is_public: false, tags: a.tags,
+      });
+    },
+    opts,
+  );
+  return '[' + rows.filter((r): r is string => r !== null).join(',\n') + ']\n';
+}
+
+export interface FullImportOptions {
+  sanitize: Sanitize;
+  /** The storage's id function; defaults to a hash of the URL. */
+  idFor?: (url: string) => string;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const strList = (v: unknown): string[] =>
+  Array.isArray(v)
+    ? v.map((t) => (typeof t === 'string' ? t : isObject(t) && typeof t.label === 'string' ? t.label : '')).map((t) => t.trim()).filter(Boolean)
+    : [];
+
+function parseJsonArray(text: string, what: string): unknown[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new TransferError(`the ${what} file is not valid JSON, probably truncated or damaged (${(e as Error).message})`);
+  }
+  if (!Array.isArray(doc)) throw new TransferError(`not a ${what} export (expected a JSON list of entries)`);
+  return doc;
+}
+
+/** wallabag v2 JSON: entries with `content` become full articles; without it, links to fetch. */
+export function parseWallabag(text: string, opts: FullImportOptions): ParseResult {
+  const entries = parseJsonArray(text, 'wallabag');
+  const items: ImportItem[] = [];
+  const errors: ImportError[] = [];
+  const idFor = opts.idFor ?? urlId;
+  entries.forEach((e, i) => {
+    const where = `entry ${i + 1}: `;
+    if (!isObject(e)) {
+      errors.push({ reason: `${where}not an object` });
+      return;
+    }
+    const url = safeUrl(e.url) ?? safeUrl(e.given_url);
+    if (!url) {
+      errors.push({ reason: where + urlProblem(e.url) });
+      return;
+    }
+    const state: ReadState = e.is_archived === 1 || e.is_archived === true || e.is_archived === '1' ? 'archived' : 'unread';
+    const tags = strList(e.tags);
+    if (e.is_starred === 1 || e.is_starred === true) tags.push('starred');
+    const title = str(e.title)?.trim() || url;
+    const savedAt = isoFromDate(e.created_at) ?? new Date(0).toISOString();
+    const content = str(e.content);
+    if (content && content.trim()) {
+      const by = Array.isArray(e.published_by) ? e.published_by.filter((x): x is string => typeof x === 'string').join(', ') : null;
+      items.push({
+        kind: 'article', images: [],
+        article: recordFromHtml({
+          url, title, html: content, sanitize: opts.sanitize, id: idFor(url), state, tags: [...new Set(tags)], savedAt,
+          updatedAt: isoFromDate(e.updated_at), lang: str(e.language), byline: by || null, leadImage: safeUrl(e.preview_picture),
+          published: isoFromDate(e.published_at),
+        }),
+      });
+    } else {
+      items.push({ kind: 'link', url, title, tags: [...new Set(tags)], state, savedAt });
+    }
+  });
+  return { items, errors };
+}
+
+/**
+ * Omnivore: a merged metadata JSON list, or the export zip (`metadata_*.json`
+ * plus `content/{slug}.html`, which makes the entry a full article).
+ */
+export function parseOmnivore(input: string | Uint8Array, opts: FullImportOptions): ParseResult {
+  let entries: unknown[];
+  const contents = new Map<string, string>();
+  if (typeof input === 'string') {
+    entries = parseJsonArray(input, 'Omnivore');
+  } else {
+    const files = safeUnzip(input, (n) => /(^|\/)metadata_[^/]*\.json$/i.test(n) || /(^|\/)content\/[^/]+\.html$/i.test(n));
+    const metas = Object.keys(files).filter((n) => n.endsWith('.json')).sort((a, b) => {
+      const na = Number(/metadata_(\d+)/.exec(a)?.[1] ?? 0);
+      const nb = Number(/metadata_(\d+)/.exec(b)?.[1] ?? 0);
+      return na - nb;
+    });
+    if (metas.length === 0) throw new TransferError('the zip holds no Omnivore metadata_*.json files');
+    entries = [];
+    for (const n of metas) entries.push(...parseJsonArray(decodeUtf8(files[n] as Uint8Array), 'Omnivore'));
+    for (const [n, b] of Object.entries(files)) {
+      const slug = /content\/([^/]+)\.html$/i.exec(n)?.[1];
+      if (slug) contents.set(slug, decodeUtf8(b));
+    }
+  }
+  const idFor = opts.idFor ?? urlId;
+  const items: ImportItem[] = [];
+  const errors: ImportError[] = [];
+  entries.forEach((e, i) => {
+    const where = `entry ${i + 1}: `;
+    if (!isObject(e)) {
+      errors.push({ reason: `${where}not an object` });
+      return;
+    }
+    const url = safeUrl(e.url);
+    if (!url) {
+      errors.push({ reason: where + urlProblem(e.url) });
+      return;
+    }
+    const state: ReadState = e.state === 'Archived' ? 'archived' : 'unread';
+    const title = str(e.title)?.trim() || url;
+    const tags = [...new Set(strList(e.labels))];
+    const savedAt = isoFromDate(e.savedAt) ?? new Date(0).toISOString();
+    const html = typeof e.slug === 'string' ? contents.get(e.slug) : undefined;
+    if (html && html.trim()) {
+      const progress = typeof e.readingProgress === 'number' && e.readingProgress >= 0 ? Math.min(1, e.readingProgress / 100) : 0;
+      items.push({
+        kind: 'article', images: [],
+        article: recordFromHtml({
+          url, title, html, sanitize: opts.sanitize, id: idFor(url), state, tags, savedAt, updatedAt: isoFromDate(e.updatedAt),
+          byline: str(e.author), lead: str(e.description), leadImage: safeUrl(e.thumbnail), published: isoFromDate(e.publishedAt), progress,
+        }),
+      });
+    } else {
+      items.push({ kind: 'link', url, title, tags, state, savedAt });
+    }
+  });
+  return { items, errors };
+}
