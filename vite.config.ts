@@ -33,7 +33,7 @@ const extensionConfig: UserConfig = {
         const manifest = JSON.parse(readFileSync('manifest.json', 'utf8')) as Record<string, unknown>;
         return { ...manifest, version: pkg.version };
       },
-      additionalInputs: ['library.html', 'reader.html', 'content/extract-on-demand.ts'],
+      additionalInputs: ['library.html', 'reader.html', ...(TARGET === 'chrome' ? ['offscreen.html'] : [])],
       disableAutoLaunch: true,
       // Validation downloads a JSON schema; builds must work offline.
       skipManifestValidation: true,

@@ -1,0 +1,72 @@
+/**
+ * One handler per `library.*` message. The router has already checked that the
+ * sender is one of our own pages; each handler checks its payload's shape.
+ */
+import type { MessageName, ProtocolMap } from '../platform/messages';
+import type { ReadState, SavedArticle } from '../storage/types';
+import { describeError, getLibrary } from './library';
+import { saveArticle } from './saves';
+import { fetchImages } from './images';
+import { takeUndo, keepForUndo } from './undo';
+
+type Handler<N extends MessageName> = (data: ProtocolMap[N]['req']) => Promise<ProtocolMap[N]['res']>;
+type HandlerTable = { [N in MessageName]?: Handler<N> };
+
+const STATES: ReadState[] = ['unread', 'read', 'archived'];
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+export const HANDLERS: HandlerTable = {
+  'library.save': ({ article }) => saveArticle(article),
+
+  'library.lookup': async ({ url }) => {
+    if (!isString(url)) return null;
+    const library = await getLibrary();
+    return (await library.get(library.idForUrl(url))) ?? null;
+  },
+
+  'library.update': async ({ id, patch }) => {
+    if (!isString(id) || typeof patch !== 'object' || patch === null) return null;
+    const clean: Parameters<Awaited<ReturnType<typeof getLibrary>>['update']>[1] = {};
+    if (patch.state !== undefined && STATES.includes(patch.state)) clean.state = patch.state;
+    if (Array.isArray(patch.tags)) clean.tags = [...new Set(patch.tags.filter(isString).map((t) => t.trim()).filter(Boolean))];
+    if (typeof patch.progress === 'number' && patch.progress >= 0 && patch.progress <= 1) clean.progress = patch.progress;
+    if (patch.readAt === null || isString(patch.readAt)) clean.readAt = patch.readAt;
+    const library = await getLibrary();
+    return (await library.update(id, clean)) ?? null;
+  },
+
+  'library.delete': async ({ id }) => {
+    if (!isString(id)) return { ok: false };
+    const library = await getLibrary();
+    const removed = await library.remove(id);
+    if (!removed) return { ok: false };
+    return { ok: true, undoToken: keepForUndo(removed) };
+  },
+
+  'library.undoDelete': async ({ undoToken }) => {
+    const removed = isString(undoToken) ? takeUndo(undoToken) : undefined;
+    if (!removed) return { ok: false };
+    const library = await getLibrary();
+    await library.restore(removed);
+    return { ok: true };
+  },
+
+  'library.retryImages': async ({ id }) => {
+    try {
+      const library = await getLibrary();
+      const entry = await library.get(id);
+      if (!entry) return { ok: false, error: 'missing', message: 'The article is no longer in the library.' };
+      const { images, missing } = await fetchImages(id, entry.missingImages);
+      const updated = await library.replaceMissingImages(id, images, missing);
+      return { ok: true, entry: updated, created: false, missingImages: missing };
+    } catch (error) {
+      return { ok: false, ...describeError(error) };
+    }
+  },
+
+  'library.import': async ({ records }) => {
+    if (!Array.isArray(records)) return { added: 0, updated: 0, skipped: 0 };
+    const library = await getLibrary();
+    return library.importRecords(records as SavedArticle[]);
+  },
+};

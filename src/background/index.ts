@@ -1,0 +1,19 @@
+/**
+ * Background service worker (Chrome) / event page (Firefox): the only writer
+ * to the library. Every message is checked for its sender and shape before it
+ * is routed to its handler.
+ */
+import browser, { type Runtime } from '../platform/browser';
+import { isEnvelope, isFromExtensionPage, type Envelope } from '../platform/messages';
+import { HANDLERS } from './handlers';
+import { registerShortcuts } from './shortcuts';
+
+browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+  // Content scripts and web pages never talk to the library: only our own pages do.
+  if (!isFromExtensionPage(sender) || !isEnvelope(message)) return undefined;
+  const handler = HANDLERS[message.type as Envelope['type']];
+  if (!handler) return undefined;
+  return handler(message.data as never);
+});
+
+registerShortcuts();

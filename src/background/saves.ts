@@ -1,0 +1,71 @@
+/**
+ * Saving: from the popup (article already extracted), from a tab (shortcut,
+ * page menu) or from a link (link menu). All of them end in `saveArticle`.
+ */
+import type { Article, ExtractResult } from '../core/types';
+import browser from '../platform/browser';
+import { sendToTab, type SaveOutcome } from '../platform/messages';
+import { CONTENT_SCRIPT_FILE } from '../popup/tab-access';
+import { describeError, getLibrary } from './library';
+import { fetchImages, imageUrls } from './images';
+import { extractFromHtml } from './offscreen-extract';
+import { isArticle } from './validate';
+
+export async function saveArticle(article: unknown): Promise<SaveOutcome> {
+  if (!isArticle(article)) return { ok: false, error: 'invalid', message: 'The article data is malformed.' };
+  try {
+    const library = await getLibrary();
+    const id = library.idForUrl(article.url);
+    const existing = await library.get(id);
+    const { images, missing } = await fetchImages(id, imageUrls(article));
+    const saved = await library.save(article, { images, missingImages: missing });
+    return { ok: true, entry: saved, created: !existing, missingImages: missing };
+  } catch (error) {
+    return { ok: false, ...describeError(error) };
+  }
+}
+
+async function extractInTab(tabId: number): Promise<ExtractResult> {
+  try {
+    return await sendToTab(tabId, 'content.extract', {});
+  } catch {
+    await browser.scripting.executeScript({ target: { tabId }, files: [CONTENT_SCRIPT_FILE] });
+    return await sendToTab(tabId, 'content.extract', {});
+  }
+}
+
+export async function saveFromTab(tabId: number): Promise<SaveOutcome> {
+  try {
+    const result = await extractInTab(tabId);
+    if (!result.ok) return { ok: false, error: result.reason, message: result.message };
+    return await saveArticle(result.article);
+  } catch (error) {
+    return { ok: false, error: 'unreachable', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** A link is fetched and extracted here only where the extension already has host access. */
+export async function saveLink(url: string): Promise<SaveOutcome> {
+  let origin: string;
+  try {
+    origin = `${new URL(url).origin}/*`;
+  } catch {
+    return { ok: false, error: 'invalid', message: 'Not a web address.' };
+  }
+  if (!(await browser.permissions.contains({ origins: [origin] }))) {
+    return {
+      ok: false,
+      error: 'no-access',
+      message: browser.i18n.getMessage('linkNoAccess') || 'Qingdu may not read that site; open the link and save the page.',
+    };
+  }
+  try {
+    const response = await fetch(url, { credentials: 'include' });
+    if (!response.ok) return { ok: false, error: 'network', message: `HTTP ${response.status}` };
+    const result = await extractFromHtml(await response.text(), response.url || url);
+    if (!result.ok) return { ok: false, error: result.reason, message: result.message };
+    return await saveArticle(result.article satisfies Article);
+  } catch (error) {
+    return { ok: false, error: 'network', message: error instanceof Error ? error.message : String(error) };
+  }
+}

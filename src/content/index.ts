@@ -1,0 +1,39 @@
+/**
+ * Content script. Declared for FT Chinese hosts and injected on demand
+ * (activeTab + scripting) everywhere else. It does no work until the
+ * extension asks: loading it costs one listener, nothing more.
+ */
+import { extractArticle } from '../core';
+import type { ExtractResult } from '../core/types';
+import browser, { type Runtime } from '../platform/browser';
+import { isEnvelope, isFromOwnExtension } from '../platform/messages';
+import { fetchFullText } from './full-text';
+
+declare global {
+  interface Window {
+    __qingduContentReady?: boolean;
+  }
+}
+
+async function extractHere(): Promise<ExtractResult> {
+  // Marks show up in the page's performance timeline (DevTools), so the cost is visible.
+  performance.mark('qingdu:extract-start');
+  const result = extractArticle(document, location.href);
+  performance.measure('qingdu:extract', 'qingdu:extract-start');
+  if (!result.ok || !result.article.partial || !result.article.fullTextUrl) return result;
+  // One page of several: the reader must never get page 1 of 3.
+  return (await fetchFullText(result.article.fullTextUrl)) ?? result;
+}
+
+function onMessage(message: unknown, sender: Runtime.MessageSender): Promise<ExtractResult> | undefined {
+  // Only this extension's own pages and worker may ask, never a web page.
+  if (!isFromOwnExtension(sender)) return undefined;
+  if (!isEnvelope(message) || message.type !== 'content.extract') return undefined;
+  return extractHere();
+}
+
+// Injected twice (manifest + on demand) must still mean one listener.
+if (!window.__qingduContentReady) {
+  window.__qingduContentReady = true;
+  browser.runtime.onMessage.addListener(onMessage);
+}

@@ -1,0 +1,3 @@
+import { translatePage } from '../ui/i18n';
+
+translatePage();

@@ -1,0 +1,80 @@
+/**
+ * The typed message map shared by every context (`area.verb` names).
+ *
+ * Content script ← popup/background: `content.*`
+ * Background ← popup / extension pages: `library.*`, `save.*`
+ *
+ * Handlers return promises; payloads are plain data. Every receiver checks
+ * the sender with the guards below before it looks at the payload.
+ */
+import type { Article, ExtractResult } from '../core/types';
+import type { LibraryEntry, ReadState, SavedArticle } from '../storage/types';
+import browser, { type Runtime } from './browser';
+
+/** Result the popup shows after a save, with a reason users can act on when it failed. */
+export type SaveOutcome =
+  | { ok: true; entry: LibraryEntry; created: boolean; missingImages: string[] }
+  | { ok: false; error: string; message: string };
+
+export interface ProtocolMap {
+  /** Content script: extract the article from its page (on demand only). */
+  'content.extract': { req: Record<string, never>; res: ExtractResult };
+  /** Offscreen document (Chrome): extract a page the background fetched. */
+  'offscreen.extract': { req: { html: string; url: string }; res: ExtractResult };
+  /** Background: save an article extracted in a tab. */
+  'library.save': { req: { article: Article; tabId?: number }; res: SaveOutcome };
+  /** Background: look up whether a URL is already saved. */
+  'library.lookup': { req: { url: string }; res: LibraryEntry | null };
+  'library.update': {
+    req: { id: string; patch: { state?: ReadState; tags?: string[]; progress?: number; readAt?: string | null } };
+    res: LibraryEntry | null;
+  };
+  'library.delete': { req: { id: string }; res: { ok: boolean; undoToken?: string } };
+  'library.undoDelete': { req: { undoToken: string }; res: { ok: boolean } };
+  'library.retryImages': { req: { id: string }; res: SaveOutcome };
+  'library.import': {
+    req: { records: SavedArticle[] };
+    res: { added: number; updated: number; skipped: number };
+  };
+}
+
+export type MessageName = keyof ProtocolMap;
+export type Request<N extends MessageName> = ProtocolMap[N]['req'];
+export type Response<N extends MessageName> = ProtocolMap[N]['res'];
+export interface Envelope<N extends MessageName = MessageName> {
+  type: N;
+  data: Request<N>;
+}
+
+/** Send to the background (from popup or an extension page). */
+export function sendMessage<N extends MessageName>(type: N, data: Request<N>): Promise<Response<N>> {
+  return browser.runtime.sendMessage({ type, data } satisfies Envelope<N>) as Promise<Response<N>>;
+}
+
+/** Send to a tab's content script. */
+export function sendToTab<N extends MessageName>(tabId: number, type: N, data: Request<N>): Promise<Response<N>> {
+  return browser.tabs.sendMessage(tabId, { type, data } satisfies Envelope<N>) as Promise<Response<N>>;
+}
+
+export function isEnvelope(value: unknown): value is Envelope {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string' &&
+    typeof (value as { data?: unknown }).data === 'object' &&
+    (value as { data?: unknown }).data !== null
+  );
+}
+
+/** True when the message comes from one of this extension's own pages (popup, library, reader). */
+export function isFromExtensionPage(sender: Runtime.MessageSender): boolean {
+  if (sender.id !== browser.runtime.id) return false;
+  const origin = browser.runtime.getURL('');
+  // Content scripts share our id but run in web pages: their sender.url is the page's.
+  return typeof sender.url === 'string' && sender.url.startsWith(origin);
+}
+
+/** True when the message comes from this extension itself (pages or background), never from a web page. */
+export function isFromOwnExtension(sender: Runtime.MessageSender): boolean {
+  return sender.id === browser.runtime.id && (!sender.tab || isFromExtensionPage(sender));
+}

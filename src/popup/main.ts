@@ -1,0 +1,102 @@
+/**
+ * Popup: shows the current tab's article (title, site, reading time) and saves it.
+ * On FT Chinese the declared content script answers; elsewhere the extractor is
+ * injected on demand, which `activeTab` allows only after the user's click.
+ */
+import type { Article, ExtractResult } from '../core/types';
+import browser from '../platform/browser';
+import { sendMessage, sendToTab } from '../platform/messages';
+import { t, translatePage } from '../ui/i18n';
+import { CONTENT_SCRIPT_FILE, isReadableUrl } from './tab-access';
+
+type State = 'loading' | 'article' | 'empty' | 'error';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+function show(state: State): void {
+  for (const name of ['loading', 'article', 'empty', 'error'] as const) {
+    $(`state-${name}`).hidden = name !== state;
+  }
+}
+
+async function extractFromTab(tabId: number): Promise<ExtractResult> {
+  try {
+    return await sendToTab(tabId, 'content.extract', {});
+  } catch {
+    // No listener yet: not an FT page, so inject the extractor now (the toolbar click granted activeTab).
+  }
+  try {
+    await browser.scripting.executeScript({ target: { tabId }, files: [CONTENT_SCRIPT_FILE] });
+  } catch {
+    return { ok: false, reason: 'no-article', message: t('cannotReadTab') };
+  }
+  return await sendToTab(tabId, 'content.extract', {});
+}
+
+function renderArticle(article: Article, tabId: number): void {
+  $('article-title').textContent = article.title;
+  const parts = [article.siteName, t('readingMinutes', String(article.readingMinutes))].filter(Boolean);
+  $('article-meta').textContent = parts.join(' · ');
+  if (article.partial) {
+    const partial = $('article-partial');
+    partial.hidden = false;
+    partial.textContent = article.paywalled ? t('partialPaywall') : t('partialPages');
+  }
+  const reader = $<HTMLAnchorElement>('open-reader');
+  reader.href = browser.runtime.getURL(`reader.html?tab=${tabId}`);
+  reader.target = '_blank';
+  const save = $<HTMLButtonElement>('save');
+  save.addEventListener('click', () => void saveArticle(article, tabId, save));
+  show('article');
+  save.focus();
+}
+
+async function saveArticle(article: Article, tabId: number, button: HTMLButtonElement): Promise<void> {
+  const status = $('save-status');
+  button.disabled = true;
+  status.className = '';
+  status.textContent = t('saving');
+  const outcome = await sendMessage('library.save', { article, tabId }).catch((error: unknown) => ({
+    ok: false as const,
+    error: 'unreachable',
+    message: error instanceof Error ? error.message : String(error),
+  }));
+  if (outcome.ok) {
+    button.textContent = t('saved');
+    status.textContent = outcome.missingImages.length ? t('imagesNotSaved', String(outcome.missingImages.length)) : '';
+    const library = $<HTMLAnchorElement>('open-library');
+    library.href = browser.runtime.getURL(`library.html#${encodeURIComponent(outcome.entry.id)}`);
+    library.hidden = false;
+  } else {
+    button.disabled = false;
+    status.className = 'error';
+    status.textContent = `${t('saveFailed')} ${outcome.message}`;
+  }
+}
+
+async function main(): Promise<void> {
+  translatePage();
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  if (!tab?.id || !isReadableUrl(tab.url)) {
+    $('empty-detail').textContent = t('notAWebPage');
+    show('empty');
+    return;
+  }
+  const result = await extractFromTab(tab.id);
+  if (!result.ok) {
+    $('empty-detail').textContent = result.reason === 'no-article' ? t('noArticleDetail') : result.message;
+    show('empty');
+    return;
+  }
+  renderArticle(result.article, tab.id);
+  const existing = await sendMessage('library.lookup', { url: result.article.url }).catch(() => null);
+  if (existing) {
+    $('save').textContent = t('saveAgain');
+    $('save-status').textContent = t('alreadySaved');
+  }
+}
+
+main().catch((error: unknown) => {
+  $('error-detail').textContent = error instanceof Error ? error.message : String(error);
+  show('error');
+});

@@ -1,0 +1,22 @@
+/**
+ * UI strings come from `_locales/<lang>/messages.json` through `browser.i18n`,
+ * so the browser's language picks Chinese or English with no code of ours.
+ */
+import browser from '../platform/browser';
+
+export function t(key: string, substitutions?: string | string[]): string {
+  return browser.i18n.getMessage(key, substitutions) || key;
+}
+
+/** Fill every `[data-i18n]` element's text and `[data-i18n-<attr>]` attributes. */
+export function translatePage(root: ParentNode = document): void {
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
+    el.textContent = t(el.dataset.i18n ?? '');
+  }
+  for (const attr of ['title', 'placeholder', 'aria-label'] as const) {
+    for (const el of root.querySelectorAll<HTMLElement>(`[data-i18n-${attr}]`)) {
+      el.setAttribute(attr, t(el.getAttribute(`data-i18n-${attr}`) ?? ''));
+    }
+  }
+  document.documentElement.lang = browser.i18n.getUILanguage();
+}

@@ -1,0 +1,101 @@
+/**
+ * Chromium with the built extension loaded (Playwright, Debian's /usr/bin/chromium).
+ * Pages are answered from fixtures at their real URLs; everything else fails fast.
+ */
+import { chromium, test as base, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIST_CHROME, HERO_PNG, PLAIN_URL, SEED_URL, plainPage, seedPage } from './pages';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** URL → HTML served by the routes; tests add their own pages before navigating. */
+export type PageTable = Map<string, string>;
+
+export function defaultPages(): PageTable {
+  return new Map([
+    [SEED_URL, seedPage()],
+    [PLAIN_URL, plainPage()],
+  ]);
+}
+
+export async function launchChromium(
+  profileDir: string,
+  pages: PageTable,
+): Promise<{ context: BrowserContext; worker: Worker; extensionId: string }> {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      `--disable-extensions-except=${DIST_CHROME}`,
+      `--load-extension=${DIST_CHROME}`,
+      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost',
+    ],
+  });
+  await routeFixtures(context, pages);
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const extensionId = new URL(worker.url()).host;
+  return { context, worker, extensionId };
+}
+
+export async function routeFixtures(context: BrowserContext, pages: PageTable): Promise<void> {
+  await context.route(/^https?:\/\//, async (route) => {
+    const url = route.request().url();
+    const html = pages.get(url);
+    if (html !== undefined) {
+      return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+    }
+    if (/\.(png|jpe?g|gif|webp)(\?|$)|thumbor|ftimg|cloudfront|images\.ft\.com/.test(url)) {
+      return route.fulfill({ status: 200, contentType: 'image/png', body: HERO_PNG });
+    }
+    return route.abort('internetdisconnected');
+  });
+}
+
+/**
+ * Open the popup for a given tab, as a click on the toolbar would: the tab is
+ * made active and the popup opens as an inactive tab of the same window, so its
+ * `tabs.query({active, currentWindow})` finds the article tab.
+ */
+export async function openPopupFor(context: BrowserContext, worker: Worker, extensionId: string, page: Page): Promise<Page> {
+  const popupUrl = `chrome-extension://${extensionId}/popup.html`;
+  const pageUrl = page.url();
+  const opened = context.waitForEvent('page', (p) => p.url().startsWith(popupUrl));
+  await worker.evaluate(
+    async ({ pageUrl, popupUrl }) => {
+      const [tab] = await chrome.tabs.query({ url: pageUrl.replace(/#.*$/, '') });
+      if (!tab?.id) throw new Error(`no tab for ${pageUrl}`);
+      await chrome.tabs.update(tab.id, { active: true });
+      await chrome.tabs.create({ url: popupUrl, active: false, windowId: tab.windowId });
+    },
+    { pageUrl, popupUrl },
+  );
+  const popup = await opened;
+  await popup.waitForLoadState('domcontentloaded');
+  return popup;
+}
+
+interface Fixtures {
+  pages: PageTable;
+  profileDir: string;
+  extension: { context: BrowserContext; worker: Worker; extensionId: string };
+}
+
+export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern
+  pages: async ({}, use) => use(defaultPages()),
+  // eslint-disable-next-line no-empty-pattern
+  profileDir: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'qingdu-chromium-'));
+    await use(dir);
+    rmSync(dir, { recursive: true, force: true });
+  },
+  extension: async ({ profileDir, pages }, use) => {
+    const launched = await launchChromium(profileDir, pages);
+    await use(launched);
+    await launched.context.close();
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian machine and build both extensions.
+# As root, installs the browsers the end-to-end tests drive and epubcheck from apt
+# (only when missing), then the exact npm dependencies, then builds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v firefox-esr >/dev/null || need+=(firefox-esr)
+command -v epubcheck >/dev/null || need+=(epubcheck)
+if ((${#need[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "setup: installing ${need[*]} from apt"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "setup: missing ${need[*]}; install them with apt (as root) to run the browser tests" >&2
+  fi
+fi
+
+npm ci --no-audit --no-fund
+npm run build
