@@ -1,0 +1,228 @@
+/**
+ * extractArticle: one pure pipeline from a DOM `Document` to an `Article`.
+ *
+ * Contract: no extension APIs, no globals beyond a DOM window, and the
+ * caller's document is never modified (all work happens on a deep clone).
+ * The same code runs in a content script, under jsdom in the CLI, and under
+ * happy-dom in tests.
+ *
+ * Workflow (order is load-bearing):
+ *   1. Guard the input (not HTML, too large).
+ *   2. Clone the document.
+ *   3. Match rules for the URL: at most one site rule plus every generic (`*`) rule.
+ *   4. Apply rules on the clone (signals → metadata → removals → content root → transforms).
+ *   5. When no site rule named the content, run Readability on the clone.
+ *   6. Normalise the body: absolute URLs, no tracking pixels, hero image first.
+ *   7. Sanitize with DOMPurify (the single config in sanitize.ts).
+ *   8. Fill metadata (rule fields → Readability → page meta → caller's known values),
+ *      canonical URL, language, length and reading time; reject non-articles.
+ */
+import { Readability } from '@mozilla/readability';
+import type { WindowLike } from 'dompurify';
+import type { Article, ExtractResult } from './types';
+import { applyRules, type RuleFields } from './rules/apply';
+import { builtinRules } from './rules/index';
+import { matchRules, type SiteRule } from './rules/index';
+import { sanitizeToElement } from './sanitize';
+import { detectChinese, readPageMetadata } from './metadata';
+import { readingMinutes, textLength } from './reading-time';
+import { absoluteUrl, canonicalUrl } from './url';
+import { oneLine, queryAll, textLines } from './dom';
+
+/** HTML larger than this is refused (reason `too-large`); default 8 MB of markup. */
+export const MAX_HTML_CHARS = 8 * 1024 * 1024;
+/** Bodies shorter than this (Chinese characters + words) are not articles. */
+export const MIN_ARTICLE_LENGTH = 80;
+
+export interface ExtractOptions {
+  /** Window whose DOMPurify to use. Default: `doc.defaultView`, then the global `window`. Required for documents without a view (e.g. from DOMParser under jsdom). */
+  window?: WindowLike;
+  /** Rules to use. Default: the validated built-in rules. */
+  rules?: readonly SiteRule[];
+  /** Values known from elsewhere (a feed item): used when the page itself says nothing. */
+  known?: { title?: string | null; published?: string | null; updated?: string | null; byline?: string | null };
+  /** Default {@link MIN_ARTICLE_LENGTH}. */
+  minLength?: number;
+  /** Default {@link MAX_HTML_CHARS}. */
+  maxHtmlChars?: number;
+}
+
+interface ReadabilityResult {
+  title?: string | null;
+  content?: string | null;
+  byline?: string | null;
+  excerpt?: string | null;
+  siteName?: string | null;
+  lang?: string | null;
+  publishedTime?: string | null;
+}
+
+function findWindow(doc: Document, opts: ExtractOptions): WindowLike | null {
+  const g = globalThis as unknown as { window?: WindowLike };
+  return opts.window ?? (doc.defaultView as unknown as WindowLike | null) ?? g.window ?? null;
+}
+
+function langFor(url: string, rule: SiteRule | null, text: string, pageLang: string | null): string | null {
+  let u: URL | null = null;
+  try { u = new URL(url); } catch { /* no URL hints */ }
+  if (rule?.lang && u) {
+    for (const [re, tag] of Object.entries(rule.lang.paths ?? {})) if (new RegExp(re).test(u.pathname)) return tag;
+    const byHost = rule.lang.hosts?.[u.hostname];
+    if (byHost) return byHost;
+  }
+  const zh = detectChinese(text);
+  if (zh === 'zh-TW') return zh;
+  return rule?.lang?.default ?? pageLang ?? zh;
+}
+
+/** Makes links and images absolute, drops tracking pixels and `<source>` (srcset is not kept). */
+function normaliseBody(root: Element, url: string): void {
+  for (const el of queryAll(root, '[href]')) {
+    const abs = absoluteUrl(el.getAttribute('href'), url);
+    if (abs) el.setAttribute('href', abs);
+    else if (!el.getAttribute('href')?.startsWith('#')) el.removeAttribute('href');
+  }
+  for (const img of queryAll(root, 'img')) {
+    const w = Number(img.getAttribute('width')), h = Number(img.getAttribute('height'));
+    const src = absoluteUrl(img.getAttribute('src'), url);
+    if ((img.hasAttribute('width') && w <= 1 && img.hasAttribute('height') && h <= 1) || !src) img.remove();
+    else img.setAttribute('src', src);
+  }
+  queryAll(root, 'source').forEach((s) => s.remove());
+}
+
+/** Runs the pipeline; never throws (failures become `{ ok: false }`). */
+export function extractArticle(doc: Document, url: string, opts: ExtractOptions = {}): ExtractResult {
+  try {
+    return run(doc, url, opts);
+  } catch (e) {
+    return { ok: false, reason: 'no-article', message: `extraction failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+function run(doc: Document, url: string, opts: ExtractOptions): ExtractResult {
+  // 1. Guard.
+  if (!doc?.documentElement || !doc.body) return { ok: false, reason: 'not-html', message: 'the document has no HTML body' };
+  const max = opts.maxHtmlChars ?? MAX_HTML_CHARS;
+  const size = doc.documentElement.outerHTML.length;
+  if (size > max) return { ok: false, reason: 'too-large', message: `page HTML is ${size} characters, over the ${max} limit` };
+  const win = findWindow(doc, opts);
+  if (!win) return { ok: false, reason: 'not-html', message: 'no DOM window available for sanitizing; pass opts.window' };
+
+  // 2. Clone.
+  const clone = doc.cloneNode(true) as Document;
+  const page = readPageMetadata(clone);
+
+  // 3–4. Rules.
+  const matched = matchRules(url, opts.rules ?? builtinRules());
+  const site = matched.find((r) => !r.match.hosts.includes('*')) ?? null;
+  const generic = matched.filter((r) => r.match.hosts.includes('*'));
+  const { fields, content } = applyRules(clone, url, site, generic);
+
+  // 5. Readability when no site rule named the content.
+  let body: Element | null = content;
+  let rd: ReadabilityResult = {};
+  if (!body) {
+    rd = (new Readability(clone, { charThreshold: 200 }).parse() ?? {}) as ReadabilityResult;
+    if (!rd.content) return { ok: false, reason: 'no-article', message: 'no article content found on this page' };
+    body = clone.createElement('div');
+    body.innerHTML = rd.content;
+  }
+
+  // 6. Normalise; hero image first unless the body already shows it.
+  normaliseBody(body, url);
+  const leadImage = fields.leadImage ?? absoluteUrl(page.image, url);
+  let html = body.innerHTML;
+  if (fields.leadImage && !queryAll(body, 'img').some((i) => i.getAttribute('src') === fields.leadImage)) {
+    const fig = clone.createElement('figure');
+    const img = clone.createElement('img');
+    img.setAttribute('src', fields.leadImage);
+    img.setAttribute('alt', '');
+    fig.appendChild(img);
+    html = fig.outerHTML + html;
+  }
+
+  // 7. Sanitize.
+  const clean = sanitizeToElement(html, win);
+  const contentHtml = clean.innerHTML.trim();
+  const textContent = textLines(clean).join('\n');
+  const length = textLength(textContent);
+  const min = opts.minLength ?? MIN_ARTICLE_LENGTH;
+  if (length < min) return { ok: false, reason: 'no-article', message: `too little text for an article (${length} < ${min})` };
+
+  // 8. Metadata.
+  return { ok: true, article: buildArticle({ url, site, fields, rd, page, opts, contentHtml, textContent, length, leadImage }) };
+}
+
+interface Parts {
+  url: string;
+  site: SiteRule | null;
+  fields: RuleFields;
+  rd: ReadabilityResult;
+  page: ReturnType<typeof readPageMetadata>;
+  opts: ExtractOptions;
+  contentHtml: string;
+  textContent: string;
+  length: number;
+  leadImage: string | null;
+}
+
+function buildArticle({ url, site, fields, rd, page, opts, contentHtml, textContent, length, leadImage }: Parts): Article {
+  const k = opts.known ?? {};
+  const published = fields.published ?? page.published ?? k.published ?? null;
+  let updated = fields.updated ?? page.updated ?? k.updated ?? null;
+  // A snapshot can print an update older than its publication stamp; keep only a consistent pair.
+  if (updated && published && updated < published) updated = null;
+  const title = fields.title ?? oneLine(rd.title) ?? '';
+  return {
+    title: title || k.title || page.title || '',
+    url: canonicalUrl(url, { dropParams: site?.canonical?.dropParams ?? [] }),
+    siteName: site?.siteName ?? page.siteName ?? rd.siteName ?? null,
+    lang: langFor(url, site, textContent, page.lang ?? rd.lang ?? null),
+    lead: fields.lead ?? page.description ?? (oneLine(rd.excerpt) || null),
+    leadImage,
+    byline: fields.byline ?? page.author ?? (oneLine(rd.byline) || null) ?? k.byline ?? null,
+    translator: fields.translator,
+    published,
+    updated,
+    contentHtml,
+    textContent,
+    length,
+    readingMinutes: readingMinutes(textContent),
+    partial: fields.paginated || fields.paywalled,
+    fullTextUrl: fields.paginated ? fields.fullTextUrl : null,
+    paywalled: fields.paywalled,
+  };
+}
+
+/**
+ * For callers holding a partial result: the URL to fetch for the whole text,
+ * or null. The core never fetches; the caller downloads that page, parses it
+ * into a Document and calls {@link extractArticle} again with that URL.
+ */
+export function fullTextUrlOf(result: ExtractResult): string | null {
+  return result.ok && result.article.partial && result.article.fullTextUrl ? result.article.fullTextUrl : null;
+}
+
+/**
+ * Re-extracts from the full-text page when `first` is partial and `fetchDocument`
+ * (supplied by the caller: fetch + DOMParser) returns it. Falls back to `first`.
+ */
+export async function extractWithFullText(
+  first: ExtractResult,
+  fetchDocument: (url: string) => Promise<Document | null>,
+  opts: ExtractOptions = {},
+): Promise<ExtractResult> {
+  const target = fullTextUrlOf(first);
+  if (!target) return first;
+  const doc = await fetchDocument(target).catch(() => null);
+  if (!doc) return first;
+  const second = extractArticle(doc, target, opts);
+  if (!second.ok || !first.ok) return first;
+  // The full page keeps the first page's hero and times when it lacks them.
+  const a = second.article, b = first.article;
+  return {
+    ok: true,
+    article: { ...a, leadImage: a.leadImage ?? b.leadImage, published: a.published ?? b.published, updated: a.updated ?? b.updated, lead: a.lead ?? b.lead },
+  };
+}

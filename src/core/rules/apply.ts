@@ -1,0 +1,123 @@
+/**
+ * The generic rule interpreter. Works on a working copy of the page (never
+ * the live document) in a fixed order — the order is load-bearing:
+ *
+ *   1. read signals that removals would destroy (pagination → full text link, paywall);
+ *   2. read metadata fields by selector (title, lead, image, byline, times);
+ *   3. remove the rule's `remove` selectors everywhere;
+ *   4. choose the content root (first `content` selector that matches, else `<body>`);
+ *   5. run the rule's named transforms on that root.
+ */
+import type { FieldSelector, SiteRule } from './schema';
+import { TRANSFORMS, imageUrl, type TransformContext } from './transforms';
+import { oneLine, queryAll, queryOne, textLines } from '../dom';
+import { parseDate, parseLabelledDate } from '../dates';
+import { absoluteUrl, keepOnlyParams } from '../url';
+
+export interface RuleFields {
+  title: string | null;
+  lead: string | null;
+  leadImage: string | null;
+  byline: string | null;
+  published: string | null;
+  updated: string | null;
+  translator: string | null;
+  fullTextUrl: string | null;
+  paginated: boolean;
+  paywalled: boolean;
+}
+
+export interface AppliedRules {
+  fields: RuleFields;
+  /** The content root chosen by a site rule, or null when no rule named one (generic extraction follows). */
+  content: Element | null;
+}
+
+type Reader = (el: Element, source: string | undefined) => string | null;
+
+function readFirst(doc: Document, selectors: readonly FieldSelector[] | undefined, read: Reader): string | null {
+  for (const s of selectors ?? []) {
+    const [sel, source] = typeof s === 'string' ? [s, undefined] : s;
+    for (const el of queryAll(doc, sel)) {
+      const v = read(el, source);
+      if (v) return v;
+    }
+  }
+  return null;
+}
+
+const readText: Reader = (el, source) => (source ? el.getAttribute(source) : textLines(el).join('\n')) || null;
+
+const readDate: Reader = (el, source) => {
+  if (!source) return parseDate(oneLine(el.textContent));
+  if (source === 'text') return parseDate(oneLine(el.textContent));
+  if (source.startsWith('text:')) return parseLabelledDate(oneLine(el.textContent), source.slice(5));
+  return parseDate(el.getAttribute(source));
+};
+
+function readFields(doc: Document, rule: SiteRule, url: string): RuleFields {
+  const lazy = new Set(rule.lazyImageAttrs ?? []);
+  const readImage: Reader = (el, source) => {
+    const raw = source ? el.getAttribute(source)?.trim() : null;
+    if (!raw || raw.startsWith('data:')) return null;
+    return absoluteUrl(lazy.has(source ?? '') ? imageUrl(raw, rule, url) : raw, url);
+  };
+  let fullTextUrl: string | null = null;
+  let paginated = false;
+  if (rule.fullText && queryOne(doc, rule.fullText.container)) {
+    paginated = true;
+    const href = queryOne(doc, `${rule.fullText.container} ${rule.fullText.link}`)?.getAttribute('href');
+    const abs = absoluteUrl(href, url);
+    fullTextUrl = abs ? keepOnlyParams(abs, rule.fullText.keepParams ?? []) : null;
+  }
+  const bodyText = (rule.paywallText?.length ? doc.body?.textContent : '') ?? '';
+  const paywalled =
+    (rule.paywall ?? []).some((s) => queryOne(doc, s) !== null) ||
+    (rule.paywallText ?? []).some((t) => bodyText.includes(t));
+  const title = readFirst(doc, rule.title, readText);
+  const lead = readFirst(doc, rule.lead, readText);
+  return {
+    title: title ? textLinesJoin(title, ' / ') : null,
+    lead,
+    leadImage: readFirst(doc, rule.leadImage, readImage),
+    byline: readFirst(doc, rule.byline, (el, src) => oneLine(src ? el.getAttribute(src) : el.textContent) || null),
+    published: readFirst(doc, rule.published, readDate),
+    updated: readFirst(doc, rule.updated, readDate),
+    translator: null,
+    fullTextUrl,
+    paginated,
+    paywalled,
+  };
+}
+
+function textLinesJoin(text: string, sep: string): string {
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).join(sep);
+}
+
+/**
+ * Applies the site rule (if any) and the generic rules to `doc`, which must
+ * be a working copy: it is modified in place.
+ */
+export function applyRules(doc: Document, url: string, site: SiteRule | null, generic: readonly SiteRule[]): AppliedRules {
+  const empty: RuleFields = {
+    title: null, lead: null, leadImage: null, byline: null, published: null, updated: null,
+    translator: null, fullTextUrl: null, paginated: false, paywalled: false,
+  };
+  const fields = site ? readFields(doc, site, url) : empty;
+  const rules = site ? [site, ...generic] : [...generic];
+  for (const rule of rules) for (const sel of rule.remove ?? []) queryAll(doc, sel).forEach((el) => el.remove());
+  let content: Element | null = null;
+  for (const sel of site?.content ?? []) {
+    content = queryOne(doc, sel);
+    if (content) break;
+  }
+  const root = content ?? doc.body;
+  if (root) {
+    const found: TransformContext['found'] = {};
+    for (const rule of rules) {
+      for (const name of rule.transforms ?? []) TRANSFORMS[name]?.({ doc, root, rule, url, found });
+    }
+    fields.translator = found.translator ?? null;
+  }
+  return { fields, content };
+}

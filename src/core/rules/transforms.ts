@@ -1,0 +1,225 @@
+/**
+ * The registry of named transforms: per-site work that selectors cannot
+ * express. Rules name them as strings; their parameters come from the rule's
+ * own data fields (never from code per site). Each runs on the working copy
+ * only, after removals, on the chosen content root.
+ */
+import type { SiteRule } from './schema';
+import { DEFAULT_TZ_OFFSET_MINUTES, parseDate } from '../dates';
+import { isEmptyElement, moveChildren, oneLine, queryAll, queryOne, textLines, trimTrailing } from '../dom';
+import { hostMatches } from './match';
+
+export interface TransformContext {
+  doc: Document;
+  /** The content root being cleaned (inside `doc`). */
+  root: Element;
+  rule: SiteRule;
+  /** Page URL, for resolving relative links. */
+  url: string;
+  /** Values found while transforming, read back as article metadata. */
+  found: { translator?: string };
+}
+
+export type Transform = (ctx: TransformContext) => void;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Marker text as a regex that tolerates whitespace between characters and either colon form. */
+function markerPattern(marker: string): RegExp {
+  const chars = [...marker.replace(/\s+/g, '')].map((c) => (c === ':' || c === '：' ? '[:：]' : escapeRegExp(c)));
+  return new RegExp(chars.join('\\s*'));
+}
+
+/** Lazy figures/images get a real `<img>` (figure: URL passed through `imageUrlTemplate`). */
+const unlazyFigures: Transform = ({ root, rule, url }) => {
+  for (const attr of rule.lazyImageAttrs ?? []) {
+    for (const el of queryAll(root, `[${attr}]`)) {
+      const raw = el.getAttribute(attr)?.trim();
+      if (!raw) continue;
+      if (el.tagName === 'IMG') {
+        const src = el.getAttribute('src');
+        if (!src || src.startsWith('data:')) el.setAttribute('src', raw);
+      } else if (el.tagName === 'FIGURE' && !el.querySelector('img')) {
+        const img = el.ownerDocument.createElement('img');
+        img.setAttribute('src', imageUrl(raw, rule, url));
+        img.setAttribute('alt', '');
+        el.appendChild(img);
+      }
+    }
+  }
+};
+
+/** Applies the rule's `imageUrlTemplate` to a lazy image URL. */
+export function imageUrl(raw: string, rule: SiteRule, base: string): string {
+  let abs = raw;
+  try {
+    abs = new URL(raw, base).href;
+  } catch {
+    /* keep raw */
+  }
+  return rule.imageUrlTemplate ? rule.imageUrlTemplate.replace('{url}', abs) : abs;
+}
+
+/** Cuts from the first footer marker (`footerMarkers`) to the end, plus links to `footerLinkHosts`. */
+const stripTrailingFooter: Transform = ({ root, rule }) => {
+  const patterns = (rule.footerMarkers ?? []).map(markerPattern);
+  const walker = root.ownerDocument.createTreeWalker(root, 4 /* SHOW_TEXT */);
+  let hit: { node: Text; index: number } | null = null;
+  for (let n = walker.nextNode(); n && !hit; n = walker.nextNode()) {
+    for (const re of patterns) {
+      const m = re.exec(n.nodeValue ?? '');
+      if (m) { hit = { node: n as Text, index: m.index }; break; }
+    }
+  }
+  if (hit) {
+    hit.node.nodeValue = (hit.node.nodeValue ?? '').slice(0, hit.index);
+    for (let n: Node | null = hit.node; n && n !== root; n = n.parentNode) {
+      while (n.nextSibling) n.nextSibling.remove();
+    }
+    trimTrailing(root);
+  }
+  const hosts = rule.footerLinkHosts ?? [];
+  if (hosts.length) {
+    for (const a of queryAll(root, 'a[href]')) {
+      let host = '';
+      try { host = new URL(a.getAttribute('href') ?? '').hostname; } catch { /* relative: not a footer link */ }
+      if (host && hosts.some((h) => hostMatches(`*.${h}`, host))) a.remove();
+    }
+    trimTrailing(root);
+  }
+};
+
+/** Drops elements and text lines whose whole text is one of `dropLines` (e.g. a stray "广告"). */
+const dropAdLines: Transform = ({ root, rule }) => {
+  const lines = new Set((rule.dropLines ?? []).map((l) => oneLine(l)));
+  if (!lines.size) return;
+  for (const el of queryAll(root, 'p, div, span, li, strong, b')) {
+    if (lines.has(oneLine(el.textContent)) && !el.querySelector('img, picture, video')) el.remove();
+  }
+  const walker = root.ownerDocument.createTreeWalker(root, 4);
+  const drop: Node[] = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) if (lines.has(oneLine(n.nodeValue))) drop.push(n);
+  drop.forEach((n) => n.parentNode?.removeChild(n));
+};
+
+/** `<p>译者/何黎</p>` → `found.translator = "何黎"`, paragraph removed. Prefixes come from `translator`. */
+const translatorCredit: Transform = ({ root, rule, found }) => {
+  const prefixes = (rule.translator ?? []).map(escapeRegExp).join('|');
+  if (!prefixes) return;
+  const re = new RegExp(`^(?:${prefixes})\\s*[/／:：]\\s*(\\S.{0,40})$`);
+  const candidates = queryAll(root, 'p, div').filter((el) => !el.querySelector('p, div'));
+  for (const el of candidates) {
+    const m = re.exec(oneLine(el.textContent));
+    if (!m?.[1]) continue;
+    found.translator ??= m[1].trim();
+    el.remove();
+  }
+};
+
+/** Consecutive left/right columns (`bilingual`) become `div.qd-pair > div[lang] + div[lang]`; empty pairs go. */
+const bilingualPairs: Transform = ({ root, rule }) => {
+  const b = rule.bilingual;
+  if (!b) return;
+  const doc = root.ownerDocument;
+  for (const left of queryAll(root, b.left)) {
+    let right: Element | null = left.nextElementSibling;
+    while (right && !right.matches(b.right) && !right.matches(b.left)) right = right.nextElementSibling;
+    if (right && !right.matches(b.right)) right = null;
+    const pair = doc.createElement('div');
+    pair.setAttribute('class', 'qd-pair');
+    for (const [col, lang] of [[left, b.leftLang], [right, b.rightLang]] as const) {
+      const div = doc.createElement('div');
+      div.setAttribute('lang', lang);
+      if (col) moveChildren(col, div);
+      pair.appendChild(div);
+    }
+    right?.remove();
+    if (isEmptyElement(pair)) left.remove();
+    else left.replaceWith(pair);
+  }
+};
+
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** Each live-blog post becomes `section.qd-post` with a `<time>`, author, heading and its text. */
+const liveBlogPosts: Transform = ({ root, rule }) => {
+  const lb = rule.liveBlog;
+  if (!lb) return;
+  const doc = root.ownerDocument;
+  for (const post of queryAll(root, lb.post)) {
+    const section = doc.createElement('section');
+    section.setAttribute('class', 'qd-post');
+    const timeEl = queryOne(post, lb.time);
+    const iso = parseDate(timeEl?.getAttribute(lb.timeAttr) ?? null) ?? parseDate(oneLine(timeEl?.textContent));
+    const author = oneLine(queryOne(post, lb.author)?.textContent);
+    const heading = queryOne(post, lb.heading);
+    const meta = doc.createElement('p');
+    meta.setAttribute('class', 'qd-post-meta');
+    if (iso) {
+      const time = doc.createElement('time');
+      time.setAttribute('datetime', iso);
+      const local = new Date(Date.parse(iso) + DEFAULT_TZ_OFFSET_MINUTES * 60_000);
+      time.textContent = `${local.getUTCFullYear()}-${two(local.getUTCMonth() + 1)}-${two(local.getUTCDate())} ${two(local.getUTCHours())}:${two(local.getUTCMinutes())}`;
+      meta.appendChild(time);
+    }
+    if (author) meta.appendChild(doc.createTextNode(`${iso ? ' · ' : ''}${author}`));
+    if (meta.childNodes.length) section.appendChild(meta);
+    if (heading) {
+      const h = doc.createElement('h2');
+      h.textContent = oneLine(heading.textContent);
+      section.appendChild(h);
+      heading.remove();
+    }
+    for (const sel of [lb.time, lb.author]) queryAll(post, sel).forEach((e) => e.remove());
+    for (const el of Array.from(post.children)) if (isEmptyElement(el)) el.remove();
+    moveChildren(post, section);
+    post.replaceWith(section);
+  }
+};
+
+/** When the body is empty, text from hidden textareas (`textareaSources`: JSON of translations, or plain text). */
+const hiddenTextareaText: Transform = ({ doc, root, rule }) => {
+  if (oneLine(root.textContent).length > 20) return;
+  for (const sel of rule.textareaSources ?? []) {
+    const raw = (queryOne(doc, sel) as HTMLTextAreaElement | null)?.value ?? '';
+    if (!raw.trim()) continue;
+    let paras: string[] = [];
+    try {
+      const data: unknown = JSON.parse(raw);
+      if (Array.isArray(data)) {
+        paras = data.map((item: unknown) => {
+          const it = item as { translations?: unknown[]; text?: unknown };
+          const t = Array.isArray(it.translations) ? it.translations[0] : it.text;
+          return typeof t === 'string' ? t : '';
+        });
+      }
+    } catch {
+      paras = raw.split(/\n+/);
+    }
+    for (const p of paras.map((s) => s.replace(/<[^>]*>/g, '').trim()).filter(Boolean)) {
+      const el = doc.createElement('p');
+      el.textContent = p;
+      root.appendChild(el);
+    }
+    if (paras.length) return;
+  }
+};
+
+export const TRANSFORMS: Readonly<Record<string, Transform>> = {
+  'unlazy-figures': unlazyFigures,
+  'strip-trailing-footer': stripTrailingFooter,
+  'drop-ad-lines': dropAdLines,
+  'translator-credit': translatorCredit,
+  'bilingual-pairs': bilingualPairs,
+  'live-blog-posts': liveBlogPosts,
+  'hidden-textarea-text': hiddenTextareaText,
+};
+
+export const TRANSFORM_NAMES: readonly string[] = Object.keys(TRANSFORMS);
+
+/** Text lines of an element (re-exported for rule-driven metadata). */
+export { textLines };

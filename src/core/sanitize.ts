@@ -1,0 +1,59 @@
+/**
+ * The one DOMPurify configuration for article bodies. DOMPurify needs a
+ * window: the page's own in a content script, jsdom's or happy-dom's in Node.
+ * One purifier (with its hook) is kept per window.
+ */
+import createDOMPurify, { type Config, type DOMPurify, type WindowLike } from 'dompurify';
+
+/** Tags never kept: active content, embedded documents, forms, and chrome that has no place in a reader. */
+export const FORBID_TAGS = [
+  'script', 'style', 'link', 'meta', 'base', 'noscript', 'template', 'iframe', 'frame', 'frameset', 'object',
+  'embed', 'applet', 'form', 'input', 'button', 'textarea', 'select', 'option', 'fieldset', 'dialog', 'canvas', 'svg', 'math',
+];
+
+/** Presentation and identity attributes dropped (`id` could clobber globals in the reader page; `style` may carry url()). */
+export const FORBID_ATTR = ['style', 'id', 'name', 'srcset', 'sizes', 'target', 'loading', 'decoding', 'tabindex', 'contenteditable'];
+
+/** Only classes with this prefix survive: the reader styles them (pairs, live posts). */
+export const KEPT_CLASS_PREFIX = 'qd-';
+
+export const SANITIZE_CONFIG: Config = {
+  FORBID_TAGS,
+  FORBID_ATTR,
+  ALLOW_DATA_ATTR: false,
+  ALLOW_ARIA_ATTR: false,
+  ALLOW_UNKNOWN_PROTOCOLS: false,
+  SAFE_FOR_TEMPLATES: false,
+};
+
+const purifiers = new WeakMap<object, DOMPurify>();
+
+function purifierFor(win: WindowLike): DOMPurify {
+  let p = purifiers.get(win);
+  if (!p) {
+    p = createDOMPurify(win);
+    p.addHook('afterSanitizeAttributes', (node) => {
+      const el = node as Element;
+      if (typeof el.getAttribute !== 'function') return;
+      const cls = el.getAttribute('class');
+      if (cls !== null) {
+        const kept = cls.split(/\s+/).filter((c) => c.startsWith(KEPT_CLASS_PREFIX));
+        if (kept.length) el.setAttribute('class', kept.join(' '));
+        else el.removeAttribute('class');
+      }
+      if (el.tagName === 'A' && el.hasAttribute('href')) el.setAttribute('rel', 'noopener noreferrer');
+    });
+    purifiers.set(win, p);
+  }
+  return p;
+}
+
+/** Sanitized body of `html`, as an element of `win`'s document (read `innerHTML` / text from it). */
+export function sanitizeToElement(html: string, win: WindowLike): HTMLElement {
+  return purifierFor(win).sanitize(html, { ...SANITIZE_CONFIG, RETURN_DOM: true }) as HTMLElement;
+}
+
+/** Sanitized HTML string. */
+export function sanitizeHtml(html: string, win: WindowLike): string {
+  return purifierFor(win).sanitize(html, SANITIZE_CONFIG) as string;
+}

@@ -1,0 +1,50 @@
+/**
+ * Canonical URLs: tracking parameters and fragments dropped, plus whatever a
+ * site rule adds (`canonical.dropParams`). Host and path are kept as given.
+ */
+
+/** Parameters that never identify content, on any site. `utm_*` is matched by prefix. */
+export const TRACKING_PARAMS: readonly string[] = [
+  'fbclid', 'gclid', 'dclid', 'msclkid', 'yclid', 'igshid', 'mc_cid', 'mc_eid', '_ga', 'spm',
+];
+
+export interface CanonicalOptions {
+  /** Extra parameter names to drop (exact, case-sensitive). */
+  dropParams?: readonly string[];
+}
+
+/** Returns the canonical form of `url`, or `url` unchanged when it does not parse. */
+export function canonicalUrl(url: string, opts: CanonicalOptions = {}): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  const drop = new Set([...TRACKING_PARAMS, ...(opts.dropParams ?? [])]);
+  for (const key of [...u.searchParams.keys()]) {
+    if (key.startsWith('utm_') || drop.has(key)) u.searchParams.delete(key);
+  }
+  u.hash = '';
+  if (u.pathname.length > 1 && u.pathname.endsWith('/')) u.pathname = u.pathname.replace(/\/+$/, '');
+  return u.searchParams.size === 0 ? u.href.replace(/\?$/, '') : u.href;
+}
+
+/** `href` resolved against `base`; null for unparsable input or non-http(s) schemes. */
+export function absoluteUrl(href: string | null | undefined, base: string): string | null {
+  if (!href) return null;
+  try {
+    const u = new URL(href.trim(), base);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `url` with only the listed query parameters kept (e.g. `full` for a single-page link). */
+export function keepOnlyParams(url: string, keep: readonly string[]): string {
+  const u = new URL(url);
+  for (const key of [...u.searchParams.keys()]) if (!keep.includes(key)) u.searchParams.delete(key);
+  u.hash = '';
+  return u.href;
+}
