@@ -1,0 +1,532 @@
+import type { IDBPDatabase, IDBPTransaction } from 'idb';
+import type { Article } from '../core/types';
+import { openDatabase, type OpenOptions } from './db';
+import { StorageError, toStorageError } from './errors';
+import { idForUrl, urlKey } from './ids';
+import {
+  articleFields,
+  bodyBytesOf,
+  clampProgress,
+  cleanTags,
+  isArticle,
+  isEntry,
+  isReadState,
+  mergeEntries,
+  sameEntry,
+  sanitizeImport,
+  type ImportRecord,
+  type RemovedArticle,
+} from './records';
+import { ARTICLE_STORES, META_REV, type QingduDB, type SearchRecord, type StoreName } from './schema';
+import { buildSearchRecord, queryTerms, TextIndex } from './search-text';
+import type { LibraryEntry, ReadState, SavedArticle, StoredImage } from './types';
+
+export interface SaveOptions {
+  /**
+   * Images fetched for offline reading. When given, they replace the article's
+   * stored images; when omitted, images stored by an earlier save are kept.
+   */
+  images?: StoredImage[];
+  /** Image URLs that could not be fetched. Default: [] when `images` is given, else unchanged. */
+  missingImages?: string[];
+  /** Clock override for tests. Default: now. */
+  now?: Date;
+}
+
+/** The fields the reader and library page may change on a saved article. */
+export interface EntryPatch {
+  state?: ReadState;
+  tags?: string[];
+  /** Clamped to 0..1. */
+  progress?: number;
+  readAt?: string | null;
+}
+
+export interface ImportResult {
+  added: number;
+  updated: number;
+  /** Already present and unchanged by the merge, or malformed. */
+  skipped: number;
+}
+
+export interface Usage {
+  articles: number;
+  bodyBytes: number;
+  imageBytes: number;
+}
+
+type DB = IDBPDatabase<QingduDB>;
+type ArticleTx = IDBPTransaction<QingduDB, StoreName[], 'readwrite'>;
+
+/** Records per transaction during import: big enough to be quick, small enough to stay responsive. */
+const IMPORT_BATCH = 100;
+
+interface SearchState {
+  index: TextIndex;
+  savedAt: Map<string, number>;
+  /** `meta.rev` the index reflects. */
+  rev: number;
+}
+
+/** The change a committed write makes to the search index, applied if the index is loaded. */
+type SearchChange = { rev: number; put: SearchRecord[]; remove: string[] };
+
+/**
+ * The saved-articles library over IndexedDB.
+ *
+ * Only the background writes (it is the single writer); extension pages may
+ * create their own instance to read and search directly. Every method that
+ * writes runs in one transaction, so it either happens completely or not at
+ * all, and rejects with a `StorageError` in the second case.
+ */
+export class Library {
+  private dbPromise: Promise<DB> | null = null;
+  private searchState: SearchState | null = null;
+  private searchLoading: Promise<SearchState> | null = null;
+
+  constructor(private readonly options: OpenOptions = {}) {}
+
+  /** Creates a library and opens the database now, so a failed upgrade surfaces here. */
+  static async open(options: OpenOptions = {}): Promise<Library> {
+    const library = new Library(options);
+    await library.db();
+    return library;
+  }
+
+  /** Stable id for a canonical URL (see ids.ts). */
+  idForUrl(url: string): string {
+    return idForUrl(url);
+  }
+
+  /** Closes the connection; the next call reopens it. */
+  async close(): Promise<void> {
+    const pending = this.dbPromise;
+    this.dbPromise = null;
+    if (pending) (await pending.catch(() => null))?.close();
+  }
+
+  /**
+   * Saves an article, or updates it when its URL is already in the library:
+   * title, body and metadata are replaced and `updatedAt` moves on, while
+   * `savedAt`, tags, state, progress and `readAt` are kept.
+   */
+  async save(article: Article, opts: SaveOptions = {}): Promise<SavedArticle> {
+    if (!isArticle(article)) throw new StorageError('unknown', 'This page has no article to save.');
+    const id = idForUrl(article.url);
+    const now = (opts.now ?? new Date()).toISOString();
+    // Everything that is not an IDB request happens before the transaction opens.
+    const bodyBytes = bodyBytesOf(article);
+    const images = opts.images?.map((img) => ({ articleId: id, url: img.url, type: img.type, bytes: img.bytes }));
+    const draft = buildSearchRecord(id, article, now, 0);
+
+    let change: SearchChange | undefined;
+    const entry = await this.write(async (tx) => {
+      const existing = await tx.objectStore('entries').get(id);
+      if (existing && urlKey(existing.url) !== urlKey(article.url)) {
+        throw new StorageError('unknown', 'Another saved article has the same id; this one was not saved.');
+      }
+      const rev = await this.nextRev(tx);
+      let imageBytes = existing?.imageBytes ?? 0;
+      if (images) {
+        const imageStore = tx.objectStore('images');
+        const oldKeys = await imageStore.index('articleId').getAllKeys(id);
+        await Promise.all(oldKeys.map((key) => imageStore.delete(key)));
+        await Promise.all(images.map((img) => imageStore.put(img)));
+        imageBytes = images.reduce((sum, img) => sum + img.bytes.byteLength, 0);
+      }
+      const entry: LibraryEntry = {
+        id,
+        ...articleFields(article),
+        savedAt: existing?.savedAt ?? now,
+        updatedAt: now,
+        readAt: existing?.readAt ?? null,
+        state: existing?.state ?? 'unread',
+        tags: existing?.tags ?? [],
+        progress: existing?.progress ?? 0,
+        linkOnly: false,
+        bodyBytes,
+        imageBytes,
+        missingImages: opts.missingImages ?? (images ? [] : (existing?.missingImages ?? [])),
+      };
+      const search: SearchRecord = { ...draft, savedAt: Date.parse(entry.savedAt), rev };
+      await Promise.all([
+        tx.objectStore('entries').put(entry),
+        tx.objectStore('bodies').put(article, id),
+        tx.objectStore('search').put(search),
+      ]);
+      change = { rev, put: [search], remove: [] };
+      return entry;
+    });
+    this.applySearchChange(change);
+    return { ...entry, article };
+  }
+
+  /** The index row and body of one article. */
+  async get(id: string): Promise<SavedArticle | undefined> {
+    const db = await this.db();
+    const tx = db.transaction(['entries', 'bodies'], 'readonly');
+    const [entry, article] = await Promise.all([tx.objectStore('entries').get(id), tx.objectStore('bodies').get(id)]);
+    if (!isEntry(entry) || !isArticle(article)) return undefined;
+    return { ...entry, article };
+  }
+
+  /** Just the body, for the reader. */
+  async getBody(id: string): Promise<Article | undefined> {
+    const article = await (await this.db()).get('bodies', id);
+    return isArticle(article) ? article : undefined;
+  }
+
+  /** Every index row, newest first. Never loads a body. Malformed rows are left out. */
+  async list(): Promise<LibraryEntry[]> {
+    const rows = await (await this.db()).getAllFromIndex('entries', 'savedAt');
+    return rows.filter(isEntry).reverse();
+  }
+
+  /** Changes the reader's fields of one article. Resolves undefined when it is not in the library. */
+  async update(id: string, patch: EntryPatch): Promise<LibraryEntry | undefined> {
+    return this.write(async (tx) => {
+      const entries = tx.objectStore('entries');
+      const entry = await entries.get(id);
+      if (!entry) return undefined;
+      const next: LibraryEntry = { ...entry };
+      if (patch.state !== undefined && isReadState(patch.state)) next.state = patch.state;
+      if (patch.tags !== undefined) next.tags = cleanTags(patch.tags);
+      if (patch.progress !== undefined) next.progress = clampProgress(patch.progress);
+      if (patch.readAt !== undefined) next.readAt = patch.readAt;
+      await entries.put(next);
+      return next;
+    }, ['entries']);
+  }
+
+  /**
+   * Removes an article with its body, images and search text, and returns all
+   * of it so `restore` can undo the removal exactly. Undefined when absent.
+   */
+  async remove(id: string): Promise<RemovedArticle | undefined> {
+    let change: SearchChange | undefined;
+    const removed = await this.write(async (tx) => {
+      const entry = await tx.objectStore('entries').get(id);
+      if (!entry) return undefined;
+      const article = await tx.objectStore('bodies').get(id);
+      const imageStore = tx.objectStore('images');
+      const images = await imageStore.index('articleId').getAll(id);
+      const rev = await this.nextRev(tx);
+      await Promise.all([
+        tx.objectStore('entries').delete(id),
+        tx.objectStore('bodies').delete(id),
+        tx.objectStore('search').delete(id),
+        ...images.map((img) => imageStore.delete([img.articleId, img.url])),
+      ]);
+      change = { rev, put: [], remove: [id] };
+      return { entry, article, images };
+    });
+    this.applySearchChange(change);
+    if (!removed) return undefined;
+    const article = removed.article ?? emptyArticle(removed.entry);
+    return { ...removed.entry, article, images: removed.images.map(toStoredImage) };
+  }
+
+  /** Puts back what `remove` returned, exactly as it was (overwriting a re-save in between). */
+  async restore(removed: RemovedArticle): Promise<void> {
+    const { article, images, ...entry } = removed;
+    if (!isEntry(entry) || !isArticle(article)) throw new StorageError('unknown', 'This article cannot be restored.');
+    let change: SearchChange | undefined;
+    await this.write(async (tx) => {
+      const rev = await this.nextRev(tx);
+      const search = buildSearchRecord(entry.id, article, entry.savedAt, rev);
+      const imageStore = tx.objectStore('images');
+      await Promise.all([
+        tx.objectStore('entries').put(entry),
+        tx.objectStore('bodies').put(article, entry.id),
+        tx.objectStore('search').put(search),
+        ...images.map((img) => imageStore.put({ articleId: entry.id, url: img.url, type: img.type, bytes: img.bytes })),
+      ]);
+      change = { rev, put: [search], remove: [] };
+    });
+    this.applySearchChange(change);
+  }
+
+  /**
+   * Stores images for an article (e.g. a retry of images that failed at save
+   * time): adds or replaces them, drops them from `missingImages` and updates
+   * `imageBytes`. Resolves undefined when the article is not in the library.
+   */
+  async putImages(articleId: string, images: StoredImage[]): Promise<LibraryEntry | undefined> {
+    return this.write(async (tx) => {
+      const entries = tx.objectStore('entries');
+      const entry = await entries.get(articleId);
+      if (!entry) return undefined;
+      const imageStore = tx.objectStore('images');
+      await Promise.all(images.map((img) => imageStore.put({ articleId, url: img.url, type: img.type, bytes: img.bytes })));
+      const stored = await imageStore.index('articleId').getAll(articleId);
+      const added = new Set(images.map((img) => img.url));
+      const next: LibraryEntry = {
+        ...entry,
+        imageBytes: stored.reduce((sum, img) => sum + img.bytes.byteLength, 0),
+        missingImages: entry.missingImages.filter((url) => !added.has(url)),
+      };
+      await entries.put(next);
+      return next;
+    }, ['entries', 'images']);
+  }
+
+  async getImage(articleId: string, url: string): Promise<StoredImage | undefined> {
+    const record = await (await this.db()).get('images', [articleId, url]);
+    return record ? toStoredImage(record) : undefined;
+  }
+
+  /** Count and space used, summed from the index rows. */
+  async usage(): Promise<Usage> {
+    const rows = (await (await this.db()).getAll('entries')).filter(isEntry);
+    return rows.reduce<Usage>(
+      (u, e) => ({ articles: u.articles + 1, bodyBytes: u.bodyBytes + e.bodyBytes, imageBytes: u.imageBytes + e.imageBytes }),
+      { articles: 0, bodyBytes: 0, imageBytes: 0 },
+    );
+  }
+
+  /**
+   * Imports records (from an export file or another device). New URLs are
+   * added; a URL already saved is merged, never blindly overwritten (see
+   * `mergeEntries`): the later `updatedAt` wins the article fields, tags are
+   * unioned, state and progress never go backwards, images are added.
+   * Malformed records are skipped. Runs in batches of 100 records per
+   * transaction: a failure rejects with StorageError after the batches before
+   * it have been kept, and leaves the failing batch out entirely.
+   */
+  async importRecords(records: readonly ImportRecord[], opts: { now?: Date } = {}): Promise<ImportResult> {
+    const now = (opts.now ?? new Date()).toISOString();
+    const result: ImportResult = { added: 0, updated: 0, skipped: 0 };
+    for (let start = 0; start < records.length; start += IMPORT_BATCH) {
+      const batch = records.slice(start, start + IMPORT_BATCH);
+      const clean = batch.map((r) => sanitizeImport(r, idForUrl, now));
+      result.skipped += clean.filter((c) => c === null).length;
+      const drafts = clean.flatMap((c) => (c ? [{ ...c, search: buildSearchRecord(c.entry.id, c.article, c.entry.savedAt, 0) }] : []));
+      const counts = { added: 0, updated: 0, skipped: 0 };
+      let change: SearchChange | undefined;
+      await this.write(async (tx) => {
+        const rev = await this.nextRev(tx);
+        const entries = tx.objectStore('entries');
+        const imageStore = tx.objectStore('images');
+        const puts: SearchRecord[] = [];
+        for (const draft of drafts) {
+          const local = await entries.get(draft.entry.id);
+          if (!local) {
+            const search = { ...draft.search, rev };
+            await Promise.all([
+              entries.put(draft.entry),
+              tx.objectStore('bodies').put(draft.article, draft.entry.id),
+              tx.objectStore('search').put(search),
+              ...draft.images.map((img) => imageStore.put(img)),
+            ]);
+            puts.push(search);
+            counts.added++;
+            continue;
+          }
+          const { entry, incomingBody } = mergeEntries(local, draft.entry);
+          const have = new Set((await imageStore.index('articleId').getAllKeys(local.id)).map(([, url]) => url));
+          const newImages = draft.images.filter((img) => !have.has(img.url));
+          entry.imageBytes = local.imageBytes + newImages.reduce((sum, img) => sum + img.bytes.byteLength, 0);
+          const stored = new Set([...have, ...newImages.map((img) => img.url)]);
+          entry.missingImages = entry.missingImages.filter((url) => !stored.has(url));
+          if (!incomingBody && newImages.length === 0 && sameEntry(entry, local)) {
+            counts.skipped++;
+            continue;
+          }
+          const writes: Promise<unknown>[] = [entries.put(entry), ...newImages.map((img) => imageStore.put(img))];
+          if (incomingBody || entry.savedAt !== local.savedAt) {
+            const article = incomingBody ? draft.article : await tx.objectStore('bodies').get(local.id);
+            const search = buildSearchRecord(entry.id, article ?? emptyArticle(entry), entry.savedAt, rev);
+            writes.push(tx.objectStore('search').put(search));
+            if (incomingBody) writes.push(tx.objectStore('bodies').put(draft.article, entry.id));
+            puts.push(search);
+          }
+          await Promise.all(writes);
+          counts.updated++;
+        }
+        change = { rev, put: puts, remove: [] };
+      });
+      this.applySearchChange(change);
+      result.added += counts.added;
+      result.updated += counts.updated;
+      result.skipped += counts.skipped;
+    }
+    return result;
+  }
+
+  /**
+   * Ids of articles matching a query, best first: title matches, then the
+   * rest, each newest first. Chinese is matched as a substring anywhere (no
+   * word segmentation), other scripts by case-insensitive word prefix; every
+   * space-separated term must match. See search-text.ts.
+   *
+   * The first call loads the search text of the whole library into memory
+   * (about 2 bytes a character: ~70 MB for 20,000 articles of 5 KB). Later
+   * calls only fetch what other contexts changed since.
+   */
+  async search(query: string): Promise<string[]> {
+    const terms = queryTerms(query);
+    if (terms.length === 0) return [];
+    const state = await this.searchIndex();
+    const hits = state.index.find(terms);
+    const savedAt = (id: string) => state.savedAt.get(id) ?? 0;
+    hits.sort((a, b) => Number(b.inTitle) - Number(a.inTitle) || savedAt(b.id) - savedAt(a.id));
+    return hits.map((h) => h.id);
+  }
+
+  // ---- internals ----
+
+  private db(): Promise<DB> {
+    if (!this.dbPromise) {
+      const opening = openDatabase({
+        ...this.options,
+        onClosed: () => {
+          if (this.dbPromise === opening) this.dbPromise = null;
+          this.options.onClosed?.();
+        },
+      });
+      this.dbPromise = opening;
+      opening.catch(() => {
+        if (this.dbPromise === opening) this.dbPromise = null;
+      });
+    }
+    return this.dbPromise;
+  }
+
+  /**
+   * Runs `body` in one readwrite transaction and resolves once it has
+   * committed. If anything fails, the transaction is aborted (so none of its
+   * writes land) and the call rejects with a StorageError.
+   */
+  private async write<T>(body: (tx: ArticleTx) => Promise<T>, stores: StoreName[] = ARTICLE_STORES): Promise<T> {
+    const db = await this.db();
+    let tx: ArticleTx;
+    try {
+      tx = db.transaction(stores, 'readwrite') as ArticleTx;
+    } catch (error) {
+      throw toStorageError(error);
+    }
+    try {
+      const result = await body(tx);
+      await tx.done;
+      return result;
+    } catch (error) {
+      try {
+        tx.abort();
+      } catch {
+        // Already finished or aborted.
+      }
+      await tx.done.catch(() => undefined);
+      throw toStorageError(error);
+    }
+  }
+
+  /** Bumps the revision counter inside a write, so other contexts see their search index is stale. */
+  private async nextRev(tx: ArticleTx): Promise<number> {
+    const meta = tx.objectStore('meta');
+    const rev = ((await meta.get(META_REV)) ?? 0) + 1;
+    await meta.put(rev, META_REV);
+    return rev;
+  }
+
+  private applySearchChange(change: SearchChange | undefined): void {
+    const state = this.searchState;
+    // Only apply in order; otherwise the next search fetches the difference from the store.
+    if (!change || !state || state.rev !== change.rev - 1) return;
+    for (const record of change.put) {
+      state.index.set(record.id, record.text, record.titleLength);
+      state.savedAt.set(record.id, record.savedAt);
+    }
+    for (const id of change.remove) {
+      state.index.delete(id);
+      state.savedAt.delete(id);
+    }
+    state.rev = change.rev;
+  }
+
+  /** The loaded search index, brought up to date with the stored revision. */
+  private async searchIndex(): Promise<SearchState> {
+    if (this.searchLoading) return this.searchLoading;
+    this.searchLoading = this.refreshSearch().finally(() => {
+      this.searchLoading = null;
+    });
+    return this.searchLoading;
+  }
+
+  private async refreshSearch(): Promise<SearchState> {
+    const db = await this.db();
+    const storedRev = (await db.get('meta', META_REV)) ?? 0;
+    const state = this.searchState;
+    if (state && state.rev === storedRev) return state;
+    if (!state) {
+      const fresh: SearchState = { index: new TextIndex(), savedAt: new Map(), rev: 0 };
+      await this.loadSearch(db, fresh);
+      this.searchState = fresh;
+      return fresh;
+    }
+    // Another context wrote: fetch only the rows written since, and drop the removed ones.
+    const tx = db.transaction(['search', 'meta'], 'readonly');
+    const [rev, changed, keys] = await Promise.all([
+      tx.objectStore('meta').get(META_REV),
+      tx.objectStore('search').index('rev').getAll(IDBKeyRange.lowerBound(state.rev, true)),
+      tx.objectStore('search').getAllKeys(),
+    ]);
+    for (const record of changed) {
+      state.index.set(record.id, record.text, record.titleLength);
+      state.savedAt.set(record.id, record.savedAt);
+    }
+    const present = new Set(keys);
+    for (const id of [...state.index.ids()]) {
+      if (!present.has(id)) {
+        state.index.delete(id);
+        state.savedAt.delete(id);
+      }
+    }
+    state.rev = rev ?? 0;
+    return state;
+  }
+
+  /** Reads the whole `search` store in pages, so only one page of rows is held outside the index at a time. */
+  private async loadSearch(db: DB, state: SearchState): Promise<void> {
+    const PAGE = 500;
+    let after: string | null = null;
+    for (;;) {
+      const tx = db.transaction(['search', 'meta'], 'readonly');
+      const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
+      const [rows, rev]: [SearchRecord[], number | undefined] = await Promise.all([
+        tx.objectStore('search').getAll(range, PAGE),
+        tx.objectStore('meta').get(META_REV),
+      ]);
+      // Record the revision of the first page: rows changed later are re-fetched by the next refresh.
+      if (after === null) state.rev = rev ?? 0;
+      for (const row of rows) {
+        state.index.set(row.id, row.text, row.titleLength);
+        state.savedAt.set(row.id, row.savedAt);
+      }
+      const last: SearchRecord | undefined = rows[rows.length - 1];
+      if (!last || rows.length < PAGE) return;
+      after = last.id;
+    }
+  }
+}
+
+/** Opens the library (lazily, on first use). */
+export function createLibrary(options: OpenOptions = {}): Library {
+  return new Library(options);
+}
+
+function toStoredImage(record: StoredImage): StoredImage {
+  return { articleId: record.articleId, url: record.url, type: record.type, bytes: record.bytes };
+}
+
+/** Stand-in body for an index row whose body is missing (never expected, but never crash on it). */
+function emptyArticle(entry: LibraryEntry): Article {
+  return {
+    ...articleFields(entry as unknown as Article),
+    translator: null,
+    updated: null,
+    contentHtml: '',
+    textContent: '',
+    fullTextUrl: null,
+    paywalled: false,
+  };
+}

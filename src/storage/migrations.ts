@@ -1,0 +1,69 @@
+import type { IDBPDatabase, IDBPTransaction } from 'idb';
+import type { Article } from '../core/types';
+import type { EntryV1, EntryV2, SearchRecord } from './schema';
+import { META_REV } from './schema';
+import { buildSearchRecord } from './search-text';
+
+/**
+ * Numbered schema migrations: MIGRATIONS[n] turns a version n-1 database into
+ * version n. They run in order inside the single `versionchange` transaction,
+ * so a migration that throws aborts the whole upgrade and the database stays
+ * at its old version with its old data (see db.ts).
+ *
+ * Rules: never edit a shipped migration (users' databases already ran it); add
+ * the next number instead. Migrations only use IDB requests on `tx`: awaiting
+ * anything else (fetch, timers) would let the transaction commit early.
+ */
+// The schema type changes with every version, so migrations see the database untyped.
+export type UpgradeDB = IDBPDatabase<unknown>;
+export type UpgradeTx = IDBPTransaction<unknown, string[], 'versionchange'>;
+export type Migration = (db: UpgradeDB, tx: UpgradeTx) => Promise<void> | void;
+export type Migrations = Record<number, Migration>;
+
+export const MIGRATIONS: Migrations = {
+  /** v1: the library index and article bodies. */
+  1: (db) => {
+    const entries = db.createObjectStore('entries', { keyPath: 'id' });
+    entries.createIndex('url', 'url', { unique: true });
+    entries.createIndex('savedAt', 'savedAt');
+    entries.createIndex('state', 'state');
+    entries.createIndex('site', 'siteName');
+    entries.createIndex('tags', 'tags', { multiEntry: true });
+    // Out-of-line keys: the value is the Article exactly as extracted.
+    db.createObjectStore('bodies');
+  },
+
+  /** v2: images stored for offline reading; entries account for them. */
+  2: async (db, tx) => {
+    const images = db.createObjectStore('images', { keyPath: ['articleId', 'url'] });
+    images.createIndex('articleId', 'articleId');
+    const entries = tx.objectStore('entries');
+    for (let cursor = await entries.openCursor(); cursor; cursor = await cursor.continue()) {
+      const old = cursor.value as EntryV1;
+      const upgraded: EntryV2 = { ...old, imageBytes: 0, missingImages: [] };
+      await cursor.update(upgraded);
+    }
+  },
+
+  /** v3: normalized search text per article, and the revision counter. */
+  3: async (db, tx) => {
+    const search = db.createObjectStore('search', { keyPath: 'id' });
+    search.createIndex('rev', 'rev');
+    const meta = db.createObjectStore('meta');
+    const rev = 1;
+    const entries = tx.objectStore('entries');
+    const bodies = tx.objectStore('bodies');
+    for (let cursor = await entries.openCursor(); cursor; cursor = await cursor.continue()) {
+      const entry = cursor.value as EntryV2;
+      const article = (await bodies.get(entry.id)) as Article | undefined;
+      const record: SearchRecord = buildSearchRecord(
+        entry.id,
+        { title: article?.title ?? entry.title, textContent: article?.textContent ?? '' },
+        entry.savedAt,
+        rev,
+      );
+      await search.put(record);
+    }
+    await meta.put(rev, META_REV);
+  },
+};

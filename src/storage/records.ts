@@ -1,0 +1,196 @@
+import type { Article } from '../core/types';
+import type { LibraryEntry, ReadState, SavedArticle, StoredImage } from './types';
+
+/**
+ * Building, validating and merging library records. Pure functions: no
+ * IndexedDB here, so the rules are easy to test and to read.
+ */
+
+/** How far along an article is; a merge never moves a record backwards. */
+const STATE_RANK: Record<ReadState, number> = { unread: 0, read: 1, archived: 2 };
+const READ_STATES = Object.keys(STATE_RANK) as ReadState[];
+
+/** A record as export files carry it: the saved article plus, optionally, its images. */
+export type ImportRecord = SavedArticle & { images?: StoredImage[] };
+
+/** What `remove` hands back so the library can offer "Undo". */
+export type RemovedArticle = SavedArticle & { images: StoredImage[] };
+
+/** UTF-8 length without allocating an encoded copy. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** What a body costs on disk, roughly: its HTML plus its plain text. */
+export function bodyBytesOf(article: Article): number {
+  return utf8Length(article.contentHtml) + utf8Length(article.textContent);
+}
+
+/** The article's own fields as they appear on its index row. */
+export function articleFields(article: Article) {
+  return {
+    url: article.url,
+    title: article.title,
+    siteName: article.siteName,
+    lang: article.lang,
+    byline: article.byline,
+    lead: article.lead,
+    leadImage: article.leadImage,
+    published: article.published,
+    readingMinutes: article.readingMinutes,
+    length: article.length,
+    partial: article.partial,
+  };
+}
+
+export function cleanTags(tags: readonly unknown[]): string[] {
+  const out: string[] = [];
+  for (const tag of tags) {
+    if (typeof tag !== 'string') continue;
+    const t = tag.trim();
+    if (t && !out.includes(t)) out.push(t);
+  }
+  return out;
+}
+
+export function clampProgress(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+}
+
+export function isReadState(value: unknown): value is ReadState {
+  return typeof value === 'string' && (READ_STATES as string[]).includes(value);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const isoOr = (v: unknown, fallback: string): string =>
+  typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : fallback;
+
+/** True when an object read back from the index has the fields the library relies on. */
+export function isEntry(value: unknown): value is LibraryEntry {
+  return (
+    isObject(value) &&
+    typeof value.id === 'string' &&
+    typeof value.url === 'string' &&
+    typeof value.title === 'string' &&
+    typeof value.savedAt === 'string' &&
+    isReadState(value.state) &&
+    Array.isArray(value.tags)
+  );
+}
+
+/** True when a value is an Article with the fields storage and search need. */
+export function isArticle(value: unknown): value is Article {
+  return (
+    isObject(value) &&
+    typeof value.url === 'string' &&
+    value.url.length > 0 &&
+    typeof value.title === 'string' &&
+    typeof value.contentHtml === 'string' &&
+    typeof value.textContent === 'string'
+  );
+}
+
+/**
+ * Turns an untrusted import record into a clean entry + article + images, or
+ * null when it is unusable. Missing or malformed fields get safe defaults;
+ * byte counts are recomputed rather than trusted.
+ */
+export function sanitizeImport(
+  record: unknown,
+  id: (url: string) => string,
+  now: string,
+): { entry: LibraryEntry; article: Article; images: StoredImage[] } | null {
+  if (!isObject(record) || !isArticle(record.article)) return null;
+  const article = record.article;
+  const articleId = id(article.url);
+  const savedAt = isoOr(record.savedAt, now);
+  const images: StoredImage[] = Array.isArray(record.images)
+    ? record.images
+        .filter(
+          (img): img is StoredImage =>
+            isObject(img) && typeof img.url === 'string' && typeof img.type === 'string' && img.bytes instanceof Uint8Array,
+        )
+        .map((img) => ({ articleId, url: img.url, type: img.type, bytes: img.bytes }))
+    : [];
+  const entry: LibraryEntry = {
+    id: articleId,
+    ...articleFields(article),
+    savedAt,
+    updatedAt: isoOr(record.updatedAt, savedAt),
+    readAt: typeof record.readAt === 'string' ? isoOr(record.readAt, now) : null,
+    state: isReadState(record.state) ? record.state : 'unread',
+    tags: Array.isArray(record.tags) ? cleanTags(record.tags) : [],
+    progress: clampProgress(record.progress),
+    linkOnly: record.linkOnly === true,
+    bodyBytes: bodyBytesOf(article),
+    imageBytes: images.reduce((sum, img) => sum + img.bytes.byteLength, 0),
+    missingImages: Array.isArray(record.missingImages)
+      ? record.missingImages.filter((u): u is string => str(u) !== null)
+      : [],
+  };
+  return { entry, article, images };
+}
+
+/**
+ * Merges an imported entry into the one already stored for the same URL.
+ * - Article fields (title, metadata, body) come from whichever side has the
+ *   later `updatedAt`, except that a link-only record never replaces a full one.
+ * - `savedAt` is the earlier, `updatedAt` and `readAt` the later.
+ * - Tags are unioned (local order first); state and progress never go backwards.
+ * `imageBytes` is left to the caller, which knows what is stored.
+ */
+export function mergeEntries(local: LibraryEntry, incoming: LibraryEntry): { entry: LibraryEntry; incomingBody: boolean } {
+  const incomingNewer = Date.parse(incoming.updatedAt) > Date.parse(local.updatedAt);
+  const incomingBody = incomingNewer ? !(incoming.linkOnly && !local.linkOnly) : local.linkOnly && !incoming.linkOnly;
+  const base = incomingBody ? incoming : local;
+  const later = (a: string | null, b: string | null): string | null =>
+    a === null ? b : b === null ? a : Date.parse(b) > Date.parse(a) ? b : a;
+  const entry: LibraryEntry = {
+    ...local,
+    url: base.url,
+    title: base.title,
+    siteName: base.siteName,
+    lang: base.lang,
+    byline: base.byline,
+    lead: base.lead,
+    leadImage: base.leadImage,
+    published: base.published,
+    readingMinutes: base.readingMinutes,
+    length: base.length,
+    partial: base.partial,
+    linkOnly: base.linkOnly,
+    bodyBytes: base.bodyBytes,
+    missingImages: base.missingImages,
+    savedAt: Date.parse(incoming.savedAt) < Date.parse(local.savedAt) ? incoming.savedAt : local.savedAt,
+    updatedAt: later(local.updatedAt, incoming.updatedAt) ?? local.updatedAt,
+    readAt: later(local.readAt, incoming.readAt),
+    tags: cleanTags([...local.tags, ...incoming.tags]),
+    state: STATE_RANK[incoming.state] > STATE_RANK[local.state] ? incoming.state : local.state,
+    progress: Math.max(local.progress, incoming.progress),
+  };
+  return { entry, incomingBody };
+}
+
+/** Field-by-field equality for index rows (all fields are JSON-like). */
+export function sameEntry(a: LibraryEntry, b: LibraryEntry): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) {
+    const x = (a as unknown as Record<string, unknown>)[key];
+    const y = (b as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(x) && Array.isArray(y)) {
+      if (x.length !== y.length || x.some((v, i) => v !== y[i])) return false;
+    } else if (x !== y) return false;
+  }
+  return true;
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { idForUrl } from '../../../src/storage/ids';
+import { article, bytes, freshLibrary, NOW } from './helpers';
+
+const URL_A = 'https://www.ftchinese.com/story/001';
+const later = new Date(NOW.getTime() + 3_600_000);
+
+describe('idForUrl', () => {
+  it('is stable for a URL and differs between URLs', () => {
+    expect(idForUrl(URL_A)).toBe(idForUrl(URL_A));
+    expect(idForUrl(URL_A)).toMatch(/^[0-9a-f]{16}$/);
+    expect(idForUrl(URL_A)).not.toBe(idForUrl('https://www.ftchinese.com/story/002'));
+  });
+
+  it('ignores differences that never change the page (host case, fragment)', () => {
+    expect(idForUrl('HTTPS://WWW.FTChinese.com/story/001#comments')).toBe(idForUrl(URL_A));
+  });
+
+  it('does not collide across 50,000 URLs', () => {
+    const ids = new Set<string>();
+    for (let n = 0; n < 50_000; n++) ids.add(idForUrl(`https://example.com/story/${n}`));
+    expect(ids.size).toBe(50_000);
+  });
+});
+
+describe('save', () => {
+  it('stores the index row and the body apart, and lists newest first', async () => {
+    const { library } = freshLibrary();
+    const first = await library.save(article(URL_A), { now: NOW });
+    await library.save(article('https://example.com/b'), { now: later });
+
+    expect(first.id).toBe(idForUrl(URL_A));
+    expect(first).toMatchObject({ savedAt: NOW.toISOString(), updatedAt: NOW.toISOString(), state: 'unread', tags: [], progress: 0 });
+    expect(first.bodyBytes).toBeGreaterThan(0);
+
+    const list = await library.list();
+    expect(list.map((e) => e.url)).toEqual(['https://example.com/b', URL_A]);
+    expect(list[0]).not.toHaveProperty('article');
+    expect(await library.getBody(first.id)).toEqual(article(URL_A));
+    expect(await library.get(first.id)).toEqual(first);
+  });
+
+  it('re-saving the same story updates text and metadata but keeps savedAt, tags, state, progress and readAt', async () => {
+    const { library } = freshLibrary();
+    const { id } = await library.save(article(URL_A), { now: NOW });
+    await library.update(id, { state: 'read', tags: ['经济', 'china'], progress: 0.6, readAt: NOW.toISOString() });
+
+    const again = await library.save(article(URL_A, { title: '新标题', textContent: '更新后的正文' }), { now: later });
+
+    expect(again).toMatchObject({
+      id,
+      title: '新标题',
+      savedAt: NOW.toISOString(),
+      updatedAt: later.toISOString(),
+      state: 'read',
+      tags: ['经济', 'china'],
+      progress: 0.6,
+      readAt: NOW.toISOString(),
+    });
+    expect((await library.getBody(id))?.textContent).toBe('更新后的正文');
+    expect(await library.list()).toHaveLength(1);
+  });
+
+  it('keeps earlier images on a re-save without images, and replaces them when given', async () => {
+    const { library } = freshLibrary();
+    const { id } = await library.save(article(URL_A), {
+      now: NOW,
+      images: [{ articleId: 'ignored', url: 'https://img/1.jpg', type: 'image/jpeg', bytes: bytes(1, 2, 3) }],
+      missingImages: ['https://img/2.jpg'],
+    });
+    const kept = await library.save(article(URL_A), { now: later });
+    expect(kept).toMatchObject({ imageBytes: 3, missingImages: ['https://img/2.jpg'] });
+    expect(await library.getImage(id, 'https://img/1.jpg')).toEqual({
+      articleId: id,
+      url: 'https://img/1.jpg',
+      type: 'image/jpeg',
+      bytes: bytes(1, 2, 3),
+    });
+
+    const replaced = await library.save(article(URL_A), {
+      now: later,
+      images: [{ articleId: id, url: 'https://img/2.jpg', type: 'image/png', bytes: bytes(9, 9) }],
+    });
+    expect(replaced).toMatchObject({ imageBytes: 2, missingImages: [] });
+    expect(await library.getImage(id, 'https://img/1.jpg')).toBeUndefined();
+  });
+});
+
+describe('update', () => {
+  it('cleans its input and resolves undefined for an unknown id', async () => {
+    const { library } = freshLibrary();
+    const { id } = await library.save(article(URL_A), { now: NOW });
+    const updated = await library.update(id, { tags: [' a ', 'a', '', 'b'], progress: 7 });
+    expect(updated).toMatchObject({ tags: ['a', 'b'], progress: 1, state: 'unread' });
+    expect(await library.update('nope', { state: 'read' })).toBeUndefined();
+  });
+});
+
+describe('images', () => {
+  it('putImages adds images, clears them from missingImages and counts their bytes', async () => {
+    const { library } = freshLibrary();
+    const { id } = await library.save(article(URL_A), { now: NOW, missingImages: ['https://img/a', 'https://img/b'] });
+    const entry = await library.putImages(id, [{ articleId: id, url: 'https://img/a', type: 'image/webp', bytes: bytes(1, 2, 3, 4) }]);
+    expect(entry).toMatchObject({ imageBytes: 4, missingImages: ['https://img/b'] });
+    expect((await library.getImage(id, 'https://img/a'))?.bytes).toEqual(bytes(1, 2, 3, 4));
+    expect(await library.putImages('missing', [])).toBeUndefined();
+  });
+});
+
+describe('remove and restore', () => {
+  it('round-trips an article, its body, images and search text identically', async () => {
+    const { library } = freshLibrary();
+    const saved = await library.save(article(URL_A, { textContent: '人民币汇率今天上涨' }), {
+      now: NOW,
+      images: [{ articleId: 'x', url: 'https://img/1', type: 'image/png', bytes: bytes(5, 6) }],
+      missingImages: ['https://img/2'],
+    });
+    await library.update(saved.id, { tags: ['汇率'], state: 'archived', progress: 0.3 });
+    const before = await library.get(saved.id);
+    const listBefore = await library.list();
+    expect(await library.search('汇率')).toEqual([saved.id]);
+
+    const removed = await library.remove(saved.id);
+    expect(removed).toEqual({ ...before, images: [{ articleId: saved.id, url: 'https://img/1', type: 'image/png', bytes: bytes(5, 6) }] });
+    expect(await library.get(saved.id)).toBeUndefined();
+    expect(await library.getImage(saved.id, 'https://img/1')).toBeUndefined();
+    expect(await library.search('汇率')).toEqual([]);
+    expect(await library.usage()).toEqual({ articles: 0, bodyBytes: 0, imageBytes: 0 });
+
+    await library.restore(removed!);
+    expect(await library.get(saved.id)).toEqual(before);
+    expect(await library.list()).toEqual(listBefore);
+    expect((await library.getImage(saved.id, 'https://img/1'))?.bytes).toEqual(bytes(5, 6));
+    expect(await library.search('汇率')).toEqual([saved.id]);
+  });
+
+  it('resolves undefined when removing an unknown id', async () => {
+    const { library } = freshLibrary();
+    expect(await library.remove('nope')).toBeUndefined();
+  });
+});
+
+describe('usage', () => {
+  it('sums articles, body bytes and image bytes', async () => {
+    const { library } = freshLibrary();
+    const a = await library.save(article('https://e.com/1', { contentHtml: '<p>中文</p>', textContent: '中文' }), {
+      now: NOW,
+      images: [{ articleId: '', url: 'https://img/1', type: 'image/png', bytes: new Uint8Array(100) }],
+    });
+    const b = await library.save(article('https://e.com/2', { contentHtml: 'abc', textContent: 'abc' }), { now: NOW });
+    // UTF-8: '<p>中文</p>' is 7 + 6 bytes, '中文' 6; 'abc' twice is 6.
+    expect(a.bodyBytes).toBe(19);
+    expect(b.bodyBytes).toBe(6);
+    expect(await library.usage()).toEqual({ articles: 2, bodyBytes: 25, imageBytes: 100 });
+  });
+});
