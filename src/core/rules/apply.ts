@@ -68,7 +68,10 @@ function readFields(doc: Document, rule: SiteRule, url: string): RuleFields {
     paginated = true;
     const href = queryOne(doc, `${rule.fullText.container} ${rule.fullText.link}`)?.getAttribute('href');
     const abs = absoluteUrl(href, url);
-    fullTextUrl = abs ? keepOnlyParams(abs, rule.fullText.keepParams ?? []) : null;
+    // Same site, same path: keep the page's own scheme and host (links may say http://).
+    const here = absoluteUrl(url, url);
+    const same = abs && here ? new URL(new URL(abs).pathname + new URL(abs).search, here).href : abs;
+    fullTextUrl = same ? keepOnlyParams(same, rule.fullText.keepParams ?? []) : null;
   }
   const bodyText = (rule.paywallText?.length ? doc.body?.textContent : '') ?? '';
   const paywalled =
