@@ -32,6 +32,8 @@ export async function openDatabase(options: OpenOptions = {}): Promise<IDBPDatab
   request.addEventListener('upgradeneeded', (event) => {
     const db = wrap(request.result) as unknown as UpgradeDB;
     const tx = wrap(request.transaction as IDBTransaction) as unknown as UpgradeTx;
+    // The outcome is reported through the open request; don't leave `done` rejecting unobserved.
+    tx.done.catch(() => undefined);
     const run = async (): Promise<void> => {
       for (let v = event.oldVersion + 1; v <= (event.newVersion ?? version); v++) {
         const migrate = migrations[v];

@@ -130,8 +130,8 @@ export class Library {
       if (images) {
         const imageStore = tx.objectStore('images');
         const oldKeys = await imageStore.index('articleId').getAllKeys(id);
-        await Promise.all(oldKeys.map((key) => imageStore.delete(key)));
-        await Promise.all(images.map((img) => imageStore.put(img)));
+        await issue(oldKeys.map((key) => () => imageStore.delete(key)));
+        await issue(images.map((img) => () => imageStore.put(img)));
         imageBytes = images.reduce((sum, img) => sum + img.bytes.byteLength, 0);
       }
       const entry: LibraryEntry = {
@@ -149,10 +149,10 @@ export class Library {
         missingImages: opts.missingImages ?? (images ? [] : (existing?.missingImages ?? [])),
       };
       const search: SearchRecord = { ...draft, savedAt: Date.parse(entry.savedAt), rev };
-      await Promise.all([
-        tx.objectStore('entries').put(entry),
-        tx.objectStore('bodies').put(article, id),
-        tx.objectStore('search').put(search),
+      await issue([
+        () => tx.objectStore('entries').put(entry),
+        () => tx.objectStore('bodies').put(article, id),
+        () => tx.objectStore('search').put(search),
       ]);
       change = { rev, put: [search], remove: [] };
       return entry;
@@ -211,11 +211,11 @@ export class Library {
       const imageStore = tx.objectStore('images');
       const images = await imageStore.index('articleId').getAll(id);
       const rev = await this.nextRev(tx);
-      await Promise.all([
-        tx.objectStore('entries').delete(id),
-        tx.objectStore('bodies').delete(id),
-        tx.objectStore('search').delete(id),
-        ...images.map((img) => imageStore.delete([img.articleId, img.url])),
+      await issue([
+        () => tx.objectStore('entries').delete(id),
+        () => tx.objectStore('bodies').delete(id),
+        () => tx.objectStore('search').delete(id),
+        ...images.map((img) => () => imageStore.delete([img.articleId, img.url])),
       ]);
       change = { rev, put: [], remove: [id] };
       return { entry, article, images };
@@ -235,11 +235,11 @@ export class Library {
       const rev = await this.nextRev(tx);
       const search = buildSearchRecord(entry.id, article, entry.savedAt, rev);
       const imageStore = tx.objectStore('images');
-      await Promise.all([
-        tx.objectStore('entries').put(entry),
-        tx.objectStore('bodies').put(article, entry.id),
-        tx.objectStore('search').put(search),
-        ...images.map((img) => imageStore.put({ articleId: entry.id, url: img.url, type: img.type, bytes: img.bytes })),
+      await issue([
+        () => tx.objectStore('entries').put(entry),
+        () => tx.objectStore('bodies').put(article, entry.id),
+        () => tx.objectStore('search').put(search),
+        ...images.map((img) => () => imageStore.put({ articleId: entry.id, url: img.url, type: img.type, bytes: img.bytes })),
       ]);
       change = { rev, put: [search], remove: [] };
     });
@@ -257,7 +257,7 @@ export class Library {
       const entry = await entries.get(articleId);
       if (!entry) return undefined;
       const imageStore = tx.objectStore('images');
-      await Promise.all(images.map((img) => imageStore.put({ articleId, url: img.url, type: img.type, bytes: img.bytes })));
+      await issue(images.map((img) => () => imageStore.put({ articleId, url: img.url, type: img.type, bytes: img.bytes })));
       const stored = await imageStore.index('articleId').getAll(articleId);
       const added = new Set(images.map((img) => img.url));
       const next: LibraryEntry = {
@@ -312,11 +312,11 @@ export class Library {
           const local = await entries.get(draft.entry.id);
           if (!local) {
             const search = { ...draft.search, rev };
-            await Promise.all([
-              entries.put(draft.entry),
-              tx.objectStore('bodies').put(draft.article, draft.entry.id),
-              tx.objectStore('search').put(search),
-              ...draft.images.map((img) => imageStore.put(img)),
+            await issue([
+              () => entries.put(draft.entry),
+              () => tx.objectStore('bodies').put(draft.article, draft.entry.id),
+              () => tx.objectStore('search').put(search),
+              ...draft.images.map((img) => () => imageStore.put(img)),
             ]);
             puts.push(search);
             counts.added++;
@@ -332,15 +332,15 @@ export class Library {
             counts.skipped++;
             continue;
           }
-          const writes: Promise<unknown>[] = [entries.put(entry), ...newImages.map((img) => imageStore.put(img))];
+          const writes: Array<() => Promise<unknown>> = [() => entries.put(entry), ...newImages.map((img) => () => imageStore.put(img))];
           if (incomingBody || entry.savedAt !== local.savedAt) {
             const article = incomingBody ? draft.article : await tx.objectStore('bodies').get(local.id);
             const search = buildSearchRecord(entry.id, article ?? emptyArticle(entry), entry.savedAt, rev);
-            writes.push(tx.objectStore('search').put(search));
-            if (incomingBody) writes.push(tx.objectStore('bodies').put(draft.article, entry.id));
+            writes.push(() => tx.objectStore('search').put(search));
+            if (incomingBody) writes.push(() => tx.objectStore('bodies').put(draft.article, entry.id));
             puts.push(search);
           }
-          await Promise.all(writes);
+          await issue(writes);
           counts.updated++;
         }
         change = { rev, put: puts, remove: [] };
@@ -512,6 +512,22 @@ export class Library {
 /** Opens the library (lazily, on first use). */
 export function createLibrary(options: OpenOptions = {}): Library {
   return new Library(options);
+}
+
+/**
+ * Issues IDB requests back to back and waits for all of them. If issuing one
+ * throws (a clone failure, an inactive transaction), the requests already
+ * issued will reject when the transaction aborts: they are observed here so
+ * that does not surface as an unhandled rejection.
+ */
+async function issue(requests: Array<() => Promise<unknown>>): Promise<void> {
+  const pending: Promise<unknown>[] = [];
+  for (const request of requests) {
+    const promise = request();
+    promise.catch(() => undefined);
+    pending.push(promise);
+  }
+  await Promise.all(pending);
 }
 
 function toStoredImage(record: StoredImage): StoredImage {

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import { idForUrl } from '../../../src/storage/ids';
+import { Library } from '../../../src/storage/library';
+import { article } from './helpers';
+
+describe('concurrent writes', () => {
+  it('200 saves from 20 tabs, some for the same URL, all land and none are mixed up', async () => {
+    const factory = new IDBFactory();
+    // Two connections to the same database, as when a page and the background are both open.
+    const libraries = [new Library({ factory }), new Library({ factory })];
+    const TABS = 20;
+    const PER_TAB = 10;
+    const DISTINCT = 150; // 200 saves over 150 URLs: 50 are saved twice, from different tabs
+    const urlOf = (n: number) => `https://www.ftchinese.com/story/${n % DISTINCT}`;
+
+    const tabs = Array.from({ length: TABS }, async (_, tab) => {
+      const library = libraries[tab % 2] as Library;
+      for (let i = 0; i < PER_TAB; i++) {
+        const n = tab * PER_TAB + i;
+        const url = urlOf(n);
+        await library.save(
+          article(url, { title: `标题 ${url}`, textContent: `正文 ${url} 来自标签页 ${tab}`, contentHtml: `<p>${url}</p>` }),
+          { now: new Date(Date.UTC(2025, 0, 1, 0, 0, n)) },
+        );
+      }
+    });
+    await Promise.all(tabs);
+
+    const library = libraries[0] as Library;
+    const list = await library.list();
+    expect(list).toHaveLength(DISTINCT);
+    expect(new Set(list.map((e) => e.url)).size).toBe(DISTINCT);
+    for (const entry of list) {
+      expect(entry.id).toBe(idForUrl(entry.url));
+      expect(entry.title).toBe(`标题 ${entry.url}`);
+      const saved = await library.get(entry.id);
+      expect(saved?.article.url).toBe(entry.url);
+      expect(saved?.article.contentHtml).toBe(`<p>${entry.url}</p>`);
+      expect(saved?.article.textContent.startsWith(`正文 ${entry.url} `)).toBe(true);
+    }
+    // Saved twice: the first save's time is kept as savedAt.
+    const twice = list.find((e) => e.url === urlOf(0));
+    expect(twice?.savedAt).toBe(new Date(Date.UTC(2025, 0, 1, 0, 0, 0)).toISOString());
+    expect(twice?.updatedAt).toBe(new Date(Date.UTC(2025, 0, 1, 0, 0, 150)).toISOString());
+    // Search agrees with the store, through either connection.
+    expect(await libraries[1]?.search('story/42')).toEqual([idForUrl(urlOf(42))]);
+    expect(await library.search('正文')).toHaveLength(DISTINCT);
+    await Promise.all(libraries.map((l) => l.close()));
+  });
+
+  it('a tag change racing a re-save of the same article keeps both', async () => {
+    const library = new Library({ factory: new IDBFactory() });
+    const url = 'https://example.com/a';
+    const { id } = await library.save(article(url));
+    for (let round = 0; round < 10; round++) {
+      await Promise.all([
+        library.update(id, { tags: [`t${round}`], state: 'read' }),
+        library.save(article(url, { textContent: `version ${round}` })),
+      ]);
+      const saved = await library.get(id);
+      expect(saved?.tags).toEqual([`t${round}`]);
+      expect(saved?.state).toBe('read');
+      expect(saved?.article.textContent).toBe(`version ${round}`);
+    }
+  });
+});

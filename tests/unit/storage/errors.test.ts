@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { StorageError, toStorageError } from '../../../src/storage/errors';
+import { article, freshLibrary, NOW } from './helpers';
+
+const URL_A = 'https://www.ftchinese.com/story/001';
+const later = new Date(NOW.getTime() + 60_000);
+
+/** Makes `put` on one store fail the way `fail` says; every other store works normally. */
+function failPutsOn(storeName: string, fail: (store: IDBObjectStore) => never): void {
+  const original = IDBObjectStore.prototype.put;
+  vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+    if (this.name === storeName) fail(this);
+    return original.apply(this, args);
+  });
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('failed writes', () => {
+  it('quota exceeded mid-transaction rejects with code "quota" and keeps the previous version', async () => {
+    const { library } = freshLibrary();
+    const first = await library.save(article(URL_A, { title: '旧标题', textContent: '旧的正文内容' }), { now: NOW });
+    await library.update(first.id, { tags: ['keep'] });
+    const before = await library.get(first.id);
+    expect(await library.search('旧的')).toEqual([first.id]);
+
+    // The index row and images are written before the body; the body put then fails.
+    failPutsOn('bodies', () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
+    const attempt = library.save(article(URL_A, { title: '新标题', textContent: '新的正文内容' }), { now: later });
+    await expect(attempt).rejects.toBeInstanceOf(StorageError);
+    await expect(attempt).rejects.toMatchObject({ code: 'quota', message: expect.stringMatching(/space/) });
+    vi.restoreAllMocks();
+
+    expect(await library.get(first.id)).toEqual(before);
+    expect((await library.list()).map((e) => e.title)).toEqual(['旧标题']);
+    expect(await library.search('新的')).toEqual([]);
+    expect(await library.search('旧的')).toEqual([first.id]);
+  });
+
+  it('a first save that fails leaves nothing behind', async () => {
+    const { library } = freshLibrary();
+    await library.search('任何'); // load the search index first: a failed save must not reach it
+    failPutsOn('search', () => {
+      throw new DOMException('quota', 'QuotaExceededError');
+    });
+    await expect(library.save(article(URL_A, { textContent: '任何内容' }), { now: NOW })).rejects.toMatchObject({ code: 'quota' });
+    vi.restoreAllMocks();
+    expect(await library.list()).toEqual([]);
+    expect(await library.usage()).toEqual({ articles: 0, bodyBytes: 0, imageBytes: 0 });
+    expect(await library.search('任何')).toEqual([]);
+  });
+
+  it('a transaction aborted under the write rejects with code "aborted"', async () => {
+    const { library } = freshLibrary();
+    const first = await library.save(article(URL_A), { now: NOW });
+    failPutsOn('entries', (store) => {
+      store.transaction.abort();
+      throw new DOMException('The transaction was aborted.', 'AbortError');
+    });
+    await expect(library.update(first.id, { state: 'archived' })).rejects.toMatchObject({ code: 'aborted' });
+    vi.restoreAllMocks();
+    expect((await library.get(first.id))?.state).toBe('unread');
+  });
+
+  it('a body that cannot be stored (clone failure) rejects with code "unknown" and changes nothing', async () => {
+    const { library } = freshLibrary();
+    const first = await library.save(article(URL_A), { now: NOW });
+    const broken = { ...article(URL_A, { title: 'broken' }), extra: () => 0 };
+    await expect(library.save(broken, { now: later })).rejects.toMatchObject({ code: 'unknown' });
+    expect(await library.get(first.id)).toEqual(first);
+  });
+
+  it('maps IndexedDB errors to codes with readable messages', () => {
+    expect(toStorageError(new DOMException('x', 'QuotaExceededError')).code).toBe('quota');
+    expect(toStorageError(new DOMException('x', 'AbortError')).code).toBe('aborted');
+    expect(toStorageError(new Error('x')).code).toBe('unknown');
+    const error = toStorageError(new DOMException('x', 'QuotaExceededError'));
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).not.toMatch(/DOMException|Quota/);
+  });
+});

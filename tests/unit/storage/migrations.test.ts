@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import { openDatabase } from '../../../src/storage/db';
+import { StorageError } from '../../../src/storage/errors';
+import { idForUrl } from '../../../src/storage/ids';
+import { Library } from '../../../src/storage/library';
+import { MIGRATIONS } from '../../../src/storage/migrations';
+import { DB_VERSION, type EntryV1 } from '../../../src/storage/schema';
+import type { LibraryEntry } from '../../../src/storage/types';
+import { article, bytes, rawGetAll, rawOpen, rawPut } from './helpers';
+
+const URL_1 = 'https://www.ftchinese.com/story/001108000';
+const URL_2 = 'https://example.com/en/reader-mode';
+const ID_1 = idForUrl(URL_1);
+const ID_2 = idForUrl(URL_2);
+
+const BODY_1 = article(URL_1, { title: '中国央行下调利率', textContent: '分析师认为，央行此举意在稳定房地产市场。' });
+const BODY_2 = article(URL_2, { title: 'Reader Mode Explained', textContent: 'Readers prefer calm pages.' });
+
+/** Index rows exactly as v1 wrote them: no image accounting. */
+const V1_ENTRIES: EntryV1[] = [
+  {
+    id: ID_1, url: URL_1, title: BODY_1.title, siteName: 'FT中文网', lang: 'zh-CN', byline: null, lead: null, leadImage: null,
+    published: null, savedAt: '2024-05-01T10:00:00.000Z', updatedAt: '2024-05-02T10:00:00.000Z', readAt: '2024-05-03T10:00:00.000Z',
+    state: 'read', tags: ['央行', '利率'], readingMinutes: 1, length: 20, partial: false, progress: 0.5, linkOnly: false, bodyBytes: 120,
+  },
+  {
+    id: ID_2, url: URL_2, title: BODY_2.title, siteName: null, lang: 'en', byline: 'A. Writer', lead: null, leadImage: null,
+    published: null, savedAt: '2024-06-01T10:00:00.000Z', updatedAt: '2024-06-01T10:00:00.000Z', readAt: null,
+    state: 'unread', tags: [], readingMinutes: 1, length: 4, partial: false, progress: 0, linkOnly: false, bodyBytes: 80,
+  },
+];
+
+/** Builds a v1 database by hand, the way the v1 release created it. */
+async function createV1(factory: IDBFactory): Promise<void> {
+  const db = await rawOpen(factory, 1, (raw) => {
+    const entries = raw.createObjectStore('entries', { keyPath: 'id' });
+    entries.createIndex('url', 'url', { unique: true });
+    entries.createIndex('savedAt', 'savedAt');
+    entries.createIndex('state', 'state');
+    entries.createIndex('site', 'siteName');
+    entries.createIndex('tags', 'tags', { multiEntry: true });
+    raw.createObjectStore('bodies');
+  });
+  for (const entry of V1_ENTRIES) await rawPut(db, 'entries', entry);
+  await rawPut(db, 'bodies', BODY_1, ID_1);
+  await rawPut(db, 'bodies', BODY_2, ID_2);
+  db.close();
+}
+
+/** Builds a v2 database by hand: v1 plus images, entries with image accounting. */
+async function createV2(factory: IDBFactory): Promise<void> {
+  await createV1(factory);
+  const db = await rawOpen(factory, 2, (raw, tx) => {
+    const images = raw.createObjectStore('images', { keyPath: ['articleId', 'url'] });
+    images.createIndex('articleId', 'articleId');
+    const entries = tx.objectStore('entries');
+    for (const entry of V1_ENTRIES) {
+      entries.put({ ...entry, imageBytes: entry.id === ID_1 ? 3 : 0, missingImages: entry.id === ID_1 ? ['https://img/b'] : [] });
+    }
+  });
+  await rawPut(db, 'images', { articleId: ID_1, url: 'https://img/a', type: 'image/jpeg', bytes: bytes(7, 8, 9) });
+  db.close();
+}
+
+async function expectCurrent(library: Library, factory: IDBFactory, imageBytes: number, missing: string[]): Promise<void> {
+  const list = await library.list();
+  expect(list.map((e) => e.id)).toEqual([ID_2, ID_1]);
+  const expected1: LibraryEntry = { ...(V1_ENTRIES[0] as EntryV1), imageBytes, missingImages: missing };
+  expect(await library.get(ID_1)).toEqual({ ...expected1, article: BODY_1 });
+  expect(await library.getBody(ID_2)).toEqual(BODY_2);
+  // The v3 search store was filled from the old bodies.
+  expect(await library.search('房地产')).toEqual([ID_1]);
+  expect(await library.search('reader')).toEqual([ID_2]);
+  expect(await library.search('央行')).toEqual([ID_1]);
+  await library.close();
+  const db = await rawOpen(factory, DB_VERSION);
+  expect(db.version).toBe(DB_VERSION);
+  expect([...db.objectStoreNames].sort()).toEqual(['bodies', 'entries', 'images', 'meta', 'search']);
+  db.close();
+}
+
+describe('migrations', () => {
+  it('has one numbered migration for every version up to the current one', () => {
+    expect(Object.keys(MIGRATIONS).map(Number)).toEqual(Array.from({ length: DB_VERSION }, (_, i) => i + 1));
+  });
+
+  it('creates an empty current database', async () => {
+    const factory = new IDBFactory();
+    const library = await Library.open({ factory });
+    expect(await library.list()).toEqual([]);
+    expect(await library.usage()).toEqual({ articles: 0, bodyBytes: 0, imageBytes: 0 });
+    await library.close();
+    const db = await rawOpen(factory, DB_VERSION);
+    expect(db.version).toBe(DB_VERSION);
+    db.close();
+  });
+
+  it('upgrades v1 data to the current version intact', async () => {
+    const factory = new IDBFactory();
+    await createV1(factory);
+    const library = await Library.open({ factory });
+    await expectCurrent(library, factory, 0, []);
+  });
+
+  it('upgrades v2 data (with images) to the current version intact', async () => {
+    const factory = new IDBFactory();
+    await createV2(factory);
+    const library = await Library.open({ factory });
+    expect((await library.getImage(ID_1, 'https://img/a'))?.bytes).toEqual(bytes(7, 8, 9));
+    await expectCurrent(library, factory, 3, ['https://img/b']);
+  });
+
+  it('upgraded data keeps working: re-saving keeps the v1 tags and state', async () => {
+    const factory = new IDBFactory();
+    await createV1(factory);
+    const library = await Library.open({ factory });
+    const saved = await library.save({ ...BODY_1, textContent: '新的正文' });
+    expect(saved).toMatchObject({ tags: ['央行', '利率'], state: 'read', progress: 0.5, savedAt: '2024-05-01T10:00:00.000Z' });
+    expect(await library.search('新的正文')).toEqual([ID_1]);
+    expect(await library.search('房地产')).toEqual([]);
+    await library.close();
+  });
+
+  it('a migration that throws leaves the database at its old version with its data readable', async () => {
+    const factory = new IDBFactory();
+    await createV1(factory);
+    const failing = {
+      ...MIGRATIONS,
+      3: async (...args: Parameters<(typeof MIGRATIONS)[3]>) => {
+        await MIGRATIONS[3]?.(...args); // do most of the work first, then fail
+        throw new Error('disk on fire');
+      },
+    };
+    const opening = openDatabase({ factory, migrations: failing });
+    await expect(opening).rejects.toBeInstanceOf(StorageError);
+    await expect(opening).rejects.toMatchObject({ code: 'aborted' });
+
+    const db = await rawOpen(factory, 1);
+    expect(db.version).toBe(1);
+    expect([...db.objectStoreNames].sort()).toEqual(['bodies', 'entries']);
+    expect(await rawGetAll(db, 'entries')).toEqual(V1_ENTRIES);
+    expect(await rawGetAll(db, 'bodies')).toEqual([BODY_1, BODY_2].sort((a, b) => (idForUrl(a.url) < idForUrl(b.url) ? -1 : 1)));
+    db.close();
+
+    // And the real migrations still succeed afterwards.
+    const library = await Library.open({ factory });
+    await expectCurrent(library, factory, 0, []);
+  });
+
+  it('a migration that throws synchronously also aborts the upgrade', async () => {
+    const factory = new IDBFactory();
+    await createV1(factory);
+    const failing = { ...MIGRATIONS, 2: () => { throw new Error('bad'); } };
+    await expect(Library.open({ factory, migrations: failing })).rejects.toMatchObject({ code: 'aborted' });
+    const db = await rawOpen(factory, 1);
+    expect(db.version).toBe(1);
+    expect(await rawGetAll(db, 'entries')).toHaveLength(2);
+    db.close();
+  });
+
+  it('an older connection steps aside when a newer version opens', async () => {
+    const factory = new IDBFactory();
+    let closed = 0;
+    const old = await openDatabase({ factory, version: 2, onClosed: () => closed++ });
+    const library = await Library.open({ factory });
+    expect(await library.list()).toEqual([]);
+    expect(closed).toBeGreaterThan(0);
+    expect(old.version).toBe(2);
+    await library.close();
+  });
+});
