@@ -2,16 +2,18 @@
  * The Qingdu backup: one JSON file holding the whole library, lossless.
  * See BACKUP_FORMAT_DOC for the format; parseBackup validates every field.
  */
+import { DB_VERSION } from '../storage/schema';
 import type { SavedArticle, StoredImage } from '../storage/types';
 import { imagesOf } from './images';
 import type { ChunkOptions, ImageLookup, ImportError, ImportItem, ParseResult, Sanitize } from './types';
 import { TransferError, fromBase64, mapChunked, safeUrl, toBase64, urlProblem } from './util';
 
 /**
- * Backup format version. The storage layer has not published a schema version
- * yet, so the backup carries its own; bump it with any change to SavedArticle.
+ * Backup format version: the storage schema version the records were written
+ * under. Older backups are upgraded on import (v1 entries lack imageBytes and
+ * missingImages); newer ones are refused.
  */
-export const BACKUP_VERSION = 1;
+export const BACKUP_VERSION = DB_VERSION;
 export const BACKUP_FORMAT = 'qingdu-backup';
 
 export const BACKUP_FORMAT_DOC = `## Qingdu backup format (\`qingdu-backup\`, version ${BACKUP_VERSION})
@@ -130,7 +132,9 @@ function copyChecked(src: Record<string, unknown>, fields: Record<string, Kind>,
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Validates one backup record; throws TransferError naming the bad field. */
-export function validateSavedArticle(raw: unknown, sanitize: Sanitize): SavedArticle {
+export function validateSavedArticle(raw: unknown, sanitize: Sanitize, version = BACKUP_VERSION): SavedArticle {
+  if (!isObject(raw)) throw new TransferError('record is not an object');
+  if (version < 2) raw = { imageBytes: 0, missingImages: [], ...raw };
   if (!isObject(raw)) throw new TransferError('record is not an object');
   const entry = copyChecked(raw, ENTRY_FIELDS, '');
   if (!(entry.id as string)) throw new TransferError('id is empty');
@@ -168,7 +172,7 @@ export function parseBackup(text: string, opts: ParseBackupOptions): ParseResult
   doc.articles.forEach((raw, i) => {
     const label = `article ${i + 1}`;
     try {
-      const saved = validateSavedArticle(raw, opts.sanitize);
+      const saved = validateSavedArticle(raw, opts.sanitize, version);
       if (byId.has(saved.id)) throw new TransferError(`duplicate id "${saved.id}"`);
       if (urls.has(saved.url)) throw new TransferError(`duplicate URL ${saved.url}`);
       byId.set(saved.id, { saved, images: [] });

@@ -4,20 +4,7 @@ import type { ReadState, SavedArticle } from '../storage/types';
 import type { Sanitize } from './types';
 import { decodeEntities } from './util';
 
-/**
- * A stable id from a URL (FNV-1a, 64 bits, hex). Callers that own the storage
- * pass its own id function instead so imported ids match saved ones.
- */
-export function urlId(url: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < url.length; i++) {
-    const c = url.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
-  }
-  return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
-}
+export { idForUrl as urlId } from '../storage/ids';
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]/g;
 

@@ -48,24 +48,35 @@ export interface ParseResult {
 /** Turns untrusted article HTML into the HTML Qingdu stores (the shared DOMPurify configuration). */
 export type Sanitize = (html: string) => string;
 
-/** A feed entry as the extraction core's `parseFeed` returns it (only the fields import reads). */
-export interface FeedEntryLike {
-  url?: string | null;
-  link?: string | null;
-  title?: string | null;
-  published?: string | null;
-  tags?: string[] | null;
+/** A feed item as the extraction core's `parseFeed` returns it. */
+export interface FeedItemLike {
+  title: string;
+  link: string;
+  published: string | null;
+  author: string | null;
+  html: string;
+}
+
+/** A seed (one saved feed item) as the extraction core's `parseSeed` returns it. */
+export interface SeedItemLike {
+  title: string;
+  url: string;
+  published: string | null;
+  html: string;
 }
 
 /**
- * Extraction hooks for the formats that need the extraction core (feeds, seed files).
- * Injected so the transfer modules stay pure and do not depend on the core's exact shape.
+ * Extraction hooks for the formats that need the extraction core (feeds, seed
+ * files). Injected so the transfer modules stay pure and do not depend on the
+ * core's exact shape; `coreHooks(window)` in core-hooks.ts binds the real ones.
  */
 export interface ExtractHooks {
-  /** Parses RSS / Atom / feedx XML into entries. */
-  parseFeed?: (text: string) => FeedEntryLike[] | { items?: FeedEntryLike[]; entries?: FeedEntryLike[] };
-  /** Parses a seed file into entries or full articles. */
-  parseSeed?: (text: string) => Array<FeedEntryLike | Article>;
+  /** Parses RSS / Atom / feedx XML into items. Throws on XML that does not parse. */
+  parseFeed?: (xml: string) => FeedItemLike[];
+  /** Parses a seed file; null when the text is not one. */
+  parseSeed?: (text: string) => SeedItemLike | null;
+  /** Runs item HTML through extraction; null when no article comes out (the item is then kept as sanitized HTML). */
+  extract?: (html: string, url: string, known: { title: string; published: string | null; byline: string | null }) => Article | null;
 }
 
 export type { Article, ReadState, SavedArticle, StoredImage };

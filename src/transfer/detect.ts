@@ -1,0 +1,61 @@
+/** Recognising an import file from its name and first bytes. */
+import { unzipSync } from 'fflate';
+import { isZip } from './util';
+
+export type ImportFormat =
+  | 'qingdu-backup' | 'wallabag' | 'omnivore' | 'pocket-csv' | 'pocket-html' | 'instapaper-csv' | 'netscape' | 'feed' | 'seed';
+
+export const FORMAT_NAMES: Record<ImportFormat, string> = {
+  'qingdu-backup': 'Qingdu backup', wallabag: 'wallabag JSON', omnivore: 'Omnivore export', 'pocket-csv': 'Pocket CSV',
+  'pocket-html': 'Pocket HTML export', 'instapaper-csv': 'Instapaper CSV', netscape: 'browser bookmarks', feed: 'RSS/Atom feed',
+  seed: 'seed file',
+};
+
+const SNIFF_BYTES = 64 * 1024;
+
+function zipNames(bytes: Uint8Array): string[] {
+  const names: string[] = [];
+  try {
+    unzipSync(bytes, { filter: (f) => (names.push(f.name), false) });
+  } catch {
+    return [];
+  }
+  return names;
+}
+
+/** The format of a file, or null when it is none Qingdu imports. Never throws. */
+export function detectFormat(name: string, bytes: Uint8Array): ImportFormat | null {
+  const lower = name.toLowerCase();
+  if (isZip(bytes)) {
+    const names = zipNames(bytes);
+    if (names.some((n) => /(^|\/)metadata_[^/]*\.json$/i.test(n))) return 'omnivore';
+    if (names.some((n) => /\.csv$/i.test(n))) return 'pocket-csv';
+    return null;
+  }
+  const head = new TextDecoder('utf-8').decode(bytes.subarray(0, SNIFF_BYTES)).replace(/^\uFEFF/, '');
+  if (head.includes('\ufffd\ufffd') || /[\u0000-\u0008\u000e-\u001f]/.test(head.slice(0, 1024))) return null; // eslint-disable-line no-control-regex
+  const t = head.trimStart();
+  if (t.startsWith('{')) return /"format"\s*:\s*"qingdu-backup"/.test(t) ? 'qingdu-backup' : null;
+  if (t.startsWith('[')) {
+    if (/"(is_archived|given_url|reading_time|is_starred)"\s*:/.test(t)) return 'wallabag';
+    if (/"(slug|savedAt|labels|readingProgress)"\s*:/.test(t)) return 'omnivore';
+    if (lower.includes('wallabag')) return 'wallabag';
+    if (lower.includes('omnivore') || lower.startsWith('metadata_')) return 'omnivore';
+    return null;
+  }
+  if (/^<!DOCTYPE\s+NETSCAPE-Bookmark-file-1/i.test(t)) return 'netscape';
+  if (/^\s*<!--\s*\d{10,13}\s*-->\s*\r?\n/.test(head)) return 'seed';
+  if (/^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:rss|feed|rdf:RDF)\b/.test(t)) return 'feed';
+  if (/^<(!doctype html|html)/i.test(t)) {
+    if (/<title>\s*Pocket Export\s*<\/title>/i.test(t) || /<a\s[^>]*\btime_added=/i.test(t)) return 'pocket-html';
+    return null;
+  }
+  const firstLine = t.split(/\r?\n/, 1)[0]?.toLowerCase().replace(/"/g, '') ?? '';
+  if (/^url,title(,|$)/.test(firstLine)) return 'instapaper-csv';
+  if (/^title,url,time_added(,|$)/.test(firstLine)) return 'pocket-csv';
+  if (lower.endsWith('.csv')) {
+    if (lower.includes('instapaper')) return 'instapaper-csv';
+    if (lower.includes('pocket') || lower.startsWith('part_')) return 'pocket-csv';
+  }
+  return null;
+}

@@ -1,0 +1,143 @@
+/**
+ * Import: recognise the file, parse it (pure: nothing is written), and plan
+ * what it would change in the library: added, updated (merged), skipped as a
+ * duplicate, failed rows with their reason. A file-level problem (oversized,
+ * corrupt, truncated, hostile, unrecognised) yields `ok: false`, a message,
+ * and nothing to write.
+ */
+import { urlKey } from '../storage/ids';
+import type { StoredImage } from '../storage/types';
+import { parseBackup } from './backup';
+import { parseBookmarks, parsePocketHtml } from './bookmarks';
+import { parseInstapaperCsv, parsePocketCsv } from './csv-formats';
+import { detectFormat, FORMAT_NAMES, type ImportFormat } from './detect';
+import { parseFeedFile, parseSeedFile } from './feeds';
+import { linkEntry, mergeRecord, type MergeableRecord } from './merge';
+import { urlId } from './records';
+import type { ExtractHooks, ImportError, ImportItem, ParseResult, Sanitize } from './types';
+import { decodeUtf8, MAX_IMPORT_BYTES, TransferError } from './util';
+import { parseOmnivore, parseWallabag } from './wallabag';
+
+export interface ImportContext {
+  /** The shared sanitizer (src/core/sanitize.ts via `coreSanitize(window)`); every imported body passes through it. */
+  sanitize: Sanitize;
+  /** Feed/seed parsing and extraction (`coreHooks(window)`). Without them feeds and seeds are refused. */
+  hooks?: ExtractHooks;
+  /** The current library: its URLs, or its records (any keys) so duplicates can be merged. */
+  library?: Iterable<string> | ReadonlyMap<string, MergeableRecord>;
+  /** Netscape bookmarks: add folder names as tags. Default false. */
+  foldersAsTags?: boolean;
+  /** The storage's id function. Default: src/storage/ids.ts `idForUrl`. */
+  idFor?: (url: string) => string;
+  /** Refuse files above this many bytes before parsing. Default 50 MB. */
+  maxBytes?: number;
+  /** Save time for feed items. Default now. */
+  now?: Date;
+}
+
+export interface PlannedUpdate {
+  record: MergeableRecord;
+  images: StoredImage[];
+  changes: string[];
+  kept: string[];
+}
+
+export interface ImportReport {
+  ok: boolean;
+  format: ImportFormat | null;
+  /** Why nothing was imported, when `ok` is false. */
+  message: string | null;
+  added: number;
+  updated: number;
+  duplicates: number;
+  failed: ImportError[];
+  /** New records to write. */
+  toAdd: ImportItem[];
+  /** Existing records after merging, to write back. */
+  toUpdate: PlannedUpdate[];
+}
+
+/** Parses `bytes` as `format`. Throws TransferError on a file-level problem. */
+export function parseImport(format: ImportFormat, bytes: Uint8Array, ctx: ImportContext): ParseResult {
+  const text = () => decodeUtf8(bytes);
+  const full = { sanitize: ctx.sanitize, idFor: ctx.idFor };
+  switch (format) {
+    case 'qingdu-backup': return parseBackup(text(), { sanitize: ctx.sanitize });
+    case 'wallabag': return parseWallabag(text(), full);
+    case 'omnivore': return parseOmnivore(bytes[0] === 0x50 && bytes[1] === 0x4b ? bytes : text(), full);
+    case 'pocket-csv': return parsePocketCsv(bytes[0] === 0x50 && bytes[1] === 0x4b ? bytes : text());
+    case 'pocket-html': return parsePocketHtml(text());
+    case 'instapaper-csv': return parseInstapaperCsv(text());
+    case 'netscape': return parseBookmarks(text(), { foldersAsTags: ctx.foldersAsTags });
+    case 'feed': return parseFeedFile(text(), { hooks: ctx.hooks ?? {}, ...full, now: ctx.now });
+    case 'seed': return parseSeedFile(text(), { hooks: ctx.hooks ?? {}, ...full, now: ctx.now });
+  }
+}
+
+const itemUrl = (it: ImportItem): string => (it.kind === 'article' ? it.article.url : it.url);
+
+/** Sorts parsed items into added / updated / duplicate against the library. Pure. */
+export function planImport(parsed: ParseResult, ctx: Pick<ImportContext, 'library' | 'idFor'>): Omit<ImportReport, 'ok' | 'format' | 'message'> {
+  const idFor = ctx.idFor ?? urlId;
+  const urls = new Set<string>();
+  const records = new Map<string, MergeableRecord>();
+  const lib = ctx.library;
+  if (lib && 'get' in lib && typeof lib.get === 'function') {
+    for (const r of (lib as ReadonlyMap<string, MergeableRecord>).values()) records.set(urlKey(r.url), r);
+  } else if (lib) {
+    for (const u of lib as Iterable<string>) urls.add(urlKey(u));
+  }
+  const seen = new Set<string>();
+  const report: Omit<ImportReport, 'ok' | 'format' | 'message'> = {
+    added: 0, updated: 0, duplicates: 0, failed: [...parsed.errors], toAdd: [], toUpdate: [],
+  };
+  for (const item of parsed.items) {
+    const key = urlKey(itemUrl(item));
+    if (seen.has(key)) {
+      report.duplicates++;
+      continue;
+    }
+    seen.add(key);
+    const existing = records.get(key);
+    if (existing) {
+      const incoming = item.kind === 'article' ? item.article : linkEntry(item, existing.id);
+      const merged = mergeRecord(existing, { ...incoming, id: existing.id });
+      if (merged.changed || (item.kind === 'article' && item.images.length)) {
+        report.updated++;
+        report.toUpdate.push({ record: merged.record, images: item.kind === 'article' ? item.images : [], changes: merged.changes, kept: merged.kept });
+      } else report.duplicates++;
+    } else if (urls.has(key)) {
+      report.duplicates++;
+    } else {
+      report.added++;
+      if (item.kind === 'link' || item.article.id) report.toAdd.push(item);
+      else report.toAdd.push({ ...item, article: { ...item.article, id: idFor(item.article.url) } });
+    }
+  }
+  return report;
+}
+
+function refusal(format: ImportFormat | null, message: string): ImportReport {
+  return { ok: false, format, message, added: 0, updated: 0, duplicates: 0, failed: [], toAdd: [], toUpdate: [] };
+}
+
+/**
+ * Recognises, parses and plans an import. Never throws and never writes: the
+ * caller stores `toAdd` / `toUpdate` when the user confirms.
+ */
+export function importFile(name: string, bytes: Uint8Array, ctx: ImportContext): ImportReport {
+  const max = ctx.maxBytes ?? MAX_IMPORT_BYTES;
+  if (bytes.length > max) return refusal(null, `the file is ${(bytes.length / 1048576).toFixed(1)} MB; files above ${Math.round(max / 1048576)} MB are refused`);
+  if (bytes.length === 0 || (bytes.length < 4096 && !new TextDecoder().decode(bytes).trim())) return refusal(null, 'the file is empty');
+  const format = detectFormat(name, bytes);
+  if (!format) return refusal(null, 'not a file Qingdu can import (expected a Qingdu backup, Pocket, Instapaper, Omnivore or wallabag export, browser bookmarks, a feed or a seed)');
+  let parsed: ParseResult;
+  try {
+    parsed = parseImport(format, bytes, ctx);
+  } catch (e) {
+    const reason = e instanceof TransferError ? e.message : `unexpected error (${(e as Error).message})`;
+    return refusal(format, `${FORMAT_NAMES[format]}: ${reason}`);
+  }
+  if (parsed.items.length === 0 && parsed.errors.length === 0) return refusal(format, `${FORMAT_NAMES[format]}: the file holds no articles`);
+  return { ok: true, format, message: null, ...planImport(parsed, ctx) };
+}

@@ -1,0 +1,19 @@
+/**
+ * Import and export of the library. Pure modules: they take data and return
+ * strings, bytes or reports; nothing here touches extension APIs or storage.
+ * Feed/seed import and the shared sanitizer come from `./core-hooks`.
+ */
+export type * from './types';
+export { BACKUP_FORMAT, BACKUP_FORMAT_DOC, BACKUP_VERSION, exportBackup, parseBackup, validateSavedArticle } from './backup';
+export { exportBookmarks, parseBookmarks, parsePocketHtml, NETSCAPE_DOCTYPE } from './bookmarks';
+export { exportInstapaperCsv, exportPocketCsv, parseInstapaperCsv, parsePocketCsv, INSTAPAPER_HEADER, POCKET_HEADER } from './csv-formats';
+export { parseCsv, csvRow, neutraliseFormula } from './csv';
+export { exportWallabag, parseWallabag, parseOmnivore } from './wallabag';
+export { exportMarkdownZip, articleMarkdown, readingListMarkdown, frontMatter } from './markdown';
+export { exportEpub, htmlToXhtml, type EpubOptions, type XhtmlEnv } from './epub';
+export { parseFeedFile, parseSeedFile } from './feeds';
+export { detectFormat, FORMAT_NAMES, type ImportFormat } from './detect';
+export { mergeRecord, linkEntry, type MergeResult, type MergeableRecord } from './merge';
+export { importFile, parseImport, planImport, type ImportContext, type ImportReport, type PlannedUpdate } from './import';
+export { exportFileName, safeFileName, TransferError, MAX_IMPORT_BYTES, MAX_UNZIPPED_BYTES, MAX_ZIP_ENTRIES } from './util';
+export { imageUrls, imagesOf } from './images';
