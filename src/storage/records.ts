@@ -135,8 +135,9 @@ export function sanitizeImport(
     linkOnly: record.linkOnly === true,
     bodyBytes: bodyBytesOf(article),
     imageBytes: images.reduce((sum, img) => sum + img.bytes.byteLength, 0),
+    // An image that came with the record is no longer missing.
     missingImages: Array.isArray(record.missingImages)
-      ? record.missingImages.filter((u): u is string => str(u) !== null)
+      ? record.missingImages.filter((u): u is string => str(u) !== null && !images.some((img) => img.url === u))
       : [],
   };
   return { entry, article, images };

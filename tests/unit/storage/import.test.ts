@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { idForUrl } from '../../../src/storage/ids';
+import type { ImportRecord } from '../../../src/storage/records';
+import type { SavedArticle } from '../../../src/storage/types';
+import { article, bytes, freshLibrary, NOW } from './helpers';
+
+const URL_A = 'https://www.ftchinese.com/story/001';
+const iso = (hours: number) => new Date(NOW.getTime() + hours * 3_600_000).toISOString();
+
+/** A record as another device would export it. */
+function exported(url: string, fields: Partial<SavedArticle> = {}, body: Parameters<typeof article>[1] = {}): ImportRecord {
+  const a = article(url, body);
+  return {
+    id: 'whatever-the-other-device-used',
+    url,
+    title: a.title,
+    siteName: a.siteName,
+    lang: a.lang,
+    byline: null,
+    lead: null,
+    leadImage: null,
+    published: a.published,
+    savedAt: iso(0),
+    updatedAt: iso(0),
+    readAt: null,
+    state: 'unread',
+    tags: [],
+    readingMinutes: 1,
+    length: 10,
+    partial: false,
+    progress: 0,
+    linkOnly: false,
+    bodyBytes: 0,
+    imageBytes: 0,
+    missingImages: [],
+    ...fields,
+    article: a,
+  };
+}
+
+describe('importRecords', () => {
+  it('adds new records, keyed by their URL, and skips malformed ones', async () => {
+    const { library } = freshLibrary();
+    const result = await library.importRecords([
+      exported(URL_A, { tags: ['x'], state: 'read' }, { textContent: '导入的文章' }),
+      { nonsense: true } as unknown as ImportRecord,
+      exported('https://e.com/no-body', {}, { contentHtml: undefined as unknown as string }),
+    ]);
+    expect(result).toEqual({ added: 1, updated: 0, skipped: 2 });
+    const saved = await library.get(idForUrl(URL_A));
+    expect(saved).toMatchObject({ id: idForUrl(URL_A), tags: ['x'], state: 'read', bodyBytes: expect.any(Number) });
+    expect(saved?.bodyBytes).toBeGreaterThan(0);
+    expect(await library.search('导入')).toEqual([idForUrl(URL_A)]);
+  });
+
+  it('merges into an existing article: newer fields win, tags union, state never goes back', async () => {
+    const { library } = freshLibrary();
+    const local = await library.save(article(URL_A, { title: '本地标题', textContent: '本地正文' }), { now: new Date(iso(1)) });
+    await library.update(local.id, { tags: ['本地', 'shared'], state: 'archived', progress: 0.9 });
+
+    const result = await library.importRecords([
+      exported(URL_A, { savedAt: iso(-5), updatedAt: iso(3), tags: ['shared', '远端'], state: 'read', progress: 0.2, readAt: iso(2) }, {
+        title: '远端新标题',
+        textContent: '远端更新的正文',
+      }),
+    ]);
+    expect(result).toEqual({ added: 0, updated: 1, skipped: 0 });
+    const merged = await library.get(local.id);
+    expect(merged).toMatchObject({
+      title: '远端新标题',
+      savedAt: iso(-5),
+      updatedAt: iso(3),
+      tags: ['本地', 'shared', '远端'],
+      state: 'archived',
+      progress: 0.9,
+      readAt: iso(2),
+    });
+    expect(merged?.article.textContent).toBe('远端更新的正文');
+    expect(await library.search('远端更新')).toEqual([local.id]);
+    expect(await library.search('本地正文')).toEqual([]);
+  });
+
+  it('an older incoming record does not overwrite the text but still contributes tags and state', async () => {
+    const { library } = freshLibrary();
+    const local = await library.save(article(URL_A, { title: '新', textContent: '新正文' }), { now: new Date(iso(5)) });
+    const result = await library.importRecords([
+      exported(URL_A, { updatedAt: iso(1), savedAt: iso(1), tags: ['旧标签'], state: 'read' }, { title: '旧', textContent: '旧正文' }),
+    ]);
+    expect(result).toEqual({ added: 0, updated: 1, skipped: 0 });
+    const merged = await library.get(local.id);
+    expect(merged).toMatchObject({ title: '新', tags: ['旧标签'], state: 'read', updatedAt: iso(5), savedAt: iso(1) });
+    expect(merged?.article.textContent).toBe('新正文');
+  });
+
+  it('a link-only record never replaces a full article, however new', async () => {
+    const { library } = freshLibrary();
+    const local = await library.save(article(URL_A, { textContent: '全文' }), { now: NOW });
+    await library.importRecords([exported(URL_A, { updatedAt: iso(10), linkOnly: true }, { textContent: '' })]);
+    const merged = await library.get(local.id);
+    expect(merged?.article.textContent).toBe('全文');
+    expect(merged?.linkOnly).toBe(false);
+  });
+
+  it('re-importing what is already there is skipped, and images are added once', async () => {
+    const { library } = freshLibrary();
+    const image = { articleId: 'x', url: 'https://img/1', type: 'image/png', bytes: bytes(1, 2, 3) };
+    const record = { ...exported(URL_A, { missingImages: ['https://img/1', 'https://img/2'] }), images: [image] };
+    expect(await library.importRecords([record])).toEqual({ added: 1, updated: 0, skipped: 0 });
+    expect(await library.importRecords([record])).toEqual({ added: 0, updated: 0, skipped: 1 });
+    const id = idForUrl(URL_A);
+    expect(await library.get(id)).toMatchObject({ imageBytes: 3, missingImages: ['https://img/2'] });
+    expect((await library.getImage(id, 'https://img/1'))?.bytes).toEqual(bytes(1, 2, 3));
+    expect(await library.usage()).toMatchObject({ articles: 1, imageBytes: 3 });
+  });
+
+  it('an export imported into an empty library comes out identical, across batches', async () => {
+    const source = freshLibrary().library;
+    for (let n = 0; n < 230; n++) {
+      const saved = await source.save(article(`https://e.com/${n}`, { textContent: `第${n}篇` }), { now: new Date(iso(n)) });
+      if (n % 3 === 0) await source.update(saved.id, { tags: ['三'], state: 'read', progress: 1, readAt: iso(n + 1) });
+    }
+    const dump: ImportRecord[] = [];
+    for (const entry of await source.list()) dump.push((await source.get(entry.id)) as SavedArticle);
+
+    const target = freshLibrary().library;
+    expect(await target.importRecords(dump)).toEqual({ added: 230, updated: 0, skipped: 0 });
+    expect(await target.list()).toEqual(await source.list());
+    expect(await target.get(idForUrl('https://e.com/3'))).toEqual(await source.get(idForUrl('https://e.com/3')));
+    expect(await target.search('第229篇')).toEqual([idForUrl('https://e.com/229')]);
+  });
+});

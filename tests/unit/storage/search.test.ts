@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import { Library } from '../../../src/storage/library';
+import { normalizeForSearch, queryTerms, TextIndex } from '../../../src/storage/search-text';
+import { generateChineseArticles } from '../../bench/storage-fixtures';
+import { article, freshLibrary, NOW } from './helpers';
+
+const find = (index: TextIndex, query: string) => index.find(queryTerms(query)).map((h) => h.id);
+
+describe('normalizeForSearch', () => {
+  it('folds width and case and collapses whitespace', () => {
+    expect(normalizeForSearch('  ＦＴ中文網\n\tReader　Mode ')).toBe('ft中文網 reader mode');
+    expect(queryTerms('  Reader  reader 清读 ')).toEqual(['reader', '清读']);
+  });
+});
+
+describe('TextIndex', () => {
+  const index = new TextIndex();
+  index.set('a', normalizeForSearch('人民币 今天，人民币对美元汇率继续走强，市场预计央行将维持利率不变。'), 3);
+  index.set('b', normalizeForSearch('Readers of the FT prefer a calm reading mode. 清读让阅读更安静。'), 0);
+  index.set('c', normalizeForSearch('Bread and butter: 面包与黄油的经济学'), 0);
+
+  it('finds a 2-character Chinese phrase in the middle of a sentence', () => {
+    expect(find(index, '汇率')).toEqual(['a']);
+    expect(find(index, '安静')).toEqual(['b']);
+    expect(find(index, '预计央')).toEqual(['a']);
+  });
+
+  it('finds English words by case-insensitive prefix, not in the middle of a word', () => {
+    expect(find(index, 'READ')).toEqual(['b']);
+    expect(find(index, 'reading')).toEqual(['b']);
+    expect(find(index, 'bread')).toEqual(['c']);
+    expect(find(index, 'utter')).toEqual([]);
+  });
+
+  it('requires every term', () => {
+    expect(find(index, 'calm 清读')).toEqual(['b']);
+    expect(find(index, 'calm 汇率')).toEqual([]);
+    expect(find(index, '   ')).toEqual([]);
+  });
+
+  it('reports title hits', () => {
+    expect(index.find(['人民币'])).toEqual([{ id: 'a', inTitle: true }]);
+    expect(index.find(['汇率'])).toEqual([{ id: 'a', inTitle: false }]);
+  });
+
+  it('never matches across two articles', () => {
+    const i = new TextIndex();
+    i.set('x', '结尾是中', 0);
+    i.set('y', '国开头', 0);
+    expect(find(i, '中国')).toEqual([]);
+  });
+
+  it('stays correct through updates and removals across many chunks', () => {
+    const i = new TextIndex();
+    const articles = generateChineseArticles(600, { seed: 7 });
+    articles.forEach((a, n) => i.set(`id${n}`, normalizeForSearch(`${a.textContent} 标记${n}号`), 0));
+    expect(i.size).toBe(600);
+    expect(find(i, '标记0号')).toEqual(['id0']);
+    expect(find(i, '标记599号')).toEqual(['id599']);
+    expect(find(i, '标记300号')).toEqual(['id300']);
+    i.set('id300', '换了内容', 0);
+    i.delete('id0');
+    expect(find(i, '标记300号')).toEqual([]);
+    expect(find(i, '换了')).toEqual(['id300']);
+    expect(find(i, '标记0号')).toEqual([]);
+    expect(find(i, '标记1号')).toEqual(['id1']);
+    expect(find(i, '标记598号')).toEqual(['id598']);
+    expect(find(i, '标记').length).toBe(598); // 600, less one removed, less one rewritten
+  });
+});
+
+describe('Library.search', () => {
+  it('searches titles and full text, title hits first, then newest first', async () => {
+    const { library } = freshLibrary();
+    const old = await library.save(article('https://e.com/1', { title: '旧闻', textContent: '北京的天气转晴，空气质量改善。' }), { now: NOW });
+    const recent = await library.save(article('https://e.com/2', { title: '新闻', textContent: '上海天气多云。' }), {
+      now: new Date(NOW.getTime() + 1000),
+    });
+    const titled = await library.save(article('https://e.com/3', { title: '天气预报', textContent: '明天有雨。' }), { now: NOW });
+    expect(await library.search('天气')).toEqual([titled.id, recent.id, old.id]);
+    expect(await library.search('空气')).toEqual([old.id]);
+    expect(await library.search('')).toEqual([]);
+  });
+
+  it('follows saves, re-saves and removals in the same instance', async () => {
+    const { library } = freshLibrary();
+    const a = await library.save(article('https://e.com/a', { textContent: '第一版正文' }));
+    expect(await library.search('第一版')).toEqual([a.id]);
+    await library.save(article('https://e.com/a', { textContent: '第二版正文' }));
+    expect(await library.search('第一版')).toEqual([]);
+    expect(await library.search('第二版')).toEqual([a.id]);
+    await library.remove(a.id);
+    expect(await library.search('第二版')).toEqual([]);
+  });
+
+  it('a second context (a library page) sees what the background wrote', async () => {
+    const factory = new IDBFactory();
+    const background = new Library({ factory });
+    const page = new Library({ factory });
+    const a = await background.save(article('https://e.com/a', { textContent: '苹果发布新手机' }));
+    expect(await page.search('手机')).toEqual([a.id]);
+
+    const b = await background.save(article('https://e.com/b', { textContent: '另一部手机' }));
+    await background.save(article('https://e.com/a', { textContent: '苹果发布新电脑' }));
+    expect(await page.search('手机')).toEqual([b.id]);
+    expect(await page.search('电脑')).toEqual([a.id]);
+
+    await background.remove(b.id);
+    expect(await page.search('手机')).toEqual([]);
+    await Promise.all([background.close(), page.close()]);
+  });
+});
