@@ -1,0 +1,252 @@
+import { describe, expect, it } from 'vitest';
+import { JSDOM, VirtualConsole } from 'jsdom';
+import { Window } from 'happy-dom';
+import type { WindowLike } from 'dompurify';
+import {
+  builtinRules, canonicalUrl, countText, extractArticle, hostMatches, loadRules, matchRule, parseChineseDate, parseDate,
+  parseFeed, parseSeed, readingMinutes, ruleHosts, textLength, validateRule, BUILTIN_RULE_SOURCES,
+} from '../../../src/core/index';
+import { loadCases } from './helpers';
+
+const jsdom = (html: string, url = 'https://example.com/a') => new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
+const extract = (html: string, url = 'https://example.com/a') => {
+  const dom = jsdom(html, url);
+  return extractArticle(dom.window.document, url, { window: dom.window as unknown as WindowLike });
+};
+const PARAS = Array.from({ length: 8 }, (_, i) => `<p>第${i + 1}段：这是一段足够长的正文，用来确认通用提取能够找到文章主体，而不会把页脚当成正文的一部分。This sentence adds English words too.</p>`).join('');
+
+describe('rule validation', () => {
+  it('accepts the built-in rules', () => {
+    const { rules, problems } = loadRules();
+    expect(problems).toEqual([]);
+    expect(rules.map((r) => r.id)).toEqual(['ft-chinese', 'feedx']);
+  });
+
+  it('reports the file and the field of a bad rule', () => {
+    const v = validateRule({ id: 'x', match: { hosts: ['example.com'] }, remove: ['.ok', '<img src=x onerror=alert(1)>'] }, 'sites/x.json');
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.problems).toEqual([expect.objectContaining({ file: 'sites/x.json', field: 'remove[1]' })]);
+  });
+
+  it.each([
+    ['script tag', '</style><script>alert(1)</script>'],
+    ['braces', 'div{color:red}'],
+    ['javascript URL', 'a[href="javascript:alert(1)"]'],
+    ['css url()', 'a:has(url(x))'],
+    ['not a string', 42],
+    ['empty', ' '],
+  ])('rejects a selector carrying %s', (_label, sel) => {
+    expect(validateRule({ id: 'x', match: { hosts: ['a.com'] }, content: [sel] }, 'f.json').ok).toBe(false);
+  });
+
+  it('rejects selectors the DOM cannot parse when a probe document is given', () => {
+    const probe = jsdom('').window.document;
+    const v = validateRule({ id: 'x', match: { hosts: ['a.com'] }, content: ['div[['] }, 'f.json', probe);
+    expect(v.ok).toBe(false);
+  });
+
+  it('rejects unknown fields, transforms, bad hosts and bad regexes, never half-applying', () => {
+    const v = validateRule({ id: 'Bad Id', match: { hosts: ['http://a.com'], paths: ['('] }, transforms: ['eval'], extra: 1 }, 'f.json');
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.problems.map((p) => p.field).sort()).toEqual(['extra', 'id', 'match.hosts[0]', 'match.paths[0]', 'transforms[0]']);
+    const loaded = loadRules([...BUILTIN_RULE_SOURCES, { file: 'bad.json', data: { id: 'bad', match: { hosts: ['a.com'] }, remove: ['{'] } }]);
+    expect(loaded.rules.map((r) => r.id)).not.toContain('bad');
+    expect(loaded.problems[0]).toMatchObject({ file: 'bad.json', field: 'remove[0]' });
+  });
+});
+
+describe('host matching', () => {
+  it.each([
+    ['ft.com', 'ft.com', true],
+    ['ft.com', 'microsoft.com', false],
+    ['ft.com', 'notft.com', false],
+    ['cn.ft.com', 'cn.ft.com', true],
+    ['cn.ft.com', 'www.ft.com', false],
+    ['cn.ft.com', 'x.cn.ft.com', false],
+    ['*.ftchinese.com', 'ftchinese.com', true],
+    ['*.ftchinese.com', 'big5.ftchinese.com', true],
+    ['*.ftchinese.com', 'evilftchinese.com', false],
+    ['*.ftchinese.com', 'ftchinese.com.evil.net', false],
+    ['*', 'anything.example', true],
+  ])('%s vs %s → %s', (pattern, host, expected) => {
+    expect(hostMatches(pattern, host)).toBe(expected);
+  });
+
+  it('picks the FT rule for FT hosts only', () => {
+    const rules = builtinRules();
+    for (const u of ['https://cn.ft.com/story/1', 'https://www.ftchinese.com/story/1', 'https://big5.ftchinese.com/', 'https://m.ftchinese.com/', 'https://ftchinese.com/', 'https://www.chineseft.net/content/x']) {
+      expect(matchRule(u, rules)?.id).toBe('ft-chinese');
+    }
+    for (const u of ['https://www.microsoft.com/', 'https://www.ft.com/content/x', 'https://notftchinese.com/']) expect(matchRule(u, rules)).toBeNull();
+    expect(ruleHosts('ft-chinese')).toContain('cn.ft.com');
+  });
+});
+
+describe('dates', () => {
+  it.each([
+    ['2019年2月18日 07:17', '2019-02-17T23:17:00Z'],
+    ['更新于2019年2月18日 07:17', '2019-02-17T23:17:00Z'],
+    ['2024年12月14日', '2024-12-13T16:00:00Z'],
+    ['1597618346', '2020-08-16T22:52:26Z'],
+    ['1597618346000', '2020-08-16T22:52:26Z'],
+    ['Sun, 16 Aug 2020 22:52:26 +0000', '2020-08-16T22:52:26Z'],
+    ['2020-08-16T22:52:26.000Z', '2020-08-16T22:52:26Z'],
+    ['Wed Jun 18 2025 08:56:22 GMT+0800 (China Standard Time)', '2025-06-18T00:56:22Z'],
+    ['7小时前', null],
+    ['Sat', null],
+    ['2019年13月1日', null],
+  ])('%s → %s', (text, iso) => {
+    expect(parseDate(text)).toBe(iso);
+  });
+
+  it('reads wall-clock text at the given offset', () => {
+    expect(parseChineseDate('2019年2月18日 07:17', 0)).toBe('2019-02-18T07:17:00Z');
+  });
+});
+
+describe('length and reading time', () => {
+  it('counts Chinese characters and other-script words separately', () => {
+    expect(countText('俄罗斯表示 Alexander Lukashenko 2020年')).toEqual({ cjk: 6, words: 3 });
+    expect(textLength('中文 and English')).toBe(4);
+  });
+  it('uses ~255 chars/min and ~230 words/min, at least one minute', () => {
+    expect(readingMinutes('字')).toBe(1);
+    expect(readingMinutes('字'.repeat(2550))).toBe(10);
+    expect(readingMinutes(Array(2300).fill('word').join(' '))).toBe(10);
+    expect(readingMinutes('字'.repeat(1275) + ' ' + Array(1150).fill('w').join(' '))).toBe(10);
+  });
+});
+
+describe('canonical URLs', () => {
+  const drop = builtinRules()[0]?.canonical?.dropParams ?? [];
+  it.each([
+    ['https://cn.ft.com/story/001088998?full=y', 'https://cn.ft.com/story/001088998'],
+    ['https://www.ftchinese.com/story/001081496/ce?ccode=LanguageSwitch&archive', 'https://www.ftchinese.com/story/001081496/ce'],
+    ['https://www.ftchinese.com/story/001081496/en?adchannelID=&full=y&utm_source=x#c', 'https://www.ftchinese.com/story/001081496/en'],
+    ['https://www.ftchinese.com/story/001081496/?page=2', 'https://www.ftchinese.com/story/001081496'],
+    ['https://www.ftchinese.com/story/001081496?gift_id=abc', 'https://www.ftchinese.com/story/001081496?gift_id=abc'],
+  ])('%s → %s', (input, out) => {
+    expect(canonicalUrl(input, { dropParams: drop })).toBe(out);
+  });
+  it('drops only generic tracking without a rule', () => {
+    expect(canonicalUrl('https://example.com/a?id=1&utm_medium=rss&fbclid=z')).toBe('https://example.com/a?id=1');
+  });
+});
+
+describe('inputs', () => {
+  it('parses the seed format', () => {
+    const seed = parseSeed(loadCases().find((c) => c.name.startsWith('cn.ft.com'))!.source);
+    expect(seed).toMatchObject({ title: '俄罗斯表示准备军事支持白俄罗斯', url: 'https://cn.ft.com/story/001088998?full=y', published: '2020-08-16T22:52:26Z' });
+    expect(seed?.html.startsWith('<div></div><div class="story-lead">')).toBe(true);
+    expect(parseSeed('<html></html>')).toBeNull();
+  });
+
+  const win = jsdom('').window as unknown as { DOMParser: typeof DOMParser };
+  it('parses RSS 2.0 items', () => {
+    const xml = `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>FT</title>
+      <item><title>标题一</title><link>https://cn.ft.com/story/001088998?full=y</link><pubDate>Sun, 16 Aug 2020 22:52:26 +0000</pubDate><dc:creator>何黎</dc:creator>
+      <description>short</description><content:encoded><![CDATA[<p>正文</p>]]></content:encoded></item>
+      <item><title>Two</title><link>https://example.com/2</link><description>&lt;p&gt;desc&lt;/p&gt;</description></item></channel></rss>`;
+    expect(parseFeed(xml, win)).toEqual([
+      { title: '标题一', link: 'https://cn.ft.com/story/001088998?full=y', published: '2020-08-16T22:52:26Z', author: '何黎', html: '<p>正文</p>' },
+      { title: 'Two', link: 'https://example.com/2', published: null, author: null, html: '<p>desc</p>' },
+    ]);
+  });
+
+  it('parses Atom entries', () => {
+    const xml = `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+      <entry><title>A</title><link rel="alternate" href="https://example.com/a"/><published>2020-08-16T22:52:26Z</published><author><name>N</name></author><content type="html">&lt;p&gt;x&lt;/p&gt;</content></entry>
+      <entry><title>B</title><link href="https://example.com/b"/><updated>2021-01-01T00:00:00Z</updated><summary>s</summary></entry></feed>`;
+    expect(parseFeed(xml, win)).toEqual([
+      { title: 'A', link: 'https://example.com/a', published: '2020-08-16T22:52:26Z', author: 'N', html: '<p>x</p>' },
+      { title: 'B', link: 'https://example.com/b', published: '2021-01-01T00:00:00Z', author: null, html: 's' },
+    ]);
+    expect(() => parseFeed('<rss><channel>', win)).toThrow();
+  });
+});
+
+describe('feedx footer', () => {
+  it.each([
+    ['<hr><div> wrapper', `<article>${PARAS}<br><hr><div>获取更多RSS：<br><a href="https://feedx.net">https://feedx.net</a> <br><a href="https://feedx.xyz">https://feedx.xyz</a></div></article>`],
+    ['<p> with ASCII colon', `<article>${PARAS}<p>获取更多RSS:<a href="https://feedx.site">feedx.site</a></p></article>`],
+    ['bare text', `<article>${PARAS}<br>获取更多RSS：https://feedx.net https://feedx.co</article>`],
+    ['spaced marker', `<article>${PARAS}<hr>获取更多 RSS ： <a href="https://feedx.co/">feedx</a></article>`],
+  ])('is removed: %s', (_label, body) => {
+    for (const url of ['https://example.com/a', 'https://cn.ft.com/story/001']) {
+      const r = extract(`<html><head><title>t</title></head><body>${url.includes('ft.com') ? `<h1 class="story-headline">t</h1><div id="story-body-container">${body}</div>` : body}</body></html>`, url);
+      expect(r.ok).toBe(true);
+      if (!r.ok) continue;
+      expect(r.article.contentHtml).not.toMatch(/feedx|获取更多|RSS/);
+      expect(r.article.textContent).toContain('第8段');
+    }
+  });
+});
+
+describe('extractArticle edge cases', () => {
+  it('returns no-article for a page without one', () => {
+    expect(extract('<html><body><nav><a href="/">home</a></nav></body></html>')).toMatchObject({ ok: false, reason: 'no-article' });
+  });
+
+  it('refuses huge input with a clear reason', () => {
+    const r = extract(`<html><body>${PARAS}</body></html>`);
+    expect(r.ok).toBe(true);
+    const dom = jsdom(`<html><body>${PARAS}</body></html>`);
+    expect(extractArticle(dom.window.document, 'https://example.com/', { window: dom.window as unknown as WindowLike, maxHtmlChars: 100 })).toMatchObject({ ok: false, reason: 'too-large' });
+  });
+
+  it('marks a paywalled FT page partial', () => {
+    const html = `<html><body><div class="story-container"><h1 class="story-headline">付费文章</h1><div id="story-body-container">${PARAS}</div>
+      <div class="subscribe-lock-container" id="subscribe-now-container"><div class="lock-content">成为付费会员，阅读FT独家内容</div></div></div></body></html>`;
+    const r = extract(html, 'https://www.ftchinese.com/story/001000001');
+    expect(r).toMatchObject({ ok: true, article: { paywalled: true, partial: true, fullTextUrl: null } });
+    if (r.ok) expect(r.article.textContent).not.toContain('成为付费会员');
+  });
+
+  it('sanitizes: no handlers, scripts, javascript: URLs, pixels or forms', () => {
+    const html = `<html><body><article>${PARAS}<p onclick="x()">click<a href="javascript:alert(1)">bad</a><a href="/rel">rel</a></p><img src="https://t.example/p.gif" width="1" height="1"><img src="/a.jpg" onerror="x()"><form><input></form><script>alert(1)</script><iframe src="https://x"></iframe></article></body></html>`;
+    const r = extract(html);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.article.contentHtml).not.toMatch(/onclick|onerror|javascript:|<script|<iframe|<form|<input|p\.gif/);
+    expect(r.article.contentHtml).toContain('href="https://example.com/rel"');
+    expect(r.article.contentHtml).toContain('src="https://example.com/a.jpg"');
+  });
+
+  it('uses en for /en pages and zh-TW for big5', () => {
+    const c = loadCases().find((x) => x.name.endsWith('story-001090562-translator'))!;
+    for (const [url, lang] of [['https://www.ftchinese.com/story/001090562/en', 'en'], ['https://big5.ftchinese.com/story/001090562', 'zh-TW']] as const) {
+      const dom = jsdom(c.source, url);
+      const r = extractArticle(dom.window.document, url, { window: dom.window as unknown as WindowLike });
+      expect(r.ok && r.article.lang).toBe(lang);
+    }
+  });
+});
+
+describe('seed item', () => {
+  const c = loadCases().find((x) => x.name.startsWith('cn.ft.com'))!;
+  const seed = parseSeed(c.source)!;
+  const check = (win: WindowLike, doc: Document) => {
+    const r = extractArticle(doc, seed.url, { window: win, known: { title: seed.title, published: seed.published } });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const a = r.article;
+    expect(a).toMatchObject({ title: '俄罗斯表示准备军事支持白俄罗斯', url: 'https://cn.ft.com/story/001088998', published: '2020-08-16T22:52:26Z', translator: '何黎' });
+    expect(a.leadImage).toBe('https://thumbor.ftacademy.cn/unsafe/1340x754/https://thumbor.ftacademy.cn/unsafe/picture/3/000078793_piclink.jpg');
+    expect(a.lead).toContain('白俄罗斯总统卢卡申科声称赢得总统选举后');
+    expect(a.contentHtml.match(/<p>/g)).toHaveLength(11);
+    expect(a.contentHtml).not.toMatch(/译者|o-ads|data-o-ads|获取更多RSS|feedx/);
+    for (const p of Array.from(doc.querySelectorAll('#story-body-container > p')).slice(0, 11)) expect(a.textContent).toContain(p.textContent);
+  };
+
+  it('extracts under jsdom', () => {
+    const dom = jsdom(seed.html, seed.url);
+    check(dom.window as unknown as WindowLike, dom.window.document);
+  });
+
+  it('extracts under happy-dom (the core is DOM-agnostic)', () => {
+    const win = new Window({ url: seed.url });
+    win.document.write(seed.html);
+    check(win as unknown as WindowLike, win.document as unknown as Document);
+    win.close();
+  });
+});
