@@ -64,7 +64,7 @@ function linkItem(rec: CsvRecord, rawUrl: string | undefined, title: string, tag
     return null;
   }
   return {
-    kind: 'link', url, title: restoreFormula(title).trim() || url, tags: [...new Set(tags.map((t) => restoreFormula(t).trim()).filter(Boolean))],
+    kind: 'link', url, title: restoreFormula(title).trim() || url, tags: [...new Set(tags.map((t) => t.trim()).filter(Boolean))],
     state, savedAt: savedAt ?? new Date(0).toISOString(),
   };
 }
@@ -133,7 +133,7 @@ export function parsePocketCsvText(text: string, where = ''): ParseResult {
       errors.push({ line: rec.line, reason: `${where}expected ${header.length} columns, found ${rec.cells.length}` });
       continue;
     }
-    const tags = col.tags >= 0 ? (rec.cells[col.tags] ?? '').split('|') : [];
+    const tags = col.tags >= 0 ? restoreFormula(rec.cells[col.tags] ?? '').split('|') : [];
     const state: ReadState = col.status >= 0 && rec.cells[col.status]?.trim().toLowerCase() === 'archive' ? 'archived' : 'unread';
     const savedAt = col.time >= 0 ? isoFromUnix(rec.cells[col.time]) : null;
     const item = linkItem(rec, rec.cells[col.url], rec.cells[col.title] ?? '', tags, state, savedAt, errors, where);
