@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { zipSync, strToU8 } from 'fflate';
+import { JSDOM } from 'jsdom';
+import { describe, expect, it } from 'vitest';
+import { coreHooks, coreSanitize } from '../../../src/transfer/core-hooks';
+import { detectFormat, importFile, linkEntry, mergeRecord, type ImportContext, type ImportItem } from '../../../src/transfer/index';
+import { makeArticle } from './helpers';
+
+const FIXTURES = join(import.meta.dirname, '../../fixtures/import');
+const fixture = (name: string) => new Uint8Array(readFileSync(join(FIXTURES, name)));
+const { window } = new JSDOM('');
+const win = window as unknown as Window & typeof globalThis;
+const ctx: ImportContext = { sanitize: coreSanitize(win), hooks: coreHooks(win), now: new Date('2026-01-01T00:00:00Z') };
+const links = (items: ImportItem[]) => items.map((i) => (i.kind === 'link' ? i : { kind: 'article', url: i.article.url, title: i.article.title, tags: i.article.tags, state: i.article.state, savedAt: i.article.savedAt }));
+
+describe('import fixtures', () => {
+  it('Pocket ril_export.html: sections give the state, tags split on commas', () => {
+    const r = importFile('ril_export.html', fixture('pocket-ril_export.html'), ctx);
+    expect(r.format).toBe('pocket-html');
+    expect(r.toAdd).toEqual([
+      { kind: 'link', url: 'https://example.com/a', title: 'Title A & more', tags: ['ifttt', 'new_entry_simple'], state: 'unread', savedAt: '2023-07-06T07:31:35.000Z' },
+      { kind: 'link', url: 'https://www.ftchinese.com/story/001099999', title: '中国经济“软着陆”', tags: ['经济', 'long read'], state: 'unread', savedAt: '2023-10-29T08:33:20.000Z' },
+      { kind: 'link', url: 'https://example.com/b', title: 'Title B', tags: ['search'], state: 'archived', savedAt: '2023-10-29T08:34:48.000Z' },
+    ]);
+    expect(r.failed).toEqual([{ line: 13, reason: 'unsafe or unsupported URL scheme "javascript:"' }]);
+  });
+
+  it('Pocket CSV: pipe tags, archive status, quoted newlines and 4-byte characters', () => {
+    const r = importFile('part_000000.csv', fixture('pocket.csv'), ctx);
+    expect(r.format).toBe('pocket-csv');
+    expect(r.added).toBe(4);
+    expect(links(r.toAdd)[1]).toMatchObject({ tags: ['opensource', 'withÄumlaut', 'with space'], state: 'unread' });
+    expect(links(r.toAdd)[2]).toMatchObject({ url: 'https://somewebsite.com/with,commas,in,the,url', state: 'archived' });
+    expect(links(r.toAdd)[3]).toMatchObject({ title: 'A title with\r\na newline and "quotes" 😀', tags: ['中文', '😀'], state: 'archived' });
+  });
+
+  it('Pocket CSV with the early cursor column, bare and zipped in parts', () => {
+    const bare = importFile('pocket.csv', fixture('pocket-cursor.csv'), ctx);
+    expect(links(bare.toAdd)).toMatchObject([{ url: 'https://freesound.org/', tags: [] }, { tags: ['a', 'b'], state: 'archived' }]);
+    const zip = zipSync({ 'part_000000.csv': fixture('pocket.csv'), 'part_000001.csv': fixture('pocket-cursor.csv') });
+    const zipped = importFile('pocket.zip', zip, ctx);
+    expect(zipped.format).toBe('pocket-csv');
+    expect(zipped).toMatchObject({ added: 5, duplicates: 1 }); // freesound.org is in both parts
+  });
+
+  it('Instapaper CSV, 6 / 5 / 4 columns', () => {
+    const six = importFile('instapaper-export.csv', fixture('instapaper-6.csv'), ctx);
+    expect(links(six.toAdd)).toEqual([
+      { kind: 'link', url: 'https://css-irl.info/dont-forget-the-lang-attribute/', title: 'CSS { In Real Life } | Don’t Forget the “lang” Attribute', tags: [], state: 'unread', savedAt: '2021-12-21T10:01:19.000Z' },
+      { kind: 'link', url: 'https://archived.example/', title: 'Archived Article', tags: ['a', 'b'], state: 'archived', savedAt: '2023-11-14T22:13:20.000Z' },
+      { kind: 'link', url: 'https://custom.example/', title: 'Custom Article', tags: ['Reading List'], state: 'unread', savedAt: '2023-11-14T22:13:22.000Z' },
+      { kind: 'link', url: 'https://starred.example/', title: 'Starred Article', tags: ['starred'], state: 'unread', savedAt: '2023-11-14T22:13:23.000Z' },
+    ]);
+    expect(importFile('i.csv', fixture('instapaper-5.csv'), ctx)).toMatchObject({ added: 2, failed: [] });
+    const four = importFile('i.csv', fixture('instapaper-4.csv'), ctx);
+    expect(four.added).toBe(2);
+    expect(links(four.toAdd)[1]).toMatchObject({ title: 'B, with comma', state: 'archived', savedAt: '1970-01-01T00:00:00.000Z' });
+    expect(four.failed).toEqual([{ line: 4, reason: 'unsafe or unsupported URL scheme "instapaper-private:"' }]);
+  });
+
+  it('Netscape bookmarks: TOREAD, TAGS, multi-line tags, folders as tags on request', () => {
+    const plain = importFile('bookmarks.html', fixture('bookmarks.html'), ctx);
+    expect(plain.format).toBe('netscape');
+    expect(links(plain.toAdd)).toEqual([
+      { kind: 'link', url: 'https://example.com/', title: 'Title & more', tags: ['alpha', 'beta'], state: 'unread', savedAt: '2023-11-14T22:13:20.000Z' },
+      { kind: 'link', url: 'https://www.ftchinese.com/story/001', title: 'FT 中文网', tags: [], state: 'archived', savedAt: '2023-11-14T22:15:00.000Z' },
+      { kind: 'link', url: 'https://top.example/', title: 'Top level', tags: [], state: 'unread', savedAt: '2023-11-14T22:18:20.000Z' },
+    ]);
+    expect(plain.failed).toEqual([{ line: 19, reason: 'unsafe or unsupported URL scheme "javascript:"' }]);
+    const folders = importFile('bookmarks.html', fixture('bookmarks.html'), { ...ctx, foldersAsTags: true });
+    expect(links(folders.toAdd).map((l) => l.tags)).toEqual([['alpha', 'beta', '阅读'], ['阅读', 'Sub folder'], []]);
+  });
+
+  it('Omnivore metadata JSON and export zip with content', () => {
+    const json = importFile('omnivore.json', fixture('omnivore.json'), ctx);
+    expect(json.format).toBe('omnivore');
+    expect(links(json.toAdd)).toMatchObject([
+      { kind: 'link', title: 'Malgré la crise du marché des montres', state: 'archived', tags: ['RSS'], savedAt: '2024-10-29T16:30:11.000Z' },
+      { kind: 'link', title: '中文标题', state: 'unread', tags: ['中文', 'RSS'] },
+    ]);
+    const zip = zipSync({
+      'metadata_0_to_20.json': fixture('omnivore.json'),
+      'content/second.html': strToU8('<div><p>正文内容 <script>alert(1)</script></p></div>'),
+      'highlights/second.md': strToU8('> quote'),
+    });
+    const z = importFile('export.zip', zip, ctx);
+    expect(z.format).toBe('omnivore');
+    const art = z.toAdd[1]!;
+    expect(art.kind).toBe('article');
+    if (art.kind === 'article') {
+      expect(art.article.article.contentHtml).toBe('<div><p>正文内容 </p></div>');
+      expect(art.article.progress).toBe(0.4);
+      expect(art.article.linkOnly).toBe(false);
+    }
+  });
+
+  it('wallabag v2 JSON: content kept and sanitized, starred as a tag, rows without URL reported', () => {
+    const r = importFile('wallabag.json', fixture('wallabag-v2.json'), ctx);
+    expect(r.format).toBe('wallabag');
+    expect(r.added).toBe(2);
+    const [a, b] = r.toAdd;
+    expect(a?.kind).toBe('article');
+    if (a?.kind === 'article') {
+      expect(a.article).toMatchObject({ url: 'https://www.mediapart.fr/', title: 'Mediapart', tags: ['mediapart', 'blog', 'starred'], byline: 'Author', lang: 'fr', savedAt: '2016-09-08T09:55:58.000Z', state: 'unread' });
+      expect(a.article.article.contentHtml).toBe('<div><p>Full readable HTML with <b>bold</b>.</p><img src="x"></div>');
+      expect(a.article.id).toMatch(/^[0-9a-f]{16}$/);
+    }
+    expect(b).toMatchObject({ kind: 'link', state: 'archived', url: 'https://example.org/link' });
+    expect(r.failed).toEqual([{ reason: 'entry 3: missing URL' }]);
+  });
+
+  it('RSS feed through the extraction core: long items as articles, short ones as links', () => {
+    const r = importFile('feed.xml', fixture('feed-rss.xml'), ctx);
+    expect(r.format).toBe('feed');
+    expect(r.added).toBe(2);
+    const [full, short] = r.toAdd;
+    expect(full?.kind).toBe('article');
+    if (full?.kind === 'article') {
+      expect(full.article.title).toBe('美联储维持利率不变');
+      expect(full.article.article.textContent).toContain('美联储在周三宣布维持利率不变');
+      expect(full.article.savedAt).toBe('2026-01-01T00:00:00.000Z');
+    }
+    expect(short).toMatchObject({ kind: 'link', url: 'https://www.ftchinese.com/story/001100002', title: 'Short item' });
+    expect(r.failed).toEqual([{ reason: 'item 3: unsafe or unsupported URL scheme "javascript:"' }]);
+    expect(importFile('atom.xml', fixture('feed-atom.xml'), ctx)).toMatchObject({ format: 'feed', added: 1 });
+  });
+
+  it('seed file through the extraction core', () => {
+    const r = importFile('seed.html', fixture('seed.html'), ctx);
+    expect(r.format).toBe('seed');
+    expect(r.added).toBe(1);
+    const it0 = r.toAdd[0]!;
+    expect(it0.kind).toBe('article');
+    if (it0.kind === 'article') {
+      expect(it0.article.url).toBe('https://www.ftchinese.com/story/001100003');
+      expect(it0.article.article.textContent).toContain('中国经济面临的挑战');
+    }
+  });
+
+  it('feeds are refused cleanly without the extraction hooks', () => {
+    const r = importFile('feed.xml', fixture('feed-rss.xml'), { sanitize: ctx.sanitize });
+    expect(r).toMatchObject({ ok: false, message: 'RSS/Atom feed: feed import is not available here (no feed parser)' });
+  });
+});
+
+describe('detectFormat', () => {
+  it.each([
+    ['pocket-ril_export.html', 'pocket-html'], ['pocket.csv', 'pocket-csv'], ['pocket-cursor.csv', 'pocket-csv'], ['instapaper-6.csv', 'instapaper-csv'],
+    ['instapaper-4.csv', 'instapaper-csv'], ['bookmarks.html', 'netscape'], ['omnivore.json', 'omnivore'], ['wallabag-v2.json', 'wallabag'],
+    ['feed-rss.xml', 'feed'], ['feed-atom.xml', 'feed'], ['seed.html', 'seed'],
+  ])('%s → %s', (name, format) => {
+    expect(detectFormat(name, fixture(name))).toBe(format);
+  });
+});
+
+describe('library report and merge', () => {
+  it('counts added, updated (merged) and duplicate against the library', () => {
+    const existing = { ...makeArticle(1), url: 'https://example.com/a', tags: ['old'], state: 'read' as const };
+    const r = importFile('ril_export.html', fixture('pocket-ril_export.html'), { ...ctx, library: new Map([[existing.id, existing]]) });
+    expect(r).toMatchObject({ added: 2, updated: 1, duplicates: 0 });
+    expect(r.toUpdate[0]!.record).toMatchObject({ id: existing.id, tags: ['old', 'ifttt', 'new_entry_simple'], state: 'read', linkOnly: false });
+    expect(r.toUpdate[0]!.changes).toEqual(['savedAt', 'tags']);
+    const urlsOnly = importFile('ril_export.html', fixture('pocket-ril_export.html'), { ...ctx, library: ['https://example.com/a#frag'] });
+    expect(urlsOnly).toMatchObject({ added: 2, updated: 0, duplicates: 1 });
+  });
+
+  it('mergeRecord: newer fields win, tags union, state only advances, bodies never lost', () => {
+    const base = makeArticle(2); // archived, updated 2025-01-01T02:01
+    const newer = { ...base, title: 'New title', state: 'unread' as const, tags: ['x'], updatedAt: '2026-01-01T00:00:00.000Z', progress: 0 };
+    const m = mergeRecord(base, newer);
+    expect(m.record).toMatchObject({ title: 'New title', state: 'archived', tags: [...base.tags, 'x'], progress: base.progress, updatedAt: '2026-01-01T00:00:00.000Z' });
+    expect(m.changes.sort()).toEqual(['tags', 'title', 'updatedAt']);
+    const older = { ...base, title: 'Old title', updatedAt: '2000-01-01T00:00:00.000Z' };
+    const o = mergeRecord(base, older);
+    expect(o.record.title).toBe(base.title);
+    expect(o.kept).toContain('title');
+    expect(o.changed).toBe(false);
+    const link = linkEntry({ kind: 'link', url: base.url, title: 'Link', tags: ['y'], state: 'read', savedAt: '2030-01-01T00:00:00.000Z' }, base.id);
+    const l = mergeRecord(base, link);
+    expect(l.record.article).toBe(base.article);
+    expect(l.record.linkOnly).toBe(false);
+    expect(l.record.tags).toContain('y');
+    const filled = mergeRecord(link, base);
+    expect(filled.record).toMatchObject({ linkOnly: false, title: base.title, state: 'archived' });
+    expect(filled.record.article).toBe(base.article);
+  });
+});
