@@ -143,7 +143,7 @@ export class TextIndex {
       for (;;) {
         const at = text.indexOf(term, from);
         if (at < 0) break;
-        if (needsWordStart && at > 0 && WORD_CHAR.test(text[at - 1] ?? '')) {
+        if (needsWordStart && at > 0 && isWordChar(text.charCodeAt(at - 1))) {
           from = at + 1;
           continue;
         }
@@ -189,6 +189,13 @@ export class TextIndex {
     }
     return { text: chunk.joined, starts: chunk.starts };
   }
+}
+
+/** WORD_CHAR for one UTF-16 unit, without a regex for the ASCII and CJK cases that make up nearly all text. */
+function isWordChar(code: number): boolean {
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39); // text is lower-cased
+  if (code >= 0x2e80 && code <= 0xd7ff) return false; // CJK, kana, Hangul: never part of a "word"
+  return WORD_CHAR.test(String.fromCharCode(code));
 }
 
 /** Index k with starts[k] <= offset < starts[k + 1]. */
