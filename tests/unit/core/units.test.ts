@@ -3,7 +3,7 @@ import { JSDOM, VirtualConsole } from 'jsdom';
 import { Window } from 'happy-dom';
 import type { WindowLike } from 'dompurify';
 import {
-  builtinRules, canonicalUrl, countText, extractArticle, hostMatches, loadRules, matchRule, parseChineseDate, parseDate,
+  builtinRules, canonicalUrl, countText, extractArticle, extractWithFullText, fullTextUrlOf, hostMatches, loadRules, matchRule, parseChineseDate, parseDate,
   parseFeed, parseSeed, readingMinutes, ruleHosts, textLength, validateRule, BUILTIN_RULE_SOURCES,
 } from '../../../src/core/index';
 import { loadCases } from './helpers';
@@ -248,5 +248,25 @@ describe('seed item', () => {
     win.document.write(seed.html);
     check(win as unknown as WindowLike, win.document as unknown as Document);
     win.close();
+  });
+});
+
+describe('full text of a paginated page', () => {
+  it('re-extracts from fullTextUrl through a caller-supplied fetch', async () => {
+    const cases = loadCases();
+    const page1 = cases.find((x) => x.name.endsWith('story-001081496-page1-of-2'))!;
+    const whole = cases.find((x) => x.name.endsWith('story-001081367-single-page'))!;
+    const dom = jsdom(page1.source, page1.expected.url);
+    const opts = { window: dom.window as unknown as WindowLike };
+    const first = extractArticle(dom.window.document, page1.expected.url, opts);
+    expect(fullTextUrlOf(first)).toBe('https://www.ftchinese.com/story/001081496?full=y');
+    const fetched: string[] = [];
+    const second = await extractWithFullText(first, async (url) => {
+      fetched.push(url);
+      return jsdom(whole.source, url).window.document;
+    }, opts);
+    expect(fetched).toEqual(['https://www.ftchinese.com/story/001081496?full=y']);
+    expect(second).toMatchObject({ ok: true, article: { partial: false, fullTextUrl: null, url: 'https://www.ftchinese.com/story/001081496' } });
+    expect(await extractWithFullText(first, async () => null, opts)).toBe(first);
   });
 });
