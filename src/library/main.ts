@@ -1,3 +1,574 @@
-import { translatePage } from '../ui/i18n';
+/**
+ * Library page: every saved article, newest first, searchable and filterable.
+ *
+ * Speed: the first screen of rows comes from a cursor over the `savedAt`
+ * index (no full read), then the whole index loads and the list is
+ * virtualized (only rows near the viewport exist in the DOM), so 20,000
+ * entries scroll like 20.
+ *
+ * Reads go straight to IndexedDB; every change is a `library.*` message to the
+ * background. Live updates: the background posts `{ type: 'changed', ids }` on
+ * the BroadcastChannel `qingdu-library` after each write; the page also
+ * re-reads the index whenever it becomes visible again.
+ */
+import browser from '../platform/browser';
+import { sendMessage, type Request } from '../platform/messages';
+import type { LibraryEntry } from '../storage/types';
+import { debounce, formatBytes, formatDate } from '../ui/format';
+import { t, translatePage } from '../ui/i18n';
+import { IdbLibraryReader, LIBRARY_CHANNEL, isLibraryChange, usageOf } from './data';
+import {
+  DEFAULT_FILTERS,
+  applyView,
+  facets,
+  parseTags,
+  removeEntry,
+  siteOf,
+  upsertEntry,
+  type Filters,
+  type StateFilter,
+} from './view';
+
+/** Fixed row height (px) of the virtual list; must match `.row` in library.css. */
+const ROW_HEIGHT = 72;
+/** Rows rendered above and below the viewport. */
+const OVERSCAN = 8;
+/** Rows read by the first, cursor-based query: more than any screen shows. */
+const FIRST_SCREEN = 40;
+const UNDO_MS = 10_000;
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const reader = new IdbLibraryReader();
+const locale = browser.i18n.getUILanguage();
+
+let all: LibraryEntry[] = [];
+let loadedAll = false;
+let view: LibraryEntry[] = [];
+let filters: Filters = { ...DEFAULT_FILTERS };
+let query = '';
+let searchIds: string[] | null = null;
+/** Index in `view` of the keyboard-selected row. */
+let cursor = -1;
+const rows = new Map<string, { el: HTMLElement; entry: LibraryEntry }>();
+
+type State = 'loading' | 'empty' | 'nomatch' | 'error' | 'list';
+
+function show(state: State): void {
+  for (const name of ['loading', 'empty', 'nomatch', 'error'] as const) $(`state-${name}`).hidden = name !== state;
+  $('list').hidden = state !== 'list';
+}
+
+function showError(error: unknown): void {
+  $('error-detail').textContent = error instanceof Error ? error.message : String(error);
+  show('error');
+}
+
+// ---- rows ----
+
+const readerUrl = (id: string) => `reader.html?id=${encodeURIComponent(id)}`;
+
+function button(className: string, label: string, action: string): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = className;
+  b.textContent = label;
+  b.dataset.action = action;
+  return b;
+}
+
+function buildRow(entry: LibraryEntry): HTMLElement {
+  const row = document.createElement('div');
+  row.className = `row state-${entry.state}`;
+  row.setAttribute('role', 'listitem');
+  row.dataset.id = entry.id;
+
+  const main = document.createElement('div');
+  main.className = 'row-main';
+  const title = document.createElement('a');
+  title.className = 'row-title';
+  title.href = readerUrl(entry.id);
+  title.textContent = entry.title || entry.url;
+  if (entry.lang) title.lang = entry.lang;
+  main.append(title);
+
+  const meta = document.createElement('div');
+  meta.className = 'row-meta';
+  const add = (className: string, text: string) => {
+    const span = document.createElement('span');
+    span.className = className;
+    span.textContent = text;
+    meta.append(span);
+    return span;
+  };
+  if (entry.state === 'unread') add('badge unread', t('stateUnread'));
+  else if (entry.state === 'archived') add('badge', t('stateArchived'));
+  else add('badge read', t('stateRead'));
+  add('site', siteOf(entry));
+  const date = document.createElement('time');
+  date.dateTime = entry.savedAt;
+  date.textContent = formatDate(entry.savedAt, locale);
+  meta.append(date);
+  if (entry.readingMinutes > 0) add('minutes', t('readingMinutes', String(entry.readingMinutes)));
+  if (entry.progress > 0.02 && entry.progress < 0.98) add('progress', `${Math.round(entry.progress * 100)}%`);
+  if (entry.missingImages.length) add('warn', t('imagesMissingShort', String(entry.missingImages.length)));
+  for (const tag of entry.tags) add('tag', `#${tag}`);
+  main.append(meta);
+  row.append(main);
+
+  const actions = document.createElement('div');
+  actions.className = 'row-actions';
+  actions.append(
+    entry.state === 'unread'
+      ? button('act', t('markRead'), 'read')
+      : button('act', t('markUnread'), 'unread'),
+    entry.state === 'archived' ? button('act', t('unarchive'), 'unarchive') : button('act', t('archive'), 'archive'),
+    button('act', t('editTags'), 'tags'),
+    button('act danger', t('delete'), 'delete'),
+  );
+  row.append(actions);
+  return row;
+}
+
+/** Renders the rows near the viewport; everything else is empty space of the right height. */
+function renderWindow(): void {
+  const list = $('list');
+  list.style.height = `${view.length * ROW_HEIGHT}px`;
+  const top = list.getBoundingClientRect().top;
+  const first = Math.max(0, Math.floor(-top / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(view.length, Math.ceil((window.innerHeight - top) / ROW_HEIGHT) + OVERSCAN);
+  const wanted = new Set<string>();
+  for (let i = first; i < last; i++) {
+    const entry = view[i] as LibraryEntry;
+    wanted.add(entry.id);
+    let row = rows.get(entry.id);
+    if (row && row.entry !== entry) {
+      const focused = row.el.contains(document.activeElement);
+      const el = buildRow(entry);
+      row.el.replaceWith(el);
+      row = { el, entry };
+      rows.set(entry.id, row);
+      if (focused) focusRow(el);
+    }
+    if (!row) {
+      row = { el: buildRow(entry), entry };
+      rows.set(entry.id, row);
+      list.append(row.el);
+    }
+    row.el.style.transform = `translateY(${i * ROW_HEIGHT}px)`;
+    row.el.setAttribute('aria-posinset', String(i + 1));
+    row.el.setAttribute('aria-setsize', String(view.length));
+    row.el.classList.toggle('current', i === cursor);
+  }
+  for (const [id, row] of rows) {
+    if (!wanted.has(id)) {
+      row.el.remove();
+      rows.delete(id);
+    }
+  }
+}
+
+function focusRow(el: HTMLElement): void {
+  el.querySelector<HTMLElement>('.row-title')?.focus({ preventScroll: true });
+}
+
+function setCursor(index: number, focus = true): void {
+  if (view.length === 0) {
+    cursor = -1;
+    return;
+  }
+  cursor = Math.max(0, Math.min(view.length - 1, index));
+  // Bring the row into view (it may not exist yet), then render and focus it.
+  const list = $('list');
+  const rowTop = list.getBoundingClientRect().top + window.scrollY + cursor * ROW_HEIGHT;
+  const toolbar = document.querySelector<HTMLElement>('.toolbar')?.offsetHeight ?? 0;
+  if (rowTop < window.scrollY + toolbar) window.scrollTo({ top: rowTop - toolbar - 8 });
+  else if (rowTop + ROW_HEIGHT > window.scrollY + window.innerHeight) {
+    window.scrollTo({ top: rowTop + ROW_HEIGHT - window.innerHeight + 8 });
+  }
+  renderWindow();
+  const entry = view[cursor];
+  const row = entry && rows.get(entry.id);
+  if (row && focus) focusRow(row.el);
+}
+
+// ---- view ----
+
+function updateSummary(): void {
+  const summary = $('summary');
+  if (!loadedAll) {
+    summary.textContent = '';
+    return;
+  }
+  summary.textContent = query ? t('searchResults', String(view.length)) : t('articleCount', String(view.length));
+}
+
+function updateUsage(): void {
+  const { articles, bytes } = usageOf(all);
+  const usage = $('usage');
+  usage.textContent = t('usageLine', [String(articles), formatBytes(bytes)]);
+  reader
+    .usage()
+    .then((total) => {
+      if (total) usage.textContent = `${t('usageLine', [String(articles), formatBytes(bytes)])} · ${t('usageBrowser', formatBytes(total.usage))}`;
+    })
+    .catch(() => undefined);
+}
+
+function fillSelect(select: HTMLSelectElement, items: [string, number][], current: string): void {
+  const first = select.options[0];
+  select.replaceChildren(...(first ? [first] : []));
+  for (const [name, count] of items) {
+    const option = document.createElement('option');
+    option.value = name;
+    option.textContent = `${name} (${count})`;
+    select.append(option);
+  }
+  // Keep a chosen filter even when no entry carries it any more, so the choice stays visible.
+  if (current && !items.some(([name]) => name === current)) {
+    const option = document.createElement('option');
+    option.value = current;
+    option.textContent = `${current} (0)`;
+    select.append(option);
+  }
+  select.value = current;
+}
+
+function updateFacets(): void {
+  const { tags, sites } = facets(all);
+  fillSelect($<HTMLSelectElement>('filter-tag'), tags, filters.tag);
+  fillSelect($<HTMLSelectElement>('filter-site'), sites, filters.site);
+  const known = $('tags-known');
+  known.replaceChildren(
+    ...tags.map(([tag]) => {
+      const option = document.createElement('option');
+      option.value = tag;
+      return option;
+    }),
+  );
+}
+
+/** Recomputes the rows to show and redraws; keeps the selected row selected when it is still shown. */
+function refreshView(): void {
+  const selected = view[cursor]?.id;
+  view = applyView(all, filters, searchIds);
+  if (selected) cursor = view.findIndex((e) => e.id === selected);
+  if (cursor >= view.length) cursor = view.length - 1;
+  if (view.length > 0) show('list');
+  else if (!loadedAll) show('loading');
+  else if (all.length === 0) show('empty');
+  else show('nomatch');
+  renderWindow();
+  updateSummary();
+}
+
+let searchSeq = 0;
+async function runSearch(): Promise<void> {
+  const seq = ++searchSeq;
+  const q = query;
+  if (!q.trim()) {
+    searchIds = null;
+    refreshView();
+    return;
+  }
+  const ids = await reader.search(q);
+  if (seq !== searchSeq) return;
+  searchIds = ids;
+  window.scrollTo({ top: 0 });
+  cursor = -1;
+  refreshView();
+}
+
+// ---- loading ----
+
+async function loadAll(): Promise<void> {
+  all = await reader.allEntries();
+  loadedAll = true;
+  updateFacets();
+  updateUsage();
+  if (query) await runSearch();
+  else refreshView();
+}
+
+async function start(): Promise<void> {
+  // First screen: the newest rows only, straight from the index.
+  const first = await reader.firstEntries(FIRST_SCREEN);
+  if (!loadedAll) {
+    all = first;
+    refreshView();
+  }
+  await loadAll();
+  // The popup links here as library.html#<id>: select that article.
+  const target = decodeURIComponent(location.hash.slice(1));
+  if (target) {
+    const index = view.findIndex((e) => e.id === target);
+    if (index >= 0) setCursor(index);
+  }
+}
+
+const pendingIds = new Set<string>();
+let reloadEverything = false;
+const applyChanges = debounce(() => {
+  void (async () => {
+    if (reloadEverything) {
+      reloadEverything = false;
+      pendingIds.clear();
+      await loadAll();
+      return;
+    }
+    const ids = [...pendingIds];
+    pendingIds.clear();
+    for (const id of ids) {
+      const entry = await reader.getEntry(id);
+      all = entry ? upsertEntry(all, entry) : removeEntry(all, id);
+    }
+    updateFacets();
+    updateUsage();
+    if (query) await runSearch();
+    else refreshView();
+  })().catch(showError);
+}, 120);
+
+function listenForChanges(): void {
+  if (typeof BroadcastChannel === 'function') {
+    const channel = new BroadcastChannel(LIBRARY_CHANNEL);
+    channel.addEventListener('message', (event: MessageEvent<unknown>) => {
+      if (!isLibraryChange(event.data)) return;
+      if (event.data.ids?.length) event.data.ids.forEach((id) => pendingIds.add(id));
+      else reloadEverything = true;
+      applyChanges();
+    });
+  }
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && loadedAll) {
+      reloadEverything = true;
+      applyChanges();
+    }
+  });
+}
+
+// ---- actions ----
+
+function entryFor(el: Element): LibraryEntry | undefined {
+  const id = el.closest<HTMLElement>('.row')?.dataset.id;
+  return id ? all.find((e) => e.id === id) : undefined;
+}
+
+function applyLocal(entry: LibraryEntry | null): void {
+  if (!entry) return;
+  all = upsertEntry(all, entry);
+  updateFacets();
+  refreshView();
+}
+
+async function update(entry: LibraryEntry, patch: Request<'library.update'>['patch']): Promise<void> {
+  applyLocal(await sendMessage('library.update', { id: entry.id, patch }));
+}
+
+let undoTimer: ReturnType<typeof setTimeout> | null = null;
+let undoToken: string | null = null;
+
+function hideToast(): void {
+  $('toast').hidden = true;
+  undoToken = null;
+  if (undoTimer) clearTimeout(undoTimer);
+  undoTimer = null;
+}
+
+function toast(text: string, token: string | null): void {
+  $('toast-text').textContent = text;
+  $('toast-undo').hidden = token === null;
+  $('toast').hidden = false;
+  undoToken = token;
+  if (undoTimer) clearTimeout(undoTimer);
+  undoTimer = setTimeout(hideToast, UNDO_MS);
+}
+
+async function remove(entry: LibraryEntry): Promise<void> {
+  const index = view.findIndex((e) => e.id === entry.id);
+  const result = await sendMessage('library.delete', { id: entry.id });
+  if (!result.ok) {
+    toast(t('deleteFailed'), null);
+    return;
+  }
+  all = removeEntry(all, entry.id);
+  updateFacets();
+  updateUsage();
+  refreshView();
+  if (index >= 0 && view.length) setCursor(Math.min(index, view.length - 1));
+  toast(t('deleted', entry.title), result.undoToken ?? null);
+}
+
+async function undoDelete(): Promise<void> {
+  const token = undoToken;
+  if (!token) return;
+  hideToast();
+  const result = await sendMessage('library.undoDelete', { undoToken: token });
+  if (!result.ok) {
+    toast(t('undoFailed'), null);
+    return;
+  }
+  // The background posts the change too; reading it now makes the row reappear at once.
+  await loadAll();
+  updateUsage();
+}
+
+function editTags(entry: LibraryEntry): void {
+  const dialog = $<HTMLDialogElement>('tags-dialog');
+  const input = $<HTMLInputElement>('tags-input');
+  $('tags-article').textContent = entry.title;
+  input.value = entry.tags.join(', ');
+  dialog.returnValue = '';
+  const onClose = () => {
+    dialog.removeEventListener('close', onClose);
+    if (dialog.returnValue === 'save') void update(entry, { tags: parseTags(input.value) }).catch(showError);
+    const row = rows.get(entry.id);
+    if (row) focusRow(row.el);
+  };
+  dialog.addEventListener('close', onClose);
+  dialog.showModal();
+  input.select();
+}
+
+function act(action: string, entry: LibraryEntry): void {
+  const run = (): Promise<void> => {
+    switch (action) {
+      case 'read':
+        return update(entry, { state: 'read', readAt: entry.readAt ?? new Date().toISOString() });
+      case 'unread':
+        return update(entry, { state: 'unread', progress: 0 });
+      case 'archive':
+        return update(entry, { state: 'archived' });
+      case 'unarchive':
+        return update(entry, { state: entry.readAt ? 'read' : 'unread' });
+      case 'delete':
+        return remove(entry);
+      case 'tags':
+        editTags(entry);
+        return Promise.resolve();
+      default:
+        return Promise.resolve();
+    }
+  };
+  run().catch((error: unknown) => toast(`${t('actionFailed')} ${error instanceof Error ? error.message : String(error)}`, null));
+}
+
+// ---- input ----
+
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+}
+
+function onKey(event: KeyboardEvent): void {
+  if (event.ctrlKey || event.metaKey || event.altKey || $<HTMLDialogElement>('tags-dialog').open) return;
+  const search = $<HTMLInputElement>('search');
+  if (event.target === search) {
+    if (event.key === 'ArrowDown' && view.length) {
+      event.preventDefault();
+      setCursor(0);
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      if (view.length) setCursor(0);
+    }
+    return;
+  }
+  if (isTyping(event.target)) return;
+  const current = view[cursor];
+  switch (event.key) {
+    case '/':
+      search.focus();
+      search.select();
+      break;
+    case 'ArrowDown':
+    case 'j':
+      setCursor(cursor + 1);
+      break;
+    case 'ArrowUp':
+    case 'k':
+      setCursor(cursor - 1);
+      break;
+    case 'Home':
+      setCursor(0);
+      break;
+    case 'End':
+      setCursor(view.length - 1);
+      break;
+    case 'Enter':
+      // On a title link the browser follows it; anywhere else open the selected row.
+      if ((event.target as Element | null)?.closest?.('a, button')) return;
+      if (!current) return;
+      location.href = readerUrl(current.id);
+      break;
+    case 'Delete':
+      if (!current) return;
+      act('delete', current);
+      break;
+    case 'Escape':
+      if (!$('toast').hidden) hideToast();
+      else return;
+      break;
+    default:
+      return;
+  }
+  event.preventDefault();
+}
+
+function wire(): void {
+  const search = $<HTMLInputElement>('search');
+  const searchSoon = debounce(() => void runSearch().catch(showError), 150);
+  search.addEventListener('input', () => {
+    query = search.value;
+    searchSoon();
+  });
+  const onFilter = () => {
+    filters = {
+      state: $<HTMLSelectElement>('filter-state').value as StateFilter,
+      tag: $<HTMLSelectElement>('filter-tag').value,
+      site: $<HTMLSelectElement>('filter-site').value,
+    };
+    window.scrollTo({ top: 0 });
+    cursor = -1;
+    refreshView();
+  };
+  for (const id of ['filter-state', 'filter-tag', 'filter-site']) $(id).addEventListener('change', onFilter);
+  $('clear-filters').addEventListener('click', () => {
+    search.value = '';
+    query = '';
+    searchIds = null;
+    $<HTMLSelectElement>('filter-state').value = 'all';
+    $<HTMLSelectElement>('filter-tag').value = '';
+    $<HTMLSelectElement>('filter-site').value = '';
+    onFilter();
+  });
+  $('reload').addEventListener('click', () => location.reload());
+  $('list').addEventListener('click', (event) => {
+    const target = event.target as Element;
+    const actionButton = target.closest<HTMLButtonElement>('button[data-action]');
+    const entry = entryFor(target);
+    if (!entry) return;
+    cursor = view.findIndex((e) => e.id === entry.id);
+    if (actionButton?.dataset.action) act(actionButton.dataset.action, entry);
+  });
+  $('list').addEventListener('focusin', (event) => {
+    const entry = entryFor(event.target as Element);
+    if (!entry) return;
+    cursor = view.findIndex((e) => e.id === entry.id);
+    for (const { el, entry: e } of rows.values()) el.classList.toggle('current', e.id === entry.id);
+  });
+  $('toast-undo').addEventListener('click', () => void undoDelete().catch(showError));
+  document.addEventListener('keydown', onKey);
+  let frame = 0;
+  const onScroll = () => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      renderWindow();
+    });
+  };
+  window.addEventListener('scroll', onScroll, { passive: true });
+  window.addEventListener('resize', onScroll);
+}
 
 translatePage();
+wire();
+listenForChanges();
+start().catch(showError);

@@ -1,3 +1,335 @@
-import { translatePage } from '../ui/i18n';
+/**
+ * Reader page.
+ *   reader.html?id=<id>    a saved article: body and images from IndexedDB, never the network
+ *   reader.html?tab=<id>   the article of an open tab, before it is saved
+ * Writes (read state, progress, image retry) go to the background by message.
+ */
+import type { Article } from '../core/types';
+import { IdbLibraryReader } from '../library/data';
+import browser from '../platform/browser';
+import { sendMessage, sendToTab } from '../platform/messages';
+import type { LibraryEntry } from '../storage/types';
+import { scriptOf, throttle } from '../ui/format';
+import { t, translatePage } from '../ui/i18n';
+import {
+  loadPrefs,
+  nextTheme,
+  normalizePrefs,
+  PREFS_KEY,
+  savePrefs,
+  stepFontSize,
+  stepWidth,
+  type ReaderPrefs,
+} from '../ui/prefs';
+import { TextConversion, loadConverter } from './convert';
+import { imageUrlsOf, renderArticle, sanitizeBody, setBilingualLayout, type RenderedArticle } from './render';
 
-translatePage();
+type State = 'loading' | 'missing' | 'error' | 'article';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const library = new IdbLibraryReader();
+const blobUrls: string[] = [];
+/** How far one j/k or arrow press scrolls, in lines of body text. */
+const SCROLL_LINES = 3;
+
+let prefs: ReaderPrefs = normalizePrefs(undefined);
+let rendered: RenderedArticle | null = null;
+let savedId: string | null = null;
+
+function show(state: State): void {
+  for (const name of ['loading', 'missing', 'error'] as const) $(`state-${name}`).hidden = name !== state;
+  $('article-host').hidden = state !== 'article';
+}
+
+function showError(error: unknown): void {
+  $('error-detail').textContent = error instanceof Error ? error.message : String(error);
+  show('error');
+}
+
+function applyPrefs(): void {
+  const root = document.documentElement;
+  root.dataset.theme = prefs.theme;
+  root.style.setProperty('--reader-size', `${prefs.fontSize}px`);
+  root.style.setProperty('--reader-width', `${prefs.width}em`);
+  $<HTMLSelectElement>('theme').value = prefs.theme;
+  $<HTMLSelectElement>('bilingual').value = prefs.bilingual;
+  if (rendered?.bilingual) setBilingualLayout(rendered.root, prefs.bilingual);
+}
+
+function changePrefs(patch: Partial<ReaderPrefs>): void {
+  prefs = normalizePrefs({ ...prefs, ...patch });
+  applyPrefs();
+  savePrefs(prefs).catch(() => undefined);
+}
+
+function announce(text: string): void {
+  $('status').textContent = text;
+}
+
+// ---- loading ----
+
+async function loadSaved(id: string): Promise<void> {
+  const [entry, article] = await Promise.all([library.getEntry(id), library.getBody(id)]);
+  if (!entry || !article) {
+    show('missing');
+    return;
+  }
+  savedId = id;
+  // Look up every image the article shows; those with no stored copy become placeholders.
+  const urls = imageUrlsOf(article, sanitizeBody(article.contentHtml, window));
+  const stored = new Map<string, string>();
+  await Promise.all(
+    urls.map(async (url) => {
+      const blob = await library.getImage(id, url).catch(() => undefined);
+      if (blob) stored.set(url, objectUrl(blob));
+    }),
+  );
+  display(article, (url) => stored.get(url) ?? null);
+  markRead(entry);
+  await restoreProgress(entry.progress);
+  trackProgress(id);
+}
+
+async function loadTab(tabId: number): Promise<void> {
+  const result = await sendToTab(tabId, 'content.extract', {});
+  if (!result.ok) {
+    $('error-detail').textContent = result.reason === 'no-article' ? t('noArticleDetail') : result.message;
+    show('error');
+    return;
+  }
+  // A preview of the live page: its images come from the site, as they did in the tab.
+  display(result.article, (url) => url);
+}
+
+function objectUrl(blob: Blob): string {
+  const url = URL.createObjectURL(blob);
+  blobUrls.push(url);
+  return url;
+}
+
+function display(article: Article, imageSrc: (url: string) => string | null): void {
+  rendered = renderArticle(article, {
+    win: window,
+    locale: browser.i18n.getUILanguage(),
+    imageSrc,
+    labels: {
+      translator: (name) => t('translatorCredit', name),
+      readingMinutes: (n) => t('readingMinutes', String(n)),
+      imageNotSaved: t('imageNotSaved'),
+      retry: t('retry'),
+      original: t('originalArticle'),
+      partial: article.paywalled ? t('partialPaywall') : t('partialPages'),
+    },
+  });
+  const host = $('article-host');
+  host.replaceChildren(rendered.root);
+  document.title = `${article.title} · ${t('extShortName')}`;
+  $('bilingual-field').hidden = !rendered.bilingual;
+  setupConversion(rendered.root, scriptOf(article.lang), article.lang);
+  applyPrefs();
+  show('article');
+}
+
+// ---- saved-article bookkeeping ----
+
+function markRead(entry: LibraryEntry): void {
+  const patch: { readAt: string; state?: 'read' } = { readAt: new Date().toISOString() };
+  if (entry.state === 'unread') patch.state = 'read';
+  sendMessage('library.update', { id: entry.id, patch }).catch(() => undefined);
+}
+
+function scrollFraction(): number {
+  const max = document.documentElement.scrollHeight - window.innerHeight;
+  return max > 0 ? Math.min(1, Math.max(0, window.scrollY / max)) : 1;
+}
+
+/** Waits (briefly) for images to take their size, so the restored position lands where the reader left. */
+async function restoreProgress(progress: number): Promise<void> {
+  if (!(progress > 0.01 && progress < 0.99)) return;
+  const images = [...document.querySelectorAll<HTMLImageElement>('#article-host img')];
+  const settled = Promise.all(images.map((img) => img.decode().catch(() => undefined)));
+  await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 1500))]);
+  const max = document.documentElement.scrollHeight - window.innerHeight;
+  window.scrollTo({ top: Math.round(progress * max), behavior: 'instant' });
+}
+
+function trackProgress(id: string): void {
+  const fill = $('progress-fill');
+  let lastSent = -1;
+  const send = throttle((value: number) => {
+    if (Math.abs(value - lastSent) < 0.005) return;
+    lastSent = value;
+    sendMessage('library.update', { id, patch: { progress: value } }).catch(() => undefined);
+  }, 2000);
+  const update = () => {
+    const value = scrollFraction();
+    fill.style.transform = `scaleX(${value})`;
+    send(Math.round(value * 1000) / 1000);
+  };
+  window.addEventListener('scroll', update, { passive: true });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') send.flush();
+  });
+  window.addEventListener('pagehide', () => send.flush());
+  fill.style.transform = `scaleX(${scrollFraction()})`;
+}
+
+// ---- missing images ----
+
+async function retryImages(button: HTMLButtonElement): Promise<void> {
+  if (!savedId) return;
+  const id = savedId;
+  const buttons = [...document.querySelectorAll<HTMLButtonElement>('.rd-retry')];
+  buttons.forEach((b) => (b.disabled = true));
+  announce(t('retryingImages'));
+  const outcome = await sendMessage('library.retryImages', { id }).catch((error: unknown) => ({
+    ok: false as const,
+    error: 'unreachable',
+    message: error instanceof Error ? error.message : String(error),
+  }));
+  let restored = 0;
+  for (const box of document.querySelectorAll<HTMLElement>('.rd-missing')) {
+    const url = box.dataset.url ?? '';
+    const blob = await library.getImage(id, url).catch(() => undefined);
+    if (!blob) continue;
+    const img = document.createElement('img');
+    img.src = objectUrl(blob);
+    img.alt = box.querySelector('.rd-missing-alt')?.textContent ?? '';
+    img.dataset.original = url;
+    box.replaceWith(img);
+    restored++;
+  }
+  const left = document.querySelectorAll('.rd-missing').length;
+  document.querySelectorAll<HTMLButtonElement>('.rd-retry').forEach((b) => (b.disabled = false));
+  if (!outcome.ok) announce(`${t('retryFailed')} ${outcome.message}`);
+  else announce(left ? t('imagesStillMissing', String(left)) : t('imagesRestored', String(restored)));
+  if (button.isConnected) button.focus();
+}
+
+// ---- 简⇄繁 ----
+
+function setupConversion(root: HTMLElement, script: ReturnType<typeof scriptOf>, lang: string | null): void {
+  const button = $<HTMLButtonElement>('convert');
+  const chinese = (lang ?? 'zh').toLowerCase().startsWith('zh');
+  button.hidden = !chinese;
+  if (!chinese) return;
+  const conversion = new TextConversion(root);
+  const label = () => {
+    const showingHant = conversion.active ? script === 'hans' : script === 'hant';
+    button.textContent = showingHant ? t('toSimplified') : t('toTraditional');
+    button.setAttribute('aria-pressed', String(conversion.active));
+  };
+  label();
+  // A fresh button per article: drop listeners of an earlier render.
+  const fresh = button.cloneNode(true) as HTMLButtonElement;
+  button.replaceWith(fresh);
+  fresh.addEventListener('click', () => {
+    void (async () => {
+      if (conversion.active) {
+        conversion.restore();
+        if (lang) root.lang = lang;
+        root.dataset.script = script;
+      } else {
+        fresh.disabled = true;
+        try {
+          conversion.apply(await loadConverter(script));
+        } catch (error) {
+          announce(`${t('convertFailed')} ${error instanceof Error ? error.message : String(error)}`);
+          return;
+        } finally {
+          fresh.disabled = false;
+        }
+        // The converted text needs the other script's glyphs and fonts.
+        root.lang = script === 'hans' ? 'zh-Hant' : 'zh-Hans';
+        root.dataset.script = script === 'hans' ? 'hant' : 'hans';
+      }
+      const showingHant = conversion.active ? script === 'hans' : script === 'hant';
+      fresh.textContent = showingHant ? t('toSimplified') : t('toTraditional');
+      fresh.setAttribute('aria-pressed', String(conversion.active));
+    })();
+  });
+}
+
+// ---- controls ----
+
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+}
+
+function lineHeightPx(): number {
+  return prefs.fontSize * 1.75;
+}
+
+function onKey(event: KeyboardEvent): void {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+  switch (event.key) {
+    case 'j':
+    case 'ArrowDown':
+      window.scrollBy({ top: lineHeightPx() * SCROLL_LINES, behavior: 'smooth' });
+      break;
+    case 'k':
+    case 'ArrowUp':
+      window.scrollBy({ top: -lineHeightPx() * SCROLL_LINES, behavior: 'smooth' });
+      break;
+    case '+':
+    case '=':
+      changePrefs({ fontSize: stepFontSize(prefs.fontSize, 1) });
+      break;
+    case '-':
+    case '_':
+      changePrefs({ fontSize: stepFontSize(prefs.fontSize, -1) });
+      break;
+    case 't':
+      changePrefs({ theme: nextTheme(prefs.theme) });
+      announce(t(`theme${prefs.theme[0]?.toUpperCase()}${prefs.theme.slice(1)}`));
+      break;
+    case 'Escape':
+      location.href = browser.runtime.getURL('library.html');
+      break;
+    default:
+      return;
+  }
+  event.preventDefault();
+}
+
+function wireControls(): void {
+  $('font-smaller').addEventListener('click', () => changePrefs({ fontSize: stepFontSize(prefs.fontSize, -1) }));
+  $('font-larger').addEventListener('click', () => changePrefs({ fontSize: stepFontSize(prefs.fontSize, 1) }));
+  $('narrower').addEventListener('click', () => changePrefs({ width: stepWidth(prefs.width, -1) }));
+  $('wider').addEventListener('click', () => changePrefs({ width: stepWidth(prefs.width, 1) }));
+  $<HTMLSelectElement>('theme').addEventListener('change', (e) =>
+    changePrefs({ theme: (e.target as HTMLSelectElement).value as ReaderPrefs['theme'] }),
+  );
+  $<HTMLSelectElement>('bilingual').addEventListener('change', (e) =>
+    changePrefs({ bilingual: (e.target as HTMLSelectElement).value as ReaderPrefs['bilingual'] }),
+  );
+  $('article-host').addEventListener('click', (event) => {
+    const button = (event.target as Element).closest<HTMLButtonElement>('.rd-retry');
+    if (button) void retryImages(button);
+  });
+  document.addEventListener('keydown', onKey);
+  // Another reader tab changed the prefs: follow it.
+  browser.storage.onChanged.addListener((changes, area) => {
+    const change = changes[PREFS_KEY];
+    if (area === 'local' && change) {
+      prefs = normalizePrefs(change.newValue);
+      applyPrefs();
+    }
+  });
+  window.addEventListener('pagehide', () => blobUrls.forEach((url) => URL.revokeObjectURL(url)));
+}
+
+async function main(): Promise<void> {
+  translatePage();
+  wireControls();
+  prefs = await loadPrefs();
+  applyPrefs();
+  const params = new URLSearchParams(location.search);
+  const id = params.get('id');
+  const tab = Number(params.get('tab'));
+  if (id) await loadSaved(id);
+  else if (Number.isInteger(tab) && tab > 0) await loadTab(tab);
+  else show('missing');
+}
+
+main().catch(showError);

@@ -1,0 +1,126 @@
+/**
+ * Read-only access to the library for extension pages (library and reader).
+ *
+ * Pages share the background's origin, so they read IndexedDB directly and
+ * never wait on a message round trip; every write still goes through
+ * `sendMessage('library.*')` to the background, the only writer.
+ */
+import type { IDBPDatabase } from 'idb';
+import type { Article } from '../core/types';
+import { openDatabase, type OpenOptions } from '../storage/db';
+import { createLibrary, type Library } from '../storage/library';
+import { isEntry } from '../storage/records';
+import type { QingduDB } from '../storage/schema';
+import type { LibraryEntry } from '../storage/types';
+
+/** The BroadcastChannel the background posts `{ type: 'changed', ids }` on after each write. */
+export const LIBRARY_CHANNEL = 'qingdu-library';
+
+export interface LibraryChange {
+  type: 'changed';
+  /** Ids written (saved, updated, deleted or restored). Absent or empty: anything may have changed. */
+  ids?: string[];
+}
+
+export function isLibraryChange(value: unknown): value is LibraryChange {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'changed';
+}
+
+/** What the pages read; `IdbLibraryReader` is the real one, tests pass fakes. */
+export interface LibraryReader {
+  /** Newest first, at most `limit` entries: the first screen of rows. */
+  firstEntries(limit: number): Promise<LibraryEntry[]>;
+  /** Every entry, newest first. */
+  allEntries(): Promise<LibraryEntry[]>;
+  getEntry(id: string): Promise<LibraryEntry | undefined>;
+  getBody(id: string): Promise<Article | undefined>;
+  /** A stored image's bytes, or undefined when it was never fetched. */
+  getImage(articleId: string, url: string): Promise<Blob | undefined>;
+  /** Ids of articles whose title or text holds every term: title hits first, then newest first. */
+  search(query: string): Promise<string[]>;
+  /** Bytes the browser reports for this extension's whole storage, when it says. */
+  usage(): Promise<{ usage: number; quota: number } | null>;
+}
+
+/** Newest first by `savedAt` (ISO strings sort by time), ties by id for a stable order. */
+export function compareNewestFirst(a: LibraryEntry, b: LibraryEntry): number {
+  if (a.savedAt !== b.savedAt) return a.savedAt < b.savedAt ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * The real reader: the storage module's `Library` (its own read connection and
+ * search index, which refreshes itself from the stored revision counter) plus
+ * one cursor read for the first screen of rows.
+ */
+export class IdbLibraryReader implements LibraryReader {
+  private readonly library: Library;
+  private db: Promise<IDBPDatabase<QingduDB>> | null = null;
+
+  constructor(private readonly options: OpenOptions = {}) {
+    this.library = createLibrary(options);
+  }
+
+  private open(): Promise<IDBPDatabase<QingduDB>> {
+    if (!this.db) {
+      const opening = openDatabase({
+        ...this.options,
+        // The background upgraded the schema: reopen on the next read.
+        onClosed: () => {
+          if (this.db === opening) this.db = null;
+        },
+      });
+      this.db = opening;
+      opening.catch(() => {
+        if (this.db === opening) this.db = null;
+      });
+    }
+    return this.db;
+  }
+
+  async firstEntries(limit: number): Promise<LibraryEntry[]> {
+    const db = await this.open();
+    const out: LibraryEntry[] = [];
+    let cursor = await db.transaction('entries').store.index('savedAt').openCursor(null, 'prev');
+    while (cursor && out.length < limit) {
+      if (isEntry(cursor.value)) out.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return out;
+  }
+
+  allEntries(): Promise<LibraryEntry[]> {
+    return this.library.list();
+  }
+
+  async getEntry(id: string): Promise<LibraryEntry | undefined> {
+    const entry = await (await this.open()).get('entries', id);
+    return isEntry(entry) ? entry : undefined;
+  }
+
+  getBody(id: string): Promise<Article | undefined> {
+    return this.library.getBody(id);
+  }
+
+  async getImage(articleId: string, url: string): Promise<Blob | undefined> {
+    const image = await this.library.getImage(articleId, url);
+    return image ? new Blob([image.bytes as BlobPart], { type: image.type }) : undefined;
+  }
+
+  search(query: string): Promise<string[]> {
+    return this.library.search(query);
+  }
+
+  async usage(): Promise<{ usage: number; quota: number } | null> {
+    if (!navigator.storage?.estimate) return null;
+    const { usage, quota } = await navigator.storage.estimate();
+    return usage === undefined ? null : { usage, quota: quota ?? 0 };
+  }
+}
+
+/** Articles and bytes (bodies + images) summed from index rows already in memory. */
+export function usageOf(entries: readonly LibraryEntry[]): { articles: number; bytes: number } {
+  let bytes = 0;
+  for (const e of entries) bytes += (e.bodyBytes || 0) + (e.imageBytes || 0);
+  return { articles: entries.length, bytes };
+}
