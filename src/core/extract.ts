@@ -27,7 +27,7 @@ import { sanitizeToElement } from './sanitize';
 import { detectChinese, readPageMetadata } from './metadata';
 import { readingMinutes, textLength } from './reading-time';
 import { absoluteUrl, canonicalUrl } from './url';
-import { oneLine, queryAll, textLines } from './dom';
+import { isEmptyElement, oneLine, queryAll, textLines } from './dom';
 
 /** HTML larger than this is refused (reason `too-large`); default 8 MB of markup. */
 export const MAX_HTML_CHARS = 8 * 1024 * 1024;
@@ -89,6 +89,10 @@ function normaliseBody(root: Element, url: string): void {
     else img.setAttribute('src', src);
   }
   queryAll(root, 'source').forEach((s) => s.remove());
+  // Script-filled placeholders (chart embeds, ad slots under other names) leave empty boxes; pair columns stay aligned.
+  for (const el of queryAll(root, 'div, span, p, section').reverse()) {
+    if (isEmptyElement(el) && !el.parentElement?.classList.contains('qd-pair')) el.remove();
+  }
 }
 
 /** Runs the pipeline; never throws (failures become `{ ok: false }`). */
