@@ -183,6 +183,6 @@ describe('library report and merge', () => {
     expect(l.record.tags).toContain('y');
     const filled = mergeRecord(link, base);
     expect(filled.record).toMatchObject({ linkOnly: false, title: base.title, state: 'archived' });
-    expect(filled.record.article).toBe(base.article);
+    expect((filled.record as typeof base).article).toBe(base.article);
   });
 });

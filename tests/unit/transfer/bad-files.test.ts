@@ -1,0 +1,178 @@
+/** Corrupt, truncated, hostile and oversized files: each changes nothing, or imports exactly what it should, and says why. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync, strToU8, zipSync } from 'fflate';
+import { JSDOM } from 'jsdom';
+import { describe, expect, it } from 'vitest';
+import { coreHooks, coreSanitize } from '../../../src/transfer/core-hooks';
+import { BACKUP_VERSION, importFile, type ImportContext, type SavedArticle } from '../../../src/transfer/index';
+import { makeArticle } from './helpers';
+
+const { window } = new JSDOM('');
+const win = window as unknown as Window & typeof globalThis;
+const ctx: ImportContext = { sanitize: coreSanitize(win), hooks: coreHooks(win), library: [] };
+const FIXTURES = join(import.meta.dirname, '../../fixtures/import');
+const fixtureText = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const stored = (i: number): SavedArticle => {
+  const a = makeArticle(i);
+  return { ...a, article: { ...a.article, contentHtml: ctx.sanitize(a.article.contentHtml) } };
+};
+const backup = (articles: unknown[], extra: Record<string, unknown> = {}) =>
+  enc(JSON.stringify({ format: 'qingdu-backup', version: BACKUP_VERSION, exportedAt: '2026-01-01T00:00:00.000Z', articles, images: [], ...extra }));
+const withField = (field: string, value: unknown) => ({ ...stored(1), [field]: value });
+
+/** Deterministic noise (xorshift), so "binary garbage" is the same on every run. */
+function garbage(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = 2463534242;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/**
+ * A real zip bomb: `entries` entries each inflating to `size` zero bytes, all
+ * sharing one deflate stream (compressed once, via gzip for its CRC-32).
+ * Built by hand because compressing the same data 16 times would take seconds.
+ */
+function zipBomb(entries: number, size: number): Uint8Array {
+  const gz = gzipSync(new Uint8Array(size), { level: 9 });
+  const data = gz.subarray(10, gz.length - 8);
+  const crc = new DataView(gz.buffer, gz.byteOffset + gz.length - 8, 4).getUint32(0, true);
+  const chunks: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (let i = 0; i < entries; i++) {
+    const name = strToU8(`part_${String(i).padStart(6, '0')}.csv`);
+    const local = new DataView(new ArrayBuffer(30));
+    local.setUint32(0, 0x04034b50, true); local.setUint16(4, 20, true); local.setUint16(8, 8, true); local.setUint16(12, 0x21, true);
+    local.setUint32(14, crc, true); local.setUint32(18, data.length, true); local.setUint32(22, size, true); local.setUint16(26, name.length, true);
+    const cd = new DataView(new ArrayBuffer(46));
+    cd.setUint32(0, 0x02014b50, true); cd.setUint16(4, 20, true); cd.setUint16(6, 20, true); cd.setUint16(10, 8, true); cd.setUint16(14, 0x21, true);
+    cd.setUint32(16, crc, true); cd.setUint32(20, data.length, true); cd.setUint32(24, size, true); cd.setUint16(28, name.length, true); cd.setUint32(42, offset, true);
+    chunks.push(new Uint8Array(local.buffer), name, data);
+    central.push(new Uint8Array(cd.buffer), name);
+    offset += 30 + name.length + data.length;
+  }
+  const cdSize = central.reduce((n, c) => n + c.length, 0);
+  const eocd = new DataView(new ArrayBuffer(22));
+  eocd.setUint32(0, 0x06054b50, true); eocd.setUint16(8, entries, true); eocd.setUint16(10, entries, true);
+  eocd.setUint32(12, cdSize, true); eocd.setUint32(16, offset, true);
+  const all = [...chunks, ...central, new Uint8Array(eocd.buffer)];
+  const out = new Uint8Array(all.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of all) { out.set(c, at); at += c.length; }
+  return out;
+}
+
+type Expect = { message: RegExp } | { added: number; failed?: RegExp[]; check?: (r: ReturnType<typeof importFile>) => void };
+
+const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
+  ['empty file', 'x.json', () => new Uint8Array(0), { message: /^the file is empty$/ }],
+  ['whitespace only', 'x.csv', () => enc(' \r\n\t\n'), { message: /^the file is empty$/ }],
+  ['binary garbage', 'backup.json', () => garbage(10_000), { message: /^not a file Qingdu can import/ }],
+  ['truncated backup JSON', 'b.json', () => backup([stored(1), stored(2)]).subarray(0, 700), { message: /^Qingdu backup: the backup is not valid JSON, probably truncated/ }],
+  ['backup from a newer version', 'b.json', () => backup([stored(1)], { version: 99 }), { message: /newer Qingdu \(backup version 99; this one reads up to 3\)\. Update Qingdu/ }],
+  ['version as a string', 'b.json', () => backup([stored(1)], { version: '3' }), { message: /no valid version number/ }],
+  ['version 0', 'b.json', () => backup([stored(1)], { version: 0 }), { message: /no valid version number/ }],
+  ['no articles list', 'b.json', () => backup([], { articles: {} }), { message: /no "articles" list/ }],
+  ['images not a list', 'b.json', () => backup([], { images: 'x' }), { message: /"images" must be a list/ }],
+  ['other JSON object', 'b.json', () => enc('{"format":"something-else","articles":[]}'), { message: /^not a file Qingdu can import/ }],
+  ['empty backup', 'b.json', () => backup([]), { message: /holds no articles/ }],
+  ['tags of the wrong type', 'b.json', () => backup([withField('tags', 'a,b')]), { added: 0, failed: [/^article 1: tags must be a list of strings$/] }],
+  ['unknown read state', 'b.json', () => backup([withField('state', 'deleted')]), { added: 0, failed: [/^article 1: state must be "unread", "read" or "archived"$/] }],
+  ['progress out of range', 'b.json', () => backup([withField('progress', 2)]), { added: 0, failed: [/progress must be a number from 0 to 1/] }],
+  ['savedAt not a date', 'b.json', () => backup([withField('savedAt', 'yesterday')]), { added: 0, failed: [/savedAt must be an ISO 8601 date/] }],
+  ['missing field', 'b.json', () => { const { title: _t, ...rest } = stored(1); return backup([rest]); }, { added: 0, failed: [/^article 1: title is missing$/] }],
+  ['javascript: URL', 'b.json', () => backup([withField('url', 'javascript:alert(1)'), stored(2)]), { added: 1, failed: [/^article 1: url unsafe or unsupported URL scheme "javascript:"$/] }],
+  ['data: lead image', 'b.json', () => backup([withField('leadImage', 'data:image/svg+xml,<svg onload=alert(1)>')]), { added: 0, failed: [/leadImage unsafe or unsupported URL scheme "data:"/] }],
+  ['javascript: in the article body URL', 'b.json', () => backup([{ ...stored(1), article: { ...stored(1).article, fullTextUrl: 'javascript:void(0)' } }]), { added: 0, failed: [/article\.fullTextUrl unsafe/] }],
+  ['article body missing', 'b.json', () => backup([withField('article', null)]), { added: 0, failed: [/article is missing or not an object/] }],
+  ['null record', 'b.json', () => backup([null, stored(2)]), { added: 1, failed: [/^article 1: record is not an object$/] }],
+  ['duplicate ids', 'b.json', () => backup([stored(1), { ...stored(2), id: stored(1).id }]), { added: 1, failed: [/^article 2: duplicate id "id-1"$/] }],
+  ['duplicate URLs', 'b.json', () => backup([stored(1), { ...stored(1), id: 'other' }]), { added: 1, failed: [/duplicate URL/] }],
+  ['hostile HTML body', 'b.json', () => backup([{ ...stored(1), article: { ...stored(1).article, contentHtml: '<p onclick="x()">hi</p><iframe src="https://evil"></iframe><a href="javascript:alert(1)">a</a>' } }]),
+    { added: 1, check: (r) => expect(r.toAdd[0]?.kind === 'article' && r.toAdd[0].article.article.contentHtml).toBe('<p>hi</p><a>a</a>') }],
+  ['__proto__ keys', 'b.json', () => enc(new TextDecoder().decode(backup([stored(1)])).replace('"id":"id-1"', '"__proto__":{"polluted":true},"id":"id-1"')),
+    { added: 1, check: (r) => { expect(({} as Record<string, unknown>).polluted).toBeUndefined(); expect(Object.keys(r.toAdd[0]?.kind === 'article' ? r.toAdd[0].article : {})).not.toContain('__proto__'); } }],
+  ['image with bad base64', 'b.json', () => backup([stored(1)], { images: [{ articleId: 'id-1', url: 'https://i/1.png', type: 'image/png', data: '!!notbase64' }] }), { added: 1, failed: [/^image 1: invalid base64 image data$/] }],
+  ['orphan image', 'b.json', () => backup([stored(1)], { images: [{ articleId: 'nope', url: 'https://i/1.png', type: 'image/png', data: 'AAAA' }] }), { added: 1, failed: [/belongs to no imported article/] }],
+  ['image that is not an image', 'b.json', () => backup([stored(1)], { images: [{ articleId: 'id-1', url: 'https://i/1', type: 'text/html', data: 'AAAA' }] }), { added: 1, failed: [/"text\/html" is not an image type/] }],
+  ['version 1 backup (before image accounting)', 'b.json', () => { const { imageBytes: _i, missingImages: _m, ...v1 } = stored(1); return backup([v1], { version: 1 }); },
+    { added: 1, check: (r) => expect(r.toAdd[0]).toMatchObject({ article: { imageBytes: 0, missingImages: [] } }) }],
+  ['CSV with BOM and quoted newlines', 'i.csv', () => enc('\ufeffURL,Title,Selection,Folder,Timestamp,Tags\r\nhttps://a.example/,"two\r\nlines",,Unread,1700000000,[]\r\nhttps://b.example/,"say ""hi""",,Archive,1700000000,[]\r\n'),
+    { added: 2, check: (r) => expect(r.toAdd.map((i) => i.kind === 'link' && i.title)).toEqual(['two\r\nlines', 'say "hi"']) }],
+  ['CSV with 4-byte emoji and CJK extension B', 'p.csv', () => enc('title,url,time_added,tags,status\n😀𠀋 title,https://a.example/,1700000000,🀄|𩸽,unread\n'),
+    { added: 1, check: (r) => expect(r.toAdd[0]).toMatchObject({ title: '😀𠀋 title', tags: ['🀄', '𩸽'] }) }],
+  ['truncated CSV (open quote)', 'p.csv', () => enc('title,url,time_added,tags,status\nok,https://a.example/,1,,unread\n"cut off,https://b.example/,2,,unread\n'), { message: /Pocket CSV: unterminated quoted field starting on line 3/ }],
+  ['CSV rows with missing columns', 'p.csv', () => enc('title,url,time_added,tags,status\nok,https://a.example/,1,,unread\nshort,https://b.example/\n'), { added: 1, failed: [/^expected 5 columns, found 2$/] }],
+  ['CSV with javascript: and data: URLs', 'i.csv', () => enc('URL,Title,Selection,Folder,Timestamp,Tags\njavascript:alert(1),x,,Unread,1,[]\ndata:text/html;base64,PHNjcmlwdD4=,y,,Unread,1,[]\nhttps://ok.example/,ok,,Unread,1,[]\n'),
+    { added: 1, failed: [/"javascript:"/, /"data:"/] }],
+  ['CSV header only', 'p.csv', () => enc('title,url,time_added,tags,status\r\n'), { message: /Pocket CSV: the file holds no articles/ }],
+  ['CSV not in UTF-8 (Latin-1)', 'i.csv', () => Uint8Array.from([...enc('URL,Title\nhttps://a.example/,Caf'), 0xe9, 0x0a]), { message: /Instapaper CSV: the file is not UTF-8 text/ }],
+  ['unknown CSV', 'data.csv', () => enc('a,b,c\n1,2,3\n'), { message: /^not a file Qingdu can import/ }],
+  ['HTML that is not bookmarks', 'page.html', () => enc('<!DOCTYPE html><html><head><title>Hi</title></head><body><a href="https://x.example/">x</a></body></html>'), { message: /^not a file Qingdu can import/ }],
+  ['bookmarks with no links', 'bookmarks.html', () => enc('<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<TITLE>Bookmarks</TITLE><DL><p></DL>'), { message: /browser bookmarks: the file holds no articles/ }],
+  ['bookmarks with a BOM and hostile links', 'bookmarks.html', () => enc('\ufeff<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="data:text/html,<script>alert(1)</script>">d</A>\n<DT><A HREF="https://ok.example/" ADD_DATE="1700000000" onclick="x">&lt;b&gt;ok</A>\n</DL>'),
+    { added: 1, failed: [/"data:"/], check: (r) => expect(r.toAdd[0]).toMatchObject({ title: '<b>ok', url: 'https://ok.example/' }) }],
+  ['Pocket HTML with a data: link', 'ril_export.html', () => enc('<!DOCTYPE html><html><head><title>Pocket Export</title></head><body><h1>Unread</h1><ul><li><a href="data:,x" time_added="1">x</a></li></ul></body></html>'),
+    { added: 0, failed: [/"data:"/] }],
+  ['truncated wallabag JSON', 'wallabag.json', () => enc(fixtureText('wallabag-v2.json').slice(0, 300)), { message: /^wallabag JSON: the wallabag file is not valid JSON/ }],
+  ['Omnivore entries of the wrong types', 'omnivore.json', () => enc('[{"slug":"a","url":42,"labels":"x","savedAt":"2024-01-01T00:00:00.000Z"},"text",{"slug":"b","url":"https://ok.example/","labels":[1,"y"],"savedAt":"nope"}]'),
+    { added: 1, failed: [/^entry 1: missing URL$/, /^entry 2: not an object$/], check: (r) => expect(r.toAdd[0]).toMatchObject({ tags: ['y'], savedAt: '1970-01-01T00:00:00.000Z' }) }],
+  ['feed that is not well-formed XML', 'feed.xml', () => enc('<?xml version="1.0"?><rss><channel><item><title>x</item></rss>'), { message: /^RSS\/Atom feed: the feed does not parse/ }],
+  ['incomplete seed', 'seed.html', () => enc('<!--1764057600000-->\nno link line\n'), { message: /not a seed file/ }],
+  ['zip that is damaged', 'pocket.zip', () => Uint8Array.from([0x50, 0x4b, 0x03, 0x04, ...garbage(500)]), { message: /^not a file Qingdu can import/ }],
+  ['zip without CSV or metadata', 'other.zip', () => zipSync({ 'readme.txt': strToU8('hello') }), { message: /^not a file Qingdu can import/ }],
+  ['zip with too many entries', 'pocket.zip', () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i <= 20_000; i++) files[`part_${i}.csv`] = new Uint8Array(0);
+    return zipSync(files, { level: 0 });
+  }, { message: /Pocket CSV: the zip archive has too many entries \(20001 > 20000\)/ }],
+  ['zip bomb (256 MB of zeros in 250 KB)', 'pocket.zip', () => zipBomb(16, 16 * 1024 * 1024), { message: /Pocket CSV: the zip archive would unpack to 256 MB, above the 200 MB limit/ }],
+];
+
+describe('bad files', () => {
+  it('has at least 30 cases', () => expect(CASES.length).toBeGreaterThanOrEqual(30));
+
+  it.each(CASES)('%s', (_label, name, make, expected) => {
+    const bytes = make();
+    const r = importFile(name, bytes, ctx);
+    if ('message' in expected) {
+      expect(r.ok).toBe(false);
+      expect(r.message).toMatch(expected.message);
+      expect(r.toAdd).toEqual([]);
+      expect(r.toUpdate).toEqual([]);
+      expect(r.added + r.updated + r.duplicates).toBe(0);
+    } else {
+      expect(r.message).toBeNull();
+      expect(r.added).toBe(expected.added);
+      expect(r.toAdd).toHaveLength(expected.added);
+      const reasons = r.failed.map((f) => f.reason);
+      expect(reasons).toHaveLength(expected.failed?.length ?? 0);
+      expected.failed?.forEach((re, i) => expect(reasons[i]).toMatch(re));
+      expected.check?.(r);
+    }
+  }, 60_000);
+
+  it('the hand-built bomb is a valid zip that fflate would inflate', async () => {
+    const { unzipSync } = await import('fflate');
+    const small = unzipSync(zipBomb(2, 1024));
+    expect(Object.keys(small)).toEqual(['part_000000.csv', 'part_000001.csv']);
+    expect(small['part_000001.csv']).toEqual(new Uint8Array(1024));
+    expect(zipBomb(16, 16 * 1024 * 1024).length).toBeLessThan(300 * 1024);
+  });
+
+  it('refuses a file over 50 MB before parsing', () => {
+    const big = new Uint8Array(50 * 1024 * 1024 + 1).fill(0x20);
+    big.set(enc('{"format":"qingdu-backup","version":3,"articles":['));
+    const r = importFile('huge.json', big, ctx);
+    expect(r).toMatchObject({ ok: false, format: null, message: 'the file is 50.0 MB; files above 50 MB are refused', added: 0, toAdd: [] });
+  });
+});
