@@ -367,10 +367,10 @@ export class Library {
     const terms = queryTerms(query);
     if (terms.length === 0) return [];
     const state = await this.searchIndex();
-    const hits = state.index.find(terms);
-    const savedAt = (id: string) => state.savedAt.get(id) ?? 0;
-    hits.sort((a, b) => Number(b.inTitle) - Number(a.inTitle) || savedAt(b.id) - savedAt(a.id));
-    return hits.map((h) => h.id);
+    // Look each sort key up once, not once per comparison.
+    const ranked = state.index.find(terms).map((h) => ({ id: h.id, title: h.inTitle ? 1 : 0, savedAt: state.savedAt.get(h.id) ?? 0 }));
+    ranked.sort((a, b) => b.title - a.title || b.savedAt - a.savedAt);
+    return ranked.map((h) => h.id);
   }
 
   // ---- internals ----
@@ -475,7 +475,7 @@ export class Library {
       state.savedAt.set(record.id, record.savedAt);
     }
     const present = new Set(keys);
-    for (const id of [...state.index.ids()]) {
+    for (const id of [...state.index.keys()]) {
       if (!present.has(id)) {
         state.index.delete(id);
         state.savedAt.delete(id);

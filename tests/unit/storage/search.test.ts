@@ -51,7 +51,7 @@ describe('TextIndex', () => {
     expect(find(i, '中国')).toEqual([]);
   });
 
-  it('stays correct through updates and removals across many chunks', () => {
+  it('stays correct through updates, removals and reused slots', () => {
     const i = new TextIndex();
     const articles = generateChineseArticles(600, { seed: 7 });
     articles.forEach((a, n) => i.set(`id${n}`, normalizeForSearch(`${a.textContent} 标记${n}号`), 0));
@@ -67,6 +67,10 @@ describe('TextIndex', () => {
     expect(find(i, '标记1号')).toEqual(['id1']);
     expect(find(i, '标记598号')).toEqual(['id598']);
     expect(find(i, '标记').length).toBe(598); // 600, less one removed, less one rewritten
+    i.set('new', '新来的文章占用空出的位置', 4);
+    expect(i.size).toBe(600);
+    expect(find(i, '空出')).toEqual(['new']);
+    expect(i.find(['新来'])).toEqual([{ id: 'new', inTitle: true }]);
   });
 });
 
