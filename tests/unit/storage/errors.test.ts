@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StorageError, toStorageError } from '../../../src/storage/errors';
-import { article, freshLibrary, NOW } from './helpers';
+import { idForUrl } from '../../../src/storage/ids';
+import { DB_VERSION } from '../../../src/storage/schema';
+import { article, freshLibrary, NOW, rawOpen, rawPut } from './helpers';
 
 const URL_A = 'https://www.ftchinese.com/story/001';
 const later = new Date(NOW.getTime() + 60_000);
@@ -72,6 +74,20 @@ describe('failed writes', () => {
     const broken = { ...article(URL_A, { title: 'broken' }), extra: () => 0 };
     await expect(library.save(broken, { now: later })).rejects.toMatchObject({ code: 'unknown' });
     expect(await library.get(first.id)).toEqual(first);
+  });
+
+  it('a request that fails asynchronously (constraint error) aborts the whole save', async () => {
+    const { library, factory } = freshLibrary();
+    const kept = await library.save(article(URL_A), { now: NOW });
+    // A row under another id already claims the URL (the url index is unique).
+    const raw = await rawOpen(factory, DB_VERSION);
+    await rawPut(raw, 'entries', { ...kept, id: 'someone-else', url: 'https://e.com/b' });
+    raw.close();
+
+    await expect(library.save(article('https://e.com/b'), { now: later })).rejects.toMatchObject({ code: 'unknown' });
+    expect(await library.getBody(idForUrl('https://e.com/b'))).toBeUndefined();
+    expect(await library.search('e.com/b')).toEqual([]);
+    expect(await library.get(kept.id)).toEqual(kept);
   });
 
   it('maps IndexedDB errors to codes with readable messages', () => {
