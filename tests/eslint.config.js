@@ -13,6 +13,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+  },
+  {
     // The core runs in content scripts, Node and tests alike: it must never reach for extension APIs.
     files: ['src/core/**/*.ts'],
     rules: {

@@ -3,8 +3,9 @@
  * sender is one of our own pages; each handler checks its payload's shape.
  */
 import type { MessageName, ProtocolMap } from '../platform/messages';
+import type { RemovedArticle } from '../storage/records';
 import type { ReadState, SavedArticle } from '../storage/types';
-import { describeError, getLibrary } from './library';
+import { announceChange, describeError, getLibrary } from './library';
 import { saveArticle } from './saves';
 import { fetchImages } from './images';
 import { takeUndo, keepForUndo } from './undo';
@@ -32,7 +33,9 @@ export const HANDLERS: HandlerTable = {
     if (typeof patch.progress === 'number' && patch.progress >= 0 && patch.progress <= 1) clean.progress = patch.progress;
     if (patch.readAt === null || isString(patch.readAt)) clean.readAt = patch.readAt;
     const library = await getLibrary();
-    return (await library.update(id, clean)) ?? null;
+    const updated = (await library.update(id, clean)) ?? null;
+    announceChange([id]);
+    return updated;
   },
 
   'library.delete': async ({ id }) => {
@@ -40,14 +43,16 @@ export const HANDLERS: HandlerTable = {
     const library = await getLibrary();
     const removed = await library.remove(id);
     if (!removed) return { ok: false };
+    announceChange([id]);
     return { ok: true, undoToken: keepForUndo(removed) };
   },
 
   'library.undoDelete': async ({ undoToken }) => {
-    const removed = isString(undoToken) ? takeUndo(undoToken) : undefined;
+    const removed = isString(undoToken) ? takeUndo<RemovedArticle>(undoToken) : undefined;
     if (!removed) return { ok: false };
     const library = await getLibrary();
     await library.restore(removed);
+    announceChange([]);
     return { ok: true };
   },
 
@@ -57,7 +62,8 @@ export const HANDLERS: HandlerTable = {
       const entry = await library.get(id);
       if (!entry) return { ok: false, error: 'missing', message: 'The article is no longer in the library.' };
       const { images, missing } = await fetchImages(id, entry.missingImages);
-      const updated = await library.replaceMissingImages(id, images, missing);
+      const updated = (await library.putImages(id, images)) ?? entry;
+      announceChange([id]);
       return { ok: true, entry: updated, created: false, missingImages: missing };
     } catch (error) {
       return { ok: false, ...describeError(error) };
@@ -67,6 +73,8 @@ export const HANDLERS: HandlerTable = {
   'library.import': async ({ records }) => {
     if (!Array.isArray(records)) return { added: 0, updated: 0, skipped: 0 };
     const library = await getLibrary();
-    return library.importRecords(records as SavedArticle[]);
+    const report = await library.importRecords(records as SavedArticle[]);
+    announceChange([]);
+    return report;
   },
 };

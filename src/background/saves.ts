@@ -6,7 +6,7 @@ import type { Article, ExtractResult } from '../core/types';
 import browser from '../platform/browser';
 import { sendToTab, type SaveOutcome } from '../platform/messages';
 import { CONTENT_SCRIPT_FILE } from '../popup/tab-access';
-import { describeError, getLibrary } from './library';
+import { announceChange, describeError, getLibrary } from './library';
 import { fetchImages, imageUrls } from './images';
 import { extractFromHtml } from './offscreen-extract';
 import { isArticle } from './validate';
@@ -19,6 +19,7 @@ export async function saveArticle(article: unknown): Promise<SaveOutcome> {
     const existing = await library.get(id);
     const { images, missing } = await fetchImages(id, imageUrls(article));
     const saved = await library.save(article, { images, missingImages: missing });
+    announceChange([saved.id]);
     return { ok: true, entry: saved, created: !existing, missingImages: missing };
   } catch (error) {
     return { ok: false, ...describeError(error) };

@@ -3,11 +3,11 @@
  * (activeTab + scripting) everywhere else. It does no work until the
  * extension asks: loading it costs one listener, nothing more.
  */
-import { extractArticle } from '../core';
+import { extractArticle, extractWithFullText } from '../core';
 import type { ExtractResult } from '../core/types';
 import browser, { type Runtime } from '../platform/browser';
 import { isEnvelope, isFromOwnExtension } from '../platform/messages';
-import { fetchFullText } from './full-text';
+import { fetchSameOriginDocument } from './full-text';
 
 declare global {
   interface Window {
@@ -20,9 +20,8 @@ async function extractHere(): Promise<ExtractResult> {
   performance.mark('qingdu:extract-start');
   const result = extractArticle(document, location.href);
   performance.measure('qingdu:extract', 'qingdu:extract-start');
-  if (!result.ok || !result.article.partial || !result.article.fullTextUrl) return result;
   // One page of several: the reader must never get page 1 of 3.
-  return (await fetchFullText(result.article.fullTextUrl)) ?? result;
+  return extractWithFullText(result, fetchSameOriginDocument);
 }
 
 function onMessage(message: unknown, sender: Runtime.MessageSender): Promise<ExtractResult> | undefined {
