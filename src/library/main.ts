@@ -165,6 +165,16 @@ function renderWindow(): void {
       rows.delete(id);
     }
   }
+  // Keep DOM order = visual order, so screen readers and Tab walk the rows top to bottom.
+  const focused = document.activeElement;
+  let previous: Element | null = null;
+  for (let i = first; i < last; i++) {
+    const el = rows.get((view[i] as LibraryEntry).id)?.el;
+    if (!el) continue;
+    if (el.previousElementSibling !== previous) list.insertBefore(el, previous ? previous.nextElementSibling : list.firstElementChild);
+    previous = el;
+  }
+  if (focused instanceof HTMLElement && focused !== document.activeElement && focused.isConnected) focused.focus({ preventScroll: true });
 }
 
 function focusRow(el: HTMLElement): void {

@@ -1,0 +1,211 @@
+/**
+ * Save three FT articles from the popup, find them in the library (also after
+ * the browser restarts with the same profile), read each offline from storage,
+ * search by a Chinese phrase from a body, delete and undo.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page, Worker } from '@playwright/test';
+import { defaultPages, expect, launchChromium, openPopupFor, test } from './chromium';
+import { SEED_TITLE, SEED_URL, SHARED } from './pages';
+
+interface Saved {
+  url: string;
+  title: string;
+  lead: string;
+  last: string;
+  /** A phrase from the body (not the title) that search must find. */
+  phrase: string;
+}
+
+const FT = join(SHARED, 'fixtures', 'ftchinese');
+const HERO_URL = 'https://www.ftchinese.com/content/a84f7e35-e062-4a47-8da2-5e11efb3f05c';
+const TRANSLATOR_URL = 'https://www.ftchinese.com/story/001090562';
+
+const ARTICLES: Saved[] = [
+  {
+    url: SEED_URL,
+    title: SEED_TITLE,
+    lead: '白俄罗斯总统卢卡申科声称赢得总统选举后，国内要求他下台的声浪越来越大。',
+    last: '至少导致两人丧生、数百人受伤、近7000人被拘留的镇压行动，最初似乎平息了抗议活动。',
+    phrase: '近7000人被拘留',
+  },
+  {
+    url: HERO_URL,
+    title: '沃顿商学院位居英国《金融时报》影响力商学院排名榜首',
+    lead: '2025年《研究洞察》榜单评估那些影响力超越学术界、延伸至商业与政策领域的研究成果。',
+    last: '学者更应把精力用于严谨的学术研究，把实践发展的主导权留给他人。',
+    phrase: '阿斯顿商学院',
+  },
+  {
+    url: TRANSLATOR_URL,
+    title: '老龄化困境：东京留给北京的教训',
+    lead: '在日本，人口老龄化问题现在只是个不算新闻的惨淡事实。',
+    last: '还要找到在阴影中保持乐观的方法。',
+    phrase: '厚生劳动省',
+  },
+];
+
+function pages() {
+  const table = defaultPages();
+  table.set(HERO_URL, readFileSync(join(FT, '2026-05-14_content_story-hero-container_ai-translated.html'), 'utf8'));
+  table.set(TRANSLATOR_URL, readFileSync(join(FT, '2022-08-05_story-001090562_translator-credit_ce-en-links.html'), 'utf8'));
+  return table;
+}
+
+async function saveFromPopup(context: BrowserContext, worker: Worker, extensionId: string, url: string): Promise<void> {
+  const page = await context.newPage();
+  await page.goto(url);
+  const popup = await openPopupFor(context, worker, extensionId, page);
+  await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
+  await expect(popup.locator('#save')).toHaveText(/^(已保存|Saved)$/, { timeout: 20_000 });
+  await popup.close();
+  await page.close();
+}
+
+async function openLibrary(context: BrowserContext, extensionId: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/library.html`);
+  return page;
+}
+
+const row = (library: Page, title: string) => library.locator('.row', { has: library.locator('.row-title', { hasText: title }) });
+
+test.describe('library and reader (Chromium)', () => {
+  test.describe.configure({ timeout: 180_000 });
+  test.use({ pages: async ({}, use) => use(pages()) }); // eslint-disable-line no-empty-pattern
+
+  test('saved articles are listed, survive a restart, read offline from storage, are searchable and deletable with undo', async ({
+    profileDir,
+    pages: table,
+  }) => {
+    // ---- save three articles from the popup ----
+    let { context, worker, extensionId } = await launchChromium(profileDir, table);
+    // The library is open while saving: rows arrive live, without a reload.
+    let library = await openLibrary(context, extensionId);
+    await expect(library.locator('#state-empty')).toBeVisible();
+    for (const article of ARTICLES) {
+      await saveFromPopup(context, worker, extensionId, article.url);
+      await expect(row(library, article.title)).toBeVisible();
+    }
+    await expect(library.locator('.row')).toHaveCount(ARTICLES.length);
+    await expect(library.locator('#summary')).toHaveText(/3/);
+    // Newest first: the last saved is on top.
+    await expect(library.locator('.row-title').first()).toHaveText(ARTICLES[ARTICLES.length - 1]!.title);
+    await expect(library.locator('#usage')).toHaveText(/3/);
+
+    // ---- the same profile after a restart ----
+    await context.close();
+    ({ context, worker, extensionId } = await launchChromium(profileDir, table));
+    library = await openLibrary(context, extensionId);
+    for (const article of ARTICLES) await expect(row(library, article.title)).toBeVisible();
+
+    // ---- offline: nothing answers any more, not even the fixture routes ----
+    await context.unrouteAll({ behavior: 'ignoreErrors' });
+    await context.setOffline(true);
+    for (const article of ARTICLES) {
+      const reader = await context.newPage();
+      const href = await row(library, article.title).locator('.row-title').getAttribute('href');
+      await reader.goto(`chrome-extension://${extensionId}/${href}`);
+      await expect(reader.locator('.rd-title')).toHaveText(article.title);
+      await expect(reader.locator('.rd-lead')).toContainText(article.lead);
+      const hero = reader.locator('.rd-article img').first();
+      await expect(hero).toHaveAttribute('src', /^blob:/);
+      await expect.poll(() => hero.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+      const last = reader.locator('.rd-body p', { hasText: article.last });
+      await last.scrollIntoViewIfNeeded();
+      await expect(last).toBeVisible();
+      const text = await reader.locator('.rd-article').innerText();
+      expect(text).not.toContain('获取更多RSS');
+      expect(text).not.toMatch(/feedx/i);
+      expect(text).not.toMatch(/广告|Advertisement/);
+      await expect(reader.locator('.rd-missing')).toHaveCount(0);
+      await reader.close();
+    }
+
+    // Opening marked them read.
+    await library.reload();
+    for (const article of ARTICLES) await expect(row(library, article.title).locator('.badge')).toHaveText(/已读|Read/);
+
+    // ---- search by a phrase from one body ----
+    const search = library.getByRole('searchbox');
+    await library.keyboard.press('/');
+    await expect(search).toBeFocused();
+    await search.fill(ARTICLES[2]!.phrase);
+    await expect(library.locator('.row')).toHaveCount(1);
+    await expect(library.locator('.row-title')).toHaveText(ARTICLES[2]!.title);
+    await expect(library.locator('#summary')).toHaveText(/1/);
+    await search.fill(ARTICLES[1]!.phrase);
+    await expect(library.locator('.row-title')).toHaveText(ARTICLES[1]!.title);
+    await search.fill('');
+    await expect(library.locator('.row')).toHaveCount(3);
+
+    // ---- delete with the keyboard, then undo ----
+    await library.locator('.row-title').first().focus();
+    const victim = (await library.locator('.row-title').first().textContent()) ?? '';
+    await library.keyboard.press('Delete');
+    await expect(library.locator('.row')).toHaveCount(2);
+    await expect(row(library, victim)).toHaveCount(0);
+    await expect(library.locator('#toast')).toBeVisible();
+    await library.getByRole('button', { name: /^(撤销|Undo)$/ }).click();
+    await expect(row(library, victim)).toBeVisible();
+    await expect(library.locator('.row')).toHaveCount(3);
+
+    // ---- delete with the row button, and it stays deleted after a reload ----
+    await row(library, victim).hover();
+    await row(library, victim).getByRole('button', { name: /^(删除|Delete)$/ }).click();
+    await expect(library.locator('.row')).toHaveCount(2);
+    await library.reload();
+    await expect(library.locator('.row')).toHaveCount(2);
+    await expect(row(library, victim)).toHaveCount(0);
+
+    await context.close();
+  });
+
+  test('reader preview of an unsaved tab, and reader settings remembered across articles', async ({ extension }) => {
+    const { context, worker, extensionId } = extension;
+    const page = await context.newPage();
+    await page.goto(SEED_URL);
+    const tabId = await worker.evaluate(async (url: string) => (await chrome.tabs.query({ url }))[0]?.id, SEED_URL);
+    const reader = await context.newPage();
+    await reader.goto(`chrome-extension://${extensionId}/reader.html?tab=${tabId}`);
+    await expect(reader.locator('.rd-title')).toHaveText(SEED_TITLE);
+    await expect(reader.locator('.rd-translator')).toHaveText(/何黎/);
+    await expect(reader.locator('.rd-article')).toHaveAttribute('lang', 'zh-CN');
+
+    // Font size and theme from the keyboard, remembered for the next article.
+    const size = () => reader.locator('.rd-article').evaluate((el) => getComputedStyle(el).fontSize);
+    const before = await size();
+    await reader.keyboard.press('+');
+    await reader.keyboard.press('+');
+    await expect.poll(size).not.toBe(before);
+    await reader.keyboard.press('t');
+    await expect(reader.locator('html')).toHaveAttribute('data-theme', 'light');
+    const after = await size();
+
+    const again = await context.newPage();
+    await again.goto(`chrome-extension://${extensionId}/reader.html?tab=${tabId}`);
+    await expect(again.locator('.rd-title')).toHaveText(SEED_TITLE);
+    await expect(again.locator('html')).toHaveAttribute('data-theme', 'light');
+    await expect.poll(() => again.locator('.rd-article').evaluate((el) => getComputedStyle(el).fontSize)).toBe(after);
+
+    // 简⇄繁 and back.
+    await again.locator('#convert').click();
+    await expect(again.locator('.rd-title')).toHaveText('俄羅斯表示準備軍事支持白俄羅斯');
+    await expect(again.locator('.rd-article')).toHaveAttribute('lang', 'zh-Hant');
+    await again.locator('#convert').click();
+    await expect(again.locator('.rd-title')).toHaveText(SEED_TITLE);
+  });
+
+  test('an unknown id shows the not-found state', async ({ extension }) => {
+    const reader = await extension.context.newPage();
+    await reader.goto(`chrome-extension://${extension.extensionId}/reader.html?id=nope`);
+    await expect(reader.locator('#state-missing')).toBeVisible();
+  });
+
+  test('an empty library says how to save', async ({ extension }) => {
+    const library = await openLibrary(extension.context, extension.extensionId);
+    await expect(library.locator('#state-empty')).toBeVisible();
+    await expect(library.locator('#usage')).toHaveText(/0/);
+  });
+});
