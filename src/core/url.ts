@@ -22,12 +22,12 @@ export function canonicalUrl(url: string, opts: CanonicalOptions = {}): string {
     return url;
   }
   const drop = new Set([...TRACKING_PARAMS, ...(opts.dropParams ?? [])]);
-  for (const key of [...u.searchParams.keys()]) {
+  for (const key of paramKeys(u)) {
     if (key.startsWith('utm_') || drop.has(key)) u.searchParams.delete(key);
   }
   u.hash = '';
   if (u.pathname.length > 1 && u.pathname.endsWith('/')) u.pathname = u.pathname.replace(/\/+$/, '');
-  return u.searchParams.size === 0 ? u.href.replace(/\?$/, '') : u.href;
+  return u.search === '' ? u.href.replace(/\?$/, '') : u.href;
 }
 
 /** `href` resolved against `base`; null for unparsable input or non-http(s) schemes. */
@@ -44,7 +44,17 @@ export function absoluteUrl(href: string | null | undefined, base: string): stri
 /** `url` with only the listed query parameters kept (e.g. `full` for a single-page link). */
 export function keepOnlyParams(url: string, keep: readonly string[]): string {
   const u = new URL(url);
-  for (const key of [...u.searchParams.keys()]) if (!keep.includes(key)) u.searchParams.delete(key);
+  for (const key of paramKeys(u)) if (!keep.includes(key)) u.searchParams.delete(key);
   u.hash = '';
   return u.href;
+}
+
+/**
+ * Query keys without the iterator protocol: in Firefox content scripts a URL's
+ * `searchParams` is an Xray-wrapped object whose iterators are not iterable.
+ */
+function paramKeys(u: URL): string[] {
+  const keys: string[] = [];
+  u.searchParams.forEach((_value, key) => keys.push(key));
+  return keys;
 }

@@ -57,3 +57,22 @@ export async function openExtensionPage(browser: Browser, url: string): Promise<
   await page.waitForFunction((expected) => location.href.startsWith(expected) && document.readyState !== 'loading', {}, url);
   return page;
 }
+
+/**
+ * Find an open page by its real location. Under BiDi, puppeteer reports
+ * extension pages as about:blank, so ask each page where it is.
+ */
+export async function findPage(browser: Browser, prefix: string, timeoutMs = 15_000): Promise<Page> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const page of await browser.pages()) {
+      const href = await page.evaluate(() => location.href).catch(() => '');
+      if (href.startsWith(prefix)) {
+        await page.waitForFunction(() => document.readyState !== 'loading');
+        return page;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no page at ${prefix}`);
+}

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from 'puppeteer-core';
-import { launchFirefox, openExtensionPage, servePages, type FirefoxSession } from './firefox';
+import { findPage, launchFirefox, openExtensionPage, servePages, type FirefoxSession } from './firefox';
 import { defaultPages } from './chromium';
 import { PLAIN_URL, SEED_TITLE, SEED_URL } from './pages';
 
@@ -16,7 +16,6 @@ test.afterEach(async () => {
 async function openPopupFor(url: string): Promise<Page> {
   const helper = await openExtensionPage(session.browser, `${session.base}/library.html`);
   const popupUrl = `${session.base}/popup.html`;
-  const found = session.browser.waitForTarget((t) => t.url().startsWith(popupUrl));
   await helper.evaluate(
     async (pageUrl: string, popupUrl: string) => {
       const api = (globalThis as unknown as { browser: typeof chrome }).browser;
@@ -28,9 +27,8 @@ async function openPopupFor(url: string): Promise<Page> {
     url,
     popupUrl,
   );
-  const popup = await (await found).page();
-  if (!popup) throw new Error('popup page not found');
   await helper.close();
+  const popup = await findPage(session.browser, popupUrl);
   return popup;
 }
 
