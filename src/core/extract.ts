@@ -49,7 +49,8 @@ export interface ExtractOptions {
 
 interface ReadabilityResult {
   title?: string | null;
-  content?: string | null;
+  /** The article element itself (our serializer hands back the node, not an HTML string). */
+  content?: Element | null;
   byline?: string | null;
   excerpt?: string | null;
   siteName?: string | null;
@@ -127,10 +128,11 @@ function run(doc: Document, url: string, opts: ExtractOptions): ExtractResult {
   let body: Element | null = content;
   let rd: ReadabilityResult = {};
   if (!body) {
-    rd = (new Readability(clone, { charThreshold: 200 }).parse() ?? {}) as ReadabilityResult;
+    // Keep Readability's element rather than re-parsing its HTML string: one parse less.
+    const reader = new Readability<Element>(clone, { charThreshold: 200, serializer: (el) => el as Element });
+    rd = (reader.parse() ?? {}) as ReadabilityResult;
     if (!rd.content) return { ok: false, reason: 'no-article', message: 'no article content found on this page' };
-    body = clone.createElement('div');
-    body.innerHTML = rd.content;
+    body = rd.content;
   }
 
   // 6. Normalise; hero image first unless the body already shows it.
