@@ -4,9 +4,10 @@
  */
 import { DB_VERSION } from '../storage/schema';
 import type { SavedArticle, StoredImage } from '../storage/types';
+import { zipSync } from 'fflate';
 import { imagesOf } from './images';
 import type { ChunkOptions, ImageLookup, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { TransferError, fromBase64, mapChunked, safeUrl, toBase64, urlProblem } from './util';
+import { TransferError, fromBase64, mapChunked, safeUrl, toBase64, urlProblem, utf8 } from './util';
 
 /**
  * Backup format version: the storage schema version the records were written
@@ -39,8 +40,13 @@ A single UTF-8 JSON file (\`qingdu-YYYY-MM-DD-N篇.json\`):
   understands is refused with a message asking to update; older versions are migrated on import.
 * Import validates every field's type, refuses \`javascript:\`/\`data:\` and other non-http(s) URLs,
   re-sanitizes \`contentHtml\`, and reports records it skipped with the reason. Unknown fields are dropped.
-* Files above 50 MB are refused by the importer; libraries with many images may exceed that.
+* The same JSON may be zipped as the single entry \`qingdu-backup.json\` (\`qingdu-….zip\`). Importers refuse
+  files above 50 MB *as given*, so large libraries (20,000 articles ≈ 60 MB of JSON) should use the zip,
+  which is typically 5–10× smaller; the unpacked JSON may be up to 200 MB.
 `;
+
+/** Name of the JSON entry inside a zipped backup. */
+export const BACKUP_ZIP_ENTRY = 'qingdu-backup.json';
 
 export interface BackupImage {
   articleId: string;
@@ -79,6 +85,12 @@ export async function exportBackup(articles: readonly SavedArticle[], lookup?: I
   for (let i = 0; i < images.length; i += 50) parts.push((i ? ',\n' : '') + images.slice(i, i + 50).join(',\n'));
   parts.push('\n]}\n');
   return parts;
+}
+
+/** The backup JSON zipped as its single entry, for libraries whose JSON would exceed the 50 MB import limit. */
+export async function exportBackupZip(articles: readonly SavedArticle[], lookup?: ImageLookup, opts: BackupOptions = {}): Promise<Uint8Array> {
+  const parts = await exportBackup(articles, lookup, opts);
+  return zipSync({ [BACKUP_ZIP_ENTRY]: utf8(parts.join('')) }, { level: 6 });
 }
 
 // ---------------------------------------------------------------------------

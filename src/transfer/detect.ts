@@ -28,6 +28,7 @@ export function detectFormat(name: string, bytes: Uint8Array): ImportFormat | nu
   const lower = name.toLowerCase();
   if (isZip(bytes)) {
     const names = zipNames(bytes);
+    if (names.includes('qingdu-backup.json')) return 'qingdu-backup';
     if (names.some((n) => /(^|\/)metadata_[^/]*\.json$/i.test(n))) return 'omnivore';
     if (names.some((n) => /\.csv$/i.test(n))) return 'pocket-csv';
     return null;

@@ -7,7 +7,7 @@
  */
 import { urlKey } from '../storage/ids';
 import type { StoredImage } from '../storage/types';
-import { parseBackup } from './backup';
+import { BACKUP_ZIP_ENTRY, parseBackup } from './backup';
 import { parseBookmarks, parsePocketHtml } from './bookmarks';
 import { parseInstapaperCsv, parsePocketCsv } from './csv-formats';
 import { detectFormat, FORMAT_NAMES, type ImportFormat } from './detect';
@@ -15,7 +15,7 @@ import { parseFeedFile, parseSeedFile } from './feeds';
 import { linkEntry, mergeRecord, type MergeableRecord } from './merge';
 import { urlId } from './records';
 import type { ExtractHooks, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { decodeUtf8, MAX_IMPORT_BYTES, TransferError } from './util';
+import { decodeUtf8, isZip, MAX_IMPORT_BYTES, safeUnzip, TransferError } from './util';
 import { parseOmnivore, parseWallabag } from './wallabag';
 
 export interface ImportContext {
@@ -62,10 +62,15 @@ export function parseImport(format: ImportFormat, bytes: Uint8Array, ctx: Import
   const text = () => decodeUtf8(bytes);
   const full = { sanitize: ctx.sanitize, idFor: ctx.idFor };
   switch (format) {
-    case 'qingdu-backup': return parseBackup(text(), { sanitize: ctx.sanitize });
+    case 'qingdu-backup': {
+      if (!isZip(bytes)) return parseBackup(text(), { sanitize: ctx.sanitize });
+      const entry = safeUnzip(bytes, (n) => n === BACKUP_ZIP_ENTRY)[BACKUP_ZIP_ENTRY];
+      if (!entry) throw new TransferError(`the zip holds no ${BACKUP_ZIP_ENTRY}`);
+      return parseBackup(decodeUtf8(entry), { sanitize: ctx.sanitize });
+    }
     case 'wallabag': return parseWallabag(text(), full);
-    case 'omnivore': return parseOmnivore(bytes[0] === 0x50 && bytes[1] === 0x4b ? bytes : text(), full);
-    case 'pocket-csv': return parsePocketCsv(bytes[0] === 0x50 && bytes[1] === 0x4b ? bytes : text());
+    case 'omnivore': return parseOmnivore(isZip(bytes) ? bytes : text(), full);
+    case 'pocket-csv': return parsePocketCsv(isZip(bytes) ? bytes : text());
     case 'pocket-html': return parsePocketHtml(text());
     case 'instapaper-csv': return parseInstapaperCsv(text());
     case 'netscape': return parseBookmarks(text(), { foldersAsTags: ctx.foldersAsTags });

@@ -9,7 +9,7 @@ import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { coreSanitize } from '../../../src/transfer/core-hooks';
 import {
-  BACKUP_VERSION, exportBackup, exportBookmarks, exportEpub, exportFileName, exportInstapaperCsv, exportMarkdownZip, exportPocketCsv,
+  BACKUP_VERSION, exportBackup, exportBackupZip, exportBookmarks, exportEpub, exportFileName, exportInstapaperCsv, exportMarkdownZip, exportPocketCsv,
   exportWallabag, importFile, INSTAPAPER_HEADER, NETSCAPE_DOCTYPE, parseBackup, POCKET_HEADER, readingListMarkdown, articleMarkdown,
   type SavedArticle,
 } from '../../../src/transfer/index';
@@ -44,6 +44,16 @@ describe('Qingdu backup', () => {
     const images = report.toAdd.flatMap((it) => (it.kind === 'article' ? it.images : []));
     expect(images).toHaveLength(334);
     expect(images[0]).toEqual({ articleId: 'id-0', url: 'https://img.example.com/0.png', type: 'image/png', bytes: PNG_1x1 });
+  });
+
+  it('round-trips through the zipped backup, which is much smaller than the JSON', async () => {
+    const lib = storedLibrary(200, true);
+    const zip = await exportBackupZip(lib, makeImageLookup());
+    const json = joinParts(await exportBackup(lib, makeImageLookup()));
+    expect(zip.length * 4).toBeLessThan(json.length);
+    const report = importFile('qingdu-2026-11-25-200篇.zip', zip, { sanitize });
+    expect(report).toMatchObject({ ok: true, format: 'qingdu-backup', added: 200, failed: [] });
+    expect(report.toAdd.map((it) => it.kind === 'article' && it.article)).toEqual(lib);
   });
 
   it('importing the same backup again changes nothing', async () => {
