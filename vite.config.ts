@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type UserConfig } from 'vite';
 import webExtension from 'vite-plugin-web-extension';
+import { safeHtml } from './src/build/safe-html-plugin.ts';
 
 const TARGET = process.env.TARGET_BROWSER === 'firefox' ? 'firefox' : 'chrome';
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
@@ -26,6 +27,8 @@ const extensionConfig: UserConfig = {
     target: 'es2022',
   },
   plugins: [
+    // DOMPurify's and Readability's innerHTML assignments go through src/platform/html.ts (see the plugin).
+    safeHtml(),
     webExtension({
       browser: TARGET,
       // The manifest lives at the top level; entry paths inside it are relative to `src/`.
