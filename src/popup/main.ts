@@ -11,6 +11,9 @@ import { CONTENT_SCRIPT_FILE, isReadableUrl } from './tab-access';
 
 type State = 'loading' | 'article' | 'empty' | 'error';
 
+/** Storage failures the user can act on, in the browser's language. */
+const SAVE_ERRORS: Record<string, string> = { quota: 'saveQuota', aborted: 'saveAborted' };
+
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 function show(state: State): void {
@@ -56,10 +59,12 @@ async function saveArticle(article: Article, tabId: number, button: HTMLButtonEl
   button.disabled = true;
   status.className = '';
   status.textContent = t('saving');
-  const outcome = await sendMessage('library.save', { article, tabId }).catch((error: unknown) => ({
+  // A rejected message means the background went away mid-save (stopped, updated, crashed):
+  // its write is one transaction, so the library holds the old record or the new one, never half.
+  const outcome = await sendMessage('library.save', { article, tabId }).catch(() => ({
     ok: false as const,
     error: 'unreachable',
-    message: error instanceof Error ? error.message : String(error),
+    message: t('saveInterrupted'),
   }));
   if (outcome.ok) {
     button.textContent = t('saved');
@@ -70,7 +75,8 @@ async function saveArticle(article: Article, tabId: number, button: HTMLButtonEl
   } else {
     button.disabled = false;
     status.className = 'error';
-    status.textContent = `${t('saveFailed')} ${outcome.message}`;
+    const known = SAVE_ERRORS[outcome.error];
+    status.textContent = `${t('saveFailed')} ${known ? t(known) : outcome.message}`;
   }
 }
 

@@ -1,0 +1,132 @@
+/**
+ * Faults during a save, in real Chromium with the built extension: an image
+ * host failing, storage full, the service worker stopped mid-save. Each ends
+ * with a clear message in the popup and nothing lost from the library.
+ */
+import type { BrowserContext, Page, Worker } from '@playwright/test';
+import { expect, openPopupFor, test } from './chromium';
+import { HERO_PNG, SEED_TITLE, SEED_URL, seedPage } from './pages';
+
+const SAVE = /^(保存|Save|再次保存（更新）|Save again \(update\))$/;
+
+interface Row {
+  id: string;
+  title: string;
+  missingImages: string[];
+  imageBytes: number;
+}
+
+/** The library as stored: index rows and bodies, read straight from IndexedDB in the worker or an extension page. */
+async function stored(where: Worker | Page): Promise<{ rows: Row[]; bodies: { title: string; textContent: string }[] }> {
+  return (where as Worker).evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('qingdu');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['entries', 'bodies'], 'readonly');
+          const rows = tx.objectStore('entries').getAll();
+          const bodies = tx.objectStore('bodies').getAll();
+          tx.oncomplete = () => {
+            db.close();
+            resolve({ rows: rows.result, bodies: bodies.result });
+          };
+        };
+      }),
+  );
+}
+
+async function clickSave(context: BrowserContext, worker: Worker, extensionId: string, url: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url);
+  const popup = await openPopupFor(context, worker, extensionId, page);
+  await popup.getByRole('button', { name: SAVE }).click();
+  return popup;
+}
+
+test.describe('faults while saving (Chromium)', () => {
+  test('an image host failing: the article is saved, the image is marked and a retry fetches it', async ({ extension }) => {
+    const { context, worker, extensionId } = extension;
+    await context.route(/thumbor\.ftacademy\.cn/, (route) => route.abort('connectionrefused'));
+
+    const popup = await clickSave(context, worker, extensionId, SEED_URL);
+    await expect(popup.locator('#save')).toHaveText(/^(已保存|Saved)$/);
+    await expect(popup.locator('#save-status')).toHaveText(/1 张图片未能保存|1 image\(s\) not saved/);
+    let [row] = (await stored(worker)).rows;
+    expect(row?.title).toBe(SEED_TITLE);
+    expect(row?.missingImages).toHaveLength(1);
+
+    // The host is back: a retry from the library's side stores the image.
+    await context.unroute(/thumbor\.ftacademy\.cn/);
+    const library = await context.newPage();
+    await library.goto(`chrome-extension://${extensionId}/library.html`);
+    const outcome = await library.evaluate(
+      (id) => chrome.runtime.sendMessage({ type: 'library.retryImages', data: { id } }),
+      row!.id,
+    );
+    expect(outcome.ok).toBe(true);
+    [row] = (await stored(worker)).rows;
+    expect(row?.missingImages).toEqual([]);
+    expect(row?.imageBytes).toBe(HERO_PNG.length);
+  });
+
+  test('storage full: the save fails with a clear message and earlier articles are intact', async ({ extension, pages }) => {
+    const { context, worker, extensionId } = extension;
+    const first = await clickSave(context, worker, extensionId, SEED_URL);
+    await expect(first.locator('#save')).toHaveText(/^(已保存|Saved)$/);
+    const before = await stored(worker);
+
+    // Every IndexedDB write in the worker now fails as a full disk does.
+    await worker.evaluate(() => {
+      const full = () => {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      };
+      IDBObjectStore.prototype.put = full;
+      IDBObjectStore.prototype.add = full;
+    });
+    const secondUrl = 'https://cn.ft.com/story/001088999';
+    pages.set(secondUrl, seedPage().replace(/001088998/g, '001088999').replaceAll(SEED_TITLE, '第二篇：存储已满时的文章'));
+    const second = await clickSave(context, worker, extensionId, secondUrl);
+    await expect(second.locator('#save-status')).toHaveText(/存储空间已满|Storage is full/);
+    await expect(second.locator('#save')).toBeEnabled();
+
+    const after = await stored(worker);
+    expect(after).toEqual(before);
+  });
+
+  test('the service worker stopped mid-save: the popup says so and the library holds the old record or the new one', async ({ extension, pages }) => {
+    const { context, worker, extensionId } = extension;
+    const first = await clickSave(context, worker, extensionId, SEED_URL);
+    await expect(first.locator('#save')).toHaveText(/^(已保存|Saved)$/);
+    const before = await stored(worker);
+
+    // A new version of the story whose image is slow: the save is in flight when the worker stops.
+    pages.set(SEED_URL, seedPage().replace('至少导致两人丧生', '更新版：至少导致两人丧生'));
+    let imageRequested!: () => void;
+    const requested = new Promise<void>((resolve) => (imageRequested = resolve));
+    await context.route(/thumbor\.ftacademy\.cn/, async (route) => {
+      imageRequested();
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      await route.fulfill({ status: 200, contentType: 'image/png', body: HERO_PNG }).catch(() => undefined);
+    });
+    const popup = await clickSave(context, worker, extensionId, SEED_URL);
+    await requested;
+    const cdp = await context.newCDPSession(popup);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+
+    await expect(popup.locator('#save-status')).toHaveText(/保存被中断|Saving was interrupted/);
+    const library = await context.newPage();
+    await library.goto(`chrome-extension://${extensionId}/library.html`);
+    const after = await stored(library);
+    expect(after.rows).toHaveLength(1);
+    expect(after.bodies).toHaveLength(1);
+    // Old or new, but whole: the body is one version's text, and the row matches the body.
+    const body = after.bodies[0]!;
+    const isOld = JSON.stringify(after) === JSON.stringify(before);
+    const isNew = body.textContent.includes('更新版：至少导致两人丧生');
+    expect(isOld || isNew).toBe(true);
+    expect(after.rows[0]!.title).toBe(SEED_TITLE);
+  });
+});
