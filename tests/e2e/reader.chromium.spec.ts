@@ -1,0 +1,78 @@
+/**
+ * The reader on a saved bilingual FT article: side-by-side and interleaved
+ * layouts (remembered), reading position restored, keyboard to and from the library.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultPages, expect, openPopupFor, test } from './chromium';
+import { SHARED } from './pages';
+
+const CE_URL = 'https://www.ftchinese.com/story/001096000/ce';
+const CE_TITLE = /It’s OK to be quiet in meetings/;
+
+test.use({
+  // eslint-disable-next-line no-empty-pattern
+  pages: async ({}, use) => {
+    const table = defaultPages();
+    table.set(CE_URL, readFileSync(join(SHARED, 'fixtures', 'ftchinese', '2022-05-08_ce-bilingual_leftp-rightp.html'), 'utf8'));
+    await use(table);
+  },
+});
+
+test('bilingual layouts, remembered position and keyboard navigation', async ({ extension }) => {
+  test.setTimeout(120_000);
+  const { context, worker, extensionId } = extension;
+  const page = await context.newPage();
+  await page.goto(CE_URL);
+  const popup = await openPopupFor(context, worker, extensionId, page);
+  await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
+  await expect(popup.locator('#save')).toHaveText(/^(已保存|Saved)$/, { timeout: 20_000 });
+  await popup.close();
+
+  // From the library with the keyboard: j selects the first row, Enter opens it.
+  const library = await context.newPage();
+  await library.setViewportSize({ width: 1400, height: 900 });
+  await library.goto(`chrome-extension://${extensionId}/library.html`);
+  await expect(library.locator('.row')).toHaveCount(1);
+  await library.locator('body').click({ position: { x: 5, y: 300 } });
+  await library.keyboard.press('j');
+  await expect(library.locator('.row.current')).toHaveCount(1);
+  await library.keyboard.press('Enter');
+  await expect(library).toHaveURL(/reader\.html\?id=/);
+  const reader = library;
+  await expect(reader.locator('.rd-title')).toHaveText(CE_TITLE);
+
+  // Side by side: English and Chinese of one pair sit in two columns.
+  const pair = reader.locator('.qd-pair').nth(2);
+  await expect(reader.locator('#bilingual-field')).toBeVisible();
+  await expect(reader.locator('.rd-article')).toHaveAttribute('data-layout', 'side');
+  const [en, zh] = [await pair.locator('[lang="en"]').boundingBox(), await pair.locator('[lang="zh"]').boundingBox()];
+  expect(en && zh && zh.x > en.x + en.width - 1).toBe(true);
+  expect(en && zh && Math.abs(zh.y - en.y) < 2).toBe(true);
+
+  // Interleaved: one column, English above its Chinese.
+  await reader.locator('#bilingual').selectOption('interleave');
+  await expect(reader.locator('.rd-article')).toHaveAttribute('data-layout', 'interleave');
+  const [en2, zh2] = [await pair.locator('[lang="en"]').boundingBox(), await pair.locator('[lang="zh"]').boundingBox()];
+  expect(en2 && zh2 && Math.abs(zh2.x - en2.x) < 2 && zh2.y > en2.y).toBe(true);
+
+  // Scroll to the middle and leave; the next visit starts there, in the remembered layout.
+  await reader.evaluate(() => window.scrollTo(0, (document.documentElement.scrollHeight - innerHeight) / 2));
+  await reader.waitForTimeout(2500);
+  await reader.keyboard.press('Escape');
+  await expect(reader).toHaveURL(/library\.html/);
+  await expect(library.locator('.row .progress')).toHaveText(/^(4\d|5\d)%$/);
+  await library.locator('.row-title').click();
+  await expect(reader.locator('.rd-title')).toHaveText(CE_TITLE);
+  await expect(reader.locator('.rd-article')).toHaveAttribute('data-layout', 'interleave');
+  await expect
+    .poll(() => reader.evaluate(() => window.scrollY / (document.documentElement.scrollHeight - innerHeight)))
+    .toBeGreaterThan(0.4);
+  const fraction = await reader.evaluate(() => window.scrollY / (document.documentElement.scrollHeight - innerHeight));
+  expect(fraction).toBeLessThan(0.6);
+
+  // j scrolls down.
+  const before = await reader.evaluate(() => window.scrollY);
+  await reader.keyboard.press('j');
+  await expect.poll(() => reader.evaluate(() => window.scrollY)).toBeGreaterThan(before);
+});
