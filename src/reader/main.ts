@@ -24,7 +24,7 @@ import {
 import { TextConversion, loadConverter } from './convert';
 import { imageUrlsOf, renderArticle, sanitizeBody, setBilingualLayout, type RenderedArticle } from './render';
 
-type State = 'loading' | 'missing' | 'error' | 'article';
+type State = 'loading' | 'missing' | 'linkonly' | 'error' | 'article';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const library = new IdbLibraryReader();
@@ -37,7 +37,7 @@ let rendered: RenderedArticle | null = null;
 let savedId: string | null = null;
 
 function show(state: State): void {
-  for (const name of ['loading', 'missing', 'error'] as const) $(`state-${name}`).hidden = name !== state;
+  for (const name of ['loading', 'missing', 'linkonly', 'error'] as const) $(`state-${name}`).hidden = name !== state;
   $('article-host').hidden = state !== 'article';
 }
 
@@ -62,16 +62,28 @@ function changePrefs(patch: Partial<ReaderPrefs>): void {
   savePrefs(prefs).catch(() => undefined);
 }
 
+let announceTimer: ReturnType<typeof setTimeout> | null = null;
+/** A short status line (theme changed, images fetched) that clears itself. */
 function announce(text: string): void {
   $('status').textContent = text;
+  if (announceTimer) clearTimeout(announceTimer);
+  announceTimer = setTimeout(() => ($('status').textContent = ''), 4000);
 }
 
 // ---- loading ----
 
 async function loadSaved(id: string): Promise<void> {
   const [entry, article] = await Promise.all([library.getEntry(id), library.getBody(id)]);
-  if (!entry || !article) {
+  if (!entry) {
     show('missing');
+    return;
+  }
+  if (!article || (entry.linkOnly && !article.contentHtml)) {
+    // An imported bookmark: there is no text to show yet, only the way to it.
+    $('linkonly-title').textContent = entry.title || entry.url;
+    $<HTMLAnchorElement>('linkonly-open').href = entry.url;
+    document.title = `${entry.title} · ${t('extShortName')}`;
+    show('linkonly');
     return;
   }
   savedId = id;
