@@ -44,7 +44,7 @@ describe('Qingdu backup', () => {
     const images = report.toAdd.flatMap((it) => (it.kind === 'article' ? it.images : []));
     expect(images).toHaveLength(334);
     expect(images[0]).toEqual({ articleId: 'id-0', url: 'https://img.example.com/0.png', type: 'image/png', bytes: PNG_1x1 });
-  });
+  }, 120_000); // DOMPurify over jsdom re-sanitizes 1,000 bodies
 
   it('round-trips through the zipped backup, which is much smaller than the JSON', async () => {
     const lib = storedLibrary(200, true);
@@ -54,7 +54,7 @@ describe('Qingdu backup', () => {
     const report = importFile('qingdu-2026-11-25-200篇.zip', zip, { sanitize });
     expect(report).toMatchObject({ ok: true, format: 'qingdu-backup', added: 200, failed: [] });
     expect(report.toAdd.map((it) => it.kind === 'article' && it.article)).toEqual(lib);
-  });
+  }, 60_000);
 
   it('importing the same backup again changes nothing', async () => {
     const lib = storedLibrary(20);
