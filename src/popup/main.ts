@@ -14,6 +14,13 @@ type State = 'loading' | 'article' | 'empty' | 'error';
 /** Storage failures the user can act on, in the browser's language. */
 const SAVE_ERRORS: Record<string, string> = { quota: 'saveQuota', aborted: 'saveAborted' };
 
+/** Why a page gave no article, in words for the reader. */
+const NO_ARTICLE_REASONS: Record<'no-article' | 'not-html' | 'too-large', string> = {
+  'no-article': 'noArticleDetail',
+  'not-html': 'notHtml',
+  'too-large': 'pageTooLarge',
+};
+
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 function show(state: State): void {
@@ -22,7 +29,7 @@ function show(state: State): void {
   }
 }
 
-async function extractFromTab(tabId: number): Promise<ExtractResult> {
+async function extractFromTab(tabId: number): Promise<ExtractResult | null> {
   try {
     return await sendToTab(tabId, 'content.extract', {});
   } catch {
@@ -31,7 +38,7 @@ async function extractFromTab(tabId: number): Promise<ExtractResult> {
   try {
     await browser.scripting.executeScript({ target: { tabId }, files: [CONTENT_SCRIPT_FILE] });
   } catch {
-    return { ok: false, reason: 'no-article', message: t('cannotReadTab') };
+    return null; // the browser refused: a page no extension may read
   }
   return await sendToTab(tabId, 'content.extract', {});
 }
@@ -89,8 +96,13 @@ async function main(): Promise<void> {
     return;
   }
   const result = await extractFromTab(tab.id);
+  if (!result) {
+    $('empty-detail').textContent = t('cannotReadTab');
+    show('empty');
+    return;
+  }
   if (!result.ok) {
-    $('empty-detail').textContent = result.reason === 'no-article' ? t('noArticleDetail') : result.message;
+    $('empty-detail').textContent = t(NO_ARTICLE_REASONS[result.reason]);
     show('empty');
     return;
   }

@@ -64,7 +64,10 @@ export async function openPopupFor(context: BrowserContext, worker: Worker, exte
   const opened = context.waitForEvent('page', (p) => p.url().startsWith(popupUrl));
   await worker.evaluate(
     async ({ pageUrl, popupUrl }) => {
-      const [tab] = await chrome.tabs.query({ url: pageUrl.replace(/#.*$/, '') });
+      // URL patterns cannot name browser pages (chrome://…): fall back to the newest tab.
+      const byUrl = /^https?:/.test(pageUrl) ? await chrome.tabs.query({ url: pageUrl.replace(/#.*$/, '') }) : [];
+      const all: { id: number }[] = await chrome.tabs.query({});
+      const tab = byUrl[0] ?? all.sort((a, b) => b.id - a.id)[0];
       if (!tab?.id) throw new Error(`no tab for ${pageUrl}`);
       await chrome.tabs.update(tab.id, { active: true });
       await chrome.tabs.create({ url: popupUrl, active: false, windowId: tab.windowId });
