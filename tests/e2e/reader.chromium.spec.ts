@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPages, expect, openPopupFor, test } from './chromium';
-import { SHARED } from './pages';
+import { SEED_URL, SHARED } from './pages';
 
 const CE_URL = 'https://www.ftchinese.com/story/001096000/ce';
 const CE_TITLE = /It’s OK to be quiet in meetings/;
@@ -75,4 +75,32 @@ test('bilingual layouts, remembered position and keyboard navigation', async ({ 
   const before = await reader.evaluate(() => window.scrollY);
   await reader.keyboard.press('j');
   await expect.poll(() => reader.evaluate(() => window.scrollY)).toBeGreaterThan(before);
+});
+
+test('an image that failed at save time shows a placeholder, and retry stores it', async ({ extension }) => {
+  const { context, worker, extensionId } = extension;
+  // The hero cannot be fetched while saving (a flaky connection), and answers later.
+  let imagesFail = true;
+  await context.route(/000078793_piclink\.jpg/, (route) => (imagesFail ? route.abort('connectionreset') : route.fallback()));
+  const page = await context.newPage();
+  await page.goto(SEED_URL);
+  const popup = await openPopupFor(context, worker, extensionId, page);
+  await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
+  await expect(popup.locator('#save')).toHaveText(/^(已保存|Saved)$/, { timeout: 20_000 });
+  await expect(popup.locator('#save-status')).toHaveText(/1/);
+  imagesFail = false;
+
+  const library = await context.newPage();
+  await library.goto(`chrome-extension://${extensionId}/library.html`);
+  await expect(library.locator('.row .warn')).toBeVisible();
+  await library.locator('.row-title').click();
+  const placeholder = library.locator('.rd-missing');
+  await expect(placeholder).toContainText(/图片未保存|Image not saved/);
+  await expect(library.locator('.rd-article img')).toHaveCount(0);
+
+  await placeholder.getByRole('button', { name: /^(重试|Retry)$/ }).click();
+  await expect(placeholder).toHaveCount(0);
+  const img = library.locator('.rd-article img').first();
+  await expect(img).toHaveAttribute('src', /^blob:/);
+  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
 });
