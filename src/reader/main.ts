@@ -22,7 +22,7 @@ import {
   type ReaderPrefs,
 } from '../ui/prefs';
 import { TextConversion, loadConverter } from './convert';
-import { imageUrlsOf, renderArticle, sanitizeBody, setBilingualLayout, type RenderedArticle } from './render';
+import { imageRefsOf, renderArticle, sanitizeBody, setBilingualLayout, type RenderedArticle } from './render';
 
 type State = 'loading' | 'missing' | 'linkonly' | 'error' | 'article';
 
@@ -88,11 +88,11 @@ async function loadSaved(id: string): Promise<void> {
   }
   savedId = id;
   // Look up every image the article shows; those with no stored copy become placeholders.
-  const urls = imageUrlsOf(article, sanitizeBody(article.contentHtml, window));
+  const refs = imageRefsOf(article, sanitizeBody(article.contentHtml, window));
   const stored = new Map<string, string>();
   await Promise.all(
-    urls.map(async (url) => {
-      const blob = await library.getImage(id, url).catch(() => undefined);
+    refs.map(async ({ url, raw }) => {
+      const blob = await findImage(id, url, raw);
       if (blob) stored.set(url, objectUrl(blob));
     }),
   );
@@ -111,6 +111,13 @@ async function loadTab(tabId: number): Promise<void> {
   }
   // A preview of the live page: its images come from the site, as they did in the tab.
   display(result.article, (url) => url);
+}
+
+/** The stored copy of an image, under its absolute URL or (if the two differ) its URL as written in the article. */
+async function findImage(id: string, url: string, raw = url): Promise<Blob | undefined> {
+  const blob = await library.getImage(id, url).catch(() => undefined);
+  if (blob || raw === url) return blob;
+  return library.getImage(id, raw).catch(() => undefined);
 }
 
 function objectUrl(blob: Blob): string {
@@ -202,7 +209,7 @@ async function retryImages(button: HTMLButtonElement): Promise<void> {
   let restored = 0;
   for (const box of document.querySelectorAll<HTMLElement>('.rd-missing')) {
     const url = box.dataset.url ?? '';
-    const blob = await library.getImage(id, url).catch(() => undefined);
+    const blob = await findImage(id, url, box.dataset.raw ?? url);
     if (!blob) continue;
     const img = document.createElement('img');
     img.src = objectUrl(blob);

@@ -67,16 +67,22 @@ export function absoluteUrl(value: string | null, base: string): string | null {
   }
 }
 
-/** Every image URL the article shows (hero first), absolute and de-duplicated. */
-export function imageUrlsOf(article: Article, body: ParentNode): string[] {
-  const urls = new Set<string>();
-  const hero = absoluteUrl(article.leadImage, article.url);
-  if (hero) urls.add(hero);
-  for (const img of body.querySelectorAll('img')) {
-    const src = absoluteUrl(img.getAttribute('src'), article.url);
-    if (src) urls.add(src);
-  }
-  return [...urls];
+/** An image the article shows: its absolute URL, and the attribute value as stored (the key the background used). */
+export interface ImageRef {
+  url: string;
+  raw: string;
+}
+
+/** Every image the article shows (hero first), de-duplicated by absolute URL. */
+export function imageRefsOf(article: Article, body: ParentNode): ImageRef[] {
+  const refs = new Map<string, ImageRef>();
+  const add = (raw: string | null) => {
+    const url = absoluteUrl(raw, article.url);
+    if (url && raw && !refs.has(url)) refs.set(url, { url, raw });
+  };
+  add(article.leadImage);
+  for (const img of body.querySelectorAll('img')) add(img.getAttribute('src'));
+  return [...refs.values()];
 }
 
 export function renderArticle(article: Article, options: RenderOptions): RenderedArticle {
@@ -126,7 +132,7 @@ export function renderArticle(article: Article, options: RenderOptions): Rendere
     img.alt = '';
     figure.append(img);
     header.append(figure);
-    if (!placeImage(img, hero)) missing.push(hero);
+    if (!placeImage(img, hero, article.leadImage ?? hero)) missing.push(hero);
   }
   if (article.partial) header.append(el('p', 'rd-partial', labels.partial));
   root.append(header);
@@ -149,14 +155,15 @@ export function renderArticle(article: Article, options: RenderOptions): Rendere
     media.removeAttribute('autoplay');
   }
   for (const img of body.querySelectorAll('img')) {
-    const src = absoluteUrl(img.getAttribute('src'), article.url);
+    const raw = img.getAttribute('src');
+    const src = absoluteUrl(raw, article.url);
     img.removeAttribute('srcset');
     img.removeAttribute('sizes');
-    if (!src) {
+    if (!src || !raw) {
       img.remove();
       continue;
     }
-    if (!placeImage(img, src)) missing.push(src);
+    if (!placeImage(img, src, raw)) missing.push(src);
   }
 
   const content = el('div', 'rd-body');
@@ -179,7 +186,7 @@ export function renderArticle(article: Article, options: RenderOptions): Rendere
   return { root, bilingual, missing };
 
   /** Points `img` at its stored copy, or swaps in the placeholder; false when not saved. */
-  function placeImage(img: HTMLImageElement, url: string): boolean {
+  function placeImage(img: HTMLImageElement, url: string, raw: string): boolean {
     const src = options.imageSrc(url);
     if (src !== null) {
       img.src = src;
@@ -187,13 +194,14 @@ export function renderArticle(article: Article, options: RenderOptions): Rendere
       img.decoding = 'async';
       return true;
     }
-    img.replaceWith(missingPlaceholder(url, img.getAttribute('alt')));
+    img.replaceWith(missingPlaceholder(url, raw, img.getAttribute('alt')));
     return false;
   }
 
-  function missingPlaceholder(url: string, alt: string | null): HTMLElement {
+  function missingPlaceholder(url: string, raw: string, alt: string | null): HTMLElement {
     const box = el('span', 'rd-missing');
     box.dataset.url = url;
+    if (raw !== url) box.dataset.raw = raw;
     box.setAttribute('role', 'group');
     box.append(el('span', 'rd-missing-label', labels.imageNotSaved));
     if (alt) box.append(el('span', 'rd-missing-alt', alt));

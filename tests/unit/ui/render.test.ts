@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 // jsdom, not happy-dom: DOMPurify 3.4 reads an empty tag name for the first element under happy-dom 21 and drops it.
 import { describe, expect, it } from 'vitest';
-import { imageUrlsOf, renderArticle, sanitizeBody, setBilingualLayout, type RenderLabels } from '../../../src/reader/render';
+import { imageRefsOf, renderArticle, sanitizeBody, setBilingualLayout, type RenderLabels } from '../../../src/reader/render';
 import { makeArticle } from './helpers';
 
 const labels: RenderLabels = {
@@ -75,9 +75,13 @@ describe('reader rendering', () => {
     expect([...root.querySelectorAll('img')].every((i) => i.getAttribute('src')?.startsWith('blob:'))).toBe(true);
   });
 
-  it('lists every image URL once, hero first', () => {
-    const article = makeArticle({ contentHtml: `<img src="${BODY_IMG}"><img src="${HERO}"><img src="${BODY_IMG}">` });
-    expect(imageUrlsOf(article, sanitizeBody(article.contentHtml, window))).toEqual([HERO, BODY_IMG]);
+  it('lists every image once, hero first, with the URL as the article wrote it', () => {
+    const article = makeArticle({ contentHtml: `<img src="${BODY_IMG}"><img src="${HERO}"><img src="${BODY_IMG}"><img src="/pic/a b.png">` });
+    expect(imageRefsOf(article, sanitizeBody(article.contentHtml, window))).toEqual([
+      { url: HERO, raw: HERO },
+      { url: BODY_IMG, raw: BODY_IMG },
+      { url: 'https://www.ftchinese.com/pic/a%20b.png', raw: '/pic/a b.png' },
+    ]);
   });
 
   it('marks Traditional and English articles for their own fonts', () => {
