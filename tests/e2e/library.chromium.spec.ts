@@ -69,11 +69,13 @@ async function openLibrary(context: BrowserContext, extensionId: string): Promis
   return page;
 }
 
+// eslint-disable-next-line no-empty-pattern
+test.use({ pages: async ({}, use) => use(pages()) });
+
 const row = (library: Page, title: string) => library.locator('.row', { has: library.locator('.row-title', { hasText: title }) });
 
 test.describe('library and reader (Chromium)', () => {
   test.describe.configure({ timeout: 180_000 });
-  test.use({ pages: async ({}, use) => use(pages()) }); // eslint-disable-line no-empty-pattern
 
   test('saved articles are listed, survive a restart, read offline from storage, are searchable and deletable with undo', async ({
     profileDir,
@@ -208,4 +210,48 @@ test.describe('library and reader (Chromium)', () => {
     await expect(library.locator('#state-empty')).toBeVisible();
     await expect(library.locator('#usage')).toHaveText(/0/);
   });
+});
+
+test('archive, read state and tags, with the filters that follow them', async ({ extension }) => {
+  const { context, worker, extensionId } = extension;
+  await saveFromPopup(context, worker, extensionId, SEED_URL);
+  await saveFromPopup(context, worker, extensionId, TRANSLATOR_URL);
+  const library = await openLibrary(context, extensionId);
+  await expect(library.locator('.row')).toHaveCount(2);
+  const seed = row(library, SEED_TITLE);
+
+  // Tags through the dialog, typed with a Chinese comma.
+  await seed.getByRole('button', { name: /^(标签|Tags)$/ }).click();
+  const dialog = library.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel(/标签，用逗号分隔|Tags, separated by commas/).fill('俄罗斯，国际');
+  await dialog.getByRole('button', { name: /^(保存标签|Save tags)$/ }).click();
+  await expect(seed.locator('.tag')).toHaveText(['#俄罗斯', '#国际']);
+  await library.locator('#filter-tag').selectOption('国际');
+  await expect(library.locator('.row')).toHaveCount(1);
+  await library.locator('#filter-tag').selectOption('');
+
+  // Read and unread.
+  await seed.getByRole('button', { name: /^(标为已读|Mark read)$/ }).click();
+  await expect(seed.locator('.badge')).toHaveText(/已读|Read/);
+  await library.locator('#filter-state').selectOption('unread');
+  await expect(library.locator('.row')).toHaveCount(1);
+  await expect(library.locator('.row-title')).toHaveText('老龄化困境：东京留给北京的教训');
+  await library.locator('#filter-state').selectOption('inbox');
+
+  // Archive: gone from the default view, there under "archived".
+  await seed.getByRole('button', { name: /^(归档|Archive)$/ }).click();
+  await expect(library.locator('.row')).toHaveCount(1);
+  await library.locator('#filter-state').selectOption('archived');
+  await expect(library.locator('.row-title')).toHaveText(SEED_TITLE);
+  await row(library, SEED_TITLE).getByRole('button', { name: /^(移出归档|Unarchive)$/ }).click();
+  await expect(library.locator('.row')).toHaveCount(0);
+  await expect(library.locator('#state-nomatch')).toBeVisible();
+  await library.locator('#clear-filters').click();
+  await expect(library.locator('.row')).toHaveCount(2);
+
+  // All of it was written through the background: a fresh page sees the same.
+  await library.reload();
+  await expect(row(library, SEED_TITLE).locator('.tag')).toHaveText(['#俄罗斯', '#国际']);
+  await expect(row(library, SEED_TITLE).locator('.badge')).toHaveText(/已读|Read/);
 });
