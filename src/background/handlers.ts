@@ -4,10 +4,11 @@
  */
 import type { MessageName, ProtocolMap } from '../platform/messages';
 import type { RemovedArticle } from '../storage/records';
-import type { ReadState, SavedArticle } from '../storage/types';
+import type { ReadState } from '../storage/types';
 import { announceChange, describeError, getLibrary } from './library';
 import { saveArticle } from './saves';
 import { fetchImages } from './images';
+import { importBatch } from './import';
 import { takeUndo, keepForUndo } from './undo';
 
 type Handler<N extends MessageName> = (data: ProtocolMap[N]['req']) => Promise<ProtocolMap[N]['res']>;
@@ -70,10 +71,8 @@ export const HANDLERS: HandlerTable = {
     }
   },
 
-  'library.import': async ({ records }) => {
-    if (!Array.isArray(records)) return { added: 0, updated: 0, skipped: 0 };
-    const library = await getLibrary();
-    const report = await library.importRecords(records as SavedArticle[]);
+  'library.import': async (data) => {
+    const report = await importBatch(data, await getLibrary());
     announceChange([]);
     return report;
   },

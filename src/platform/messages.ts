@@ -32,10 +32,33 @@ export interface ProtocolMap {
   'library.delete': { req: { id: string }; res: { ok: boolean; undoToken?: string } };
   'library.undoDelete': { req: { undoToken: string }; res: { ok: boolean } };
   'library.retryImages': { req: { id: string }; res: SaveOutcome };
+  /** Background: store imported records; `images` are the records' (or already saved articles') images. */
   'library.import': {
-    req: { records: SavedArticle[] };
-    res: { added: number; updated: number; skipped: number };
+    req: { records: SavedArticle[]; images?: WireImage[] };
+    res: ImportOutcome;
   };
+}
+
+/**
+ * An image in a message. `chrome.runtime.sendMessage` serializes as JSON, where
+ * a Uint8Array arrives as a plain object: the bytes travel as base64.
+ */
+export interface WireImage {
+  articleId: string;
+  url: string;
+  type: string;
+  /** Standard base64 of the image bytes. */
+  data: string;
+}
+
+/** What the background did with one `library.import` batch. */
+export interface ImportOutcome {
+  added: number;
+  updated: number;
+  /** Already present and unchanged, or malformed. */
+  skipped: number;
+  /** Records or images the background refused, with the reason (shape, URL scheme, size). */
+  rejected?: string[];
 }
 
 export type MessageName = keyof ProtocolMap;
