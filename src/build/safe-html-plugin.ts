@@ -19,7 +19,8 @@
  * - Readability.js `_unwrapNoscriptImages`: `tmp.innerHTML = noscript.innerHTML`
  *   into a detached `<div>` of the same document.
  *   Both are body-like contexts of an HTML document without a browsing
- *   context, which the helper parses exactly as `innerHTML` does.
+ *   context, which the helper parses as `innerHTML` does (differences, none
+ *   reachable here in practice, are listed in src/platform/html.ts).
  * - DOMPurify `_initDocument`: `doc.documentElement.innerHTML = ...` runs only
  *   when `new DOMParser().parseFromString` threw or gave no document element.
  *   `doc` is then an XML document from `createDocument(NAMESPACE, "template")`.

@@ -17,9 +17,16 @@
  * in the target document's quirks mode. Tested node-for-node against
  * `innerHTML` in tests/unit/policy/html.test.ts.
  *
- * One documented difference: a comment that follows a literal `</body>` or
- * `</html>` end tag in the markup ends up outside the parsed body and is
- * dropped, where `innerHTML` would keep it.
+ * Known differences:
+ * - A comment that follows a literal `</body>` or `</html>` end tag in the
+ *   markup ends up outside the parsed body and is dropped, where `innerHTML`
+ *   would keep it.
+ * - `<noscript>` content is always parsed as markup (scripting disabled).
+ *   Chromium's `innerHTML` does the same in these documents; Firefox's treats
+ *   it as text. At the rewritten sites this cannot matter in practice:
+ *   Readability removes every `<noscript>` before it caches the page, and the
+ *   noscript it unwraps would need another `<noscript>` nested inside. Both
+ *   browsers now get Chromium's result.
  *
  * Other contexts (XML documents, raw-text, table, select, template and
  * foreign elements, elements inside a form) parse differently; they throw a
