@@ -1,0 +1,285 @@
+/**
+ * Library page with 20,000 saved articles (~5 KB Chinese bodies), in headless
+ * Chromium with the built extension (dist/chrome):
+ *
+ * - first screen of rows (the page's `qingdu:library-first-rows` mark, from
+ *   navigation start) vs opening the database and `getAll` of the index;
+ * - search per keystroke: a Chinese query typed character by character into
+ *   the search box, until the list updates; and `Library.search` called in an
+ *   extension page vs an indexOf scan of the same texts there;
+ * - saving one article through `library.save` (message to the background) vs
+ *   one raw IndexedDB put of the same JSON into a scratch database;
+ * - JS heap of the library page once the list is shown (and after searching)
+ *   vs a page holding the raw index rows.
+ *
+ * The library is filled once per run through the storage module's
+ * `importRecords`, from an extension page.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from '@playwright/test';
+import { launchChromium } from '../e2e/chromium';
+import { buildBrowserBundle } from './browser-bundle';
+import type { LibraryBenchApi } from './browser/library-entry';
+import { CHROMIUM, DIST_CHROME, mb, median, ms, ratio, ROOT, table, type Headline, type SectionResult } from './common';
+
+const COUNT = 20_000;
+const OPEN_RUNS = 7;
+const SAVE_RUNS = 15;
+const SEARCH_ROUNDS = 3;
+/** Typed one character at a time. */
+const QUERIES = ['经济', '供应链', '人工智能', '央行', '半导体', '房地产'];
+/** The library page waits this long after the last keystroke before searching (src/library/main.ts). */
+const SEARCH_DEBOUNCE_MS = 150;
+const FIRST_ROWS_MARK = 'qingdu:library-first-rows';
+
+type Api = { qingduLibraryBench: LibraryBenchApi };
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const st = statSync(path);
+    newest = Math.max(newest, st.isDirectory() ? newestMtime(path) : st.mtimeMs);
+  }
+  return newest;
+}
+
+/** Opens a neutral extension page (one that reads nothing by itself) with the bench bundle loaded. */
+async function benchPage(page: Page, base: string, bundle: string): Promise<void> {
+  await page.goto(`${base}/offscreen.html`);
+  await page.evaluate(bundle);
+}
+
+async function heapUsed(context: BrowserContext, page: Page): Promise<number> {
+  const cdp = await context.newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('Performance.enable');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+interface OpenTimes {
+  firstRowsMs: number;
+  allLoadedMs: number;
+  rowsInDom: number;
+}
+
+async function openLibrary(page: Page, base: string): Promise<OpenTimes> {
+  await page.goto(`${base}/library.html`);
+  await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, FIRST_ROWS_MARK, { polling: 'raf', timeout: 120_000 });
+  const firstRowsMs = await page.evaluate((mark) => performance.getEntriesByName(mark)[0]?.startTime ?? NaN, FIRST_ROWS_MARK);
+  // Every row loaded: the summary line ("N 篇") is written once the whole index is in.
+  await page.waitForFunction(() => (document.getElementById('summary')?.textContent ?? '') !== '', null, { polling: 'raf', timeout: 120_000 });
+  const allLoadedMs = await page.evaluate(() => performance.now());
+  const rowsInDom = await page.locator('#list .row').count();
+  return { firstRowsMs, allLoadedMs, rowsInDom };
+}
+
+/** Arms a listener for the next keystroke: input event → first change under <body> → next frame. */
+async function armKeystroke(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { qdKey: Promise<{ dom: number; frame: number }> };
+    w.qdKey = new Promise((resolve) => {
+      let t0 = 0;
+      window.addEventListener('input', () => (t0 = performance.now()), { capture: true, once: true });
+      const observer = new MutationObserver(() => {
+        if (!t0) return;
+        observer.disconnect();
+        const dom = performance.now() - t0;
+        requestAnimationFrame(() => resolve({ dom, frame: performance.now() - t0 }));
+      });
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+      setTimeout(() => {
+        observer.disconnect();
+        resolve({ dom: NaN, frame: NaN });
+      }, 30_000);
+    });
+  });
+}
+
+async function keystroke(page: Page, act: () => Promise<void>): Promise<{ dom: number; frame: number }> {
+  await armKeystroke(page);
+  await act();
+  return page.evaluate(() => (window as unknown as { qdKey: Promise<{ dom: number; frame: number }> }).qdKey);
+}
+
+export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
+  const notes: string[] = [];
+  if (!existsSync(CHROMIUM)) return { section: 'library', figures: {}, headlines: [], notes: [`Chromium not found at ${CHROMIUM}: run npm run setup`] };
+  if (!existsSync(join(DIST_CHROME, 'library.html'))) {
+    return { section: 'library', figures: {}, headlines: [], notes: ['dist/chrome/library.html missing: run npm run build'] };
+  }
+  if (newestMtime(join(ROOT, 'src')) > statSync(join(DIST_CHROME, 'manifest.json')).mtimeMs) {
+    notes.push('src/ changed after dist/chrome was built: run npm run build for figures of the current code');
+  }
+  const bundle = await buildBrowserBundle('library-entry.ts');
+  const profileDir = mkdtempSync(join(tmpdir(), 'qingdu-bench-'));
+  const { context, extensionId } = await launchChromium(profileDir, new Map());
+  const base = `chrome-extension://${extensionId}`;
+  try {
+    const bench = await context.newPage();
+    await benchPage(bench, base, bundle);
+    const fill = await bench.evaluate(({ n }) => (window as unknown as Api).qingduLibraryBench.fill(n, 1000), { n: count });
+    console.log(`(library filled: ${count} articles, ${(fill.textChars / 1e6).toFixed(1)} M characters, via Library.importRecords in ${(fill.ms / 1000).toFixed(1)} s)`);
+
+    // ---- first screen of rows vs a raw read of the index ----
+    const ui = await context.newPage();
+    const cold = await openLibrary(ui, base);
+    const opens: OpenTimes[] = [];
+    const raws: number[] = [];
+    let rawRows = 0;
+    for (let r = 0; r < OPEN_RUNS; r++) {
+      opens.push(await openLibrary(ui, base));
+      await benchPage(bench, base, bundle);
+      const raw = await bench.evaluate(() => (window as unknown as Api).qingduLibraryBench.rawIndexRead());
+      raws.push(raw.ms);
+      rawRows = raw.rows;
+    }
+    const firstRows = median(opens.map((o) => o.firstRowsMs));
+    const allLoaded = median(opens.map((o) => o.allLoadedMs));
+    const rawRead = median(raws);
+
+    // ---- memory once the list is shown ----
+    const heapList = await heapUsed(context, ui);
+    const heapRaw = await heapUsed(context, bench);
+
+    // ---- search per keystroke in the library page ----
+    const search = ui.locator('#search');
+    await search.focus();
+    const coldKey = await keystroke(ui, () => ui.keyboard.insertText('预'));
+    await keystroke(ui, () => search.fill(''));
+    const keys: { query: string; dom: number; frame: number }[] = [];
+    for (const q of QUERIES) {
+      for (let i = 1; i <= q.length; i++) {
+        const char = q[i - 1] as string;
+        keys.push({ query: q.slice(0, i), ...(await keystroke(ui, () => ui.keyboard.insertText(char))) });
+      }
+      await keystroke(ui, () => search.fill(''));
+    }
+    const heapSearched = await heapUsed(context, ui);
+    const keyDom = median(keys.map((k) => k.dom));
+    const keyFrame = median(keys.map((k) => k.frame));
+    await ui.goto('about:blank');
+
+    // ---- Library.search in an extension page vs an indexOf scan there ----
+    await benchPage(bench, base, bundle);
+    const coldSearch = await bench.evaluate(() => (window as unknown as Api).qingduLibraryBench.storageSearch('预热'));
+    const prefixes = QUERIES.flatMap((q) => [...q].map((_, i) => q.slice(0, i + 1)));
+    const direct: { query: string; ms: number; hits: number; baseMs: number; baseHits: number }[] = [];
+    await bench.evaluate((n) => (window as unknown as Api).qingduLibraryBench.indexOfScan('预热', n), count);
+    for (const query of prefixes) {
+      const mine: number[] = [];
+      const theirs: number[] = [];
+      let hits = 0;
+      let baseHits = 0;
+      for (let r = 0; r < SEARCH_ROUNDS; r++) {
+        const a = await bench.evaluate((q) => (window as unknown as Api).qingduLibraryBench.storageSearch(q), query);
+        const b = await bench.evaluate(({ q, n }) => (window as unknown as Api).qingduLibraryBench.indexOfScan(q, n), { q: query, n: count });
+        mine.push(a.ms);
+        theirs.push(b.ms);
+        hits = a.hits;
+        baseHits = b.hits;
+      }
+      direct.push({ query, ms: median(mine), hits, baseMs: median(theirs), baseHits });
+    }
+    const directMs = median(direct.map((d) => d.ms));
+    const directBase = median(direct.map((d) => d.baseMs));
+
+    // ---- saving one article: library.save vs a raw put of the same JSON ----
+    await benchPage(bench, base, bundle);
+    const saves: number[] = [];
+    const puts: number[] = [];
+    const failures: string[] = [];
+    for (let i = 0; i < SAVE_RUNS + 2; i++) {
+      const json = await bench.evaluate((n) => (window as unknown as Api).qingduLibraryBench.articleJson(n), i);
+      const order = i % 2 ? ['put', 'save'] : ['save', 'put'];
+      for (const step of order) {
+        if (step === 'save') {
+          const s = await bench.evaluate((j) => (window as unknown as Api).qingduLibraryBench.messageSave(j), json);
+          if (!s.ok) failures.push(s.error ?? 'failed');
+          if (i >= 2) saves.push(s.ms);
+        } else {
+          const p = await bench.evaluate(({ j, k }) => (window as unknown as Api).qingduLibraryBench.rawWrite(j, k), { j: json, k: `a${i}` });
+          if (i >= 2) puts.push(p);
+        }
+      }
+    }
+    if (failures.length) notes.push(`library.save failed ${failures.length} time(s): ${failures[0]}`);
+    const saveMs = median(saves);
+    const putMs = median(puts);
+    const jsonBytes = Buffer.byteLength(await bench.evaluate(() => (window as unknown as Api).qingduLibraryBench.articleJson(0)));
+
+    // ---- print ----
+    table(
+      `Library page — ${count} articles (headless Chromium, built extension; median of ${OPEN_RUNS} opens)`,
+      ['figure', 'Qingdu', 'baseline', 'ratio'],
+      [
+        ['first screen of rows (mark, from navigation start) vs raw getAll of the index', ms(firstRows, 1), ms(rawRead, 1), ratio(firstRows / rawRead)],
+        ['every row loaded (≈, from navigation start) vs raw getAll', ms(allLoaded, 0), ms(rawRead, 1), ratio(allLoaded / rawRead)],
+        ['first open of the run (cold): first rows / every row', `${ms(cold.firstRowsMs, 1)} / ${ms(cold.allLoadedMs, 0)}`, '', ''],
+        ['rows in the DOM / index rows read raw', String(median(opens.map((o) => o.rowsInDom))), String(rawRows), ''],
+        ['JS heap, list shown (after GC) vs page holding the raw rows', mb(heapList), mb(heapRaw), ratio(heapList / heapRaw)],
+        ['JS heap after searching (search index loaded)', mb(heapSearched), mb(heapRaw), ratio(heapSearched / heapRaw)],
+      ],
+    );
+    console.log(`  runs (ms): first rows ${opens.map((o) => o.firstRowsMs.toFixed(0)).join(' ')} | raw ${raws.map((x) => x.toFixed(0)).join(' ')}`);
+
+    table(
+      `Library page — search per keystroke (${keys.length} keystrokes over ${QUERIES.join(' ')}; input event → list updated)`,
+      ['query so far', 'DOM updated', 'next frame', 'minus debounce'],
+      [
+        ['first keystroke (loads the search index)', ms(coldKey.dom, 0), ms(coldKey.frame, 0), ms(coldKey.dom - SEARCH_DEBOUNCE_MS, 0)],
+        ...keys.map((k) => [k.query, ms(k.dom, 1), ms(k.frame, 1), ms(k.dom - SEARCH_DEBOUNCE_MS, 1)]),
+        ['median', ms(keyDom, 1), ms(keyFrame, 1), ms(keyDom - SEARCH_DEBOUNCE_MS, 1)],
+      ],
+    );
+    console.log(`  (the page waits ${SEARCH_DEBOUNCE_MS} ms after a keystroke before it searches; "minus debounce" is the search and redraw)`);
+
+    table(
+      `Library.search in an extension page vs indexOf scan of the same ${count} texts (median of ${SEARCH_ROUNDS})`,
+      ['query', 'Library.search', 'hits', 'indexOf', 'hits', 'ratio'],
+      [
+        ['first search (loads the index)', ms(coldSearch.ms, 0), '', '', '', ''],
+        ...direct.map((d) => [d.query, ms(d.ms, 1), String(d.hits), ms(d.baseMs, 1), String(d.baseHits), ratio(d.ms / d.baseMs)]),
+        ['median', ms(directMs, 1), '', ms(directBase, 1), '', ratio(directMs / directBase)],
+      ],
+    );
+
+    table(
+      `Saving one article (~${(jsonBytes / 1024).toFixed(1)} KB JSON; median of ${SAVE_RUNS}; library of ${count})`,
+      ['figure', 'Qingdu', 'baseline', 'ratio'],
+      [['library.save message → saved vs raw put of the same JSON (scratch DB)', ms(saveMs), ms(putMs), ratio(saveMs / putMs)]],
+    );
+    console.log(`  runs (ms): save ${saves.map((x) => x.toFixed(1)).join(' ')} | put ${puts.map((x) => x.toFixed(1)).join(' ')}`);
+
+    const headlines: Headline[] = [
+      { section: 'library', name: `library first rows (${count})`, value: firstRows, unit: 'ms', baseline: rawRead, ratio: firstRows / rawRead, target: '≤ 1.5× raw read', pass: firstRows / rawRead <= 1.5 },
+      { section: 'library', name: 'search per keystroke, input → list (page)', value: keyDom, unit: 'ms', target: '≤ 50 ms', pass: keyDom <= 50 },
+      { section: 'library', name: `  same, minus the ${SEARCH_DEBOUNCE_MS} ms debounce`, value: keyDom - SEARCH_DEBOUNCE_MS, unit: 'ms', target: '≤ 50 ms', pass: keyDom - SEARCH_DEBOUNCE_MS <= 50 },
+      { section: 'library', name: 'Library.search in Chromium vs indexOf', value: directMs, unit: 'ms', baseline: directBase, ratio: directMs / directBase, target: '≤ 50 ms', pass: directMs <= 50 },
+      { section: 'library', name: 'save one article (library.save)', value: saveMs, unit: 'ms', baseline: putMs, ratio: saveMs / putMs, target: '≤ 1.5× raw put', pass: saveMs / putMs <= 1.5 },
+      { section: 'library', name: 'library page JS heap, list shown', value: heapList / 2 ** 20, unit: 'MB', baseline: heapRaw / 2 ** 20, ratio: heapList / heapRaw },
+    ];
+    return {
+      section: 'library',
+      figures: {
+        count, fill, cold, opens, raws, firstRowsMs: firstRows, allLoadedMs: allLoaded, rawReadMs: rawRead, rawRows,
+        heap: { listShown: heapList, rawRowsHeld: heapRaw, afterSearch: heapSearched },
+        keystrokes: { cold: coldKey, keys, medianDomMs: keyDom, medianFrameMs: keyFrame, debounceMs: SEARCH_DEBOUNCE_MS },
+        storageSearch: { cold: coldSearch, direct, medianMs: directMs, baselineMs: directBase },
+        save: { saves, puts, medianMs: saveMs, baselineMs: putMs, jsonBytes, failures },
+      },
+      headlines,
+      notes,
+    };
+  } finally {
+    await context.close();
+    rmSync(profileDir, { recursive: true, force: true });
+  }
+}
