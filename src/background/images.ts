@@ -2,27 +2,10 @@
  * Fetch an article's images at save time so the reader shows them offline.
  * A failed image never fails the save: it is reported, and can be retried.
  */
-import type { Article } from '../core/types';
 import type { StoredImage } from '../storage/types';
 
 const IMAGE_TIMEOUT_MS = 15_000;
 const MAX_IMAGE_BYTES = 15 * 1024 * 1024;
-// Sanitized HTML is serialized by the DOM: attributes are always double-quoted.
-const IMG_SRC = /<img\b[^>]*?\ssrc="([^"]+)"/gi;
-
-export function imageUrls(article: Article): string[] {
-  const urls = new Set<string>();
-  if (article.leadImage) urls.add(article.leadImage);
-  for (const match of article.contentHtml.matchAll(IMG_SRC)) {
-    const src = decodeEntities(match[1] ?? '');
-    if (/^https?:/i.test(src)) urls.add(src);
-  }
-  return [...urls];
-}
-
-function decodeEntities(value: string): string {
-  return value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
-}
 
 export async function fetchImages(
   articleId: string,

@@ -6,6 +6,7 @@
 import browser, { type Runtime } from '../platform/browser';
 import { isEnvelope, isFromExtensionPage, type Envelope } from '../platform/messages';
 import { HANDLERS } from './handlers';
+import { watchGrantedOrigins } from './image-retry';
 import { registerShortcuts } from './shortcuts';
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
@@ -17,3 +18,4 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 });
 
 registerShortcuts();
+watchGrantedOrigins();

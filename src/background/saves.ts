@@ -7,7 +7,8 @@ import browser from '../platform/browser';
 import { sendToTab, type SaveOutcome } from '../platform/messages';
 import { CONTENT_SCRIPT_FILE } from '../popup/tab-access';
 import { announceChange, describeError, getLibrary } from './library';
-import { fetchImages, imageUrls } from './images';
+import { imageUrls } from '../core/article-images';
+import { fetchImages } from './images';
 import { extractFromHtml } from './offscreen-extract';
 import { isArticle } from './validate';
 

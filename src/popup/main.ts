@@ -7,6 +7,7 @@ import type { Article, ExtractResult } from '../core/types';
 import browser from '../platform/browser';
 import { sendMessage, sendToTab } from '../platform/messages';
 import { t, translatePage } from '../ui/i18n';
+import { askForOrigins, originsToAsk } from './image-access';
 import { CONTENT_SCRIPT_FILE, isReadableUrl } from './tab-access';
 
 type State = 'loading' | 'article' | 'empty' | 'error';
@@ -56,7 +57,14 @@ function renderArticle(article: Article, tabId: number): void {
   reader.href = browser.runtime.getURL(`reader.html?tab=${tabId}`);
   reader.target = '_blank';
   const save = $<HTMLButtonElement>('save');
-  save.addEventListener('click', () => void saveArticle(article, tabId, save));
+  let askImages: string[] = [];
+  void originsToAsk(article).then((origins) => (askImages = origins), () => undefined);
+  save.addEventListener('click', () => {
+    if (askImages.length) $('save-status').textContent = t('askImageAccess');
+    askForOrigins(askImages);
+    askImages = [];
+    void saveArticle(article, tabId, save);
+  });
   show('article');
   save.focus();
 }

@@ -1,0 +1,29 @@
+/**
+ * When the user grants access to more sites (the popup's one-time prompt, or
+ * the browser's site-access settings), fetch the images saves missed there.
+ */
+import browser from '../platform/browser';
+import { fetchImages } from './images';
+import { announceChange, getLibrary } from './library';
+
+function covered(url: string, origins: readonly string[]): boolean {
+  return origins.some((pattern) => {
+    const prefix = pattern.replace(/\*$/, '');
+    return pattern === '<all_urls>' || (pattern.endsWith('/*') && url.startsWith(prefix));
+  });
+}
+
+export async function retryImagesFor(origins: readonly string[]): Promise<void> {
+  if (origins.length === 0) return;
+  const library = await getLibrary();
+  for (const entry of await library.list()) {
+    const urls = entry.missingImages.filter((url) => covered(url, origins));
+    if (urls.length === 0) continue;
+    const { images } = await fetchImages(entry.id, urls);
+    if (images.length && (await library.putImages(entry.id, images))) announceChange([entry.id]);
+  }
+}
+
+export function watchGrantedOrigins(): void {
+  browser.permissions.onAdded.addListener(({ origins }) => void retryImagesFor(origins ?? []).catch(() => undefined));
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { imageUrls, originPatterns } from '../../../src/core/article-images';
+
+describe('article images', () => {
+  it('lists the hero first, then body images, decoded and without duplicates or non-http sources', () => {
+    const article = {
+      leadImage: 'https://thumbor.ftacademy.cn/unsafe/1340x754/a.jpg',
+      contentHtml:
+        '<figure><img src="https://thumbor.ftacademy.cn/unsafe/1340x754/a.jpg" alt=""></figure>' +
+        '<p>文字</p><img alt="x" src="https://i.ftimg.net/picture/1/b.jpg?w=1&amp;h=2"><img src="data:image/png;base64,AAAA">',
+    };
+    expect(imageUrls(article)).toEqual([
+      'https://thumbor.ftacademy.cn/unsafe/1340x754/a.jpg',
+      'https://i.ftimg.net/picture/1/b.jpg?w=1&h=2',
+    ]);
+  });
+
+  it('turns URLs into one host-permission pattern per origin', () => {
+    expect(originPatterns(['https://a.example/x.png', 'https://a.example/y.png', 'http://b.example:8080/z', 'nope'])).toEqual([
+      'https://a.example/*',
+      'http://b.example:8080/*',
+    ]);
+  });
+});
