@@ -9,10 +9,19 @@ import createDOMPurify, { type Config, type DOMPurify, type WindowLike } from 'd
 export const FORBID_TAGS = [
   'script', 'style', 'link', 'meta', 'base', 'noscript', 'template', 'iframe', 'frame', 'frameset', 'object',
   'embed', 'applet', 'form', 'input', 'button', 'textarea', 'select', 'option', 'fieldset', 'dialog', 'canvas', 'svg', 'math',
+  // A default text track is fetched as soon as its video is in a document, whatever `preload` says.
+  'track',
 ];
 
-/** Presentation and identity attributes dropped (`id` could clobber globals in the reader page; `style` may carry url()). */
-export const FORBID_ATTR = ['style', 'id', 'name', 'srcset', 'sizes', 'target', 'loading', 'decoding', 'tabindex', 'contenteditable'];
+/**
+ * Presentation and identity attributes dropped (`id` could clobber globals in the reader page; `style` may carry url()).
+ * `background` (tables, cells) and `poster` (video) make the browser fetch an image by itself, from wherever
+ * they point, whenever the body is shown: a saved article never reaches the network on its own.
+ */
+export const FORBID_ATTR = [
+  'style', 'id', 'name', 'srcset', 'sizes', 'target', 'loading', 'decoding', 'tabindex', 'contenteditable',
+  'background', 'poster', 'autoplay', 'ping',
+];
 
 /** Only classes with this prefix survive: the reader styles them (pairs, live posts). */
 export const KEPT_CLASS_PREFIX = 'qd-';
@@ -42,6 +51,8 @@ function purifierFor(win: WindowLike): DOMPurify {
         else el.removeAttribute('class');
       }
       if (el.tagName === 'A' && el.hasAttribute('href')) el.setAttribute('rel', 'noopener noreferrer');
+      // Media load only when the reader presses play.
+      if (el.tagName === 'VIDEO' || el.tagName === 'AUDIO') el.setAttribute('preload', 'none');
     });
     purifiers.set(win, p);
   }

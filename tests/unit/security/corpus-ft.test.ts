@@ -1,0 +1,61 @@
+/**
+ * Hostile corpus at FT URLs (the site rule takes the body): every page through
+ * `extractArticle`, then every export format. Run with the other half
+ * (`corpus-web.test.ts`, Readability at an ordinary URL) in parallel.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Article } from '../../../src/core/types';
+import { allCases, buildPage } from '../../security/corpus';
+import { exportProblems, savedFrom } from '../../security/exports';
+import { bodyProblems, extractPage, nodePages } from '../../security/node';
+
+const pages = nodePages();
+const extracted: Article[] = [];
+let casesRun = 0;
+let refused = 0;
+
+describe('hostile corpus at FT URLs (site rule)', () => {
+  it('has at least 500 cases', () => {
+    expect(allCases().length).toBeGreaterThanOrEqual(500);
+  });
+
+  it.each(pages.map((cases, i) => ({ i, cases, ids: cases.map((c) => c.id).join(' ') })))('page $i: $ids', ({ i, cases }) => {
+    const page = buildPage(i, cases, true);
+    const result = extractPage(page);
+    casesRun += cases.length;
+    if (!result.ok) {
+      // A payload may break its own page badly enough that no article is left: a refusal is safe, a crash is not.
+      expect(result.reason, result.message).toBe('no-article');
+      expect(cases.some((c) => ['title', 'lead', 'page'].includes(c.context)) || cases.length === 1).toBe(true);
+      refused++;
+      return;
+    }
+    const a = result.article;
+    expect(bodyProblems(a.contentHtml), a.contentHtml.slice(0, 2000)).toEqual([]);
+    expect(a.textContent).toContain(page.marker);
+    expect(a.contentHtml).toContain(page.marker.slice(0, 12));
+    for (const field of [a.leadImage, a.url, a.fullTextUrl]) if (field) expect(field).toMatch(/^https?:\/\//);
+    extracted.push(a);
+  });
+
+  it('exports (bookmarks, EPUB chapters, backup JSON) carry nothing active', async () => {
+    const saved = extracted.map((a, i) => savedFrom(a, `sec-ft-${i}`));
+    expect(saved.length).toBeGreaterThan(pages.length * 0.9);
+    const report = await exportProblems(saved);
+    expect(report.bookmarks).toEqual([]);
+    expect(report.xhtml).toEqual([]);
+    expect(report.epub).toEqual([]);
+    expect(report.backup).toEqual([]);
+  });
+
+  // Known hole in the Markdown export: text that shows markup in the article (`&lt;img onerror…&gt;`)
+  // comes out as raw HTML, live in any Markdown renderer that passes HTML through. Flips when fixed.
+  it.fails('Markdown export keeps markup-looking text as text', async () => {
+    const saved = extracted.map((a, i) => savedFrom(a, `sec-ft-${i}`));
+    expect((await exportProblems(saved)).markdown).toEqual([]);
+  });
+
+  afterAll(() => {
+    console.log(`security corpus (FT URLs): ${casesRun} cases on ${pages.length} pages, ${refused} pages refused as no article`);
+  });
+});
