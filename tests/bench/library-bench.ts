@@ -146,8 +146,9 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
     const rawRead = median(raws);
 
     // ---- memory once the list is shown ----
+    // Extension pages share one renderer (one JS heap): measure with only the library page open.
+    await bench.goto('about:blank');
     const heapList = await heapUsed(context, ui);
-    const heapRaw = await heapUsed(context, bench);
 
     // ---- search per keystroke in the library page ----
     const search = ui.locator('#search');
@@ -166,12 +167,16 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
     const keyDom = median(keys.map((k) => k.dom));
     const keyFrame = median(keys.map((k) => k.frame));
     await ui.goto('about:blank');
+    // Baseline heap: an extension page holding the raw index rows, alone in the renderer.
+    await benchPage(bench, base, bundle);
+    await bench.evaluate(() => (window as unknown as Api).qingduLibraryBench.rawIndexRead());
+    const heapRaw = await heapUsed(context, bench);
 
     // ---- Library.search in an extension page vs an indexOf scan there ----
     await benchPage(bench, base, bundle);
     const coldSearch = await bench.evaluate(() => (window as unknown as Api).qingduLibraryBench.storageSearch('预热'));
     const prefixes = QUERIES.flatMap((q) => [...q].map((_, i) => q.slice(0, i + 1)));
-    const direct: { query: string; ms: number; hits: number; baseMs: number; baseHits: number }[] = [];
+    const searches: { query: string; ms: number; hits: number; baseMs: number; baseHits: number }[] = [];
     await bench.evaluate((n) => (window as unknown as Api).qingduLibraryBench.indexOfScan('预热', n), count);
     for (const query of prefixes) {
       const mine: number[] = [];
@@ -186,33 +191,46 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
         hits = a.hits;
         baseHits = b.hits;
       }
-      direct.push({ query, ms: median(mine), hits, baseMs: median(theirs), baseHits });
+      searches.push({ query, ms: median(mine), hits, baseMs: median(theirs), baseHits });
     }
-    const directMs = median(direct.map((d) => d.ms));
-    const directBase = median(direct.map((d) => d.baseMs));
+    const directMs = median(searches.map((d) => d.ms));
+    const directBase = median(searches.map((d) => d.baseMs));
 
     // ---- saving one article: library.save vs a raw put of the same JSON ----
     await benchPage(bench, base, bundle);
     const saves: number[] = [];
     const puts: number[] = [];
+    const direct: number[] = [];
+    const lookups: number[] = [];
     const failures: string[] = [];
     for (let i = 0; i < SAVE_RUNS + 2; i++) {
       const json = await bench.evaluate((n) => (window as unknown as Api).qingduLibraryBench.articleJson(n), i);
-      const order = i % 2 ? ['put', 'save'] : ['save', 'put'];
-      for (const step of order) {
+      const other = await bench.evaluate((n) => (window as unknown as Api).qingduLibraryBench.articleJson(n), 1000 + i);
+      // Rotate the order, so no step always runs first or right after another's garbage.
+      const steps = ['save', 'put', 'direct', 'lookup'];
+      for (let k = 0; k < i % steps.length; k++) steps.push(steps.shift() as string);
+      for (const step of steps) {
         if (step === 'save') {
           const s = await bench.evaluate((j) => (window as unknown as Api).qingduLibraryBench.messageSave(j), json);
           if (!s.ok) failures.push(s.error ?? 'failed');
           if (i >= 2) saves.push(s.ms);
-        } else {
+        } else if (step === 'put') {
           const p = await bench.evaluate(({ j, k }) => (window as unknown as Api).qingduLibraryBench.rawWrite(j, k), { j: json, k: `a${i}` });
           if (i >= 2) puts.push(p);
+        } else if (step === 'direct') {
+          const d = await bench.evaluate((j) => (window as unknown as Api).qingduLibraryBench.directSave(j), other);
+          if (i >= 2) direct.push(d);
+        } else {
+          const l = await bench.evaluate((u) => (window as unknown as Api).qingduLibraryBench.messageLookup(u), `https://www.ftchinese.com/story/${i}`);
+          if (i >= 2) lookups.push(l);
         }
       }
     }
     if (failures.length) notes.push(`library.save failed ${failures.length} time(s): ${failures[0]}`);
     const saveMs = median(saves);
     const putMs = median(puts);
+    const directSaveMs = median(direct);
+    const lookupMs = median(lookups);
     const jsonBytes = Buffer.byteLength(await bench.evaluate(() => (window as unknown as Api).qingduLibraryBench.articleJson(0)));
 
     // ---- print ----
@@ -246,7 +264,7 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
       ['query', 'Library.search', 'hits', 'indexOf', 'hits', 'ratio'],
       [
         ['first search (loads the index)', ms(coldSearch.ms, 0), '', '', '', ''],
-        ...direct.map((d) => [d.query, ms(d.ms, 1), String(d.hits), ms(d.baseMs, 1), String(d.baseHits), ratio(d.ms / d.baseMs)]),
+        ...searches.map((d) => [d.query, ms(d.ms, 1), String(d.hits), ms(d.baseMs, 1), String(d.baseHits), ratio(d.ms / d.baseMs)]),
         ['median', ms(directMs, 1), '', ms(directBase, 1), '', ratio(directMs / directBase)],
       ],
     );
@@ -254,7 +272,11 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
     table(
       `Saving one article (~${(jsonBytes / 1024).toFixed(1)} KB JSON; median of ${SAVE_RUNS}; library of ${count})`,
       ['figure', 'Qingdu', 'baseline', 'ratio'],
-      [['library.save message → saved vs raw put of the same JSON (scratch DB)', ms(saveMs), ms(putMs), ratio(saveMs / putMs)]],
+      [
+        ['library.save message → saved vs raw put of the same JSON (scratch DB)', ms(saveMs), ms(putMs), ratio(saveMs / putMs)],
+        ['Library.save called in the page (no message) vs raw put', ms(directSaveMs), ms(putMs), ratio(directSaveMs / putMs)],
+        ['library.lookup message round trip (one-row read) vs raw put', ms(lookupMs), ms(putMs), ratio(lookupMs / putMs)],
+      ],
     );
     console.log(`  runs (ms): save ${saves.map((x) => x.toFixed(1)).join(' ')} | put ${puts.map((x) => x.toFixed(1)).join(' ')}`);
 
@@ -272,8 +294,8 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
         count, fill, cold, opens, raws, firstRowsMs: firstRows, allLoadedMs: allLoaded, rawReadMs: rawRead, rawRows,
         heap: { listShown: heapList, rawRowsHeld: heapRaw, afterSearch: heapSearched },
         keystrokes: { cold: coldKey, keys, medianDomMs: keyDom, medianFrameMs: keyFrame, debounceMs: SEARCH_DEBOUNCE_MS },
-        storageSearch: { cold: coldSearch, direct, medianMs: directMs, baselineMs: directBase },
-        save: { saves, puts, medianMs: saveMs, baselineMs: putMs, jsonBytes, failures },
+        storageSearch: { cold: coldSearch, queries: searches, medianMs: directMs, baselineMs: directBase },
+        save: { saves, puts, direct, lookups, medianMs: saveMs, baselineMs: putMs, directSaveMs, lookupMs, jsonBytes, failures },
       },
       headlines,
       notes,

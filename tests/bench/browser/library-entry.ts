@@ -76,6 +76,24 @@ async function messageSave(json: string): Promise<{ ms: number; ok: boolean; err
   return { ms: performance.now() - t0, ok: res?.ok === true, error: res?.ok ? undefined : (res?.message ?? 'no response') };
 }
 
+let writer: Library | null = null;
+
+/** The storage module's save called in this page: the save path without the message hop and the background. */
+async function directSave(json: string): Promise<number> {
+  writer ??= new Library();
+  const { article } = JSON.parse(json) as { article: Parameters<Library['save']>[0] };
+  const t0 = performance.now();
+  await writer.save(article);
+  return performance.now() - t0;
+}
+
+/** A message round trip to the background with a one-row read behind it (`library.lookup`). */
+async function messageLookup(url: string): Promise<number> {
+  const t0 = performance.now();
+  await chrome.runtime.sendMessage({ type: 'library.lookup', data: { url } });
+  return performance.now() - t0;
+}
+
 /** A fresh article for each save (new URL), ~5 KB like the library's. */
 function articleJson(n: number): string {
   const [article] = generateChineseArticles(1, { seed: 7_000 + n, base: `https://www.ftchinese.com/bench-${n}` });
@@ -104,7 +122,7 @@ function indexOfScan(query: string, count: number): { ms: number; hits: number }
   return { ms: performance.now() - t0, hits };
 }
 
-export const libraryBench = { fill, rawIndexRead, rawWrite, messageSave, articleJson, storageSearch, indexOfScan };
+export const libraryBench = { fill, rawIndexRead, rawWrite, messageSave, directSave, messageLookup, articleJson, storageSearch, indexOfScan };
 export type LibraryBenchApi = typeof libraryBench;
 
 (globalThis as unknown as { qingduLibraryBench: LibraryBenchApi }).qingduLibraryBench = libraryBench;
