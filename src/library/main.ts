@@ -17,6 +17,7 @@ import type { LibraryEntry } from '../storage/types';
 import { debounce, formatBytes, formatDate } from '../ui/format';
 import { t, translatePage } from '../ui/i18n';
 import { IdbLibraryReader, LIBRARY_CHANNEL, isLibraryChange, usageOf } from './data';
+import { mountTransfer } from './transfer';
 import {
   DEFAULT_FILTERS,
   applyView,
@@ -584,3 +585,4 @@ translatePage();
 wire();
 listenForChanges();
 start().catch(showError);
+mountTransfer($('transfer-actions'), () => view.map((e) => e.id));

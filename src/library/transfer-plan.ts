@@ -1,0 +1,172 @@
+/**
+ * From an import plan to `library.import` messages. Pure: no extension APIs,
+ * no IndexedDB (bodies the plan lacks come from a lookup the caller passes).
+ *
+ * - Every planned record becomes a complete `SavedArticle`: imported bookmarks
+ *   get an empty body and `linkOnly: true`; merged records keep their stored
+ *   body unless the merge took the incoming one.
+ * - Image bytes travel as base64 (`chrome.runtime.sendMessage` serializes as
+ *   JSON, where a Uint8Array would arrive as an object of numbered keys).
+ * - Records go in batches bounded by count and by estimated message size.
+ */
+import type { Article } from '../core/types';
+import type { WireImage } from '../platform/messages';
+import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
+import type { ImportedLink, ImportReport } from '../transfer/index';
+import { toBase64 } from '../transfer/util';
+
+/** A record ready to send, with the images it brings. */
+export interface OutgoingRecord {
+  record: SavedArticle;
+  images: StoredImage[];
+}
+
+export interface ImportBatch {
+  records: SavedArticle[];
+  images: WireImage[];
+  /** Estimated size of the message in bytes (JSON characters). */
+  bytes: number;
+}
+
+export interface BatchLimits {
+  /** Records per message. Default 50. */
+  maxRecords?: number;
+  /**
+   * Estimated JSON size per message. Default 8 MB: far under Chrome's 64 MB
+   * message limit and small enough that one batch commits quickly.
+   */
+  maxBytes?: number;
+  /** Images per message. Default 1000 (the background accepts up to 2000). */
+  maxImages?: number;
+}
+
+export const DEFAULT_BATCH_RECORDS = 50;
+export const DEFAULT_BATCH_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_BATCH_IMAGES = 1000;
+
+/** An empty body for an index row: what link-only entries store until their text is fetched. */
+export function emptyBody(entry: Pick<LibraryEntry, 'url' | 'title' | 'siteName' | 'lang' | 'byline' | 'lead' | 'leadImage' | 'published' | 'partial'>): Article {
+  return {
+    title: entry.title, url: entry.url, siteName: entry.siteName, lang: entry.lang, lead: entry.lead, leadImage: entry.leadImage,
+    byline: entry.byline, translator: null, published: entry.published, updated: null, contentHtml: '', textContent: '',
+    length: 0, readingMinutes: 0, partial: entry.partial, fullTextUrl: null, paywalled: false,
+  };
+}
+
+function siteOf(url: string): string | null {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return null;
+  }
+}
+
+/** The library record for an imported bookmark: no text yet, shown as a link to the original. */
+export function linkRecord(item: ImportedLink, id: string): SavedArticle {
+  const entry: LibraryEntry = {
+    id, url: item.url, title: item.title || item.url, siteName: siteOf(item.url), lang: null, byline: null, lead: null, leadImage: null,
+    published: null, savedAt: item.savedAt, updatedAt: item.savedAt, readAt: null, state: item.state, tags: [...item.tags],
+    readingMinutes: 0, length: 0, partial: false, progress: 0, linkOnly: true, bodyBytes: 0, imageBytes: 0, missingImages: [],
+  };
+  return { ...entry, article: emptyBody(entry) };
+}
+
+/** Only the index-row fields of a record (drops extra keys a merge may have carried). */
+function entryOf(r: LibraryEntry): LibraryEntry {
+  return {
+    id: r.id, url: r.url, title: r.title, siteName: r.siteName, lang: r.lang, byline: r.byline, lead: r.lead, leadImage: r.leadImage,
+    published: r.published, savedAt: r.savedAt, updatedAt: r.updatedAt, readAt: r.readAt, state: r.state, tags: [...r.tags],
+    readingMinutes: r.readingMinutes, length: r.length, partial: r.partial, progress: r.progress, linkOnly: r.linkOnly,
+    bodyBytes: r.bodyBytes, imageBytes: r.imageBytes, missingImages: [...r.missingImages],
+  };
+}
+
+/**
+ * Every record an accepted plan writes, complete with a body. `bodyOf` reads
+ * a stored body for merged records whose text stays as it is.
+ */
+export async function recordsFromPlan(
+  report: Pick<ImportReport, 'toAdd' | 'toUpdate'>,
+  idFor: (url: string) => string,
+  bodyOf: (id: string) => Promise<Article | undefined>,
+): Promise<OutgoingRecord[]> {
+  const out: OutgoingRecord[] = [];
+  for (const item of report.toAdd) {
+    if (item.kind === 'link') out.push({ record: linkRecord(item, idFor(item.url)), images: [] });
+    else out.push({ record: item.article, images: item.images });
+  }
+  for (const update of report.toUpdate) {
+    const entry = entryOf(update.record);
+    let article = update.record.article;
+    // A link-only record's body is empty: rebuild it from the merged row so a newer title sticks.
+    if (!article && entry.linkOnly) article = emptyBody(entry);
+    article ??= (await bodyOf(entry.id)) ?? emptyBody(entry);
+    out.push({ record: { ...entry, article }, images: update.images });
+  }
+  return out;
+}
+
+/**
+ * The plan counts a known article as "updated" whenever the file brings
+ * images for it, since it cannot see what is stored. With the stored image
+ * URLs at hand: images already stored are not sent again, and an update left
+ * with no changed field and no new image is a duplicate after all. Mutates
+ * and returns `report`.
+ */
+export async function settleImageUpdates<R extends Pick<ImportReport, 'toUpdate' | 'updated' | 'duplicates'>>(
+  report: R,
+  storedImageUrls: (id: string) => Promise<ReadonlySet<string>>,
+): Promise<R> {
+  const kept: ImportReport['toUpdate'] = [];
+  for (const update of report.toUpdate) {
+    if (update.images.length) {
+      const stored = await storedImageUrls(update.record.id);
+      update.images = update.images.filter((img) => !stored.has(img.url));
+    }
+    if (update.changes.length === 0 && update.images.length === 0) {
+      report.updated--;
+      report.duplicates++;
+    } else kept.push(update);
+  }
+  report.toUpdate = kept;
+  return report;
+}
+
+/** One image as a message carries it. */
+export function toWireImage(image: StoredImage, articleId = image.articleId): WireImage {
+  return { articleId, url: image.url, type: image.type, data: toBase64(image.bytes) };
+}
+
+/** Rough JSON size of a record: its text fields dominate. */
+export function recordBytes(record: SavedArticle): number {
+  const a = record.article;
+  return 2048 + (a.contentHtml.length + a.textContent.length + (a.lead?.length ?? 0)) * 1.1 + record.title.length * 2;
+}
+
+/**
+ * Splits records into message batches of at most `maxRecords` records,
+ * `maxImages` images and about `maxBytes` (a single record larger than that
+ * still goes, alone).
+ * Images go in the same message as their record, keyed by its id.
+ */
+export function batchRecords(records: readonly OutgoingRecord[], limits: BatchLimits = {}): ImportBatch[] {
+  const maxRecords = Math.max(1, limits.maxRecords ?? DEFAULT_BATCH_RECORDS);
+  const maxBytes = Math.max(1, limits.maxBytes ?? DEFAULT_BATCH_BYTES);
+  const maxImages = Math.max(1, limits.maxImages ?? DEFAULT_BATCH_IMAGES);
+  const batches: ImportBatch[] = [];
+  let current: ImportBatch = { records: [], images: [], bytes: 0 };
+  for (const { record, images } of records) {
+    const wire = images.map((img) => toWireImage(img, record.id));
+    const size = recordBytes(record) + wire.reduce((n, w) => n + w.data.length + w.url.length + 64, 0);
+    const full = current.records.length >= maxRecords || current.bytes + size > maxBytes || current.images.length + wire.length > maxImages;
+    if (current.records.length && full) {
+      batches.push(current);
+      current = { records: [], images: [], bytes: 0 };
+    }
+    current.records.push(record);
+    current.images.push(...wire);
+    current.bytes += size;
+  }
+  if (current.records.length) batches.push(current);
+  return batches;
+}

@@ -1,0 +1,371 @@
+/**
+ * Export and import on the library page: two toolbar buttons, each opening a
+ * dialog (keyboard reachable, Escape closes, focus returns to the button).
+ *
+ * Export: pick the scope (everything, or the rows the current filter/search
+ * shows) and a format; articles and images are read from IndexedDB, the
+ * exporter runs in chunks with a progress bar and a Cancel button, and the
+ * file is downloaded from a blob URL (no `downloads` permission).
+ *
+ * Import: pick a file; it is parsed and planned without writing anything and
+ * the report (added / updated / duplicates / failed rows with line and
+ * reason, or why the whole file was refused) is shown. On confirmation the
+ * plan goes to the background, the only writer, in batches.
+ *
+ * The exporters and the importer (with the extraction core) load only when
+ * used, so the first screen of the library does not wait for them.
+ */
+import { sendMessage, type ImportOutcome } from '../platform/messages';
+import type { ImportReport } from '../transfer/index';
+import { t } from '../ui/i18n';
+import { TransferStore } from './transfer-data';
+import { EXPORT_FORMATS, type ExportFormat } from './transfer-formats';
+import './transfer.css';
+
+/** Accepted by the file picker: every format `importFile` recognises. */
+export const IMPORT_ACCEPT = '.json,.zip,.csv,.html,.htm,.xml,.rss,.atom,.txt';
+/** Failed rows listed in the report; the rest are counted. */
+const MAX_FAILED_SHOWN = 200;
+
+type El = keyof HTMLElementTagNameMap;
+function el<K extends El>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { className?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  Object.assign(node, props);
+  node.append(...children);
+  return node;
+}
+
+const isAbort = (e: unknown): boolean => e instanceof Error && e.name === 'AbortError';
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Starts a download of `parts` as `name`; the blob URL is revoked once the browser has taken it. */
+export function download(parts: BlobPart[], name: string, type: string): void {
+  const url = URL.createObjectURL(new Blob(parts, { type }));
+  const a = el('a', { href: url, download: name });
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/**
+ * Puts the Export and Import buttons into `container`.
+ * @param visibleIds ids of the rows the library currently shows (filter and search applied), for the "current view" scope.
+ */
+export function mountTransfer(container: HTMLElement, visibleIds?: () => readonly string[]): void {
+  const store = new TransferStore();
+  const exportButton = el('button', { type: 'button', id: 'transfer-export', textContent: t('transferExport') });
+  const importButton = el('button', { type: 'button', id: 'transfer-import', textContent: t('transferImport') });
+  exportButton.setAttribute('aria-haspopup', 'dialog');
+  importButton.setAttribute('aria-haspopup', 'dialog');
+  const fileInput = el('input', { type: 'file', id: 'transfer-file', accept: IMPORT_ACCEPT, tabIndex: -1 });
+  fileInput.className = 'sr-only';
+  fileInput.setAttribute('aria-hidden', 'true');
+  container.append(exportButton, importButton, fileInput);
+
+  const exporter = buildExportDialog(store, visibleIds);
+  const importer = buildImportDialog(store);
+  document.body.append(exporter.dialog, importer.dialog);
+
+  exportButton.addEventListener('click', () => void exporter.open());
+  exporter.dialog.addEventListener('close', () => exportButton.focus());
+  importButton.addEventListener('click', () => fileInput.click());
+  fileInput.addEventListener('change', () => {
+    const file = fileInput.files?.[0];
+    fileInput.value = ''; // the same file can be picked again
+    if (file) void importer.open(file);
+  });
+  importer.dialog.addEventListener('close', () => importButton.focus());
+}
+
+// ---- export ----
+
+function buildExportDialog(store: TransferStore, visibleIds?: () => readonly string[]) {
+  const titleId = 'transfer-export-title';
+  const dialog = el('dialog', { id: 'transfer-export-dialog', className: 'transfer-dialog' });
+  dialog.setAttribute('aria-labelledby', titleId);
+
+  const scopeAll = el('input', { type: 'radio', name: 'transfer-scope', value: 'all', id: 'transfer-scope-all', checked: true });
+  const scopeView = el('input', { type: 'radio', name: 'transfer-scope', value: 'view', id: 'transfer-scope-view' });
+  const allLabel = el('span');
+  const viewLabel = el('span');
+  const viewOption = el('label', { id: 'transfer-scope-view-label' }, scopeView, ' ', viewLabel);
+  const scope = el(
+    'fieldset',
+    { className: 'transfer-scope' },
+    el('legend', { textContent: t('transferScope') }),
+    el('label', {}, scopeAll, ' ', allLabel),
+    viewOption,
+  );
+
+  const formats = el('ul', { className: 'transfer-formats' });
+  const formatButtons: HTMLButtonElement[] = [];
+  for (const format of EXPORT_FORMATS) {
+    const button = el(
+      'button',
+      { type: 'button', className: 'transfer-format' },
+      el('span', { className: 'transfer-format-name', textContent: t(format.labelKey) }),
+      el('span', { className: 'transfer-format-hint muted', textContent: t(format.hintKey) }),
+    );
+    button.dataset.format = format.id;
+    button.addEventListener('click', () => void run(format));
+    formatButtons.push(button);
+    formats.append(el('li', {}, button));
+  }
+
+  const status = el('p', { id: 'transfer-export-status', className: 'transfer-status' });
+  status.setAttribute('role', 'status');
+  status.setAttribute('aria-live', 'polite');
+  const progress = el('progress', { id: 'transfer-export-progress', max: 1, value: 0 });
+  progress.hidden = true;
+  progress.setAttribute('aria-labelledby', 'transfer-export-status');
+  const cancel = el('button', { type: 'button', id: 'transfer-export-cancel', textContent: t('cancel') });
+  cancel.hidden = true;
+  const close = el('button', { type: 'button', className: 'primary', textContent: t('transferClose') });
+  dialog.append(
+    el('h2', { id: titleId, textContent: t('transferExportTitle') }),
+    scope,
+    el('p', { className: 'transfer-label', textContent: t('transferFormat') }),
+    formats,
+    progress,
+    status,
+    el('div', { className: 'dialog-actions' }, cancel, close),
+  );
+
+  let controller: AbortController | null = null;
+  const busy = (on: boolean) => {
+    for (const b of formatButtons) b.disabled = on;
+    scopeAll.disabled = on;
+    scopeView.disabled = on || !visibleIds;
+    cancel.hidden = !on;
+    progress.hidden = !on;
+    close.hidden = on;
+  };
+  cancel.addEventListener('click', () => controller?.abort());
+  close.addEventListener('click', () => dialog.close());
+  // Escape or closing the dialog stops an export in progress.
+  dialog.addEventListener('close', () => controller?.abort());
+
+  async function run(format: ExportFormat): Promise<void> {
+    controller = new AbortController();
+    const { signal } = controller;
+    busy(true);
+    status.classList.remove('error');
+    status.textContent = t('transferReading');
+    progress.removeAttribute('value'); // indeterminate until the first chunk
+    try {
+      const ids = scopeView.checked && visibleIds ? [...visibleIds()] : (await store.entries()).map((e) => e.id);
+      if (ids.length === 0) {
+        status.textContent = t('transferNothing');
+        return;
+      }
+      // Reading and exporting each fill half of the bar.
+      const half = (phase: 0 | 1) => (done: number, total: number) => {
+        progress.max = 2;
+        progress.value = phase + (total ? done / total : 1);
+      };
+      const articles = await store.articles(ids, { signal, onProgress: half(0) });
+      const lookup = format.images ? await store.images(ids, { signal }) : undefined;
+      status.textContent = t('transferExporting', t(format.labelKey));
+      const { runExport } = await import('./transfer-export');
+      const file = await runExport(format.id, articles, lookup, { env: window, signal, onProgress: half(1) });
+      if (signal.aborted) throw new DOMException('Export cancelled', 'AbortError');
+      download(file.parts, file.name, file.type);
+      status.textContent = t('transferExported', [String(articles.length), file.name]) + (file.zipped ? ` ${t('transferBackupZipped')}` : '');
+    } catch (e) {
+      if (isAbort(e)) status.textContent = t('transferCancelled');
+      else {
+        status.textContent = t('transferExportFailed', message(e));
+        status.classList.add('error');
+      }
+    } finally {
+      controller = null;
+      busy(false);
+    }
+  }
+
+  async function open(): Promise<void> {
+    status.textContent = '';
+    status.classList.remove('error');
+    busy(false);
+    const view = visibleIds?.() ?? null;
+    allLabel.textContent = t('transferScopeAll', '…');
+    viewLabel.textContent = view ? t('transferScopeView', String(view.length)) : '';
+    scopeView.disabled = !view;
+    viewOption.hidden = !view;
+    scopeAll.checked = true;
+    dialog.showModal();
+    formatButtons[0]?.focus();
+    try {
+      allLabel.textContent = t('transferScopeAll', String((await store.entries()).length));
+    } catch {
+      allLabel.textContent = t('transferScopeAll', '?');
+    }
+  }
+
+  return { dialog, open };
+}
+
+// ---- import ----
+
+function countLine(kind: string, text: string): HTMLLIElement {
+  const li = el('li', { textContent: text });
+  li.dataset.count = kind;
+  return li;
+}
+
+function buildImportDialog(store: TransferStore) {
+  const titleId = 'transfer-import-title';
+  const dialog = el('dialog', { id: 'transfer-import-dialog', className: 'transfer-dialog' });
+  dialog.setAttribute('aria-labelledby', titleId);
+  const fileLine = el('p', { className: 'muted transfer-file-name' });
+  const report = el('div', { id: 'transfer-import-report', className: 'transfer-report' });
+  const progress = el('progress', { id: 'transfer-import-progress', max: 1, value: 0 });
+  progress.hidden = true;
+  const status = el('p', { id: 'transfer-import-status', className: 'transfer-status' });
+  status.setAttribute('role', 'status');
+  status.setAttribute('aria-live', 'polite');
+  progress.setAttribute('aria-labelledby', 'transfer-import-status');
+  const cancel = el('button', { type: 'button', textContent: t('cancel') });
+  const confirm = el('button', { type: 'button', id: 'transfer-import-confirm', className: 'primary', textContent: t('transferConfirmImport') });
+  dialog.append(
+    el('h2', { id: titleId, textContent: t('transferImportTitle') }),
+    fileLine,
+    report,
+    progress,
+    status,
+    el('div', { className: 'dialog-actions' }, cancel, confirm),
+  );
+
+  let plan: ImportReport | null = null;
+  let writing = false;
+  let generation = 0;
+  cancel.addEventListener('click', () => dialog.close());
+  // Batches already sent are stored; do not let Escape suggest the rest was undone.
+  dialog.addEventListener('cancel', (event) => {
+    if (writing) event.preventDefault();
+  });
+  dialog.addEventListener('close', () => {
+    generation++;
+    plan = null;
+  });
+  confirm.addEventListener('click', () => void write());
+
+  function showReport(r: ImportReport): void {
+    report.replaceChildren();
+    if (!r.ok) {
+      const refusal = el('p', { className: 'error', id: 'transfer-import-refused', textContent: t('transferImportRefused', r.message ?? '') });
+      report.append(refusal);
+      return;
+    }
+    if (r.format) report.append(el('p', { className: 'transfer-format-line', textContent: t('transferImportFormat', formatName(r.format)) }));
+    const counts = el(
+      'ul',
+      { className: 'transfer-counts' },
+      countLine('added', t('transferPlanAdded', String(r.added))),
+      countLine('updated', t('transferPlanUpdated', String(r.updated))),
+      countLine('duplicates', t('transferPlanDuplicates', String(r.duplicates))),
+    );
+    if (r.failed.length) counts.append(countLine('failed', t('transferPlanFailed', String(r.failed.length))));
+    report.append(counts);
+    if (r.failed.length) {
+      const list = el('ol', { className: 'transfer-failed' });
+      for (const f of r.failed.slice(0, MAX_FAILED_SHOWN)) {
+        list.append(el('li', { textContent: f.line ? t('transferFailedLine', [String(f.line), f.reason]) : f.reason }));
+      }
+      const details = el('details', { className: 'transfer-failed-details' }, el('summary', { textContent: t('transferFailedDetails') }), list);
+      if (r.failed.length > MAX_FAILED_SHOWN) details.append(el('p', { className: 'muted', textContent: t('transferFailedMore', String(r.failed.length - MAX_FAILED_SHOWN)) }));
+      details.open = r.failed.length <= 10;
+      report.append(details);
+    }
+  }
+
+  async function open(file: File): Promise<void> {
+    const mine = ++generation;
+    plan = null;
+    fileLine.textContent = file.name;
+    report.replaceChildren();
+    status.classList.remove('error');
+    status.textContent = t('transferImportReading');
+    progress.hidden = false;
+    progress.removeAttribute('value');
+    confirm.hidden = true;
+    cancel.textContent = t('cancel');
+    if (!dialog.open) dialog.showModal();
+    cancel.focus();
+    try {
+      const { planFile } = await import('./transfer-import');
+      const r = await planFile(file, store);
+      if (mine !== generation) return;
+      plan = r;
+      showReport(r);
+      const writes = r.toAdd.length + r.toUpdate.length;
+      status.textContent = !r.ok ? t('transferNothingChanged') : writes === 0 ? t('transferNothingToImport') : '';
+      confirm.hidden = !r.ok || writes === 0;
+      confirm.textContent = t('transferConfirmImport');
+      cancel.textContent = confirm.hidden ? t('transferClose') : t('cancel');
+      (confirm.hidden ? cancel : confirm).focus();
+    } catch (e) {
+      if (mine !== generation) return;
+      status.textContent = t('transferImportRefused', message(e));
+      status.classList.add('error');
+      cancel.textContent = t('transferClose');
+    } finally {
+      if (mine === generation) progress.hidden = true;
+    }
+  }
+
+  async function write(): Promise<void> {
+    const r = plan;
+    if (!r || writing) return;
+    writing = true;
+    confirm.hidden = true;
+    cancel.disabled = true;
+    progress.hidden = false;
+    progress.value = 0;
+    status.classList.remove('error');
+    status.textContent = t('transferImporting');
+    let outcome: ImportOutcome | null = null;
+    try {
+      const { applyPlan } = await import('./transfer-import');
+      outcome = await applyPlan(r, store, (data) => sendMessage('library.import', data), {
+        onProgress: (done, total) => {
+          progress.max = Math.max(1, total);
+          progress.value = done;
+        },
+      });
+      status.textContent = t('transferImported', [String(outcome.added), String(outcome.updated), String(outcome.skipped)]);
+    } catch (e) {
+      const partial = (e as { outcome?: ImportOutcome }).outcome;
+      outcome = partial ?? null;
+      status.textContent = t('transferImportFailed', [message(e), String(partial?.added ?? 0), String(partial?.updated ?? 0)]);
+      status.classList.add('error');
+    } finally {
+      writing = false;
+      plan = null;
+      cancel.disabled = false;
+      cancel.textContent = t('transferClose');
+      progress.hidden = true;
+      cancel.focus();
+    }
+    const rejected = outcome?.rejected ?? [];
+    if (rejected.length) {
+      const list = el('ol', { className: 'transfer-failed' }, ...rejected.slice(0, MAX_FAILED_SHOWN).map((reason) => el('li', { textContent: reason })));
+      report.append(el('p', { className: 'error', textContent: t('transferRejected', String(rejected.length)) }), list);
+    }
+  }
+
+  return { dialog, open };
+}
+
+const FORMAT_KEYS: Record<string, string> = {
+  'qingdu-backup': 'importFormatBackup', wallabag: 'importFormatWallabag', omnivore: 'importFormatOmnivore', 'pocket-csv': 'importFormatPocketCsv',
+  'pocket-html': 'importFormatPocketHtml', 'instapaper-csv': 'importFormatInstapaper', netscape: 'importFormatBookmarks', feed: 'importFormatFeed',
+  seed: 'importFormatSeed',
+};
+
+function formatName(format: string): string {
+  const key = FORMAT_KEYS[format];
+  return key ? t(key) : format;
+}

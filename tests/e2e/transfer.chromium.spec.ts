@@ -1,0 +1,155 @@
+/**
+ * Export and import from the library page in real Chromium: save two FT
+ * articles from the popup, export a JSON backup (a real download), EPUB and
+ * bookmarks; import the backup into a fresh profile and read an article from
+ * it; a damaged file is refused and changes nothing.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Download, Page, Worker } from '@playwright/test';
+import { defaultPages, expect, launchChromium, openPopupFor, test } from './chromium';
+import { SEED_TITLE, SEED_URL, SHARED } from './pages';
+
+const FT = join(SHARED, 'fixtures', 'ftchinese');
+const HERO_URL = 'https://www.ftchinese.com/content/a84f7e35-e062-4a47-8da2-5e11efb3f05c';
+const HERO_TITLE = '沃顿商学院位居英国《金融时报》影响力商学院排名榜首';
+const HERO_PHRASE = '阿斯顿商学院';
+const SEED_LAST = '至少导致两人丧生、数百人受伤、近7000人被拘留的镇压行动，最初似乎平息了抗议活动。';
+
+function pages() {
+  const table = defaultPages();
+  table.set(HERO_URL, readFileSync(join(FT, '2026-05-14_content_story-hero-container_ai-translated.html'), 'utf8'));
+  return table;
+}
+
+async function saveFromPopup(context: BrowserContext, worker: Worker, extensionId: string, url: string): Promise<void> {
+  const page = await context.newPage();
+  await page.goto(url);
+  const popup = await openPopupFor(context, worker, extensionId, page);
+  await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
+  await expect(popup.locator('#save')).toHaveText(/^(已保存|Saved)$/, { timeout: 20_000 });
+  await popup.close();
+  await page.close();
+}
+
+async function openLibrary(context: BrowserContext, extensionId: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/library.html`);
+  return page;
+}
+
+const row = (library: Page, title: string) => library.locator('.row', { has: library.locator('.row-title', { hasText: title }) });
+
+/** Opens the export dialog, picks a format and returns the finished download saved under `dir`. */
+async function exportAs(library: Page, format: string, dir: string, scope: 'all' | 'view' = 'all'): Promise<{ path: string; download: Download }> {
+  await library.locator('#transfer-export').click();
+  const dialog = library.locator('#transfer-export-dialog');
+  await expect(dialog).toBeVisible();
+  await dialog.locator(`#transfer-scope-${scope}`).check();
+  const downloading = library.waitForEvent('download');
+  await dialog.locator(`button[data-format="${format}"]`).click();
+  const download = await downloading;
+  const path = join(dir, download.suggestedFilename());
+  await download.saveAs(path);
+  await expect(dialog.locator('#transfer-export-status')).toHaveText(/已导出|Exported/);
+  await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+  await expect(dialog).toBeHidden();
+  return { path, download };
+}
+
+// eslint-disable-next-line no-empty-pattern
+test.use({ pages: async ({}, use) => use(pages()) });
+
+test.describe('export and import (Chromium)', () => {
+  test.describe.configure({ timeout: 180_000 });
+
+  test('backup, EPUB and bookmarks download; the backup imports into a fresh profile and reads offline', async ({ profileDir, pages: table }) => {
+    const out = mkdtempSync(join(tmpdir(), 'qingdu-export-'));
+    const fresh = mkdtempSync(join(tmpdir(), 'qingdu-chromium-fresh-'));
+    try {
+      // ---- save two articles from the popup ----
+      let { context, worker, extensionId } = await launchChromium(profileDir, table);
+      await saveFromPopup(context, worker, extensionId, SEED_URL);
+      await saveFromPopup(context, worker, extensionId, HERO_URL);
+      let library = await openLibrary(context, extensionId);
+      await expect(library.locator('.row')).toHaveCount(2);
+
+      // ---- JSON backup ----
+      const backup = await exportAs(library, 'backup', out);
+      expect(backup.download.suggestedFilename()).toMatch(/^qingdu-\d{4}-\d{2}-\d{2}-2篇\.json$/);
+      const doc = JSON.parse(readFileSync(backup.path, 'utf8')) as { format: string; version: number; articles: { title: string }[]; images: unknown[] };
+      expect(doc.format).toBe('qingdu-backup');
+      expect(doc.articles.map((a) => a.title).sort()).toEqual([SEED_TITLE, HERO_TITLE].sort());
+      expect(doc.images.length).toBeGreaterThan(0);
+
+      // ---- EPUB: a zip whose first entry is the stored mimetype ----
+      const epub = readFileSync((await exportAs(library, 'epub', out)).path);
+      expect(epub.subarray(0, 2).toString('latin1')).toBe('PK');
+      expect(epub.subarray(30, 58).toString('latin1')).toBe('mimetypeapplication/epub+zip');
+
+      // ---- bookmarks of the current search only ----
+      await library.getByRole('searchbox').fill(HERO_PHRASE);
+      await expect(library.locator('.row')).toHaveCount(1);
+      const bookmarks = readFileSync((await exportAs(library, 'bookmarks', out, 'view')).path, 'utf8');
+      expect(bookmarks.startsWith('<!DOCTYPE NETSCAPE-Bookmark-file-1>')).toBe(true);
+      expect(bookmarks).toContain(HERO_TITLE);
+      expect(bookmarks).not.toContain(SEED_TITLE);
+      await context.close();
+
+      // ---- a fresh profile: import the backup ----
+      ({ context, worker, extensionId } = await launchChromium(fresh, table));
+      // Nothing may come from the network: the articles must come from the file.
+      await context.unrouteAll({ behavior: 'ignoreErrors' });
+      await context.setOffline(true);
+      library = await openLibrary(context, extensionId);
+      await expect(library.locator('#state-empty')).toBeVisible();
+
+      // A damaged file is refused with its reason and writes nothing.
+      await library.locator('#transfer-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"qingdu-backup","version":3,"articles":[{') });
+      const dialog = library.locator('#transfer-import-dialog');
+      await expect(dialog.locator('#transfer-import-refused')).toContainText(/not valid JSON|truncated/);
+      await expect(dialog.locator('#transfer-import-confirm')).toBeHidden();
+      await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+      await expect(library.locator('#state-empty')).toBeVisible();
+
+      await library.locator('#transfer-file').setInputFiles(backup.path);
+      await expect(dialog.locator('[data-count="added"]')).toHaveText(/(新增 2 篇|2 to add)/);
+      await expect(dialog.locator('[data-count="failed"]')).toHaveCount(0);
+      await dialog.locator('#transfer-import-confirm').click();
+      await expect(dialog.locator('#transfer-import-status')).toHaveText(/(新增 2 篇|2 added)/);
+      await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+
+      // Same articles, listed live (the background announces the write).
+      await library.locator('#filter-state').selectOption('all');
+      await expect(library.locator('.row')).toHaveCount(2);
+      for (const title of [SEED_TITLE, HERO_TITLE]) await expect(row(library, title)).toBeVisible();
+
+      // Read one from storage, images included, while offline.
+      const href = await row(library, SEED_TITLE).locator('.row-title').getAttribute('href');
+      expect(href).toMatch(/^reader\.html\?id=/);
+      const reader = await context.newPage();
+      await reader.goto(`chrome-extension://${extensionId}/${href}`);
+      await expect(reader.locator('.rd-title')).toHaveText(SEED_TITLE);
+      await expect(reader.locator('.rd-article')).toContainText(SEED_LAST);
+
+      const hero = await context.newPage();
+      await hero.goto(`chrome-extension://${extensionId}/${await row(library, HERO_TITLE).locator('.row-title').getAttribute('href')}`);
+      await expect(hero.locator('.rd-article')).toContainText(HERO_PHRASE);
+      const img = hero.locator('.rd-article img').first();
+      await expect(img).toHaveAttribute('src', /^blob:/);
+
+      // Importing the same file again adds nothing.
+      await library.locator('#transfer-file').setInputFiles(backup.path);
+      await expect(dialog.locator('[data-count="duplicates"]')).toHaveText(/2/);
+      await expect(dialog.locator('#transfer-import-confirm')).toBeHidden();
+      await library.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+      await expect(library.locator('#transfer-import')).toBeFocused();
+      await context.close();
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+});
