@@ -1,0 +1,73 @@
+// @vitest-environment happy-dom
+import { strFromU8, unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { runExport } from '../../../src/library/transfer-export';
+import { EXPORT_FORMATS } from '../../../src/library/transfer-formats';
+import type { StoredImage } from '../../../src/storage/types';
+import { makeArticle, PNG_1x1 } from '../transfer/helpers';
+
+const NOW = new Date(2026, 10, 25, 9, 0, 0);
+const env = { DOMParser: window.DOMParser, XMLSerializer: window.XMLSerializer };
+const articles = Array.from({ length: 5 }, (_, i) => makeArticle(i, { images: true }));
+const lookup = (articleId: string, url: string): StoredImage | undefined =>
+  url.endsWith('0.png') || url.endsWith('3.png') ? { articleId, url, type: 'image/png', bytes: PNG_1x1 } : undefined;
+
+async function bytesOf(parts: BlobPart[]): Promise<Uint8Array> {
+  return new Uint8Array(await new Blob(parts).arrayBuffer());
+}
+
+describe('library export formats', () => {
+  it('lists every format once, each with a name and a description', () => {
+    const ids = EXPORT_FORMATS.map((f) => f.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(['backup', 'markdown', 'bookmarks', 'instapaper', 'pocket', 'wallabag', 'epub', 'reading-list']);
+  });
+
+  it.each([
+    ['backup', /^qingdu-2026-11-25-5篇\.json$/, 'application/json', (t: string) => expect(JSON.parse(t)).toMatchObject({ format: 'qingdu-backup' })],
+    ['bookmarks', /\.html$/, 'text/html', (t: string) => expect(t.startsWith('<!DOCTYPE NETSCAPE-Bookmark-file-1>')).toBe(true)],
+    ['instapaper', /\.instapaper\.csv$/, 'text/csv', (t: string) => expect(t.split(/\r?\n/)[0]).toBe('URL,Title,Selection,Folder,Timestamp,Tags')],
+    ['pocket', /\.pocket\.csv$/, 'text/csv', (t: string) => expect(t.split(/\r?\n/)[0]).toBe('title,url,time_added,tags,status')],
+    ['wallabag', /\.wallabag\.json$/, 'application/json', (t: string) => expect(JSON.parse(t)).toHaveLength(5)],
+    ['reading-list', /\.md$/, 'text/markdown', (t: string) => expect(t.split('\n').filter((l) => l.startsWith('- ['))).toHaveLength(5)],
+  ] as const)('%s: file name, type and content', async (id, name, type, check) => {
+    const progress: number[] = [];
+    const file = await runExport(id, articles, lookup, { env, now: NOW, onProgress: (done) => progress.push(done) });
+    expect(file.name).toMatch(name);
+    expect(file.type).toBe(type);
+    check(new TextDecoder().decode(await bytesOf(file.parts)));
+    expect(progress.at(-1)).toBe(5);
+  });
+
+  it('backup carries the stored images', async () => {
+    const file = await runExport('backup', articles, lookup, { env, now: NOW });
+    const doc = JSON.parse(new TextDecoder().decode(await bytesOf(file.parts))) as { images: { articleId: string }[] };
+    expect(doc.images.map((i) => i.articleId).sort()).toEqual(['id-0', 'id-3']);
+    expect(file.zipped).toBeUndefined();
+  });
+
+  it('markdown: a zip of .md files with images and the reading list', async () => {
+    const file = await runExport('markdown', articles, lookup, { env, now: NOW });
+    expect(file.name).toMatch(/\.md\.zip$/);
+    const names = Object.keys(unzipSync(await bytesOf(file.parts)));
+    expect(names.filter((n) => n.endsWith('.md'))).toHaveLength(6);
+    expect(names.some((n) => n.endsWith('.png'))).toBe(true);
+  });
+
+  it('epub: mimetype first and stored, one chapter per article', async () => {
+    const file = await runExport('epub', articles, lookup, { env, now: NOW });
+    const bytes = await bytesOf(file.parts);
+    expect(strFromU8(bytes.subarray(0, 2))).toBe('PK');
+    expect(strFromU8(bytes.subarray(30, 58))).toBe('mimetypeapplication/epub+zip');
+    expect(file.type).toBe('application/epub+zip');
+  });
+
+  it('stops with an AbortError when cancelled between chunks', async () => {
+    const many = Array.from({ length: 40 }, (_, i) => makeArticle(i));
+    const controller = new AbortController();
+    const run = runExport('bookmarks', many, undefined, {
+      env, chunkSize: 10, signal: controller.signal, onProgress: (done) => done >= 10 && controller.abort(),
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});

@@ -1,0 +1,154 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { checkImportBatch } from '../../../src/background/import';
+import {
+  batchRecords,
+  emptyBody,
+  linkRecord,
+  recordsFromPlan,
+  settleImageUpdates,
+  toWireImage,
+  type OutgoingRecord,
+} from '../../../src/library/transfer-plan';
+import { idForUrl } from '../../../src/storage/ids';
+import type { SavedArticle, StoredImage } from '../../../src/storage/types';
+import type { ImportedLink, ImportReport, PlannedUpdate } from '../../../src/transfer/index';
+import { fromBase64 } from '../../../src/transfer/util';
+import { makeArticle, PNG_1x1 } from '../transfer/helpers';
+
+const link: ImportedLink = {
+  kind: 'link', url: 'https://example.com/a?x=1', title: '一篇书签', tags: ['t1'], state: 'archived', savedAt: '2025-03-01T00:00:00.000Z',
+};
+
+function image(articleId: string, url: string, bytes = PNG_1x1): StoredImage {
+  return { articleId, url, type: 'image/png', bytes };
+}
+
+function plan(partial: Partial<ImportReport>): ImportReport {
+  return { ok: true, format: 'qingdu-backup', message: null, added: 0, updated: 0, duplicates: 0, failed: [], toAdd: [], toUpdate: [], ...partial };
+}
+
+describe('records from an import plan', () => {
+  it('turns a bookmark into a link-only record with an empty body that passes the background check', () => {
+    const record = linkRecord(link, idForUrl(link.url));
+    expect(record).toMatchObject({ id: idForUrl(link.url), url: link.url, title: '一篇书签', linkOnly: true, state: 'archived', tags: ['t1'], siteName: 'example.com' });
+    expect(record.article).toMatchObject({ url: link.url, title: '一篇书签', contentHtml: '', textContent: '' });
+    const checked = checkImportBatch(JSON.parse(JSON.stringify({ records: [record] })));
+    expect(checked.rejected).toEqual([]);
+    expect(checked.records).toHaveLength(1);
+  });
+
+  it('uses the URL as the title of an untitled bookmark', () => {
+    expect(linkRecord({ ...link, title: '' }, 'x').title).toBe(link.url);
+  });
+
+  it('keeps imported articles with their images, and reads stored bodies only for merges that keep them', async () => {
+    const added = makeArticle(1);
+    const img = image(added.id, 'https://img.example.com/1.png');
+    const full = makeArticle(2);
+    const { article: storedBody, ...row } = full;
+    const keepBody: PlannedUpdate = { record: { ...row, tags: ['merged'] }, images: [], changes: ['tags'], kept: [] };
+    const linkRow = { ...linkRecord(link, 'L'), article: undefined };
+    const retitled: PlannedUpdate = { record: { ...linkRow, title: '新标题' }, images: [], changes: ['title'], kept: [] };
+    const asked: string[] = [];
+    const out = await recordsFromPlan(
+      plan({ toAdd: [{ kind: 'article', article: added, images: [img] }, { kind: 'link', ...link }], toUpdate: [keepBody, retitled] }),
+      idForUrl,
+      async (id) => {
+        asked.push(id);
+        return id === full.id ? storedBody : undefined;
+      },
+    );
+    expect(out.map((o) => o.record.id)).toEqual([added.id, idForUrl(link.url), full.id, 'L']);
+    expect(out[0]?.images).toEqual([img]);
+    expect(out[2]?.record.article).toBe(storedBody);
+    expect(out[2]?.record.tags).toEqual(['merged']);
+    // A link-only body is rebuilt from the merged row (so the newer title is what storage indexes).
+    expect(out[3]?.record.article).toEqual(emptyBody({ ...linkRow, title: '新标题' }));
+    expect(asked).toEqual([full.id]);
+  });
+
+  it('falls back to an empty body when a stored body is missing', async () => {
+    const { article: _body, ...row } = makeArticle(3);
+    const out = await recordsFromPlan(plan({ toUpdate: [{ record: row, images: [], changes: ['state'], kept: [] }] }), idForUrl, async () => undefined);
+    expect(out[0]?.record.article.contentHtml).toBe('');
+    expect(out[0]?.record.article.url).toBe(row.url);
+  });
+});
+
+describe('images in messages', () => {
+  it('survive JSON as base64 and decode to the same bytes', () => {
+    const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 31) & 0xff);
+    const wire = toWireImage(image('a', 'https://x.example/i.png', bytes), 'b');
+    expect(wire.articleId).toBe('b');
+    const back = JSON.parse(JSON.stringify(wire)) as typeof wire;
+    // Compared as one buffer: an element-wise deep equal of 70,000 numbers is slow.
+    expect(Buffer.from(fromBase64(back.data)).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('are sent under the id of their record', () => {
+    const a = makeArticle(4);
+    const [batch] = batchRecords([{ record: a, images: [image('old-id', 'https://img.example.com/4.png')] }]);
+    expect(batch?.images).toHaveLength(1);
+    expect(batch?.images[0]?.articleId).toBe(a.id);
+  });
+});
+
+describe('batching', () => {
+  const records = (n: number, withImages = 0): OutgoingRecord[] =>
+    Array.from({ length: n }, (_, i) => {
+      const record = makeArticle(i);
+      return { record, images: Array.from({ length: withImages }, (_, k) => image(record.id, `https://img.example.com/${i}-${k}.png`)) };
+    });
+
+  it('splits by record count, keeping order', () => {
+    const batches = batchRecords(records(120), { maxRecords: 50 });
+    expect(batches.map((b) => b.records.length)).toEqual([50, 50, 20]);
+    expect(batches.flatMap((b) => b.records.map((r) => r.id))).toEqual(records(120).map((r) => r.record.id));
+  });
+
+  it('splits by estimated size, and sends a record larger than the limit alone', () => {
+    const big = makeArticle(999);
+    const huge: SavedArticle = { ...big, article: { ...big.article, contentHtml: '<p>' + '长'.repeat(300_000) + '</p>' } };
+    const input = [...records(3), { record: huge, images: [] }, ...records(2)];
+    const batches = batchRecords(input, { maxBytes: 100_000 });
+    expect(batches.some((b) => b.records.length === 1 && b.records[0] === huge)).toBe(true);
+    for (const b of batches) if (b.records[0] !== huge) expect(b.bytes).toBeLessThanOrEqual(100_000);
+    expect(batches.flatMap((b) => b.records)).toHaveLength(6);
+  });
+
+  it('splits by image count', () => {
+    const batches = batchRecords(records(10, 3), { maxImages: 7 });
+    for (const b of batches) expect(b.images.length).toBeLessThanOrEqual(7);
+    expect(batches.flatMap((b) => b.images)).toHaveLength(30);
+  });
+
+  it('sends nothing for an empty plan', () => {
+    expect(batchRecords([])).toEqual([]);
+  });
+});
+
+describe('updates that only bring images', () => {
+  const { article: _a, ...row } = makeArticle(5);
+  const update = (images: StoredImage[], changes: string[] = []): PlannedUpdate => ({ record: row, images, changes, kept: [] });
+
+  it('become duplicates when every image is already stored', async () => {
+    const report = plan({ updated: 1, toUpdate: [update([image(row.id, 'https://i/1.png')])] });
+    await settleImageUpdates(report, async () => new Set(['https://i/1.png']));
+    expect(report).toMatchObject({ updated: 0, duplicates: 1, toUpdate: [] });
+  });
+
+  it('send only the images not stored yet', async () => {
+    const report = plan({ updated: 1, toUpdate: [update([image(row.id, 'https://i/1.png'), image(row.id, 'https://i/2.png')])] });
+    await settleImageUpdates(report, async () => new Set(['https://i/1.png']));
+    expect(report.updated).toBe(1);
+    expect(report.toUpdate[0]?.images.map((i) => i.url)).toEqual(['https://i/2.png']);
+  });
+
+  it('stay updates when a field changed', async () => {
+    const report = plan({ updated: 1, toUpdate: [update([image(row.id, 'https://i/1.png')], ['tags'])] });
+    await settleImageUpdates(report, async () => new Set(['https://i/1.png']));
+    expect(report).toMatchObject({ updated: 1, duplicates: 0 });
+    expect(report.toUpdate[0]?.images).toEqual([]);
+  });
+});
