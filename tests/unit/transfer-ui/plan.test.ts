@@ -52,7 +52,7 @@ describe('records from an import plan', () => {
     const retitled: PlannedUpdate = { record: { ...linkRow, title: '新标题' }, images: [], changes: ['title'], kept: [] };
     const asked: string[] = [];
     const out = await recordsFromPlan(
-      plan({ toAdd: [{ kind: 'article', article: added, images: [img] }, { kind: 'link', ...link }], toUpdate: [keepBody, retitled] }),
+      plan({ toAdd: [{ kind: 'article', article: added, images: [img] }, link], toUpdate: [keepBody, retitled] }),
       idForUrl,
       async (id) => {
         asked.push(id);
