@@ -67,3 +67,14 @@ export function rawPut(db: IDBDatabase, store: string, value: unknown, key?: IDB
     tx.onerror = () => reject(tx.error);
   });
 }
+
+/** The stores exactly as schema v1 created them (for building old databases by hand). */
+export function createV1Stores(raw: IDBDatabase): void {
+  const entries = raw.createObjectStore('entries', { keyPath: 'id' });
+  entries.createIndex('url', 'url', { unique: true });
+  entries.createIndex('savedAt', 'savedAt');
+  entries.createIndex('state', 'state');
+  entries.createIndex('site', 'siteName');
+  entries.createIndex('tags', 'tags', { multiEntry: true });
+  raw.createObjectStore('bodies');
+}

@@ -10,7 +10,7 @@ import { idForUrl } from '../../../src/storage/ids';
 import { Library } from '../../../src/storage/library';
 import { MIGRATIONS } from '../../../src/storage/migrations';
 import { DB_VERSION, type EntryV1 } from '../../../src/storage/schema';
-import { article, rawOpen } from './helpers';
+import { article, createV1Stores, rawOpen } from './helpers';
 
 const N = 10_000;
 const urlOf = (i: number) => `https://www.ftchinese.com/story/${String(1_000_000 + i).padStart(9, '0')}`;
@@ -27,15 +27,7 @@ function entryV1(i: number): EntryV1 {
 
 /** Writes the old shape in one transaction (fake-indexeddb is slow per transaction). */
 async function createOld(factory: IDBFactory, version: 1 | 2): Promise<void> {
-  const db = await rawOpen(factory, 1, (raw) => {
-    const entries = raw.createObjectStore('entries', { keyPath: 'id' });
-    entries.createIndex('url', 'url', { unique: true });
-    entries.createIndex('savedAt', 'savedAt');
-    entries.createIndex('state', 'state');
-    entries.createIndex('site', 'siteName');
-    entries.createIndex('tags', 'tags', { multiEntry: true });
-    raw.createObjectStore('bodies');
-  });
+  const db = await rawOpen(factory, 1, createV1Stores);
   const tx = db.transaction(['entries', 'bodies'], 'readwrite');
   for (let i = 0; i < N; i++) {
     const entry = entryV1(i);

@@ -7,7 +7,7 @@ import { Library } from '../../../src/storage/library';
 import { MIGRATIONS } from '../../../src/storage/migrations';
 import { DB_VERSION, type EntryV1 } from '../../../src/storage/schema';
 import type { LibraryEntry } from '../../../src/storage/types';
-import { article, bytes, rawGetAll, rawOpen, rawPut } from './helpers';
+import { article, bytes, createV1Stores, rawGetAll, rawOpen, rawPut } from './helpers';
 
 const URL_1 = 'https://www.ftchinese.com/story/001108000';
 const URL_2 = 'https://example.com/en/reader-mode';
@@ -33,15 +33,7 @@ const V1_ENTRIES: EntryV1[] = [
 
 /** Builds a v1 database by hand, the way the v1 release created it. */
 async function createV1(factory: IDBFactory): Promise<void> {
-  const db = await rawOpen(factory, 1, (raw) => {
-    const entries = raw.createObjectStore('entries', { keyPath: 'id' });
-    entries.createIndex('url', 'url', { unique: true });
-    entries.createIndex('savedAt', 'savedAt');
-    entries.createIndex('state', 'state');
-    entries.createIndex('site', 'siteName');
-    entries.createIndex('tags', 'tags', { multiEntry: true });
-    raw.createObjectStore('bodies');
-  });
+  const db = await rawOpen(factory, 1, createV1Stores);
   for (const entry of V1_ENTRIES) await rawPut(db, 'entries', entry);
   await rawPut(db, 'bodies', BODY_1, ID_1);
   await rawPut(db, 'bodies', BODY_2, ID_2);
