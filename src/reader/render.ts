@@ -48,10 +48,15 @@ export interface RenderedArticle {
 
 const SAFE_LINK = /^(https?|mailto):$/;
 
-/** The article body, sanitized, as a fragment of `win`'s document. Exported for tests. */
+/**
+ * The article body, sanitized, as a fragment of an inert document (DOMPurify's
+ * own, which has no browsing context): an `<img>` adopted into the live page
+ * starts loading its remote `src` at once, so nodes join the page only after
+ * `renderArticle` has pointed them at stored copies. Exported for tests.
+ */
 export function sanitizeBody(html: string, win: WindowLike & Window): DocumentFragment {
   const body = sanitizeToElement(html, win);
-  const fragment = win.document.createDocumentFragment();
+  const fragment = body.ownerDocument.createDocumentFragment();
   while (body.firstChild) fragment.appendChild(body.firstChild);
   return fragment;
 }
