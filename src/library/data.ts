@@ -38,6 +38,8 @@ export interface LibraryReader {
   getImage(articleId: string, url: string): Promise<Blob | undefined>;
   /** Ids of articles whose title or text holds every term: title hits first, then newest first. */
   search(query: string): Promise<string[]>;
+  /** Load the search index before the first keystroke needs it. */
+  prepareSearch(): Promise<void>;
   /** Bytes the browser reports for this extension's whole storage, when it says. */
   usage(): Promise<{ usage: number; quota: number } | null>;
 }
@@ -105,6 +107,10 @@ export class IdbLibraryReader implements LibraryReader {
   async getImage(articleId: string, url: string): Promise<Blob | undefined> {
     const image = await this.library.getImage(articleId, url);
     return image ? new Blob([image.bytes as BlobPart], { type: image.type }) : undefined;
+  }
+
+  prepareSearch(): Promise<void> {
+    return this.library.prepareSearch();
   }
 
   search(query: string): Promise<string[]> {

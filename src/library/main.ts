@@ -527,11 +527,16 @@ function onKey(event: KeyboardEvent): void {
 
 function wire(): void {
   const search = $<HTMLInputElement>('search');
-  const searchSoon = debounce(() => void runSearch().catch(showError), 150);
+  // No debounce: a query takes a few milliseconds once the index is loaded, and
+  // runSearch drops results that a newer keystroke has overtaken.
   search.addEventListener('input', () => {
     query = search.value;
-    searchSoon();
+    void runSearch().catch(showError);
   });
+  // The index costs memory, so it loads when the reader shows intent to search, not on every visit.
+  const prepare = () => void reader.prepareSearch().catch(() => undefined);
+  search.addEventListener('focus', prepare, { once: true });
+  search.addEventListener('pointerenter', prepare, { once: true });
   const onFilter = () => {
     filters = {
       state: $<HTMLSelectElement>('filter-state').value as StateFilter,

@@ -363,6 +363,11 @@ export class Library {
    * (about 2 bytes a character: ~70 MB for 20,000 articles of 5 KB). Later
    * calls only fetch what other contexts changed since.
    */
+  /** Loads the search index ahead of the first query (e.g. when the search field gets focus). */
+  async prepareSearch(): Promise<void> {
+    await this.searchIndex();
+  }
+
   async search(query: string): Promise<string[]> {
     const terms = queryTerms(query);
     if (terms.length === 0) return [];
