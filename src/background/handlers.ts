@@ -73,7 +73,8 @@ export const HANDLERS: HandlerTable = {
 
   'library.import': async (data) => {
     const report = await importBatch(data, await getLibrary());
-    announceChange([]);
+    // Open library pages re-read the whole index on each broadcast: once per import, not once per batch.
+    if (data?.announce !== false) announceChange([]);
     return report;
   },
 };

@@ -56,11 +56,13 @@ export async function applyPlan(report: ImportReport, store: TransferStore, send
   const total: ImportOutcome = { added: 0, updated: 0, skipped: 0, rejected: [] };
   let done = 0;
   opts.onProgress?.(0, records.length);
-  for (const batch of batches) {
+  for (const [i, batch] of batches.entries()) {
     let outcome: ImportOutcome;
     try {
-      outcome = await send({ records: batch.records, images: batch.images });
+      outcome = await send({ records: batch.records, images: batch.images, announce: i === batches.length - 1 });
     } catch (e) {
+      // Let open pages see the batches that were stored before the failure.
+      if (i > 0) await send({ records: [], announce: true }).catch(() => undefined);
       throw new PartialImportError((e as Error).message || String(e), total);
     }
     if (!outcome || typeof outcome.added !== 'number') throw new PartialImportError('the background did not answer', total);

@@ -29,7 +29,7 @@ export interface ImportBatch {
 }
 
 export interface BatchLimits {
-  /** Records per message. Default 50. */
+  /** Records per message. Default 100 (the storage's records per transaction). */
   maxRecords?: number;
   /**
    * Estimated JSON size per message. Default 8 MB: far under Chrome's 64 MB
@@ -40,7 +40,7 @@ export interface BatchLimits {
   maxImages?: number;
 }
 
-export const DEFAULT_BATCH_RECORDS = 50;
+export const DEFAULT_BATCH_RECORDS = 100;
 export const DEFAULT_BATCH_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_BATCH_IMAGES = 1000;
 

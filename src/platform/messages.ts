@@ -34,7 +34,8 @@ export interface ProtocolMap {
   'library.retryImages': { req: { id: string }; res: SaveOutcome };
   /** Background: store imported records; `images` are the records' (or already saved articles') images. */
   'library.import': {
-    req: { records: SavedArticle[]; images?: WireImage[] };
+    /** `announce: false` skips the change broadcast (all but the last batch of an import); default true. */
+    req: { records: SavedArticle[]; images?: WireImage[]; announce?: boolean };
     res: ImportOutcome;
   };
 }

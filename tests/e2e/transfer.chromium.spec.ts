@@ -4,12 +4,14 @@
  * bookmarks; import the backup into a fresh profile and read an article from
  * it; a damaged file is refused and changes nothing.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Download, Page, Worker } from '@playwright/test';
 import { defaultPages, expect, launchChromium, openPopupFor, test } from './chromium';
 import { SEED_TITLE, SEED_URL, SHARED } from './pages';
+import { exportBackup } from '../../src/transfer/index';
+import { makeArticle } from '../unit/transfer/helpers';
 
 const FT = join(SHARED, 'fixtures', 'ftchinese');
 const HERO_URL = 'https://www.ftchinese.com/content/a84f7e35-e062-4a47-8da2-5e11efb3f05c';
@@ -150,6 +152,53 @@ test.describe('export and import (Chromium)', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
       rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  test('a 2,000-article backup imports in batches with progress; a long export can be cancelled', async ({ extension }) => {
+    const { context, extensionId } = extension;
+    const N = Number(process.env.QINGDU_TRANSFER_ARTICLES ?? 2000);
+    const dir = mkdtempSync(join(tmpdir(), 'qingdu-import-'));
+    try {
+      const file = join(dir, 'qingdu-big.json');
+      writeFileSync(file, (await exportBackup(Array.from({ length: N }, (_, i) => makeArticle(i, { paragraphs: 12 })))).join(''));
+      const library = await openLibrary(context, extensionId);
+      await expect(library.locator('#state-empty')).toBeVisible();
+      const dialog = library.locator('#transfer-import-dialog');
+
+      let t0 = Date.now();
+      await library.locator('#transfer-file').setInputFiles(file);
+      await expect(dialog.locator('[data-count="added"]')).toHaveText(new RegExp(`(新增 ${N} 篇|${N} to add)`), { timeout: 120_000 });
+      const planMs = Date.now() - t0;
+      t0 = Date.now();
+      await dialog.locator('#transfer-import-confirm').click();
+      await expect(dialog.locator('#transfer-import-status')).toHaveText(new RegExp(`(新增 ${N} 篇|${N} added)`), { timeout: 120_000 });
+      const writeMs = Date.now() - t0;
+      console.log(`transfer e2e: ${N} articles (${(readFileSync(file).length / 1048576).toFixed(1)} MB backup): plan ${planMs} ms, write ${writeMs} ms`);
+      await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+      await library.locator('#filter-state').selectOption('all');
+      await expect(library.locator('#summary')).toHaveText(new RegExp(String(N)));
+
+      t0 = Date.now();
+      const backup = await exportAs(library, 'backup', dir);
+      console.log(`transfer e2e: backup export of ${N} articles ${Date.now() - t0} ms`);
+      const doc = JSON.parse(readFileSync(backup.path, 'utf8')) as { articles: unknown[] };
+      expect(doc.articles).toHaveLength(N);
+
+      // Cancel an EPUB of everything: the status says so and nothing downloads.
+      let downloads = 0;
+      library.on('download', () => downloads++);
+      await library.locator('#transfer-export').click();
+      const exportDialog = library.locator('#transfer-export-dialog');
+      await exportDialog.locator('button[data-format="epub"]').click();
+      await expect(exportDialog.locator('#transfer-export-progress')).toBeVisible();
+      await exportDialog.locator('#transfer-export-cancel').click();
+      await expect(exportDialog.locator('#transfer-export-status')).toHaveText(/已取消|cancelled/);
+      await expect(exportDialog.locator('button[data-format="epub"]')).toBeEnabled();
+      await library.waitForTimeout(500);
+      expect(downloads).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
