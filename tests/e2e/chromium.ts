@@ -2,7 +2,7 @@
  * Chromium with the built extension loaded (Playwright, Debian's /usr/bin/chromium).
  * Pages are answered from fixtures at their real URLs; everything else fails fast.
  */
-import { chromium, test as base, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { chromium, expect, test as base, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +79,27 @@ export async function openPopupFor(context: BrowserContext, worker: Worker, exte
   return popup;
 }
 
+/** Open the popup on `url` and save it, as a reader would; waits for "已保存 / Saved". */
+export async function saveFromPopup(context: BrowserContext, worker: Worker, extensionId: string, url: string): Promise<void> {
+  const page = await context.newPage();
+  await page.goto(url);
+  const popup = await openPopupFor(context, worker, extensionId, page);
+  await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
+  await expect(popup.locator('#save')).toHaveText(/^(已保存|Saved)$/, { timeout: 20_000 });
+  await popup.close();
+  await page.close();
+}
+
+export async function openLibrary(context: BrowserContext, extensionId: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/library.html`);
+  return page;
+}
+
+/** The library row showing `title`. */
+export const libraryRow = (library: Page, title: string) =>
+  library.locator('.row', { has: library.locator('.row-title', { hasText: title }) });
+
 interface Fixtures {
   pages: PageTable;
   profileDir: string;
@@ -101,4 +122,4 @@ export const test = base.extend<Fixtures>({
   },
 });
 
-export { expect } from '@playwright/test';
+export { expect };

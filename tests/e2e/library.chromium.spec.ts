@@ -5,8 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page, Worker } from '@playwright/test';
-import { defaultPages, expect, launchChromium, openPopupFor, test } from './chromium';
+import { defaultPages, expect, launchChromium, libraryRow, openLibrary, saveFromPopup, test } from './chromium';
 import { SEED_TITLE, SEED_URL, SHARED } from './pages';
 
 interface Saved {
@@ -53,26 +52,10 @@ function pages() {
   return table;
 }
 
-async function saveFromPopup(context: BrowserContext, worker: Worker, extensionId: string, url: string): Promise<void> {
-  const page = await context.newPage();
-  await page.goto(url);
-  const popup = await openPopupFor(context, worker, extensionId, page);
-  await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
-  await expect(popup.locator('#save')).toHaveText(/^(已保存|Saved)$/, { timeout: 20_000 });
-  await popup.close();
-  await page.close();
-}
-
-async function openLibrary(context: BrowserContext, extensionId: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`chrome-extension://${extensionId}/library.html`);
-  return page;
-}
-
 // eslint-disable-next-line no-empty-pattern
 test.use({ pages: async ({}, use) => use(pages()) });
 
-const row = (library: Page, title: string) => library.locator('.row', { has: library.locator('.row-title', { hasText: title }) });
+const row = libraryRow;
 
 test.describe('library and reader (Chromium)', () => {
   test.describe.configure({ timeout: 180_000 });

@@ -7,8 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Download, Page, Worker } from '@playwright/test';
-import { defaultPages, expect, launchChromium, openPopupFor, test } from './chromium';
+import type { Download, Page } from '@playwright/test';
+import { defaultPages, expect, launchChromium, libraryRow, openLibrary, saveFromPopup, test } from './chromium';
 import { SEED_TITLE, SEED_URL, SHARED } from './pages';
 import { exportBackup } from '../../src/transfer/index';
 import { makeArticle } from '../unit/transfer/helpers';
@@ -25,23 +25,7 @@ function pages() {
   return table;
 }
 
-async function saveFromPopup(context: BrowserContext, worker: Worker, extensionId: string, url: string): Promise<void> {
-  const page = await context.newPage();
-  await page.goto(url);
-  const popup = await openPopupFor(context, worker, extensionId, page);
-  await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
-  await expect(popup.locator('#save')).toHaveText(/^(已保存|Saved)$/, { timeout: 20_000 });
-  await popup.close();
-  await page.close();
-}
-
-async function openLibrary(context: BrowserContext, extensionId: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`chrome-extension://${extensionId}/library.html`);
-  return page;
-}
-
-const row = (library: Page, title: string) => library.locator('.row', { has: library.locator('.row-title', { hasText: title }) });
+const row = libraryRow;
 
 /** Opens the export dialog, picks a format and returns the finished download saved under `dir`. */
 async function exportAs(library: Page, format: string, dir: string, scope: 'all' | 'view' = 'all'): Promise<{ path: string; download: Download }> {
