@@ -1,0 +1,95 @@
+// @vitest-environment jsdom
+/**
+ * Saving without the popup: the keyboard shortcut and the context menus, run
+ * against the real background modules, the real core and a real (in-memory)
+ * IndexedDB. Only the extension APIs and the network are stand-ins.
+ */
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { extractArticle, htmlToDocument, parseSeed } from '../../../src/core/index';
+
+type Listener = (...args: never[]) => unknown;
+const listeners: Record<string, Listener> = {};
+const on = (name: string) => ({ addListener: (fn: Listener) => void (listeners[name] = fn) });
+const granted = new Set<string>();
+const badge: { text?: string; title?: string } = {};
+
+const SEED = readFileSync(join(import.meta.dirname, '../../fixtures/cn.ft.com--feedx-seed-001088998/source.txt'), 'utf8');
+const SEED_URL = 'https://cn.ft.com/story/001088998?full=y';
+
+vi.mock('../../../src/platform/browser', () => ({
+  default: {
+    runtime: { id: 'qingdu', onInstalled: on('installed'), getURL: (p: string) => `chrome-extension://qingdu/${p}` },
+    contextMenus: { removeAll: async () => undefined, create: () => undefined, onClicked: on('menu') },
+    commands: { onCommand: on('command') },
+    i18n: { getMessage: (key: string) => ({ saved: '已保存', saveFailed: '保存失败：', linkNoAccess: '清读无权读取该网站。' })[key] ?? '' },
+    permissions: { contains: async ({ origins }: { origins: string[] }) => origins.every((o) => granted.has(o)) },
+    scripting: { executeScript: async () => [] },
+    tabs: {
+      // The tab's content script answers with the seed page's article.
+      sendMessage: async () => {
+        const item = parseSeed(SEED)!;
+        const doc = htmlToDocument(item.html, window);
+        return extractArticle(doc, SEED_URL, { window, known: { title: item.title, published: item.published } });
+      },
+      query: async () => [{ id: 7 }],
+    },
+    action: {
+      setBadgeText: async ({ text }: { text: string }) => void (badge.text = text),
+      setBadgeBackgroundColor: async () => undefined,
+      setTitle: async ({ title }: { title: string }) => void (badge.title = title),
+    },
+  },
+}));
+
+const { registerShortcuts } = await import('../../../src/background/shortcuts');
+const { getLibrary } = await import('../../../src/background/library');
+
+async function settle(): Promise<void> {
+  await vi.waitFor(() => expect(badge.text).toBeTruthy(), { timeout: 10_000 });
+}
+
+describe('saving from the shortcut and the context menus', () => {
+  beforeEach(async () => {
+    badge.text = badge.title = undefined;
+    granted.clear();
+    // The image host answers; the page host serves the seed as a story page.
+    vi.stubGlobal('fetch', async (url: string) =>
+      url.includes('thumbor')
+        ? new Response(new Uint8Array([137, 80, 78, 71]), { headers: { 'content-type': 'image/png' } })
+        : new Response(`<html><body><h1 class="story-headline">链接里的文章</h1><div id="story-body-container">${'<p>这是一段足够长的正文，用来确认链接保存会抓取并提取文章。</p>'.repeat(6)}</div></body></html>`, {
+            headers: { 'content-type': 'text/html' },
+          }),
+    );
+    if (!listeners.command) registerShortcuts();
+  });
+
+  it('the keyboard shortcut saves the current tab and says so on the toolbar badge', async () => {
+    (listeners.command as (c: string, tab: { id: number }) => void)('save-page', { id: 7 });
+    await settle();
+    expect(badge.text).toBe('✓');
+    expect(badge.title).toContain('俄罗斯表示准备军事支持白俄罗斯');
+    const library = await getLibrary();
+    const [entry] = await library.list();
+    expect(entry?.url).toBe('https://cn.ft.com/story/001088998');
+    expect(entry?.missingImages).toEqual([]);
+  });
+
+  it('a link on a site Qingdu may not read is refused with the reason', async () => {
+    (listeners.menu as (info: object, tab: object) => void)({ menuItemId: 'qingdu-save-link', linkUrl: 'https://news.example/a' }, { id: 7 });
+    await settle();
+    expect(badge.text).toBe('!');
+    expect(badge.title).toContain('清读无权读取该网站');
+  });
+
+  it('a link on a site Qingdu may read is fetched, extracted and saved', async () => {
+    granted.add('https://www.ftchinese.com/*');
+    (listeners.menu as (info: object, tab: object) => void)({ menuItemId: 'qingdu-save-link', linkUrl: 'https://www.ftchinese.com/story/001099999' }, { id: 7 });
+    await settle();
+    expect(badge.title).toContain('链接里的文章');
+    const library = await getLibrary();
+    expect((await library.list()).map((e) => e.title)).toContain('链接里的文章');
+  });
+});
