@@ -6,7 +6,7 @@ const IMG_SRC = /<img\b[^>]*?\ssrc="([^"]+)"/gi;
 /** Every http(s) image an article shows (hero first), as absolute URLs: what saving keeps for offline reading. */
 export function imageUrls(article: Pick<Article, 'leadImage' | 'contentHtml'>): string[] {
   const urls = new Set<string>();
-  if (article.leadImage) urls.add(article.leadImage);
+  if (article.leadImage && /^https?:/i.test(article.leadImage)) urls.add(article.leadImage);
   for (const match of article.contentHtml.matchAll(IMG_SRC)) {
     const src = (match[1] ?? '').replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
     if (/^https?:/i.test(src)) urls.add(src);

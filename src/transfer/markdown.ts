@@ -39,11 +39,16 @@ function destination(path: string): string {
   return /[\s()<>]/.test(path) ? `<${path.replace(/[<>]/g, encodeURIComponent)}>` : path;
 }
 
-const escapeLinkText = (s: string): string => s.replace(/([\\[\]])/g, '\\$1');
+/** Link and alt text: brackets would end it, and `<` would start raw HTML. */
+const escapeLinkText = (s: string): string => s.replace(/([\\[\]<])/g, '\\$1');
 
 export function createTurndown(resolveImage: (src: string) => string | null): TurndownService {
   const td = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-', emDelimiter: '*' });
   td.remove(['script', 'style', 'noscript', 'iframe']);
+  // Text that shows markup ("<img onerror=…>" written in an article) must stay text: Markdown
+  // renderers pass raw HTML through, so `<` in text nodes is escaped as well (CommonMark `\<`).
+  const escapeMarkdown = td.escape.bind(td);
+  td.escape = (text: string) => escapeMarkdown(text).replace(/</g, '\\<');
   td.addRule('qingdu-image', {
     filter: 'img',
     replacement: (_content, node) => {
@@ -62,7 +67,7 @@ export function createTurndown(resolveImage: (src: string) => string | null): Tu
 export function articleMarkdown(a: SavedArticle, imagePath: (url: string) => string | undefined = () => undefined, td?: TurndownService): string {
   const service = td ?? createTurndown((src) => imagePath(src) ?? safeUrl(src));
   const body = service.turndown(a.article.contentHtml || '');
-  return `${frontMatter(a)}\n# ${a.title.replace(/\n/g, ' ')}\n\n${body}\n`;
+  return `${frontMatter(a)}\n# ${service.escape(a.title.replace(/\s+/g, ' '))}\n\n${body}\n`;
 }
 
 export interface MarkdownZipOptions extends ChunkOptions {

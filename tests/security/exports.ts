@@ -31,7 +31,12 @@ export function markdownProblems(md: string): string[] {
   const body = md
     .replace(/^---\n[\s\S]*?\n---\n/, '')
     .replace(/!\[(?:\\.|[^\]\\])*\]/g, '![]')
-    .replace(/\s"(?:\\.|[^"\\])*"\)/g, ')');
+    .replace(/\s"(?:\\.|[^"\\])*"\)/g, ')')
+    // Code blocks and code spans show their content as text in every CommonMark renderer,
+    // and a backslash-escaped `\<` is a literal character, not a tag.
+    .replace(/^```[^\n]*\n[\s\S]*?\n```$/gm, '')
+    .replace(/(`+)[^`]*?\1/g, '')
+    .replace(/\\</g, '');
   const raw = /<\/?(script|iframe|object|embed|form|style|svg|math|img|a|base|meta|link|details|video|audio|input|body|xmp|noscript|template|title|textarea)\b[^>]*>?/i.exec(body);
   if (raw) problems.push(`raw HTML tag in Markdown: ${raw[0].slice(0, 60)}`);
   if (/\]\(\s*<?\s*(javascript|vbscript|data):/i.test(body)) problems.push('script/data URL as a Markdown link destination');

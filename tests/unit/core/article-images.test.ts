@@ -15,6 +15,10 @@ describe('article images', () => {
     ]);
   });
 
+  it('never fetches a hero image that is not http(s)', () => {
+    expect(imageUrls({ leadImage: 'javascript:alert(1)', contentHtml: '' })).toEqual([]);
+  });
+
   it('turns URLs into one host-permission pattern per origin', () => {
     expect(originPatterns(['https://a.example/x.png', 'https://a.example/y.png', 'http://b.example:8080/z', 'nope'])).toEqual([
       'https://a.example/*',

@@ -47,9 +47,8 @@ describe('hostile corpus at an ordinary URL (Readability)', () => {
     expect(report.backup).toEqual([]);
   });
 
-  // Known hole in the Markdown export: text that shows markup in the article (`&lt;img onerror…&gt;`)
-  // comes out as raw HTML, live in any Markdown renderer that passes HTML through. Flips when fixed.
-  it.fails('Markdown export keeps markup-looking text as text', async () => {
+  // Text that shows markup in the article (`&lt;img onerror…&gt;`) must not become raw HTML in Markdown.
+  it('Markdown export keeps markup-looking text as text', async () => {
     const saved = extracted.map((a, i) => savedFrom(a, `sec-web-${i}`));
     expect((await exportProblems(saved)).markdown).toEqual([]);
   });
