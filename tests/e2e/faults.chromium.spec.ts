@@ -130,3 +130,44 @@ test.describe('faults while saving (Chromium)', () => {
     expect(after.rows[0]!.title).toBe(SEED_TITLE);
   });
 });
+
+test('200 saves from 20 tabs at once: all 200 present, none mixed up', async ({ extension }) => {
+  test.setTimeout(120_000);
+  const { context, extensionId } = extension;
+  const tabs = await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/library.html`);
+      return page;
+    }),
+  );
+  // Each tab fires its ten saves without waiting; every article's body names its own URL.
+  const outcomes = await Promise.all(
+    tabs.map((page, t) =>
+      page.evaluate(async (t: number) => {
+        const saves = Array.from({ length: 10 }, (_, i) => {
+          const n = t * 10 + i;
+          const url = `https://cn.ft.com/story/00120${String(n).padStart(4, '0')}`;
+          const text = `第${n}篇文章的正文，只属于 ${url}。`.repeat(20);
+          const article = {
+            title: `并发保存 ${n}`, url, siteName: 'FT中文网', lang: 'zh-CN', lead: null, leadImage: null, byline: null,
+            translator: null, published: null, updated: null, contentHtml: `<p>${text}</p>`, textContent: text,
+            length: text.length, readingMinutes: 2, partial: false, fullTextUrl: null, paywalled: false,
+          };
+          return chrome.runtime.sendMessage({ type: 'library.save', data: { article } });
+        });
+        return Promise.all(saves);
+      }, t),
+    ),
+  );
+  expect(outcomes.flat().filter((o: { ok: boolean }) => !o.ok)).toEqual([]);
+  const lib = tabs[0]!;
+  const { rows, bodies } = await stored(lib);
+  expect(rows).toHaveLength(200);
+  expect(bodies).toHaveLength(200);
+  const byTitle = new Map(bodies.map((b) => [b.title, b]));
+  for (let n = 0; n < 200; n++) {
+    const body = byTitle.get(`并发保存 ${n}`);
+    expect(body?.textContent).toContain(`第${n}篇文章的正文，只属于 https://cn.ft.com/story/00120${String(n).padStart(4, '0')}。`);
+  }
+});
