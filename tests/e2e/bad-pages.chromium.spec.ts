@@ -2,12 +2,15 @@
  * Pages that are not articles, in real Chromium: each gives the popup a plain
  * message and never an error screen or a save button.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, openPopupFor, test } from './chromium';
 import { HERO_PNG, seedPage } from './pages';
 
 const HUGE_URL = 'https://cn.ft.com/story/001000001';
 const MALFORMED_URL = 'https://cn.ft.com/story/001000002';
 const IMAGE_URL = 'https://cn.ft.com/picture/hero.png';
+const GBK_URL = 'https://big5.ftchinese.com/story/001000003';
 
 /** A story page padded to over 10 MB of HTML (a runaway comments section, say). */
 function hugePage(): string {
@@ -39,6 +42,16 @@ test.describe('bad pages (Chromium)', () => {
     await page.goto(MALFORMED_URL);
     const popup = await openPopupFor(context, worker, extensionId, page);
     await expect(popup.locator('#article-title')).toHaveText('俄罗斯表示准备军事支持白俄罗斯');
+  });
+
+  test('a GBK-encoded page reads as Chinese', async ({ extension }) => {
+    const { context, worker, extensionId } = extension;
+    const body = readFileSync(join(import.meta.dirname, 'assets', 'gbk-story.html'));
+    await context.route(GBK_URL, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=gbk', body }));
+    const page = await context.newPage();
+    await page.goto(GBK_URL);
+    const popup = await openPopupFor(context, worker, extensionId, page);
+    await expect(popup.locator('#article-title')).toHaveText('央行维持利率不变以稳定市场');
   });
 
   test('an image tab and a browser page say there is nothing to read', async ({ extension }) => {
