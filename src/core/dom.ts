@@ -4,18 +4,31 @@ const BLOCK = new Set(['P', 'DIV', 'LI', 'BR', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6
 
 /** Text of `el` with block boundaries and `<br>` as line breaks; lines trimmed, empty ones dropped. */
 export function textLines(el: Node): string[] {
-  const out: string[] = [''];
+  const out: string[] = [];
+  // Text of the line being built, in pieces (joined once per line).
+  let line: string[] = [];
+  const endLine = (): void => {
+    if (!line.length) return;
+    const l = (line.length === 1 ? (line[0] as string) : line.join('')).replace(/\s+/g, ' ').trim();
+    if (l) out.push(l);
+    line = [];
+  };
   const walk = (n: Node): void => {
-    if (n.nodeType === 3) out[out.length - 1] += n.nodeValue ?? '';
-    else if (n.nodeType === 1) {
-      const block = BLOCK.has((n as Element).tagName);
-      if (block) out.push('');
-      n.childNodes.forEach(walk);
-      if (block) out.push('');
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      const type = c.nodeType;
+      if (type === 3) line.push((c as Text).data);
+      else if (type === 1) {
+        const block = BLOCK.has((c as Element).tagName);
+        if (block) endLine();
+        walk(c);
+        if (block) endLine();
+      }
     }
   };
-  walk(el);
-  return out.map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  if (el.nodeType === 3) line.push((el as Text).data);
+  else if (el.nodeType === 1) walk(el);
+  endLine();
+  return out;
 }
 
 /** Whitespace-normalised single-line text. */
@@ -23,18 +36,48 @@ export function oneLine(text: string | null | undefined): string {
   return (text ?? '').replace(/\s+/g, ' ').trim();
 }
 
+const NON_SPACE = /\S/;
+
+/** True when `oneLine(text)` would be empty (tested without building it). */
+export function isBlank(text: string | null | undefined): boolean {
+  return !text || !NON_SPACE.test(text);
+}
+
+const atLeastChars = new Map<number, RegExp>();
+
+/**
+ * `oneLine(text)` when it is at most `max` characters long, else null. Long
+ * text is turned down after reading only its first `max + 1` non-space
+ * characters, without building the normalised string.
+ */
+export function shortLine(text: string | null | undefined, max: number): string | null {
+  const t = text ?? '';
+  if (t.length > max) {
+    let re = atLeastChars.get(max);
+    if (!re) atLeastChars.set(max, (re = new RegExp(`^\\s*(?:\\S\\s*){${max + 1}}`)));
+    if (re.test(t)) return null;
+  }
+  const line = oneLine(t);
+  return line.length <= max ? line : null;
+}
+
 /** True when `el` holds no text and no media. */
 export function isEmptyElement(el: Element): boolean {
-  return oneLine(el.textContent) === '' && !el.querySelector('img, picture, video, audio, table, iframe, svg');
+  return isBlank(el.textContent) && !el.querySelector('img, picture, video, audio, table, iframe, svg');
 }
 
 /** `querySelectorAll` that never throws (a selector unsupported by this DOM yields nothing). */
 export function queryAll(root: ParentNode, selector: string): Element[] {
+  let list: NodeListOf<Element>;
   try {
-    return Array.from(root.querySelectorAll(selector));
+    list = root.querySelectorAll(selector);
   } catch {
     return [];
   }
+  // An indexed copy: much cheaper than Array.from's iterator protocol on a NodeList.
+  const out = new Array<Element>(list.length);
+  for (let i = 0; i < out.length; i++) out[i] = list[i] as Element;
+  return out;
 }
 
 export function queryOne(root: ParentNode, selector: string): Element | null {
@@ -55,9 +98,9 @@ export function trimTrailing(root: Element): void {
   for (;;) {
     const last = root.lastChild;
     if (!last) return;
-    if (last.nodeType === 3 && oneLine(last.nodeValue) === '') last.remove();
+    if (last.nodeType === 3 && isBlank(last.nodeValue)) last.remove();
     else if (last.nodeType === 8) last.remove();
-    else if (last.nodeType === 1 && ['BR', 'HR'].includes((last as Element).tagName)) last.remove();
+    else if (last.nodeType === 1 && ((last as Element).tagName === 'BR' || (last as Element).tagName === 'HR')) last.remove();
     else if (last.nodeType === 1 && isEmptyElement(last as Element)) last.remove();
     else if (last.nodeType === 1) {
       const before = last.childNodes.length;

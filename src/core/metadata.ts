@@ -3,7 +3,7 @@
  * article meta → `<html lang>` → `<title>`. Plus language detection for
  * Chinese text (Simplified vs Traditional).
  */
-import { oneLine, queryAll, queryOne } from './dom';
+import { oneLine, queryAll } from './dom';
 import { parseDate } from './dates';
 
 export interface PageMetadata {
@@ -17,9 +17,26 @@ export interface PageMetadata {
   lang: string | null;
 }
 
-function meta(doc: Document, ...keys: string[]): string | null {
+/** Each `property` and `name` value of the page's `<meta>` elements → the first element carrying it (one pass, not one query per key). */
+type MetaIndex = Map<string, Element>;
+
+function indexMeta(doc: Document): MetaIndex {
+  const index: MetaIndex = new Map();
+  const metas = doc.getElementsByTagName('meta');
+  for (let i = 0; i < metas.length; i++) {
+    const el = metas[i] as Element;
+    for (const attr of ['property', 'name']) {
+      const key = el.getAttribute(attr);
+      if (key !== null && !index.has(key)) index.set(key, el);
+    }
+  }
+  return index;
+}
+
+/** Content of the first `<meta property|name="key">` for the first key whose content is usable. */
+function meta(index: MetaIndex, ...keys: string[]): string | null {
   for (const k of keys) {
-    const v = queryOne(doc, `meta[property="${k}"], meta[name="${k}"]`)?.getAttribute('content');
+    const v = index.get(k)?.getAttribute('content');
     if (v && oneLine(v) && !/[<>{}]|<%|\$/.test(v)) return oneLine(v);
   }
   return null;
@@ -41,30 +58,35 @@ function jsonLd(doc: Document): Record<string, unknown> {
 
 export function readPageMetadata(doc: Document): PageMetadata {
   const ld = jsonLd(doc);
+  const m = indexMeta(doc);
   const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? oneLine(v) : null);
   const ldAuthor = ld.author as { name?: unknown } | { name?: unknown }[] | undefined;
   const author = Array.isArray(ldAuthor) ? ldAuthor.map((a) => str(a.name)).filter(Boolean).join(', ') || null : str(ldAuthor?.name);
   const ldImage = ld.image as unknown;
   return {
-    title: str(ld.headline) ?? meta(doc, 'og:title', 'twitter:title') ?? (oneLine(doc.title) || null),
-    description: str(ld.description) ?? meta(doc, 'og:description', 'description', 'twitter:description'),
-    image: str(typeof ldImage === 'object' && ldImage ? (ldImage as { url?: unknown }).url : ldImage) ?? meta(doc, 'og:image', 'twitter:image'),
-    siteName: meta(doc, 'og:site_name', 'application-name'),
-    author: author ?? meta(doc, 'author', 'article:author'),
-    published: parseDate(str(ld.datePublished)) ?? parseDate(meta(doc, 'article:published_time', 'pubdate', 'date')),
-    updated: parseDate(str(ld.dateModified)) ?? parseDate(meta(doc, 'article:modified_time')),
+    title: str(ld.headline) ?? meta(m, 'og:title', 'twitter:title') ?? (oneLine(doc.title) || null),
+    description: str(ld.description) ?? meta(m, 'og:description', 'description', 'twitter:description'),
+    image: str(typeof ldImage === 'object' && ldImage ? (ldImage as { url?: unknown }).url : ldImage) ?? meta(m, 'og:image', 'twitter:image'),
+    siteName: meta(m, 'og:site_name', 'application-name'),
+    author: author ?? meta(m, 'author', 'article:author'),
+    published: parseDate(str(ld.datePublished)) ?? parseDate(meta(m, 'article:published_time', 'pubdate', 'date')),
+    updated: parseDate(str(ld.dateModified)) ?? parseDate(meta(m, 'article:modified_time')),
     lang: doc.documentElement?.getAttribute('lang')?.trim() || null,
   };
 }
 
-/** Characters written only in Traditional Chinese, and their Simplified counterparts. */
-const TRADITIONAL = /[這們來時國說為爲對會過還發個從後實與當體關點開經應麼樣將進東車長門問題現電話們蘭灣總統義濟華]/gu;
-const SIMPLIFIED = /[这们来时国说为对会过还发个从后实与当体关点开经应么样将进东车长门问题现电话兰湾总统义济华]/gu;
+/** Characters written only in Traditional Chinese, and their Simplified counterparts (all in the BMP; the sets do not overlap). */
+const TRADITIONAL = '這們來時國說為爲對會過還發個從後實與當體關點開經應麼樣將進東車長門問題現電話們蘭灣總統義濟華';
+const SIMPLIFIED = '这们来时国说为对会过还发个从后实与当体关点开经应么样将进东车长门问题现电话兰湾总统义济华';
+/** Everything but those characters, and everything but the Traditional ones. */
+const NEITHER = new RegExp(`[^${TRADITIONAL}${SIMPLIFIED}]+`, 'g');
+const NOT_TRADITIONAL = new RegExp(`[^${TRADITIONAL}]+`, 'g');
 
 /** `zh-TW` when Traditional characters dominate, `zh-CN` when Simplified do, null for too little Chinese. */
 export function detectChinese(text: string): 'zh-TW' | 'zh-CN' | null {
-  const t = text.match(TRADITIONAL)?.length ?? 0;
-  const s = text.match(SIMPLIFIED)?.length ?? 0;
-  if (t + s < 5) return null;
-  return t > s ? 'zh-TW' : 'zh-CN';
+  // Two native passes, the second over the few telling characters only.
+  const telling = text.replace(NEITHER, '');
+  if (telling.length < 5) return null;
+  const t = telling.replace(NOT_TRADITIONAL, '').length;
+  return t > telling.length - t ? 'zh-TW' : 'zh-CN';
 }

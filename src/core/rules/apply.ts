@@ -97,6 +97,33 @@ function textLinesJoin(text: string, sep: string): string {
   return text.split('\n').map((l) => l.trim()).filter(Boolean).join(sep);
 }
 
+/** Pseudo-classes and sibling combinators: what such a selector matches can change as earlier removals happen. */
+const ORDER_SENSITIVE = /[:+~]/;
+
+/**
+ * Removes every element matching any of `selectors`, in the order given. One
+ * query for the whole list (a document walk per selector costs far more) when
+ * no selector's match depends on earlier removals; else, or when the list as a
+ * whole is refused (one selector this DOM does not support must not spare what
+ * the others match), one query per selector.
+ */
+function removeAll(doc: Document, selectors: readonly string[]): void {
+  if (!selectors.length) return;
+  if (!selectors.some((s) => ORDER_SENSITIVE.test(s))) {
+    let found: NodeListOf<Element> | null = null;
+    try {
+      found = doc.querySelectorAll(selectors.join(', '));
+    } catch {
+      /* fall through to one selector at a time */
+    }
+    if (found) {
+      for (let i = 0; i < found.length; i++) found[i]?.remove();
+      return;
+    }
+  }
+  for (const sel of selectors) queryAll(doc, sel).forEach((el) => el.remove());
+}
+
 /**
  * Applies the site rule (if any) and the generic rules to `doc`, which must
  * be a working copy: it is modified in place.
@@ -108,7 +135,7 @@ export function applyRules(doc: Document, url: string, site: SiteRule | null, ge
   };
   const fields = site ? readFields(doc, site, url) : empty;
   const rules = site ? [site, ...generic] : [...generic];
-  for (const rule of rules) for (const sel of rule.remove ?? []) queryAll(doc, sel).forEach((el) => el.remove());
+  removeAll(doc, rules.flatMap((rule) => rule.remove ?? []));
   let content: Element | null = null;
   for (const sel of site?.content ?? []) {
     content = queryOne(doc, sel);

@@ -6,7 +6,7 @@
  */
 import type { SiteRule } from './schema';
 import { DEFAULT_TZ_OFFSET_MINUTES, parseDate } from '../dates';
-import { isEmptyElement, moveChildren, oneLine, queryAll, queryOne, textLines, trimTrailing } from '../dom';
+import { isEmptyElement, moveChildren, oneLine, queryAll, queryOne, shortLine, textLines, trimTrailing } from '../dom';
 import { hostMatches } from './match';
 
 export interface TransformContext {
@@ -95,12 +95,18 @@ const stripTrailingFooter: Transform = ({ root, rule }) => {
 const dropAdLines: Transform = ({ root, rule }) => {
   const lines = new Set((rule.dropLines ?? []).map((l) => oneLine(l)));
   if (!lines.size) return;
+  // Longer text cannot be one of the lines: it is turned down without being normalised.
+  const max = Math.max(...[...lines].map((l) => l.length));
+  const isAdLine = (text: string | null): boolean => {
+    const line = shortLine(text, max);
+    return line !== null && lines.has(line);
+  };
   for (const el of queryAll(root, 'p, div, span, li, strong, b')) {
-    if (lines.has(oneLine(el.textContent)) && !el.querySelector('img, picture, video')) el.remove();
+    if (isAdLine(el.textContent) && !el.querySelector('img, picture, video')) el.remove();
   }
   const walker = root.ownerDocument.createTreeWalker(root, 4);
   const drop: Node[] = [];
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) if (lines.has(oneLine(n.nodeValue))) drop.push(n);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) if (isAdLine(n.nodeValue)) drop.push(n);
   drop.forEach((n) => n.parentNode?.removeChild(n));
 };
 
@@ -109,9 +115,11 @@ const translatorCredit: Transform = ({ root, rule, found }) => {
   const prefixes = (rule.translator ?? []).map(escapeRegExp).join('|');
   if (!prefixes) return;
   const re = new RegExp(`^(?:${prefixes})\\s*[/／:：]\\s*(\\S.{0,40})$`);
+  // Longest line the pattern accepts (normalised text has single spaces): longer text is turned down unread.
+  const max = Math.max(...(rule.translator ?? []).map((p) => p.length)) + 44;
   const candidates = queryAll(root, 'p, div').filter((el) => !el.querySelector('p, div'));
   for (const el of candidates) {
-    const m = re.exec(oneLine(el.textContent));
+    const m = re.exec(shortLine(el.textContent, max) ?? '');
     if (!m?.[1]) continue;
     found.translator ??= m[1].trim();
     el.remove();
@@ -183,7 +191,7 @@ const liveBlogPosts: Transform = ({ root, rule }) => {
 
 /** When the body is empty, text from hidden textareas (`textareaSources`: JSON of translations, or plain text). */
 const hiddenTextareaText: Transform = ({ doc, root, rule }) => {
-  if (oneLine(root.textContent).length > 20) return;
+  if (shortLine(root.textContent, 20) === null) return;
   for (const sel of rule.textareaSources ?? []) {
     const raw = (queryOne(doc, sel) as HTMLTextAreaElement | null)?.value ?? '';
     if (!raw.trim()) continue;
