@@ -2,7 +2,14 @@
  * Firefox ESR with the built extension (puppeteer-core over WebDriver BiDi,
  * Debian's /usr/bin/firefox-esr, installed as a temporary add-on).
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { DIST_FIREFOX, HERO_PNG } from './pages';
 import type { PageTable } from './chromium';
@@ -13,24 +20,152 @@ export const GECKO_ID = 'qingdu@qingdu.app';
 export interface FirefoxSession {
   browser: Browser;
   base: string;
+  /** The extension's moz-extension UUID: launch again with it to reach the same storage. */
+  uuid: string;
   close(): Promise<void>;
 }
 
-export async function launchFirefox(): Promise<FirefoxSession> {
-  const uuid = randomUUID();
+export interface FirefoxOptions {
+  /**
+   * A profile directory kept across launches (default: a fresh temporary profile).
+   * The extension is installed again at each launch as a temporary add-on; with the
+   * same `uuid` it finds the IndexedDB and storage it left in this profile.
+   */
+  profileDir?: string;
+  /** The moz-extension UUID (default: a random one). */
+  uuid?: string;
+  /** The built extension to install (default: dist/firefox). */
+  extensionDir?: string;
+  /** Send the browser's own requests (the background page's image fetches) through this site server. */
+  sites?: SiteServer;
+  /** Save downloads into this directory without asking. */
+  downloadDir?: string;
+}
+
+export async function launchFirefox(options: FirefoxOptions = {}): Promise<FirefoxSession> {
+  const uuid = options.uuid ?? randomUUID();
+  const prefs: Record<string, unknown> = {
+    'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
+    // Locale of the UI strings: Chinese, as most of our readers use.
+    'intl.locale.requested': 'zh-CN',
+  };
+  if (options.sites) {
+    const port = options.sites.port;
+    Object.assign(prefs, {
+      'network.proxy.type': 1,
+      'network.proxy.http': '127.0.0.1',
+      'network.proxy.http_port': port,
+      'network.proxy.ssl': '127.0.0.1',
+      'network.proxy.ssl_port': port,
+      'network.proxy.no_proxies_on': '',
+    });
+  }
+  if (options.downloadDir) {
+    Object.assign(prefs, {
+      'browser.download.folderList': 2,
+      'browser.download.dir': options.downloadDir,
+      'browser.download.useDownloadDir': true,
+      'browser.download.always_ask_before_handling_new_types': false,
+      'browser.download.start_downloads_in_tmp_dir': false,
+    });
+  }
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
     args: ['--remote-allow-system-access'],
-    extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
-      // Locale of the UI strings: Chinese, as most of our readers use.
-      'intl.locale.requested': 'zh-CN',
-    },
+    // The site server's certificate is self-signed.
+    acceptInsecureCerts: options.sites ? true : undefined,
+    userDataDir: options.profileDir,
+    extraPrefsFirefox: prefs,
   });
-  await browser.installExtension(DIST_FIREFOX);
-  return { browser, base: `moz-extension://${uuid}`, close: () => browser.close() };
+  await browser.installExtension(options.extensionDir ?? DIST_FIREFOX);
+  return { browser, base: `moz-extension://${uuid}`, uuid, close: () => browser.close() };
+}
+
+/** A private copy of the Firefox build, so a rebuild of dist/ during a run cannot change it. */
+export function copyFirefoxBuild(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'qingdu-dist-firefox-'));
+  cpSync(DIST_FIREFOX, dir, { recursive: true });
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The image hosts of the sites under test, served on 127.0.0.1 as the browser's
+ * HTTP(S) proxy. Requests the background page makes (image fetches at save time)
+ * never pass through a page's request interception under BiDi: they reach the
+ * network stack, and the proxy answers them. HTTPS is answered with a self-signed
+ * certificate (the browser is launched with `acceptInsecureCerts`). Nothing
+ * reaches the network: other hosts are refused, and every host once `offline` is set.
+ */
+export interface SiteServer {
+  port: number;
+  /** `host/path` of every request answered with an image. */
+  served: string[];
+  /** `host/path` (or `CONNECT host:port`) of every request refused. */
+  refused: string[];
+  /** Refuse everything from now on. */
+  offline: boolean;
+  close(): Promise<void>;
+}
+
+/** Hosts whose images the fixtures show. */
+export const IMAGE_HOSTS = /^(thumbor\.ftacademy\.cn|i\.ftimg\.net|d1sh1cgb4xvhl\.cloudfront\.net|dq4atoxl7csa1\.cloudfront\.net|images\.ft\.com)$/;
+
+export async function startSiteServer(hosts: RegExp = IMAGE_HOSTS): Promise<SiteServer> {
+  const certDir = mkdtempSync(join(tmpdir(), 'qingdu-cert-'));
+  const key = join(certDir, 'key.pem');
+  const cert = join(certDir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=qingdu-test-sites', '-keyout', key, '-out', cert], {
+    stdio: 'ignore',
+  });
+  const tlsOptions = { key: readFileSync(key), cert: readFileSync(cert) };
+  rmSync(certDir, { recursive: true, force: true });
+
+  const server: SiteServer = { port: 0, served: [], refused: [], offline: false, close: async () => undefined };
+  const hostOf = (req: IncomingMessage) => {
+    try {
+      return new URL(req.url ?? '/', `http://${req.headers.host ?? 'unknown'}`);
+    } catch {
+      return null;
+    }
+  };
+  const answer = (req: IncomingMessage, res: ServerResponse) => {
+    const url = hostOf(req);
+    const name = url ? `${url.host}${url.pathname}${url.search}` : String(req.url);
+    if (!server.offline && url && hosts.test(url.hostname)) {
+      server.served.push(name);
+      res.writeHead(200, { 'content-type': 'image/png', 'content-length': HERO_PNG.length, 'access-control-allow-origin': '*' });
+      return void res.end(HERO_PNG);
+    }
+    server.refused.push(name);
+    res.writeHead(502, { 'content-type': 'text/plain' });
+    res.end('offline');
+  };
+  const tls = createTlsServer(tlsOptions, answer);
+  const proxy = createServer(answer);
+  proxy.on('connect', (req: IncomingMessage, socket) => {
+    const host = (req.url ?? '').replace(/:\d+$/, '');
+    if (server.offline || !hosts.test(host)) {
+      server.refused.push(`CONNECT ${req.url ?? ''}`);
+      return void socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+    }
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    tls.emit('connection', socket);
+  });
+  const sockets = new Set<Socket>();
+  proxy.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  server.port = (proxy.address() as AddressInfo).port;
+  server.close = async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    tls.close();
+  };
+  return server;
 }
 
 /** Answer every request from the fixture table; nothing reaches the network. */
@@ -75,4 +210,64 @@ export async function findPage(browser: Browser, prefix: string, timeoutMs = 15_
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`no page at ${prefix}`);
+}
+
+/**
+ * `openExtensionPage`, tried twice: Firefox's BiDi evaluate sometimes fails while
+ * the new tab is still swapping from about:blank to the extension page.
+ */
+export async function openExtensionPageSettled(browser: Browser, url: string): Promise<Page> {
+  try {
+    return await openExtensionPage(browser, url);
+  } catch {
+    return await openExtensionPage(browser, url);
+  }
+}
+
+/** Waits until `fn` (run in the page) returns something truthy, and returns it. */
+export async function until<T>(page: Page, fn: (arg: string) => T, arg = '', timeout = 15_000): Promise<T> {
+  const handle = await page.waitForFunction(fn, { timeout }, arg);
+  return (await handle.jsonValue()) as T;
+}
+
+/** As a toolbar click would: the article tab active, the popup opened beside it (inactive). */
+export async function openPopupFor(session: FirefoxSession, url: string): Promise<Page> {
+  const helper = await openExtensionPageSettled(session.browser, `${session.base}/reader.html`);
+  const popupUrl = `${session.base}/popup.html`;
+  await helper.evaluate(
+    async (pageUrl: string, popupUrl: string) => {
+      const api = (globalThis as unknown as { browser: typeof chrome }).browser;
+      const [tab] = await api.tabs.query({ url: pageUrl });
+      if (!tab?.id) throw new Error(`no tab for ${pageUrl}`);
+      await api.tabs.update(tab.id, { active: true });
+      await api.tabs.create({ url: popupUrl, active: false, windowId: tab.windowId });
+    },
+    url,
+    popupUrl,
+  );
+  await helper.close();
+  return findPage(session.browser, popupUrl);
+}
+
+/** Open `url` in a tab answered from `pages`, save it from the popup, and wait until the popup says it is saved. */
+export async function saveFromPopup(session: FirefoxSession, pages: PageTable, url: string): Promise<void> {
+  const page = await session.browser.newPage();
+  await servePages(page, pages);
+  await page.goto(url);
+  await page.waitForFunction(() => document.querySelector('h1') !== null);
+  const popup = await openPopupFor(session, url);
+  await until(popup, () => {
+    const save = document.querySelector('#save');
+    return !!save && !save.closest('[hidden]');
+  });
+  await popup.click('#save');
+  await until(popup, () => /^(已保存|Saved)$/.test(document.querySelector('#save')?.textContent?.trim() ?? ''), '', 30_000).catch(
+    async (error: unknown) => {
+      // Say why the save did not finish (the popup's status line), not just that it timed out.
+      const status = await popup.$eval('#save-status', (el) => el.textContent).catch(() => null);
+      throw new Error(`save did not finish: ${status ?? '(no status)'}`, { cause: error });
+    },
+  );
+  await popup.close();
+  await page.close();
 }
