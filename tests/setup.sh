@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Set up a fresh Debian machine and build both extensions.
-# As root, installs the browsers the end-to-end tests drive and epubcheck from apt
-# (only when missing), then the exact npm dependencies, then builds.
+# As root, installs from apt (only when missing) the browsers the end-to-end tests drive, Chromium's
+# languages and epubcheck, then the exact npm dependencies, then builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null || need+=(chromium)
+# Chromium's UI languages (its Chinese UI is what the Chinese-strings tests run in).
+[[ -e /usr/lib/chromium/locales/zh-CN.pak ]] || need+=(chromium-l10n)
 command -v firefox-esr >/dev/null || need+=(firefox-esr)
 command -v epubcheck >/dev/null || need+=(epubcheck)
 if ((${#need[@]})); then

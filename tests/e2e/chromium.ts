@@ -23,14 +23,19 @@ export function defaultPages(): PageTable {
 export async function launchChromium(
   profileDir: string,
   pages: PageTable,
+  /** Browser UI language (e.g. `zh-CN`), which picks the extension's strings. Default: Chromium's own. */
+  lang?: string,
 ): Promise<{ context: BrowserContext; worker: Worker; extensionId: string }> {
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
+    // Chromium on Linux takes its UI language (and so `i18n.getMessage`) from the environment.
+    ...(lang ? { locale: lang, env: { ...process.env, LANGUAGE: lang.replace('-', '_'), LANG: `${lang.replace('-', '_')}.UTF-8` } } : {}),
     args: [
       `--disable-extensions-except=${DIST_CHROME}`,
       `--load-extension=${DIST_CHROME}`,
       '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost',
+      ...(lang ? [`--lang=${lang}`] : []),
     ],
   });
   await routeFixtures(context, pages);

@@ -1,5 +1,8 @@
 import { PLAIN_URL, SEED_TITLE, SEED_URL } from './pages';
-import { expect, openPopupFor, test } from './chromium';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultPages, expect, launchChromium, openPopupFor, test } from './chromium';
 
 test.describe('popup and content script (Chromium)', () => {
   test('content script waits on the FT page until asked, then the popup shows the title', async ({ extension }) => {
@@ -38,4 +41,24 @@ test.describe('popup and content script (Chromium)', () => {
     await expect(popup.locator('#state-article')).toBeHidden();
     await expect(popup.getByRole('button', { name: /^(保存|Save)$/ })).toHaveCount(0);
   });
+});
+
+test('the UI speaks the browser\'s language: Chinese in a Chinese browser, English in an English one', async () => {
+  for (const [lang, save, library] of [
+    ['zh-CN', '保存', '阅读列表'],
+    ['en-US', 'Save', 'Library'],
+  ] as const) {
+    const profile = mkdtempSync(join(tmpdir(), 'qingdu-lang-'));
+    const { context, worker, extensionId } = await launchChromium(profile, defaultPages(), lang);
+    try {
+      const page = await context.newPage();
+      await page.goto(SEED_URL);
+      const popup = await openPopupFor(context, worker, extensionId, page);
+      await expect(popup.getByRole('button', { name: save, exact: true })).toBeVisible();
+      await expect(popup.locator('footer a')).toHaveText(library);
+    } finally {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  }
 });
