@@ -23,7 +23,7 @@ import type { Article, ExtractResult } from './types';
 import { applyRules, type RuleFields } from './rules/apply';
 import { builtinRules } from './rules/index';
 import { matchRules, type SiteRule } from './rules/index';
-import { sanitizeToElement } from './sanitize';
+import { dropUnkeptAttributes, sanitizeToElement } from './sanitize';
 import { detectChinese, readPageMetadata } from './metadata';
 import { countText, lengthOf, minutesOf } from './reading-time';
 import { absoluteUrl, canonicalUrl } from './url';
@@ -141,6 +141,7 @@ function run(doc: Document, url: string, opts: ExtractOptions): ExtractResult {
 
   // 6. Normalise; hero image first unless the body already shows it.
   normaliseBody(body, url);
+  dropUnkeptAttributes(body);
   const leadImage = fields.leadImage ?? absoluteUrl(page.image, url);
   let html = body.innerHTML;
   if (fields.leadImage && !queryAll(body, 'img').some((i) => i.getAttribute('src') === fields.leadImage)) {

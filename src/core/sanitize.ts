@@ -59,6 +59,30 @@ function purifierFor(win: WindowLike): DOMPurify {
   return p;
 }
 
+const FORBIDDEN_ATTRS = new Set(FORBID_ATTR);
+
+/**
+ * Removes from `root`'s descendants (a working copy, never a live page) the
+ * attributes {@link SANITIZE_CONFIG} drops anyway: forbidden ones, `data-*`,
+ * `aria-*` and `class` without a kept class. Sanitizing afterwards is still
+ * required and gives the same result; this only spares DOMPurify its costly
+ * per-attribute checks and shortens the HTML it parses (ids and classes on
+ * every cell of a large table, say).
+ */
+export function dropUnkeptAttributes(root: Element): void {
+  const all = root.querySelectorAll('*');
+  for (let i = 0; i < all.length; i++) {
+    const el = all[i] as Element;
+    if (!el.hasAttributes()) continue;
+    for (const name of el.getAttributeNames()) {
+      if (
+        FORBIDDEN_ATTRS.has(name) || name.startsWith('data-') || name.startsWith('aria-') ||
+        (name === 'class' && !el.getAttribute('class')?.includes(KEPT_CLASS_PREFIX))
+      ) el.removeAttribute(name);
+    }
+  }
+}
+
 /** Sanitized body of `html`, as an element of `win`'s document (read `innerHTML` / text from it). */
 export function sanitizeToElement(html: string, win: WindowLike): HTMLElement {
   return purifierFor(win).sanitize(html, { ...SANITIZE_CONFIG, RETURN_DOM: true }) as HTMLElement;
