@@ -194,6 +194,22 @@ describe('extractArticle edge cases', () => {
     expect(extractArticle(dom.window.document, 'https://example.com/', { window: dom.window as unknown as WindowLike, maxHtmlChars: 100 })).toMatchObject({ ok: false, reason: 'too-large' });
   });
 
+  it('refuses a page whose HTML is mostly markup, and a body over the limit after sanitizing', () => {
+    const opts = (dom: JSDOM, maxHtmlChars: number) => ({ window: dom.window as unknown as WindowLike, maxHtmlChars });
+    // Near the limit by text, far over it by markup: the guard serializes the page for the exact size.
+    const bloated = jsdom(`<html><body>${PARAS}<div title="${'x'.repeat(20_000)}"></div></body></html>`);
+    const text = bloated.window.document.documentElement.textContent?.length ?? 0;
+    const r1 = extractArticle(bloated.window.document, 'https://example.com/', opts(bloated, 2 * text));
+    expect(r1).toMatchObject({ ok: false, reason: 'too-large' });
+    expect(!r1.ok && r1.message).toMatch(/^page HTML is \d+ characters/);
+    expect(extractArticle(bloated.window.document, 'https://example.com/', opts(bloated, 30_000)).ok).toBe(true);
+    // Mostly markup that sanitizing keeps (the text bound alone lets the page through): the body counts against the limit.
+    const inline = jsdom(`<html><body><article>${PARAS}<p title="${'x'.repeat(40_000)}">注</p></article></body></html>`);
+    const r2 = extractArticle(inline.window.document, 'https://example.com/', opts(inline, 30_000));
+    expect(r2).toMatchObject({ ok: false, reason: 'too-large' });
+    expect(!r2.ok && r2.message).toMatch(/^article HTML/);
+  });
+
   it('marks a paywalled FT page partial', () => {
     const html = `<html><body><div class="story-container"><h1 class="story-headline">付费文章</h1><div id="story-body-container">${PARAS}</div>
       <div class="subscribe-lock-container" id="subscribe-now-container"><div class="lock-content">成为付费会员，阅读FT独家内容</div></div></div></body></html>`;
