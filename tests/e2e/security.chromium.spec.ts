@@ -4,7 +4,10 @@
  * found in the library and opened in the reader. Nothing may run (no
  * `__pwned` global, no dialog) in the page, popup, library or reader; nothing
  * may reach evil.example from any of them or from the service worker; the
- * reader reads from storage only; the marker sentence is shown.
+ * reader reads from storage only; the marker sentence is shown. The saved
+ * articles are then exported from the library page as bookmarks, EPUB and
+ * Markdown; the downloaded files pass the export checks, and the bookmarks
+ * file, opened in a tab, runs nothing and loads nothing.
  *
  * The hostile page is served with a CSP that stops its own scripts and loads,
  * so whatever still runs or reaches evil.example is the extension's doing.
@@ -14,15 +17,18 @@
  * Ordinary (non-FT) URLs need activeTab, which a test cannot grant: the Node
  * pass (tests/unit/security) covers them through the same extraction code.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page, type Request, type Worker } from '@playwright/test';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { CHROMIUM, defaultPages, expect, openPopupFor, routeFixtures, test as base } from './chromium';
-import { DIST_CHROME, SEED_TITLE, SEED_URL } from './pages';
+import { DIST_CHROME, ROOT, SEED_TITLE, SEED_URL } from './pages';
 import { findProblems } from '../security/checks';
 import { allCases, buildPage, containedWith, EVIL_HOST, groupCases, type BuiltPage } from '../security/corpus';
+import type { ExportFormat, FileReport } from '../security/export-files';
 
 /**
  * The extension from a private copy of dist/chrome: a rebuild of dist while
@@ -59,6 +65,34 @@ function corpusPages(): BuiltPage[] {
   const step = Math.max(1, Math.floor(solo.length / SOLO_PAGES));
   const sample = solo.filter((_, i) => i % step === 0).slice(0, Math.min(SOLO_PAGES, SHARED_PAGES));
   return [...shared, ...sample].map((cases, i) => buildPage(900 + i, cases, true));
+}
+
+/** Exports the whole library in one format from the export dialog and returns the downloaded file's path. */
+async function exportAll(library: Page, format: 'bookmarks' | 'epub' | 'markdown', dir: string): Promise<string> {
+  await library.locator('#transfer-export').click();
+  const dialog = library.locator('#transfer-export-dialog');
+  await expect(dialog).toBeVisible();
+  await dialog.locator('#transfer-scope-all').check();
+  const downloading = library.waitForEvent('download', { timeout: 60_000 });
+  await dialog.locator(`button[data-format="${format}"]`).click();
+  const download = await downloading;
+  const path = join(dir, download.suggestedFilename());
+  await download.saveAs(path);
+  await expect(dialog.locator('#transfer-export-status'), format).toHaveText(/已导出|Exported/);
+  await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+  await expect(dialog).toBeHidden();
+  return path;
+}
+
+/** The Node-side export checks on the downloaded files (they load the extraction code, so they run under tsx). */
+function checkExportFiles(files: Record<ExportFormat, string>): Record<ExportFormat, FileReport> {
+  const args = Object.entries(files).map(([format, path]) => `${format}=${path}`);
+  const stdout = execFileSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'tests', 'security', 'export-files.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  return JSON.parse(stdout) as Record<ExportFormat, FileReport>;
 }
 
 interface Seen {
@@ -187,20 +221,56 @@ test.describe('hostile articles (Chromium)', () => {
       await page.close();
     }
 
+    // Everything saved, exported once from the library page: the files a reader downloads.
+    const saved = pages.length - refused.length;
+    const out = mkdtempSync(join(tmpdir(), 'qingdu-security-export-'));
+    const exportProblems: string[] = [];
+    const bookmarksPath = await exportAll(library, 'bookmarks', out);
+    const files: Record<ExportFormat, string> = { bookmarks: bookmarksPath, epub: await exportAll(library, 'epub', out), markdown: await exportAll(library, 'markdown', out) };
+    const { bookmarks, epub, markdown } = checkExportFiles(files);
+    for (const [format, report] of [['bookmarks', bookmarks], ['epub', epub], ['markdown', markdown]] as const) {
+      exportProblems.push(...report.problems.map((p) => `${format}: ${p}`));
+    }
+
+    // The bookmarks file opened as a page: everything it asks the network for is recorded and refused.
+    const bookmarksNetwork: Seen[] = [];
+    const opened = await context.newPage();
+    opened.on('request', (r) => {
+      if (!r.url().startsWith('file:')) bookmarksNetwork.push({ url: r.url(), from: 'bookmarks file' });
+    });
+    await opened.route(/^(?!file:)/, (route) => route.abort('blockedbyclient'));
+    await opened.goto(pathToFileURL(bookmarksPath).href);
+    await expect(opened.locator('a[href]')).toHaveCount(bookmarks.checked);
+    await opened.waitForTimeout(300);
+    for (const [name, p] of [['bookmarks file', opened], ['library after export', library]] as const) {
+      const value = await p.evaluate(() => typeof (window as unknown as { __pwned?: unknown }).__pwned);
+      if (value !== 'undefined') pwned.push(`${name}: window.__pwned is ${value}`);
+    }
+    await opened.close();
+    rmSync(out, { recursive: true, force: true });
+
     // Late requests from the worker (image fetches) have had time to land.
     await new Promise((resolve) => setTimeout(resolve, 500));
     console.log(
       `security corpus (Chromium): ${casesRun} cases on ${pages.length} pages (${refused.length} refused as no article, the rest saved and read); ` +
         `${evil.length} extension requests to ${EVIL_HOST}, ${pageNavigations.length} page navigations there (answered 204), ` +
-        `${dialogs.length} dialogs, ${readerNetwork.length} reader requests to the web`,
+        `${dialogs.length} dialogs, ${readerNetwork.length} reader requests to the web; ` +
+        `exported ${bookmarks.checked} bookmarks, ${epub.checked} EPUB (X)HTML files, ${markdown.checked} Markdown files: ` +
+        `${exportProblems.length} export problems, ${bookmarksNetwork.length} requests from the opened bookmarks file`,
     );
+    expect(bookmarks.checked).toBe(saved);
+    expect(epub.checked).toBeGreaterThanOrEqual(saved);
+    // One file per article and the reading list.
+    expect(markdown.checked).toBe(saved + 1);
+    expect(exportProblems).toEqual([]);
+    expect(bookmarksNetwork).toEqual([]);
     if (!process.env.QINGDU_SECURITY_PAGES) expect(casesRun).toBeGreaterThanOrEqual(500);
     expect(pwned).toEqual([]);
     expect(dialogs).toEqual([]);
     expect(evil).toEqual([]);
     expect(readerNetwork).toEqual([]);
     expect(domProblems).toEqual([]);
-    await expect(library.locator('#summary')).toHaveText(new RegExp(String(pages.length - refused.length)));
+    await expect(library.locator('#summary')).toHaveText(new RegExp(String(saved)));
     await closeAll(context);
   });
 });
