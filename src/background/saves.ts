@@ -17,11 +17,11 @@ export async function saveArticle(article: unknown): Promise<SaveOutcome> {
   try {
     const library = await getLibrary();
     const id = library.idForUrl(article.url);
-    const existing = await library.get(id);
     const { images, missing } = await fetchImages(id, imageUrls(article));
     const saved = await library.save(article, { images, missingImages: missing });
     announceChange([saved.id]);
-    return { ok: true, entry: saved, created: !existing, missingImages: missing };
+    // A re-save keeps the first savedAt and moves updatedAt on: no separate read needed to tell.
+    return { ok: true, entry: saved, created: saved.savedAt === saved.updatedAt, missingImages: missing };
   } catch (error) {
     return { ok: false, ...describeError(error) };
   }
