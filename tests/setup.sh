@@ -15,7 +15,7 @@ if ((${#need[@]})); then
   if [[ $(id -u) -eq 0 ]]; then
     echo "setup: installing ${need[*]} from apt"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
     echo "setup: missing ${need[*]}; install them with apt (as root) to run the browser tests" >&2
   fi
