@@ -111,6 +111,25 @@ async function loadTab(tabId: number): Promise<void> {
   }
   // A preview of the live page: its images come from the site, as they did in the tab.
   display(result.article, (url) => url);
+  offerSave(result.article);
+}
+
+/** The preview can be saved from here, as from the popup. */
+function offerSave(article: Article): void {
+  const button = $<HTMLButtonElement>('save');
+  button.hidden = false;
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    const outcome = await sendMessage('library.save', { article }).catch(() => null);
+    if (outcome?.ok) {
+      button.textContent = t('saved');
+      // The address now names the saved copy, so a reload opens it from storage.
+      history.replaceState(null, '', `?id=${encodeURIComponent(outcome.entry.id)}`);
+    } else {
+      button.disabled = false;
+      announce(`${t('saveFailed')} ${outcome?.message ?? t('saveInterrupted')}`);
+    }
+  });
 }
 
 /** The stored copy of an image, under its absolute URL or (if the two differ) its URL as written in the article. */

@@ -180,6 +180,13 @@ test.describe('library and reader (Chromium)', () => {
     await expect(again.locator('.rd-article')).toHaveAttribute('lang', 'zh-Hant');
     await again.locator('#convert').click();
     await expect(again.locator('.rd-title')).toHaveText(SEED_TITLE);
+
+    // The preview saves like the popup does, and the library then has it.
+    await again.getByRole('button', { name: /^(保存|Save)$/ }).click();
+    await expect(again.locator('#save')).toHaveText(/^(已保存|Saved)$/);
+    expect(new URL(again.url()).searchParams.get('id')).toBeTruthy();
+    const library = await openLibrary(context, extensionId);
+    await expect(row(library, SEED_TITLE)).toHaveCount(1);
   });
 
   test('an unknown id shows the not-found state', async ({ extension }) => {
