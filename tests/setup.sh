@@ -11,6 +11,8 @@ command -v chromium >/dev/null || need+=(chromium)
 [[ -e /usr/lib/chromium/locales/zh-CN.pak ]] || need+=(chromium-l10n)
 command -v firefox-esr >/dev/null || need+=(firefox-esr)
 command -v epubcheck >/dev/null || need+=(epubcheck)
+# The Firefox tests' local HTTPS site makes its certificate with openssl.
+command -v openssl >/dev/null || need+=(openssl)
 if ((${#need[@]})); then
   if [[ $(id -u) -eq 0 ]]; then
     echo "setup: installing ${need[*]} from apt"
