@@ -127,12 +127,19 @@ export class Library {
       }
       const rev = await this.nextRev(tx);
       let imageBytes = existing?.imageBytes ?? 0;
-      if (images) {
+      const keptUrls = new Set<string>();
+      // Nothing stored before and nothing to store: skip the images store (most saves of text-only pages).
+      if (images && (images.length > 0 || (existing?.imageBytes ?? 0) > 0)) {
         const imageStore = tx.objectStore('images');
-        const oldKeys = await imageStore.index('articleId').getAllKeys(id);
-        await issue(oldKeys.map((key) => () => imageStore.delete(key)));
+        // A re-save that could not fetch an image again keeps the copy it already has.
+        const fresh = new Set(images.map((img) => img.url));
+        const refetchFailed = new Set(opts.missingImages ?? []);
+        const old = (await imageStore.index('articleId').getAll(id)).filter((img) => !fresh.has(img.url));
+        const kept = old.filter((img) => refetchFailed.has(img.url));
+        for (const img of kept) keptUrls.add(img.url);
+        await issue(old.filter((img) => !keptUrls.has(img.url)).map((img) => () => imageStore.delete([id, img.url])));
         await issue(images.map((img) => () => imageStore.put(img)));
-        imageBytes = images.reduce((sum, img) => sum + img.bytes.byteLength, 0);
+        imageBytes = [...images, ...kept].reduce((sum, img) => sum + img.bytes.byteLength, 0);
       }
       const entry: LibraryEntry = {
         id,
@@ -146,7 +153,7 @@ export class Library {
         linkOnly: false,
         bodyBytes,
         imageBytes,
-        missingImages: opts.missingImages ?? (images ? [] : (existing?.missingImages ?? [])),
+        missingImages: (opts.missingImages ?? (images ? [] : (existing?.missingImages ?? []))).filter((url) => !keptUrls.has(url)),
       };
       const search: SearchRecord = { ...draft, savedAt: Date.parse(entry.savedAt), rev };
       await issue([

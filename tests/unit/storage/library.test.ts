@@ -84,6 +84,18 @@ describe('save', () => {
     expect(replaced).toMatchObject({ imageBytes: 2, missingImages: [] });
     expect(await library.getImage(id, 'https://img/1.jpg')).toBeUndefined();
   });
+
+  it('a re-save that cannot fetch an image again keeps the stored copy', async () => {
+    const { library } = freshLibrary();
+    const { id } = await library.save(article(URL_A), {
+      now: NOW,
+      images: [{ articleId: 'ignored', url: 'https://img/1.jpg', type: 'image/jpeg', bytes: bytes(1, 2, 3) }],
+    });
+    // The image host is down this time: the fetch failed, the old copy stays and is not reported missing.
+    const resaved = await library.save(article(URL_A), { now: later, images: [], missingImages: ['https://img/1.jpg'] });
+    expect(resaved).toMatchObject({ imageBytes: 3, missingImages: [] });
+    expect((await library.getImage(id, 'https://img/1.jpg'))?.bytes).toEqual(bytes(1, 2, 3));
+  });
 });
 
 describe('update', () => {
