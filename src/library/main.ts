@@ -16,6 +16,7 @@ import { sendMessage, type Request } from '../platform/messages';
 import type { LibraryEntry } from '../storage/types';
 import { debounce, formatBytes, formatDate } from '../ui/format';
 import { t, translatePage } from '../ui/i18n';
+import { followThemePref } from '../ui/theme';
 import { IdbLibraryReader, LIBRARY_CHANNEL, isLibraryChange, usageOf } from './data';
 import { mountTransfer } from './transfer';
 import {
@@ -587,6 +588,7 @@ function wire(): void {
 }
 
 translatePage();
+followThemePref();
 wire();
 listenForChanges();
 start().catch(showError);

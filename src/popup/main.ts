@@ -7,6 +7,7 @@ import type { Article, ExtractResult } from '../core/types';
 import browser from '../platform/browser';
 import { sendMessage, sendToTab } from '../platform/messages';
 import { t, translatePage } from '../ui/i18n';
+import { followThemePref } from '../ui/theme';
 import { askForOrigins, originsToAsk } from './image-access';
 import { CONTENT_SCRIPT_FILE, isReadableUrl } from './tab-access';
 
@@ -97,6 +98,7 @@ async function saveArticle(article: Article, tabId: number, button: HTMLButtonEl
 
 async function main(): Promise<void> {
   translatePage();
+  followThemePref();
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
   if (!tab?.id || !isReadableUrl(tab.url)) {
     $('empty-detail').textContent = t('notAWebPage');

@@ -187,6 +187,8 @@ test.describe('library and reader (Chromium)', () => {
     expect(new URL(again.url()).searchParams.get('id')).toBeTruthy();
     const library = await openLibrary(context, extensionId);
     await expect(row(library, SEED_TITLE)).toHaveCount(1);
+    // The theme chosen in the reader is the library's too.
+    await expect(library.locator('html')).toHaveAttribute('data-theme', 'light');
   });
 
   test('an unknown id shows the not-found state', async ({ extension }) => {
