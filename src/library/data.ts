@@ -7,7 +7,7 @@
  */
 import type { IDBPDatabase } from 'idb';
 import type { Article } from '../core/types';
-import { openDatabase, type OpenOptions } from '../storage/db';
+import { DatabaseHandle, type OpenOptions } from '../storage/db';
 import { createLibrary, type Library } from '../storage/library';
 import { isEntry } from '../storage/records';
 import type { QingduDB } from '../storage/schema';
@@ -57,27 +57,17 @@ export function compareNewestFirst(a: LibraryEntry, b: LibraryEntry): number {
  */
 export class IdbLibraryReader implements LibraryReader {
   private readonly library: Library;
-  private db: Promise<IDBPDatabase<QingduDB>> | null = null;
 
-  constructor(private readonly options: OpenOptions = {}) {
+  private readonly handle: DatabaseHandle;
+
+  constructor(options: OpenOptions = {}) {
     this.library = createLibrary(options);
+    // The background may upgrade the schema: the handle reopens on the next read.
+    this.handle = new DatabaseHandle(options);
   }
 
   private open(): Promise<IDBPDatabase<QingduDB>> {
-    if (!this.db) {
-      const opening = openDatabase({
-        ...this.options,
-        // The background upgraded the schema: reopen on the next read.
-        onClosed: () => {
-          if (this.db === opening) this.db = null;
-        },
-      });
-      this.db = opening;
-      opening.catch(() => {
-        if (this.db === opening) this.db = null;
-      });
-    }
-    return this.db;
+    return this.handle.get();
   }
 
   async firstEntries(limit: number): Promise<LibraryEntry[]> {

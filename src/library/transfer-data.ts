@@ -5,7 +5,7 @@
  */
 import type { IDBPDatabase } from 'idb';
 import type { Article } from '../core/types';
-import { openDatabase, type OpenOptions } from '../storage/db';
+import { DatabaseHandle, type OpenOptions } from '../storage/db';
 import { isArticle, isEntry } from '../storage/records';
 import type { QingduDB } from '../storage/schema';
 import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
@@ -26,24 +26,15 @@ function abortError(): Error {
 }
 
 export class TransferStore {
-  private db: Promise<IDBPDatabase<QingduDB>> | null = null;
 
-  constructor(private readonly options: OpenOptions = {}) {}
+  private readonly handle: DatabaseHandle;
+
+  constructor(options: OpenOptions = {}) {
+    this.handle = new DatabaseHandle(options);
+  }
 
   private open(): Promise<IDBPDatabase<QingduDB>> {
-    if (!this.db) {
-      const opening = openDatabase({
-        ...this.options,
-        onClosed: () => {
-          if (this.db === opening) this.db = null;
-        },
-      });
-      this.db = opening;
-      opening.catch(() => {
-        if (this.db === opening) this.db = null;
-      });
-    }
-    return this.db;
+    return this.handle.get();
   }
 
   /** Every index row, newest first (for counting, the "all" scope and import merging). */

@@ -70,3 +70,37 @@ export async function openDatabase(options: OpenOptions = {}): Promise<IDBPDatab
   db.addEventListener('close', () => options.onClosed?.());
   return db;
 }
+
+/**
+ * One connection per context, opened on first use and opened again after it
+ * closes (another context upgraded the schema) or fails to open.
+ */
+export class DatabaseHandle {
+  private pending: Promise<IDBPDatabase<QingduDB>> | null = null;
+
+  constructor(private readonly options: OpenOptions = {}) {}
+
+  get(): Promise<IDBPDatabase<QingduDB>> {
+    if (!this.pending) {
+      const opening = openDatabase({
+        ...this.options,
+        onClosed: () => {
+          if (this.pending === opening) this.pending = null;
+          this.options.onClosed?.();
+        },
+      });
+      this.pending = opening;
+      opening.catch(() => {
+        if (this.pending === opening) this.pending = null;
+      });
+    }
+    return this.pending;
+  }
+
+  /** Closes the connection; the next `get` opens it again. */
+  async close(): Promise<void> {
+    const pending = this.pending;
+    this.pending = null;
+    if (pending) (await pending.catch(() => null))?.close();
+  }
+}

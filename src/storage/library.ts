@@ -1,6 +1,6 @@
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import type { Article } from '../core/types';
-import { openDatabase, type OpenOptions } from './db';
+import { DatabaseHandle, type OpenOptions } from './db';
 import { StorageError, toStorageError } from './errors';
 import { idForUrl, urlKey } from './ids';
 import {
@@ -80,11 +80,14 @@ type SearchChange = { rev: number; put: SearchRecord[]; remove: string[] };
  * all, and rejects with a `StorageError` in the second case.
  */
 export class Library {
-  private dbPromise: Promise<DB> | null = null;
   private searchState: SearchState | null = null;
   private searchLoading: Promise<SearchState> | null = null;
 
-  constructor(private readonly options: OpenOptions = {}) {}
+  private readonly handle: DatabaseHandle;
+
+  constructor(options: OpenOptions = {}) {
+    this.handle = new DatabaseHandle(options);
+  }
 
   /** Creates a library and opens the database now, so a failed upgrade surfaces here. */
   static async open(options: OpenOptions = {}): Promise<Library> {
@@ -100,9 +103,7 @@ export class Library {
 
   /** Closes the connection; the next call reopens it. */
   async close(): Promise<void> {
-    const pending = this.dbPromise;
-    this.dbPromise = null;
-    if (pending) (await pending.catch(() => null))?.close();
+    await this.handle.close();
   }
 
   /**
@@ -388,20 +389,7 @@ export class Library {
   // ---- internals ----
 
   private db(): Promise<DB> {
-    if (!this.dbPromise) {
-      const opening = openDatabase({
-        ...this.options,
-        onClosed: () => {
-          if (this.dbPromise === opening) this.dbPromise = null;
-          this.options.onClosed?.();
-        },
-      });
-      this.dbPromise = opening;
-      opening.catch(() => {
-        if (this.dbPromise === opening) this.dbPromise = null;
-      });
-    }
-    return this.dbPromise;
+    return this.handle.get();
   }
 
   /**
