@@ -2,18 +2,24 @@
  * Saving: from the popup (article already extracted), from a tab (shortcut,
  * page menu) or from a link (link menu). All of them end in `saveArticle`.
  */
-import type { Article, ExtractResult } from '../core/types';
+import type { Article } from '../core/types';
 import browser from '../platform/browser';
-import { sendToTab, type SaveOutcome } from '../platform/messages';
-import { CONTENT_SCRIPT_FILE } from '../popup/tab-access';
+import type { SaveOutcome } from '../platform/messages';
+import { extractInTab } from '../platform/tab-access';
 import { announceChange, describeError, getLibrary } from './library';
 import { imageUrls } from '../core/article-images';
 import { fetchImages } from './images';
 import { extractFromHtml } from './offscreen-extract';
-import { isArticle } from './validate';
+import { validateArticle } from '../transfer/backup';
 
-export async function saveArticle(article: unknown): Promise<SaveOutcome> {
-  if (!isArticle(article)) return { ok: false, error: 'invalid', message: 'The article data is malformed.' };
+export async function saveArticle(raw: unknown): Promise<SaveOutcome> {
+  let article: Article;
+  try {
+    // The background stores nothing it has not checked, even from our own pages.
+    article = validateArticle(raw);
+  } catch (error) {
+    return { ok: false, error: 'invalid', message: `The article data is malformed: ${error instanceof Error ? error.message : String(error)}` };
+  }
   try {
     const library = await getLibrary();
     const id = library.idForUrl(article.url);
@@ -27,18 +33,10 @@ export async function saveArticle(article: unknown): Promise<SaveOutcome> {
   }
 }
 
-async function extractInTab(tabId: number): Promise<ExtractResult> {
-  try {
-    return await sendToTab(tabId, 'content.extract', {});
-  } catch {
-    await browser.scripting.executeScript({ target: { tabId }, files: [CONTENT_SCRIPT_FILE] });
-    return await sendToTab(tabId, 'content.extract', {});
-  }
-}
-
 export async function saveFromTab(tabId: number): Promise<SaveOutcome> {
   try {
     const result = await extractInTab(tabId);
+    if (!result) return { ok: false, error: 'unreachable', message: browser.i18n.getMessage('cannotReadTab') };
     if (!result.ok) return { ok: false, error: result.reason, message: result.message };
     return await saveArticle(result.article);
   } catch (error) {

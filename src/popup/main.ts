@@ -3,13 +3,13 @@
  * On FT Chinese the declared content script answers; elsewhere the extractor is
  * injected on demand, which `activeTab` allows only after the user's click.
  */
-import type { Article, ExtractResult } from '../core/types';
+import type { Article } from '../core/types';
 import browser from '../platform/browser';
-import { sendMessage, sendToTab } from '../platform/messages';
+import { sendMessage } from '../platform/messages';
 import { t, translatePage } from '../ui/i18n';
 import { followThemePref } from '../ui/theme';
 import { askForOrigins, originsToAsk } from './image-access';
-import { CONTENT_SCRIPT_FILE, isReadableUrl } from './tab-access';
+import { extractInTab, isReadableUrl } from '../platform/tab-access';
 
 type State = 'loading' | 'article' | 'empty' | 'error';
 
@@ -29,20 +29,6 @@ function show(state: State): void {
   for (const name of ['loading', 'article', 'empty', 'error'] as const) {
     $(`state-${name}`).hidden = name !== state;
   }
-}
-
-async function extractFromTab(tabId: number): Promise<ExtractResult | null> {
-  try {
-    return await sendToTab(tabId, 'content.extract', {});
-  } catch {
-    // No listener yet: not an FT page, so inject the extractor now (the toolbar click granted activeTab).
-  }
-  try {
-    await browser.scripting.executeScript({ target: { tabId }, files: [CONTENT_SCRIPT_FILE] });
-  } catch {
-    return null; // the browser refused: a page no extension may read
-  }
-  return await sendToTab(tabId, 'content.extract', {});
 }
 
 function renderArticle(article: Article, tabId: number): void {
@@ -105,7 +91,7 @@ async function main(): Promise<void> {
     show('empty');
     return;
   }
-  const result = await extractFromTab(tab.id);
+  const result = await extractInTab(tab.id);
   if (!result) {
     $('empty-detail').textContent = t('cannotReadTab');
     show('empty');

@@ -2,6 +2,7 @@
  * The Qingdu backup: one JSON file holding the whole library, lossless.
  * See BACKUP_FORMAT_DOC for the format; parseBackup validates every field.
  */
+import type { Article } from '../core/types';
 import { DB_VERSION } from '../storage/schema';
 import type { SavedArticle, StoredImage } from '../storage/types';
 import { zipSync } from 'fflate';
@@ -142,6 +143,12 @@ function copyChecked(src: Record<string, unknown>, fields: Record<string, Kind>,
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Validates an Article (known fields only, http(s) URLs); throws TransferError naming the bad field. */
+export function validateArticle(raw: unknown): Article {
+  if (!isObject(raw)) throw new TransferError('article is not an object');
+  return copyChecked(raw, ARTICLE_FIELDS, 'article.') as unknown as Article;
+}
 
 /** Validates one backup record; throws TransferError naming the bad field. */
 export function validateSavedArticle(raw: unknown, sanitize: Sanitize, version = BACKUP_VERSION): SavedArticle {
