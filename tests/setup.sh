@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up a fresh Debian machine and build both extensions.
-# As root, installs from apt (only when missing) the browsers the end-to-end tests drive, Chromium's
+# As root, installs from apt (only when missing) the browsers the end-to-end tests drive, their Chinese
 # languages and epubcheck, then the exact npm dependencies, then builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,8 @@ command -v chromium >/dev/null || need+=(chromium)
 # Chromium's UI languages (its Chinese UI is what the Chinese-strings tests run in).
 [[ -e /usr/lib/chromium/locales/zh-CN.pak ]] || need+=(chromium-l10n)
 command -v firefox-esr >/dev/null || need+=(firefox-esr)
+# Firefox's Chinese language pack: without it Firefox shows the extension in English.
+[[ -e /usr/lib/firefox-esr/browser/extensions/langpack-zh-CN@firefox-esr.mozilla.org.xpi ]] || need+=(firefox-esr-l10n-zh-cn)
 command -v epubcheck >/dev/null || need+=(epubcheck)
 # The Firefox tests' local HTTPS site makes its certificate with openssl.
 command -v openssl >/dev/null || need+=(openssl)

@@ -40,14 +40,16 @@ export interface FirefoxOptions {
   sites?: SiteServer;
   /** Save downloads into this directory without asking. */
   downloadDir?: string;
+  /** The browser's UI language, which the extension's strings follow (default zh-CN; needs Debian's firefox-esr-l10n-zh-cn). */
+  locale?: 'zh-CN' | 'en-US';
 }
 
 export async function launchFirefox(options: FirefoxOptions = {}): Promise<FirefoxSession> {
   const uuid = options.uuid ?? randomUUID();
   const prefs: Record<string, unknown> = {
     'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
-    // Locale of the UI strings: Chinese, as most of our readers use.
-    'intl.locale.requested': 'zh-CN',
+    // Locale of the UI strings: Chinese by default, as most of our readers use.
+    'intl.locale.requested': options.locale ?? 'zh-CN',
   };
   if (options.sites) {
     const port = options.sites.port;
