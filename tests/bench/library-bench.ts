@@ -9,11 +9,15 @@
  *   extension page vs an indexOf scan of the same texts there;
  * - saving one article through `library.save` (message to the background) vs
  *   one raw IndexedDB put of the same JSON into a scratch database;
+ * - importing articles with `Library.importRecords` (new ones, then the same
+ *   ones again) vs raw puts of the same records;
  * - JS heap of the library page once the list is shown (and after searching)
  *   vs a page holding the raw index rows.
  *
  * The library is filled once per run through the storage module's
- * `importRecords`, from an extension page.
+ * `importRecords`, from an extension page. QINGDU_BENCH_ARTICLES=2000 fills
+ * a smaller one, for quick runs while working on it; the figures quoted are
+ * taken at 20,000.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,10 +28,13 @@ import { buildBrowserBundle } from './browser-bundle';
 import type { LibraryBenchApi } from './browser/library-entry';
 import { CHROMIUM, DIST_CHROME, mb, median, ms, ratio, ROOT, table, type Headline, type SectionResult } from './common';
 
-const COUNT = 20_000;
+const COUNT = Number(process.env.QINGDU_BENCH_ARTICLES) || 20_000;
 const OPEN_RUNS = 7;
 const SAVE_RUNS = 15;
 const SEARCH_ROUNDS = 3;
+/** Articles per measured import, and how many imports of new articles (then as many re-imports of the first set). */
+const IMPORT_COUNT = 1000;
+const IMPORT_ROUNDS = 3;
 /** Typed one character at a time. */
 const QUERIES = ['经济', '供应链', '人工智能', '央行', '半导体', '房地产'];
 const FIRST_ROWS_MARK = 'qingdu:library-first-rows';
@@ -199,13 +206,15 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
     const saves: number[] = [];
     const puts: number[] = [];
     const direct: number[] = [];
+    const records: number[] = [];
     const lookups: number[] = [];
     const failures: string[] = [];
     for (let i = 0; i < SAVE_RUNS + 2; i++) {
       const json = await bench.evaluate((n) => (window as unknown as Api).qingduLibraryBench.articleJson(n), i);
       const other = await bench.evaluate((n) => (window as unknown as Api).qingduLibraryBench.articleJson(n), 1000 + i);
+      const third = await bench.evaluate((n) => (window as unknown as Api).qingduLibraryBench.articleJson(n), 2000 + i);
       // Rotate the order, so no step always runs first or right after another's garbage.
-      const steps = ['save', 'put', 'direct', 'lookup'];
+      const steps = ['save', 'put', 'direct', 'records', 'lookup'];
       for (let k = 0; k < i % steps.length; k++) steps.push(steps.shift() as string);
       for (const step of steps) {
         if (step === 'save') {
@@ -218,6 +227,9 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
         } else if (step === 'direct') {
           const d = await bench.evaluate((j) => (window as unknown as Api).qingduLibraryBench.directSave(j), other);
           if (i >= 2) direct.push(d);
+        } else if (step === 'records') {
+          const d = await bench.evaluate(({ j, n }) => (window as unknown as Api).qingduLibraryBench.rawSaveRecords(j, n), { j: third, n: i + 1 });
+          if (i >= 2) records.push(d);
         } else {
           const l = await bench.evaluate((u) => (window as unknown as Api).qingduLibraryBench.messageLookup(u), `https://www.ftchinese.com/story/${i}`);
           if (i >= 2) lookups.push(l);
@@ -228,8 +240,32 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
     const saveMs = median(saves);
     const putMs = median(puts);
     const directSaveMs = median(direct);
+    const recordsMs = median(records);
     const lookupMs = median(lookups);
     const jsonBytes = Buffer.byteLength(await bench.evaluate(() => (window as unknown as Api).qingduLibraryBench.articleJson(0)));
+
+    // ---- importing: Library.importRecords vs raw puts of the same records ----
+    // Last, so the articles it adds change none of the figures above.
+    const imports: number[] = [];
+    const reimports: number[] = [];
+    const rawImports: number[] = [];
+    const importCounts: { added: number; skipped: number }[] = [];
+    for (let round = 0; round < 2 * IMPORT_ROUNDS; round++) {
+      const set = round < IMPORT_ROUNDS ? round : 0;
+      const steps = round % 2 ? ['raw', 'import'] : ['import', 'raw'];
+      for (const step of steps) {
+        if (step === 'import') {
+          const r = await bench.evaluate(({ n, k }) => (window as unknown as Api).qingduLibraryBench.directImport(n, k), { n: IMPORT_COUNT, k: set });
+          (round < IMPORT_ROUNDS ? imports : reimports).push(r.ms);
+          importCounts.push({ added: r.added, skipped: r.skipped });
+        } else {
+          rawImports.push(await bench.evaluate(({ n, k }) => (window as unknown as Api).qingduLibraryBench.rawImport(n, k), { n: IMPORT_COUNT, k: round }));
+        }
+      }
+    }
+    const importMs = median(imports);
+    const reimportMs = median(reimports);
+    const rawImportMs = median(rawImports);
 
     // ---- print ----
     table(
@@ -272,16 +308,30 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
       [
         ['library.save message → saved vs raw put of the same JSON (scratch DB)', ms(saveMs), ms(putMs), ratio(saveMs / putMs)],
         ['Library.save called in the page (no message) vs raw put', ms(directSaveMs), ms(putMs), ratio(directSaveMs / putMs)],
+        ['raw transaction of the records Library.save writes, no reads (scratch DB, same schema) vs raw put', ms(recordsMs), ms(putMs), ratio(recordsMs / putMs)],
         ['library.lookup message round trip (one-row read) vs raw put', ms(lookupMs), ms(putMs), ratio(lookupMs / putMs)],
       ],
     );
     console.log(`  runs (ms): save ${saves.map((x) => x.toFixed(1)).join(' ')} | put ${puts.map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(`  runs (ms): Library.save ${direct.map((x) => x.toFixed(1)).join(' ')}`);
+
+    table(
+      `Importing ${IMPORT_COUNT} articles (median of ${IMPORT_ROUNDS}; library of ${count}; baseline: raw puts of the same records, 100 a transaction)`,
+      ['figure', 'Qingdu', 'baseline', 'ratio'],
+      [
+        ['Library.importRecords, new articles vs raw puts', ms(importMs, 0), ms(rawImportMs, 0), ratio(importMs / rawImportMs)],
+        ['Library.importRecords, the same articles again (merged, unchanged) vs raw puts', ms(reimportMs, 0), ms(rawImportMs, 0), ratio(reimportMs / rawImportMs)],
+      ],
+    );
+    console.log(`  runs (ms): import ${imports.map((x) => x.toFixed(0)).join(' ')} | again ${reimports.map((x) => x.toFixed(0)).join(' ')} | raw ${rawImports.map((x) => x.toFixed(0)).join(' ')}`);
+    if (importCounts.some((c, k) => (k < IMPORT_ROUNDS ? c.added : c.skipped) !== IMPORT_COUNT)) notes.push(`import counts not as expected: ${JSON.stringify(importCounts)}`);
 
     const headlines: Headline[] = [
       { section: 'library', name: `library first rows (${count})`, value: firstRows, unit: 'ms', baseline: rawRead, ratio: firstRows / rawRead, target: '≤ 1.5× raw read', pass: firstRows / rawRead <= 1.5 },
       { section: 'library', name: 'search per keystroke, input → list (page)', value: keyDom, unit: 'ms', target: '≤ 50 ms', pass: keyDom <= 50 },
       { section: 'library', name: 'Library.search in Chromium vs indexOf', value: directMs, unit: 'ms', baseline: directBase, ratio: directMs / directBase, target: '≤ 50 ms', pass: directMs <= 50 },
       { section: 'library', name: 'save one article (library.save)', value: saveMs, unit: 'ms', baseline: putMs, ratio: saveMs / putMs, target: '≤ 1.5× raw put', pass: saveMs / putMs <= 1.5 },
+      { section: 'library', name: `import ${IMPORT_COUNT} articles (importRecords)`, value: importMs, unit: 'ms', baseline: rawImportMs, ratio: importMs / rawImportMs },
       { section: 'library', name: 'library page JS heap, list shown', value: heapList / 2 ** 20, unit: 'MB', baseline: heapRaw / 2 ** 20, ratio: heapList / heapRaw },
     ];
     return {
@@ -291,7 +341,8 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
         heap: { listShown: heapList, rawRowsHeld: heapRaw, afterSearch: heapSearched },
         keystrokes: { cold: coldKey, keys, medianDomMs: keyDom, medianFrameMs: keyFrame },
         storageSearch: { cold: coldSearch, queries: searches, medianMs: directMs, baselineMs: directBase },
-        save: { saves, puts, direct, lookups, medianMs: saveMs, baselineMs: putMs, directSaveMs, lookupMs, jsonBytes, failures },
+        save: { saves, puts, direct, records, lookups, medianMs: saveMs, baselineMs: putMs, directSaveMs, recordsMs, lookupMs, jsonBytes, failures },
+        import: { count: IMPORT_COUNT, imports, reimports, rawImports, importCounts, medianMs: importMs, reimportMs, baselineMs: rawImportMs },
       },
       headlines,
       notes,

@@ -3,8 +3,12 @@
  * browser-bundle.ts): fills the library with the real storage module, and
  * measures the raw IndexedDB baselines and the storage search in Chromium.
  */
+import { openDatabase } from '../../../src/storage/db';
+import { idForUrl } from '../../../src/storage/ids';
 import { Library } from '../../../src/storage/library';
-import type { ImportRecord } from '../../../src/storage/records';
+import { articleFields, bodyBytesOf, type ImportRecord } from '../../../src/storage/records';
+import { META_REV } from '../../../src/storage/schema';
+import { buildSearchRecord } from '../../../src/storage/search-text';
 import { generateChineseArticles } from '../storage-fixtures';
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
@@ -28,21 +32,72 @@ function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
+/** The scratch database of the raw-write baselines. */
+let scratch: IDBDatabase | null = null;
+/** The page's own library, for the storage module's writes without the message hop. */
+let writer: Library | null = null;
+
+/** Export-file records of generated articles, the way a backup carries them. */
+function importRecordsOf(count: number, options: { seed?: number; base?: string } = {}): ImportRecord[] {
+  return generateChineseArticles(count, options).map((article, k) => {
+    const savedAt = new Date(Date.UTC(2024, 0, 1) + k * 60_000).toISOString();
+    return { article, url: article.url, savedAt, updatedAt: savedAt, tags: k % 5 ? [] : ['经济'] } as unknown as ImportRecord;
+  });
+}
+
 /** Imports `count` generated articles through `Library.importRecords`, `batch` records a call. */
 async function fill(count: number, batch: number): Promise<{ ms: number; textChars: number }> {
   const t0 = performance.now();
-  const articles = generateChineseArticles(count);
-  const textChars = articles.reduce((n, a) => n + a.textContent.length + a.title.length, 0);
+  const records = importRecordsOf(count);
+  const textChars = records.reduce((n, r) => n + r.article.textContent.length + r.article.title.length, 0);
   const library = new Library();
-  for (let start = 0; start < count; start += batch) {
-    const records = articles.slice(start, start + batch).map((article, k) => {
-      const savedAt = new Date(Date.UTC(2024, 0, 1) + (start + k) * 60_000).toISOString();
-      return { article, url: article.url, savedAt, updatedAt: savedAt, tags: (start + k) % 5 ? [] : ['经济'] } as unknown as ImportRecord;
-    });
-    await library.importRecords(records);
-  }
+  for (let start = 0; start < count; start += batch) await library.importRecords(records.slice(start, start + batch));
   await library.close();
   return { ms: performance.now() - t0, textChars };
+}
+
+const importSets = new Map<number, ImportRecord[]>();
+
+/** `count` articles not in the library before, a different set for each `round`. */
+function importSetOf(count: number, round: number): ImportRecord[] {
+  let set = importSets.get(round);
+  if (set?.length !== count) {
+    set = importRecordsOf(count, { seed: 11 + round, base: `https://www.ftchinese.com/bench-import-${round}` });
+    importSets.set(round, set);
+  }
+  return set;
+}
+
+/**
+ * `Library.importRecords` of round `round`'s `count` articles, as one import.
+ * The first call for a round adds them; calling it again merges the same
+ * records into the stored ones (all unchanged, so skipped), as re-importing a
+ * backup does.
+ */
+async function directImport(count: number, round: number): Promise<{ ms: number; added: number; skipped: number }> {
+  const records = importSetOf(count, round);
+  writer ??= new Library();
+  const t0 = performance.now();
+  const result = await writer.importRecords(records);
+  return { ms: performance.now() - t0, added: result.added, skipped: result.skipped };
+}
+
+/**
+ * Baseline for an import: raw puts of the same record objects into a scratch
+ * database, 100 a transaction as the library does, under fresh keys.
+ */
+async function rawImport(count: number, round: number): Promise<number> {
+  const records = importSetOf(count, round);
+  scratch ??= await openRaw('qingdu-bench-scratch', (db) => db.createObjectStore('articles'));
+  const db = scratch;
+  const t0 = performance.now();
+  for (let start = 0; start < records.length; start += 100) {
+    const tx = db.transaction('articles', 'readwrite');
+    const store = tx.objectStore('articles');
+    records.slice(start, start + 100).forEach((record, k) => store.put(record, `import-${round}-${start + k}`));
+    await done(tx);
+  }
+  return performance.now() - t0;
 }
 
 /** Baseline for the first screen of rows: open the database and read the whole index. */
@@ -56,8 +111,6 @@ async function rawIndexRead(): Promise<{ ms: number; rows: number }> {
   (globalThis as unknown as { heldRows: unknown }).heldRows = rows;
   return { ms, rows: rows.length };
 }
-
-let scratch: IDBDatabase | null = null;
 
 /** Baseline for a save: one put of the same JSON into a scratch database, until the transaction commits. */
 async function rawWrite(json: string, key: string): Promise<number> {
@@ -76,7 +129,36 @@ async function messageSave(json: string): Promise<{ ms: number; ok: boolean; err
   return { ms: performance.now() - t0, ok: res?.ok === true, error: res?.ok ? undefined : (res?.message ?? 'no response') };
 }
 
-let writer: Library | null = null;
+let shaped: Awaited<ReturnType<typeof openDatabase>> | null = null;
+
+/**
+ * What the save's writes cost by themselves: one transaction putting exactly
+ * the records `Library.save` writes for a new article (index row, body,
+ * search row, revision), without reading anything first. Into a scratch
+ * database with the library's own schema (its stores and indexes), so the
+ * library itself is left alone.
+ */
+async function rawSaveRecords(json: string, n: number): Promise<number> {
+  shaped ??= await openDatabase({ name: 'qingdu-bench-shape' });
+  const db = shaped;
+  const { article } = JSON.parse(json) as { article: Parameters<Library['save']>[0] };
+  const id = idForUrl(article.url);
+  const now = new Date().toISOString();
+  const entry = {
+    id, ...articleFields(article), savedAt: now, updatedAt: now, readAt: null, state: 'unread' as const, tags: [], progress: 0,
+    linkOnly: false, bodyBytes: bodyBytesOf(article), imageBytes: 0, missingImages: [],
+  };
+  const search = buildSearchRecord(id, article, now, n);
+  const t0 = performance.now();
+  const tx = db.transaction(['entries', 'bodies', 'search', 'meta'], 'readwrite');
+  void tx.objectStore('entries').put(entry);
+  void tx.objectStore('bodies').put(article, id);
+  void tx.objectStore('search').put(search);
+  void tx.objectStore('meta').put(n, META_REV);
+  await tx.done;
+  return performance.now() - t0;
+}
+
 
 /** The storage module's save called in this page: the save path without the message hop and the background. */
 async function directSave(json: string): Promise<number> {
@@ -122,7 +204,9 @@ function indexOfScan(query: string, count: number): { ms: number; hits: number }
   return { ms: performance.now() - t0, hits };
 }
 
-export const libraryBench = { fill, rawIndexRead, rawWrite, messageSave, directSave, messageLookup, articleJson, storageSearch, indexOfScan };
+export const libraryBench = {
+  fill, rawIndexRead, rawWrite, rawSaveRecords, messageSave, directSave, messageLookup, articleJson, directImport, rawImport, storageSearch, indexOfScan,
+};
 export type LibraryBenchApi = typeof libraryBench;
 
 (globalThis as unknown as { qingduLibraryBench: LibraryBenchApi }).qingduLibraryBench = libraryBench;
