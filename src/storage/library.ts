@@ -17,7 +17,7 @@ import {
   type ImportRecord,
   type RemovedArticle,
 } from './records';
-import { ARTICLE_STORES, META_REV, type QingduDB, type SearchRecord, type StoreName } from './schema';
+import { ARTICLE_STORES, META_REV, TEXT_STORES, type QingduDB, type SearchRecord, type StoreName } from './schema';
 import { buildSearchRecord, queryTerms, TextIndex } from './search-text';
 import type { LibraryEntry, ReadState, SavedArticle, StoredImage } from './types';
 
@@ -121,50 +121,54 @@ export class Library {
     const draft = buildSearchRecord(id, article, now, 0);
 
     let change: SearchChange | undefined;
-    const entry = await this.write(async (tx) => {
-      const existing = await tx.objectStore('entries').get(id);
-      if (existing && urlKey(existing.url) !== urlKey(article.url)) {
-        throw new StorageError('unknown', 'Another saved article has the same id; this one was not saved.');
-      }
-      const rev = await this.nextRev(tx);
-      let imageBytes = existing?.imageBytes ?? 0;
-      const keptUrls = new Set<string>();
-      // Nothing stored before and nothing to store: skip the images store (most saves of text-only pages).
-      if (images && (images.length > 0 || (existing?.imageBytes ?? 0) > 0)) {
-        const imageStore = tx.objectStore('images');
-        // A re-save that could not fetch an image again keeps the copy it already has.
-        const fresh = new Set(images.map((img) => img.url));
-        const refetchFailed = new Set(opts.missingImages ?? []);
-        const old = (await imageStore.index('articleId').getAll(id)).filter((img) => !fresh.has(img.url));
-        const kept = old.filter((img) => refetchFailed.has(img.url));
-        for (const img of kept) keptUrls.add(img.url);
-        await issue(old.filter((img) => !keptUrls.has(img.url)).map((img) => () => imageStore.delete([id, img.url])));
-        await issue(images.map((img) => () => imageStore.put(img)));
-        imageBytes = [...images, ...kept].reduce((sum, img) => sum + img.bytes.byteLength, 0);
-      }
-      const entry: LibraryEntry = {
-        id,
-        ...articleFields(article),
-        savedAt: existing?.savedAt ?? now,
-        updatedAt: now,
-        readAt: existing?.readAt ?? null,
-        state: existing?.state ?? 'unread',
-        tags: existing?.tags ?? [],
-        progress: existing?.progress ?? 0,
-        linkOnly: false,
-        bodyBytes,
-        imageBytes,
-        missingImages: (opts.missingImages ?? (images ? [] : (existing?.missingImages ?? []))).filter((url) => !keptUrls.has(url)),
-      };
-      const search: SearchRecord = { ...draft, savedAt: Date.parse(entry.savedAt), rev };
-      await issue([
-        () => tx.objectStore('entries').put(entry),
-        () => tx.objectStore('bodies').put(article, id),
-        () => tx.objectStore('search').put(search),
-      ]);
-      change = { rev, put: [search], remove: [] };
-      return entry;
-    });
+    const entry = await this.write(
+      async (tx) => {
+        const entries = tx.objectStore('entries');
+        // The body does not depend on what is stored: it travels while the reads below do.
+        send([() => tx.objectStore('bodies').put(article, id)]);
+        const [existing, rev] = await Promise.all([entries.get(id), this.nextRev(tx)]);
+        if (existing && urlKey(existing.url) !== urlKey(article.url)) {
+          throw new StorageError('unknown', 'Another saved article has the same id; this one was not saved.');
+        }
+        let imageBytes = existing?.imageBytes ?? 0;
+        const keptUrls = new Set<string>();
+        // Nothing stored before and nothing to store: skip the images store (most saves of text-only pages).
+        if (images && (images.length > 0 || (existing?.imageBytes ?? 0) > 0)) {
+          const imageStore = tx.objectStore('images');
+          // A re-save that could not fetch an image again keeps the copy it already has.
+          const fresh = new Set(images.map((img) => img.url));
+          const refetchFailed = new Set(opts.missingImages ?? []);
+          const old = (await imageStore.index('articleId').getAll(id)).filter((img) => !fresh.has(img.url));
+          const kept = old.filter((img) => refetchFailed.has(img.url));
+          for (const img of kept) keptUrls.add(img.url);
+          send([
+            ...old.filter((img) => !keptUrls.has(img.url)).map((img) => () => imageStore.delete([id, img.url])),
+            ...images.map((img) => () => imageStore.put(img)),
+          ]);
+          imageBytes = [...images, ...kept].reduce((sum, img) => sum + img.bytes.byteLength, 0);
+        }
+        const entry: LibraryEntry = {
+          id,
+          ...articleFields(article),
+          savedAt: existing?.savedAt ?? now,
+          updatedAt: now,
+          readAt: existing?.readAt ?? null,
+          state: existing?.state ?? 'unread',
+          tags: existing?.tags ?? [],
+          progress: existing?.progress ?? 0,
+          linkOnly: false,
+          bodyBytes,
+          imageBytes,
+          missingImages: (opts.missingImages ?? (images ? [] : (existing?.missingImages ?? []))).filter((url) => !keptUrls.has(url)),
+        };
+        const search: SearchRecord = { ...draft, savedAt: Date.parse(entry.savedAt), rev };
+        send([() => entries.put(entry), () => tx.objectStore('search').put(search)]);
+        change = { rev, put: [search], remove: [] };
+        return entry;
+      },
+      // Images stay out of the transaction's scope when the caller has none to store.
+      images ? ARTICLE_STORES : TEXT_STORES,
+    );
     this.applySearchChange(change);
     return { ...entry, article };
   }
@@ -201,7 +205,7 @@ export class Library {
       if (patch.tags !== undefined) next.tags = cleanTags(patch.tags);
       if (patch.progress !== undefined) next.progress = clampProgress(patch.progress);
       if (patch.readAt !== undefined) next.readAt = patch.readAt;
-      await entries.put(next);
+      send([() => entries.put(next)]);
       return next;
     }, ['entries']);
   }
@@ -213,13 +217,15 @@ export class Library {
   async remove(id: string): Promise<RemovedArticle | undefined> {
     let change: SearchChange | undefined;
     const removed = await this.write(async (tx) => {
-      const entry = await tx.objectStore('entries').get(id);
-      if (!entry) return undefined;
-      const article = await tx.objectStore('bodies').get(id);
       const imageStore = tx.objectStore('images');
-      const images = await imageStore.index('articleId').getAll(id);
+      const [entry, article, images] = await Promise.all([
+        tx.objectStore('entries').get(id),
+        tx.objectStore('bodies').get(id),
+        imageStore.index('articleId').getAll(id),
+      ]);
+      if (!entry) return undefined;
       const rev = await this.nextRev(tx);
-      await issue([
+      send([
         () => tx.objectStore('entries').delete(id),
         () => tx.objectStore('bodies').delete(id),
         () => tx.objectStore('search').delete(id),
@@ -243,7 +249,7 @@ export class Library {
       const rev = await this.nextRev(tx);
       const search = buildSearchRecord(entry.id, article, entry.savedAt, rev);
       const imageStore = tx.objectStore('images');
-      await issue([
+      send([
         () => tx.objectStore('entries').put(entry),
         () => tx.objectStore('bodies').put(article, entry.id),
         () => tx.objectStore('search').put(search),
@@ -265,7 +271,8 @@ export class Library {
       const entry = await entries.get(articleId);
       if (!entry) return undefined;
       const imageStore = tx.objectStore('images');
-      await issue(images.map((img) => () => imageStore.put({ articleId, url: img.url, type: img.type, bytes: img.bytes })));
+      send(images.map((img) => () => imageStore.put({ articleId, url: img.url, type: img.type, bytes: img.bytes })));
+      // Issued after the puts, so it reads them back with the images stored before.
       const stored = await imageStore.index('articleId').getAll(articleId);
       const added = new Set(images.map((img) => img.url));
       const next: LibraryEntry = {
@@ -273,7 +280,7 @@ export class Library {
         imageBytes: stored.reduce((sum, img) => sum + img.bytes.byteLength, 0),
         missingImages: entry.missingImages.filter((url) => !added.has(url)),
       };
-      await entries.put(next);
+      send([() => entries.put(next)]);
       return next;
     }, ['entries', 'images']);
   }
@@ -311,48 +318,73 @@ export class Library {
       const drafts = clean.flatMap((c) => (c ? [{ ...c, search: buildSearchRecord(c.entry.id, c.article, c.entry.savedAt, 0) }] : []));
       const counts = { added: 0, updated: 0, skipped: 0 };
       let change: SearchChange | undefined;
-      await this.write(async (tx) => {
-        const rev = await this.nextRev(tx);
-        const entries = tx.objectStore('entries');
-        const imageStore = tx.objectStore('images');
-        const puts: SearchRecord[] = [];
-        for (const draft of drafts) {
-          const local = await entries.get(draft.entry.id);
-          if (!local) {
-            const search = { ...draft.search, rev };
-            await issue([
-              () => entries.put(draft.entry),
-              () => tx.objectStore('bodies').put(draft.article, draft.entry.id),
-              () => tx.objectStore('search').put(search),
-              ...draft.images.map((img) => () => imageStore.put(img)),
-            ]);
-            puts.push(search);
-            counts.added++;
-            continue;
+      await this.write(
+        async (tx) => {
+          const entries = tx.objectStore('entries');
+          const bodies = tx.objectStore('bodies');
+          const imageStore = tx.objectStore('images');
+          // The batch's reads go out together: one round trip, not one per record.
+          const ids = [...new Set(drafts.map((d) => d.entry.id))];
+          const [rev, rows] = await Promise.all([this.nextRev(tx), Promise.all(ids.map((id) => entries.get(id)))]);
+          // What is stored for each id, kept up to date below when the same URL comes twice in a batch.
+          const locals = new Map<string, LibraryEntry>();
+          rows.forEach((row, k) => row && locals.set(ids[k] as string, row));
+          const present = [...locals.keys()];
+          const imageKeys = await Promise.all(present.map((id) => imageStore.index('articleId').getAllKeys(id)));
+          const storedImages = new Map(present.map((id, k) => [id, new Set((imageKeys[k] ?? []).map(([, url]) => url))]));
+          const writtenBodies = new Map<string, Article>();
+          const puts: SearchRecord[] = [];
+          for (const draft of drafts) {
+            const id = draft.entry.id;
+            const local = locals.get(id);
+            if (!local) {
+              const search = { ...draft.search, rev };
+              send([
+                () => entries.put(draft.entry),
+                () => bodies.put(draft.article, id),
+                () => tx.objectStore('search').put(search),
+                ...draft.images.map((img) => () => imageStore.put(img)),
+              ]);
+              locals.set(id, draft.entry);
+              storedImages.set(id, new Set(draft.images.map((img) => img.url)));
+              writtenBodies.set(id, draft.article);
+              puts.push(search);
+              counts.added++;
+              continue;
+            }
+            const { entry, incomingBody } = mergeEntries(local, draft.entry);
+            const have = storedImages.get(id) ?? new Set<string>();
+            const newImages = draft.images.filter((img) => !have.has(img.url));
+            entry.imageBytes = local.imageBytes + newImages.reduce((sum, img) => sum + img.bytes.byteLength, 0);
+            const stored = new Set([...have, ...newImages.map((img) => img.url)]);
+            entry.missingImages = entry.missingImages.filter((url) => !stored.has(url));
+            if (!incomingBody && newImages.length === 0 && sameEntry(entry, local)) {
+              counts.skipped++;
+              continue;
+            }
+            const writes: Array<() => Promise<unknown>> = [() => entries.put(entry), ...newImages.map((img) => () => imageStore.put(img))];
+            if (incomingBody || entry.savedAt !== local.savedAt) {
+              // Only an import that moves savedAt without bringing a newer body reads one (rare).
+              const article = incomingBody ? draft.article : (writtenBodies.get(id) ?? (await bodies.get(id)));
+              const search = buildSearchRecord(id, article ?? emptyArticle(entry), entry.savedAt, rev);
+              writes.push(() => tx.objectStore('search').put(search));
+              if (incomingBody) {
+                writes.push(() => bodies.put(draft.article, id));
+                writtenBodies.set(id, draft.article);
+              }
+              puts.push(search);
+            }
+            send(writes);
+            locals.set(id, entry);
+            storedImages.set(id, stored);
+            counts.updated++;
           }
-          const { entry, incomingBody } = mergeEntries(local, draft.entry);
-          const have = new Set((await imageStore.index('articleId').getAllKeys(local.id)).map(([, url]) => url));
-          const newImages = draft.images.filter((img) => !have.has(img.url));
-          entry.imageBytes = local.imageBytes + newImages.reduce((sum, img) => sum + img.bytes.byteLength, 0);
-          const stored = new Set([...have, ...newImages.map((img) => img.url)]);
-          entry.missingImages = entry.missingImages.filter((url) => !stored.has(url));
-          if (!incomingBody && newImages.length === 0 && sameEntry(entry, local)) {
-            counts.skipped++;
-            continue;
-          }
-          const writes: Array<() => Promise<unknown>> = [() => entries.put(entry), ...newImages.map((img) => () => imageStore.put(img))];
-          if (incomingBody || entry.savedAt !== local.savedAt) {
-            const article = incomingBody ? draft.article : await tx.objectStore('bodies').get(local.id);
-            const search = buildSearchRecord(entry.id, article ?? emptyArticle(entry), entry.savedAt, rev);
-            writes.push(() => tx.objectStore('search').put(search));
-            if (incomingBody) writes.push(() => tx.objectStore('bodies').put(draft.article, entry.id));
-            puts.push(search);
-          }
-          await issue(writes);
-          counts.updated++;
-        }
-        change = { rev, put: puts, remove: [] };
-      });
+          change = { rev, put: puts, remove: [] };
+        },
+        ARTICLE_STORES,
+        // An import can simply be run again, so its batches need not wait for the disk (unlike a save).
+        { durability: 'relaxed' },
+      );
       this.applySearchChange(change);
       result.added += counts.added;
       result.updated += counts.updated;
@@ -396,17 +428,28 @@ export class Library {
    * Runs `body` in one readwrite transaction and resolves once it has
    * committed. If anything fails, the transaction is aborted (so none of its
    * writes land) and the call rejects with a StorageError.
+   *
+   * `body` need not wait for its last writes (see `send`): once it returns,
+   * the transaction is committed without waiting for their results, and a
+   * write that fails aborts the transaction, which `tx.done` reports.
    */
-  private async write<T>(body: (tx: ArticleTx) => Promise<T>, stores: StoreName[] = ARTICLE_STORES): Promise<T> {
+  private async write<T>(
+    body: (tx: ArticleTx) => Promise<T>,
+    stores: StoreName[] = ARTICLE_STORES,
+    options: { durability?: 'relaxed' } = {},
+  ): Promise<T> {
     const db = await this.db();
     let tx: ArticleTx;
     try {
-      tx = db.transaction(stores, 'readwrite') as ArticleTx;
+      tx = db.transaction(stores, 'readwrite', options) as ArticleTx;
     } catch (error) {
       throw toStorageError(error);
     }
+    // A write that fails while the body still waits on a read rejects `done` before anything awaits it.
+    tx.done.catch(() => undefined);
     try {
       const result = await body(tx);
+      commitNow(tx);
       await tx.done;
       return result;
     } catch (error) {
@@ -416,7 +459,8 @@ export class Library {
         // Already finished or aborted.
       }
       await tx.done.catch(() => undefined);
-      throw toStorageError(error);
+      // A write that failed (over quota, say) aborted the transaction: its error tells more than the abort the body saw next.
+      throw toStorageError(error instanceof StorageError ? error : (tx.error ?? error));
     }
   }
 
@@ -424,7 +468,7 @@ export class Library {
   private async nextRev(tx: ArticleTx): Promise<number> {
     const meta = tx.objectStore('meta');
     const rev = ((await meta.get(META_REV)) ?? 0) + 1;
-    await meta.put(rev, META_REV);
+    send([() => meta.put(rev, META_REV)]);
     return rev;
   }
 
@@ -515,19 +559,27 @@ export function createLibrary(options: OpenOptions = {}): Library {
 }
 
 /**
- * Issues IDB requests back to back and waits for all of them. If issuing one
- * throws (a clone failure, an inactive transaction), the requests already
- * issued will reject when the transaction aborts: they are observed here so
- * that does not surface as an unhandled rejection.
+ * Issues IDB writes without waiting for them: a write that fails aborts the
+ * transaction, and `write` reports that from `tx.done`. Waiting for each
+ * write's result would cost a round trip to the database before the commit.
+ * Their own rejections (every pending request rejects when the transaction
+ * aborts) are observed here, so they do not surface as unhandled rejections.
  */
-async function issue(requests: Array<() => Promise<unknown>>): Promise<void> {
-  const pending: Promise<unknown>[] = [];
-  for (const request of requests) {
-    const promise = request();
-    promise.catch(() => undefined);
-    pending.push(promise);
+function send(requests: Array<() => Promise<unknown>>): void {
+  for (const request of requests) request().catch(() => undefined);
+}
+
+/**
+ * Commits as soon as every request is issued, rather than when the browser
+ * notices that no more are coming (one more round trip). A transaction that
+ * has already finished needs nothing: `tx.done` tells how it ended.
+ */
+function commitNow(tx: ArticleTx): void {
+  try {
+    tx.commit();
+  } catch {
+    // Already committing, committed or aborted.
   }
-  await Promise.all(pending);
 }
 
 function toStoredImage(record: StoredImage): StoredImage {

@@ -60,3 +60,5 @@ export interface QingduDB extends DBSchema {
 export type StoreName = 'entries' | 'bodies' | 'images' | 'search' | 'meta';
 /** Every store an article's write touches, in one transaction. */
 export const ARTICLE_STORES: StoreName[] = ['entries', 'bodies', 'images', 'search', 'meta'];
+/** The same without `images`, for writes that store no image. */
+export const TEXT_STORES: StoreName[] = ['entries', 'bodies', 'search', 'meta'];

@@ -90,6 +90,20 @@ describe('failed writes', () => {
     expect(await library.get(kept.id)).toEqual(kept);
   });
 
+  it('a write that fails after other requests were sent is reported as itself, not as the abort it causes', async () => {
+    const { library } = freshLibrary();
+    const kept = await library.save(article(URL_A), { now: NOW });
+    // \`add\` of a key that exists fails asynchronously, as a full disk does, with requests still outstanding.
+    const add = IDBObjectStore.prototype.add;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+      return add.apply(this, args);
+    });
+    const attempt = library.save(article(URL_A, { title: 'again' }), { now: later });
+    await expect(attempt).rejects.toMatchObject({ code: 'unknown', cause: { name: 'ConstraintError' } });
+    vi.restoreAllMocks();
+    expect(await library.get(kept.id)).toEqual(kept);
+  });
+
   it('maps IndexedDB errors to codes with readable messages', () => {
     expect(toStorageError(new DOMException('x', 'QuotaExceededError')).code).toBe('quota');
     expect(toStorageError(new DOMException('x', 'AbortError')).code).toBe('aborted');

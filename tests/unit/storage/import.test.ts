@@ -113,6 +113,30 @@ describe('importRecords', () => {
     expect(await library.usage()).toMatchObject({ articles: 1, imageBytes: 3 });
   });
 
+  it('the same URL twice in one batch: the second merges into the first', async () => {
+    const { library } = freshLibrary();
+    const image = { articleId: 'x', url: 'https://img/1', type: 'image/png', bytes: bytes(1, 2, 3) };
+    const first = { ...exported(URL_A, { tags: ['甲'] }, { textContent: '第一版正文' }), images: [image] };
+    const second = { ...exported(URL_A, { tags: ['乙'], state: 'read', updatedAt: iso(1) }, { textContent: '第二版正文' }), images: [image] };
+    expect(await library.importRecords([first, second, second])).toEqual({ added: 1, updated: 1, skipped: 1 });
+    const id = idForUrl(URL_A);
+    expect(await library.get(id)).toMatchObject({ tags: ['甲', '乙'], state: 'read', imageBytes: 3, article: { textContent: '第二版正文' } });
+    expect(await library.search('第二版')).toEqual([id]);
+    expect(await library.search('第一版')).toEqual([]);
+  });
+
+  it('an already saved article imported twice in one batch, earlier then newer', async () => {
+    const { library } = freshLibrary();
+    await library.importRecords([exported(URL_A, { savedAt: iso(5), updatedAt: iso(5) }, { textContent: '本地正文' })]);
+    const older = exported(URL_A, { savedAt: iso(0), updatedAt: iso(0), tags: ['旧'] }, { textContent: '旧正文' });
+    const newer = exported(URL_A, { savedAt: iso(6), updatedAt: iso(9), tags: ['新'] }, { textContent: '新正文' });
+    expect(await library.importRecords([older, newer])).toEqual({ added: 0, updated: 2, skipped: 0 });
+    const id = idForUrl(URL_A);
+    expect(await library.get(id)).toMatchObject({ savedAt: iso(0), updatedAt: iso(9), tags: ['旧', '新'], article: { textContent: '新正文' } });
+    expect(await library.search('新正文')).toEqual([id]);
+    expect(await library.search('本地正文')).toEqual([]);
+  });
+
   it('an export imported into an empty library comes out identical, across batches', async () => {
     const source = freshLibrary().library;
     for (let n = 0; n < 230; n++) {
