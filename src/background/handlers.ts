@@ -60,7 +60,7 @@ export const HANDLERS: HandlerTable = {
   'library.retryImages': async ({ id }) => {
     try {
       const library = await getLibrary();
-      const entry = await library.get(id);
+      const entry = await library.getEntry(id);
       if (!entry) return { ok: false, error: 'missing', message: 'The article is no longer in the library.' };
       const { images, missing } = await fetchImages(id, entry.missingImages);
       const updated = (await library.putImages(id, images)) ?? entry;

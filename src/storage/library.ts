@@ -182,6 +182,12 @@ export class Library {
     return { ...entry, article };
   }
 
+  /** Just the index row, without loading the body. */
+  async getEntry(id: string): Promise<LibraryEntry | undefined> {
+    const entry = await (await this.db()).get('entries', id);
+    return isEntry(entry) ? entry : undefined;
+  }
+
   /** Just the body, for the reader. */
   async getBody(id: string): Promise<Article | undefined> {
     const article = await (await this.db()).get('bodies', id);

@@ -38,6 +38,10 @@ describe('save', () => {
     expect(list[0]).not.toHaveProperty('article');
     expect(await library.getBody(first.id)).toEqual(article(URL_A));
     expect(await library.get(first.id)).toEqual(first);
+    const { article: body, ...row } = first;
+    expect(body).toEqual(article(URL_A));
+    expect(await library.getEntry(first.id)).toEqual(row);
+    expect(await library.getEntry('nope')).toBeUndefined();
   });
 
   it('re-saving the same story updates text and metadata but keeps savedAt, tags, state, progress and readAt', async () => {
