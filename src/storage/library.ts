@@ -1,4 +1,4 @@
-import type { IDBPDatabase, IDBPTransaction } from 'idb';
+import { unwrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Article } from '../core/types';
 import { DatabaseHandle, type OpenOptions } from './db';
 import { StorageError, toStorageError } from './errors';
@@ -81,6 +81,8 @@ type SearchChange = { rev: number; put: SearchRecord[]; remove: string[] };
  */
 export class Library {
   private searchState: SearchState | null = null;
+  /** `meta.rev` after this instance's last write: the background is the only writer, so usually still current. */
+  private lastRev = 0;
   private searchLoading: Promise<SearchState> | null = null;
 
   private readonly handle: DatabaseHandle;
@@ -120,16 +122,46 @@ export class Library {
     const images = opts.images?.map((img) => ({ articleId: id, url: img.url, type: img.type, bytes: img.bytes }));
     const draft = buildSearchRecord(id, article, now, 0);
 
+    const entryFor = (existing: LibraryEntry | undefined, imageBytes: number, keptUrls: ReadonlySet<string>): LibraryEntry => ({
+      id,
+      ...articleFields(article),
+      savedAt: existing?.savedAt ?? now,
+      updatedAt: now,
+      readAt: existing?.readAt ?? null,
+      state: existing?.state ?? 'unread',
+      tags: existing?.tags ?? [],
+      progress: existing?.progress ?? 0,
+      linkOnly: false,
+      bodyBytes,
+      imageBytes,
+      missingImages: (opts.missingImages ?? (images ? [] : (existing?.missingImages ?? []))).filter((url) => !keptUrls.has(url)),
+    });
+
     let change: SearchChange | undefined;
     const entry = await this.write(
       async (tx) => {
-        const entries = tx.objectStore('entries');
-        // The body does not depend on what is stored: it travels while the reads below do.
-        send([() => tx.objectStore('bodies').put(article, id)]);
-        const [existing, rev] = await Promise.all([entries.get(id), this.nextRev(tx)]);
+        const reads = Promise.all([tx.objectStore('entries').get(id), tx.objectStore('meta').get(META_REV)]);
+        // If sending the writes below throws, the reads reject with the abort and nothing else awaits them.
+        reads.catch(() => undefined);
+        // Without waiting for the reads, write what a first save of this URL stores, at the revision
+        // after this instance's last write: the reads come back while these writes travel. A re-save,
+        // or a write by another context since, writes the rows that differ again below, in the same
+        // transaction, so only the right ones are ever committed.
+        const guessRev = this.lastRev + 1;
+        const guess = entryFor(undefined, images?.reduce((sum, img) => sum + img.bytes.byteLength, 0) ?? 0, new Set());
+        const guessSearch: SearchRecord = { ...draft, savedAt: Date.parse(now), rev: guessRev };
+        const entries = sink(tx, 'entries');
+        const searchStore = sink(tx, 'search');
+        const meta = sink(tx, 'meta');
+        sink(tx, 'bodies').put(article, id);
+        entries.put(guess);
+        searchStore.put(guessSearch);
+        meta.put(guessRev, META_REV);
+        const [existing, storedRev] = await reads;
         if (existing && urlKey(existing.url) !== urlKey(article.url)) {
           throw new StorageError('unknown', 'Another saved article has the same id; this one was not saved.');
         }
+        const rev = (storedRev ?? 0) + 1;
         let imageBytes = existing?.imageBytes ?? 0;
         const keptUrls = new Set<string>();
         // Nothing stored before and nothing to store: skip the images store (most saves of text-only pages).
@@ -141,28 +173,16 @@ export class Library {
           const old = (await imageStore.index('articleId').getAll(id)).filter((img) => !fresh.has(img.url));
           const kept = old.filter((img) => refetchFailed.has(img.url));
           for (const img of kept) keptUrls.add(img.url);
-          send([
-            ...old.filter((img) => !keptUrls.has(img.url)).map((img) => () => imageStore.delete([id, img.url])),
-            ...images.map((img) => () => imageStore.put(img)),
-          ]);
+          const imageSink = sink(tx, 'images');
+          for (const img of old) if (!keptUrls.has(img.url)) imageSink.delete([id, img.url]);
+          for (const img of images) imageSink.put(img);
           imageBytes = [...images, ...kept].reduce((sum, img) => sum + img.bytes.byteLength, 0);
         }
-        const entry: LibraryEntry = {
-          id,
-          ...articleFields(article),
-          savedAt: existing?.savedAt ?? now,
-          updatedAt: now,
-          readAt: existing?.readAt ?? null,
-          state: existing?.state ?? 'unread',
-          tags: existing?.tags ?? [],
-          progress: existing?.progress ?? 0,
-          linkOnly: false,
-          bodyBytes,
-          imageBytes,
-          missingImages: (opts.missingImages ?? (images ? [] : (existing?.missingImages ?? []))).filter((url) => !keptUrls.has(url)),
-        };
+        const entry = entryFor(existing, imageBytes, keptUrls);
         const search: SearchRecord = { ...draft, savedAt: Date.parse(entry.savedAt), rev };
-        send([() => entries.put(entry), () => tx.objectStore('search').put(search)]);
+        if (!sameEntry(entry, guess)) entries.put(entry);
+        if (search.savedAt !== guessSearch.savedAt || rev !== guessRev) searchStore.put(search);
+        if (rev !== guessRev) meta.put(rev, META_REV);
         change = { rev, put: [search], remove: [] };
         return entry;
       },
@@ -211,7 +231,7 @@ export class Library {
       if (patch.tags !== undefined) next.tags = cleanTags(patch.tags);
       if (patch.progress !== undefined) next.progress = clampProgress(patch.progress);
       if (patch.readAt !== undefined) next.readAt = patch.readAt;
-      send([() => entries.put(next)]);
+      sink(tx, 'entries').put(next);
       return next;
     }, ['entries']);
   }
@@ -231,12 +251,9 @@ export class Library {
       ]);
       if (!entry) return undefined;
       const rev = await this.nextRev(tx);
-      send([
-        () => tx.objectStore('entries').delete(id),
-        () => tx.objectStore('bodies').delete(id),
-        () => tx.objectStore('search').delete(id),
-        ...images.map((img) => () => imageStore.delete([img.articleId, img.url])),
-      ]);
+      for (const name of ['entries', 'bodies', 'search'] as const) sink(tx, name).delete(id);
+      const imageSink = sink(tx, 'images');
+      for (const img of images) imageSink.delete([img.articleId, img.url]);
       change = { rev, put: [], remove: [id] };
       return { entry, article, images };
     });
@@ -254,13 +271,11 @@ export class Library {
     await this.write(async (tx) => {
       const rev = await this.nextRev(tx);
       const search = buildSearchRecord(entry.id, article, entry.savedAt, rev);
-      const imageStore = tx.objectStore('images');
-      send([
-        () => tx.objectStore('entries').put(entry),
-        () => tx.objectStore('bodies').put(article, entry.id),
-        () => tx.objectStore('search').put(search),
-        ...images.map((img) => () => imageStore.put({ articleId: entry.id, url: img.url, type: img.type, bytes: img.bytes })),
-      ]);
+      sink(tx, 'entries').put(entry);
+      sink(tx, 'bodies').put(article, entry.id);
+      sink(tx, 'search').put(search);
+      const imageSink = sink(tx, 'images');
+      for (const img of images) imageSink.put({ articleId: entry.id, url: img.url, type: img.type, bytes: img.bytes });
       change = { rev, put: [search], remove: [] };
     });
     this.applySearchChange(change);
@@ -276,17 +291,17 @@ export class Library {
       const entries = tx.objectStore('entries');
       const entry = await entries.get(articleId);
       if (!entry) return undefined;
-      const imageStore = tx.objectStore('images');
-      send(images.map((img) => () => imageStore.put({ articleId, url: img.url, type: img.type, bytes: img.bytes })));
+      const imageSink = sink(tx, 'images');
+      for (const img of images) imageSink.put({ articleId, url: img.url, type: img.type, bytes: img.bytes });
       // Issued after the puts, so it reads them back with the images stored before.
-      const stored = await imageStore.index('articleId').getAll(articleId);
+      const stored = await tx.objectStore('images').index('articleId').getAll(articleId);
       const added = new Set(images.map((img) => img.url));
       const next: LibraryEntry = {
         ...entry,
         imageBytes: stored.reduce((sum, img) => sum + img.bytes.byteLength, 0),
         missingImages: entry.missingImages.filter((url) => !added.has(url)),
       };
-      send([() => entries.put(next)]);
+      sink(tx, 'entries').put(next);
       return next;
     }, ['entries', 'images']);
   }
@@ -326,17 +341,19 @@ export class Library {
       let change: SearchChange | undefined;
       await this.write(
         async (tx) => {
-          const entries = tx.objectStore('entries');
-          const bodies = tx.objectStore('bodies');
-          const imageStore = tx.objectStore('images');
+          const entries = sink(tx, 'entries');
+          const bodies = sink(tx, 'bodies');
+          const searchStore = sink(tx, 'search');
+          const imageSink = sink(tx, 'images');
           // The batch's reads go out together: one round trip, not one per record.
           const ids = [...new Set(drafts.map((d) => d.entry.id))];
-          const [rev, rows] = await Promise.all([this.nextRev(tx), Promise.all(ids.map((id) => entries.get(id)))]);
+          const [rev, rows] = await Promise.all([this.nextRev(tx), Promise.all(ids.map((id) => tx.objectStore('entries').get(id)))]);
           // What is stored for each id, kept up to date below when the same URL comes twice in a batch.
           const locals = new Map<string, LibraryEntry>();
           rows.forEach((row, k) => row && locals.set(ids[k] as string, row));
           const present = [...locals.keys()];
-          const imageKeys = await Promise.all(present.map((id) => imageStore.index('articleId').getAllKeys(id)));
+          const imageIndex = tx.objectStore('images').index('articleId');
+          const imageKeys = await Promise.all(present.map((id) => imageIndex.getAllKeys(id)));
           const storedImages = new Map(present.map((id, k) => [id, new Set((imageKeys[k] ?? []).map(([, url]) => url))]));
           const writtenBodies = new Map<string, Article>();
           const puts: SearchRecord[] = [];
@@ -345,12 +362,10 @@ export class Library {
             const local = locals.get(id);
             if (!local) {
               const search = { ...draft.search, rev };
-              send([
-                () => entries.put(draft.entry),
-                () => bodies.put(draft.article, id),
-                () => tx.objectStore('search').put(search),
-                ...draft.images.map((img) => () => imageStore.put(img)),
-              ]);
+              entries.put(draft.entry);
+              bodies.put(draft.article, id);
+              searchStore.put(search);
+              for (const img of draft.images) imageSink.put(img);
               locals.set(id, draft.entry);
               storedImages.set(id, new Set(draft.images.map((img) => img.url)));
               writtenBodies.set(id, draft.article);
@@ -368,19 +383,19 @@ export class Library {
               counts.skipped++;
               continue;
             }
-            const writes: Array<() => Promise<unknown>> = [() => entries.put(entry), ...newImages.map((img) => () => imageStore.put(img))];
+            entries.put(entry);
+            for (const img of newImages) imageSink.put(img);
             if (incomingBody || entry.savedAt !== local.savedAt) {
               // Only an import that moves savedAt without bringing a newer body reads one (rare).
-              const article = incomingBody ? draft.article : (writtenBodies.get(id) ?? (await bodies.get(id)));
+              const article = incomingBody ? draft.article : (writtenBodies.get(id) ?? (await tx.objectStore('bodies').get(id)));
               const search = buildSearchRecord(id, article ?? emptyArticle(entry), entry.savedAt, rev);
-              writes.push(() => tx.objectStore('search').put(search));
+              searchStore.put(search);
               if (incomingBody) {
-                writes.push(() => bodies.put(draft.article, id));
+                bodies.put(draft.article, id);
                 writtenBodies.set(id, draft.article);
               }
               puts.push(search);
             }
-            send(writes);
             locals.set(id, entry);
             storedImages.set(id, stored);
             counts.updated++;
@@ -474,11 +489,12 @@ export class Library {
   private async nextRev(tx: ArticleTx): Promise<number> {
     const meta = tx.objectStore('meta');
     const rev = ((await meta.get(META_REV)) ?? 0) + 1;
-    send([() => meta.put(rev, META_REV)]);
+    sink(tx, 'meta').put(rev, META_REV);
     return rev;
   }
 
   private applySearchChange(change: SearchChange | undefined): void {
+    if (change) this.lastRev = change.rev;
     const state = this.searchState;
     // Only apply in order; otherwise the next search fetches the difference from the store.
     if (!change || !state || state.rev !== change.rev - 1) return;
@@ -565,14 +581,14 @@ export function createLibrary(options: OpenOptions = {}): Library {
 }
 
 /**
- * Issues IDB writes without waiting for them: a write that fails aborts the
+ * A store of `tx` for writes nobody waits for: a write that fails aborts the
  * transaction, and `write` reports that from `tx.done`. Waiting for each
- * write's result would cost a round trip to the database before the commit.
- * Their own rejections (every pending request rejects when the transaction
- * aborts) are observed here, so they do not surface as unhandled rejections.
+ * write's result would cost a round trip to the database before the commit,
+ * and idb's promise for each request a listener run per write; these are the
+ * plain IndexedDB stores, without either.
  */
-function send(requests: Array<() => Promise<unknown>>): void {
-  for (const request of requests) request().catch(() => undefined);
+function sink(tx: ArticleTx, name: StoreName): IDBObjectStore {
+  return unwrap(tx).objectStore(name);
 }
 
 /**

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import { Library } from '../../../src/storage/library';
+import { DB_VERSION } from '../../../src/storage/schema';
 import { normalizeForSearch, queryTerms, TextIndex } from '../../../src/storage/search-text';
 import { generateChineseArticles } from '../../bench/storage-fixtures';
-import { article, freshLibrary, NOW } from './helpers';
+import { article, freshLibrary, NOW, rawGetAll, rawOpen } from './helpers';
 
 const find = (index: TextIndex, query: string) => index.find(queryTerms(query)).map((h) => h.id);
 
@@ -96,6 +97,26 @@ describe('Library.search', () => {
     expect(await library.search('第二版')).toEqual([a.id]);
     await library.remove(a.id);
     expect(await library.search('第二版')).toEqual([]);
+  });
+
+  it('two writers in turn keep the revision moving forward, and a reader sees every write', async () => {
+    const factory = new IDBFactory();
+    const [one, two, reader] = [new Library({ factory }), new Library({ factory }), new Library({ factory })];
+    await reader.prepareSearch();
+    const a = await one.save(article('https://e.com/a', { textContent: '第一篇' }));
+    const b = await two.save(article('https://e.com/b', { textContent: '第二篇' }));
+    const c = await one.save(article('https://e.com/c', { textContent: '第三篇' }));
+    const a2 = await two.save(article('https://e.com/a', { textContent: '第一篇改' }));
+    expect(new Set(await reader.search('篇'))).toEqual(new Set([a.id, b.id, c.id]));
+    expect(await reader.search('第一篇改')).toEqual([a2.id]);
+    expect(a2.savedAt).toBe(a.savedAt);
+    const db = await rawOpen(factory, DB_VERSION);
+    // The new database starts at revision 1; four saves later it is at 5.
+    expect(await rawGetAll(db, 'meta')).toEqual([5]);
+    const revs = (await rawGetAll(db, 'search')).map((row) => (row as { rev: number }).rev).sort();
+    expect(revs).toEqual([3, 4, 5]);
+    db.close();
+    await Promise.all([one.close(), two.close(), reader.close()]);
   });
 
   it('a second context (a library page) sees what the background wrote', async () => {
