@@ -169,6 +169,15 @@ async function directSave(json: string): Promise<number> {
   return performance.now() - t0;
 }
 
+let otherWriter: Library | null = null;
+
+/** `directSave` right after another connection saved an article (untimed), so this one's revision guess is stale. */
+async function directSaveAfterOther(json: string, otherJson: string): Promise<number> {
+  otherWriter ??= new Library();
+  await otherWriter.save((JSON.parse(otherJson) as { article: Parameters<Library['save']>[0] }).article);
+  return directSave(json);
+}
+
 /** A message round trip to the background with a one-row read behind it (`library.lookup`). */
 async function messageLookup(url: string): Promise<number> {
   const t0 = performance.now();
@@ -205,7 +214,7 @@ function indexOfScan(query: string, count: number): { ms: number; hits: number }
 }
 
 export const libraryBench = {
-  fill, rawIndexRead, rawWrite, rawSaveRecords, messageSave, directSave, messageLookup, articleJson, directImport, rawImport, storageSearch, indexOfScan,
+  fill, rawIndexRead, rawWrite, rawSaveRecords, messageSave, directSave, directSaveAfterOther, messageLookup, articleJson, directImport, rawImport, storageSearch, indexOfScan,
 };
 export type LibraryBenchApi = typeof libraryBench;
 
