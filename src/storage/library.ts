@@ -403,7 +403,7 @@ export class Library {
           change = { rev, put: puts, remove: [] };
         },
         ARTICLE_STORES,
-        // An import can simply be run again, so its batches need not wait for the disk (unlike a save).
+        // An import can simply be run again, so its batches need not wait for the disk; saves keep the browser's default.
         { durability: 'relaxed' },
       );
       this.applySearchChange(change);
@@ -450,7 +450,7 @@ export class Library {
    * committed. If anything fails, the transaction is aborted (so none of its
    * writes land) and the call rejects with a StorageError.
    *
-   * `body` need not wait for its last writes (see `send`): once it returns,
+   * `body` need not wait for its last writes (see `sink`): once it returns,
    * the transaction is committed without waiting for their results, and a
    * write that fails aborts the transaction, which `tx.done` reports.
    */
