@@ -7,8 +7,11 @@
  * - search per keystroke: a Chinese query typed character by character into
  *   the search box, until the list updates; and `Library.search` called in an
  *   extension page vs an indexOf scan of the same texts there;
- * - saving one article through `library.save` (message to the background) vs
- *   one raw IndexedDB put of the same JSON into a scratch database;
+ * - saving one article through `library.save` (message to the background),
+ *   and with `Library.save` called in an extension page, each vs one raw
+ *   IndexedDB put of the same JSON into a scratch database (default
+ *   durability on both sides); beside them the message round trip of a
+ *   one-row lookup, and a raw transaction of just the rows a save writes;
  * - importing articles with `Library.importRecords` (new ones, then the same
  *   ones again) vs raw puts of the same records;
  * - JS heap of the library page once the list is shown (and after searching)
