@@ -23,7 +23,8 @@ export const HANDLERS: HandlerTable = {
   'library.lookup': async ({ url }) => {
     if (!isString(url)) return null;
     const library = await getLibrary();
-    return (await library.get(library.idForUrl(url))) ?? null;
+    // The popup only needs to know whether, and how, the page is saved: the index row, never the body.
+    return (await library.getEntry(library.idForUrl(url))) ?? null;
   },
 
   'library.update': async ({ id, patch }) => {
