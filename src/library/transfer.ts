@@ -19,6 +19,7 @@ import { sendMessage, type ImportOutcome } from '../platform/messages';
 import type { ImportReport } from '../transfer/index';
 import { t } from '../ui/i18n';
 import { TransferStore } from './transfer-data';
+import { localizeReason } from './reasons';
 import { EXPORT_FORMATS, type ExportFormat } from './transfer-formats';
 import './transfer.css';
 
@@ -255,7 +256,7 @@ function buildImportDialog(store: TransferStore) {
   function showReport(r: ImportReport): void {
     report.replaceChildren();
     if (!r.ok) {
-      const refusal = el('p', { className: 'error', id: 'transfer-import-refused', textContent: t('transferImportRefused', r.message ?? '') });
+      const refusal = el('p', { className: 'error', id: 'transfer-import-refused', textContent: t('transferImportRefused', localizeReason(r.message ?? '', formatName)) });
       report.append(refusal);
       return;
     }
@@ -272,7 +273,7 @@ function buildImportDialog(store: TransferStore) {
     if (r.failed.length) {
       const list = el('ol', { className: 'transfer-failed' });
       for (const f of r.failed.slice(0, MAX_FAILED_SHOWN)) {
-        list.append(el('li', { textContent: f.line ? t('transferFailedLine', [String(f.line), f.reason]) : f.reason }));
+        list.append(el('li', { textContent: f.line ? t('transferFailedLine', [String(f.line), localizeReason(f.reason, formatName)]) : localizeReason(f.reason, formatName) }));
       }
       const details = el('details', { className: 'transfer-failed-details' }, el('summary', { textContent: t('transferFailedDetails') }), list);
       if (r.failed.length > MAX_FAILED_SHOWN) details.append(el('p', { className: 'muted', textContent: t('transferFailedMore', String(r.failed.length - MAX_FAILED_SHOWN)) }));
@@ -351,7 +352,7 @@ function buildImportDialog(store: TransferStore) {
     }
     const rejected = outcome?.rejected ?? [];
     if (rejected.length) {
-      const list = el('ol', { className: 'transfer-failed' }, ...rejected.slice(0, MAX_FAILED_SHOWN).map((reason) => el('li', { textContent: reason })));
+      const list = el('ol', { className: 'transfer-failed' }, ...rejected.slice(0, MAX_FAILED_SHOWN).map((reason) => el('li', { textContent: localizeReason(reason, formatName) })));
       report.append(el('p', { className: 'error', textContent: t('transferRejected', String(rejected.length)) }), list);
     }
   }

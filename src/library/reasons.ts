@@ -1,0 +1,146 @@
+/**
+ * Import reasons in the reader's language. The transfer code is pure and
+ * speaks English (the command line, logs and tests read it as is); the page
+ * looks each reason up by its English wording, the way gettext keys messages
+ * by their source text, and shows the matching message of `_locales`.
+ * A reason with no entry here is shown as written, never dropped.
+ *
+ * Template holes: `{}` any value, `{f}` a field name, `{p}` a file name
+ * inside a zip, `{*}` a reason of its own, translated in turn.
+ */
+import { FORMAT_NAMES } from '../transfer/detect';
+import { t } from '../ui/i18n';
+
+const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
+  ["whyArticleN", "article {}: {*}"],
+  ["whyRecordTitled", "record {} ({}): {*}"],
+  ["whyRecordN", "record {}: {*}"],
+  ["whyImageN", "image {}: {*}"],
+  ["whyEntryN", "entry {}: {*}"],
+  ["whyItemN", "item {}: {*}"],
+  ["whyInFile", "{p}: {*}"],
+  ["whyMissingUrl", "missing URL"],
+  ["whyUnsafeScheme", "unsafe or unsupported URL scheme \"{}:\""],
+  ["whyInvalidUrl", "invalid URL"],
+  ["whyNotHttpUrl", "URL {} is not an http(s) URL"],
+  ["whyColumnsAtLeast", "expected at least {} columns, found {}"],
+  ["whyColumns", "expected {} columns, found {}"],
+  ["whyNotObject", "not an object"],
+  ["whyRecordNotObject", "record is not an object"],
+  ["whyArticleNotObject", "article is not an object"],
+  ["whyArticleMissing", "article is missing or not an object"],
+  ["whyIdEmpty", "id is empty"],
+  ["whyFieldMissing", "{f} is missing"],
+  ["whyFieldString", "{f} must be a string"],
+  ["whyFieldStringOrNull", "{f} must be a string or null"],
+  ["whyFieldNumber", "{f} must be a non-negative number"],
+  ["whyFieldFraction", "{f} must be a number from 0 to 1"],
+  ["whyFieldBoolean", "{f} must be true or false"],
+  ["whyFieldList", "{f} must be a list of strings"],
+  ["whyFieldState", "{f} must be \"unread\", \"read\" or \"archived\""],
+  ["whyFieldDate", "{f} must be an ISO 8601 date"],
+  ["whyFieldDateOrNull", "{f} must be an ISO 8601 date or null"],
+  ["whyFieldUrl", "{f} {*}"],
+  ["whyImageFields", "needs articleId, url, type and data strings"],
+  ["whyImageFieldsWire", "url, type and data must be strings"],
+  ["whyImageArticleId", "articleId must be a non-empty string"],
+  ["whyImageOrphan", "belongs to no imported article ({})"],
+  ["whyImageType", "type \"{}\" is not an image type"],
+  ["whyImageTooLarge", "larger than {} MB"],
+  ["whyImageEmpty", "no image data"],
+  ["whyBase64", "invalid base64 image data"],
+  ["whyImagesForMissing", "{} image(s) for an article not in the library ({})"],
+  ["whyDuplicateId", "duplicate id \"{}\""],
+  ["whyDuplicateUrl", "duplicate URL {}"],
+  ["whyNotJson", "the backup is not valid JSON, probably truncated or damaged ({})"],
+  ["whyNotBackup", "not a Qingdu backup (missing \"format\": \"qingdu-backup\")"],
+  ["whyNoVersion", "the backup has no valid version number"],
+  ["whyNewerBackup", "this backup was made by a newer Qingdu (backup version {}; this one reads up to {}). Update Qingdu and import again"],
+  ["whyNoArticlesList", "the backup has no \"articles\" list"],
+  ["whyImagesNotList", "\"images\" must be a list"],
+  ["whyEntryTooLarge", "an entry of \"{}\" is larger than {} MB"],
+  ["whyFieldTooLarge", "the backup's \"{}\" field is too large"],
+  ["whyKeyTooLong", "the backup has a key that is too long"],
+  ["whyKeyTwice", "the backup has \"{}\" twice"],
+  ["whyNotBookmarks", "not a bookmarks file (it must start with <!DOCTYPE NETSCAPE-Bookmark-file-1>)"],
+  ["whyNotPocketHtml", "not a Pocket export (no Unread / Read Archive lists)"],
+  ["whyCsvEmpty", "the CSV file is empty"],
+  ["whyNotInstapaper", "not an Instapaper CSV (needs URL and Title columns)"],
+  ["whyNotPocketCsv", "not a Pocket CSV (needs title and url columns)"],
+  ["whyZipNoCsv", "the zip holds no CSV files"],
+  ["whyCsvQuote", "unterminated quoted field starting on line {}"],
+  ["whyFeedParser", "feed import is not available here (no feed parser)"],
+  ["whyFeedBroken", "the feed does not parse ({})"],
+  ["whySeedParser", "seed import is not available here (no seed parser)"],
+  ["whyNotSeed", "not a seed file (expected <!--time-->, [title](url), ------, then HTML)"],
+  ["whyZipNoEntry", "the zip holds no {}"],
+  ["whyNotUtf8", "the file is not UTF-8 text"],
+  ["whyZipDamaged", "the zip archive is damaged ({})"],
+  ["whyZipEntries", "the zip archive has too many entries ({} > {})"],
+  ["whyZipBomb", "the zip archive would unpack to {} MB, above the {} MB limit"],
+  ["whyJsonBroken", "the {} file is not valid JSON, probably truncated or damaged ({})"],
+  ["whyNotExport", "not a {} export (expected a JSON list of entries)"],
+  ["whyNoOmnivore", "the zip holds no Omnivore metadata_*.json files"],
+  ["whyNoArticles", "the file holds no articles"],
+  ["whyTooBig", "the file is {} MB; files above {} MB are refused"],
+  ["whyEmptyFile", "the file is empty"],
+  ["whyUnknownFormat", "not a file Qingdu can import (expected a Qingdu backup, Pocket, Instapaper, Omnivore or wallabag export, browser bookmarks, a feed or a seed)"],
+  ["whyUnexpected", "unexpected error ({})"],
+  ["whyNoRecordsList", "the message holds no records list"],
+  ["whyImagesListWire", "images must be a list"],
+  ["whyTooManyInMessage", "too many records or images in one message (at most {} and {})"],
+];
+
+const HOLE: Record<string, string> = { '{}': '(.+?)', '{f}': '([A-Za-z][\\w.]*)', '{p}': '([^\\s:]+)', '{*}': '(.+)' };
+
+interface Rule {
+  key: string;
+  pattern: RegExp;
+  /** Which captures are reasons of their own. */
+  nested: boolean[];
+}
+
+const RULES: Rule[] = TEMPLATES.map(([key, english]) => {
+  const nested: boolean[] = [];
+  const source = english
+    .split(/(\{[*fp]?\})/)
+    .map((part, i) => {
+      if (i % 2 === 0) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      nested.push(part === '{*}');
+      return HOLE[part];
+    })
+    .join('');
+  return { key, pattern: new RegExp(`^${source}$`, 's'), nested };
+});
+
+/** The reason in the UI language, or undefined when some part of it has no message. */
+function translate(reason: string, message: typeof t): string | undefined {
+  for (const rule of RULES) {
+    const match = rule.pattern.exec(reason);
+    if (!match) continue;
+    const values: string[] = [];
+    let whole = true;
+    match.slice(1).forEach((value, i) => {
+      if (!whole) return;
+      const inner = rule.nested[i] ? translate(value, message) : value;
+      if (inner === undefined) whole = false;
+      else values.push(inner);
+    });
+    if (!whole) continue;
+    const text = message(rule.key, values);
+    if (text && text !== rule.key) return text;
+  }
+  return undefined;
+}
+
+/** `reason` in the UI language where there is a message for it; as written otherwise. */
+export function localizeReason(reason: string, formatName: (format: string) => string, message: typeof t = t): string {
+  // A refusal names the format first ("Pocket CSV: the CSV file is empty").
+  for (const [format, name] of Object.entries(FORMAT_NAMES)) {
+    if (reason.startsWith(`${name}: `)) {
+      const rest = reason.slice(name.length + 2);
+      return message('whyInFormat', [formatName(format), translate(rest, message) ?? rest]);
+    }
+  }
+  return translate(reason, message) ?? reason;
+}

@@ -1,0 +1,84 @@
+/** Import reasons shown in Chinese: every real reason the transfer code gives, through the real `_locales` files. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { JSDOM } from 'jsdom';
+import { describe, expect, it, vi } from 'vitest';
+
+vi.mock('../../../src/platform/browser', () => ({ default: {} }));
+
+const { localizeReason } = await import('../../../src/library/reasons');
+const { coreHooks, coreSanitize } = await import('../../../src/transfer/core-hooks');
+const { BACKUP_VERSION, importFile } = await import('../../../src/transfer/index');
+const { FORMAT_NAMES } = await import('../../../src/transfer/detect');
+const { makeArticle } = await import('../transfer/helpers');
+
+type Messages = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
+const LOCALES = join(import.meta.dirname, '../../../public/_locales');
+const load = (lang: string): Messages => JSON.parse(readFileSync(join(LOCALES, lang, 'messages.json'), 'utf8')) as Messages;
+
+/** `i18n.getMessage` as the browsers do it: named placeholders, then $1..$9, then `$$`. */
+function getMessage(messages: Messages) {
+  return (key: string, subs: string | string[] = []): string => {
+    const entry = messages[key];
+    if (!entry) return '';
+    const list = typeof subs === 'string' ? [subs] : subs;
+    const fill = (s: string) => s.replace(/\$(\d)/g, (_, n: string) => list[Number(n) - 1] ?? '');
+    return entry.message
+      .replace(/\$([A-Za-z0-9_]+)\$/g, (_, name: string) => fill(entry.placeholders?.[name.toLowerCase()]?.content ?? ''))
+      .replace(/\$\$/g, '$');
+  };
+}
+const zh = getMessage(load('zh_CN'));
+const en = getMessage(load('en'));
+const FORMATS_ZH: Record<string, string> = { 'qingdu-backup': '清读备份', netscape: '浏览器书签', 'instapaper-csv': 'Instapaper CSV' };
+const inChinese = (reason: string) => localizeReason(reason, (f) => FORMATS_ZH[f] ?? f, zh);
+const inEnglish = (reason: string) => localizeReason(reason, (f) => FORMAT_NAMES[f as keyof typeof FORMAT_NAMES], en);
+
+const { window } = new JSDOM('');
+const win = window as unknown as Window & typeof globalThis;
+const ctx = { sanitize: coreSanitize(win), hooks: coreHooks(win), library: [] };
+const enc = (s: string) => new TextEncoder().encode(s);
+const backup = (articles: unknown[], extra: Record<string, unknown> = {}) =>
+  enc(JSON.stringify({ format: 'qingdu-backup', version: BACKUP_VERSION, exportedAt: '2026-01-01T00:00:00.000Z', articles, images: [], ...extra }));
+
+/** Every reason a file gives: the refusal, or each failed row. */
+function reasons(name: string, bytes: Uint8Array): string[] {
+  const report = importFile(name, bytes, ctx);
+  return report.ok ? report.failed.map((f) => f.reason) : [report.message ?? ''];
+}
+
+const BOOKMARKS = `<!DOCTYPE NETSCAPE-Bookmark-file-1>
+<DL><p>
+<DT><A HREF="javascript:alert(1)">bookmarklet</A>
+<DT><A HREF="">empty</A>
+<DT><A HREF="https://example.com/ok">fine</A>
+</DL>`;
+
+describe('import reasons in Chinese', () => {
+  const cases: Array<[string, string, Uint8Array, string[]]> = [
+    ['a bookmarklet and an empty link', 'bookmarks.html', enc(BOOKMARKS), ['网址的协议“javascript:”不安全或不受支持', '缺少网址']],
+    ['a truncated backup', 'qingdu.json', backup([makeArticle(1)]).slice(0, 200), ['清读备份：备份不是有效的 JSON，可能不完整或已损坏']],
+    ['a backup from a newer Qingdu', 'qingdu.json', backup([], { version: BACKUP_VERSION + 1 }), [`这个备份来自更新版本的清读（备份版本 ${BACKUP_VERSION + 1}`]],
+    ['a backup article with a wrong field', 'qingdu.json', backup([{ ...makeArticle(1), state: 'done' }, makeArticle(2)]), ['第 1 篇文章：字段 state 必须是 "unread"、"read" 或 "archived"']],
+    ['a backup article with an unsafe URL', 'qingdu.json', backup([{ ...makeArticle(1), url: 'javascript:alert(1)' }, makeArticle(2)]), ['第 1 篇文章：字段 url：网址的协议“javascript:”不安全或不受支持']],
+    ['an Instapaper row with too few cells', 'instapaper.csv', enc('URL,Title,Selection,Folder\nhttps://a.example/,A,,Unread\nhttps://b.example/\n'), ['应至少有 2 列，实际为 1 列']],
+    ['an empty file', 'empty.json', enc('   '), ['文件是空的']],
+    ['a file of no known format', 'notes.txt', enc('just some notes'), ['清读无法导入这个文件']],
+  ];
+
+  it.each(cases)('%s', (_, name, bytes, expected) => {
+    const shown = reasons(name, bytes).map(inChinese);
+    expect(shown).toHaveLength(expected.length);
+    shown.forEach((text, i) => expect(text).toContain(expected[i]));
+  });
+
+  it('shows English reasons exactly as the transfer code wrote them', () => {
+    for (const [, name, bytes] of cases) {
+      for (const reason of reasons(name, bytes)) expect(inEnglish(reason)).toBe(reason);
+    }
+  });
+
+  it('shows a reason it has no message for as written', () => {
+    expect(inChinese('something nobody foresaw')).toBe('something nobody foresaw');
+  });
+});
