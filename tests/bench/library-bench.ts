@@ -338,6 +338,7 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
         ['Library.save called in the page (no message) vs raw put (second loop)', ms(directSaveMs), ms(directPutMs), ratio(directSaveMs / directPutMs)],
         ['  the same, right after another writer saved (revision guessed wrong)', ms(afterOtherMs), ms(directPutMs), ratio(afterOtherMs / directPutMs)],
         ['  raw transaction of the records a first save writes, no reads (scratch DB, same schema)', ms(recordsMs), ms(directPutMs), ratio(recordsMs / directPutMs)],
+        ['Library.save in the page vs that raw transaction of the same records', ms(directSaveMs), ms(recordsMs), ratio(directSaveMs / recordsMs)],
       ],
     );
     console.log(`  runs (ms): save ${saves.map((x) => x.toFixed(1)).join(' ')} | put ${puts.map((x) => x.toFixed(1)).join(' ')}`);
@@ -358,8 +359,10 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
       { section: 'library', name: `library first rows (${count})`, value: firstRows, unit: 'ms', baseline: rawRead, ratio: firstRows / rawRead, target: '≤ 1.5× raw read', pass: firstRows / rawRead <= 1.5 },
       { section: 'library', name: 'search per keystroke, input → list (page)', value: keyDom, unit: 'ms', target: '≤ 50 ms', pass: keyDom <= 50 },
       { section: 'library', name: 'Library.search in Chromium vs indexOf', value: directMs, unit: 'ms', baseline: directBase, ratio: directMs / directBase, target: '≤ 50 ms', pass: directMs <= 50 },
-      { section: 'library', name: 'save one article (library.save)', value: saveMs, unit: 'ms', baseline: putMs, ratio: saveMs / putMs, target: '≤ 1.5× raw put', pass: saveMs / putMs <= 1.5 },
-      { section: 'library', name: 'save one article (Library.save in the page)', value: directSaveMs, unit: 'ms', baseline: directPutMs, ratio: directSaveMs / directPutMs, target: '≤ 1.5× raw put', pass: directSaveMs / directPutMs <= 1.5 },
+      { section: 'library', name: 'save (library.save message) vs put of the article', value: saveMs, unit: 'ms', baseline: putMs, ratio: saveMs / putMs, target: '≤ 1.5×', pass: saveMs / putMs <= 1.5 },
+      { section: 'library', name: 'save (Library.save) vs put of the article', value: directSaveMs, unit: 'ms', baseline: directPutMs, ratio: directSaveMs / directPutMs, target: '≤ 1.5×', pass: directSaveMs / directPutMs <= 1.5 },
+      // The same bytes: the entry, body, search text and revision a save writes, put raw in one transaction.
+      { section: 'library', name: 'save (Library.save) vs raw write of its records', value: directSaveMs, unit: 'ms', baseline: recordsMs, ratio: directSaveMs / recordsMs, target: '≤ 1.5×', pass: directSaveMs / recordsMs <= 1.5 },
       { section: 'library', name: `import ${IMPORT_COUNT} articles (importRecords)`, value: importMs, unit: 'ms', baseline: rawImportMs, ratio: importMs / rawImportMs },
       { section: 'library', name: 'library page JS heap, list shown', value: heapList / 2 ** 20, unit: 'MB', baseline: heapRaw / 2 ** 20, ratio: heapList / heapRaw },
     ];
