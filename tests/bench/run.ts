@@ -5,7 +5,7 @@
  *   npm run bench                    all sections
  *   npm run bench -- extract search  only those sections
  *
- * Sections: extract, library, transfer, search. Browser sections need
+ * Sections: extract, library, transfer, transfer-browser, search. Browser sections need
  * `npm run setup` (Chromium) and `npm run build` (dist/chrome).
  * Figures are also written to test-results/bench.json.
  */
@@ -20,6 +20,7 @@ const SECTIONS: Record<string, () => Promise<SectionResult>> = {
   extract: async () => (await import('./extract-bench')).runExtractBench(),
   library: async () => (await import('./library-bench')).runLibraryBench(),
   transfer: async () => (await import('./backup-bench')).runBackupBench(),
+  'transfer-browser': async () => (await import('./transfer-browser-bench')).runTransferBrowserBench(),
   search: async () => (await import('./search-bench')).runSearchBench(),
 };
 
