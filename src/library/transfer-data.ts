@@ -12,13 +12,22 @@ import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
 import type { ImageLookup } from '../transfer/index';
 import { emptyBody } from './transfer-plan';
 
-/** Articles read per transaction: a chunk of bodies at a time, with progress and a chance to cancel between chunks. */
-const READ_CHUNK = 200;
+/** Articles read per transaction: a page of bodies at a time, with progress and a chance to cancel between pages. */
+const READ_CHUNK = 500;
 
 export interface ReadOptions {
   signal?: AbortSignal;
   /** Called after each chunk with articles read so far. */
   onProgress?: (done: number, total: number) => void;
+}
+
+/** One page of the library as `TransferStore.pages` reads it. */
+export interface ArticlePage {
+  articles: SavedArticle[];
+  /** The page's stored images, when they were asked for. */
+  lookup?: ImageLookup;
+  /** Ids of `ids` read so far, this page included. */
+  done: number;
 }
 
 function abortError(): Error {
@@ -49,25 +58,39 @@ export class TransferStore {
   }
 
   /**
-   * Rows with their bodies, in the order of `ids`. Ids no longer in the
-   * library are left out; a row whose body is missing gets an empty one.
+   * Rows with their bodies (and their stored images when `images` is set), in
+   * the order of `ids`, one read-only transaction per page. Ids no longer in
+   * the library are left out; a row whose body is missing gets an empty one.
    */
-  async articles(ids: readonly string[], opts: ReadOptions = {}): Promise<SavedArticle[]> {
+  async *pages(ids: readonly string[], opts: { signal?: AbortSignal; images?: boolean } = {}): AsyncGenerator<ArticlePage> {
     const db = await this.open();
-    const out: SavedArticle[] = [];
     for (let start = 0; start < ids.length; start += READ_CHUNK) {
       if (opts.signal?.aborted) throw abortError();
       const chunk = ids.slice(start, start + READ_CHUNK);
-      const tx = db.transaction(['entries', 'bodies'], 'readonly');
+      const tx = db.transaction(['entries', 'bodies', 'images'], 'readonly');
       const entries = tx.objectStore('entries');
       const bodies = tx.objectStore('bodies');
-      const rows = await Promise.all(chunk.map((id) => Promise.all([entries.get(id), bodies.get(id)])));
+      const index = tx.objectStore('images').index('articleId');
+      const [rows, lists] = await Promise.all([
+        Promise.all(chunk.map((id) => Promise.all([entries.get(id), bodies.get(id)]))),
+        opts.images ? Promise.all(chunk.map((id) => index.getAll(id))) : [],
+      ]);
+      const articles: SavedArticle[] = [];
       for (const [entry, body] of rows) {
         // A row whose body is missing (never expected) still exports its link and metadata.
         if (!isEntry(entry)) continue;
-        out.push({ ...entry, article: isArticle(body) ? body : emptyBody(entry) });
+        articles.push({ ...entry, article: isArticle(body) ? body : emptyBody(entry) });
       }
-      opts.onProgress?.(Math.min(ids.length, start + READ_CHUNK), ids.length);
+      yield { articles, lookup: opts.images ? lookupOf(lists.flat()) : undefined, done: start + chunk.length };
+    }
+  }
+
+  /** Every row of `ids` with its body (see `pages`), for the exporters that need the whole list at once. */
+  async articles(ids: readonly string[], opts: ReadOptions = {}): Promise<SavedArticle[]> {
+    const out: SavedArticle[] = [];
+    for await (const page of this.pages(ids, opts)) {
+      out.push(...page.articles);
+      opts.onProgress?.(page.done, ids.length);
     }
     return out;
   }
@@ -81,18 +104,20 @@ export class TransferStore {
   /** Every stored image of `ids`, as the synchronous lookup the exporters take. */
   async images(ids: readonly string[], opts: ReadOptions = {}): Promise<ImageLookup> {
     const db = await this.open();
-    const byKey = new Map<string, StoredImage>();
+    const all: StoredImage[] = [];
     for (let start = 0; start < ids.length; start += READ_CHUNK) {
       if (opts.signal?.aborted) throw abortError();
-      const tx = db.transaction('images', 'readonly');
-      const index = tx.store.index('articleId');
-      const lists = await Promise.all(ids.slice(start, start + READ_CHUNK).map((id) => index.getAll(id)));
-      for (const list of lists) {
-        for (const img of list) byKey.set(imageKey(img.articleId, img.url), { articleId: img.articleId, url: img.url, type: img.type, bytes: img.bytes });
-      }
+      const index = db.transaction('images', 'readonly').store.index('articleId');
+      for (const list of await Promise.all(ids.slice(start, start + READ_CHUNK).map((id) => index.getAll(id)))) all.push(...list);
     }
-    return (articleId, url) => byKey.get(imageKey(articleId, url));
+    return lookupOf(all);
   }
 }
 
 const imageKey = (articleId: string, url: string): string => `${articleId}\n${url}`;
+
+function lookupOf(images: readonly StoredImage[]): ImageLookup {
+  const byKey = new Map<string, StoredImage>();
+  for (const img of images) byKey.set(imageKey(img.articleId, img.url), { articleId: img.articleId, url: img.url, type: img.type, bytes: img.bytes });
+  return (articleId, url) => byKey.get(imageKey(articleId, url));
+}

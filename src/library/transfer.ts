@@ -20,6 +20,7 @@ import type { ImportReport } from '../transfer/index';
 import { t } from '../ui/i18n';
 import { TransferStore } from './transfer-data';
 import { localizeReason } from './reasons';
+import type { ExportFile } from './transfer-export';
 import { EXPORT_FORMATS, type ExportFormat } from './transfer-formats';
 import './transfer.css';
 
@@ -161,19 +162,32 @@ function buildExportDialog(store: TransferStore, visibleIds?: () => readonly str
         status.textContent = t('transferNothing');
         return;
       }
-      // Reading and exporting each fill half of the bar.
-      const half = (phase: 0 | 1) => (done: number, total: number) => {
-        progress.max = 2;
-        progress.value = phase + (total ? done / total : 1);
-      };
-      const articles = await store.articles(ids, { signal, onProgress: half(0) });
-      const lookup = format.images ? await store.images(ids, { signal }) : undefined;
-      status.textContent = t('transferExporting', t(format.labelKey));
-      const { runExport } = await import('./transfer-export');
-      const file = await runExport(format.id, articles, lookup, { env: window, signal, onProgress: half(1) });
+      const { exportPages, isPaged, runExport } = await import('./transfer-export');
+      const id = format.id;
+      let file: ExportFile;
+      if (isPaged(id)) {
+        // Written page by page as it is read: one bar for both.
+        status.textContent = t('transferExporting', t(format.labelKey));
+        const bar = (done: number, total: number) => {
+          progress.max = 1;
+          progress.value = total ? done / total : 1;
+        };
+        const pages = store.pages(ids, { signal, images: format.images });
+        file = await exportPages(id, pages, { total: ids.length, signal, onProgress: bar });
+      } else {
+        // Reading and exporting each fill half of the bar.
+        const half = (phase: 0 | 1) => (done: number, total: number) => {
+          progress.max = 2;
+          progress.value = phase + (total ? done / total : 1);
+        };
+        const articles = await store.articles(ids, { signal, onProgress: half(0) });
+        const lookup = format.images ? await store.images(ids, { signal }) : undefined;
+        status.textContent = t('transferExporting', t(format.labelKey));
+        file = await runExport(id, articles, lookup, { env: window, signal, onProgress: half(1) });
+      }
       if (signal.aborted) throw new DOMException('Export cancelled', 'AbortError');
       download(file.parts, file.name, file.type);
-      status.textContent = t('transferExported', [String(articles.length), file.name]) + (file.zipped ? ` ${t('transferBackupZipped')}` : '');
+      status.textContent = t('transferExported', [String(file.count), file.name]);
     } catch (e) {
       if (isAbort(e)) status.textContent = t('transferCancelled');
       else {

@@ -8,7 +8,7 @@ import type { SavedArticle, StoredImage } from '../storage/types';
 import { zipSync } from 'fflate';
 import { imagesOf } from './images';
 import type { ChunkOptions, ImageLookup, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { TransferError, fromBase64, mapChunked, safeUrl, toBase64, urlProblem, utf8 } from './util';
+import { DEFAULT_CHUNK, TransferError, fromBase64, mapChunked, safeUrl, toBase64, urlProblem, utf8 } from './util';
 
 /**
  * Backup format version: the storage schema version the records were written
@@ -62,29 +62,66 @@ export interface BackupOptions extends ChunkOptions {
 }
 
 /**
+ * Writes the backup a page of articles at a time, so a caller reading the
+ * library in pages never holds more than one page of JSON. The images list
+ * follows every article in the file: callers keep each page's `images` text
+ * (as a Blob in the browser) until `middle()`.
+ */
+export class BackupWriter {
+  private articleCount = 0;
+  private imageCount = 0;
+
+  constructor(private readonly now: Date = new Date()) {}
+
+  head(): string {
+    return `{"format":${JSON.stringify(BACKUP_FORMAT)},"version":${BACKUP_VERSION},"exportedAt":${JSON.stringify(this.now.toISOString())},\n"articles":[\n`;
+  }
+
+  /** The JSON of `page`'s records and of their stored images, each joined with `,\n` to what came before. */
+  page(page: readonly SavedArticle[], lookup?: ImageLookup): { articles: string; images: string } {
+    let articles = '';
+    let images = '';
+    for (const a of page) {
+      articles += (this.articleCount++ ? ',\n' : '') + JSON.stringify(a);
+      for (const img of imagesOf(a, lookup)) {
+        const rec: BackupImage = { articleId: a.id, url: img.url, type: img.type, data: toBase64(img.bytes) };
+        images += (this.imageCount++ ? ',\n' : '') + JSON.stringify(rec);
+      }
+    }
+    return { articles, images };
+  }
+
+  /** Closes the articles list and opens the images list. */
+  middle(): string {
+    return '\n],\n"images":[\n';
+  }
+
+  tail(): string {
+    return '\n]}\n';
+  }
+}
+
+/**
  * Serialises the library to backup JSON. Returns string parts (ready for a Blob)
  * so a large library never has to fit in one string.
  */
 export async function exportBackup(articles: readonly SavedArticle[], lookup?: ImageLookup, opts: BackupOptions = {}): Promise<string[]> {
-  const now = (opts.now ?? new Date()).toISOString();
-  const parts: string[] = [`{"format":${JSON.stringify(BACKUP_FORMAT)},"version":${BACKUP_VERSION},"exportedAt":${JSON.stringify(now)},\n"articles":[\n`];
+  const writer = new BackupWriter(opts.now);
+  const size = Math.max(1, opts.chunkSize ?? DEFAULT_CHUNK);
+  const parts: string[] = [writer.head()];
   const images: string[] = [];
-  const rows = await mapChunked(
-    articles,
-    (a, i) => {
-      for (const img of imagesOf(a, lookup)) {
-        const rec: BackupImage = { articleId: a.id, url: img.url, type: img.type, data: toBase64(img.bytes) };
-        images.push(JSON.stringify(rec));
-      }
-      return (i ? ',\n' : '') + JSON.stringify(a);
+  const pages: (readonly SavedArticle[])[] = [];
+  for (let i = 0; i < articles.length; i += size) pages.push(articles.slice(i, i + size));
+  await mapChunked(
+    pages,
+    (page) => {
+      const out = writer.page(page, lookup);
+      parts.push(out.articles);
+      if (out.images) images.push(out.images);
     },
-    opts,
+    { ...opts, chunkSize: 1, onProgress: opts.onProgress && ((done) => opts.onProgress?.(Math.min(articles.length, done * size), articles.length)) },
   );
-  // Group rows into parts of bounded size.
-  for (let i = 0; i < rows.length; i += 200) parts.push(rows.slice(i, i + 200).join(''));
-  parts.push('\n],\n"images":[\n');
-  for (let i = 0; i < images.length; i += 50) parts.push((i ? ',\n' : '') + images.slice(i, i + 50).join(',\n'));
-  parts.push('\n]}\n');
+  parts.push(writer.middle(), ...images, writer.tail());
   return parts;
 }
 

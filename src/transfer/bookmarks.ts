@@ -10,30 +10,32 @@ import { escapeHtml, isoFromUnix, mapChunked, safeUrl, TransferError, unixSecond
 /** Karakeep checks `startsWith` on exactly this; nothing (no BOM, no space) may precede it. */
 export const NETSCAPE_DOCTYPE = '<!DOCTYPE NETSCAPE-Bookmark-file-1>';
 
+/** Everything before the first link of a Netscape bookmark file. */
+export const BOOKMARKS_HEAD =
+  `${NETSCAPE_DOCTYPE}\n<!-- This is an automatically generated file.\n     It will be read and overwritten.\n     DO NOT EDIT! -->\n` +
+  '<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">\n<TITLE>Bookmarks</TITLE>\n<H1>Bookmarks</H1>\n<DL><p>\n';
+export const BOOKMARKS_TAIL = '</DL><p>\n';
+
 /**
- * Writes a Netscape bookmark file. Unread articles carry `TOREAD="1"`, read and
- * archived ones `TOREAD="0"` (Readeck reads 0 as archived). Articles whose URL
- * is not http(s) are left out.
+ * One article's lines in a Netscape bookmark file. Unread articles carry
+ * `TOREAD="1"`, read and archived ones `TOREAD="0"` (Readeck reads 0 as
+ * archived). An article whose URL is not http(s) gives nothing.
  */
-export async function exportBookmarks(articles: readonly SavedArticle[], opts: ChunkOptions = {}): Promise<string> {
-  const head =
-    `${NETSCAPE_DOCTYPE}\n<!-- This is an automatically generated file.\n     It will be read and overwritten.\n     DO NOT EDIT! -->\n` +
-    '<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">\n<TITLE>Bookmarks</TITLE>\n<H1>Bookmarks</H1>\n<DL><p>\n';
-  const rows = await mapChunked(
-    articles,
-    (a) => {
-      const href = safeUrl(a.url);
-      if (!href) return '';
-      const tags = a.tags.map((t) => t.replace(/,/g, ' ').trim()).filter(Boolean).join(',');
-      const desc = a.lead ? `\n    <DD>${escapeHtml(a.lead.replace(/\s+/g, ' '))}` : '';
-      return (
-        `    <DT><A HREF="${escapeHtml(href)}" ADD_DATE="${unixSeconds(a.savedAt)}" LAST_MODIFIED="${unixSeconds(a.updatedAt)}"` +
-        ` TAGS="${escapeHtml(tags)}" TOREAD="${a.state === 'unread' ? 1 : 0}">${escapeHtml(a.title || href)}</A>${desc}\n`
-      );
-    },
-    opts,
+export function bookmarkRow(a: SavedArticle): string {
+  const href = safeUrl(a.url);
+  if (!href) return '';
+  const tags = a.tags.map((t) => t.replace(/,/g, ' ').trim()).filter(Boolean).join(',');
+  const desc = a.lead ? `\n    <DD>${escapeHtml(a.lead.replace(/\s+/g, ' '))}` : '';
+  return (
+    `    <DT><A HREF="${escapeHtml(href)}" ADD_DATE="${unixSeconds(a.savedAt)}" LAST_MODIFIED="${unixSeconds(a.updatedAt)}"` +
+    ` TAGS="${escapeHtml(tags)}" TOREAD="${a.state === 'unread' ? 1 : 0}">${escapeHtml(a.title || href)}</A>${desc}\n`
   );
-  return head + rows.join('') + '</DL><p>\n';
+}
+
+/** Writes a Netscape bookmark file (see `bookmarkRow`). */
+export async function exportBookmarks(articles: readonly SavedArticle[], opts: ChunkOptions = {}): Promise<string> {
+  const rows = await mapChunked(articles, bookmarkRow, opts);
+  return BOOKMARKS_HEAD + rows.join('') + BOOKMARKS_TAIL;
 }
 
 export interface ParseBookmarksOptions {

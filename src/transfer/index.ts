@@ -4,8 +4,8 @@
  * Feed/seed import and the shared sanitizer come from `./core-hooks`.
  */
 export type * from './types';
-export { BACKUP_FORMAT, BACKUP_FORMAT_DOC, BACKUP_VERSION, BACKUP_ZIP_ENTRY, exportBackup, exportBackupZip, parseBackup, validateSavedArticle } from './backup';
-export { exportBookmarks, parseBookmarks, parsePocketHtml, NETSCAPE_DOCTYPE } from './bookmarks';
+export { BACKUP_FORMAT, BACKUP_FORMAT_DOC, BACKUP_VERSION, BACKUP_ZIP_ENTRY, BackupWriter, exportBackup, exportBackupZip, parseBackup, validateSavedArticle } from './backup';
+export { BOOKMARKS_HEAD, BOOKMARKS_TAIL, bookmarkRow, exportBookmarks, parseBookmarks, parsePocketHtml, NETSCAPE_DOCTYPE } from './bookmarks';
 export { exportInstapaperCsv, exportPocketCsv, parseInstapaperCsv, parsePocketCsv, INSTAPAPER_HEADER, POCKET_HEADER } from './csv-formats';
 export { parseCsv, csvRow, neutraliseFormula } from './csv';
 export { exportWallabag, parseWallabag, parseOmnivore } from './wallabag';
