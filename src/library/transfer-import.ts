@@ -3,43 +3,81 @@
  * with the shared sanitizer and extraction core (nothing is written), then,
  * once the user confirms, send the plan to the background in batches.
  * Loaded only when the user imports.
+ *
+ * A JSON backup is read twice as a stream, never whole. The first reading
+ * checks every record and image (without sanitizing bodies, which only
+ * changes them) and counts what would change, keeping nothing but ids; a
+ * damaged file is refused there, before anything is written. On confirmation
+ * the second reading re-checks and sanitizes each record and sends batches
+ * as they fill, so the page holds one batch at a time. A bookmarks file is
+ * read as a stream once; its links are small and are kept for the write.
+ * Other formats (and zipped backups) are read whole, up to 50 MB.
  */
-import type { ImportOutcome, Request, Response } from '../platform/messages';
+import type { ImportOutcome, Request, Response, WireImage } from '../platform/messages';
 import { idForUrl } from '../storage/ids';
+import type { LibraryEntry, SavedArticle } from '../storage/types';
 import { coreHooks, coreSanitize } from '../transfer/core-hooks';
-import { importFile, MAX_IMPORT_BYTES, type ImportReport } from '../transfer/index';
+import { detectFormat } from '../transfer/detect';
+import {
+  blobText,
+  BookmarksReader,
+  FORMAT_NAMES,
+  importFile,
+  MAX_IMPORT_BYTES,
+  planImport,
+  Planner,
+  readBackup,
+  TransferError,
+  UnorderedBackupError,
+  type ExtractHooks,
+  type ImportError,
+  type ImportFormat,
+  type ImportReport,
+  type PlanStep,
+  type Sanitize,
+} from '../transfer/index';
+import { isZip } from '../transfer/util';
 import type { TransferStore } from './transfer-data';
-import { batchRecords, recordsFromPlan, settleImageUpdates, type BatchLimits } from './transfer-plan';
+import { addRecord, Batcher, recordsFromPlan, settleImageUpdates, toWireImage, updateRecord, type BatchLimits, type ImportBatch } from './transfer-plan';
 
 export type SendImport = (data: Request<'library.import'>) => Promise<Response<'library.import'>>;
 
-/** A report for a file refused before it is read (only its size is known). */
-function refusedBySize(size: number): ImportReport {
-  return {
-    ok: false, format: null, added: 0, updated: 0, duplicates: 0, failed: [], toAdd: [], toUpdate: [],
-    message: `the file is ${(size / 1048576).toFixed(1)} MB; files above ${Math.round(MAX_IMPORT_BYTES / 1048576)} MB are refused`,
-  };
-}
-
-/** Reads and plans `file`. Never throws for a bad file: the report says why nothing would be imported. */
-export async function planFile(file: File, store: TransferStore): Promise<ImportReport> {
-  // Checked before reading, so a huge file is never loaded into memory.
-  if (file.size > MAX_IMPORT_BYTES) return refusedBySize(file.size);
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const entries = await store.entries();
-  const report = importFile(file.name, bytes, {
-    sanitize: coreSanitize(window),
-    hooks: coreHooks(window),
-    library: new Map(entries.map((e) => [e.id, e])),
-    idFor: idForUrl,
-  });
-  return report.ok ? settleImageUpdates(report, (id) => store.imageUrls(id)) : report;
-}
+/** Largest JSON backup read as a stream: it is never held whole, so only the disk and patience bound it. */
+export const MAX_STREAMED_BACKUP_BYTES = 1024 * 1024 * 1024;
+/** Bytes looked at to recognise the format. */
+const SNIFF_BYTES = 64 * 1024;
 
 export interface ApplyOptions extends BatchLimits {
-  /** Called after each batch with records sent so far. */
+  /** Called after each batch with records stored so far. */
   onProgress?: (done: number, total: number) => void;
 }
+
+/** A planned import: what the user is shown, and how to write it. */
+export interface FilePlan {
+  /** Counts, failed rows, or why nothing would be imported. Streamed plans leave `toAdd` and `toUpdate` empty. */
+  report: ImportReport;
+  /** Records (and image sets for stored articles) the write sends. */
+  writes: number;
+  /** Sends the plan to the background. */
+  apply(send: SendImport, opts?: ApplyOptions): Promise<ImportOutcome>;
+}
+
+export interface PlanOptions {
+  /** Default: the shared DOMPurify configuration over this page's window. */
+  sanitize?: Sanitize;
+  hooks?: ExtractHooks;
+}
+
+function refusal(format: ImportFormat | null, message: string): ImportReport {
+  return { ok: false, format, message, added: 0, updated: 0, duplicates: 0, failed: [], toAdd: [], toUpdate: [] };
+}
+
+/** A report for a file refused before it is read (only its size is known). */
+function refusedBySize(size: number, max: number): ImportReport {
+  return refusal(null, `the file is ${(size / 1048576).toFixed(1)} MB; files above ${Math.round(max / 1048576)} MB are refused`);
+}
+
+const nothingToWrite = (report: ImportReport): FilePlan => ({ report, writes: 0, apply: async () => ({ added: 0, updated: 0, skipped: 0, rejected: [] }) });
 
 /** The background's totals so far when a batch fails: the batches before it are stored. */
 export class PartialImportError extends Error {
@@ -49,29 +87,245 @@ export class PartialImportError extends Error {
   }
 }
 
-/** Sends the plan's records to the background, batch by batch, and sums what it stored. */
-export async function applyPlan(report: ImportReport, store: TransferStore, send: SendImport, opts: ApplyOptions = {}): Promise<ImportOutcome> {
-  const records = await recordsFromPlan(report, idForUrl, (id) => store.body(id));
-  const batches = batchRecords(records, opts);
-  const total: ImportOutcome = { added: 0, updated: 0, skipped: 0, rejected: [] };
-  let done = 0;
-  opts.onProgress?.(0, records.length);
-  for (const [i, batch] of batches.entries()) {
+/**
+ * Sends batches to the background one after another, preparing the next
+ * while the background stores the one before, and sums what it stored.
+ */
+class BatchSender {
+  readonly total: ImportOutcome = { added: 0, updated: 0, skipped: 0, rejected: [] };
+  private inFlight: Promise<void> | null = null;
+  private sent = 0;
+  private done = 0;
+
+  constructor(private readonly sendFn: SendImport, private readonly records: number, private readonly onProgress?: ApplyOptions['onProgress']) {
+    onProgress?.(0, records);
+  }
+
+  async send(batch: ImportBatch): Promise<void> {
+    await this.settle();
+    this.inFlight = this.post(batch);
+  }
+
+  /** Waits for the batch in flight. */
+  async settle(): Promise<void> {
+    const pending = this.inFlight;
+    this.inFlight = null;
+    await pending;
+  }
+
+  /** Waits for the last batch and lets open pages see the change. */
+  async finish(): Promise<ImportOutcome> {
+    await this.settle();
+    await this.sendFn({ records: [], announce: true });
+    return this.total;
+  }
+
+  /** After a failure: the batches stored so far, announced, as a PartialImportError. */
+  async fail(e: unknown): Promise<never> {
+    await this.inFlight?.catch(() => undefined);
+    if (this.sent > 0) await this.sendFn({ records: [], announce: true }).catch(() => undefined);
+    if (e instanceof PartialImportError) throw e;
+    throw new PartialImportError((e as Error)?.message || String(e), this.total);
+  }
+
+  private async post(batch: ImportBatch): Promise<void> {
+    this.sent++;
     let outcome: ImportOutcome;
     try {
-      outcome = await send({ records: batch.records, images: batch.images, announce: i === batches.length - 1 });
+      outcome = await this.sendFn({ records: batch.records, images: batch.images, announce: false });
     } catch (e) {
-      // Let open pages see the batches that were stored before the failure.
-      if (i > 0) await send({ records: [], announce: true }).catch(() => undefined);
-      throw new PartialImportError((e as Error).message || String(e), total);
+      throw new PartialImportError((e as Error)?.message || String(e), this.total);
     }
-    if (!outcome || typeof outcome.added !== 'number') throw new PartialImportError('the background did not answer', total);
-    total.added += outcome.added;
-    total.updated += outcome.updated;
-    total.skipped += outcome.skipped;
-    total.rejected?.push(...(outcome.rejected ?? []));
-    done += batch.records.length;
-    opts.onProgress?.(done, records.length);
+    if (!outcome || typeof outcome.added !== 'number') throw new PartialImportError('the background did not answer', this.total);
+    this.total.added += outcome.added;
+    this.total.updated += outcome.updated;
+    this.total.skipped += outcome.skipped;
+    this.total.rejected?.push(...(outcome.rejected ?? []));
+    if (!batch.records.length) return;
+    this.done += batch.records.length;
+    this.onProgress?.(this.done, this.records);
   }
-  return total;
+}
+
+/** Sends every record of a whole-file plan, batch by batch. */
+async function applyReport(report: ImportReport, store: TransferStore, send: SendImport, opts: ApplyOptions): Promise<ImportOutcome> {
+  const records = await recordsFromPlan(report, idForUrl, (id) => store.body(id));
+  const sender = new BatchSender(send, records.length, opts.onProgress);
+  const batcher = new Batcher(opts);
+  try {
+    for (const r of records) {
+      const closed = batcher.record(r);
+      if (closed) await sender.send(closed);
+    }
+    const last = batcher.flush();
+    if (last) await sender.send(last);
+    return await sender.finish();
+  } catch (e) {
+    return sender.fail(e);
+  }
+}
+
+/** A whole-file plan (its records are in the report). */
+function reportPlan(report: ImportReport, store: TransferStore): FilePlan {
+  return { report, writes: report.toAdd.length + report.toUpdate.length, apply: (send, opts = {}) => applyReport(report, store, send, opts) };
+}
+
+/** Reads and plans `file`. Never throws for a bad file: the report says why nothing would be imported. */
+export async function planFile(file: File, store: TransferStore, opts: PlanOptions = {}): Promise<FilePlan> {
+  const sanitize = opts.sanitize ?? coreSanitize(window);
+  const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+  // Small files and the formats not streamed are read whole, as before.
+  const format = file.size > 4096 && !isZip(head) ? detectFormat(file.name, head) : null;
+  if (format === 'qingdu-backup') {
+    if (file.size > MAX_STREAMED_BACKUP_BYTES) return nothingToWrite(refusedBySize(file.size, MAX_STREAMED_BACKUP_BYTES));
+    try {
+      return await planBackup(file, store, sanitize);
+    } catch (e) {
+      // A hand-made backup with its lists before its version can still be read whole when it is small enough.
+      if (!(e instanceof UnorderedBackupError) || file.size > MAX_IMPORT_BYTES) return nothingToWrite(refusal(format, failure(format, e)));
+    }
+  } else if (format === 'netscape') {
+    if (file.size > MAX_IMPORT_BYTES) return nothingToWrite(refusedBySize(file.size, MAX_IMPORT_BYTES));
+    try {
+      return await planBookmarks(file, store);
+    } catch (e) {
+      return nothingToWrite(refusal(format, failure(format, e)));
+    }
+  }
+  // Checked before reading, so a huge file is never loaded into memory.
+  if (file.size > MAX_IMPORT_BYTES) return nothingToWrite(refusedBySize(file.size, MAX_IMPORT_BYTES));
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const entries = await store.entries();
+  const report = importFile(file.name, bytes, {
+    sanitize,
+    hooks: opts.hooks ?? coreHooks(window),
+    library: new Map(entries.map((e) => [e.id, e])),
+    idFor: idForUrl,
+  });
+  return reportPlan(report.ok ? await settleImageUpdates(report, (id) => store.imageUrls(id)) : report, store);
+}
+
+function failure(format: ImportFormat, e: unknown): string {
+  const reason = e instanceof TransferError ? e.message : `unexpected error (${(e as Error)?.message ?? String(e)})`;
+  return `${FORMAT_NAMES[format]}: ${reason}`;
+}
+
+/** Where the images of a backup record go: the stored article they attach to, and whether it was in the library before. */
+interface ImageTarget {
+  id: string;
+  stored: boolean;
+}
+
+function imageTarget(step: PlanStep, saved: SavedArticle): ImageTarget | null {
+  if (step.kind === 'add') return { id: idForUrl(saved.article.url), stored: false };
+  if (step.kind === 'update') return { id: step.update.record.id, stored: true };
+  return step.existing ? { id: step.existing, stored: true } : null;
+}
+
+const keepHtml = (html: string): string => html;
+
+/** The first reading of a backup: every check, the counts, nothing kept but ids. Throws TransferError. */
+async function planBackup(file: File, store: TransferStore, sanitize: Sanitize): Promise<FilePlan> {
+  const entries = await store.entries();
+  const library = new Map<string, LibraryEntry>(entries.map((e) => [e.id, e]));
+  const planner = new Planner({ library, idFor: idForUrl });
+  const failed: ImportError[] = [];
+  const targets = new Map<string, ImageTarget | null>();
+  const duplicates = new Set<string>();
+  /** Image URLs the file brings for stored articles it otherwise leaves as they are, by article id. */
+  const broughtImages = new Map<string, Set<string>>();
+  let records = 0;
+  await readBackup(blobText(file), keepHtml, {
+    article(saved) {
+      records++;
+      const step = planner.add({ kind: 'article', article: saved, images: [] });
+      const target = imageTarget(step, saved);
+      targets.set(saved.id, target);
+      if (step.kind === 'duplicate' && target) duplicates.add(target.id);
+    },
+    image(image) {
+      const target = targets.get(image.articleId);
+      if (!target || !duplicates.has(target.id)) return;
+      const urls = broughtImages.get(target.id) ?? new Set<string>();
+      urls.add(image.url);
+      broughtImages.set(target.id, urls);
+    },
+    failed: (e) => failed.push(e),
+  });
+  if (records === 0 && failed.length === 0) throw new TransferError('the file holds no articles');
+  // A stored article that only gains images is an update after all (as settleImageUpdates decides for whole files);
+  // its images go to the stored article, with no record.
+  let imagesOnly = 0;
+  for (const [id, urls] of broughtImages) {
+    if (!duplicates.has(id)) continue;
+    const stored = await store.imageUrls(id);
+    if (![...urls].some((u) => !stored.has(u))) continue;
+    imagesOnly++;
+    planner.counts.duplicates--;
+    planner.counts.updated++;
+  }
+  const report: ImportReport = { ok: true, format: 'qingdu-backup', message: null, ...planner.counts, failed, toAdd: [], toUpdate: [] };
+  const writes = planner.counts.added + planner.counts.updated;
+  return { report, writes, apply: (send, opts = {}) => writeBackup(file, store, sanitize, library, writes - imagesOnly, send, opts) };
+}
+
+/**
+ * The second reading of a backup: checks and sanitizes each record again and
+ * sends batches as they fill. `records`: how many the first reading planned to send.
+ */
+async function writeBackup(
+  file: File, store: TransferStore, sanitize: Sanitize, library: ReadonlyMap<string, LibraryEntry>, records: number, send: SendImport, opts: ApplyOptions,
+): Promise<ImportOutcome> {
+  const planner = new Planner({ library, idFor: idForUrl });
+  const sender = new BatchSender(send, records, opts.onProgress);
+  const batcher = new Batcher(opts);
+  const targets = new Map<string, ImageTarget | null>();
+  const storedImages = new Map<string, ReadonlySet<string>>();
+  let imagesStarted = false;
+  const flushed = async (closed: ImportBatch | null) => {
+    if (closed) await sender.send(closed);
+  };
+  try {
+    await readBackup(blobText(file), sanitize, {
+      async article(saved) {
+        const step = planner.add({ kind: 'article', article: saved, images: [] });
+        targets.set(saved.id, imageTarget(step, saved));
+        if (step.kind === 'add') await flushed(batcher.record(addRecord(step.item, idForUrl)));
+        else if (step.kind === 'update') await flushed(batcher.record(await updateRecord(step.update, (id) => store.body(id))));
+      },
+      async image(image) {
+        const target = targets.get(image.articleId);
+        if (!target) return;
+        if (!imagesStarted) {
+          // Images attach to stored articles: every record goes first.
+          imagesStarted = true;
+          await flushed(batcher.flush());
+          await sender.settle();
+        }
+        if (target.stored) {
+          let stored = storedImages.get(target.id);
+          if (!stored) storedImages.set(target.id, (stored = await store.imageUrls(target.id)));
+          if (stored.has(image.url)) return;
+        }
+        const wire: WireImage = toWireImage(image, target.id);
+        await flushed(batcher.image(wire));
+      },
+      failed: () => undefined,
+    });
+    await flushed(batcher.flush());
+    return await sender.finish();
+  } catch (e) {
+    return sender.fail(e);
+  }
+}
+
+/** A bookmarks file, read as a stream; its links are kept for the write. Throws TransferError. */
+async function planBookmarks(file: File, store: TransferStore): Promise<FilePlan> {
+  const reader = new BookmarksReader();
+  for await (const piece of blobText(file)) reader.push(piece);
+  const parsed = reader.end();
+  if (parsed.items.length === 0 && parsed.errors.length === 0) throw new TransferError('the file holds no articles');
+  const entries = await store.entries();
+  const report: ImportReport = { ok: true, format: 'netscape', message: null, ...planImport(parsed, { library: new Map(entries.map((e) => [e.id, e])), idFor: idForUrl }) };
+  return reportPlan(report, store);
 }

@@ -81,6 +81,21 @@ function entryOf(r: LibraryEntry): LibraryEntry {
   };
 }
 
+/** The record an update writes, complete with a body. `bodyOf` reads the stored body when the merge keeps it. */
+export async function updateRecord(update: ImportReport['toUpdate'][number], bodyOf: (id: string) => Promise<Article | undefined>): Promise<OutgoingRecord> {
+  const entry = entryOf(update.record);
+  let article = update.record.article;
+  // A link-only record's body is empty: rebuild it from the merged row so a newer title sticks.
+  if (!article && entry.linkOnly) article = emptyBody(entry);
+  article ??= (await bodyOf(entry.id)) ?? emptyBody(entry);
+  return { record: { ...entry, article }, images: update.images };
+}
+
+/** The record an added item writes. */
+export function addRecord(item: ImportReport['toAdd'][number], idFor: (url: string) => string): OutgoingRecord {
+  return item.kind === 'link' ? { record: linkRecord(item, idFor(item.url)), images: [] } : { record: item.article, images: item.images };
+}
+
 /**
  * Every record an accepted plan writes, complete with a body. `bodyOf` reads
  * a stored body for merged records whose text stays as it is.
@@ -90,19 +105,8 @@ export async function recordsFromPlan(
   idFor: (url: string) => string,
   bodyOf: (id: string) => Promise<Article | undefined>,
 ): Promise<OutgoingRecord[]> {
-  const out: OutgoingRecord[] = [];
-  for (const item of report.toAdd) {
-    if (item.kind === 'link') out.push({ record: linkRecord(item, idFor(item.url)), images: [] });
-    else out.push({ record: item.article, images: item.images });
-  }
-  for (const update of report.toUpdate) {
-    const entry = entryOf(update.record);
-    let article = update.record.article;
-    // A link-only record's body is empty: rebuild it from the merged row so a newer title sticks.
-    if (!article && entry.linkOnly) article = emptyBody(entry);
-    article ??= (await bodyOf(entry.id)) ?? emptyBody(entry);
-    out.push({ record: { ...entry, article }, images: update.images });
-  }
+  const out: OutgoingRecord[] = report.toAdd.map((item) => addRecord(item, idFor));
+  for (const update of report.toUpdate) out.push(await updateRecord(update, bodyOf));
   return out;
 }
 
@@ -144,29 +148,64 @@ export function recordBytes(record: SavedArticle): number {
 }
 
 /**
- * Splits records into message batches of at most `maxRecords` records,
- * `maxImages` images and about `maxBytes` (a single record larger than that
- * still goes, alone).
- * Images go in the same message as their record, keyed by its id.
+ * Gathers records and images into message batches of at most `maxRecords`
+ * records, `maxImages` images and about `maxBytes` (a single record larger
+ * than that still goes, alone). A record's images go in its message, keyed
+ * by its id; `image` adds an image for an article already stored.
  */
-export function batchRecords(records: readonly OutgoingRecord[], limits: BatchLimits = {}): ImportBatch[] {
-  const maxRecords = Math.max(1, limits.maxRecords ?? DEFAULT_BATCH_RECORDS);
-  const maxBytes = Math.max(1, limits.maxBytes ?? DEFAULT_BATCH_BYTES);
-  const maxImages = Math.max(1, limits.maxImages ?? DEFAULT_BATCH_IMAGES);
-  const batches: ImportBatch[] = [];
-  let current: ImportBatch = { records: [], images: [], bytes: 0 };
-  for (const { record, images } of records) {
-    const wire = images.map((img) => toWireImage(img, record.id));
-    const size = recordBytes(record) + wire.reduce((n, w) => n + w.data.length + w.url.length + 64, 0);
-    const full = current.records.length >= maxRecords || current.bytes + size > maxBytes || current.images.length + wire.length > maxImages;
-    if (current.records.length && full) {
-      batches.push(current);
-      current = { records: [], images: [], bytes: 0 };
-    }
-    current.records.push(record);
-    current.images.push(...wire);
-    current.bytes += size;
+export class Batcher {
+  private readonly maxRecords: number;
+  private readonly maxBytes: number;
+  private readonly maxImages: number;
+  private current: ImportBatch = { records: [], images: [], bytes: 0 };
+
+  constructor(limits: BatchLimits = {}) {
+    this.maxRecords = Math.max(1, limits.maxRecords ?? DEFAULT_BATCH_RECORDS);
+    this.maxBytes = Math.max(1, limits.maxBytes ?? DEFAULT_BATCH_BYTES);
+    this.maxImages = Math.max(1, limits.maxImages ?? DEFAULT_BATCH_IMAGES);
   }
-  if (current.records.length) batches.push(current);
+
+  /** Adds a record; returns the batch it closed, if any. */
+  record({ record, images }: OutgoingRecord): ImportBatch | null {
+    const wire = images.map((img) => toWireImage(img, record.id));
+    return this.add(wire, recordBytes(record) + wireBytes(wire), record);
+  }
+
+  /** Adds an image of a stored article; returns the batch it closed, if any. */
+  image(image: WireImage): ImportBatch | null {
+    return this.add([image], wireBytes([image]));
+  }
+
+  /** The last, unfinished batch (null when empty). */
+  flush(): ImportBatch | null {
+    const c = this.current;
+    this.current = { records: [], images: [], bytes: 0 };
+    return c.records.length || c.images.length ? c : null;
+  }
+
+  private add(wire: WireImage[], size: number, record?: SavedArticle): ImportBatch | null {
+    const c = this.current;
+    const used = c.records.length || c.images.length;
+    const full = c.records.length + (record ? 1 : 0) > this.maxRecords || c.bytes + size > this.maxBytes || c.images.length + wire.length > this.maxImages;
+    const closed = used && full ? this.flush() : null;
+    if (record) this.current.records.push(record);
+    this.current.images.push(...wire);
+    this.current.bytes += size;
+    return closed;
+  }
+}
+
+const wireBytes = (wire: readonly WireImage[]): number => wire.reduce((n, w) => n + w.data.length + w.url.length + 64, 0);
+
+/** Splits records into message batches (see `Batcher`). */
+export function batchRecords(records: readonly OutgoingRecord[], limits: BatchLimits = {}): ImportBatch[] {
+  const batcher = new Batcher(limits);
+  const batches: ImportBatch[] = [];
+  for (const r of records) {
+    const closed = batcher.record(r);
+    if (closed) batches.push(closed);
+  }
+  const last = batcher.flush();
+  if (last) batches.push(last);
   return batches;
 }

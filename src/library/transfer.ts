@@ -17,6 +17,7 @@
  */
 import { sendMessage, type ImportOutcome } from '../platform/messages';
 import type { ImportReport } from '../transfer/index';
+import type { FilePlan } from './transfer-import';
 import { t } from '../ui/i18n';
 import { TransferStore } from './transfer-data';
 import { localizeReason } from './reasons';
@@ -253,7 +254,7 @@ function buildImportDialog(store: TransferStore) {
     el('div', { className: 'dialog-actions' }, cancel, confirm),
   );
 
-  let plan: ImportReport | null = null;
+  let plan: FilePlan | null = null;
   let writing = false;
   let generation = 0;
   cancel.addEventListener('click', () => dialog.close());
@@ -311,11 +312,12 @@ function buildImportDialog(store: TransferStore) {
     cancel.focus();
     try {
       const { planFile } = await import('./transfer-import');
-      const r = await planFile(file, store);
+      const planned = await planFile(file, store);
       if (mine !== generation) return;
-      plan = r;
+      plan = planned;
+      const r = planned.report;
       showReport(r);
-      const writes = r.toAdd.length + r.toUpdate.length;
+      const writes = planned.writes;
       status.textContent = !r.ok ? t('transferNothingChanged') : writes === 0 ? t('transferNothingToImport') : '';
       confirm.hidden = !r.ok || writes === 0;
       confirm.textContent = t('transferConfirmImport');
@@ -332,8 +334,8 @@ function buildImportDialog(store: TransferStore) {
   }
 
   async function write(): Promise<void> {
-    const r = plan;
-    if (!r || writing) return;
+    const planned = plan;
+    if (!planned || writing) return;
     writing = true;
     confirm.hidden = true;
     cancel.disabled = true;
@@ -343,8 +345,7 @@ function buildImportDialog(store: TransferStore) {
     status.textContent = t('transferImporting');
     let outcome: ImportOutcome | null = null;
     try {
-      const { applyPlan } = await import('./transfer-import');
-      outcome = await applyPlan(r, store, (data) => sendMessage('library.import', data), {
+      outcome = await planned.apply((data) => sendMessage('library.import', data), {
         onProgress: (done, total) => {
           progress.max = Math.max(1, total);
           progress.value = done;

@@ -41,9 +41,11 @@ A single UTF-8 JSON file (\`qingdu-YYYY-MM-DD-N篇.json\`):
   understands is refused with a message asking to update; older versions are migrated on import.
 * Import validates every field's type, refuses \`javascript:\`/\`data:\` and other non-http(s) URLs,
   re-sanitizes \`contentHtml\`, and reports records it skipped with the reason. Unknown fields are dropped.
-* The same JSON may be zipped as the single entry \`qingdu-backup.json\` (\`qingdu-….zip\`). Importers refuse
-  files above 50 MB *as given*, so large libraries (20,000 articles ≈ 60 MB of JSON) should use the zip,
-  which is typically 5–10× smaller; the unpacked JSON may be up to 200 MB.
+* The file is written and read as a stream, a page of articles at a time: "format" and "version" come before
+  "articles", and "images" after it. Streamed JSON backups up to 1 GB are accepted (20,000 articles with ~5 KB bodies
+  ≈ 220 MB); a hand-edited file in another order is read whole, up to 50 MB.
+* The same JSON may be zipped as the single entry \`qingdu-backup.json\` (\`qingdu-….zip\`). A zip is read whole:
+  at most 50 MB as given and 200 MB unpacked.
 `;
 
 /** Name of the JSON entry inside a zipped backup. */
@@ -125,7 +127,7 @@ export async function exportBackup(articles: readonly SavedArticle[], lookup?: I
   return parts;
 }
 
-/** The backup JSON zipped as its single entry, for libraries whose JSON would exceed the 50 MB import limit. */
+/** The backup JSON zipped as its single entry. */
 export async function exportBackupZip(articles: readonly SavedArticle[], lookup?: ImageLookup, opts: BackupOptions = {}): Promise<Uint8Array> {
   const parts = await exportBackup(articles, lookup, opts);
   return zipSync({ [BACKUP_ZIP_ENTRY]: utf8(parts.join('')) }, { level: 6 });
@@ -205,6 +207,31 @@ export interface ParseBackupOptions {
   sanitize: Sanitize;
 }
 
+/** Checks the backup's "format" and "version"; returns the version. Throws TransferError. */
+export function backupVersion(doc: Record<string, unknown>): number {
+  if (doc.format !== BACKUP_FORMAT) throw new TransferError('not a Qingdu backup (missing "format": "qingdu-backup")');
+  const version = doc.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new TransferError('the backup has no valid version number');
+  if (version > BACKUP_VERSION) {
+    throw new TransferError(`this backup was made by a newer Qingdu (backup version ${version}; this one reads up to ${BACKUP_VERSION}). Update Qingdu and import again`);
+  }
+  return version;
+}
+
+/** One entry of "images", decoded; a string says why it is refused. `owned` tells whether its article was imported. */
+export function backupImage(raw: unknown, owned: (articleId: string) => boolean): StoredImage | string {
+  if (!isObject(raw) || typeof raw.articleId !== 'string' || typeof raw.url !== 'string' || typeof raw.type !== 'string' || typeof raw.data !== 'string') {
+    return 'needs articleId, url, type and data strings';
+  }
+  if (!owned(raw.articleId)) return `belongs to no imported article (${raw.articleId})`;
+  if (!/^image\/[a-z0-9.+-]+$/i.test(raw.type)) return `type "${raw.type}" is not an image type`;
+  try {
+    return { articleId: raw.articleId, url: raw.url, type: raw.type, bytes: fromBase64(raw.data) };
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /** Reads and validates a backup. A file-level problem throws TransferError; bad records become errors. */
 export function parseBackup(text: string, opts: ParseBackupOptions): ParseResult {
   let doc: unknown;
@@ -213,12 +240,8 @@ export function parseBackup(text: string, opts: ParseBackupOptions): ParseResult
   } catch (e) {
     throw new TransferError(`the backup is not valid JSON, probably truncated or damaged (${(e as Error).message})`);
   }
-  if (!isObject(doc) || doc.format !== BACKUP_FORMAT) throw new TransferError('not a Qingdu backup (missing "format": "qingdu-backup")');
-  const version = doc.version;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new TransferError('the backup has no valid version number');
-  if (version > BACKUP_VERSION) {
-    throw new TransferError(`this backup was made by a newer Qingdu (backup version ${version}; this one reads up to ${BACKUP_VERSION}). Update Qingdu and import again`);
-  }
+  if (!isObject(doc)) throw new TransferError('not a Qingdu backup (missing "format": "qingdu-backup")');
+  const version = backupVersion(doc);
   if (!Array.isArray(doc.articles)) throw new TransferError('the backup has no "articles" list');
   if (doc.images !== undefined && !Array.isArray(doc.images)) throw new TransferError('"images" must be a list');
 
@@ -238,25 +261,9 @@ export function parseBackup(text: string, opts: ParseBackupOptions): ParseResult
     }
   });
   ((doc.images ?? []) as unknown[]).forEach((raw, i) => {
-    const label = `image ${i + 1}`;
-    if (!isObject(raw) || typeof raw.articleId !== 'string' || typeof raw.url !== 'string' || typeof raw.type !== 'string' || typeof raw.data !== 'string') {
-      errors.push({ reason: `${label}: needs articleId, url, type and data strings` });
-      return;
-    }
-    const owner = byId.get(raw.articleId);
-    if (!owner) {
-      errors.push({ reason: `${label}: belongs to no imported article (${raw.articleId})` });
-      return;
-    }
-    if (!/^image\/[a-z0-9.+-]+$/i.test(raw.type)) {
-      errors.push({ reason: `${label}: type "${raw.type}" is not an image type` });
-      return;
-    }
-    try {
-      owner.images.push({ articleId: raw.articleId, url: raw.url, type: raw.type, bytes: fromBase64(raw.data) });
-    } catch (e) {
-      errors.push({ reason: `${label}: ${(e as Error).message}` });
-    }
+    const image = backupImage(raw, (id) => byId.has(id));
+    if (typeof image === 'string') errors.push({ reason: `image ${i + 1}: ${image}` });
+    else byId.get(image.articleId)?.images.push(image);
   });
   const items: ImportItem[] = [...byId.values()].map(({ saved, images }) => ({ kind: 'article', article: saved, images }));
   return { items, errors };

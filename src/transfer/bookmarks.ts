@@ -51,60 +51,103 @@ function uniq(list: string[]): string[] {
   return [...new Set(list)];
 }
 
-/** Reads a Netscape bookmark file. Throws when the file is not one. */
-export function parseBookmarks(html: string, opts: ParseBookmarksOptions = {}): ParseResult {
-  if (!/^\s*<!DOCTYPE\s+NETSCAPE-Bookmark-file-1\s*>/i.test(html)) {
-    throw new TransferError('not a bookmarks file (it must start with <!DOCTYPE NETSCAPE-Bookmark-file-1>)');
-  }
-  const items: ImportItem[] = [];
-  const errors: ImportError[] = [];
-  const folders: string[] = [];
-  let pendingFolder: string | null = null;
-  let inFolderTitle = false;
-  let folderTitle = '';
-  let link: { attrs: Record<string, string>; line: number; text: string } | null = null;
+/**
+ * Reads a Netscape bookmark file as its text arrives: `push` each piece, then
+ * `end`. Pieces are tokenized up to the last link start seen outside a
+ * comment, so only the text of one unfinished link is held back.
+ */
+export class BookmarksReader {
+  private readonly items: ImportItem[] = [];
+  private readonly errors: ImportError[] = [];
+  private readonly folders: string[] = [];
+  private pendingFolder: string | null = null;
+  private inFolderTitle = false;
+  private folderTitle = '';
+  private link: { attrs: Record<string, string>; line: number; text: string } | null = null;
+  private buf = '';
+  private line = 1;
+  private started = false;
 
-  const finishLink = () => {
-    if (!link) return;
-    const { attrs, line, text } = link;
-    link = null;
+  constructor(private readonly opts: ParseBookmarksOptions = {}) {}
+
+  push(text: string): void {
+    this.buf += text;
+    if (!this.started) {
+      // Wait for enough text to see the doctype.
+      if (this.buf.length < 256) return;
+      this.checkStart();
+    }
+    const cut = Math.max(this.buf.lastIndexOf('<DT'), this.buf.lastIndexOf('<dt'));
+    if (cut <= 0 || this.buf.lastIndexOf('<!--', cut) > this.buf.lastIndexOf('-->', cut)) return;
+    this.scan(this.buf.slice(0, cut));
+    this.buf = this.buf.slice(cut);
+  }
+
+  /** The links read. Throws when the file is not a bookmark file. */
+  end(): ParseResult {
+    if (!this.started) this.checkStart();
+    this.scan(this.buf);
+    this.buf = '';
+    this.finishLink();
+    // The outermost <DL> has no folder title; drop empty names used as placeholders.
+    for (const it of this.items) if (it.kind === 'link') it.tags = it.tags.filter(Boolean);
+    return { items: this.items, errors: this.errors };
+  }
+
+  private checkStart(): void {
+    if (!/^\s*<!DOCTYPE\s+NETSCAPE-Bookmark-file-1\s*>/i.test(this.buf)) {
+      throw new TransferError('not a bookmarks file (it must start with <!DOCTYPE NETSCAPE-Bookmark-file-1>)');
+    }
+    this.started = true;
+  }
+
+  private finishLink(): void {
+    if (!this.link) return;
+    const { attrs, line, text } = this.link;
+    this.link = null;
     const url = safeUrl(attrs.href);
     if (!url) {
-      errors.push({ line, reason: urlProblem(attrs.href) });
+      this.errors.push({ line, reason: urlProblem(attrs.href) });
       return;
     }
     const toread = attrs.toread;
     const state: ReadState = toread === '0' ? 'archived' : 'unread';
-    const tags = uniq([...splitTags(attrs.tags), ...(opts.foldersAsTags ? folders : [])]);
+    const tags = uniq([...splitTags(attrs.tags), ...(this.opts.foldersAsTags ? this.folders : [])]);
     const savedAt = isoFromUnix(attrs.add_date) ?? new Date(0).toISOString();
-    items.push({ kind: 'link', url, title: text.trim().replace(/\s+/g, ' ') || url, tags, state, savedAt });
-  };
-
-  for (const tok of tokenizeHtml(html)) {
-    if (tok.type === 'open') {
-      if (tok.name === 'a') {
-        finishLink();
-        link = { attrs: tok.attrs, line: tok.line, text: '' };
-      } else if (tok.name === 'h3') {
-        inFolderTitle = true;
-        folderTitle = '';
-      } else if (tok.name === 'dl') {
-        folders.push(pendingFolder ?? '');
-        pendingFolder = null;
-      }
-    } else if (tok.type === 'close') {
-      if (tok.name === 'a') finishLink();
-      else if (tok.name === 'h3') {
-        inFolderTitle = false;
-        pendingFolder = folderTitle.trim().replace(/\s+/g, ' ');
-      } else if (tok.name === 'dl') folders.pop();
-    } else if (link) link.text += tok.text;
-    else if (inFolderTitle) folderTitle += tok.text;
+    this.items.push({ kind: 'link', url, title: text.trim().replace(/\s+/g, ' ') || url, tags, state, savedAt });
   }
-  finishLink();
-  // The outermost <DL> has no folder title; drop empty names used as placeholders.
-  for (const it of items) if (it.kind === 'link') it.tags = it.tags.filter(Boolean);
-  return { items, errors };
+
+  private scan(html: string): void {
+    for (const tok of tokenizeHtml(html, this.line)) {
+      if (tok.type === 'open') {
+        if (tok.name === 'a') {
+          this.finishLink();
+          this.link = { attrs: tok.attrs, line: tok.line, text: '' };
+        } else if (tok.name === 'h3') {
+          this.inFolderTitle = true;
+          this.folderTitle = '';
+        } else if (tok.name === 'dl') {
+          this.folders.push(this.pendingFolder ?? '');
+          this.pendingFolder = null;
+        }
+      } else if (tok.type === 'close') {
+        if (tok.name === 'a') this.finishLink();
+        else if (tok.name === 'h3') {
+          this.inFolderTitle = false;
+          this.pendingFolder = this.folderTitle.trim().replace(/\s+/g, ' ');
+        } else if (tok.name === 'dl') this.folders.pop();
+      } else if (this.link) this.link.text += tok.text;
+      else if (this.inFolderTitle) this.folderTitle += tok.text;
+    }
+    for (let i = html.indexOf('\n'); i >= 0; i = html.indexOf('\n', i + 1)) this.line++;
+  }
+}
+
+/** Reads a Netscape bookmark file. Throws when the file is not one. */
+export function parseBookmarks(html: string, opts: ParseBookmarksOptions = {}): ParseResult {
+  const reader = new BookmarksReader(opts);
+  reader.push(html);
+  return reader.end();
 }
 
 /**

@@ -13,8 +13,8 @@ export type HtmlToken =
 const TOKEN = /<!--[\s\S]*?(?:-->|$)|<![^>]*>|<\/([a-zA-Z][a-zA-Z0-9]*)\s*>|<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*)\s*\/?>|[^<]+|</g;
 const ATTR = /([^\s=>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
 
-export function* tokenizeHtml(html: string): Generator<HtmlToken> {
-  let line = 1;
+/** Tokens of `html`; `line` is the line number its first character is on (for pieces of a larger file). */
+export function* tokenizeHtml(html: string, line = 1): Generator<HtmlToken> {
   for (const m of html.matchAll(TOKEN)) {
     const whole = m[0];
     const at = line;

@@ -81,45 +81,73 @@ export function parseImport(format: ImportFormat, bytes: Uint8Array, ctx: Import
 
 const itemUrl = (it: ImportItem): string => (it.kind === 'article' ? it.article.url : it.url);
 
-/** Sorts parsed items into added / updated / duplicate against the library. Pure. */
-export function planImport(parsed: ParseResult, ctx: Pick<ImportContext, 'library' | 'idFor'>): Omit<ImportReport, 'ok' | 'format' | 'message'> {
-  const idFor = ctx.idFor ?? urlId;
-  const urls = new Set<string>();
-  const records = new Map<string, MergeableRecord>();
-  const lib = ctx.library;
-  if (lib && 'get' in lib && typeof lib.get === 'function') {
-    for (const r of (lib as ReadonlyMap<string, MergeableRecord>).values()) records.set(urlKey(r.url), r);
-  } else if (lib) {
-    for (const u of lib as Iterable<string>) urls.add(urlKey(u));
-  }
-  const seen = new Set<string>();
-  const report: Omit<ImportReport, 'ok' | 'format' | 'message'> = {
-    added: 0, updated: 0, duplicates: 0, failed: [...parsed.errors], toAdd: [], toUpdate: [],
-  };
-  for (const item of parsed.items) {
-    const key = urlKey(itemUrl(item));
-    if (seen.has(key)) {
-      report.duplicates++;
-      continue;
+/** What planning did with one item. */
+export type PlanStep =
+  | { kind: 'add'; item: ImportItem }
+  | { kind: 'update'; update: PlannedUpdate }
+  /** `existing`: the id of the library record it duplicates; absent for a repeat within the file or a bare known URL. */
+  | { kind: 'duplicate'; existing?: string };
+
+/**
+ * Sorts items, one at a time, into added / updated / duplicate against the
+ * library, keeping the counts; what to write is left to the caller. Pure.
+ */
+export class Planner {
+  readonly counts = { added: 0, updated: 0, duplicates: 0 };
+  private readonly idFor: (url: string) => string;
+  private readonly urls = new Set<string>();
+  private readonly records = new Map<string, MergeableRecord>();
+  private readonly seen = new Set<string>();
+
+  constructor(ctx: Pick<ImportContext, 'library' | 'idFor'>) {
+    this.idFor = ctx.idFor ?? urlId;
+    const lib = ctx.library;
+    if (lib && 'get' in lib && typeof lib.get === 'function') {
+      for (const r of (lib as ReadonlyMap<string, MergeableRecord>).values()) this.records.set(urlKey(r.url), r);
+    } else if (lib) {
+      for (const u of lib as Iterable<string>) this.urls.add(urlKey(u));
     }
-    seen.add(key);
-    const existing = records.get(key);
+  }
+
+  add(item: ImportItem): PlanStep {
+    const key = urlKey(itemUrl(item));
+    if (this.seen.has(key)) {
+      this.counts.duplicates++;
+      return { kind: 'duplicate' };
+    }
+    this.seen.add(key);
+    const existing = this.records.get(key);
     if (existing) {
       const incoming = item.kind === 'article' ? item.article : linkEntry(item, existing.id);
       const merged = mergeRecord(existing, { ...incoming, id: existing.id });
       if (merged.changed || (item.kind === 'article' && item.images.length)) {
-        report.updated++;
-        report.toUpdate.push({ record: merged.record, images: item.kind === 'article' ? item.images : [], changes: merged.changes, kept: merged.kept });
-      } else report.duplicates++;
-    } else if (urls.has(key)) {
-      report.duplicates++;
-    } else {
-      report.added++;
-      if (item.kind === 'link' || item.article.id) report.toAdd.push(item);
-      else report.toAdd.push({ ...item, article: { ...item.article, id: idFor(item.article.url) } });
+        this.counts.updated++;
+        return { kind: 'update', update: { record: merged.record, images: item.kind === 'article' ? item.images : [], changes: merged.changes, kept: merged.kept } };
+      }
+      this.counts.duplicates++;
+      return { kind: 'duplicate', existing: existing.id };
     }
+    if (this.urls.has(key)) {
+      this.counts.duplicates++;
+      return { kind: 'duplicate' };
+    }
+    this.counts.added++;
+    if (item.kind === 'link' || item.article.id) return { kind: 'add', item };
+    return { kind: 'add', item: { ...item, article: { ...item.article, id: this.idFor(item.article.url) } } };
   }
-  return report;
+}
+
+/** Sorts parsed items into added / updated / duplicate against the library. Pure. */
+export function planImport(parsed: ParseResult, ctx: Pick<ImportContext, 'library' | 'idFor'>): Omit<ImportReport, 'ok' | 'format' | 'message'> {
+  const planner = new Planner(ctx);
+  const toAdd: ImportItem[] = [];
+  const toUpdate: PlannedUpdate[] = [];
+  for (const item of parsed.items) {
+    const step = planner.add(item);
+    if (step.kind === 'add') toAdd.push(step.item);
+    else if (step.kind === 'update') toUpdate.push(step.update);
+  }
+  return { ...planner.counts, failed: [...parsed.errors], toAdd, toUpdate };
 }
 
 function refusal(format: ImportFormat | null, message: string): ImportReport {

@@ -5,7 +5,7 @@
  */
 export type * from './types';
 export { BACKUP_FORMAT, BACKUP_FORMAT_DOC, BACKUP_VERSION, BACKUP_ZIP_ENTRY, BackupWriter, exportBackup, exportBackupZip, parseBackup, validateSavedArticle } from './backup';
-export { BOOKMARKS_HEAD, BOOKMARKS_TAIL, bookmarkRow, exportBookmarks, parseBookmarks, parsePocketHtml, NETSCAPE_DOCTYPE } from './bookmarks';
+export { BOOKMARKS_HEAD, BOOKMARKS_TAIL, bookmarkRow, BookmarksReader, exportBookmarks, parseBookmarks, parsePocketHtml, NETSCAPE_DOCTYPE } from './bookmarks';
 export { exportInstapaperCsv, exportPocketCsv, parseInstapaperCsv, parsePocketCsv, INSTAPAPER_HEADER, POCKET_HEADER } from './csv-formats';
 export { parseCsv, csvRow, neutraliseFormula } from './csv';
 export { exportWallabag, parseWallabag, parseOmnivore } from './wallabag';
@@ -14,6 +14,7 @@ export { exportEpub, htmlToXhtml, type EpubOptions, type XhtmlEnv } from './epub
 export { parseFeedFile, parseSeedFile } from './feeds';
 export { detectFormat, FORMAT_NAMES, type ImportFormat } from './detect';
 export { mergeRecord, linkEntry, type MergeResult, type MergeableRecord } from './merge';
-export { importFile, parseImport, planImport, type ImportContext, type ImportReport, type PlannedUpdate } from './import';
+export { importFile, parseImport, planImport, Planner, type ImportContext, type ImportReport, type PlanStep, type PlannedUpdate } from './import';
+export { blobText, readBackup, UnorderedBackupError, type BackupVisitor } from './backup-stream';
 export { exportFileName, safeFileName, TransferError, MAX_IMPORT_BYTES, MAX_UNZIPPED_BYTES, MAX_ZIP_ENTRIES } from './util';
 export { imageUrls, imagesOf } from './images';

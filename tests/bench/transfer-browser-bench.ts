@@ -203,6 +203,8 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
       const i = await bench.evaluate(() => (window as unknown as Api).qingduTransferBench.rawImport());
       rawImports.push({ ...i, peakHeap: await stop() });
     }
+    // Where the backup import's time goes, stage by stage (one run).
+    const profile = await bench.evaluate(() => (window as unknown as Api).qingduTransferBench.profileImport());
     await bench.close();
     await context.close();
 
@@ -244,6 +246,18 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
       ['JSON.parse of that JSON + raw puts into an empty database', ms(rawImportMs, 0), mb(med(rawImports, (x) => x.peakHeap))],
       ['  of which JSON.parse', ms(rawParseMs, 0), ''],
     ]);
+    const p = (k: string) => profile[k] ?? NaN;
+    table(`Backup import stage by stage, in an extension page (${p('records')} records, ${mb(p('bytes'))}, ${p('batches')} batches; one run)`, ['stage', 'time'], [
+      ['decode the file as a stream (TextDecoder)', ms(p('decodeOnlyMs'), 0)],
+      ['first pass: decode, split, JSON.parse and check each record', ms(p('readAndCheckMs'), 0)],
+      ['second pass: the same + sanitize + batch', ms(p('readCheckSanitizeBatchMs'), 0)],
+      ['  of which DOMPurify (shared config, page DOM)', ms(p('sanitizeMs'), 0)],
+      ['JSON.stringify of every batch', ms(p('stringifyMs'), 0)],
+      ['message round trip of every batch (background ignores it)', ms(p('messageMs'), 0)],
+      ['  the same batches sent as one JSON string each', ms(p('stringMessageMs'), 0)],
+      ['background checks (checkImportBatch) of every batch', ms(p('checkMs'), 0)],
+      ['Library.importRecords of every batch (empty scratch database)', ms(p('writeMs'), 0)],
+    ]);
     console.log(`  runs (ms): backup ${backups.map((x) => x.ms.toFixed(0)).join(' ')} | bookmarks ${marks.map((x) => x.ms.toFixed(0)).join(' ')}` +
       ` | import backup ${backupImports.map((x) => `${x.planMs.toFixed(0)}+${x.writeMs.toFixed(0)}`).join(' ')}` +
       ` | import bookmarks ${bookmarkImports.map((x) => `${x.planMs.toFixed(0)}+${x.writeMs.toFixed(0)}`).join(' ')}`);
@@ -257,7 +271,7 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
     })));
     return {
       section,
-      figures: { count, runs, fill, backups, marks, rawExports, rawImports, backupImports, bookmarkImports, backupBytes, bookmarksBytes, backupFile: backupPath.split('/').pop() },
+      figures: { count, runs, fill, profile, backups, marks, rawExports, rawImports, backupImports, bookmarkImports, backupBytes, bookmarksBytes, backupFile: backupPath.split('/').pop() },
       headlines,
       notes,
     };

@@ -1,0 +1,168 @@
+/** Reading backups and bookmark files as their text arrives, in pieces of any size. */
+import { describe, expect, it } from 'vitest';
+import {
+  BACKUP_VERSION, BookmarksReader, exportBackup, exportBookmarks, parseBackup, parseBookmarks, readBackup, TransferError, UnorderedBackupError,
+  type ImportError, type SavedArticle, type StoredImage,
+} from '../../../src/transfer/index';
+import { JsonSplitter, type JsonStreamEvent } from '../../../src/transfer/json-stream';
+import { makeArticle, makeImageLookup, makeLibrary } from './helpers';
+
+/** `text` cut into pieces of `size` characters (the last may be shorter). */
+function pieces(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+function split(text: string, size: number, lists = ['articles', 'images'], maxItem?: number): JsonStreamEvent[] {
+  const s = new JsonSplitter({ lists, maxItem });
+  const out: JsonStreamEvent[] = [];
+  for (const p of pieces(text, size)) out.push(...s.push(p));
+  out.push(...s.end());
+  return out;
+}
+
+/** The document the events describe, rebuilt. */
+function rebuild(events: JsonStreamEvent[]): Record<string, unknown> {
+  const doc: Record<string, unknown> = {};
+  for (const ev of events) {
+    if (ev.type === 'field') doc[ev.key] = ev.value;
+    else if (ev.type === 'list-start') doc[ev.key] = [];
+    else if (ev.type === 'item') (doc[ev.key] as unknown[]).push(ev.value);
+  }
+  return doc;
+}
+
+async function* from(list: string[]): AsyncGenerator<string> {
+  yield* list;
+}
+
+const TRICKY = {
+  format: 'qingdu-backup',
+  version: 3,
+  note: { nested: [1, { a: '}]' }], s: 'quote " backslash \\ brace { bracket [' },
+  articles: [{ t: 'a "quoted" \\ title ]}', u: '\u2028\u0000😀𠀋', n: [[], {}, [{}]] }, null, 12.5e-3, 'text, with comma', true, [1, [2, [3]]]],
+  images: [],
+  tail: -0,
+};
+
+describe('JsonSplitter', () => {
+  it.each([1, 2, 3, 7, 64, 100_000])('splits the same way whatever the piece size (%i)', (size) => {
+    for (const text of [JSON.stringify(TRICKY), JSON.stringify(TRICKY, null, 2), ` \n${JSON.stringify(TRICKY, null, '\t')}\n\n`]) {
+      const events = split(text, size);
+      expect(rebuild(events)).toEqual(JSON.parse(text));
+      expect(events.filter((e) => e.type === 'item').map((e) => (e as { index: number }).index)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(events.find((e) => e.type === 'list-end' && e.key === 'articles')).toMatchObject({ count: 6 });
+    }
+  });
+
+  it('refuses every truncation of a document, with the reason', () => {
+    const text = JSON.stringify(TRICKY);
+    for (let cut = 0; cut < text.length; cut++) {
+      expect(() => split(text.slice(0, cut), 5)).toThrow(/^the backup is not valid JSON, probably truncated or damaged/);
+    }
+  });
+
+  it.each([
+    ['text after the document', '{"articles":[]} x', /unexpected "x" at character 17/],
+    ['a missing comma between items', '{"articles":[{"a":1} {"b":2}]}', /unexpected "\{"/],
+    ['a trailing comma', '{"articles":[1,]}', /not valid JSON/],
+    ['a damaged item', '{"articles":[{"a":1,,}]}', /not valid JSON/],
+    ['a bare word', '{"articles":[nope]}', /not valid JSON/],
+    ['an unquoted key', '{format:1}', /unexpected "f"/],
+    ['a list at the top', '[1,2]', /unexpected "\["/],
+    ['a key given twice', '{"articles":[],"articles":[]}', /the backup has "articles" twice/],
+  ])('refuses %s', (_label, text, message) => {
+    expect(() => split(text, 4)).toThrow(message);
+    expect(() => split(text, 1000)).toThrow(message);
+  });
+
+  it('refuses an entry above the size limit without holding more of it', () => {
+    const text = `{"articles":["${'x'.repeat(5000)}"]}`;
+    expect(() => split(text, 100, ['articles'], 1000)).toThrow(/larger than/);
+  });
+
+  it('gives other top-level values whole, lists only when they are lists', () => {
+    const events = split('{"articles":{"not":"a list"},"images":[]}', 3);
+    expect(events).toEqual([
+      { type: 'field', key: 'articles', value: { not: 'a list' } },
+      { type: 'list-start', key: 'images' },
+      { type: 'list-end', key: 'images', count: 0 },
+    ]);
+  });
+});
+
+describe('readBackup', () => {
+  const lib = makeLibrary(40, { images: true });
+
+  async function read(text: string, size: number) {
+    const saved: SavedArticle[] = [];
+    const images: StoredImage[] = [];
+    const failed: ImportError[] = [];
+    const summary = await readBackup(from(pieces(text, size)), (h) => `[${h}]`, {
+      article: (a) => void saved.push(a),
+      image: (i) => void images.push(i),
+      failed: (e) => void failed.push(e),
+    });
+    return { saved, images, failed, summary };
+  }
+
+  it.each([13, 4096, 1 << 20])('gives the records and images parseBackup gives (pieces of %i)', async (size) => {
+    const text = (await exportBackup(lib, makeImageLookup())).join('');
+    const whole = parseBackup(text, { sanitize: (h) => `[${h}]` });
+    const streamed = await read(text, size);
+    expect(streamed.saved).toEqual(whole.items.map((it) => (it.kind === 'article' ? it.article : null)));
+    expect(streamed.images).toEqual(whole.items.flatMap((it) => (it.kind === 'article' ? it.images : [])));
+    expect(streamed.failed).toEqual([]);
+    expect(streamed.summary).toEqual({ version: BACKUP_VERSION, articles: 40, images: streamed.images.length });
+  });
+
+  it('reports bad records and images as parseBackup does, and goes on', async () => {
+    const a = makeArticle(1);
+    const text = JSON.stringify({
+      format: 'qingdu-backup', version: BACKUP_VERSION, exportedAt: 'x',
+      articles: [a, { ...a, id: 'other' }, { ...makeArticle(2), progress: 9 }, makeArticle(3)],
+      images: [{ articleId: 'nope', url: 'https://i/1.png', type: 'image/png', data: 'AAAA' }, { articleId: 'id-3', url: 'https://i/3.png', type: 'image/png', data: 'AAAA' }],
+    });
+    const whole = parseBackup(text, { sanitize: (h) => `[${h}]` });
+    const streamed = await read(text, 50);
+    expect(streamed.failed).toEqual(whole.errors);
+    expect(streamed.saved.map((s) => s.id)).toEqual(['id-1', 'id-3']);
+    expect(streamed.images).toHaveLength(1);
+  });
+
+  it.each([
+    ['a newer version', { version: 99 }, /newer Qingdu/],
+    ['no format', { format: 'x' }, /not a Qingdu backup/],
+    ['articles that are not a list', { articles: 'x' }, /no "articles" list/],
+    ['images that are not a list', { images: {} }, /"images" must be a list/],
+  ])('refuses %s', async (_label, extra, message) => {
+    const text = JSON.stringify({ format: 'qingdu-backup', version: BACKUP_VERSION, articles: [makeArticle(1)], images: [], ...extra });
+    await expect(read(text, 9)).rejects.toThrow(message);
+    await expect(read(text, 9)).rejects.toBeInstanceOf(TransferError);
+  });
+
+  it('asks for a whole reading when the version comes after the articles', async () => {
+    const text = JSON.stringify({ articles: [makeArticle(1)], format: 'qingdu-backup', version: BACKUP_VERSION });
+    await expect(read(text, 9)).rejects.toBeInstanceOf(UnorderedBackupError);
+  });
+});
+
+describe('BookmarksReader', () => {
+  it.each([1, 5, 40, 1 << 20])('reads what parseBookmarks reads, in pieces of %i', async (size) => {
+    const html = (await exportBookmarks(makeLibrary(60))) + '<!-- a comment with <DT><A HREF="https://no.example/">no</A> -->\n<DT><A HREF="javascript:x">bad</A>\n';
+    const reader = new BookmarksReader();
+    for (const p of pieces(html, size)) reader.push(p);
+    expect(reader.end()).toEqual(parseBookmarks(html));
+    expect(parseBookmarks(html).items).toHaveLength(60);
+    const line = html.slice(0, html.indexOf('javascript:')).split('\n').length;
+    expect(parseBookmarks(html).errors).toEqual([{ line, reason: 'unsafe or unsupported URL scheme "javascript:"' }]);
+  });
+
+  it('refuses a file that is not a bookmark file', () => {
+    expect(() => new BookmarksReader().push('<html>'.repeat(100))).toThrow(/not a bookmarks file/);
+    const short = new BookmarksReader();
+    short.push('<html>');
+    expect(() => short.end()).toThrow(/not a bookmarks file/);
+  });
+});
