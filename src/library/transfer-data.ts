@@ -19,6 +19,8 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Called after each chunk with articles read so far. */
   onProgress?: (done: number, total: number) => void;
+  /** False: rows only, their bodies empty. Default true. */
+  bodies?: boolean;
 }
 
 /** One page of the library as `TransferStore.pages` reads it. */
@@ -59,10 +61,15 @@ export class TransferStore {
 
   /**
    * Rows with their bodies (and their stored images when `images` is set), in
-   * the order of `ids`, one read-only transaction per page. Ids no longer in
+   * the order of `ids`, one read-only transaction per page; with `bodies:
+   * false`, rows only (their bodies empty). Ids no longer in
    * the library are left out; a row whose body is missing gets an empty one.
    */
-  async *pages(ids: readonly string[], opts: { signal?: AbortSignal; images?: boolean } = {}): AsyncGenerator<ArticlePage> {
+  async *pages(ids: readonly string[], opts: { signal?: AbortSignal; images?: boolean; bodies?: boolean } = {}): AsyncGenerator<ArticlePage> {
+    if (opts.bodies === false) {
+      yield* this.rowPages(ids, opts.signal);
+      return;
+    }
     const db = await this.open();
     for (let start = 0; start < ids.length; start += READ_CHUNK) {
       if (opts.signal?.aborted) throw abortError();
@@ -82,6 +89,23 @@ export class TransferStore {
         articles.push({ ...entry, article: isArticle(body) ? body : emptyBody(entry) });
       }
       yield { articles, lookup: opts.images ? lookupOf(lists.flat()) : undefined, done: start + chunk.length };
+    }
+  }
+
+  /**
+   * Pages of rows with empty bodies, for the formats that carry no text: the
+   * whole index in one read (as the list does) instead of a read per id.
+   */
+  private async *rowPages(ids: readonly string[], signal?: AbortSignal): AsyncGenerator<ArticlePage> {
+    const rows = new Map((await this.entries()).map((e) => [e.id, e]));
+    for (let start = 0; start < ids.length; start += READ_CHUNK) {
+      if (signal?.aborted) throw abortError();
+      const articles: SavedArticle[] = [];
+      for (const id of ids.slice(start, start + READ_CHUNK)) {
+        const entry = rows.get(id);
+        if (entry) articles.push({ ...entry, article: emptyBody(entry) });
+      }
+      yield { articles, done: Math.min(ids.length, start + READ_CHUNK) };
     }
   }
 

@@ -3,10 +3,11 @@
  * media type and exporter (src/transfer). Produces Blob parts; the page turns
  * them into a download. Loaded only when the user exports.
  *
- * The backup and the bookmarks file are written page by page as the library
- * is read (`exportPages`): each page's text goes into a Blob at once, which
- * the browser keeps outside the page's JS heap, so the page never holds every
- * body and the whole file together.
+ * The backup, the bookmarks file, the CSVs and wallabag JSON are written page
+ * by page as the library is read (`exportPages`): each page's text goes into
+ * a Blob at once, which the browser keeps outside the page's JS heap, so the
+ * page never holds every body and the whole file together. Markdown, EPUB and
+ * the reading list still take the whole list.
  */
 import type { SavedArticle } from '../storage/types';
 import {
@@ -14,6 +15,7 @@ import {
   BOOKMARKS_TAIL,
   BackupWriter,
   bookmarkRow,
+  csvRow,
   exportBackup,
   exportBookmarks,
   exportEpub,
@@ -22,7 +24,12 @@ import {
   exportMarkdownZip,
   exportPocketCsv,
   exportWallabag,
+  INSTAPAPER_HEADER,
+  instapaperRow,
+  POCKET_HEADER,
+  pocketRow,
   readingListMarkdown,
+  wallabagEntry,
   type ChunkOptions,
   type ImageLookup,
   type XhtmlEnv,
@@ -74,8 +81,25 @@ export async function runExport(id: ExportFormatId, articles: readonly SavedArti
 }
 
 /** The formats `exportPages` writes as the library is read. */
-export type PagedFormatId = Extract<ExportFormatId, 'backup' | 'bookmarks'>;
-export const isPaged = (id: ExportFormatId): id is PagedFormatId => id === 'backup' || id === 'bookmarks';
+export type PagedFormatId = Extract<ExportFormatId, 'backup' | 'bookmarks' | 'instapaper' | 'pocket' | 'wallabag'>;
+export const isPaged = (id: ExportFormatId): id is PagedFormatId => id in ROW_FORMATS || id === 'backup';
+
+/** A format written one article at a time: text before, each article's row (null: left out), between rows, after. */
+interface RowFormat {
+  head: string;
+  row: (a: SavedArticle, index: number) => string | null;
+  separator: string;
+  tail: string;
+  ext: string;
+  type: string;
+}
+
+const ROW_FORMATS: Record<Exclude<PagedFormatId, 'backup'>, RowFormat> = {
+  bookmarks: { head: BOOKMARKS_HEAD, row: bookmarkRow, separator: '', tail: BOOKMARKS_TAIL, ext: 'html', type: 'text/html' },
+  instapaper: { head: csvRow([...INSTAPAPER_HEADER]), row: instapaperRow, separator: '', tail: '', ext: 'instapaper.csv', type: 'text/csv' },
+  pocket: { head: csvRow([...POCKET_HEADER]), row: pocketRow, separator: '', tail: '', ext: 'pocket.csv', type: 'text/csv' },
+  wallabag: { head: '[', row: wallabagEntry, separator: ',\n', tail: ']\n', ext: 'wallabag.json', type: 'application/json' },
+};
 
 export interface PagedExportOptions {
   /** Ids asked for (for progress). */
@@ -88,31 +112,43 @@ export interface PagedExportOptions {
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
- * Writes the backup or the bookmarks file from `pages` as they are read, with
- * the same bytes as `runExport`. Rejects with an AbortError when `signal`
- * fires between pages.
+ * Writes a paged format from `pages` as they are read, with the same bytes as
+ * `runExport`. Rejects with an AbortError when `signal` fires between pages.
  */
 export async function exportPages(id: PagedFormatId, pages: AsyncIterable<ArticlePage>, opts: PagedExportOptions): Promise<ExportFile> {
   const now = opts.now ?? new Date();
   const parts: BlobPart[] = [];
   const images: Blob[] = [];
   const backup = id === 'backup' ? new BackupWriter(now) : null;
+  const format = id === 'backup' ? null : ROW_FORMATS[id];
   let count = 0;
-  parts.push(backup ? backup.head() : BOOKMARKS_HEAD);
+  let rows = 0;
+  parts.push(backup ? backup.head() : (format as RowFormat).head);
   for await (const page of pages) {
     if (backup) {
       const out = backup.page(page.articles, page.lookup);
       parts.push(new Blob([out.articles]));
       if (out.images) images.push(new Blob([out.images]));
-    } else parts.push(new Blob([page.articles.map(bookmarkRow).join('')]));
+    } else {
+      const { row, separator } = format as RowFormat;
+      let text = '';
+      page.articles.forEach((a, i) => {
+        const r = row(a, count + i);
+        if (r !== null) text += (rows++ ? separator : '') + r;
+      });
+      parts.push(new Blob([text]));
+    }
     count += page.articles.length;
     opts.onProgress?.(page.done, opts.total);
     // Let the progress bar paint and Cancel be clicked between pages.
     await yieldToLoop();
     if (opts.signal?.aborted) throw new DOMException('Export cancelled', 'AbortError');
   }
-  if (backup) parts.push(backup.middle(), ...images, backup.tail());
-  else parts.push(BOOKMARKS_TAIL);
-  const ext = backup ? 'json' : 'html';
-  return { parts, name: exportFileName(ext, count, now), type: backup ? 'application/json' : 'text/html', count };
+  if (backup) {
+    parts.push(backup.middle(), ...images, backup.tail());
+    return { parts, name: exportFileName('json', count, now), type: 'application/json', count };
+  }
+  const { tail, ext, type } = format as RowFormat;
+  parts.push(tail);
+  return { parts, name: exportFileName(ext, count, now), type, count };
 }

@@ -9,16 +9,18 @@ export interface ExportFormat {
   hintKey: string;
   /** Whether the file carries stored images (they are read from storage first). */
   images: boolean;
+  /** Whether the file carries the articles' text (else only the library rows are read). */
+  bodies: boolean;
 }
 
 /** In menu order. */
 export const EXPORT_FORMATS: readonly ExportFormat[] = [
-  { id: 'backup', labelKey: 'formatBackup', hintKey: 'formatBackupHint', images: true },
-  { id: 'markdown', labelKey: 'formatMarkdown', hintKey: 'formatMarkdownHint', images: true },
-  { id: 'bookmarks', labelKey: 'formatBookmarks', hintKey: 'formatBookmarksHint', images: false },
-  { id: 'instapaper', labelKey: 'formatInstapaper', hintKey: 'formatInstapaperHint', images: false },
-  { id: 'pocket', labelKey: 'formatPocket', hintKey: 'formatPocketHint', images: false },
-  { id: 'wallabag', labelKey: 'formatWallabag', hintKey: 'formatWallabagHint', images: false },
-  { id: 'epub', labelKey: 'formatEpub', hintKey: 'formatEpubHint', images: true },
-  { id: 'reading-list', labelKey: 'formatReadingList', hintKey: 'formatReadingListHint', images: false },
+  { id: 'backup', labelKey: 'formatBackup', hintKey: 'formatBackupHint', images: true, bodies: true },
+  { id: 'markdown', labelKey: 'formatMarkdown', hintKey: 'formatMarkdownHint', images: true, bodies: true },
+  { id: 'bookmarks', labelKey: 'formatBookmarks', hintKey: 'formatBookmarksHint', images: false, bodies: false },
+  { id: 'instapaper', labelKey: 'formatInstapaper', hintKey: 'formatInstapaperHint', images: false, bodies: false },
+  { id: 'pocket', labelKey: 'formatPocket', hintKey: 'formatPocketHint', images: false, bodies: false },
+  { id: 'wallabag', labelKey: 'formatWallabag', hintKey: 'formatWallabagHint', images: false, bodies: true },
+  { id: 'epub', labelKey: 'formatEpub', hintKey: 'formatEpubHint', images: true, bodies: true },
+  { id: 'reading-list', labelKey: 'formatReadingList', hintKey: 'formatReadingListHint', images: false, bodies: false },
 ];

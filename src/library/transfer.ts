@@ -173,7 +173,7 @@ function buildExportDialog(store: TransferStore, visibleIds?: () => readonly str
           progress.max = 1;
           progress.value = total ? done / total : 1;
         };
-        const pages = store.pages(ids, { signal, images: format.images });
+        const pages = store.pages(ids, { signal, images: format.images, bodies: format.bodies });
         file = await exportPages(id, pages, { total: ids.length, signal, onProgress: bar });
       } else {
         // Reading and exporting each fill half of the bar.
@@ -181,7 +181,7 @@ function buildExportDialog(store: TransferStore, visibleIds?: () => readonly str
           progress.max = 2;
           progress.value = phase + (total ? done / total : 1);
         };
-        const articles = await store.articles(ids, { signal, onProgress: half(0) });
+        const articles = await store.articles(ids, { signal, onProgress: half(0), bodies: format.bodies });
         const lookup = format.images ? await store.images(ids, { signal }) : undefined;
         status.textContent = t('transferExporting', t(format.labelKey));
         file = await runExport(id, articles, lookup, { env: window, signal, onProgress: half(1) });

@@ -15,34 +15,30 @@ const POCKET_RAW = new Set([1, 2]);
 
 const oneLine = (s: string | null): string => (s ?? '').replace(/\s+/g, ' ').trim();
 
-/** Instapaper CSV: all six headers (Karakeep requires them), Tags as a JSON array, Folder Unread/Archive. */
-export async function exportInstapaperCsv(articles: readonly SavedArticle[], opts: ChunkOptions = {}): Promise<string> {
-  const rows = await mapChunked(
-    articles,
-    (a) => {
-      const url = safeUrl(a.url);
-      if (!url) return '';
-      const folder = a.state === 'unread' ? 'Unread' : 'Archive';
-      return csvRow([url, a.title, oneLine(a.lead), folder, String(unixSeconds(a.savedAt)), JSON.stringify(a.tags)], INSTAPAPER_RAW);
-    },
-    opts,
-  );
-  return csvRow([...INSTAPAPER_HEADER]) + rows.join('');
+/** One article's Instapaper CSV row; nothing for a URL that is not http(s). */
+export function instapaperRow(a: SavedArticle): string {
+  const url = safeUrl(a.url);
+  if (!url) return '';
+  const folder = a.state === 'unread' ? 'Unread' : 'Archive';
+  return csvRow([url, a.title, oneLine(a.lead), folder, String(unixSeconds(a.savedAt)), JSON.stringify(a.tags)], INSTAPAPER_RAW);
 }
 
-/** Pocket CSV: `title,url,time_added,tags,status`, tags `|`-separated (a `|` inside a tag becomes `/`). */
+/** One article's Pocket CSV row: tags `|`-separated (a `|` inside a tag becomes `/`); nothing for a URL that is not http(s). */
+export function pocketRow(a: SavedArticle): string {
+  const url = safeUrl(a.url);
+  if (!url) return '';
+  const tags = a.tags.map((t) => t.replace(/\|/g, '/')).join('|');
+  return csvRow([a.title || url, url, String(unixSeconds(a.savedAt)), tags, a.state === 'unread' ? 'unread' : 'archive'], POCKET_RAW);
+}
+
+/** Instapaper CSV: all six headers (Karakeep requires them), Tags as a JSON array, Folder Unread/Archive. */
+export async function exportInstapaperCsv(articles: readonly SavedArticle[], opts: ChunkOptions = {}): Promise<string> {
+  return csvRow([...INSTAPAPER_HEADER]) + (await mapChunked(articles, instapaperRow, opts)).join('');
+}
+
+/** Pocket CSV: `title,url,time_added,tags,status`. */
 export async function exportPocketCsv(articles: readonly SavedArticle[], opts: ChunkOptions = {}): Promise<string> {
-  const rows = await mapChunked(
-    articles,
-    (a) => {
-      const url = safeUrl(a.url);
-      if (!url) return '';
-      const tags = a.tags.map((t) => t.replace(/\|/g, '/')).join('|');
-      return csvRow([a.title || url, url, String(unixSeconds(a.savedAt)), tags, a.state === 'unread' ? 'unread' : 'archive'], POCKET_RAW);
-    },
-    opts,
-  );
-  return csvRow([...POCKET_HEADER]) + rows.join('');
+  return csvRow([...POCKET_HEADER]) + (await mapChunked(articles, pocketRow, opts)).join('');
 }
 
 // ---------------------------------------------------------------------------

@@ -6,9 +6,9 @@
 export type * from './types';
 export { BACKUP_FORMAT, BACKUP_FORMAT_DOC, BACKUP_VERSION, BACKUP_ZIP_ENTRY, BackupWriter, exportBackup, exportBackupZip, parseBackup, validateSavedArticle } from './backup';
 export { BOOKMARKS_HEAD, BOOKMARKS_TAIL, bookmarkRow, BookmarksReader, exportBookmarks, parseBookmarks, parsePocketHtml, NETSCAPE_DOCTYPE } from './bookmarks';
-export { exportInstapaperCsv, exportPocketCsv, parseInstapaperCsv, parsePocketCsv, INSTAPAPER_HEADER, POCKET_HEADER } from './csv-formats';
+export { exportInstapaperCsv, exportPocketCsv, instapaperRow, pocketRow, parseInstapaperCsv, parsePocketCsv, INSTAPAPER_HEADER, POCKET_HEADER } from './csv-formats';
 export { parseCsv, csvRow, neutraliseFormula } from './csv';
-export { exportWallabag, parseWallabag, parseOmnivore } from './wallabag';
+export { exportWallabag, wallabagEntry, parseWallabag, parseOmnivore } from './wallabag';
 export { exportMarkdownZip, articleMarkdown, readingListMarkdown, frontMatter } from './markdown';
 export { exportEpub, htmlToXhtml, type EpubOptions, type XhtmlEnv } from './epub';
 export { parseFeedFile, parseSeedFile } from './feeds';

@@ -19,26 +19,28 @@ function hostOf(url: string): string | null {
   }
 }
 
+/**
+ * One article as a wallabag v2 entry; `i` is its place in the export (the
+ * entry's id). Null for a URL that is not http(s).
+ */
+export function wallabagEntry(a: SavedArticle, i: number): string | null {
+  const url = safeUrl(a.url);
+  if (!url) return null;
+  const archived = a.state === 'archived' || a.state === 'read';
+  return JSON.stringify({
+    id: i + 1, uid: null, title: a.title, url, given_url: url, origin_url: null,
+    is_archived: archived ? 1 : 0, archived_at: archived ? wallabagDate(a.readAt ?? a.updatedAt) : null,
+    is_starred: 0, starred_at: null, content: a.article.contentHtml,
+    created_at: wallabagDate(a.savedAt), updated_at: wallabagDate(a.updatedAt), published_at: wallabagDate(a.published),
+    published_by: a.byline ? [a.byline] : [], annotations: [], mimetype: 'text/html', language: a.lang,
+    reading_time: a.readingMinutes, domain_name: hostOf(url), preview_picture: safeUrl(a.leadImage),
+    http_status: '200', headers: [], is_not_parsed: false, is_public: false, tags: a.tags,
+  });
+}
+
 /** wallabag v2 JSON with the full article HTML in `content`, so wallabag does not re-fetch (paywalled pages survive). */
 export async function exportWallabag(articles: readonly SavedArticle[], opts: ChunkOptions = {}): Promise<string> {
-  const rows = await mapChunked(
-    articles,
-    (a, i) => {
-      const url = safeUrl(a.url);
-      if (!url) return null;
-      const archived = a.state === 'archived' || a.state === 'read';
-      return JSON.stringify({
-        id: i + 1, uid: null, title: a.title, url, given_url: url, origin_url: null,
-        is_archived: archived ? 1 : 0, archived_at: archived ? wallabagDate(a.readAt ?? a.updatedAt) : null,
-        is_starred: 0, starred_at: null, content: a.article.contentHtml,
-        created_at: wallabagDate(a.savedAt), updated_at: wallabagDate(a.updatedAt), published_at: wallabagDate(a.published),
-        published_by: a.byline ? [a.byline] : [], annotations: [], mimetype: 'text/html', language: a.lang,
-        reading_time: a.readingMinutes, domain_name: hostOf(url), preview_picture: safeUrl(a.leadImage),
-        http_status: '200', headers: [], is_not_parsed: false, is_public: false, tags: a.tags,
-      });
-    },
-    opts,
-  );
+  const rows = await mapChunked(articles, wallabagEntry, opts);
   return '[' + rows.filter((r): r is string => r !== null).join(',\n') + ']\n';
 }
 

@@ -155,6 +155,10 @@ describe('a backup through the page, the message and the background into Indexed
     const ids = stored.map((e) => e.id);
     const read = await store.articles([...ids, 'not-there'], {});
     expect(read.map((a) => a.id)).toEqual(ids);
+    const rows: { id: string; article: { contentHtml: string } }[] = [];
+    for await (const page of store.pages([...ids, 'not-there'], { bodies: false })) rows.push(...page.articles);
+    expect(rows.map((a) => a.id)).toEqual(ids);
+    expect(rows.every((a) => a.article.contentHtml === '')).toBe(true);
     const lookup = await store.images(ids);
     expect(lookup(id, withImage.leadImage as string)?.bytes).toEqual(PNG_1x1);
     expect(await store.imageUrls(id)).toEqual(new Set([withImage.leadImage]));
