@@ -61,51 +61,38 @@ export class TransferStore {
 
   /**
    * Rows with their bodies (and their stored images when `images` is set), in
-   * the order of `ids`, one read-only transaction per page; with `bodies:
-   * false`, rows only (their bodies empty). Ids no longer in
-   * the library are left out; a row whose body is missing gets an empty one.
+   * the order of `ids`; with `bodies: false`, rows only (their bodies empty).
+   * Ids no longer in the library are left out; a row whose body is missing
+   * gets an empty one.
+   *
+   * The rows come from one read of the whole index (as the list makes), and
+   * only articles that have images are asked for them: each page costs one
+   * read per body, in one read-only transaction.
    */
   async *pages(ids: readonly string[], opts: { signal?: AbortSignal; images?: boolean; bodies?: boolean } = {}): AsyncGenerator<ArticlePage> {
-    if (opts.bodies === false) {
-      yield* this.rowPages(ids, opts.signal);
-      return;
-    }
     const db = await this.open();
+    const rows = new Map((await this.entries()).map((e) => [e.id, e]));
+    const withImages = opts.images ? new Set((await db.getAllKeys('images')).map(([articleId]) => articleId)) : new Set<string>();
     for (let start = 0; start < ids.length; start += READ_CHUNK) {
       if (opts.signal?.aborted) throw abortError();
-      const chunk = ids.slice(start, start + READ_CHUNK);
-      const tx = db.transaction(['entries', 'bodies', 'images'], 'readonly');
-      const entries = tx.objectStore('entries');
-      const bodies = tx.objectStore('bodies');
-      const index = tx.objectStore('images').index('articleId');
-      const [rows, lists] = await Promise.all([
-        Promise.all(chunk.map((id) => Promise.all([entries.get(id), bodies.get(id)]))),
-        opts.images ? Promise.all(chunk.map((id) => index.getAll(id))) : [],
-      ]);
-      const articles: SavedArticle[] = [];
-      for (const [entry, body] of rows) {
-        // A row whose body is missing (never expected) still exports its link and metadata.
-        if (!isEntry(entry)) continue;
-        articles.push({ ...entry, article: isArticle(body) ? body : emptyBody(entry) });
+      const chunk = ids.slice(start, start + READ_CHUNK).flatMap((id) => rows.get(id) ?? []);
+      let bodies: unknown[] = [];
+      let images: StoredImage[][] = [];
+      if (opts.bodies !== false) {
+        const tx = db.transaction(['bodies', 'images'], 'readonly');
+        const store = tx.objectStore('bodies');
+        const index = tx.objectStore('images').index('articleId');
+        [bodies, images] = await Promise.all([
+          Promise.all(chunk.map((e) => store.get(e.id))),
+          Promise.all(chunk.filter((e) => withImages.has(e.id)).map((e) => index.getAll(e.id))),
+        ]);
       }
-      yield { articles, lookup: opts.images ? lookupOf(lists.flat()) : undefined, done: start + chunk.length };
-    }
-  }
-
-  /**
-   * Pages of rows with empty bodies, for the formats that carry no text: the
-   * whole index in one read (as the list does) instead of a read per id.
-   */
-  private async *rowPages(ids: readonly string[], signal?: AbortSignal): AsyncGenerator<ArticlePage> {
-    const rows = new Map((await this.entries()).map((e) => [e.id, e]));
-    for (let start = 0; start < ids.length; start += READ_CHUNK) {
-      if (signal?.aborted) throw abortError();
-      const articles: SavedArticle[] = [];
-      for (const id of ids.slice(start, start + READ_CHUNK)) {
-        const entry = rows.get(id);
-        if (entry) articles.push({ ...entry, article: emptyBody(entry) });
-      }
-      yield { articles, done: Math.min(ids.length, start + READ_CHUNK) };
+      // A row whose body is missing (never expected) still exports its link and metadata.
+      const articles = chunk.map((entry, i): SavedArticle => {
+        const body = bodies[i];
+        return { ...entry, article: isArticle(body) ? body : emptyBody(entry) };
+      });
+      yield { articles, lookup: opts.images ? lookupOf(images.flat()) : undefined, done: Math.min(ids.length, start + READ_CHUNK) };
     }
   }
 
