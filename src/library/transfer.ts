@@ -3,14 +3,16 @@
  * dialog (keyboard reachable, Escape closes, focus returns to the button).
  *
  * Export: pick the scope (everything, or the rows the current filter/search
- * shows) and a format; articles and images are read from IndexedDB, the
- * exporter runs in chunks with a progress bar and a Cancel button, and the
- * file is downloaded from a blob URL (no `downloads` permission).
+ * shows) and a format; articles and images are read from IndexedDB a page at
+ * a time and most formats are written as they are read (transfer-export.ts),
+ * with a progress bar and a Cancel button; the file is downloaded from a blob
+ * URL (no `downloads` permission).
  *
  * Import: pick a file; it is parsed and planned without writing anything and
  * the report (added / updated / duplicates / failed rows with line and
  * reason, or why the whole file was refused) is shown. On confirmation the
- * plan goes to the background, the only writer, in batches.
+ * plan goes to the background, the only writer, in batches (a JSON backup is
+ * read a second time for that, as a stream: transfer-import.ts).
  *
  * The exporters and the importer (with the extraction core) load only when
  * used, so the first screen of the library does not wait for them.
