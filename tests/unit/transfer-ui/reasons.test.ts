@@ -1,6 +1,4 @@
 /** Import reasons shown in Chinese: every real reason the transfer code gives, through the real `_locales` files. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -11,25 +9,10 @@ const { coreHooks, coreSanitize } = await import('../../../src/transfer/core-hoo
 const { BACKUP_VERSION, importFile } = await import('../../../src/transfer/index');
 const { FORMAT_NAMES } = await import('../../../src/transfer/detect');
 const { makeArticle } = await import('../transfer/helpers');
+const { getMessage } = await import('./messages');
 
-type Messages = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
-const LOCALES = join(import.meta.dirname, '../../../public/_locales');
-const load = (lang: string): Messages => JSON.parse(readFileSync(join(LOCALES, lang, 'messages.json'), 'utf8')) as Messages;
-
-/** `i18n.getMessage` as the browsers do it: named placeholders, then $1..$9, then `$$`. */
-function getMessage(messages: Messages) {
-  return (key: string, subs: string | string[] = []): string => {
-    const entry = messages[key];
-    if (!entry) return '';
-    const list = typeof subs === 'string' ? [subs] : subs;
-    const fill = (s: string) => s.replace(/\$(\d)/g, (_, n: string) => list[Number(n) - 1] ?? '');
-    return entry.message
-      .replace(/\$([A-Za-z0-9_]+)\$/g, (_, name: string) => fill(entry.placeholders?.[name.toLowerCase()]?.content ?? ''))
-      .replace(/\$\$/g, '$');
-  };
-}
-const zh = getMessage(load('zh_CN'));
-const en = getMessage(load('en'));
+const zh = getMessage('zh_CN');
+const en = getMessage('en');
 const FORMATS_ZH: Record<string, string> = { 'qingdu-backup': '清读备份', netscape: '浏览器书签', 'instapaper-csv': 'Instapaper CSV' };
 const inChinese = (reason: string) => localizeReason(reason, (f) => FORMATS_ZH[f] ?? f, zh);
 const inEnglish = (reason: string) => localizeReason(reason, (f) => FORMAT_NAMES[f as keyof typeof FORMAT_NAMES], en);

@@ -5,13 +5,17 @@ import { gzipSync, strToU8, zipSync } from 'fflate';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { JSDOM } from 'jsdom';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { localizeReason } from '../../../src/library/reasons';
 import { TransferStore } from '../../../src/library/transfer-data';
 import { planFile } from '../../../src/library/transfer-import';
 import { detectFormat } from '../../../src/transfer/detect';
 import { coreHooks, coreSanitize } from '../../../src/transfer/core-hooks';
 import { BACKUP_VERSION, importFile, type ImportContext, type SavedArticle } from '../../../src/transfer/index';
 import { makeArticle } from './helpers';
+import { getMessage } from '../transfer-ui/messages';
+
+vi.mock('../../../src/platform/browser', () => ({ default: {} }));
 
 const { window } = new JSDOM('');
 const win = window as unknown as Window & typeof globalThis;
@@ -146,9 +150,13 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
 describe('bad files', () => {
   it('has at least 30 cases', () => expect(CASES.length).toBeGreaterThanOrEqual(30));
 
+  /** Every reason the cases gave, to check each reads in Chinese too. */
+  const given: string[] = [];
+
   it.each(CASES)('%s', (_label, name, make, expected) => {
     const bytes = make();
     const r = importFile(name, bytes, ctx);
+    given.push(...(r.message ? [r.message] : []), ...r.failed.map((f) => f.reason));
     if ('message' in expected) {
       expect(r.ok).toBe(false);
       expect(r.message).toMatch(expected.message);
@@ -165,6 +173,17 @@ describe('bad files', () => {
       expected.check?.(r);
     }
   }, 60_000);
+
+  it('gives every one of those reasons in Chinese on a Chinese UI', () => {
+    expect(given.length).toBeGreaterThanOrEqual(30);
+    const zh = getMessage('zh_CN');
+    const untranslated = given.filter((reason) => {
+      const shown = localizeReason(reason, (format) => format, zh);
+      // What stays in Latin letters is a value quoted from the file (a field name, a URL, a parser's detail).
+      return shown === reason || !/\p{Script=Han}/u.test(shown);
+    });
+    expect(untranslated).toEqual([]);
+  });
 
   // The library page reads backups and bookmark files above 4 KB as a stream: padded to that, each case says the same.
   const streamed = CASES.filter(([, name, make]) => /\.(json|html)$/.test(name) && ['qingdu-backup', 'netscape'].includes(detectFormat(name, make()) ?? ''));
