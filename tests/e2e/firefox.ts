@@ -215,14 +215,19 @@ export async function findPage(browser: Browser, prefix: string, timeoutMs = 15_
 }
 
 /**
- * `openExtensionPage`, tried twice: Firefox's BiDi evaluate sometimes fails while
- * the new tab is still swapping from about:blank to the extension page.
+ * `openExtensionPage`, tried up to three times: Firefox's BiDi evaluate sometimes
+ * fails while the new tab is still swapping from about:blank to the extension page.
  */
 export async function openExtensionPageSettled(browser: Browser, url: string): Promise<Page> {
-  try {
-    return await openExtensionPage(browser, url);
-  } catch {
-    return await openExtensionPage(browser, url);
+  for (let attempt = 1; ; attempt++) {
+    const before = new Set(await browser.pages());
+    try {
+      return await openExtensionPage(browser, url);
+    } catch (error) {
+      if (attempt === 3) throw error;
+      for (const page of await browser.pages()) if (!before.has(page)) await page.close().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
   }
 }
 
