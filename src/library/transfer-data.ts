@@ -73,8 +73,7 @@ export class TransferStore {
     const db = await this.open();
     const rows = new Map((await this.entries()).map((e) => [e.id, e]));
     const withImages = opts.images ? new Set((await db.getAllKeys('images')).map(([articleId]) => articleId)) : new Set<string>();
-    for (let start = 0; start < ids.length; start += READ_CHUNK) {
-      if (opts.signal?.aborted) throw abortError();
+    const read = async (start: number): Promise<ArticlePage> => {
       const chunk = ids.slice(start, start + READ_CHUNK).flatMap((id) => rows.get(id) ?? []);
       let bodies: unknown[] = [];
       let images: StoredImage[][] = [];
@@ -92,7 +91,17 @@ export class TransferStore {
         const body = bodies[i];
         return { ...entry, article: isArticle(body) ? body : emptyBody(entry) };
       });
-      yield { articles, lookup: opts.images ? lookupOf(images.flat()) : undefined, done: Math.min(ids.length, start + READ_CHUNK) };
+      return { articles, lookup: opts.images ? lookupOf(images.flat()) : undefined, done: Math.min(ids.length, start + READ_CHUNK) };
+    };
+    // One page is read ahead while the caller writes out the one before: the database works
+    // while the page's thread serializes, and at most two pages of bodies are held.
+    let next: Promise<ArticlePage> | null = ids.length ? read(0) : null;
+    for (let start = 0; next; start += READ_CHUNK) {
+      const current = next;
+      next = start + READ_CHUNK < ids.length ? read(start + READ_CHUNK) : null;
+      next?.catch(() => undefined); // observed here; rethrown when its turn comes
+      if (opts.signal?.aborted) throw abortError();
+      yield await current;
     }
   }
 
