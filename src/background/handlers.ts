@@ -6,7 +6,7 @@ import type { MessageName, ProtocolMap } from '../platform/messages';
 import type { RemovedArticle } from '../storage/records';
 import type { ReadState } from '../storage/types';
 import { announceChange, describeError, getLibrary } from './library';
-import { saveArticle } from './saves';
+import { fetchLinkEntry, saveArticle } from './saves';
 import { fetchImages } from './images';
 import { importBatch } from './import';
 import { takeUndo, keepForUndo } from './undo';
@@ -39,6 +39,8 @@ export const HANDLERS: HandlerTable = {
     announceChange([id]);
     return updated;
   },
+
+  'library.fetchLink': async ({ id }) => (isString(id) ? fetchLinkEntry(id) : { ok: false, error: 'invalid', message: 'No article id.' }),
 
   'library.delete': async ({ id }) => {
     if (!isString(id)) return { ok: false };

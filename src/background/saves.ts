@@ -5,6 +5,7 @@
 import type { Article } from '../core/types';
 import browser from '../platform/browser';
 import type { SaveOutcome } from '../platform/messages';
+import { STATE_RANK } from '../storage/records';
 import { extractInTab } from '../platform/tab-access';
 import { announceChange, describeError, getLibrary } from './library';
 import { imageUrls } from '../core/article-images';
@@ -68,5 +69,28 @@ export async function saveLink(url: string): Promise<SaveOutcome> {
     return await saveArticle(result.article satisfies Article);
   } catch (error) {
     return { ok: false, error: 'network', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * Fetches the text of a link-only entry (an imported bookmark) with `saveLink`.
+ * The article is stored under its own canonical URL; when that is not the
+ * bookmark's, the bookmark's tags and read state move to the article and the
+ * bookmark row goes, so the list shows the story once and keeps what the user set.
+ */
+export async function fetchLinkEntry(id: string): Promise<SaveOutcome> {
+  const library = await getLibrary();
+  const link = await library.getEntry(id);
+  if (!link) return { ok: false, error: 'invalid', message: browser.i18n.getMessage('articleNotFound') || 'This article is not in the library.' };
+  const outcome = await saveLink(link.url);
+  if (!outcome.ok || outcome.entry.id === id) return outcome;
+  try {
+    const state = STATE_RANK[link.state] > STATE_RANK[outcome.entry.state] ? link.state : outcome.entry.state;
+    const entry = (await library.update(outcome.entry.id, { tags: [...outcome.entry.tags, ...link.tags], state })) ?? outcome.entry;
+    await library.remove(id);
+    announceChange([id, entry.id]);
+    return { ...outcome, entry };
+  } catch (error) {
+    return { ok: false, ...describeError(error) };
   }
 }

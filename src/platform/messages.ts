@@ -32,6 +32,8 @@ export interface ProtocolMap {
   'library.delete': { req: { id: string }; res: { ok: boolean; undoToken?: string } };
   'library.undoDelete': { req: { undoToken: string }; res: { ok: boolean } };
   'library.retryImages': { req: { id: string }; res: SaveOutcome };
+  /** Background: fetch and save the text of a link-only entry (an imported bookmark). */
+  'library.fetchLink': { req: { id: string }; res: SaveOutcome };
   /** Background: store imported records; `images` are the records' (or already saved articles') images. */
   'library.import': {
     /** `announce: false` skips the change broadcast (all but the last batch of an import); default true. */

@@ -82,6 +82,7 @@ async function loadSaved(id: string): Promise<void> {
     // An imported bookmark: there is no text to show yet, only the way to it.
     $('linkonly-title').textContent = entry.title || entry.url;
     $<HTMLAnchorElement>('linkonly-open').href = entry.url;
+    $('linkonly-fetch').onclick = () => void fetchText(entry);
     document.title = `${entry.title} · ${t('extShortName')}`;
     show('linkonly');
     return;
@@ -100,6 +101,33 @@ async function loadSaved(id: string): Promise<void> {
   markRead(entry);
   await restoreProgress(entry.progress);
   trackProgress(id);
+}
+
+/**
+ * Fetches an imported bookmark's text through the background. Access to its
+ * site is asked for first, in the click itself: browsers show a permission
+ * prompt only during the user's gesture (sites already granted do not ask).
+ */
+async function fetchText(entry: LibraryEntry): Promise<void> {
+  const button = $<HTMLButtonElement>('linkonly-fetch');
+  const status = $('linkonly-status');
+  const asked = browser.permissions.request({ origins: [`${new URL(entry.url).origin}/*`] }).catch(() => false);
+  button.disabled = true;
+  status.classList.remove('error');
+  status.textContent = t('fetchTextWorking');
+  const outcome = (await asked)
+    ? await sendMessage('library.fetchLink', { id: entry.id }).catch((error: unknown) => ({ ok: false as const, error: 'unreachable', message: String(error) }))
+    : { ok: false as const, error: 'no-access', message: t('fetchTextDenied') };
+  if (outcome.ok) {
+    // The article may be stored under its own canonical URL, so under another id.
+    history.replaceState(null, '', `?id=${encodeURIComponent(outcome.entry.id)}`);
+    status.textContent = '';
+    await loadSaved(outcome.entry.id);
+    return;
+  }
+  status.textContent = t('fetchTextFailed', outcome.message);
+  status.classList.add('error');
+  button.disabled = false;
 }
 
 async function loadTab(tabId: number): Promise<void> {

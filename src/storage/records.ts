@@ -7,7 +7,7 @@ import type { LibraryEntry, ReadState, SavedArticle, StoredImage } from './types
  */
 
 /** How far along an article is; a merge never moves a record backwards. */
-const STATE_RANK: Record<ReadState, number> = { unread: 0, read: 1, archived: 2 };
+export const STATE_RANK: Record<ReadState, number> = { unread: 0, read: 1, archived: 2 };
 const READ_STATES = Object.keys(STATE_RANK) as ReadState[];
 
 /** A record as export files carry it: the saved article plus, optionally, its images. */

@@ -139,6 +139,34 @@ test.describe('export and import (Chromium)', () => {
     }
   });
 
+  test('an imported bookmark is a link until the reader fetches its text, which then reads offline', async ({ extension }) => {
+    const { context, extensionId } = extension;
+    const library = await openLibrary(context, extensionId);
+    const bookmarks = `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="${HERO_URL}" ADD_DATE="1715000000" TAGS="通勤">FT 商学院排名</A>\n</DL>\n`;
+    await library.locator('#transfer-file').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(bookmarks) });
+    const dialog = library.locator('#transfer-import-dialog');
+    await dialog.locator('#transfer-import-confirm').click();
+    await expect(dialog.locator('#transfer-import-status')).toHaveText(/(新增 1 篇|1 added)/);
+    await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+
+    const href = await row(library, 'FT 商学院排名').locator('.row-title').getAttribute('href');
+    const reader = await context.newPage();
+    await reader.goto(`chrome-extension://${extensionId}/${href}`);
+    await expect(reader.locator('#state-linkonly')).toBeVisible();
+    await reader.locator('#linkonly-fetch').click();
+    await expect(reader.locator('.rd-title')).toHaveText(HERO_TITLE);
+    await expect(reader.locator('.rd-article')).toContainText(HERO_PHRASE);
+
+    // Stored, with its image, and the bookmark's tag kept: it reads again with the network gone.
+    await context.setOffline(true);
+    await reader.reload();
+    await expect(reader.locator('.rd-article')).toContainText(HERO_PHRASE);
+    await expect(reader.locator('.rd-article img').first()).toHaveAttribute('src', /^blob:/);
+    await library.bringToFront();
+    await expect(library.locator('.row')).toHaveCount(1);
+    await expect(row(library, HERO_TITLE)).toContainText('#通勤');
+  });
+
   test('a 2,000-article backup imports in batches with progress; a long export can be cancelled', async ({ extension }) => {
     const { context, extensionId } = extension;
     const N = Number(process.env.QINGDU_TRANSFER_ARTICLES ?? 2000);

@@ -46,6 +46,9 @@ vi.mock('../../../src/platform/browser', () => ({
 
 const { registerShortcuts } = await import('../../../src/background/shortcuts');
 const { getLibrary } = await import('../../../src/background/library');
+const { fetchLinkEntry } = await import('../../../src/background/saves');
+const { linkRecord } = await import('../../../src/library/transfer-plan');
+const { idForUrl } = await import('../../../src/storage/ids');
 
 async function settle(): Promise<void> {
   await vi.waitFor(() => expect(badge.text).toBeTruthy(), { timeout: 10_000 });
@@ -93,3 +96,50 @@ describe('saving from the shortcut and the context menus', () => {
     expect((await library.list()).map((e) => e.title)).toContain('链接里的文章');
   });
 });
+
+describe("fetching an imported bookmark's text", () => {
+  /** Stores a bookmark as an import does: a link-only row with an empty body. */
+  async function bookmark(url: string, tags: string[], state: 'unread' | 'archived' = 'unread'): Promise<string> {
+    const id = idForUrl(url);
+    const record = linkRecord({ kind: 'link', url, title: 'A bookmark', tags, state, savedAt: '2024-05-01T08:00:00.000Z' }, id);
+    await (await getLibrary()).importRecords([record]);
+    return id;
+  }
+
+  it('stores the text in place, keeping the bookmark\'s tags and saved time', async () => {
+    granted.add('https://www.ftchinese.com/*');
+    const id = await bookmark('https://www.ftchinese.com/story/001100001', ['通勤']);
+    const outcome = await fetchLinkEntry(id);
+    expect(outcome.ok).toBe(true);
+    const library = await getLibrary();
+    const saved = await library.get(id);
+    expect(saved?.linkOnly).toBe(false);
+    expect(saved?.title).toBe('链接里的文章');
+    expect(saved?.tags).toEqual(['通勤']);
+    expect(saved?.savedAt).toBe('2024-05-01T08:00:00.000Z');
+    expect(saved?.article.textContent).toContain('链接保存会抓取并提取文章');
+  });
+
+  it('moves tags and state to the article when the link redirects elsewhere, and drops the bookmark row', async () => {
+    granted.add('https://www.ftchinese.com/*');
+    const id = await bookmark('https://www.ftchinese.com/story/001100002?from=pocket', ['稍后读'], 'archived');
+    const page = await fetch('https://www.ftchinese.com/story/001100003');
+    vi.stubGlobal('fetch', async () => Object.defineProperty(page.clone(), 'url', { value: 'https://www.ftchinese.com/story/001100003' }));
+    const outcome = await fetchLinkEntry(id);
+    expect(outcome.ok).toBe(true);
+    const library = await getLibrary();
+    expect(await library.getEntry(id)).toBeUndefined();
+    const moved = await library.get(idForUrl('https://www.ftchinese.com/story/001100003'));
+    expect(moved?.tags).toEqual(['稍后读']);
+    expect(moved?.state).toBe('archived');
+    expect(moved?.article.textContent).toContain('链接保存会抓取并提取文章');
+  });
+
+  it('on a site Qingdu may not read, says why and leaves the bookmark as it was', async () => {
+    const id = await bookmark('https://news.example/b', ['x']);
+    const outcome = await fetchLinkEntry(id);
+    expect(outcome).toMatchObject({ ok: false, error: 'no-access' });
+    expect((await (await getLibrary()).getEntry(id))?.linkOnly).toBe(true);
+  });
+});
+
