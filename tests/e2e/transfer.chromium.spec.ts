@@ -139,6 +139,25 @@ test.describe('export and import (Chromium)', () => {
     }
   });
 
+  test('in a Chinese browser, import reports give their reasons in Chinese', async () => {
+    const profile = mkdtempSync(join(tmpdir(), 'qingdu-zh-'));
+    const { context, extensionId } = await launchChromium(profile, pages(), 'zh-CN');
+    try {
+      const library = await openLibrary(context, extensionId);
+      const dialog = library.locator('#transfer-import-dialog');
+      await library.locator('#transfer-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"qingdu-backup","version":3,"articles":[{') });
+      await expect(dialog.locator('#transfer-import-refused')).toContainText('备份不是有效的 JSON，可能不完整或已损坏');
+      await dialog.getByRole('button', { name: '关闭', exact: true }).click();
+
+      const bookmarks = `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="javascript:alert(1)">小书签</A>\n<DT><A HREF="${HERO_URL}">FT</A>\n</DL>\n`;
+      await library.locator('#transfer-file').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(bookmarks) });
+      await expect(dialog.locator('.transfer-failed li')).toHaveText('第 3 行：网址的协议“javascript:”不安全或不受支持');
+    } finally {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+
   test('an imported bookmark is a link until the reader fetches its text, which then reads offline', async ({ extension }) => {
     const { context, extensionId } = extension;
     const library = await openLibrary(context, extensionId);
