@@ -346,11 +346,14 @@ function buildImportDialog(store: TransferStore) {
     status.classList.remove('error');
     status.textContent = t('transferImporting');
     let outcome: ImportOutcome | null = null;
+    // The page sends the batches: closing it stops the import part way, so the browser asks first.
+    window.addEventListener('beforeunload', holdPage);
     try {
       outcome = await planned.apply((data) => sendMessage('library.import', data), {
         onProgress: (done, total) => {
           progress.max = Math.max(1, total);
           progress.value = done;
+          status.textContent = t('transferImportingCount', [String(done), String(total)]);
         },
       });
       status.textContent = t('transferImported', [String(outcome.added), String(outcome.updated), String(outcome.skipped)]);
@@ -360,6 +363,7 @@ function buildImportDialog(store: TransferStore) {
       status.textContent = t('transferImportFailed', [message(e), String(partial?.added ?? 0), String(partial?.updated ?? 0)]);
       status.classList.add('error');
     } finally {
+      window.removeEventListener('beforeunload', holdPage);
       writing = false;
       plan = null;
       cancel.disabled = false;
@@ -382,6 +386,10 @@ const FORMAT_KEYS: Record<string, string> = {
   'pocket-html': 'importFormatPocketHtml', 'instapaper-csv': 'importFormatInstapaper', netscape: 'importFormatBookmarks', feed: 'importFormatFeed',
   seed: 'importFormatSeed',
 };
+
+function holdPage(event: BeforeUnloadEvent): void {
+  event.preventDefault();
+}
 
 function formatName(format: string): string {
   const key = FORMAT_KEYS[format];

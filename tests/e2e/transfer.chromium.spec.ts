@@ -203,6 +203,8 @@ test.describe('export and import (Chromium)', () => {
       const planMs = Date.now() - t0;
       t0 = Date.now();
       await dialog.locator('#transfer-import-confirm').click();
+      // The count moves while the batches go in.
+      await expect(dialog.locator('#transfer-import-status')).toHaveText(new RegExp(`(\\d+ / ${N} 篇|\\d+ of ${N})`));
       await expect(dialog.locator('#transfer-import-status')).toHaveText(new RegExp(`(新增 ${N} 篇|${N} added)`), { timeout: 120_000 });
       const writeMs = Date.now() - t0;
       console.log(`transfer e2e: ${N} articles (${(readFileSync(file).length / 1048576).toFixed(1)} MB backup): plan ${planMs} ms, write ${writeMs} ms`);
