@@ -114,7 +114,11 @@ export interface SiteServer {
 /** Hosts whose images the fixtures show. */
 export const IMAGE_HOSTS = /^(thumbor\.ftacademy\.cn|i\.ftimg\.net|d1sh1cgb4xvhl\.cloudfront\.net|dq4atoxl7csa1\.cloudfront\.net|images\.ft\.com)$/;
 
-export async function startSiteServer(hosts: RegExp = IMAGE_HOSTS): Promise<SiteServer> {
+/**
+ * @param pages HTML answered for these URLs (the background's own page fetches, such as fetching a
+ *   saved link's text); every other request on `hosts` gets the test image.
+ */
+export async function startSiteServer(hosts: RegExp = IMAGE_HOSTS, pages: PageTable = new Map()): Promise<SiteServer> {
   const certDir = mkdtempSync(join(tmpdir(), 'qingdu-cert-'));
   const key = join(certDir, 'key.pem');
   const cert = join(certDir, 'cert.pem');
@@ -125,6 +129,9 @@ export async function startSiteServer(hosts: RegExp = IMAGE_HOSTS): Promise<Site
   rmSync(certDir, { recursive: true, force: true });
 
   const server: SiteServer = { port: 0, served: [], refused: [], offline: false, close: async () => undefined };
+  // Keyed without the scheme: requests through the proxy's TLS side arrive as paths on a Host.
+  const pageByName = new Map([...pages].map(([u, html]) => [u.replace(/^https?:\/\//, ''), html]));
+  const pageHosts = new Set([...pages.keys()].map((u) => new URL(u).hostname));
   const hostOf = (req: IncomingMessage) => {
     try {
       return new URL(req.url ?? '/', `http://${req.headers.host ?? 'unknown'}`);
@@ -135,6 +142,12 @@ export async function startSiteServer(hosts: RegExp = IMAGE_HOSTS): Promise<Site
   const answer = (req: IncomingMessage, res: ServerResponse) => {
     const url = hostOf(req);
     const name = url ? `${url.host}${url.pathname}${url.search}` : String(req.url);
+    const html = pageByName.get(name);
+    if (!server.offline && html !== undefined) {
+      server.served.push(name);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return void res.end(html);
+    }
     if (!server.offline && url && hosts.test(url.hostname)) {
       server.served.push(name);
       res.writeHead(200, { 'content-type': 'image/png', 'content-length': HERO_PNG.length, 'access-control-allow-origin': '*' });
@@ -148,7 +161,7 @@ export async function startSiteServer(hosts: RegExp = IMAGE_HOSTS): Promise<Site
   const proxy = createServer(answer);
   proxy.on('connect', (req: IncomingMessage, socket) => {
     const host = (req.url ?? '').replace(/:\d+$/, '');
-    if (server.offline || !hosts.test(host)) {
+    if (server.offline || !(hosts.test(host) || pageHosts.has(host))) {
       server.refused.push(`CONNECT ${req.url ?? ''}`);
       return void socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
     }

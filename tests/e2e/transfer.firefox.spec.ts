@@ -1,9 +1,10 @@
 /**
  * Firefox: save an FT article, export a JSON backup from the library (a real
  * download), import it into a fresh profile with the network gone, and read
- * the article, image included, from the imported copy.
+ * the article, image included, from the imported copy. And an imported
+ * bookmark whose text the reader fetches on request.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -11,6 +12,7 @@ import type { ElementHandle, Page } from 'puppeteer-core';
 import { defaultPages } from './chromium';
 import {
   copyFirefoxBuild,
+  IMAGE_HOSTS,
   launchFirefox,
   openExtensionPageSettled,
   saveFromPopup,
@@ -19,9 +21,13 @@ import {
   type FirefoxSession,
   type SiteServer,
 } from './firefox';
-import { SEED_TITLE, SEED_URL } from './pages';
+import { SEED_TITLE, SEED_URL, SHARED } from './pages';
 
 const LAST = '至少导致两人丧生、数百人受伤、近7000人被拘留的镇压行动，最初似乎平息了抗议活动。';
+const HERO_URL = 'https://www.ftchinese.com/content/a84f7e35-e062-4a47-8da2-5e11efb3f05c';
+const HERO_TITLE = '沃顿商学院位居英国《金融时报》影响力商学院排名榜首';
+const HERO_PHRASE = '阿斯顿商学院';
+const HERO_HTML = join(SHARED, 'fixtures', 'ftchinese', '2026-05-14_content_story-hero-container_ai-translated.html');
 
 let build: ReturnType<typeof copyFirefoxBuild>;
 let sites: SiteServer;
@@ -136,3 +142,36 @@ test('a JSON backup exported in Firefox imports into a fresh profile and reads o
   expect(images?.width).toBe(320);
   expect(sites.served.length).toBe(servedBefore);
 });
+
+test('an imported bookmark gets its text from the reader in Firefox, and reads offline', async () => {
+  test.setTimeout(120_000);
+  await sites.close();
+  // The story page is served to the background's fetch through the same proxy as the images.
+  sites = await startSiteServer(IMAGE_HOSTS, new Map([[HERO_URL, readFileSync(HERO_HTML, 'utf8')]]));
+  session = await launchFirefox({ extensionDir: build.dir, sites });
+  const file = join(out, 'bookmarks.html');
+  writeFileSync(file, `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="${HERO_URL}" TAGS="通勤">FT 商学院排名</A>\n</DL>\n`);
+
+  const library = await openExtensionPageSettled(session.browser, `${session.base}/library.html`);
+  await visible(library, '#state-empty');
+  const input = (await library.$('#transfer-file')) as ElementHandle<HTMLInputElement> | null;
+  await input!.uploadFile(file);
+  await textMatches(library, '#transfer-import-dialog [data-count="added"]', /新增 1 篇|1 to add/);
+  await library.click('#transfer-import-confirm');
+  await textMatches(library, '#transfer-import-status', /新增 1 篇|1 added/);
+  const href = await until(library, () => document.querySelector('.row-title')?.getAttribute('href') ?? null);
+
+  const reader = await openExtensionPageSettled(session.browser, `${session.base}/${href}`);
+  await visible(reader, '#state-linkonly');
+  await reader.click('#linkonly-fetch');
+  await until(reader, (title) => document.querySelector('.rd-title')?.textContent === title, HERO_TITLE);
+  expect(await reader.$eval('.rd-article', (el) => el.textContent)).toContain(HERO_PHRASE);
+  expect(sites.served).toContain('www.ftchinese.com/content/a84f7e35-e062-4a47-8da2-5e11efb3f05c');
+
+  // Stored: it reads again with nothing on the network.
+  sites.offline = true;
+  const again = await openExtensionPageSettled(session.browser, `${session.base}/${href}`);
+  await until(again, (title) => document.querySelector('.rd-title')?.textContent === title, HERO_TITLE);
+  expect(await again.$eval('.rd-article', (el) => el.textContent)).toContain(HERO_PHRASE);
+});
+
