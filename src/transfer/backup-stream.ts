@@ -7,7 +7,7 @@
  * only to check the file (see src/library/transfer-import.ts).
  */
 import type { SavedArticle, StoredImage } from '../storage/types';
-import { backupImage, backupVersion, validateSavedArticle } from './backup';
+import { BackupRecords, backupVersion, isRefusal } from './backup';
 import { JsonSplitter } from './json-stream';
 import type { ImportError, Sanitize } from './types';
 import { TransferError } from './util';
@@ -41,8 +41,7 @@ export async function readBackup(text: AsyncIterable<string>, sanitize: Sanitize
   const splitter = new JsonSplitter({ lists: ['articles', 'images'], maxItem: MAX_BACKUP_RECORD_CHARS });
   const fields: Record<string, unknown> = {};
   const lists = new Set<string>();
-  const ids = new Set<string>();
-  const urls = new Set<string>();
+  let records: BackupRecords | null = null;
   let version = 0;
   const summary = { articles: 0, images: 0 };
 
@@ -57,31 +56,24 @@ export async function readBackup(text: AsyncIterable<string>, sanitize: Sanitize
     for (const ev of events) {
       if (ev.type === 'field') fields[ev.key] = ev.value;
       else if (ev.type === 'list-start') {
-        if (ev.key === 'articles') version = header();
-        else if (!lists.has('articles')) {
+        if (ev.key === 'articles') {
+          version = header();
+          records = new BackupRecords(sanitize, version);
+        } else if (!lists.has('articles')) {
           if (!('articles' in fields)) throw new UnorderedBackupError('the backup lists its images before its articles');
           header();
           throw new TransferError('the backup has no "articles" list');
         }
         lists.add(ev.key);
       } else if (ev.type === 'list-end') summary[ev.key as 'articles' | 'images'] = ev.count;
+      // Items come only inside a list, and lists start with "articles" (checked above): `records` is set.
       else if (ev.key === 'articles') {
-        const i = ev.index;
-        let saved: SavedArticle;
-        try {
-          saved = validateSavedArticle(ev.value, sanitize, version);
-          if (ids.has(saved.id)) throw new TransferError(`duplicate id "${saved.id}"`);
-          if (urls.has(saved.url)) throw new TransferError(`duplicate URL ${saved.url}`);
-        } catch (e) {
-          visitor.failed({ reason: `article ${i + 1}: ${(e as Error).message}` });
-          continue;
-        }
-        ids.add(saved.id);
-        urls.add(saved.url);
-        await visitor.article(saved, i);
+        const saved = records!.article(ev.value, ev.index);
+        if (isRefusal(saved)) visitor.failed(saved);
+        else await visitor.article(saved, ev.index);
       } else {
-        const image = backupImage(ev.value, (id) => ids.has(id));
-        if (typeof image === 'string') visitor.failed({ reason: `image ${ev.index + 1}: ${image}` });
+        const image = records!.image(ev.value, ev.index);
+        if (isRefusal(image)) visitor.failed(image);
         else await visitor.image(image, ev.index);
       }
     }

@@ -218,19 +218,49 @@ export function backupVersion(doc: Record<string, unknown>): number {
   return version;
 }
 
-/** One entry of "images", decoded; a string says why it is refused. `owned` tells whether its article was imported. */
-export function backupImage(raw: unknown, owned: (articleId: string) => boolean): StoredImage | string {
-  if (!isObject(raw) || typeof raw.articleId !== 'string' || typeof raw.url !== 'string' || typeof raw.type !== 'string' || typeof raw.data !== 'string') {
-    return 'needs articleId, url, type and data strings';
+/**
+ * The checks every reading of a backup makes on its records, in file order,
+ * with the same messages: each article's fields, then duplicate ids and URLs;
+ * each image's shape and type, and that its article passed.
+ */
+export class BackupRecords {
+  private readonly ids = new Set<string>();
+  private readonly urls = new Set<string>();
+
+  constructor(private readonly sanitize: Sanitize, private readonly version: number) {}
+
+  /** The checked record (body re-sanitized), or why it is refused. */
+  article(raw: unknown, index: number): SavedArticle | ImportError {
+    try {
+      const saved = validateSavedArticle(raw, this.sanitize, this.version);
+      if (this.ids.has(saved.id)) throw new TransferError(`duplicate id "${saved.id}"`);
+      if (this.urls.has(saved.url)) throw new TransferError(`duplicate URL ${saved.url}`);
+      this.ids.add(saved.id);
+      this.urls.add(saved.url);
+      return saved;
+    } catch (e) {
+      return { reason: `article ${index + 1}: ${(e as Error).message}` };
+    }
   }
-  if (!owned(raw.articleId)) return `belongs to no imported article (${raw.articleId})`;
-  if (!/^image\/[a-z0-9.+-]+$/i.test(raw.type)) return `type "${raw.type}" is not an image type`;
-  try {
-    return { articleId: raw.articleId, url: raw.url, type: raw.type, bytes: fromBase64(raw.data) };
-  } catch (e) {
-    return (e as Error).message;
+
+  /** The decoded image, or why it is refused. */
+  image(raw: unknown, index: number): StoredImage | ImportError {
+    const refuse = (why: string): ImportError => ({ reason: `image ${index + 1}: ${why}` });
+    if (!isObject(raw) || typeof raw.articleId !== 'string' || typeof raw.url !== 'string' || typeof raw.type !== 'string' || typeof raw.data !== 'string') {
+      return refuse('needs articleId, url, type and data strings');
+    }
+    if (!this.ids.has(raw.articleId)) return refuse(`belongs to no imported article (${raw.articleId})`);
+    if (!/^image\/[a-z0-9.+-]+$/i.test(raw.type)) return refuse(`type "${raw.type}" is not an image type`);
+    try {
+      return { articleId: raw.articleId, url: raw.url, type: raw.type, bytes: fromBase64(raw.data) };
+    } catch (e) {
+      return refuse((e as Error).message);
+    }
   }
 }
+
+/** A refusal from {@link BackupRecords}, told apart from what passed. */
+export const isRefusal = (result: object): result is ImportError => 'reason' in result;
 
 /** Reads and validates a backup. A file-level problem throws TransferError; bad records become errors. */
 export function parseBackup(text: string, opts: ParseBackupOptions): ParseResult {
@@ -247,22 +277,15 @@ export function parseBackup(text: string, opts: ParseBackupOptions): ParseResult
 
   const errors: ImportError[] = [];
   const byId = new Map<string, { saved: SavedArticle; images: StoredImage[] }>();
-  const urls = new Set<string>();
+  const records = new BackupRecords(opts.sanitize, version);
   doc.articles.forEach((raw, i) => {
-    const label = `article ${i + 1}`;
-    try {
-      const saved = validateSavedArticle(raw, opts.sanitize, version);
-      if (byId.has(saved.id)) throw new TransferError(`duplicate id "${saved.id}"`);
-      if (urls.has(saved.url)) throw new TransferError(`duplicate URL ${saved.url}`);
-      byId.set(saved.id, { saved, images: [] });
-      urls.add(saved.url);
-    } catch (e) {
-      errors.push({ reason: `${label}: ${(e as Error).message}` });
-    }
+    const saved = records.article(raw, i);
+    if (isRefusal(saved)) errors.push(saved);
+    else byId.set(saved.id, { saved, images: [] });
   });
   ((doc.images ?? []) as unknown[]).forEach((raw, i) => {
-    const image = backupImage(raw, (id) => byId.has(id));
-    if (typeof image === 'string') errors.push({ reason: `image ${i + 1}: ${image}` });
+    const image = records.image(raw, i);
+    if (isRefusal(image)) errors.push(image);
     else byId.get(image.articleId)?.images.push(image);
   });
   const items: ImportItem[] = [...byId.values()].map(({ saved, images }) => ({ kind: 'article', article: saved, images }));
