@@ -5,7 +5,7 @@
 import type { Article } from '../core/types';
 import browser from '../platform/browser';
 import type { SaveOutcome } from '../platform/messages';
-import { STATE_RANK } from '../storage/records';
+import { furtherState } from '../storage/records';
 import { extractInTab } from '../platform/tab-access';
 import { announceChange, describeError, getLibrary } from './library';
 import { imageUrls } from '../core/article-images';
@@ -85,8 +85,8 @@ export async function fetchLinkEntry(id: string): Promise<SaveOutcome> {
   const outcome = await saveLink(link.url);
   if (!outcome.ok || outcome.entry.id === id) return outcome;
   try {
-    const state = STATE_RANK[link.state] > STATE_RANK[outcome.entry.state] ? link.state : outcome.entry.state;
-    const entry = (await library.update(outcome.entry.id, { tags: [...outcome.entry.tags, ...link.tags], state })) ?? outcome.entry;
+    const patch = { tags: [...outcome.entry.tags, ...link.tags], state: furtherState(outcome.entry.state, link.state) };
+    const entry = (await library.update(outcome.entry.id, patch)) ?? outcome.entry;
     await library.remove(id);
     announceChange([id, entry.id]);
     return { ...outcome, entry };

@@ -7,8 +7,13 @@ import type { LibraryEntry, ReadState, SavedArticle, StoredImage } from './types
  */
 
 /** How far along an article is; a merge never moves a record backwards. */
-export const STATE_RANK: Record<ReadState, number> = { unread: 0, read: 1, archived: 2 };
+const STATE_RANK: Record<ReadState, number> = { unread: 0, read: 1, archived: 2 };
 const READ_STATES = Object.keys(STATE_RANK) as ReadState[];
+
+/** The further along of two read states: what a merge of two copies keeps. */
+export function furtherState(a: ReadState, b: ReadState): ReadState {
+  return STATE_RANK[b] > STATE_RANK[a] ? b : a;
+}
 
 /** A record as export files carry it: the saved article plus, optionally, its images. */
 export type ImportRecord = SavedArticle & { images?: StoredImage[] };
@@ -177,7 +182,7 @@ export function mergeEntries(local: LibraryEntry, incoming: LibraryEntry): { ent
     updatedAt: later(local.updatedAt, incoming.updatedAt) ?? local.updatedAt,
     readAt: later(local.readAt, incoming.readAt),
     tags: cleanTags([...local.tags, ...incoming.tags]),
-    state: STATE_RANK[incoming.state] > STATE_RANK[local.state] ? incoming.state : local.state,
+    state: furtherState(local.state, incoming.state),
     progress: Math.max(local.progress, incoming.progress),
   };
   return { entry, incomingBody };

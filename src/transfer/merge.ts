@@ -11,10 +11,10 @@
  * Every field that changed is listed in `changes`; every field where the
  * incoming value lost to a newer existing one is listed in `kept`.
  */
-import type { LibraryEntry, ReadState, SavedArticle } from '../storage/types';
+import { furtherState } from '../storage/records';
+import type { LibraryEntry, SavedArticle } from '../storage/types';
 import type { ImportItem } from './types';
 
-const RANK: Record<ReadState, number> = { unread: 0, read: 1, archived: 2 };
 
 export type MergeableRecord = LibraryEntry & { article?: SavedArticle['article'] };
 
@@ -52,7 +52,7 @@ export function mergeRecord<T extends MergeableRecord>(existing: T, incoming: Me
   }
   out.linkOnly = existing.linkOnly && !incomingHasBody;
   out.tags = [...new Set([...existing.tags, ...incoming.tags])];
-  out.state = RANK[incoming.state] > RANK[existing.state] ? incoming.state : existing.state;
+  out.state = furtherState(existing.state, incoming.state);
   out.progress = Math.max(existing.progress, incoming.progress);
   out.readAt = later(existing.readAt, incoming.readAt);
   out.savedAt = Date.parse(incoming.savedAt) < Date.parse(existing.savedAt) ? incoming.savedAt : existing.savedAt;
