@@ -11,7 +11,7 @@ import { META_REV } from '../../../src/storage/schema';
 import { buildSearchRecord } from '../../../src/storage/search-text';
 import { generateChineseArticles } from '../storage-fixtures';
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
+export function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
@@ -24,7 +24,7 @@ function openRaw(name: string, upgrade?: (db: IDBDatabase) => void): Promise<IDB
   return request(req);
 }
 
-function done(tx: IDBTransaction): Promise<void> {
+export function done(tx: IDBTransaction): Promise<void> {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error);

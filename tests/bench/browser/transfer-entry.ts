@@ -12,22 +12,7 @@ import { Batcher, type ImportBatch } from '../../../src/library/transfer-plan';
 import { Library } from '../../../src/storage/library';
 import { coreSanitize } from '../../../src/transfer/core-hooks';
 import { blobText, readBackup } from '../../../src/transfer/index';
-import { libraryBench } from './library-entry';
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error);
-  });
-}
+import { done, libraryBench, request } from './library-entry';
 
 /** The last baseline export, kept (outside any timing) for the import baseline. */
 let exported: string | null = null;
