@@ -8,7 +8,7 @@
  * Template holes: `{}` any value, `{f}` a field name, `{p}` a file name
  * inside a zip, `{*}` a reason of its own, translated in turn.
  */
-import { FORMAT_NAMES } from '../transfer/detect';
+import { FORMAT_NAMES } from '../transfer/format-names';
 import { t } from '../ui/i18n';
 
 const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [

@@ -6,11 +6,10 @@
 import type { IDBPDatabase } from 'idb';
 import type { Article } from '../core/types';
 import { DatabaseHandle, type OpenOptions } from '../storage/db';
-import { isArticle, isEntry } from '../storage/records';
+import { emptyBody, isArticle, isEntry } from '../storage/records';
 import type { QingduDB } from '../storage/schema';
 import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
 import type { ImageLookup } from '../transfer/index';
-import { emptyBody } from './transfer-plan';
 
 /** Articles read per transaction: a page of bodies at a time, with progress and a chance to cancel between pages. */
 const READ_CHUNK = 500;

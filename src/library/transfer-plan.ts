@@ -11,6 +11,7 @@
  */
 import type { Article } from '../core/types';
 import type { WireImage } from '../platform/messages';
+import { emptyBody } from '../storage/records';
 import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
 import type { ImportedLink, ImportReport } from '../transfer/index';
 import { toBase64 } from '../transfer/util';
@@ -43,15 +44,6 @@ export interface BatchLimits {
 export const DEFAULT_BATCH_RECORDS = 100;
 export const DEFAULT_BATCH_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_BATCH_IMAGES = 1000;
-
-/** An empty body for an index row: what link-only entries store until their text is fetched. */
-export function emptyBody(entry: Pick<LibraryEntry, 'url' | 'title' | 'siteName' | 'lang' | 'byline' | 'lead' | 'leadImage' | 'published' | 'partial'>): Article {
-  return {
-    title: entry.title, url: entry.url, siteName: entry.siteName, lang: entry.lang, lead: entry.lead, leadImage: entry.leadImage,
-    byline: entry.byline, translator: null, published: entry.published, updated: null, contentHtml: '', textContent: '',
-    length: 0, readingMinutes: 0, partial: entry.partial, fullTextUrl: null, paywalled: false,
-  };
-}
 
 function siteOf(url: string): string | null {
   try {

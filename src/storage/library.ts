@@ -6,6 +6,7 @@ import { idForUrl, urlKey } from './ids';
 import {
   articleFields,
   bodyBytesOf,
+  emptyBody,
   clampProgress,
   cleanTags,
   isArticle,
@@ -610,13 +611,5 @@ function toStoredImage(record: StoredImage): StoredImage {
 
 /** Stand-in body for an index row whose body is missing (never expected, but never crash on it). */
 function emptyArticle(entry: LibraryEntry): Article {
-  return {
-    ...articleFields(entry as unknown as Article),
-    translator: null,
-    updated: null,
-    contentHtml: '',
-    textContent: '',
-    fullTextUrl: null,
-    paywalled: false,
-  };
+  return { ...emptyBody(entry), length: entry.length, readingMinutes: entry.readingMinutes };
 }

@@ -200,3 +200,15 @@ export function sameEntry(a: LibraryEntry, b: LibraryEntry): boolean {
   }
   return true;
 }
+
+/**
+ * An empty body for an index row: what link-only entries store until their
+ * text is fetched, and the stand-in wherever a body is missing.
+ */
+export function emptyBody(entry: Pick<LibraryEntry, 'url' | 'title' | 'siteName' | 'lang' | 'byline' | 'lead' | 'leadImage' | 'published' | 'partial'>): Article {
+  return {
+    title: entry.title, url: entry.url, siteName: entry.siteName, lang: entry.lang, lead: entry.lead, leadImage: entry.leadImage,
+    byline: entry.byline, translator: null, published: entry.published, updated: null, contentHtml: '', textContent: '',
+    length: 0, readingMinutes: 0, partial: entry.partial, fullTextUrl: null, paywalled: false,
+  };
+}

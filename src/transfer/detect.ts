@@ -1,15 +1,9 @@
 /** Recognising an import file from its name and first bytes. */
 import { unzipSync } from 'fflate';
+import type { ImportFormat } from './format-names';
 import { isZip } from './util';
 
-export type ImportFormat =
-  | 'qingdu-backup' | 'wallabag' | 'omnivore' | 'pocket-csv' | 'pocket-html' | 'instapaper-csv' | 'netscape' | 'feed' | 'seed';
-
-export const FORMAT_NAMES: Record<ImportFormat, string> = {
-  'qingdu-backup': 'Qingdu backup', wallabag: 'wallabag JSON', omnivore: 'Omnivore export', 'pocket-csv': 'Pocket CSV',
-  'pocket-html': 'Pocket HTML export', 'instapaper-csv': 'Instapaper CSV', netscape: 'browser bookmarks', feed: 'RSS/Atom feed',
-  seed: 'seed file',
-};
+export { FORMAT_NAMES, type ImportFormat } from './format-names';
 
 const SNIFF_BYTES = 64 * 1024;
 

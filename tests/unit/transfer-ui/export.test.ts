@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ArticlePage } from '../../../src/library/transfer-data';
 import { exportPages, runExport } from '../../../src/library/transfer-export';
 import { EXPORT_FORMATS } from '../../../src/library/transfer-formats';
-import { emptyBody } from '../../../src/library/transfer-plan';
+import { emptyBody } from '../../../src/storage/records';
 import type { StoredImage } from '../../../src/storage/types';
 import { makeArticle, PNG_1x1 } from '../transfer/helpers';
 

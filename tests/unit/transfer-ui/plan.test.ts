@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { checkImportBatch } from '../../../src/background/import';
 import {
   batchRecords,
-  emptyBody,
   linkRecord,
   recordsFromPlan,
   settleImageUpdates,
   toWireImage,
   type OutgoingRecord,
 } from '../../../src/library/transfer-plan';
+import { emptyBody } from '../../../src/storage/records';
 import { idForUrl } from '../../../src/storage/ids';
 import type { SavedArticle, StoredImage } from '../../../src/storage/types';
 import type { ImportedLink, ImportReport, PlannedUpdate } from '../../../src/transfer/index';
