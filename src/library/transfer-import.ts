@@ -21,17 +21,18 @@ import { detectFormat } from '../transfer/detect';
 import {
   blobText,
   BookmarksReader,
-  FORMAT_NAMES,
+  failureReason,
   importFile,
   MAX_IMPORT_BYTES,
   planImport,
   Planner,
   readBackup,
+  refusal,
+  refusedBySize,
   TransferError,
   UnorderedBackupError,
   type ExtractHooks,
   type ImportError,
-  type ImportFormat,
   type ImportReport,
   type PlanStep,
   type Sanitize,
@@ -66,15 +67,6 @@ export interface PlanOptions {
   /** Default: the shared DOMPurify configuration over this page's window. */
   sanitize?: Sanitize;
   hooks?: ExtractHooks;
-}
-
-function refusal(format: ImportFormat | null, message: string): ImportReport {
-  return { ok: false, format, message, added: 0, updated: 0, duplicates: 0, failed: [], toAdd: [], toUpdate: [] };
-}
-
-/** A report for a file refused before it is read (only its size is known). */
-function refusedBySize(size: number, max: number): ImportReport {
-  return refusal(null, `the file is ${(size / 1048576).toFixed(1)} MB; files above ${Math.round(max / 1048576)} MB are refused`);
 }
 
 const nothingToWrite = (report: ImportReport): FilePlan => ({ report, writes: 0, apply: async () => ({ added: 0, updated: 0, skipped: 0, rejected: [] }) });
@@ -182,14 +174,14 @@ export async function planFile(file: File, store: TransferStore, opts: PlanOptio
       return await planBackup(file, store, sanitize);
     } catch (e) {
       // A hand-made backup with its lists before its version can still be read whole when it is small enough.
-      if (!(e instanceof UnorderedBackupError) || file.size > MAX_IMPORT_BYTES) return nothingToWrite(refusal(format, failure(format, e)));
+      if (!(e instanceof UnorderedBackupError) || file.size > MAX_IMPORT_BYTES) return nothingToWrite(refusal(format, failureReason(format, e)));
     }
   } else if (format === 'netscape') {
     if (file.size > MAX_IMPORT_BYTES) return nothingToWrite(refusedBySize(file.size, MAX_IMPORT_BYTES));
     try {
       return await planBookmarks(file, store);
     } catch (e) {
-      return nothingToWrite(refusal(format, failure(format, e)));
+      return nothingToWrite(refusal(format, failureReason(format, e)));
     }
   }
   // Checked before reading, so a huge file is never loaded into memory.
@@ -203,11 +195,6 @@ export async function planFile(file: File, store: TransferStore, opts: PlanOptio
     idFor: idForUrl,
   });
   return reportPlan(report.ok ? await settleImageUpdates(report, (id) => store.imageUrls(id)) : report, store);
-}
-
-function failure(format: ImportFormat, e: unknown): string {
-  const reason = e instanceof TransferError ? e.message : `unexpected error (${(e as Error)?.message ?? String(e)})`;
-  return `${FORMAT_NAMES[format]}: ${reason}`;
 }
 
 /** Where the images of a backup record go: the stored article they attach to, and whether it was in the library before. */

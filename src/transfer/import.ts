@@ -150,8 +150,20 @@ export function planImport(parsed: ParseResult, ctx: Pick<ImportContext, 'librar
   return { ...planner.counts, failed: [...parsed.errors], toAdd, toUpdate };
 }
 
-function refusal(format: ImportFormat | null, message: string): ImportReport {
+/** A report that imports nothing, saying why. */
+export function refusal(format: ImportFormat | null, message: string): ImportReport {
   return { ok: false, format, message, added: 0, updated: 0, duplicates: 0, failed: [], toAdd: [], toUpdate: [] };
+}
+
+/** The refusal of a file over `max` bytes. */
+export function refusedBySize(size: number, max: number): ImportReport {
+  return refusal(null, `the file is ${(size / 1048576).toFixed(1)} MB; files above ${Math.round(max / 1048576)} MB are refused`);
+}
+
+/** Why a file of `format` could not be read: its TransferError, or an unexpected error named as such. */
+export function failureReason(format: ImportFormat, e: unknown): string {
+  const reason = e instanceof TransferError ? e.message : `unexpected error (${(e as Error)?.message ?? String(e)})`;
+  return `${FORMAT_NAMES[format]}: ${reason}`;
 }
 
 /**
@@ -160,7 +172,7 @@ function refusal(format: ImportFormat | null, message: string): ImportReport {
  */
 export function importFile(name: string, bytes: Uint8Array, ctx: ImportContext): ImportReport {
   const max = ctx.maxBytes ?? MAX_IMPORT_BYTES;
-  if (bytes.length > max) return refusal(null, `the file is ${(bytes.length / 1048576).toFixed(1)} MB; files above ${Math.round(max / 1048576)} MB are refused`);
+  if (bytes.length > max) return refusedBySize(bytes.length, max);
   if (bytes.length === 0 || (bytes.length < 4096 && !new TextDecoder().decode(bytes).trim())) return refusal(null, 'the file is empty');
   const format = detectFormat(name, bytes);
   if (!format) return refusal(null, 'not a file Qingdu can import (expected a Qingdu backup, Pocket, Instapaper, Omnivore or wallabag export, browser bookmarks, a feed or a seed)');
@@ -168,8 +180,7 @@ export function importFile(name: string, bytes: Uint8Array, ctx: ImportContext):
   try {
     parsed = parseImport(format, bytes, ctx);
   } catch (e) {
-    const reason = e instanceof TransferError ? e.message : `unexpected error (${(e as Error).message})`;
-    return refusal(format, `${FORMAT_NAMES[format]}: ${reason}`);
+    return refusal(format, failureReason(format, e));
   }
   if (parsed.items.length === 0 && parsed.errors.length === 0) return refusal(format, `${FORMAT_NAMES[format]}: the file holds no articles`);
   return { ok: true, format, message: null, ...planImport(parsed, ctx) };
