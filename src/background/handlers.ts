@@ -5,10 +5,10 @@
 import type { MessageName, ProtocolMap } from '../platform/messages';
 import type { RemovedArticle } from '../storage/records';
 import type { ReadState } from '../storage/types';
-import { announceChange, describeError, getLibrary } from './library';
+import { announceChange } from '../storage/changes';
+import { describeError, getLibrary } from './library';
 import { fetchLinkEntry, saveArticle } from './saves';
 import { fetchImages } from './images';
-import { importBatch } from './import';
 import { takeUndo, keepForUndo } from './undo';
 
 type Handler<N extends MessageName> = (data: ProtocolMap[N]['req']) => Promise<ProtocolMap[N]['res']>;
@@ -72,12 +72,5 @@ export const HANDLERS: HandlerTable = {
     } catch (error) {
       return { ok: false, ...describeError(error) };
     }
-  },
-
-  'library.import': async (data) => {
-    const report = await importBatch(data, await getLibrary());
-    // Open library pages re-read the whole index on each broadcast: once per import, not once per batch.
-    if (data?.announce !== false) announceChange([]);
-    return report;
   },
 };

@@ -4,7 +4,8 @@
  */
 import browser from '../platform/browser';
 import { fetchImages } from './images';
-import { announceChange, getLibrary } from './library';
+import { announceChange } from '../storage/changes';
+import { getLibrary } from './library';
 
 function covered(url: string, origins: readonly string[]): boolean {
   return origins.some((pattern) => {

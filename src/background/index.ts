@@ -1,7 +1,8 @@
 /**
- * Background service worker (Chrome) / event page (Firefox): the only writer
- * to the library. Every message is checked for its sender and shape before it
- * is routed to its handler.
+ * Background service worker (Chrome) / event page (Firefox): it makes every
+ * change the user asks for (only an import is written by the library page
+ * itself). Every message is checked for its sender and shape before it is
+ * routed to its handler.
  */
 import browser, { type Runtime } from '../platform/browser';
 import { isEnvelope, isFromExtensionPage, type Envelope } from '../platform/messages';

@@ -15,12 +15,6 @@ export function getLibrary(): Promise<Library> {
   return opening;
 }
 
-/** Pages listen on this channel to refresh after any write. */
-const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('qingdu-library');
-export function announceChange(ids: string[]): void {
-  channel?.postMessage({ type: 'changed', ids });
-}
-
 export function describeError(error: unknown): { error: string; message: string } {
   if (error instanceof StorageError) return { error: error.code, message: error.message };
   return { error: 'unknown', message: error instanceof Error ? error.message : String(error) };

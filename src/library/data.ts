@@ -2,8 +2,9 @@
  * Read-only access to the library for extension pages (library and reader).
  *
  * Pages share the background's origin, so they read IndexedDB directly and
- * never wait on a message round trip; every write still goes through
- * `sendMessage('library.*')` to the background, the only writer.
+ * never wait on a message round trip; every write the user makes goes
+ * through `sendMessage('library.*')` to the background (an import is the one
+ * write a page makes itself: see import-writer.ts).
  */
 import type { IDBPDatabase } from 'idb';
 import type { Article } from '../core/types';
@@ -12,19 +13,6 @@ import { createLibrary, type Library } from '../storage/library';
 import { isEntry } from '../storage/records';
 import type { QingduDB } from '../storage/schema';
 import type { LibraryEntry } from '../storage/types';
-
-/** The BroadcastChannel the background posts `{ type: 'changed', ids }` on after each write. */
-export const LIBRARY_CHANNEL = 'qingdu-library';
-
-export interface LibraryChange {
-  type: 'changed';
-  /** Ids written (saved, updated, deleted or restored). Absent or empty: anything may have changed. */
-  ids?: string[];
-}
-
-export function isLibraryChange(value: unknown): value is LibraryChange {
-  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'changed';
-}
 
 /** What the pages read; `IdbLibraryReader` is the real one, tests pass fakes. */
 export interface LibraryReader {

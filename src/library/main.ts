@@ -17,7 +17,8 @@ import type { LibraryEntry } from '../storage/types';
 import { debounce, formatBytes, formatDate } from '../ui/format';
 import { t, translatePage } from '../ui/i18n';
 import { followThemePref } from '../ui/theme';
-import { IdbLibraryReader, LIBRARY_CHANNEL, isLibraryChange, usageOf } from './data';
+import { LIBRARY_CHANNEL, isLibraryChange } from '../storage/changes';
+import { IdbLibraryReader, usageOf } from './data';
 import { mountTransfer } from './transfer';
 import {
   DEFAULT_FILTERS,

@@ -13,8 +13,6 @@ import { t } from '../ui/i18n';
 
 const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
   ["whyArticleN", "article {}: {*}"],
-  ["whyRecordTitled", "record {} ({}): {*}"],
-  ["whyRecordN", "record {}: {*}"],
   ["whyImageN", "image {}: {*}"],
   ["whyEntryN", "entry {}: {*}"],
   ["whyItemN", "item {}: {*}"],
@@ -42,8 +40,6 @@ const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
   ["whyFieldDateOrNull", "{f} must be an ISO 8601 date or null"],
   ["whyFieldUrl", "{f} {*}"],
   ["whyImageFields", "needs articleId, url, type and data strings"],
-  ["whyImageFieldsWire", "url, type and data must be strings"],
-  ["whyImageArticleId", "articleId must be a non-empty string"],
   ["whyImageOrphan", "belongs to no imported article ({})"],
   ["whyImageType", "type \"{}\" is not an image type"],
   ["whyImageTooLarge", "larger than {} MB"],
@@ -86,9 +82,6 @@ const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
   ["whyEmptyFile", "the file is empty"],
   ["whyUnknownFormat", "not a file Qingdu can import (expected a Qingdu backup, Pocket, Instapaper, Omnivore or wallabag export, browser bookmarks, a feed or a seed)"],
   ["whyUnexpected", "unexpected error ({})"],
-  ["whyNoRecordsList", "the message holds no records list"],
-  ["whyImagesListWire", "images must be a list"],
-  ["whyTooManyInMessage", "too many records or images in one message (at most {} and {})"],
 ];
 
 const HOLE: Record<string, string> = { '{}': '(.+?)', '{f}': '([A-Za-z][\\w.]*)', '{p}': '([^\\s:]+)', '{*}': '(.+)' };

@@ -1,21 +1,20 @@
 /**
  * Import from the library page: read the file, plan it against the library
  * with the shared sanitizer and extraction core (nothing is written), then,
- * once the user confirms, send the plan to the background in batches.
- * Loaded only when the user imports.
+ * once the user confirms, store the plan in batches. Loaded only when the
+ * user imports.
  *
  * A JSON backup is read twice as a stream, never whole. The first reading
  * checks every record and image (without sanitizing bodies, which only
  * changes them) and counts what would change, keeping nothing but ids; a
  * damaged file is refused there, before anything is written. On confirmation
- * the second reading re-checks and sanitizes each record and sends batches
+ * the second reading re-checks and sanitizes each record and stores batches
  * as they fill, so the page holds one batch at a time. A bookmarks file is
  * read as a stream once; its links are small and are kept for the write.
  * Other formats (and zipped backups) are read whole, up to 50 MB.
  */
-import type { ImportOutcome, Request, Response, WireImage } from '../platform/messages';
 import { idForUrl } from '../storage/ids';
-import type { LibraryEntry, SavedArticle } from '../storage/types';
+import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
 import { coreHooks, coreSanitize } from '../transfer/core-hooks';
 import { detectFormat } from '../transfer/detect';
 import {
@@ -39,9 +38,8 @@ import {
 } from '../transfer/index';
 import { isZip } from '../transfer/util';
 import type { TransferStore } from './transfer-data';
-import { addRecord, Batcher, recordsFromPlan, settleImageUpdates, toWireImage, updateRecord, type BatchLimits, type ImportBatch } from './transfer-plan';
-
-export type SendImport = (data: Request<'library.import'>) => Promise<Response<'library.import'>>;
+import type { ImportBatch, ImportOutcome, ImportWriter } from './import-writer';
+import { addRecord, Batcher, recordsFromPlan, settleImageUpdates, updateRecord, type BatchLimits } from './transfer-plan';
 
 /** Largest JSON backup read as a stream: it is never held whole, so only the disk and patience bound it. */
 export const MAX_STREAMED_BACKUP_BYTES = 1024 * 1024 * 1024;
@@ -57,10 +55,10 @@ export interface ApplyOptions extends BatchLimits {
 export interface FilePlan {
   /** Counts, failed rows, or why nothing would be imported. Streamed plans leave `toAdd` and `toUpdate` empty. */
   report: ImportReport;
-  /** Records (and image sets for stored articles) the write sends. */
+  /** Records (and image sets for stored articles) the write stores. */
   writes: number;
-  /** Sends the plan to the background. */
-  apply(send: SendImport, opts?: ApplyOptions): Promise<ImportOutcome>;
+  /** Stores the plan. */
+  apply(writer: ImportWriter, opts?: ApplyOptions): Promise<ImportOutcome>;
 }
 
 export interface PlanOptions {
@@ -71,7 +69,7 @@ export interface PlanOptions {
 
 const nothingToWrite = (report: ImportReport): FilePlan => ({ report, writes: 0, apply: async () => ({ added: 0, updated: 0, skipped: 0, rejected: [] }) });
 
-/** The background's totals so far when a batch fails: the batches before it are stored. */
+/** The totals so far when a batch fails: the batches before it are stored. */
 export class PartialImportError extends Error {
   override name = 'PartialImportError';
   constructor(message: string, readonly outcome: ImportOutcome) {
@@ -80,8 +78,8 @@ export class PartialImportError extends Error {
 }
 
 /**
- * Sends batches to the background one after another, preparing the next
- * while the background stores the one before, and sums what it stored.
+ * Stores batches one after another, preparing the next while the database
+ * writes the one before, and sums what was stored.
  */
 class BatchSender {
   readonly total: ImportOutcome = { added: 0, updated: 0, skipped: 0, rejected: [] };
@@ -89,7 +87,7 @@ class BatchSender {
   private sent = 0;
   private done = 0;
 
-  constructor(private readonly sendFn: SendImport, private readonly records: number, private readonly onProgress?: ApplyOptions['onProgress']) {
+  constructor(private readonly writer: ImportWriter, private readonly records: number, private readonly onProgress?: ApplyOptions['onProgress']) {
     onProgress?.(0, records);
   }
 
@@ -108,14 +106,14 @@ class BatchSender {
   /** Waits for the last batch and lets open pages see the change. */
   async finish(): Promise<ImportOutcome> {
     await this.settle();
-    await this.sendFn({ records: [], announce: true });
+    this.writer.announce();
     return this.total;
   }
 
   /** After a failure: the batches stored so far, announced, as a PartialImportError. */
   async fail(e: unknown): Promise<never> {
     await this.inFlight?.catch(() => undefined);
-    if (this.sent > 0) await this.sendFn({ records: [], announce: true }).catch(() => undefined);
+    if (this.sent > 0) this.writer.announce();
     if (e instanceof PartialImportError) throw e;
     throw new PartialImportError((e as Error)?.message || String(e), this.total);
   }
@@ -124,25 +122,24 @@ class BatchSender {
     this.sent++;
     let outcome: ImportOutcome;
     try {
-      outcome = await this.sendFn({ records: batch.records, images: batch.images, announce: false });
+      outcome = await this.writer.write(batch);
     } catch (e) {
       throw new PartialImportError((e as Error)?.message || String(e), this.total);
     }
-    if (!outcome || typeof outcome.added !== 'number') throw new PartialImportError('the background did not answer', this.total);
     this.total.added += outcome.added;
     this.total.updated += outcome.updated;
     this.total.skipped += outcome.skipped;
-    this.total.rejected?.push(...(outcome.rejected ?? []));
+    this.total.rejected.push(...outcome.rejected);
     if (!batch.records.length) return;
     this.done += batch.records.length;
     this.onProgress?.(this.done, this.records);
   }
 }
 
-/** Sends every record of a whole-file plan, batch by batch. */
-async function applyReport(report: ImportReport, store: TransferStore, send: SendImport, opts: ApplyOptions): Promise<ImportOutcome> {
+/** Stores every record of a whole-file plan, batch by batch. */
+async function applyReport(report: ImportReport, store: TransferStore, writer: ImportWriter, opts: ApplyOptions): Promise<ImportOutcome> {
   const records = await recordsFromPlan(report, idForUrl, (id) => store.body(id));
-  const sender = new BatchSender(send, records.length, opts.onProgress);
+  const sender = new BatchSender(writer, records.length, opts.onProgress);
   const batcher = new Batcher(opts);
   try {
     for (const r of records) {
@@ -159,7 +156,7 @@ async function applyReport(report: ImportReport, store: TransferStore, send: Sen
 
 /** A whole-file plan (its records are in the report). */
 function reportPlan(report: ImportReport, store: TransferStore): FilePlan {
-  return { report, writes: report.toAdd.length + report.toUpdate.length, apply: (send, opts = {}) => applyReport(report, store, send, opts) };
+  return { report, writes: report.toAdd.length + report.toUpdate.length, apply: (writer, opts = {}) => applyReport(report, store, writer, opts) };
 }
 
 /** Reads and plans `file`. Never throws for a bad file: the report says why nothing would be imported. */
@@ -253,18 +250,18 @@ async function planBackup(file: File, store: TransferStore, sanitize: Sanitize):
   }
   const report: ImportReport = { ok: true, format: 'qingdu-backup', message: null, ...planner.counts, failed, toAdd: [], toUpdate: [] };
   const writes = planner.counts.added + planner.counts.updated;
-  return { report, writes, apply: (send, opts = {}) => writeBackup(file, store, sanitize, library, writes - imagesOnly, send, opts) };
+  return { report, writes, apply: (writer, opts = {}) => writeBackup(file, store, sanitize, library, writes - imagesOnly, writer, opts) };
 }
 
 /**
  * The second reading of a backup: checks and sanitizes each record again and
- * sends batches as they fill. `records`: how many the first reading planned to send.
+ * stores batches as they fill. `records`: how many the first reading planned to store.
  */
 async function writeBackup(
-  file: File, store: TransferStore, sanitize: Sanitize, library: ReadonlyMap<string, LibraryEntry>, records: number, send: SendImport, opts: ApplyOptions,
+  file: File, store: TransferStore, sanitize: Sanitize, library: ReadonlyMap<string, LibraryEntry>, records: number, writer: ImportWriter, opts: ApplyOptions,
 ): Promise<ImportOutcome> {
   const planner = new Planner({ library, idFor: idForUrl });
-  const sender = new BatchSender(send, records, opts.onProgress);
+  const sender = new BatchSender(writer, records, opts.onProgress);
   const batcher = new Batcher(opts);
   const targets = new Map<string, ImageTarget | null>();
   const storedImages = new Map<string, ReadonlySet<string>>();
@@ -294,8 +291,8 @@ async function writeBackup(
           if (!stored) storedImages.set(target.id, (stored = await store.imageUrls(target.id)));
           if (stored.has(image.url)) return;
         }
-        const wire: WireImage = toWireImage(image, target.id);
-        await flushed(batcher.image(wire));
+        const own: StoredImage = { articleId: target.id, url: image.url, type: image.type, bytes: image.bytes };
+        await flushed(batcher.image(own));
       },
       failed: () => undefined,
     });

@@ -1,43 +1,31 @@
 /**
- * From an import plan to `library.import` messages. Pure: no extension APIs,
- * no IndexedDB (bodies the plan lacks come from a lookup the caller passes).
+ * From an import plan to the batches the library stores. Pure: no extension
+ * APIs, no IndexedDB (bodies the plan lacks come from a lookup the caller passes).
  *
  * - Every planned record becomes a complete `SavedArticle`: imported bookmarks
  *   get an empty body and `linkOnly: true`; merged records keep their stored
  *   body unless the merge took the incoming one.
- * - Image bytes travel as base64 (`chrome.runtime.sendMessage` serializes as
- *   JSON, where a Uint8Array would arrive as an object of numbered keys).
- * - Records go in batches bounded by count and by estimated message size.
+ * - Records go in batches bounded by count and by estimated size, so one
+ *   transaction stays short.
  */
 import type { Article } from '../core/types';
-import type { WireImage } from '../platform/messages';
 import { emptyBody } from '../storage/records';
 import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
 import type { ImportedLink, ImportReport } from '../transfer/index';
-import { toBase64 } from '../transfer/util';
+import type { ImportBatch } from './import-writer';
 
-/** A record ready to send, with the images it brings. */
+/** A record ready to store, with the images it brings. */
 export interface OutgoingRecord {
   record: SavedArticle;
   images: StoredImage[];
 }
 
-export interface ImportBatch {
-  records: SavedArticle[];
-  images: WireImage[];
-  /** Estimated size of the message in bytes (JSON characters). */
-  bytes: number;
-}
-
 export interface BatchLimits {
-  /** Records per message. Default 100 (the storage's records per transaction). */
+  /** Records per batch. Default 100 (the storage's records per transaction). */
   maxRecords?: number;
-  /**
-   * Estimated JSON size per message. Default 8 MB: far under Chrome's 64 MB
-   * message limit and small enough that one batch commits quickly.
-   */
+  /** Estimated size per batch. Default 8 MB: small enough that one batch commits quickly. */
   maxBytes?: number;
-  /** Images per message. Default 1000 (the background accepts up to 2000). */
+  /** Images per batch. Default 1000. */
   maxImages?: number;
 }
 
@@ -128,28 +116,24 @@ export async function settleImageUpdates<R extends Pick<ImportReport, 'toUpdate'
   return report;
 }
 
-/** One image as a message carries it. */
-export function toWireImage(image: StoredImage, articleId = image.articleId): WireImage {
-  return { articleId, url: image.url, type: image.type, data: toBase64(image.bytes) };
-}
-
-/** Rough JSON size of a record: its text fields dominate. */
+/** Rough size of a record: its text fields dominate. */
 export function recordBytes(record: SavedArticle): number {
   const a = record.article;
   return 2048 + (a.contentHtml.length + a.textContent.length + (a.lead?.length ?? 0)) * 1.1 + record.title.length * 2;
 }
 
 /**
- * Gathers records and images into message batches of at most `maxRecords`
- * records, `maxImages` images and about `maxBytes` (a single record larger
- * than that still goes, alone). A record's images go in its message, keyed
- * by its id; `image` adds an image for an article already stored.
+ * Gathers records and images into batches of at most `maxRecords` records,
+ * `maxImages` images and about `maxBytes` (a single record larger than that
+ * still goes, alone). A record's images go in its batch, keyed by its id;
+ * `image` adds an image for an article already stored.
  */
 export class Batcher {
   private readonly maxRecords: number;
   private readonly maxBytes: number;
   private readonly maxImages: number;
-  private current: ImportBatch = { records: [], images: [], bytes: 0 };
+  private current: ImportBatch = { records: [], images: [] };
+  private bytes = 0;
 
   constructor(limits: BatchLimits = {}) {
     this.maxRecords = Math.max(1, limits.maxRecords ?? DEFAULT_BATCH_RECORDS);
@@ -159,37 +143,38 @@ export class Batcher {
 
   /** Adds a record; returns the batch it closed, if any. */
   record({ record, images }: OutgoingRecord): ImportBatch | null {
-    const wire = images.map((img) => toWireImage(img, record.id));
-    return this.add(wire, recordBytes(record) + wireBytes(wire), record);
+    const own = images.map((img) => ({ articleId: record.id, url: img.url, type: img.type, bytes: img.bytes }));
+    return this.add(own, recordBytes(record) + imageBytes(own), record);
   }
 
   /** Adds an image of a stored article; returns the batch it closed, if any. */
-  image(image: WireImage): ImportBatch | null {
-    return this.add([image], wireBytes([image]));
+  image(image: StoredImage): ImportBatch | null {
+    return this.add([image], imageBytes([image]));
   }
 
   /** The last, unfinished batch (null when empty). */
   flush(): ImportBatch | null {
     const c = this.current;
-    this.current = { records: [], images: [], bytes: 0 };
+    this.current = { records: [], images: [] };
+    this.bytes = 0;
     return c.records.length || c.images.length ? c : null;
   }
 
-  private add(wire: WireImage[], size: number, record?: SavedArticle): ImportBatch | null {
+  private add(images: StoredImage[], size: number, record?: SavedArticle): ImportBatch | null {
     const c = this.current;
     const used = c.records.length || c.images.length;
-    const full = c.records.length + (record ? 1 : 0) > this.maxRecords || c.bytes + size > this.maxBytes || c.images.length + wire.length > this.maxImages;
+    const full = c.records.length + (record ? 1 : 0) > this.maxRecords || this.bytes + size > this.maxBytes || c.images.length + images.length > this.maxImages;
     const closed = used && full ? this.flush() : null;
     if (record) this.current.records.push(record);
-    this.current.images.push(...wire);
-    this.current.bytes += size;
+    this.current.images.push(...images);
+    this.bytes += size;
     return closed;
   }
 }
 
-const wireBytes = (wire: readonly WireImage[]): number => wire.reduce((n, w) => n + w.data.length + w.url.length + 64, 0);
+const imageBytes = (images: readonly StoredImage[]): number => images.reduce((n, img) => n + img.bytes.byteLength + img.url.length * 2 + 64, 0);
 
-/** Splits records into message batches (see `Batcher`). */
+/** Splits records into batches (see `Batcher`). */
 export function batchRecords(records: readonly OutgoingRecord[], limits: BatchLimits = {}): ImportBatch[] {
   const batcher = new Batcher(limits);
   const batches: ImportBatch[] = [];

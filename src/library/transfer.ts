@@ -11,14 +11,16 @@
  * Import: pick a file; it is parsed and planned without writing anything and
  * the report (added / updated / duplicates / failed rows with line and
  * reason, or why the whole file was refused) is shown. On confirmation the
- * plan goes to the background, the only writer, in batches (a JSON backup is
- * read a second time for that, as a stream: transfer-import.ts).
+ * page stores the plan in batches through the storage module (a JSON backup
+ * is read a second time for that, as a stream: transfer-import.ts).
  *
  * The exporters and the importer (with the extraction core) load only when
  * used, so the first screen of the library does not wait for them.
  */
-import { sendMessage, type ImportOutcome } from '../platform/messages';
+import { announceChange } from '../storage/changes';
+import { Library } from '../storage/library';
 import type { ImportReport } from '../transfer/index';
+import { libraryWriter, type ImportOutcome } from './import-writer';
 import type { FilePlan } from './transfer-import';
 import { t } from '../ui/i18n';
 import { TransferStore } from './transfer-data';
@@ -346,10 +348,11 @@ function buildImportDialog(store: TransferStore) {
     status.classList.remove('error');
     status.textContent = t('transferImporting');
     let outcome: ImportOutcome | null = null;
-    // The page sends the batches: closing it stops the import part way, so the browser asks first.
+    // The page stores the batches: closing it stops the import part way, so the browser asks first.
     window.addEventListener('beforeunload', holdPage);
+    const library = new Library();
     try {
-      outcome = await planned.apply((data) => sendMessage('library.import', data), {
+      outcome = await planned.apply(libraryWriter(library, () => announceChange()), {
         onProgress: (done, total) => {
           progress.max = Math.max(1, total);
           progress.value = done;
@@ -363,6 +366,7 @@ function buildImportDialog(store: TransferStore) {
       status.textContent = t('transferImportFailed', [message(e), String(partial?.added ?? 0), String(partial?.updated ?? 0)]);
       status.classList.add('error');
     } finally {
+      await library.close();
       window.removeEventListener('beforeunload', holdPage);
       writing = false;
       plan = null;

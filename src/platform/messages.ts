@@ -8,7 +8,7 @@
  * the sender with the guards below before it looks at the payload.
  */
 import type { Article, ExtractResult } from '../core/types';
-import type { LibraryEntry, ReadState, SavedArticle } from '../storage/types';
+import type { LibraryEntry, ReadState } from '../storage/types';
 import browser, { type Runtime } from './browser';
 
 /** Result the popup shows after a save, with a reason users can act on when it failed. */
@@ -34,34 +34,6 @@ export interface ProtocolMap {
   'library.retryImages': { req: { id: string }; res: SaveOutcome };
   /** Background: fetch and save the text of a link-only entry (an imported bookmark). */
   'library.fetchLink': { req: { id: string }; res: SaveOutcome };
-  /** Background: store imported records; `images` are the records' (or already saved articles') images. */
-  'library.import': {
-    /** `announce: false` skips the change broadcast (all but the last batch of an import); default true. */
-    req: { records: SavedArticle[]; images?: WireImage[]; announce?: boolean };
-    res: ImportOutcome;
-  };
-}
-
-/**
- * An image in a message. `chrome.runtime.sendMessage` serializes as JSON, where
- * a Uint8Array arrives as a plain object: the bytes travel as base64.
- */
-export interface WireImage {
-  articleId: string;
-  url: string;
-  type: string;
-  /** Standard base64 of the image bytes. */
-  data: string;
-}
-
-/** What the background did with one `library.import` batch. */
-export interface ImportOutcome {
-  added: number;
-  updated: number;
-  /** Already present and unchanged, or malformed. */
-  skipped: number;
-  /** Records or images the background refused, with the reason (shape, URL scheme, size). */
-  rejected?: string[];
 }
 
 export type MessageName = keyof ProtocolMap;

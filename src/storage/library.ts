@@ -75,14 +75,14 @@ type SearchChange = { rev: number; put: SearchRecord[]; remove: string[] };
 /**
  * The saved-articles library over IndexedDB.
  *
- * Only the background writes (it is the single writer); extension pages may
- * create their own instance to read and search directly. Every method that
+ * The background writes through it, and the library page to import; other
+ * extension pages create their own instance to read and search. Every method that
  * writes runs in one transaction, so it either happens completely or not at
  * all, and rejects with a `StorageError` in the second case.
  */
 export class Library {
   private searchState: SearchState | null = null;
-  /** `meta.rev` after this instance's last write: the background is the only writer, so usually still current. */
+  /** `meta.rev` after this instance's last write: usually still current, since other writers are rare (imports). */
   private lastRev = 0;
   private searchLoading: Promise<SearchState> | null = null;
 

@@ -224,7 +224,8 @@ export function backupVersion(doc: Record<string, unknown>): number {
  * each image's shape and type, and that its article passed.
  */
 export class BackupRecords {
-  private readonly ids = new Set<string>();
+  /** Article URL by id, for the images that follow. */
+  private readonly ids = new Map<string, string>();
   private readonly urls = new Set<string>();
 
   constructor(private readonly sanitize: Sanitize, private readonly version: number) {}
@@ -235,7 +236,7 @@ export class BackupRecords {
       const saved = validateSavedArticle(raw, this.sanitize, this.version);
       if (this.ids.has(saved.id)) throw new TransferError(`duplicate id "${saved.id}"`);
       if (this.urls.has(saved.url)) throw new TransferError(`duplicate URL ${saved.url}`);
-      this.ids.add(saved.id);
+      this.ids.set(saved.id, saved.url);
       this.urls.add(saved.url);
       return saved;
     } catch (e) {
@@ -249,13 +250,33 @@ export class BackupRecords {
     if (!isObject(raw) || typeof raw.articleId !== 'string' || typeof raw.url !== 'string' || typeof raw.type !== 'string' || typeof raw.data !== 'string') {
       return refuse('needs articleId, url, type and data strings');
     }
-    if (!this.ids.has(raw.articleId)) return refuse(`belongs to no imported article (${raw.articleId})`);
+    const articleUrl = this.ids.get(raw.articleId);
+    if (articleUrl === undefined) return refuse(`belongs to no imported article (${raw.articleId})`);
+    // Articles write image URLs as their pages did, so relative ones resolve against the article.
+    if (!imageUrlOk(raw.url, articleUrl)) return refuse(`URL ${raw.url.slice(0, 80)} is not an http(s) URL`);
     if (!/^image\/[a-z0-9.+-]+$/i.test(raw.type)) return refuse(`type "${raw.type}" is not an image type`);
+    // base64 is 4 characters per 3 bytes: refused before anything is decoded.
+    if (raw.data.length > Math.ceil(MAX_BACKUP_IMAGE_BYTES / 3) * 4) return refuse(`larger than ${MAX_BACKUP_IMAGE_BYTES >> 20} MB`);
+    let bytes: Uint8Array;
     try {
-      return { articleId: raw.articleId, url: raw.url, type: raw.type, bytes: fromBase64(raw.data) };
+      bytes = fromBase64(raw.data);
     } catch (e) {
       return refuse((e as Error).message);
     }
+    return bytes.length ? { articleId: raw.articleId, url: raw.url, type: raw.type, bytes } : refuse('no image data');
+  }
+}
+
+/** Largest image a backup may bring (decoded bytes). */
+export const MAX_BACKUP_IMAGE_BYTES = 20 * 1024 * 1024;
+
+function imageUrlOk(url: string, base: string): boolean {
+  if (!url || url.length > 8192) return false;
+  try {
+    const { protocol } = new URL(url, base);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
   }
 }
 

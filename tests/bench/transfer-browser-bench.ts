@@ -252,11 +252,7 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
       ['first pass: decode, split, JSON.parse and check each record', ms(p('readAndCheckMs'), 0)],
       ['second pass: the same + sanitize + batch', ms(p('readCheckSanitizeBatchMs'), 0)],
       ['  of which DOMPurify (shared config, page DOM)', ms(p('sanitizeMs'), 0)],
-      ['JSON.stringify of every batch', ms(p('stringifyMs'), 0)],
-      ['message round trip of every batch (background ignores it)', ms(p('messageMs'), 0)],
-      ['  the same batches sent as one JSON string each', ms(p('stringMessageMs'), 0)],
-      ['background checks (checkImportBatch) of every batch', ms(p('checkMs'), 0)],
-      ['Library.importRecords of every batch (empty scratch database)', ms(p('writeMs'), 0)],
+      ['storing every batch (import writer → Library.importRecords, empty scratch database)', ms(p('writeMs'), 0)],
     ]);
     console.log(`  runs (ms): backup ${backups.map((x) => x.ms.toFixed(0)).join(' ')} | bookmarks ${marks.map((x) => x.ms.toFixed(0)).join(' ')}` +
       ` | import backup ${backupImports.map((x) => `${x.planMs.toFixed(0)}+${x.writeMs.toFixed(0)}`).join(' ')}` +

@@ -303,7 +303,7 @@ test.describe('messages from web pages and content scripts (Chromium)', () => {
       window.addEventListener('message', (e) => {
         if (e.source !== window || (e.data as { type?: string })?.type === undefined) answered = true;
       });
-      for (const type of ['library.delete', 'content.extract', 'library.save', 'library.import']) {
+      for (const type of ['library.delete', 'content.extract', 'library.save']) {
         window.postMessage({ type, data: { id, records: [], article: {} } }, '*');
         window.postMessage({ type, data: { id }, extensionId }, location.origin);
       }
@@ -331,7 +331,6 @@ test.describe('messages from web pages and content scripts (Chromium)', () => {
             { type: 'library.delete', data: { id: target } },
             { type: 'library.update', data: { id: target, patch: { state: 'archived' } } },
             { type: 'library.save', data: { article: forged } },
-            { type: 'library.import', data: { records: [] } },
             { type: 'library.lookup', data: { url: 'https://cn.ft.com/story/001088998' } },
           ];
           const out: string[] = [];

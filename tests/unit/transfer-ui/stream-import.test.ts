@@ -1,10 +1,10 @@
-/** A backup read as a stream by the library page, twice (plan, then write), through the message check into IndexedDB. */
+/** A backup read as a stream by the library page, twice (plan, then write), into IndexedDB. */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { importBatch } from '../../../src/background/import';
+import { libraryWriter, type ImportWriter } from '../../../src/library/import-writer';
 import { TransferStore } from '../../../src/library/transfer-data';
-import { PartialImportError, planFile, type SendImport } from '../../../src/library/transfer-import';
+import { PartialImportError, planFile } from '../../../src/library/transfer-import';
 import { batchRecords, recordsFromPlan } from '../../../src/library/transfer-plan';
 import { idForUrl } from '../../../src/storage/ids';
 import { Library } from '../../../src/storage/library';
@@ -12,18 +12,18 @@ import type { SavedArticle } from '../../../src/storage/types';
 import { exportBackup, exportBookmarks, importFile } from '../../../src/transfer/index';
 import { makeImageLookup, makeLibrary } from '../transfer/helpers';
 
-const overTheWire = <T>(value: T): unknown => JSON.parse(JSON.stringify(value));
-
 function setup() {
   const factory = new IDBFactory();
   const library = new Library({ factory });
   const store = new TransferStore({ factory });
-  const sent: { records: number; images: number }[] = [];
-  const send: SendImport = async (batch) => {
-    sent.push({ records: batch.records.length, images: batch.images?.length ?? 0 });
-    return importBatch(overTheWire(batch), library);
+  /** Each batch written, and each announcement. */
+  const sent: ({ records: number; images: number } | 'announce')[] = [];
+  const inner = libraryWriter(library, () => sent.push('announce'));
+  const writer: ImportWriter = {
+    write: (batch) => (sent.push({ records: batch.records.length, images: batch.images.length }), inner.write(batch)),
+    announce: () => inner.announce(),
   };
-  return { factory, library, store, send, sent };
+  return { factory, library, store, writer, sent };
 }
 
 /** Counts its calls; marks what it cleaned. */
@@ -38,25 +38,25 @@ const backupFile = async (list: SavedArticle[] = articles, name = 'qingdu-2026-1
 
 describe('a backup imported as a stream', () => {
   it('plans without sanitizing, then writes what the whole-file import writes, in batches', async () => {
-    const { library, store, send, sent } = setup();
+    const { library, store, writer, sent } = setup();
     const { calls, sanitize } = countingSanitize();
     const plan = await planFile(await backupFile(), store, { sanitize, hooks: {} });
     expect(plan.report).toMatchObject({ ok: true, format: 'qingdu-backup', added: 30, updated: 0, duplicates: 0, failed: [] });
     expect(plan.writes).toBe(30);
     expect(calls.n).toBe(0);
     const progress: number[] = [];
-    const outcome = await plan.apply(send, { maxRecords: 7, onProgress: (done) => progress.push(done) });
+    const outcome = await plan.apply(writer, { maxRecords: 7, onProgress: (done) => progress.push(done) });
     expect(outcome).toMatchObject({ added: 30, updated: 0, rejected: [] });
     expect(calls.n).toBe(30);
     expect(progress).toEqual([0, 7, 14, 21, 28, 30]);
     // Records in batches, then the images of the stored articles, then the announcement.
-    expect(sent.map((s) => s.records)).toEqual([7, 7, 7, 7, 2, 0, 0]);
-    expect(sent.at(-2)?.images).toBe(10);
+    expect(sent.map((s) => (s === 'announce' ? s : s.records))).toEqual([7, 7, 7, 7, 2, 0, 'announce']);
+    expect(sent.at(-2)).toEqual({ records: 0, images: 10 });
 
     // The same library as the whole-file import builds.
     const other = setup();
     const whole = importFile('b.json', new Uint8Array(await (await backupFile()).arrayBuffer()), { sanitize: (h) => h, library: new Map(), idFor: idForUrl });
-    for (const batch of batchRecords(await recordsFromPlan(whole, idForUrl, async () => undefined))) await other.send(batch);
+    for (const batch of batchRecords(await recordsFromPlan(whole, idForUrl, async () => undefined))) await other.writer.write(batch);
     const byId = (list: { id: string }[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
     expect(byId(await library.list())).toEqual(byId(await other.library.list()));
     const withImage = articles.find((a) => a.leadImage) as SavedArticle;
@@ -71,76 +71,74 @@ describe('a backup imported as a stream', () => {
   });
 
   it('counts a stored article that only gains images as updated, and sends only its images', async () => {
-    const { library, store, send, sent } = setup();
+    const { library, store, writer, sent } = setup();
     const bare = articles.slice(0, 6);
     // Stored first without any image.
-    await plainImport(bare, send, library);
+    await plainImport(bare, writer, library);
     sent.length = 0;
     const plan = await planFile(await backupFile(), store, { sanitize: (h) => h, hooks: {} });
     // Articles 0 and 3 have stored images in the file: they gain them.
     expect(plan.report).toMatchObject({ added: 24, updated: 2, duplicates: 4 });
-    const outcome = await plan.apply(send);
+    const outcome = await plan.apply(writer);
     expect(outcome.added).toBe(24);
     const id0 = idForUrl((articles[0] as SavedArticle).url);
     expect(await store.imageUrls(id0)).toEqual(new Set([(articles[0] as SavedArticle).leadImage]));
   });
 
-  it('refuses a truncated or damaged file before anything is sent', async () => {
-    const { store, send, sent } = setup();
+  it('refuses a truncated or damaged file before anything is written', async () => {
+    const { store, writer, sent } = setup();
     const text = (await exportBackup(articles, makeImageLookup())).join('');
     for (const bad of [text.slice(0, Math.floor(text.length * 0.8)), text.replace('},\n{', '}\n{'), `${text}]`, text.replace('"images":[', '"images":[,')]) {
       const plan = await planFile(new File([bad], 'b.json'), store, { sanitize: (h) => h, hooks: {} });
       expect(plan.report.ok).toBe(false);
       expect(plan.writes).toBe(0);
-      await plan.apply(send);
+      await plan.apply(writer);
     }
     expect(sent).toEqual([]);
   });
 
-  it('sanitizes each body as it is sent', async () => {
-    const { store, send } = setup();
+  it('sanitizes each body before it is stored', async () => {
+    const { library, store, writer } = setup();
     const hostile = articles.map((a) => ({ ...a, article: { ...a.article, contentHtml: `${a.article.contentHtml}<iframe src="https://evil"></iframe>` } }));
     const seen: string[] = [];
     const plan = await planFile(await backupFile(hostile), store, { sanitize: countingSanitize().sanitize, hooks: {} });
-    await plan.apply(async (batch) => {
-      seen.push(...batch.records.map((r) => r.article.contentHtml));
-      return send(batch);
-    });
+    await plan.apply(writer);
+    for (const entry of await library.list()) seen.push((await library.getBody(entry.id))?.contentHtml ?? '');
     expect(seen).toHaveLength(30);
     expect(seen.some((h) => h.includes('iframe'))).toBe(false);
   });
 
   it('stops at a failed batch, says what was stored and announces it', async () => {
-    const { store, send } = setup();
+    const { library, store, writer, sent } = setup();
     const plan = await planFile(await backupFile(), store, { sanitize: (h) => h, hooks: {} });
-    const messages: { records: number; announce?: boolean }[] = [];
-    const failing: SendImport = async (batch) => {
-      messages.push({ records: batch.records.length, announce: batch.announce });
-      if (messages.length === 3) throw new Error('the background went away');
-      return send(batch);
+    const failing: ImportWriter = {
+      write: (batch) => (sent.length === 2 ? Promise.reject(new Error('Storage is full')) : writer.write(batch)),
+      announce: writer.announce,
     };
     const error = await plan.apply(failing, { maxRecords: 10 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PartialImportError);
+    expect((error as PartialImportError).message).toBe('Storage is full');
     expect((error as PartialImportError).outcome.added).toBe(20);
-    expect(messages.at(-1)).toEqual({ records: 0, announce: true });
+    expect(await library.list()).toHaveLength(20);
+    expect(sent.at(-1)).toBe('announce');
   });
 });
 
 describe('a bookmarks file imported as a stream', () => {
   it('plans and writes link-only entries', async () => {
-    const { library, store, send } = setup();
+    const { library, store, writer } = setup();
     const html = await exportBookmarks(makeLibrary(80));
     const plan = await planFile(new File([html], 'bookmarks.html'), store, { sanitize: (h) => h, hooks: {} });
     expect(plan.report).toMatchObject({ ok: true, format: 'netscape', added: 80, failed: [] });
-    expect(await plan.apply(send, { maxRecords: 25 })).toMatchObject({ added: 80 });
+    expect(await plan.apply(writer, { maxRecords: 25 })).toMatchObject({ added: 80 });
     expect((await library.list()).every((e) => e.linkOnly)).toBe(true);
   });
 });
 
-/** Stores `list` without images through the background check. */
-async function plainImport(list: SavedArticle[], send: SendImport, library: Library): Promise<void> {
+/** Stores `list` without images, read whole. */
+async function plainImport(list: SavedArticle[], writer: ImportWriter, library: Library): Promise<void> {
   const file = new File([(await exportBackup(list)).join('')], 'b.json');
   const whole = importFile('b.json', new Uint8Array(await file.arrayBuffer()), { sanitize: (h) => h, library: new Map(), idFor: idForUrl });
-  for (const batch of batchRecords(await recordsFromPlan(whole, idForUrl, async () => undefined))) await send(batch);
+  for (const batch of batchRecords(await recordsFromPlan(whole, idForUrl, async () => undefined))) await writer.write(batch);
   expect(await library.list()).toHaveLength(list.length);
 }

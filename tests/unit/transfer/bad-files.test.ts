@@ -200,7 +200,7 @@ describe('bad files', () => {
       expect(r.ok).toBe(false);
       expect(r.message).toMatch(expected.message);
       expect(plan.writes).toBe(0);
-      await plan.apply(async (batch) => (sent.push(batch), { added: 0, updated: 0, skipped: 0 }));
+      await plan.apply({ write: async (batch) => (sent.push(batch), { added: 0, updated: 0, skipped: 0, rejected: [] }), announce: () => sent.push('announce') });
       expect(sent).toEqual([]);
     } else {
       expect(r.message).toBeNull();
