@@ -20,6 +20,8 @@ export interface ReadOptions {
   onProgress?: (done: number, total: number) => void;
   /** False: rows only, their bodies empty. Default true. */
   bodies?: boolean;
+  /** The index rows, when the caller has just read them (otherwise they are read again). */
+  rows?: readonly LibraryEntry[];
 }
 
 /** One page of the library as `TransferStore.pages` reads it. */
@@ -68,9 +70,9 @@ export class TransferStore {
    * only articles that have images are asked for them: each page costs one
    * read per body, in one read-only transaction.
    */
-  async *pages(ids: readonly string[], opts: { signal?: AbortSignal; images?: boolean; bodies?: boolean } = {}): AsyncGenerator<ArticlePage> {
+  async *pages(ids: readonly string[], opts: Omit<ReadOptions, 'onProgress'> & { images?: boolean } = {}): AsyncGenerator<ArticlePage> {
     const db = await this.open();
-    const rows = new Map((await this.entries()).map((e) => [e.id, e]));
+    const rows = new Map((opts.rows ?? (await this.entries())).map((e) => [e.id, e]));
     const withImages = opts.images ? new Set((await db.getAllKeys('images')).map(([articleId]) => articleId)) : new Set<string>();
     const read = async (start: number): Promise<ArticlePage> => {
       const chunk = ids.slice(start, start + READ_CHUNK).flatMap((id) => rows.get(id) ?? []);

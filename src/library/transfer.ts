@@ -162,7 +162,9 @@ function buildExportDialog(store: TransferStore, visibleIds?: () => readonly str
     status.textContent = t('transferReading');
     progress.removeAttribute('value'); // indeterminate until the first chunk
     try {
-      const ids = scopeView.checked && visibleIds ? [...visibleIds()] : (await store.entries()).map((e) => e.id);
+      // Everything: the rows read here serve the export too.
+      const rows = scopeView.checked && visibleIds ? undefined : await store.entries();
+      const ids = rows ? rows.map((e) => e.id) : [...(visibleIds?.() ?? [])];
       if (ids.length === 0) {
         status.textContent = t('transferNothing');
         return;
@@ -177,7 +179,7 @@ function buildExportDialog(store: TransferStore, visibleIds?: () => readonly str
           progress.max = 1;
           progress.value = total ? done / total : 1;
         };
-        const pages = store.pages(ids, { signal, images: format.images, bodies: format.bodies });
+        const pages = store.pages(ids, { signal, images: format.images, bodies: format.bodies, rows });
         file = await exportPages(id, pages, { total: ids.length, signal, onProgress: bar });
       } else {
         // Reading and exporting each fill half of the bar.
@@ -185,7 +187,7 @@ function buildExportDialog(store: TransferStore, visibleIds?: () => readonly str
           progress.max = 2;
           progress.value = phase + (total ? done / total : 1);
         };
-        const articles = await store.articles(ids, { signal, onProgress: half(0), bodies: format.bodies });
+        const articles = await store.articles(ids, { signal, onProgress: half(0), bodies: format.bodies, rows });
         const lookup = format.images ? await store.images(ids, { signal }) : undefined;
         status.textContent = t('transferExporting', t(format.labelKey));
         file = await runExport(id, articles, lookup, { env: window, signal, onProgress: half(1) });
