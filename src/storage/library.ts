@@ -199,8 +199,10 @@ export class Library {
     const db = await this.db();
     const tx = db.transaction(['entries', 'bodies'], 'readonly');
     const [entry, article] = await Promise.all([tx.objectStore('entries').get(id), tx.objectStore('bodies').get(id)]);
-    if (!isEntry(entry) || !isArticle(article)) return undefined;
-    return { ...entry, article };
+    if (!isEntry(entry)) return undefined;
+    if (isArticle(article)) return { ...entry, article };
+    // Imported bookmarks have no body row until their text is fetched.
+    return entry.linkOnly ? { ...entry, article: emptyArticle(entry) } : undefined;
   }
 
   /** Just the index row, without loading the body. */
@@ -364,7 +366,7 @@ export class Library {
             if (!local) {
               const search = { ...draft.search, rev };
               entries.put(draft.entry);
-              bodies.put(draft.article, id);
+              if (!bodyless(draft)) bodies.put(draft.article, id);
               searchStore.put(search);
               for (const img of draft.images) imageSink.put(img);
               locals.set(id, draft.entry);
@@ -392,7 +394,8 @@ export class Library {
               const search = buildSearchRecord(id, article ?? emptyArticle(entry), entry.savedAt, rev);
               searchStore.put(search);
               if (incomingBody) {
-                bodies.put(draft.article, id);
+                if (bodyless(draft)) bodies.delete(id);
+                else bodies.put(draft.article, id);
                 writtenBodies.set(id, draft.article);
               }
               puts.push(search);
@@ -609,7 +612,15 @@ function toStoredImage(record: StoredImage): StoredImage {
   return { articleId: record.articleId, url: record.url, type: record.type, bytes: record.bytes };
 }
 
-/** Stand-in body for an index row whose body is missing (never expected, but never crash on it). */
+/**
+ * A link-only record with no text (an imported bookmark) stores no body row:
+ * a bookmarks import writes a third fewer rows, and `get` gives back an empty body.
+ */
+function bodyless({ entry, article }: { entry: LibraryEntry; article: Article }): boolean {
+  return entry.linkOnly && !article.contentHtml && !article.textContent;
+}
+
+/** Stand-in body for an index row whose body is missing (a link-only entry's, or one never expected). */
 function emptyArticle(entry: LibraryEntry): Article {
   return { ...emptyBody(entry), length: entry.length, readingMinutes: entry.readingMinutes };
 }

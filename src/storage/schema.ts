@@ -7,7 +7,8 @@ import type { LibraryEntry } from './types';
  *
  * History (each step is a numbered migration in migrations.ts):
  * - v1 `entries` (the small library index) and `bodies` (id -> Article), kept
- *   apart so listing 20,000 articles never loads a body.
+ *   apart so listing 20,000 articles never loads a body. A link-only entry
+ *   (an imported bookmark whose text is not fetched yet) may have no body row.
  * - v2 `images` for offline reading ([articleId, url] -> bytes); entries gain
  *   `imageBytes` and `missingImages`.
  * - v3 `search` (normalized title + text per article, so the search index loads

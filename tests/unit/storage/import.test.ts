@@ -101,6 +101,25 @@ describe('importRecords', () => {
     expect(merged?.linkOnly).toBe(false);
   });
 
+  it('stores an imported bookmark without a body row until its text is saved', async () => {
+    const { library } = freshLibrary();
+    const link = (title: string, updatedAt: string) =>
+      exported(URL_A, { title, updatedAt, linkOnly: true }, { title, contentHtml: '', textContent: '' });
+    expect(await library.importRecords([link('书签', iso(0))])).toEqual({ added: 1, updated: 0, skipped: 0 });
+    const id = idForUrl(URL_A);
+    expect(await library.getBody(id)).toBeUndefined();
+    expect(await library.get(id)).toMatchObject({ linkOnly: true, title: '书签', article: { url: URL_A, title: '书签', contentHtml: '' } });
+    expect(await library.search('书签')).toEqual([id]);
+    // A newer copy of the bookmark renames it, still with no body row.
+    expect(await library.importRecords([link('新书签', iso(1))])).toEqual({ added: 0, updated: 1, skipped: 0 });
+    expect(await library.getBody(id)).toBeUndefined();
+    expect(await library.get(id)).toMatchObject({ title: '新书签', article: { title: '新书签' } });
+    // Its text, once saved, is read like any article's.
+    await library.save(article(URL_A, { textContent: '正文到了' }), { now: NOW });
+    expect(await library.get(id)).toMatchObject({ linkOnly: false, article: { textContent: '正文到了' } });
+    expect(await library.search('正文到了')).toEqual([id]);
+  });
+
   it('re-importing what is already there is skipped, and images are added once', async () => {
     const { library } = freshLibrary();
     const image = { articleId: 'x', url: 'https://img/1', type: 'image/png', bytes: bytes(1, 2, 3) };
