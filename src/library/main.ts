@@ -593,4 +593,4 @@ followThemePref();
 wire();
 listenForChanges();
 start().catch(showError);
-mountTransfer($('transfer-actions'), () => view.map((e) => e.id));
+mountTransfer($('transfer-actions'), () => view);

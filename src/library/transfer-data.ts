@@ -16,8 +16,8 @@ const READ_CHUNK = 500;
 
 export interface ReadOptions {
   signal?: AbortSignal;
-  /** Called after each chunk with articles read so far. */
-  onProgress?: (done: number, total: number) => void;
+  /** Also the stored images of each page's articles. */
+  images?: boolean;
   /** False: rows only, their bodies empty. Default true. */
   bodies?: boolean;
   /** The index rows, when the caller has just read them (otherwise they are read again). */
@@ -70,7 +70,7 @@ export class TransferStore {
    * only articles that have images are asked for them: each page costs one
    * read per body, in one read-only transaction.
    */
-  async *pages(ids: readonly string[], opts: Omit<ReadOptions, 'onProgress'> & { images?: boolean } = {}): AsyncGenerator<ArticlePage> {
+  async *pages(ids: readonly string[], opts: ReadOptions = {}): AsyncGenerator<ArticlePage> {
     const db = await this.open();
     const rows = new Map((opts.rows ?? (await this.entries())).map((e) => [e.id, e]));
     const withImages = opts.images ? new Set((await db.getAllKeys('images')).map(([articleId]) => articleId)) : new Set<string>();
@@ -106,32 +106,10 @@ export class TransferStore {
     }
   }
 
-  /** Every row of `ids` with its body (see `pages`), for the exporters that need the whole list at once. */
-  async articles(ids: readonly string[], opts: ReadOptions = {}): Promise<SavedArticle[]> {
-    const out: SavedArticle[] = [];
-    for await (const page of this.pages(ids, opts)) {
-      out.push(...page.articles);
-      opts.onProgress?.(page.done, ids.length);
-    }
-    return out;
-  }
-
   /** URLs of the images stored for one article. */
   async imageUrls(id: string): Promise<Set<string>> {
     const keys = await (await this.open()).getAllKeysFromIndex('images', 'articleId', id);
     return new Set(keys.map(([, url]) => url));
-  }
-
-  /** Every stored image of `ids`, as the synchronous lookup the exporters take. */
-  async images(ids: readonly string[], opts: ReadOptions = {}): Promise<ImageLookup> {
-    const db = await this.open();
-    const all: StoredImage[] = [];
-    for (let start = 0; start < ids.length; start += READ_CHUNK) {
-      if (opts.signal?.aborted) throw abortError();
-      const index = db.transaction('images', 'readonly').store.index('articleId');
-      for (const list of await Promise.all(ids.slice(start, start + READ_CHUNK).map((id) => index.getAll(id)))) all.push(...list);
-    }
-    return lookupOf(all);
   }
 }
 

@@ -19,13 +19,13 @@
  */
 import { announceChange } from '../storage/changes';
 import { Library } from '../storage/library';
+import type { LibraryEntry } from '../storage/types';
 import type { ImportReport } from '../transfer/index';
 import { libraryWriter, type ImportOutcome } from './import-writer';
 import type { FilePlan } from './transfer-import';
 import { t } from '../ui/i18n';
 import { TransferStore } from './transfer-data';
 import { localizeReason } from './reasons';
-import type { ExportFile } from './transfer-export';
 import { EXPORT_FORMATS, type ExportFormat } from './transfer-formats';
 import './transfer.css';
 
@@ -58,9 +58,9 @@ export function download(parts: BlobPart[], name: string, type: string): void {
 
 /**
  * Puts the Export and Import buttons into `container`.
- * @param visibleIds ids of the rows the library currently shows (filter and search applied), for the "current view" scope.
+ * @param visibleRows the rows the library currently shows (filter and search applied), for the "current view" scope.
  */
-export function mountTransfer(container: HTMLElement, visibleIds?: () => readonly string[]): void {
+export function mountTransfer(container: HTMLElement, visibleRows?: () => readonly LibraryEntry[]): void {
   const store = new TransferStore();
   const exportButton = el('button', { type: 'button', id: 'transfer-export', textContent: t('transferExport') });
   const importButton = el('button', { type: 'button', id: 'transfer-import', textContent: t('transferImport') });
@@ -71,7 +71,7 @@ export function mountTransfer(container: HTMLElement, visibleIds?: () => readonl
   fileInput.setAttribute('aria-hidden', 'true');
   container.append(exportButton, importButton, fileInput);
 
-  const exporter = buildExportDialog(store, visibleIds);
+  const exporter = buildExportDialog(store, visibleRows);
   const importer = buildImportDialog(store);
   document.body.append(exporter.dialog, importer.dialog);
 
@@ -88,7 +88,7 @@ export function mountTransfer(container: HTMLElement, visibleIds?: () => readonl
 
 // ---- export ----
 
-function buildExportDialog(store: TransferStore, visibleIds?: () => readonly string[]) {
+function buildExportDialog(store: TransferStore, visibleRows?: () => readonly LibraryEntry[]) {
   const titleId = 'transfer-export-title';
   const dialog = el('dialog', { id: 'transfer-export-dialog', className: 'transfer-dialog' });
   dialog.setAttribute('aria-labelledby', titleId);
@@ -144,7 +144,7 @@ function buildExportDialog(store: TransferStore, visibleIds?: () => readonly str
   const busy = (on: boolean) => {
     for (const b of formatButtons) b.disabled = on;
     scopeAll.disabled = on;
-    scopeView.disabled = on || !visibleIds;
+    scopeView.disabled = on || !visibleRows;
     cancel.hidden = !on;
     progress.hidden = !on;
     close.hidden = on;
@@ -162,36 +162,24 @@ function buildExportDialog(store: TransferStore, visibleIds?: () => readonly str
     status.textContent = t('transferReading');
     progress.removeAttribute('value'); // indeterminate until the first chunk
     try {
-      // Everything: the rows read here serve the export too.
-      const rows = scopeView.checked && visibleIds ? undefined : await store.entries();
-      const ids = rows ? rows.map((e) => e.id) : [...(visibleIds?.() ?? [])];
-      if (ids.length === 0) {
+      const inView = scopeView.checked && visibleRows ? [...visibleRows()] : null;
+      // Everything: the rows read here are the rows exported (the view's are read again, in case some went since).
+      const all = inView ? undefined : await store.entries();
+      const rows = inView ?? all ?? [];
+      if (rows.length === 0) {
         status.textContent = t('transferNothing');
         return;
       }
-      const { exportPages, isPaged, runExport } = await import('./transfer-export');
-      const id = format.id;
-      let file: ExportFile;
-      if (isPaged(id)) {
-        // Written page by page as it is read: one bar for both.
-        status.textContent = t('transferExporting', t(format.labelKey));
-        const bar = (done: number, total: number) => {
-          progress.max = 1;
-          progress.value = total ? done / total : 1;
-        };
-        const pages = store.pages(ids, { signal, images: format.images, bodies: format.bodies, rows });
-        file = await exportPages(id, pages, { total: ids.length, signal, onProgress: bar });
-      } else {
-        // Reading and exporting each fill half of the bar.
-        const half = (phase: 0 | 1) => (done: number, total: number) => {
-          progress.max = 2;
-          progress.value = phase + (total ? done / total : 1);
-        };
-        const articles = await store.articles(ids, { signal, onProgress: half(0), bodies: format.bodies, rows });
-        const lookup = format.images ? await store.images(ids, { signal }) : undefined;
-        status.textContent = t('transferExporting', t(format.labelKey));
-        file = await runExport(id, articles, lookup, { env: window, signal, onProgress: half(1) });
-      }
+      const ids = rows.map((e) => e.id);
+      const { exportPages } = await import('./transfer-export');
+      // Written page by page as it is read: one bar for both.
+      status.textContent = t('transferExporting', t(format.labelKey));
+      const bar = (done: number, total: number) => {
+        progress.max = 1;
+        progress.value = total ? done / total : 1;
+      };
+      const pages = store.pages(ids, { signal, images: format.images, bodies: format.bodies, rows: all });
+      const file = await exportPages(format.id, pages, { total: ids.length, signal, onProgress: bar, epub: { rows, env: window } });
       if (signal.aborted) throw new DOMException('Export cancelled', 'AbortError');
       download(file.parts, file.name, file.type);
       status.textContent = t('transferExported', [String(file.count), file.name]);
@@ -211,7 +199,7 @@ function buildExportDialog(store: TransferStore, visibleIds?: () => readonly str
     status.textContent = '';
     status.classList.remove('error');
     busy(false);
-    const view = visibleIds?.() ?? null;
+    const view = visibleRows?.() ?? null;
     allLabel.textContent = t('transferScopeAll', '…');
     viewLabel.textContent = view ? t('transferScopeView', String(view.length)) : '';
     scopeView.disabled = !view;

@@ -8,11 +8,11 @@
  * written with XMLSerializer, so every chapter is well-formed XML.
  * Output passes epubcheck with no errors and no warnings.
  */
-import { zipSync, type Zippable } from 'fflate';
 import type { SavedArticle } from '../storage/types';
 import { imageExtension, sniffImageType } from './images';
 import type { ChunkOptions, ImageLookup } from './types';
 import { escapeXml, exportFileName, mapChunked, safeUrl, stripXmlInvalid, TransferError, utf8 } from './util';
+import { joinBytes, ZipStream } from './zip-stream';
 
 /** The DOM classes the exporter needs: the page's own in the extension, jsdom's in Node. */
 export interface XhtmlEnv {
@@ -180,12 +180,9 @@ blockquote { margin: 1em 0; padding-left: 1em; border-left: 3px solid #ccc; }
 pre { white-space: pre-wrap; }
 `;
 
-function mostCommonLang(articles: readonly SavedArticle[]): string | null {
+function mostCommonLang(langs: Iterable<string | null>): string | null {
   const counts = new Map<string, number>();
-  for (const a of articles) {
-    const l = a.lang ?? a.article.lang;
-    if (l && LANG_TAG.test(l)) counts.set(l, (counts.get(l) ?? 0) + 1);
-  }
+  for (const l of langs) if (l && LANG_TAG.test(l)) counts.set(l, (counts.get(l) ?? 0) + 1);
   let best: string | null = null;
   let n = 0;
   for (const [l, c] of counts) if (c > n) [best, n] = [l, c];
@@ -205,84 +202,126 @@ function defaultEnv(): XhtmlEnv {
   return { DOMParser: g.DOMParser, XMLSerializer: g.XMLSerializer };
 }
 
-/** The `.epub` bytes for `articles`, in the order given. */
-export async function exportEpub(articles: readonly SavedArticle[], lookup?: ImageLookup, opts: EpubOptions = {}): Promise<Uint8Array> {
-  const env = opts.env ?? defaultEnv();
-  const now = opts.now ?? new Date();
-  const bookLang = opts.lang && LANG_TAG.test(opts.lang) ? opts.lang : (mostCommonLang(articles) ?? 'zh-CN');
-  const single = articles.length === 1 ? articles[0] : undefined;
-  const bookTitle = opts.title ?? (single ? single.title || single.url : exportFileName('', articles.length, now).replace(/^qingdu-(.*)\.$/, '清读 · $1'));
-  const identifier = opts.identifier ?? `urn:uuid:${randomUuid()}`;
+/** What the book says of itself: decided before its first chapter, from the list of its articles. */
+export interface EpubBook {
+  title: string;
+  /** Book language, and each chapter's when its article has none. */
+  lang: string;
+  identifier: string;
+  now: Date;
+}
 
-  const files: Zippable = {};
-  // Order is load-bearing: `mimetype` must be the first entry, stored uncompressed.
-  files.mimetype = [utf8('application/epub+zip'), { level: 0 }];
-  files['META-INF/container.xml'] = utf8(
-    '<?xml version="1.0" encoding="UTF-8"?>\n<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">\n' +
-      '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles>\n</container>\n',
-  );
-  const manifest: string[] = [
+/** The book for articles with these rows (their languages and, for a single one, its title), in the order given. */
+export function epubBook(rows: readonly Pick<SavedArticle, 'title' | 'url' | 'lang'>[], opts: Omit<EpubOptions, keyof ChunkOptions | 'env'> = {}): EpubBook {
+  const now = opts.now ?? new Date();
+  const single = rows.length === 1 ? rows[0] : undefined;
+  return {
+    title: opts.title ?? (single ? single.title || single.url : exportFileName('', rows.length, now).replace(/^qingdu-(.*)\.$/, '清读 · $1')),
+    lang: opts.lang && LANG_TAG.test(opts.lang) ? opts.lang : (mostCommonLang(rows.map((r) => r.lang)) ?? 'zh-CN'),
+    identifier: opts.identifier ?? `urn:uuid:${randomUuid()}`,
+    now,
+  };
+}
+
+/**
+ * Writes the `.epub` one chapter at a time; `take()` hands over the bytes
+ * written so far. The package document and the table of contents, which
+ * list every chapter, come last.
+ */
+export class EpubWriter {
+  private readonly zip = new ZipStream();
+  private readonly manifest: string[] = [
     '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>',
     '<item id="css" href="style.css" media-type="text/css"/>',
   ];
-  const spine: string[] = [];
-  const toc: string[] = [];
-  files['OEBPS/style.css'] = utf8(STYLE);
+  private readonly spine: string[] = [];
+  private readonly toc: string[] = [];
 
-  await mapChunked(
-    articles,
-    (a, i) => {
-      const id = `c${String(i + 1).padStart(4, '0')}`;
-      const lang = [a.lang, a.article.lang, bookLang].find((l): l is string => !!l && LANG_TAG.test(l)) as string;
-      const imageHrefs = new Map<string, string | null>();
-      const resolve = (url: string): string | null => {
-        if (imageHrefs.has(url)) return imageHrefs.get(url) ?? null;
-        const img = lookup?.(a.id, url);
-        const type = img ? sniffImageType(img.bytes) : null;
-        let href: string | null = null;
-        if (img && type && CORE_IMAGE_TYPES.has(type)) {
-          const n = imageHrefs.size + 1;
-          const file = `${id}-${String(n).padStart(2, '0')}.${imageExtension(type)}`;
-          files[`OEBPS/images/${file}`] = [img.bytes, { level: 0 }];
-          manifest.push(`<item id="${id}-img${n}" href="images/${file}" media-type="${type}"/>`);
-          href = `../images/${file}`;
-        }
-        imageHrefs.set(url, href);
-        return href;
-      };
-      const content = htmlToXhtml(a.article.contentHtml, env, resolve);
-      const title = a.title.trim() || a.url;
-      const meta = [a.byline, a.siteName, a.published?.slice(0, 10)].filter((s): s is string => !!s).map(escapeXml).join(' · ');
-      const src = safeUrl(a.url);
-      const header =
-        `<header>\n<h1>${escapeXml(title)}</h1>\n` +
-        (meta ? `<p class="meta">${meta}</p>\n` : '') +
-        (src ? `<p class="meta"><a href="${escapeXml(src)}">${escapeXml(src)}</a></p>\n` : '') +
-        '</header>';
-      const body = `<section epub:type="chapter">\n${header}\n${content}\n</section>`;
-      files[`OEBPS/text/${id}.xhtml`] = utf8(xhtmlPage(lang, title, body, '../style.css'));
-      manifest.push(`<item id="${id}" href="text/${id}.xhtml" media-type="application/xhtml+xml"/>`);
-      spine.push(`<itemref idref="${id}"/>`);
-      toc.push(`<li><a href="text/${id}.xhtml">${escapeXml(title)}</a></li>`);
-    },
-    opts,
-  );
+  constructor(private readonly book: EpubBook, private readonly env: XhtmlEnv = defaultEnv()) {
+    // `mimetype` must be the first entry, stored uncompressed.
+    this.zip.add('mimetype', utf8('application/epub+zip'), false);
+    this.zip.add(
+      'META-INF/container.xml',
+      utf8(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">\n' +
+          '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles>\n</container>\n',
+      ),
+      true,
+    );
+    this.zip.add('OEBPS/style.css', utf8(STYLE), true);
+  }
 
-  const navTitle = bookLang.toLowerCase().startsWith('zh') ? '目录' : 'Contents';
-  const navBody = `<nav epub:type="toc" id="toc">\n<h1>${navTitle}</h1>\n<ol>\n${toc.join('\n') || '<li><a href="nav.xhtml">—</a></li>'}\n</ol>\n</nav>`;
-  files['OEBPS/nav.xhtml'] = utf8(xhtmlPage(bookLang, navTitle, navBody, 'style.css'));
-  const modified = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  files['OEBPS/content.opf'] = utf8(
-    '<?xml version="1.0" encoding="UTF-8"?>\n' +
-      `<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="bookid" xml:lang="${escapeXml(bookLang)}">\n` +
-      '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n' +
-      `<dc:identifier id="bookid">${escapeXml(identifier)}</dc:identifier>\n` +
-      `<dc:title>${escapeXml(bookTitle)}</dc:title>\n` +
-      `<dc:language>${escapeXml(bookLang)}</dc:language>\n` +
-      '<dc:creator>清读 Qingdu</dc:creator>\n' +
-      `<meta property="dcterms:modified">${modified}</meta>\n` +
-      '</metadata>\n<manifest>\n' + manifest.join('\n') + '\n</manifest>\n' +
-      '<spine>\n<itemref idref="nav" linear="no"/>\n' + spine.join('\n') + '\n</spine>\n</package>\n',
-  );
-  return zipSync(files, { level: 6 });
+  chapter(a: SavedArticle, lookup?: ImageLookup): void {
+    const id = `c${String(this.spine.length + 1).padStart(4, '0')}`;
+    const lang = [a.lang, a.article.lang, this.book.lang].find((l): l is string => !!l && LANG_TAG.test(l)) as string;
+    const imageHrefs = new Map<string, string | null>();
+    const resolve = (url: string): string | null => {
+      if (imageHrefs.has(url)) return imageHrefs.get(url) ?? null;
+      const img = lookup?.(a.id, url);
+      const type = img ? sniffImageType(img.bytes) : null;
+      let href: string | null = null;
+      if (img && type && CORE_IMAGE_TYPES.has(type)) {
+        const n = imageHrefs.size + 1;
+        const file = `${id}-${String(n).padStart(2, '0')}.${imageExtension(type)}`;
+        this.zip.add(`OEBPS/images/${file}`, img.bytes, false);
+        this.manifest.push(`<item id="${id}-img${n}" href="images/${file}" media-type="${type}"/>`);
+        href = `../images/${file}`;
+      }
+      imageHrefs.set(url, href);
+      return href;
+    };
+    const content = htmlToXhtml(a.article.contentHtml, this.env, resolve);
+    const title = a.title.trim() || a.url;
+    const meta = [a.byline, a.siteName, a.published?.slice(0, 10)].filter((s): s is string => !!s).map(escapeXml).join(' · ');
+    const src = safeUrl(a.url);
+    const header =
+      `<header>\n<h1>${escapeXml(title)}</h1>\n` +
+      (meta ? `<p class="meta">${meta}</p>\n` : '') +
+      (src ? `<p class="meta"><a href="${escapeXml(src)}">${escapeXml(src)}</a></p>\n` : '') +
+      '</header>';
+    const body = `<section epub:type="chapter">\n${header}\n${content}\n</section>`;
+    this.zip.add(`OEBPS/text/${id}.xhtml`, utf8(xhtmlPage(lang, title, body, '../style.css')), true);
+    this.manifest.push(`<item id="${id}" href="text/${id}.xhtml" media-type="application/xhtml+xml"/>`);
+    this.spine.push(`<itemref idref="${id}"/>`);
+    this.toc.push(`<li><a href="text/${id}.xhtml">${escapeXml(title)}</a></li>`);
+  }
+
+  /** Adds the table of contents and the package document, and closes the zip. */
+  end(): void {
+    const { lang, title, identifier, now } = this.book;
+    const navTitle = lang.toLowerCase().startsWith('zh') ? '目录' : 'Contents';
+    const navBody = `<nav epub:type="toc" id="toc">\n<h1>${navTitle}</h1>\n<ol>\n${this.toc.join('\n') || '<li><a href="nav.xhtml">—</a></li>'}\n</ol>\n</nav>`;
+    this.zip.add('OEBPS/nav.xhtml', utf8(xhtmlPage(lang, navTitle, navBody, 'style.css')), true);
+    const modified = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    this.zip.add(
+      'OEBPS/content.opf',
+      utf8(
+        '<?xml version="1.0" encoding="UTF-8"?>\n' +
+          `<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="bookid" xml:lang="${escapeXml(lang)}">\n` +
+          '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n' +
+          `<dc:identifier id="bookid">${escapeXml(identifier)}</dc:identifier>\n` +
+          `<dc:title>${escapeXml(title)}</dc:title>\n` +
+          `<dc:language>${escapeXml(lang)}</dc:language>\n` +
+          '<dc:creator>清读 Qingdu</dc:creator>\n' +
+          `<meta property="dcterms:modified">${modified}</meta>\n` +
+          '</metadata>\n<manifest>\n' + this.manifest.join('\n') + '\n</manifest>\n' +
+          '<spine>\n<itemref idref="nav" linear="no"/>\n' + this.spine.join('\n') + '\n</spine>\n</package>\n',
+      ),
+      true,
+    );
+    this.zip.end();
+  }
+
+  take(): Uint8Array[] {
+    return this.zip.take();
+  }
+}
+
+/** The `.epub` bytes for `articles`, in the order given. */
+export async function exportEpub(articles: readonly SavedArticle[], lookup?: ImageLookup, opts: EpubOptions = {}): Promise<Uint8Array> {
+  const book = epubBook(articles.map((a) => ({ title: a.title, url: a.url, lang: a.lang ?? a.article.lang })), opts);
+  const writer = new EpubWriter(book, opts.env);
+  await mapChunked(articles, (a) => writer.chapter(a, lookup), opts);
+  writer.end();
+  return joinBytes(writer.take());
 }

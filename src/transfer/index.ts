@@ -9,8 +9,8 @@ export { BOOKMARKS_HEAD, BOOKMARKS_TAIL, bookmarkRow, BookmarksReader, exportBoo
 export { exportInstapaperCsv, exportPocketCsv, instapaperRow, pocketRow, parseInstapaperCsv, parsePocketCsv, INSTAPAPER_HEADER, POCKET_HEADER } from './csv-formats';
 export { parseCsv, csvRow, neutraliseFormula } from './csv';
 export { exportWallabag, wallabagEntry, parseWallabag, parseOmnivore } from './wallabag';
-export { exportMarkdownZip, articleMarkdown, readingListMarkdown, frontMatter } from './markdown';
-export { exportEpub, htmlToXhtml, type EpubOptions, type XhtmlEnv } from './epub';
+export { exportMarkdownZip, articleMarkdown, MarkdownZipWriter, READING_LIST_HEAD, readingListLine, readingListMarkdown, frontMatter } from './markdown';
+export { epubBook, EpubWriter, exportEpub, htmlToXhtml, type EpubBook, type EpubOptions, type XhtmlEnv } from './epub';
 export { parseFeedFile, parseSeedFile } from './feeds';
 export { detectFormat, FORMAT_NAMES, type ImportFormat } from './detect';
 export { mergeRecord, linkEntry, type MergeResult, type MergeableRecord } from './merge';

@@ -5,12 +5,12 @@
  * turndown parses HTML with the page's DOMParser in the extension build and
  * with its bundled domino in Node, so this module needs no DOM argument.
  */
-import { zipSync, type Zippable } from 'fflate';
 import TurndownService from 'turndown';
 import type { SavedArticle, StoredImage } from '../storage/types';
 import { imageExtension, imagesOf, sniffImageType } from './images';
 import type { ChunkOptions, ImageLookup } from './types';
 import { mapChunked, safeFileName, safeUrl, utf8 } from './util';
+import { joinBytes, ZipStream } from './zip-stream';
 
 /** A YAML scalar that always parses back as this exact string: JSON strings are valid YAML double-quoted scalars. */
 export function yamlString(s: string): string {
@@ -75,47 +75,73 @@ export interface MarkdownZipOptions extends ChunkOptions {
   root?: string;
 }
 
+/** What a reading-list line shows of an article. */
+export type ReadingListRow = Pick<SavedArticle, 'url' | 'title' | 'state' | 'savedAt' | 'tags'>;
+
 /**
- * A zip of `<root>/<title>.md` files with images in `<root>/<title>/NN.ext`
- * (links rewritten relative to the .md), plus `<root>/reading-list.md`.
+ * Writes the Markdown zip one article at a time: `<root>/<title>.md` files
+ * with images in `<root>/<title>/NN.ext` (links rewritten relative to the
+ * .md), and `<root>/reading-list.md` of every article at the end. `take()`
+ * hands over the bytes written so far.
  */
-export async function exportMarkdownZip(articles: readonly SavedArticle[], lookup?: ImageLookup, opts: MarkdownZipOptions = {}): Promise<Uint8Array> {
-  const root = opts.root ?? 'qingdu';
-  const files: Zippable = {};
-  const used = new Set<string>(['reading-list']);
-  let currentImages = new Map<string, string>();
-  const td = createTurndown((src) => currentImages.get(src) ?? safeUrl(src));
-  await mapChunked(
-    articles,
-    (a) => {
-      const base = safeFileName(a.title, a.id);
-      let name = base;
-      for (let n = 2; used.has(name.toLowerCase()); n++) name = `${base} (${n})`;
-      used.add(name.toLowerCase());
-      currentImages = new Map();
-      imagesOf(a, lookup).forEach((img: StoredImage, k) => {
-        const type = sniffImageType(img.bytes) ?? img.type;
-        const file = `${String(k + 1).padStart(2, '0')}.${imageExtension(type)}`;
-        files[`${root}/${name}/${file}`] = [img.bytes, { level: 0 }];
-        currentImages.set(img.url, `${name}/${file}`);
-      });
-      files[`${root}/${name}.md`] = utf8(articleMarkdown(a, undefined, td));
-    },
-    opts,
-  );
-  files[`${root}/reading-list.md`] = utf8(readingListMarkdown(articles));
-  return zipSync(files, { level: 6 });
+export class MarkdownZipWriter {
+  private readonly zip = new ZipStream();
+  private readonly used = new Set<string>(['reading-list']);
+  private readonly list: ReadingListRow[] = [];
+  /** Image URL → path in the zip, for the article being written. */
+  private images = new Map<string, string>();
+  private readonly td = createTurndown((src) => this.images.get(src) ?? safeUrl(src));
+
+  constructor(private readonly root = 'qingdu') {}
+
+  article(a: SavedArticle, lookup?: ImageLookup): void {
+    const base = safeFileName(a.title, a.id);
+    let name = base;
+    for (let n = 2; this.used.has(name.toLowerCase()); n++) name = `${base} (${n})`;
+    this.used.add(name.toLowerCase());
+    this.images = new Map();
+    imagesOf(a, lookup).forEach((img: StoredImage, k) => {
+      const type = sniffImageType(img.bytes) ?? img.type;
+      const file = `${String(k + 1).padStart(2, '0')}.${imageExtension(type)}`;
+      this.zip.add(`${this.root}/${name}/${file}`, img.bytes, false);
+      this.images.set(img.url, `${name}/${file}`);
+    });
+    this.zip.add(`${this.root}/${name}.md`, utf8(articleMarkdown(a, undefined, this.td)), true);
+    this.list.push({ url: a.url, title: a.title, state: a.state, savedAt: a.savedAt, tags: a.tags });
+  }
+
+  /** Adds the reading list and closes the zip. */
+  end(): void {
+    this.zip.add(`${this.root}/reading-list.md`, utf8(readingListMarkdown(this.list)), true);
+    this.zip.end();
+  }
+
+  take(): Uint8Array[] {
+    return this.zip.take();
+  }
 }
 
-/** A single Markdown file of links: `- [ ]` unread, `- [x]` read or archived, tags as `#tag`. */
-export function readingListMarkdown(articles: readonly SavedArticle[], title = '清读 · 阅读清单'): string {
-  const out = [`# ${title}`, ''];
-  for (const a of articles) {
-    const url = safeUrl(a.url);
-    if (!url) continue;
-    const tags = a.tags.map((t) => ` #${t.replace(/\s+/g, '_')}`).join('');
-    const day = a.savedAt.slice(0, 10);
-    out.push(`- [${a.state === 'unread' ? ' ' : 'x'}] [${escapeLinkText(a.title.replace(/\s+/g, ' ') || url)}](${url.replace(/[()]/g, encodeURIComponent)}) · ${day}${tags}`);
-  }
-  return out.join('\n') + '\n';
+/** The whole Markdown zip of `articles` (see `MarkdownZipWriter`). */
+export async function exportMarkdownZip(articles: readonly SavedArticle[], lookup?: ImageLookup, opts: MarkdownZipOptions = {}): Promise<Uint8Array> {
+  const writer = new MarkdownZipWriter(opts.root);
+  await mapChunked(articles, (a) => writer.article(a, lookup), opts);
+  writer.end();
+  return joinBytes(writer.take());
+}
+
+/** The reading list's heading: the file starts with it, then one line per article. */
+export const READING_LIST_HEAD = '# 清读 · 阅读清单\n\n';
+
+/** One reading-list line (with its newline): `- [ ]` unread, `- [x]` read or archived, tags as `#tag`; null without a safe URL. */
+export function readingListLine(a: ReadingListRow): string | null {
+  const url = safeUrl(a.url);
+  if (!url) return null;
+  const tags = a.tags.map((t) => ` #${t.replace(/\s+/g, '_')}`).join('');
+  const day = a.savedAt.slice(0, 10);
+  return `- [${a.state === 'unread' ? ' ' : 'x'}] [${escapeLinkText(a.title.replace(/\s+/g, ' ') || url)}](${url.replace(/[()]/g, encodeURIComponent)}) · ${day}${tags}\n`;
+}
+
+/** A single Markdown file of links (see `readingListLine`). */
+export function readingListMarkdown(articles: readonly ReadingListRow[]): string {
+  return READING_LIST_HEAD + articles.map(readingListLine).join('');
 }

@@ -2,10 +2,13 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { ArticlePage } from '../../../src/library/transfer-data';
-import { exportPages, runExport } from '../../../src/library/transfer-export';
-import { EXPORT_FORMATS } from '../../../src/library/transfer-formats';
+import { exportPages, type PagedExportOptions } from '../../../src/library/transfer-export';
+import { EXPORT_FORMATS, type ExportFormatId } from '../../../src/library/transfer-formats';
 import { emptyBody } from '../../../src/storage/records';
-import type { StoredImage } from '../../../src/storage/types';
+import type { SavedArticle, StoredImage } from '../../../src/storage/types';
+import {
+  exportBackup, exportBookmarks, exportEpub, exportInstapaperCsv, exportMarkdownZip, exportPocketCsv, exportWallabag, readingListMarkdown,
+} from '../../../src/transfer/index';
 import { makeArticle, PNG_1x1 } from '../transfer/helpers';
 
 const NOW = new Date(2026, 10, 25, 9, 0, 0);
@@ -17,6 +20,15 @@ const lookup = (articleId: string, url: string): StoredImage | undefined =>
 async function bytesOf(parts: BlobPart[]): Promise<Uint8Array> {
   return new Uint8Array(await new Blob(parts).arrayBuffer());
 }
+
+/** `list` in pages of `size`, as TransferStore.pages yields them. */
+async function* pagesOf(list: readonly SavedArticle[], size: number, withImages = true): AsyncGenerator<ArticlePage> {
+  for (let i = 0; i < list.length; i += size) yield { articles: list.slice(i, i + size), lookup: withImages ? lookup : undefined, done: Math.min(list.length, i + size) };
+}
+
+/** An export of `list` as the library page runs it, in pages of 2. */
+const run = (id: ExportFormatId, list: readonly SavedArticle[], opts: Partial<PagedExportOptions> = {}) =>
+  exportPages(id, pagesOf(list, 2), { total: list.length, now: NOW, epub: { rows: list, env }, ...opts });
 
 describe('library export formats', () => {
   it('lists every format once, each with a name and a description', () => {
@@ -34,56 +46,41 @@ describe('library export formats', () => {
     ['reading-list', /\.md$/, 'text/markdown', (t: string) => expect(t.split('\n').filter((l) => l.startsWith('- ['))).toHaveLength(5)],
   ] as const)('%s: file name, type and content', async (id, name, type, check) => {
     const progress: number[] = [];
-    const file = await runExport(id, articles, lookup, { env, now: NOW, onProgress: (done) => progress.push(done) });
+    const file = await run(id, articles, { onProgress: (done) => progress.push(done) });
     expect(file.name).toMatch(name);
     expect(file.type).toBe(type);
     check(new TextDecoder().decode(await bytesOf(file.parts)));
-    expect(progress.at(-1)).toBe(5);
+    expect(progress).toEqual([2, 4, 5]);
   });
 
   it('backup carries the stored images', async () => {
-    const file = await runExport('backup', articles, lookup, { env, now: NOW });
+    const file = await run('backup', articles);
     const doc = JSON.parse(new TextDecoder().decode(await bytesOf(file.parts))) as { images: { articleId: string }[] };
     expect(doc.images.map((i) => i.articleId).sort()).toEqual(['id-0', 'id-3']);
   });
 
   it('markdown: a zip of .md files with images and the reading list', async () => {
-    const file = await runExport('markdown', articles, lookup, { env, now: NOW });
-    expect(file.name).toMatch(/\.md\.zip$/);
+    const file = await run('markdown', articles);
+    expect(file.name).toMatch(/^qingdu-2026-11-25-5篇\.md\.zip$/);
     const names = Object.keys(unzipSync(await bytesOf(file.parts)));
     expect(names.filter((n) => n.endsWith('.md'))).toHaveLength(6);
     expect(names.some((n) => n.endsWith('.png'))).toBe(true);
   });
 
   it('epub: mimetype first and stored, one chapter per article', async () => {
-    const file = await runExport('epub', articles, lookup, { env, now: NOW });
+    const file = await run('epub', articles);
     const bytes = await bytesOf(file.parts);
     expect(strFromU8(bytes.subarray(0, 2))).toBe('PK');
     expect(strFromU8(bytes.subarray(30, 58))).toBe('mimetypeapplication/epub+zip');
     expect(file.type).toBe('application/epub+zip');
-  });
-
-  it('stops with an AbortError when cancelled between chunks', async () => {
-    const many = Array.from({ length: 40 }, (_, i) => makeArticle(i));
-    const controller = new AbortController();
-    const run = runExport('bookmarks', many, undefined, {
-      env, chunkSize: 10, signal: controller.signal, onProgress: (done) => done >= 10 && controller.abort(),
-    });
-    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Object.keys(unzipSync(bytes)).filter((n) => n.startsWith('OEBPS/text/'))).toHaveLength(5);
   });
 });
-
-/** `articles` in pages of `size`, as TransferStore.pages yields them. */
-async function* pagesOf(list: typeof articles, size: number, withImages: boolean): AsyncGenerator<ArticlePage> {
-  for (let i = 0; i < list.length; i += size) yield { articles: list.slice(i, i + size), lookup: withImages ? lookup : undefined, done: Math.min(list.length, i + size) };
-}
 
 describe('formats that carry no text', () => {
   it.each(EXPORT_FORMATS.filter((f) => !f.bodies).map((f) => f.id))('%s: the same file from rows whose bodies were not read', async (id) => {
     const rows = articles.map((a) => ({ ...a, article: emptyBody(a) }));
-    const whole = await runExport(id, articles, undefined, { env, now: NOW });
-    const fromRows = await runExport(id, rows, undefined, { env, now: NOW });
-    expect(await bytesOf(fromRows.parts)).toEqual(await bytesOf(whole.parts));
+    expect(await bytesOf((await run(id, rows)).parts)).toEqual(await bytesOf((await run(id, articles)).parts));
   });
 });
 
@@ -92,23 +89,47 @@ describe('export written page by page', () => {
   const many = Array.from({ length: 23 }, (_, i) => makeArticle(i, { images: true }));
   many[6] = { ...(many[6] as (typeof many)[number]), url: 'javascript:alert(1)' };
 
-  it.each([['backup', true], ['bookmarks', false], ['instapaper', false], ['pocket', false], ['wallabag', false]] as const)('%s: the same bytes as the whole-list exporter, with progress', async (id, images) => {
-    const whole = await runExport(id, many, images ? lookup : undefined, { env, now: NOW });
+  const whole: Record<Exclude<ExportFormatId, 'markdown' | 'epub'>, () => string | Promise<string>> = {
+    backup: async () => (await exportBackup(many, lookup, { now: NOW })).join(''),
+    bookmarks: () => exportBookmarks(many),
+    instapaper: () => exportInstapaperCsv(many),
+    pocket: () => exportPocketCsv(many),
+    wallabag: () => exportWallabag(many),
+    'reading-list': () => readingListMarkdown(many),
+  };
+
+  it.each(Object.keys(whole) as (keyof typeof whole)[])('%s: the same text as the whole-list exporter, with progress', async (id) => {
     const progress: number[] = [];
-    const paged = await exportPages(id, pagesOf(many, 5, images), { total: many.length, now: NOW, onProgress: (done) => progress.push(done) });
-    expect(await bytesOf(paged.parts)).toEqual(await bytesOf(whole.parts));
-    expect(paged).toMatchObject({ name: whole.name, type: whole.type, count: 23 });
+    const paged = await exportPages(id, pagesOf(many, 5), { total: many.length, now: NOW, onProgress: (done) => progress.push(done) });
+    expect(new TextDecoder().decode(await bytesOf(paged.parts))).toBe(await whole[id]());
+    expect(paged.count).toBe(23);
     expect(progress).toEqual([5, 10, 15, 20, 23]);
   });
 
+  it.each([
+    ['markdown', () => exportMarkdownZip(many, lookup)],
+    ['epub', () => exportEpub(many, lookup, { env, now: NOW })],
+  ] as const)('%s: the same files as the whole-list exporter', async (id, wholeZip) => {
+    const paged = await exportPages(id, pagesOf(many, 5), { total: many.length, now: NOW, epub: { rows: many, env } });
+    // Each book gets its own random identifier.
+    const files = (bytes: Uint8Array) =>
+      Object.fromEntries(Object.entries(unzipSync(bytes)).map(([name, data]) => [name, strFromU8(data).replace(/urn:uuid:[0-9a-f-]+/, 'urn:uuid:…')]));
+    const got = files(await bytesOf(paged.parts));
+    const expected = files(await wholeZip());
+    expect(Object.keys(got)).toEqual(Object.keys(expected));
+    expect(got).toEqual(expected);
+  });
+
   it('writes an empty library as an empty list', async () => {
-    const paged = await exportPages('backup', pagesOf([], 5, true), { total: 0, now: NOW });
+    const paged = await exportPages('backup', pagesOf([], 5), { total: 0, now: NOW });
     expect(JSON.parse(new TextDecoder().decode(await bytesOf(paged.parts)))).toMatchObject({ articles: [], images: [] });
   });
 
-  it('stops with an AbortError when cancelled between pages', async () => {
+  it.each(['backup', 'markdown', 'epub'] as const)('%s: stops with an AbortError when cancelled between pages', async (id) => {
     const controller = new AbortController();
-    const run = exportPages('backup', pagesOf(many, 5, true), { total: many.length, signal: controller.signal, onProgress: (done) => done >= 10 && controller.abort() });
+    const run = exportPages(id, pagesOf(many, 5), {
+      total: many.length, signal: controller.signal, epub: { rows: many, env }, onProgress: (done) => done >= 10 && controller.abort(),
+    });
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
