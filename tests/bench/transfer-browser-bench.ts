@@ -86,7 +86,7 @@ interface Timed {
 }
 
 /** One export through the dialog: click on the format → download event. Keeps the file in `keepIn` when given. */
-async function exportOnce(context: BrowserContext, page: Page, format: 'backup' | 'bookmarks', keepIn?: string): Promise<Timed & { bytes: number; path: string }> {
+async function exportOnce(context: BrowserContext, page: Page, format: 'backup' | 'bookmarks' | 'markdown' | 'epub', keepIn?: string): Promise<Timed & { bytes: number; path: string }> {
   await page.locator('#transfer-export').click();
   const dialog = page.locator('#transfer-export-dialog');
   await dialog.waitFor({ state: 'visible' });
@@ -186,6 +186,9 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
       backups.push(b);
       marks.push(k);
     }
+    // The two zips convert every article's HTML: one run each, for their time and memory.
+    const markdown = await exportOnce(context, library, 'markdown');
+    const epub = await exportOnce(context, library, 'epub');
     await library.close();
 
     // ---- raw baselines in an extension page ----
@@ -237,6 +240,10 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
       ['step', 'Qingdu', 'baseline', 'ratio', 'target', 'file', 'peak heap', 'heap before'],
       steps.map((s) => [s.name, ms(s.value, 0), ms(s.baseline, 0), ratio(s.value / s.baseline), `≤ ${TARGET_MS / 1000} s`, mb(s.bytes), mb(s.heap), mb(s.start)]),
     );
+    table(`Zip exports in the library page — ${count} articles (one run each; written page by page)`, ['format', 'time', 'file', 'peak heap', 'heap before'], [
+      ['Markdown zip (turndown, deflate)', ms(markdown.ms, 0), mb(markdown.bytes), mb(markdown.peakHeap), mb(markdown.startHeap)],
+      ['EPUB 3 (XHTML, deflate)', ms(epub.ms, 0), mb(epub.bytes), mb(epub.peakHeap), mb(epub.startHeap)],
+    ]);
     table('Transfer in the library page — import phases (median)', ['step', 'read + plan', 'write (confirm → stored)'], [
       ['import JSON backup', ms(med(backupImports, (x) => x.planMs), 0), ms(med(backupImports, (x) => x.writeMs), 0)],
       ['import Netscape HTML', ms(med(bookmarkImports, (x) => x.planMs), 0), ms(med(bookmarkImports, (x) => x.writeMs), 0)],
@@ -265,9 +272,12 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
     headlines.push(...steps.map((s) => ({
       section, name: `peak page heap, ${s.name.replace(/ \(.*\)$/, '')} (file ${mb(s.bytes)})`, value: s.heap / 2 ** 20, unit: 'MB',
     })));
+    for (const [name, x] of [['Markdown zip', markdown], ['EPUB', epub]] as const) {
+      headlines.push({ section, name: `export ${name} in Chromium (${count}; file ${mb(x.bytes)}, peak page heap ${mb(x.peakHeap)})`, value: x.ms, unit: 'ms' });
+    }
     return {
       section,
-      figures: { count, runs, fill, profile, backups, marks, rawExports, rawImports, backupImports, bookmarkImports, backupBytes, bookmarksBytes, backupFile: backupPath.split('/').pop() },
+      figures: { count, runs, fill, profile, backups, marks, markdown, epub, rawExports, rawImports, backupImports, bookmarkImports, backupBytes, bookmarksBytes, backupFile: backupPath.split('/').pop() },
       headlines,
       notes,
     };
