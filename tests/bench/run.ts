@@ -5,8 +5,8 @@
  *   npm run bench                    all sections
  *   npm run bench -- extract search  only those sections
  *
- * Sections: extract, library, transfer, transfer-browser, search. Browser sections need
- * `npm run setup` (Chromium) and `npm run build` (dist/chrome).
+ * Sections: extract, library, transfer, transfer-browser, transfer-firefox, search. Browser sections need
+ * `npm run setup` (Chromium, Firefox ESR) and `npm run build` (dist/chrome, dist/firefox).
  * Figures are also written to test-results/bench.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ const SECTIONS: Record<string, () => Promise<SectionResult>> = {
   library: async () => (await import('./library-bench')).runLibraryBench(),
   transfer: async () => (await import('./backup-bench')).runBackupBench(),
   'transfer-browser': async () => (await import('./transfer-browser-bench')).runTransferBrowserBench(),
+  'transfer-firefox': async () => (await import('./transfer-firefox-bench')).runTransferFirefoxBench(),
   search: async () => (await import('./search-bench')).runSearchBench(),
 };
 

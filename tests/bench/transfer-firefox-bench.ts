@@ -1,0 +1,173 @@
+/**
+ * The transfer bench in Firefox ESR (the built extension, dist/firefox, over
+ * WebDriver BiDi): the same 20,000 generated articles as the Chromium
+ * section, written as a backup and a bookmarks file here in Node, then
+ * through the library page's own dialogs:
+ *
+ * - import of the backup into an empty profile (file chosen → plan shown →
+ *   confirm → last batch stored), then export of the library to the backup
+ *   and to Netscape HTML (click on the format → "exported");
+ * - import of the bookmarks file into another empty profile;
+ * - baselines in an extension page of the filled profile: `getAll` +
+ *   `JSON.stringify` into a Blob, and `JSON.parse` + raw puts into a scratch
+ *   database, as in the Chromium section.
+ *
+ * One run each (an import of 20,000 articles takes a while). Firefox exposes
+ * no heap figure over BiDi, so there is none here.
+ *
+ *   npm run bench -- transfer-firefox
+ */
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ElementHandle, Page } from 'puppeteer-core';
+import { idForUrl } from '../../src/storage/ids';
+import { articleFields, bodyBytesOf } from '../../src/storage/records';
+import type { SavedArticle } from '../../src/storage/types';
+import { exportBackup, exportBookmarks } from '../../src/transfer/index';
+import { copyFirefoxBuild, FIREFOX, launchFirefox, openExtensionPageSettled } from '../e2e/firefox';
+import { buildBrowserBundle } from './browser-bundle';
+import type { TransferBenchApi } from './browser/transfer-entry';
+import { mb, ms, ratio, table, type Headline, type SectionResult } from './common';
+import { generateChineseArticles } from './storage-fixtures';
+
+const COUNT = Number(process.env.QINGDU_BENCH_TRANSFER_ARTICLES ?? 20_000);
+const TARGET_MS = 3000;
+const STEP_TIMEOUT = 900_000;
+
+type Api = { qingduTransferBench: TransferBenchApi };
+
+/** The articles the Chromium section fills its library with, as backup records. */
+function savedArticles(n: number): SavedArticle[] {
+  return generateChineseArticles(n).map((article, k) => {
+    const savedAt = new Date(Date.UTC(2024, 0, 1) + k * 60_000).toISOString();
+    return {
+      id: idForUrl(article.url), ...articleFields(article), savedAt, updatedAt: savedAt, readAt: null, state: 'unread', tags: k % 5 ? [] : ['经济'],
+      progress: 0, linkOnly: false, bodyBytes: bodyBytesOf(article), imageBytes: 0, missingImages: [], article,
+    };
+  });
+}
+
+/** Waits until the text of `selector` matches `pattern`; resolves to the time it took (ms). */
+async function whenText(page: Page, selector: string, pattern: RegExp): Promise<void> {
+  await page.waitForFunction(
+    (sel: string, source: string) => new RegExp(source).test(document.querySelector(sel)?.textContent ?? ''),
+    { timeout: STEP_TIMEOUT, polling: 50 },
+    selector,
+    pattern.source,
+  );
+}
+
+/** Imports `file` into an empty profile through the library page: plan and write times. */
+async function importInto(file: string, count: number): Promise<{ planMs: number; writeMs: number }> {
+  const build = copyFirefoxBuild();
+  const session = await launchFirefox({ extensionDir: build.dir });
+  try {
+    const library = await openExtensionPageSettled(session.browser, `${session.base}/library.html`);
+    await library.waitForFunction(() => !document.getElementById('state-empty')?.hidden, { timeout: 30_000 });
+    const input = (await library.$('#transfer-file')) as ElementHandle<HTMLInputElement>;
+    let t0 = performance.now();
+    await input.uploadFile(file);
+    await whenText(library, '#transfer-import-dialog [data-count="added"]', new RegExp(`新增 ${count} 篇|${count} to add`));
+    const planMs = performance.now() - t0;
+    t0 = performance.now();
+    await library.click('#transfer-import-confirm');
+    await whenText(library, '#transfer-import-status', new RegExp(`新增 ${count} 篇|${count} added`));
+    return { planMs, writeMs: performance.now() - t0 };
+  } finally {
+    await session.close();
+    build.remove();
+  }
+}
+
+export async function runTransferFirefoxBench(count = COUNT): Promise<SectionResult> {
+  const section = 'transfer-firefox';
+  if (!existsSync(FIREFOX)) return { section, figures: {}, headlines: [], notes: [`Firefox not found at ${FIREFOX}: run npm run setup`] };
+  const files = mkdtempSync(join(tmpdir(), 'qingdu-bench-ff-'));
+  const backupFile = join(files, `qingdu-bench-${count}.json`);
+  const bookmarksFile = join(files, `qingdu-bench-${count}.html`);
+  try {
+    const list = savedArticles(count);
+    writeFileSync(backupFile, (await exportBackup(list)).join(''));
+    writeFileSync(bookmarksFile, await exportBookmarks(list));
+    const bundle = await buildBrowserBundle('transfer-entry.ts');
+
+    // ---- the backup into an empty profile, then exports and baselines from that profile ----
+    const build = copyFirefoxBuild();
+    const downloads = mkdtempSync(join(tmpdir(), 'qingdu-bench-ff-dl-'));
+    const session = await launchFirefox({ extensionDir: build.dir, downloadDir: downloads });
+    let backupImport: { planMs: number; writeMs: number };
+    const exports: Record<'backup' | 'bookmarks', number> = { backup: NaN, bookmarks: NaN };
+    let raw: { exportMs: number; importMs: number; parseMs: number };
+    try {
+      const library = await openExtensionPageSettled(session.browser, `${session.base}/library.html`);
+      await library.waitForFunction(() => !document.getElementById('state-empty')?.hidden, { timeout: 30_000 });
+      const input = (await library.$('#transfer-file')) as ElementHandle<HTMLInputElement>;
+      let t0 = performance.now();
+      await input.uploadFile(backupFile);
+      await whenText(library, '#transfer-import-dialog [data-count="added"]', new RegExp(`新增 ${count} 篇|${count} to add`));
+      const planMs = performance.now() - t0;
+      t0 = performance.now();
+      await library.click('#transfer-import-confirm');
+      await whenText(library, '#transfer-import-status', new RegExp(`新增 ${count} 篇|${count} added`));
+      backupImport = { planMs, writeMs: performance.now() - t0 };
+      await library.$$eval('#transfer-import-dialog button', (buttons) => buttons.find((b) => /^(关闭|Close)$/.test(b.textContent?.trim() ?? ''))?.click());
+      await whenText(library, '#summary', new RegExp(String(count)));
+
+      for (const format of ['backup', 'bookmarks'] as const) {
+        await library.click('#transfer-export');
+        // The dialog counts the library when it opens; let that read finish first.
+        await library.waitForFunction(() => !/…/.test(document.querySelector('#transfer-export-dialog fieldset')?.textContent ?? '…'), { timeout: 60_000 });
+        t0 = performance.now();
+        await library.click(`#transfer-export-dialog button[data-format="${format}"]`);
+        await whenText(library, '#transfer-export-status', /已导出|Exported/);
+        exports[format] = performance.now() - t0;
+        await library.$$eval('#transfer-export-dialog button', (buttons) => buttons.find((b) => /^(关闭|Close)$/.test(b.textContent?.trim() ?? ''))?.click());
+      }
+      await library.close();
+
+      const bench = await openExtensionPageSettled(session.browser, `${session.base}/reader.html`);
+      await bench.evaluate(bundle);
+      const e = await bench.evaluate(() => (window as unknown as Api).qingduTransferBench.rawExport());
+      const i = await bench.evaluate(() => (window as unknown as Api).qingduTransferBench.rawImport());
+      raw = { exportMs: e.ms, importMs: i.ms, parseMs: i.parseMs };
+    } finally {
+      await session.close();
+      build.remove();
+      rmSync(downloads, { recursive: true, force: true });
+    }
+
+    // ---- the bookmarks into another empty profile ----
+    const bookmarksImport = await importInto(bookmarksFile, count);
+
+    const backupBytes = statSync(backupFile).size;
+    const bookmarksBytes = statSync(bookmarksFile).size;
+    const steps = [
+      { name: 'export JSON backup (click → file ready)', value: exports.backup, baseline: raw.exportMs, bytes: backupBytes },
+      { name: 'export Netscape HTML (click → file ready)', value: exports.bookmarks, baseline: raw.exportMs, bytes: bookmarksBytes },
+      { name: 'import JSON backup (file chosen → last batch stored)', value: backupImport.planMs + backupImport.writeMs, baseline: raw.importMs, bytes: backupBytes },
+      { name: 'import Netscape HTML (file chosen → last batch stored)', value: bookmarksImport.planMs + bookmarksImport.writeMs, baseline: raw.importMs, bytes: bookmarksBytes },
+    ];
+    table(
+      `Transfer in the library page — ${count} articles (headless Firefox ESR, built extension; one run)`,
+      ['step', 'Qingdu', 'baseline', 'ratio', 'target', 'file'],
+      steps.map((s) => [s.name, ms(s.value, 0), ms(s.baseline, 0), ratio(s.value / s.baseline), `≤ ${TARGET_MS / 1000} s`, mb(s.bytes)]),
+    );
+    table('Transfer in Firefox — import phases', ['step', 'read + plan', 'write (confirm → stored)'], [
+      ['import JSON backup', ms(backupImport.planMs, 0), ms(backupImport.writeMs, 0)],
+      ['import Netscape HTML', ms(bookmarksImport.planMs, 0), ms(bookmarksImport.writeMs, 0)],
+    ]);
+    table('Transfer baselines in a Firefox extension page', ['baseline', 'time'], [
+      ['getAll entries + bodies, JSON.stringify, Blob', ms(raw.exportMs, 0)],
+      ['JSON.parse of that JSON + raw puts into an empty database', ms(raw.importMs, 0)],
+      ['  of which JSON.parse', ms(raw.parseMs, 0)],
+    ]);
+    const headlines: Headline[] = steps.map((s) => ({
+      section, name: `${s.name.replace(/ \(.*\)$/, '')} in Firefox (${count})`, value: s.value, unit: 'ms', baseline: s.baseline,
+      ratio: s.value / s.baseline, target: `≤ ${TARGET_MS / 1000} s`, pass: s.value <= TARGET_MS,
+    }));
+    return { section, figures: { count, backupImport, bookmarksImport, exports, raw, backupBytes, bookmarksBytes }, headlines, notes: [] };
+  } finally {
+    rmSync(files, { recursive: true, force: true });
+  }
+}
