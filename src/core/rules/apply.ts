@@ -100,23 +100,62 @@ function textLinesJoin(text: string, sep: string): string {
 /** Pseudo-classes and sibling combinators: what such a selector matches can change as earlier removals happen. */
 const ORDER_SENSITIVE = /[:+~]/;
 
+/** A lone tag name, class or id: matched by one walk over the document, without a selector engine. */
+const SIMPLE = /^([.#]?)(-?[_a-zA-Z][-_a-zA-Z0-9]*)$/;
+
 /**
- * Removes every element matching any of `selectors`, in the order given. One
- * query for the whole list (a document walk per selector costs far more) when
- * no selector's match depends on earlier removals; else, or when the list as a
- * whole is refused (one selector this DOM does not support must not spare what
- * the others match), one query per selector.
+ * The elements matching any of `simple` (selectors SIMPLE accepts), in
+ * document order. jsdom's selector engine takes about 20 µs per element for
+ * a list of 40 classes (28 ms on an FT page of 1,355 elements); this walk
+ * takes 3 ms there, and about as long as querySelectorAll in a browser.
+ */
+function matchSimple(doc: Document, simple: readonly string[]): Element[] {
+  const tags = new Set<string>();
+  const classes = new Set<string>();
+  const ids = new Set<string>();
+  for (const sel of simple) {
+    const [, kind, name = ''] = SIMPLE.exec(sel) ?? [];
+    (kind === '.' ? classes : kind === '#' ? ids : tags).add(kind ? name : name.toLowerCase());
+  }
+  const found: Element[] = [];
+  const root = doc.documentElement;
+  if (!root) return found;
+  const walker = doc.createTreeWalker(root, 1 /* NodeFilter.SHOW_ELEMENT */);
+  for (let el = walker.currentNode as Element | null; el; el = walker.nextNode() as Element | null) {
+    if (tags.has(el.localName)) found.push(el);
+    else if (ids.size && ids.has(el.getAttribute('id') ?? '')) found.push(el);
+    else if (classes.size) {
+      const cls = el.getAttribute('class');
+      if (cls && cls.split(/[ \t\n\f\r]+/).some((c) => classes.has(c))) found.push(el);
+    }
+  }
+  return found;
+}
+
+/**
+ * Removes every element matching any of `selectors`, in the order given. When
+ * no selector's match depends on earlier removals, everything is found first
+ * and then removed: lone tags, classes and ids by one walk (`matchSimple`),
+ * the rest by one query for them all (a document walk per selector costs far
+ * more). Otherwise, or when the list as a whole is refused (one selector this
+ * DOM does not support must not spare what the others match), one query per
+ * selector. Quirks-mode pages match classes and ids without regard to case,
+ * so they go through the selector engine.
  */
 function removeAll(doc: Document, selectors: readonly string[]): void {
   if (!selectors.length) return;
   if (!selectors.some((s) => ORDER_SENSITIVE.test(s))) {
-    let found: NodeListOf<Element> | null = null;
+    const simple = doc.compatMode === 'CSS1Compat' ? selectors.filter((s) => SIMPLE.test(s)) : [];
+    const rest = selectors.filter((s) => !simple.includes(s));
+    let found: ArrayLike<Element> | null = null;
     try {
-      found = doc.querySelectorAll(selectors.join(', '));
+      found = rest.length ? doc.querySelectorAll(rest.join(', ')) : [];
     } catch {
       /* fall through to one selector at a time */
     }
     if (found) {
+      const matched = simple.length ? matchSimple(doc, simple) : [];
+      for (const el of matched) el.remove();
       for (let i = 0; i < found.length; i++) found[i]?.remove();
       return;
     }

@@ -6,6 +6,7 @@ import {
   builtinRules, canonicalUrl, countText, extractArticle, extractWithFullText, fullTextUrlOf, hostMatches, loadRules, matchRule, parseChineseDate, parseDate,
   parseFeed, parseSeed, readingMinutes, ruleHosts, textLength, validateRule, BUILTIN_RULE_SOURCES,
 } from '../../../src/core/index';
+import { applyRules } from '../../../src/core/rules/apply';
 import { loadCases } from './helpers';
 
 const jsdom = (html: string, url = 'https://example.com/a') => new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
@@ -284,5 +285,39 @@ describe('full text of a paginated page', () => {
     expect(fetched).toEqual(['https://www.ftchinese.com/story/001081496?full=y']);
     expect(second).toMatchObject({ ok: true, article: { partial: false, fullTextUrl: null, url: 'https://www.ftchinese.com/story/001081496' } });
     expect(await extractWithFullText(first, async () => null, opts)).toBe(first);
+  });
+});
+
+describe('rule removals', () => {
+  const PAGE = `<div id="main"><p class="keep">甲</p><div class="o-ads Banner">ad</div><section id="story_main_mpu"><p>mpu</p></section>
+    <aside data-o-ads-name="x">slot</aside><h2 class="list-title">more</h2><h3 class="list-title">kept</h3><div id="taboola-below">t</div>
+    <svg><style>svg style</style></svg><p class="AD">case</p><p class="keep&#9;ad">tab</p><script>1</script></div>`;
+  const SELECTORS = ['script', 'style', '.o-ads', '.ad', '#story_main_mpu', '[data-o-ads-name]', 'h2.list-title', "[id^='taboola']", '.no-such'];
+
+  /** What one querySelectorAll of the whole list removes: the reference the faster walk must equal. */
+  function reference(html: string): string {
+    const doc = jsdom(html).window.document;
+    doc.querySelectorAll(SELECTORS.join(', ')).forEach((el) => el.remove());
+    return doc.body.innerHTML;
+  }
+
+  function applied(html: string): string {
+    const doc = jsdom(html).window.document;
+    applyRules(doc, 'https://example.com/a', { id: 'test', match: { hosts: ['example.com'] }, remove: SELECTORS }, []);
+    return doc.body.innerHTML;
+  }
+
+  it('removes what the selector engine would, in a standards-mode page', () => {
+    const html = `<!DOCTYPE html><html><body>${PAGE}</body></html>`;
+    expect(applied(html)).toBe(reference(html));
+    expect(applied(html)).toContain('class="AD"');
+    expect(applied(html)).not.toContain('tab');
+    expect(applied(html)).toContain('kept');
+  });
+
+  it('matches classes without regard to case in a quirks-mode page, as browsers do', () => {
+    const html = `<html><body>${PAGE}</body></html>`;
+    expect(applied(html)).toBe(reference(html));
+    expect(applied(html)).not.toContain('case');
   });
 });
