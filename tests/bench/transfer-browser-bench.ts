@@ -196,6 +196,7 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
     await bench.evaluate(bundle);
     const rawExports: { ms: number; bytes: number; peakHeap: number }[] = [];
     const rawImports: { ms: number; parseMs: number; peakHeap: number }[] = [];
+    const layoutImports: { backup: number; links: number }[] = [];
     for (let r = 0; r < runs; r++) {
       await bench.evaluate(() => (window as unknown as Api).qingduTransferBench.release());
       await collectGarbage(context, bench);
@@ -205,6 +206,9 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
       stop = await heapSampler(context, bench);
       const i = await bench.evaluate(() => (window as unknown as Api).qingduTransferBench.rawImport());
       rawImports.push({ ...i, peakHeap: await stop() });
+      const backup = await bench.evaluate(() => (window as unknown as Api).qingduTransferBench.rawLayoutImport(false));
+      const links = await bench.evaluate(() => (window as unknown as Api).qingduTransferBench.rawLayoutImport(true));
+      layoutImports.push({ backup: backup.ms, links: links.ms });
     }
     // Where the backup import's time goes, stage by stage (one run).
     const profile = await bench.evaluate(() => (window as unknown as Api).qingduTransferBench.profileImport());
@@ -248,10 +252,18 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
       ['import JSON backup', ms(med(backupImports, (x) => x.planMs), 0), ms(med(backupImports, (x) => x.writeMs), 0)],
       ['import Netscape HTML', ms(med(bookmarkImports, (x) => x.planMs), 0), ms(med(bookmarkImports, (x) => x.writeMs), 0)],
     ]);
+    const layoutBackupMs = med(layoutImports, (x) => x.backup);
+    const layoutLinksMs = med(layoutImports, (x) => x.links);
     table('Transfer baselines in an extension page (median)', ['baseline', 'time', 'peak heap'], [
       ['getAll entries + bodies, JSON.stringify, Blob', ms(rawExportMs, 0), mb(med(rawExports, (x) => x.peakHeap))],
       ['JSON.parse of that JSON + raw puts into an empty database', ms(rawImportMs, 0), mb(med(rawImports, (x) => x.peakHeap))],
       ['  of which JSON.parse', ms(rawParseMs, 0), ''],
+      ["the same + raw puts of the rows an import writes in Qingdu's layout (entry and its indexes, body, search row)", ms(layoutBackupMs, 0), ''],
+      ['the same for the link-only rows of a bookmarks import (entry, search row)', ms(layoutLinksMs, 0), ''],
+    ]);
+    table("Imports against raw writes of the same rows in Qingdu's layout (the floor for this schema)", ['import', 'Qingdu', 'raw layout', 'ratio'], [
+      ['JSON backup', ms(steps[2]!.value, 0), ms(layoutBackupMs, 0), ratio(steps[2]!.value / layoutBackupMs)],
+      ['Netscape HTML', ms(steps[3]!.value, 0), ms(layoutLinksMs, 0), ratio(steps[3]!.value / layoutLinksMs)],
     ]);
     const p = (k: string) => profile[k] ?? NaN;
     table(`Backup import stage by stage, in an extension page (${p('records')} records, ${mb(p('bytes'))}, ${p('batches')} batches; one run)`, ['stage', 'time'], [
@@ -269,6 +281,10 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
       section, name: `${s.name.replace(/ \(.*\)$/, '')} in Chromium (${count})`, value: s.value, unit: 'ms', baseline: s.baseline,
       ratio: s.value / s.baseline, target: `≤ ${TARGET_MS / 1000} s`, pass: s.value <= TARGET_MS,
     }));
+    headlines.push(
+      { section, name: `  backup import vs raw puts of its rows in Qingdu's layout`, value: steps[2]!.value, unit: 'ms', baseline: layoutBackupMs, ratio: steps[2]!.value / layoutBackupMs },
+      { section, name: `  bookmarks import vs raw puts of its rows in Qingdu's layout`, value: steps[3]!.value, unit: 'ms', baseline: layoutLinksMs, ratio: steps[3]!.value / layoutLinksMs },
+    );
     headlines.push(...steps.map((s) => ({
       section, name: `peak page heap, ${s.name.replace(/ \(.*\)$/, '')} (file ${mb(s.bytes)})`, value: s.heap / 2 ** 20, unit: 'MB',
     })));
@@ -277,7 +293,7 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
     }
     return {
       section,
-      figures: { count, runs, fill, profile, backups, marks, markdown, epub, rawExports, rawImports, backupImports, bookmarkImports, backupBytes, bookmarksBytes, backupFile: backupPath.split('/').pop() },
+      figures: { count, runs, fill, profile, backups, marks, markdown, epub, rawExports, rawImports, layoutImports, backupImports, bookmarkImports, backupBytes, bookmarksBytes, backupFile: backupPath.split('/').pop() },
       headlines,
       notes,
     };

@@ -9,7 +9,14 @@ import { TransferStore } from '../../../src/library/transfer-data';
 import { exportPages } from '../../../src/library/transfer-export';
 import { libraryWriter, type ImportBatch } from '../../../src/library/import-writer';
 import { Batcher } from '../../../src/library/transfer-plan';
+import { unwrap } from 'idb';
+import type { Article } from '../../../src/core/types';
+import { openDatabase } from '../../../src/storage/db';
 import { Library } from '../../../src/storage/library';
+import { emptyBody } from '../../../src/storage/records';
+import { META_REV } from '../../../src/storage/schema';
+import { buildSearchRecord } from '../../../src/storage/search-text';
+import type { LibraryEntry } from '../../../src/storage/types';
 import { coreSanitize } from '../../../src/transfer/core-hooks';
 import { blobText, readBackup } from '../../../src/transfer/index';
 import { done, libraryBench, request } from './library-entry';
@@ -63,6 +70,45 @@ async function rawImport(): Promise<{ ms: number; parseMs: number; records: numb
   db.close();
   await request(indexedDB.deleteDatabase(name));
   return { ms, parseMs, records: articles.length };
+}
+
+/**
+ * The floor of an import in Qingdu's own layout: JSON.parse of the last
+ * baseline export, then raw puts of exactly the rows an import of it writes
+ * into an empty library (index row with its indexes, body, search row,
+ * revision), 100 records a transaction, into a scratch database with the
+ * library's schema. `links`: the rows a bookmarks import of the same
+ * articles writes instead (index row and search row of a link-only entry).
+ */
+async function rawLayoutImport(links: boolean): Promise<{ ms: number; records: number }> {
+  if (!exported) throw new Error('run rawExport first');
+  const name = 'qingdu-bench-layout';
+  await request(indexedDB.deleteDatabase(name));
+  const db = unwrap(await openDatabase({ name }));
+  const t0 = performance.now();
+  const { articles } = JSON.parse(exported) as { articles: (LibraryEntry & { article: Article })[] };
+  for (let start = 0; start < articles.length; start += 100) {
+    const tx = db.transaction(['entries', 'bodies', 'search', 'meta'], 'readwrite', { durability: 'relaxed' });
+    const rev = start / 100 + 1;
+    for (const { article, ...entry } of articles.slice(start, start + 100)) {
+      if (links) {
+        const link = { ...entry, linkOnly: true, bodyBytes: 0, length: 0, readingMinutes: 0 };
+        tx.objectStore('entries').put(link);
+        tx.objectStore('search').put(buildSearchRecord(entry.id, emptyBody(link), entry.savedAt, rev));
+      } else {
+        tx.objectStore('entries').put(entry);
+        tx.objectStore('bodies').put(article, entry.id);
+        tx.objectStore('search').put(buildSearchRecord(entry.id, article, entry.savedAt, rev));
+      }
+    }
+    tx.objectStore('meta').put(rev, META_REV);
+    tx.commit();
+    await done(tx);
+  }
+  const ms = performance.now() - t0;
+  db.close();
+  await request(indexedDB.deleteDatabase(name));
+  return { ms, records: articles.length };
 }
 
 /**
@@ -130,7 +176,7 @@ function release(): void {
   exported = null;
 }
 
-export const transferBench = { fill: libraryBench.fill, rawExport, rawImport, release, profileImport };
+export const transferBench = { fill: libraryBench.fill, rawExport, rawImport, rawLayoutImport, release, profileImport };
 export type TransferBenchApi = typeof transferBench;
 
 (globalThis as unknown as { qingduTransferBench: TransferBenchApi }).qingduTransferBench = transferBench;
