@@ -100,10 +100,10 @@ function backupFormat(now: Date): PageFormat {
 /** A zip writer's bytes so far, as one Blob part. */
 const zipped = (bytes: Uint8Array[]): BlobPart[] => (bytes.length ? [new Blob(bytes as BlobPart[])] : []);
 
-function markdownFormat(): PageFormat {
-  const writer = new MarkdownZipWriter();
+/** A zip written an article at a time (Markdown, EPUB), its bytes handed over page by page. */
+function zipFormat(writer: MarkdownZipWriter | EpubWriter, ext: string, type: string): PageFormat {
   return {
-    head: () => [],
+    head: () => zipped(writer.take()),
     page: ({ articles, lookup }) => {
       for (const a of articles) writer.article(a, lookup);
       return zipped(writer.take());
@@ -112,29 +112,15 @@ function markdownFormat(): PageFormat {
       writer.end();
       return zipped(writer.take());
     },
-    ext: 'md.zip',
-    type: 'application/zip',
+    ext,
+    type,
     slice: ZIP_SLICE,
   };
 }
 
-function epubFormat(opts: PagedExportOptions['epub'], now: Date): PageFormat {
+function epubWriter(opts: PagedExportOptions['epub'], now: Date): EpubWriter {
   if (!opts) throw new Error('an EPUB export needs its rows and DOM classes');
-  const writer = new EpubWriter(epubBook(opts.rows, { now }), opts.env);
-  return {
-    head: () => zipped(writer.take()),
-    page: ({ articles, lookup }) => {
-      for (const a of articles) writer.chapter(a, lookup);
-      return zipped(writer.take());
-    },
-    tail: () => {
-      writer.end();
-      return zipped(writer.take());
-    },
-    ext: 'epub',
-    type: 'application/epub+zip',
-    slice: ZIP_SLICE,
-  };
+  return new EpubWriter(epubBook(opts.rows, { now }), opts.env);
 }
 
 function formatFor(id: ExportFormatId, opts: PagedExportOptions, now: Date): PageFormat {
@@ -142,9 +128,9 @@ function formatFor(id: ExportFormatId, opts: PagedExportOptions, now: Date): Pag
     case 'backup':
       return backupFormat(now);
     case 'markdown':
-      return markdownFormat();
+      return zipFormat(new MarkdownZipWriter(), 'md.zip', 'application/zip');
     case 'epub':
-      return epubFormat(opts.epub, now);
+      return zipFormat(epubWriter(opts.epub, now), 'epub', 'application/epub+zip');
     case 'bookmarks':
       return rowFormat(BOOKMARKS_HEAD, bookmarkRow, '', BOOKMARKS_TAIL, 'html', 'text/html');
     case 'instapaper':

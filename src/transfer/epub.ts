@@ -251,7 +251,8 @@ export class EpubWriter {
     this.zip.add('OEBPS/style.css', utf8(STYLE), true);
   }
 
-  chapter(a: SavedArticle, lookup?: ImageLookup): void {
+  /** Adds the article as the next chapter. */
+  article(a: SavedArticle, lookup?: ImageLookup): void {
     const id = `c${String(this.spine.length + 1).padStart(4, '0')}`;
     const lang = [a.lang, a.article.lang, this.book.lang].find((l): l is string => !!l && LANG_TAG.test(l)) as string;
     const imageHrefs = new Map<string, string | null>();
@@ -321,7 +322,7 @@ export class EpubWriter {
 export async function exportEpub(articles: readonly SavedArticle[], lookup?: ImageLookup, opts: EpubOptions = {}): Promise<Uint8Array> {
   const book = epubBook(articles.map((a) => ({ title: a.title, url: a.url, lang: a.lang ?? a.article.lang })), opts);
   const writer = new EpubWriter(book, opts.env);
-  await mapChunked(articles, (a) => writer.chapter(a, lookup), opts);
+  await mapChunked(articles, (a) => writer.article(a, lookup), opts);
   writer.end();
   return joinBytes(writer.take());
 }

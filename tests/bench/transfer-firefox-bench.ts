@@ -25,7 +25,7 @@ import { idForUrl } from '../../src/storage/ids';
 import { articleFields, bodyBytesOf } from '../../src/storage/records';
 import type { SavedArticle } from '../../src/storage/types';
 import { exportBackup, exportBookmarks } from '../../src/transfer/index';
-import { copyFirefoxBuild, FIREFOX, launchFirefox, openExtensionPageSettled } from '../e2e/firefox';
+import { copyFirefoxBuild, FIREFOX, launchFirefox, openExtensionPageSettled, type FirefoxSession } from '../e2e/firefox';
 import { buildBrowserBundle } from './browser-bundle';
 import type { TransferBenchApi } from './browser/transfer-entry';
 import { mb, ms, ratio, table, type Headline, type SectionResult } from './common';
@@ -48,7 +48,7 @@ function savedArticles(n: number): SavedArticle[] {
   });
 }
 
-/** Waits until the text of `selector` matches `pattern`; resolves to the time it took (ms). */
+/** Waits until the text of `selector` matches `pattern`. */
 async function whenText(page: Page, selector: string, pattern: RegExp): Promise<void> {
   await page.waitForFunction(
     (sel: string, source: string) => new RegExp(source).test(document.querySelector(sel)?.textContent ?? ''),
@@ -58,22 +58,28 @@ async function whenText(page: Page, selector: string, pattern: RegExp): Promise<
   );
 }
 
-/** Imports `file` into an empty profile through the library page: plan and write times. */
+/** Opens the library page of an empty profile and imports `file` through its dialog: plan and write times. */
+async function importThrough(session: FirefoxSession, file: string, count: number): Promise<{ library: Page; planMs: number; writeMs: number }> {
+  const library = await openExtensionPageSettled(session.browser, `${session.base}/library.html`);
+  await library.waitForFunction(() => !document.getElementById('state-empty')?.hidden, { timeout: 30_000 });
+  const input = (await library.$('#transfer-file')) as ElementHandle<HTMLInputElement>;
+  let t0 = performance.now();
+  await input.uploadFile(file);
+  await whenText(library, '#transfer-import-dialog [data-count="added"]', new RegExp(`新增 ${count} 篇|${count} to add`));
+  const planMs = performance.now() - t0;
+  t0 = performance.now();
+  await library.click('#transfer-import-confirm');
+  await whenText(library, '#transfer-import-status', new RegExp(`新增 ${count} 篇|${count} added`));
+  return { library, planMs, writeMs: performance.now() - t0 };
+}
+
+/** `importThrough` in a fresh profile of its own. */
 async function importInto(file: string, count: number): Promise<{ planMs: number; writeMs: number }> {
   const build = copyFirefoxBuild();
   const session = await launchFirefox({ extensionDir: build.dir });
   try {
-    const library = await openExtensionPageSettled(session.browser, `${session.base}/library.html`);
-    await library.waitForFunction(() => !document.getElementById('state-empty')?.hidden, { timeout: 30_000 });
-    const input = (await library.$('#transfer-file')) as ElementHandle<HTMLInputElement>;
-    let t0 = performance.now();
-    await input.uploadFile(file);
-    await whenText(library, '#transfer-import-dialog [data-count="added"]', new RegExp(`新增 ${count} 篇|${count} to add`));
-    const planMs = performance.now() - t0;
-    t0 = performance.now();
-    await library.click('#transfer-import-confirm');
-    await whenText(library, '#transfer-import-status', new RegExp(`新增 ${count} 篇|${count} added`));
-    return { planMs, writeMs: performance.now() - t0 };
+    const { planMs, writeMs } = await importThrough(session, file, count);
+    return { planMs, writeMs };
   } finally {
     await session.close();
     build.remove();
@@ -100,17 +106,8 @@ export async function runTransferFirefoxBench(count = COUNT): Promise<SectionRes
     const exports: Record<'backup' | 'bookmarks', number> = { backup: NaN, bookmarks: NaN };
     let raw: { exportMs: number; importMs: number; parseMs: number; layoutMs: number; layoutLinksMs: number };
     try {
-      const library = await openExtensionPageSettled(session.browser, `${session.base}/library.html`);
-      await library.waitForFunction(() => !document.getElementById('state-empty')?.hidden, { timeout: 30_000 });
-      const input = (await library.$('#transfer-file')) as ElementHandle<HTMLInputElement>;
-      let t0 = performance.now();
-      await input.uploadFile(backupFile);
-      await whenText(library, '#transfer-import-dialog [data-count="added"]', new RegExp(`新增 ${count} 篇|${count} to add`));
-      const planMs = performance.now() - t0;
-      t0 = performance.now();
-      await library.click('#transfer-import-confirm');
-      await whenText(library, '#transfer-import-status', new RegExp(`新增 ${count} 篇|${count} added`));
-      backupImport = { planMs, writeMs: performance.now() - t0 };
+      const { library, planMs, writeMs } = await importThrough(session, backupFile, count);
+      backupImport = { planMs, writeMs };
       await library.$$eval('#transfer-import-dialog button', (buttons) => buttons.find((b) => /^(关闭|Close)$/.test(b.textContent?.trim() ?? ''))?.click());
       await whenText(library, '#summary', new RegExp(String(count)));
 
@@ -118,7 +115,7 @@ export async function runTransferFirefoxBench(count = COUNT): Promise<SectionRes
         await library.click('#transfer-export');
         // The dialog counts the library when it opens; let that read finish first.
         await library.waitForFunction(() => !/…/.test(document.querySelector('#transfer-export-dialog fieldset')?.textContent ?? '…'), { timeout: 60_000 });
-        t0 = performance.now();
+        const t0 = performance.now();
         await library.click(`#transfer-export-dialog button[data-format="${format}"]`);
         await whenText(library, '#transfer-export-status', /已导出|Exported/);
         exports[format] = performance.now() - t0;
