@@ -65,6 +65,8 @@ export interface PlanOptions {
   /** Default: the shared DOMPurify configuration over this page's window. */
   sanitize?: Sanitize;
   hooks?: ExtractHooks;
+  /** Bytes of the file read so far, while a streamed file (a JSON backup, a bookmarks file) is planned. */
+  onProgress?: (read: number, total: number) => void;
 }
 
 const nothingToWrite = (report: ImportReport): FilePlan => ({ report, writes: 0, apply: async () => ({ added: 0, updated: 0, skipped: 0, rejected: [] }) });
@@ -162,13 +164,14 @@ function reportPlan(report: ImportReport, store: TransferStore): FilePlan {
 /** Reads and plans `file`. Never throws for a bad file: the report says why nothing would be imported. */
 export async function planFile(file: File, store: TransferStore, opts: PlanOptions = {}): Promise<FilePlan> {
   const sanitize = opts.sanitize ?? coreSanitize(window);
+  const onBytes = opts.onProgress && ((read: number) => opts.onProgress?.(read, file.size));
   const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
   // Small files and the formats not streamed are read whole, as before.
   const format = file.size > 4096 && !isZip(head) ? detectFormat(file.name, head) : null;
   if (format === 'qingdu-backup') {
     if (file.size > MAX_STREAMED_BACKUP_BYTES) return nothingToWrite(refusedBySize(file.size, MAX_STREAMED_BACKUP_BYTES));
     try {
-      return await planBackup(file, store, sanitize);
+      return await planBackup(file, store, sanitize, onBytes);
     } catch (e) {
       // A hand-made backup with its lists before its version can still be read whole when it is small enough.
       if (!(e instanceof UnorderedBackupError) || file.size > MAX_IMPORT_BYTES) return nothingToWrite(refusal(format, failureReason(format, e)));
@@ -176,7 +179,7 @@ export async function planFile(file: File, store: TransferStore, opts: PlanOptio
   } else if (format === 'netscape') {
     if (file.size > MAX_IMPORT_BYTES) return nothingToWrite(refusedBySize(file.size, MAX_IMPORT_BYTES));
     try {
-      return await planBookmarks(file, store);
+      return await planBookmarks(file, store, onBytes);
     } catch (e) {
       return nothingToWrite(refusal(format, failureReason(format, e)));
     }
@@ -209,7 +212,7 @@ function imageTarget(step: PlanStep, saved: SavedArticle): ImageTarget | null {
 const keepHtml = (html: string): string => html;
 
 /** The first reading of a backup: every check, the counts, nothing kept but ids. Throws TransferError. */
-async function planBackup(file: File, store: TransferStore, sanitize: Sanitize): Promise<FilePlan> {
+async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, onBytes?: (read: number) => void): Promise<FilePlan> {
   const entries = await store.entries();
   const library = new Map<string, LibraryEntry>(entries.map((e) => [e.id, e]));
   const planner = new Planner({ library, idFor: idForUrl });
@@ -219,7 +222,7 @@ async function planBackup(file: File, store: TransferStore, sanitize: Sanitize):
   /** Image URLs the file brings for stored articles it otherwise leaves as they are, by article id. */
   const broughtImages = new Map<string, Set<string>>();
   let records = 0;
-  await readBackup(blobText(file), keepHtml, {
+  await readBackup(blobText(file, onBytes), keepHtml, {
     article(saved) {
       records++;
       const step = planner.add({ kind: 'article', article: saved, images: [] });
@@ -304,9 +307,9 @@ async function writeBackup(
 }
 
 /** A bookmarks file, read as a stream; its links are kept for the write. Throws TransferError. */
-async function planBookmarks(file: File, store: TransferStore): Promise<FilePlan> {
+async function planBookmarks(file: File, store: TransferStore, onBytes?: (read: number) => void): Promise<FilePlan> {
   const reader = new BookmarksReader();
-  for await (const piece of blobText(file)) reader.push(piece);
+  for await (const piece of blobText(file, onBytes)) reader.push(piece);
   const parsed = reader.end();
   if (parsed.items.length === 0 && parsed.errors.length === 0) throw new TransferError('the file holds no articles');
   const entries = await store.entries();

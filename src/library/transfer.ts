@@ -306,7 +306,13 @@ function buildImportDialog(store: TransferStore) {
     cancel.focus();
     try {
       const { planFile } = await import('./transfer-import');
-      const planned = await planFile(file, store);
+      const planned = await planFile(file, store, {
+        onProgress: (read, total) => {
+          if (mine !== generation) return;
+          progress.max = Math.max(1, total);
+          progress.value = read;
+        },
+      });
       if (mine !== generation) return;
       plan = planned;
       const r = planned.report;

@@ -90,13 +90,18 @@ export async function readBackup(text: AsyncIterable<string>, sanitize: Sanitize
   return { version, ...summary };
 }
 
-/** The text of `blob`, decoded strictly as UTF-8 piece by piece (a leading BOM is dropped). */
-export async function* blobText(blob: Blob): AsyncGenerator<string> {
+/**
+ * The text of `blob`, decoded strictly as UTF-8 piece by piece (a leading BOM
+ * is dropped). `onBytes` hears how many bytes have been read so far.
+ */
+export async function* blobText(blob: Blob, onBytes?: (read: number) => void): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const reader = blob.stream().getReader();
+  let read = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
+      if (value) onBytes?.((read += value.length));
       let text: string;
       try {
         text = done ? decoder.decode() : decoder.decode(value, { stream: true });

@@ -40,8 +40,14 @@ describe('a backup imported as a stream', () => {
   it('plans without sanitizing, then writes what the whole-file import writes, in batches', async () => {
     const { library, store, writer, sent } = setup();
     const { calls, sanitize } = countingSanitize();
-    const plan = await planFile(await backupFile(), store, { sanitize, hooks: {} });
+    const file = await backupFile();
+    const read: number[] = [];
+    const plan = await planFile(file, store, { sanitize, hooks: {}, onProgress: (done, total) => (expect(total).toBe(file.size), read.push(done)) });
     expect(plan.report).toMatchObject({ ok: true, format: 'qingdu-backup', added: 30, updated: 0, duplicates: 0, failed: [] });
+    // The bar follows the bytes read, up to the whole file.
+    expect(read.length).toBeGreaterThan(0);
+    expect(read.every((n, i) => i === 0 || n > (read[i - 1] as number))).toBe(true);
+    expect(read.at(-1)).toBe(file.size);
     expect(plan.writes).toBe(30);
     expect(calls.n).toBe(0);
     const progress: number[] = [];
