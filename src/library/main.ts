@@ -7,9 +7,10 @@
  * entries scroll like 20.
  *
  * Reads go straight to IndexedDB; every change is a `library.*` message to the
- * background. Live updates: the background posts `{ type: 'changed', ids }` on
- * the BroadcastChannel `qingdu-library` after each write; the page also
- * re-reads the index whenever it becomes visible again.
+ * background (an import is written by the page itself). Live updates: whoever
+ * writes posts `{ type: 'changed', ids }` on the BroadcastChannel
+ * `qingdu-library`; the page also re-reads the index whenever it becomes
+ * visible again.
  */
 import browser from '../platform/browser';
 import { sendMessage, type Request } from '../platform/messages';

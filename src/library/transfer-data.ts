@@ -1,7 +1,7 @@
 /**
  * Reads for export and import: whole articles (row + body) and their stored
  * images, straight from IndexedDB in read-only transactions of bounded size.
- * Pages never write; the background does (see src/background/import.ts).
+ * This module only reads; imports are written through the storage module (see import-writer.ts).
  */
 import type { IDBPDatabase } from 'idb';
 import type { Article } from '../core/types';

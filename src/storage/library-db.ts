@@ -4,7 +4,7 @@
  *   schema.ts      stores, indexes and the version history
  *   migrations.ts  numbered migrations, run in the upgrade transaction
  *   db.ts          opening (with migrations) and closing
- *   library.ts     the Library API the background calls
+ *   library.ts     the Library API the background (and an import) writes through
  *   records.ts     building, validating and merging records (pure)
  *   search-text.ts Chinese-aware full-text search (pure)
  *   ids.ts         URL -> id
