@@ -34,6 +34,7 @@ import {
   type ImportError,
   type ImportReport,
   type PlanStep,
+  type StreamOptions,
   type Sanitize,
 } from '../transfer/index';
 import { isZip } from '../transfer/util';
@@ -49,6 +50,8 @@ const SNIFF_BYTES = 64 * 1024;
 export interface ApplyOptions extends BatchLimits {
   /** Called after each batch with records stored so far. */
   onProgress?: (done: number, total: number) => void;
+  /** Stops before the next batch: what was stored stays, and the call rejects with an ImportStoppedError. */
+  signal?: AbortSignal;
 }
 
 /** A planned import: what the user is shown, and how to write it. */
@@ -67,6 +70,8 @@ export interface PlanOptions {
   hooks?: ExtractHooks;
   /** Bytes of the file read so far, while a streamed file (a JSON backup, a bookmarks file) is planned. */
   onProgress?: (read: number, total: number) => void;
+  /** Stops reading a streamed file (the plan is then thrown away). */
+  signal?: AbortSignal;
 }
 
 const nothingToWrite = (report: ImportReport): FilePlan => ({ report, writes: 0, apply: async () => ({ added: 0, updated: 0, skipped: 0, rejected: [] }) });
@@ -79,6 +84,11 @@ export class PartialImportError extends Error {
   }
 }
 
+/** The user stopped the import: the batches stored before the stop stay. */
+export class ImportStoppedError extends PartialImportError {
+  override name = 'ImportStoppedError';
+}
+
 /**
  * Stores batches one after another, preparing the next while the database
  * writes the one before, and sums what was stored.
@@ -89,12 +99,18 @@ class BatchSender {
   private sent = 0;
   private done = 0;
 
-  constructor(private readonly writer: ImportWriter, private readonly records: number, private readonly onProgress?: ApplyOptions['onProgress']) {
-    onProgress?.(0, records);
+  private readonly onProgress?: ApplyOptions['onProgress'];
+  private readonly signal?: AbortSignal;
+
+  constructor(private readonly writer: ImportWriter, private readonly records: number, opts: ApplyOptions) {
+    this.onProgress = opts.onProgress;
+    this.signal = opts.signal;
+    this.onProgress?.(0, records);
   }
 
   async send(batch: ImportBatch): Promise<void> {
     await this.settle();
+    if (this.signal?.aborted) throw new ImportStoppedError('stopped', this.total);
     this.inFlight = this.post(batch);
   }
 
@@ -117,6 +133,7 @@ class BatchSender {
     await this.inFlight?.catch(() => undefined);
     if (this.sent > 0) this.writer.announce();
     if (e instanceof PartialImportError) throw e;
+    if (this.signal?.aborted) throw new ImportStoppedError('stopped', this.total);
     throw new PartialImportError((e as Error)?.message || String(e), this.total);
   }
 
@@ -141,7 +158,7 @@ class BatchSender {
 /** Stores every record of a whole-file plan, batch by batch. */
 async function applyReport(report: ImportReport, store: TransferStore, writer: ImportWriter, opts: ApplyOptions): Promise<ImportOutcome> {
   const records = await recordsFromPlan(report, idForUrl, (id) => store.body(id));
-  const sender = new BatchSender(writer, records.length, opts.onProgress);
+  const sender = new BatchSender(writer, records.length, opts);
   const batcher = new Batcher(opts);
   try {
     for (const r of records) {
@@ -164,14 +181,14 @@ function reportPlan(report: ImportReport, store: TransferStore): FilePlan {
 /** Reads and plans `file`. Never throws for a bad file: the report says why nothing would be imported. */
 export async function planFile(file: File, store: TransferStore, opts: PlanOptions = {}): Promise<FilePlan> {
   const sanitize = opts.sanitize ?? coreSanitize(window);
-  const onBytes = opts.onProgress && ((read: number) => opts.onProgress?.(read, file.size));
+  const reading: StreamOptions = { onBytes: opts.onProgress && ((read: number) => opts.onProgress?.(read, file.size)), signal: opts.signal };
   const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
   // Small files and the formats not streamed are read whole, as before.
   const format = file.size > 4096 && !isZip(head) ? detectFormat(file.name, head) : null;
   if (format === 'qingdu-backup') {
     if (file.size > MAX_STREAMED_BACKUP_BYTES) return nothingToWrite(refusedBySize(file.size, MAX_STREAMED_BACKUP_BYTES));
     try {
-      return await planBackup(file, store, sanitize, onBytes);
+      return await planBackup(file, store, sanitize, reading);
     } catch (e) {
       // A hand-made backup with its lists before its version can still be read whole when it is small enough.
       if (!(e instanceof UnorderedBackupError) || file.size > MAX_IMPORT_BYTES) return nothingToWrite(refusal(format, failureReason(format, e)));
@@ -179,7 +196,7 @@ export async function planFile(file: File, store: TransferStore, opts: PlanOptio
   } else if (format === 'netscape') {
     if (file.size > MAX_IMPORT_BYTES) return nothingToWrite(refusedBySize(file.size, MAX_IMPORT_BYTES));
     try {
-      return await planBookmarks(file, store, onBytes);
+      return await planBookmarks(file, store, reading);
     } catch (e) {
       return nothingToWrite(refusal(format, failureReason(format, e)));
     }
@@ -212,7 +229,7 @@ function imageTarget(step: PlanStep, saved: SavedArticle): ImageTarget | null {
 const keepHtml = (html: string): string => html;
 
 /** The first reading of a backup: every check, the counts, nothing kept but ids. Throws TransferError. */
-async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, onBytes?: (read: number) => void): Promise<FilePlan> {
+async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, reading: StreamOptions): Promise<FilePlan> {
   const entries = await store.entries();
   const library = new Map<string, LibraryEntry>(entries.map((e) => [e.id, e]));
   const planner = new Planner({ library, idFor: idForUrl });
@@ -222,7 +239,7 @@ async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, 
   /** Image URLs the file brings for stored articles it otherwise leaves as they are, by article id. */
   const broughtImages = new Map<string, Set<string>>();
   let records = 0;
-  await readBackup(blobText(file, onBytes), keepHtml, {
+  await readBackup(blobText(file, reading), keepHtml, {
     article(saved) {
       records++;
       const step = planner.add({ kind: 'article', article: saved, images: [] });
@@ -264,7 +281,7 @@ async function writeBackup(
   file: File, store: TransferStore, sanitize: Sanitize, library: ReadonlyMap<string, LibraryEntry>, records: number, writer: ImportWriter, opts: ApplyOptions,
 ): Promise<ImportOutcome> {
   const planner = new Planner({ library, idFor: idForUrl });
-  const sender = new BatchSender(writer, records, opts.onProgress);
+  const sender = new BatchSender(writer, records, opts);
   const batcher = new Batcher(opts);
   const targets = new Map<string, ImageTarget | null>();
   const storedImages = new Map<string, ReadonlySet<string>>();
@@ -273,7 +290,7 @@ async function writeBackup(
     if (closed) await sender.send(closed);
   };
   try {
-    await readBackup(blobText(file), sanitize, {
+    await readBackup(blobText(file, { signal: opts.signal }), sanitize, {
       async article(saved) {
         const step = planner.add({ kind: 'article', article: saved, images: [] });
         targets.set(saved.id, imageTarget(step, saved));
@@ -307,9 +324,9 @@ async function writeBackup(
 }
 
 /** A bookmarks file, read as a stream; its links are kept for the write. Throws TransferError. */
-async function planBookmarks(file: File, store: TransferStore, onBytes?: (read: number) => void): Promise<FilePlan> {
+async function planBookmarks(file: File, store: TransferStore, reading: StreamOptions): Promise<FilePlan> {
   const reader = new BookmarksReader();
-  for await (const piece of blobText(file, onBytes)) reader.push(piece);
+  for await (const piece of blobText(file, reading)) reader.push(piece);
   const parsed = reader.end();
   if (parsed.items.length === 0 && parsed.errors.length === 0) throw new TransferError('the file holds no articles');
   const entries = await store.entries();

@@ -251,7 +251,15 @@ function buildImportDialog(store: TransferStore) {
   let plan: FilePlan | null = null;
   let writing = false;
   let generation = 0;
-  cancel.addEventListener('click', () => dialog.close());
+  /** Stops the reading of the file being planned, or the batches still to be stored. */
+  let stopper: AbortController | null = null;
+  cancel.addEventListener('click', () => {
+    if (writing) {
+      stopper?.abort();
+      cancel.disabled = true;
+      status.textContent = t('transferImportStopping');
+    } else dialog.close();
+  });
   // Batches already sent are stored; do not let Escape suggest the rest was undone.
   dialog.addEventListener('cancel', (event) => {
     if (writing) event.preventDefault();
@@ -259,6 +267,7 @@ function buildImportDialog(store: TransferStore) {
   dialog.addEventListener('close', () => {
     generation++;
     plan = null;
+    stopper?.abort();
   });
   confirm.addEventListener('click', () => void write());
 
@@ -304,9 +313,12 @@ function buildImportDialog(store: TransferStore) {
     cancel.textContent = t('cancel');
     if (!dialog.open) dialog.showModal();
     cancel.focus();
+    stopper?.abort();
+    const reading = (stopper = new AbortController());
     try {
       const { planFile } = await import('./transfer-import');
       const planned = await planFile(file, store, {
+        signal: reading.signal,
         onProgress: (read, total) => {
           if (mine !== generation) return;
           progress.max = Math.max(1, total);
@@ -337,8 +349,10 @@ function buildImportDialog(store: TransferStore) {
     const planned = plan;
     if (!planned || writing) return;
     writing = true;
+    const stopping = (stopper = new AbortController());
     confirm.hidden = true;
-    cancel.disabled = true;
+    // Batches go in one after another: Stop keeps what is stored and sends no more.
+    cancel.textContent = t('transferImportStop');
     progress.hidden = false;
     progress.value = 0;
     status.classList.remove('error');
@@ -349,7 +363,9 @@ function buildImportDialog(store: TransferStore) {
     const library = new Library();
     try {
       outcome = await planned.apply(libraryWriter(library, () => announceChange()), {
+        signal: stopping.signal,
         onProgress: (done, total) => {
+          if (stopping.signal.aborted) return;
           progress.max = Math.max(1, total);
           progress.value = done;
           status.textContent = t('transferImportingCount', [String(done), String(total)]);
@@ -359,8 +375,12 @@ function buildImportDialog(store: TransferStore) {
     } catch (e) {
       const partial = (e as { outcome?: ImportOutcome }).outcome;
       outcome = partial ?? null;
-      status.textContent = t('transferImportFailed', [message(e), String(partial?.added ?? 0), String(partial?.updated ?? 0)]);
-      status.classList.add('error');
+      const counts = [String(partial?.added ?? 0), String(partial?.updated ?? 0)];
+      if (e instanceof Error && e.name === 'ImportStoppedError') status.textContent = t('transferImportStopped', counts);
+      else {
+        status.textContent = t('transferImportFailed', [message(e), ...counts]);
+        status.classList.add('error');
+      }
     } finally {
       await library.close();
       window.removeEventListener('beforeunload', holdPage);

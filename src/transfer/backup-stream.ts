@@ -90,18 +90,23 @@ export async function readBackup(text: AsyncIterable<string>, sanitize: Sanitize
   return { version, ...summary };
 }
 
-/**
- * The text of `blob`, decoded strictly as UTF-8 piece by piece (a leading BOM
- * is dropped). `onBytes` hears how many bytes have been read so far.
- */
-export async function* blobText(blob: Blob, onBytes?: (read: number) => void): AsyncGenerator<string> {
+export interface StreamOptions {
+  /** Hears how many bytes have been read so far. */
+  onBytes?: (read: number) => void;
+  /** Stops the reading between pieces, with an AbortError. */
+  signal?: AbortSignal;
+}
+
+/** The text of `blob`, decoded strictly as UTF-8 piece by piece (a leading BOM is dropped). */
+export async function* blobText(blob: Blob, opts: StreamOptions = {}): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const reader = blob.stream().getReader();
   let read = 0;
   try {
     for (;;) {
+      if (opts.signal?.aborted) throw new DOMException('Import stopped', 'AbortError');
       const { done, value } = await reader.read();
-      if (value) onBytes?.((read += value.length));
+      if (value) opts.onBytes?.((read += value.length));
       let text: string;
       try {
         text = done ? decoder.decode() : decoder.decode(value, { stream: true });

@@ -186,7 +186,7 @@ test.describe('export and import (Chromium)', () => {
     await expect(row(library, HERO_TITLE)).toContainText('#通勤');
   });
 
-  test('a 2,000-article backup imports in batches with progress; a long export can be cancelled', async ({ extension }) => {
+  test('a 2,000-article backup imports in batches with progress, can be stopped and taken up again; a long export can be cancelled', async ({ extension }) => {
     const { context, extensionId } = extension;
     const N = Number(process.env.QINGDU_TRANSFER_ARTICLES ?? 2000);
     const dir = mkdtempSync(join(tmpdir(), 'qingdu-import-'));
@@ -197,17 +197,32 @@ test.describe('export and import (Chromium)', () => {
       await expect(library.locator('#state-empty')).toBeVisible();
       const dialog = library.locator('#transfer-import-dialog');
 
-      let t0 = Date.now();
+      // Stopped part way: what was stored stays, and the count says how much.
       await library.locator('#transfer-file').setInputFiles(file);
       await expect(dialog.locator('[data-count="added"]')).toHaveText(new RegExp(`(新增 ${N} 篇|${N} to add)`), { timeout: 120_000 });
-      const planMs = Date.now() - t0;
-      t0 = Date.now();
       await dialog.locator('#transfer-import-confirm').click();
       // The count moves while the batches go in.
       await expect(dialog.locator('#transfer-import-status')).toHaveText(new RegExp(`(\\d+ / ${N} 篇|\\d+ of ${N})`));
-      await expect(dialog.locator('#transfer-import-status')).toHaveText(new RegExp(`(新增 ${N} 篇|${N} added)`), { timeout: 120_000 });
+      await dialog.getByRole('button', { name: /^(停止导入|Stop importing)$/ }).click();
+      await expect(dialog.locator('#transfer-import-status')).toHaveText(/已停止导入|Import stopped/, { timeout: 120_000 });
+      const kept = Number(/(?:新增 |: )(\d+)(?: 篇| added)/.exec((await dialog.locator('#transfer-import-status').textContent()) ?? '')?.[1]);
+      expect(kept).toBeGreaterThan(0);
+      expect(kept).toBeLessThan(N);
+      await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+      await library.locator('#filter-state').selectOption('all');
+      await expect(library.locator('#summary')).toHaveText(new RegExp(String(kept)));
+
+      // The same file again brings the rest.
+      let t0 = Date.now();
+      await library.locator('#transfer-file').setInputFiles(file);
+      await expect(dialog.locator('[data-count="added"]')).toHaveText(new RegExp(`(新增 ${N - kept} 篇|${N - kept} to add)`), { timeout: 120_000 });
+      await expect(dialog.locator('[data-count="duplicates"]')).toHaveText(new RegExp(`(${kept})`));
+      const planMs = Date.now() - t0;
+      t0 = Date.now();
+      await dialog.locator('#transfer-import-confirm').click();
+      await expect(dialog.locator('#transfer-import-status')).toHaveText(new RegExp(`(新增 ${N - kept} 篇|${N - kept} added)`), { timeout: 120_000 });
       const writeMs = Date.now() - t0;
-      console.log(`transfer e2e: ${N} articles (${(readFileSync(file).length / 1048576).toFixed(1)} MB backup): plan ${planMs} ms, write ${writeMs} ms`);
+      console.log(`transfer e2e: ${N} articles (${(readFileSync(file).length / 1048576).toFixed(1)} MB backup): stopped at ${kept}; again: plan ${planMs} ms, write ${writeMs} ms`);
       await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
       await library.locator('#filter-state').selectOption('all');
       await expect(library.locator('#summary')).toHaveText(new RegExp(String(N)));

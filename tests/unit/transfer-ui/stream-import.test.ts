@@ -4,7 +4,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { libraryWriter, type ImportWriter } from '../../../src/library/import-writer';
 import { TransferStore } from '../../../src/library/transfer-data';
-import { PartialImportError, planFile } from '../../../src/library/transfer-import';
+import { ImportStoppedError, PartialImportError, planFile } from '../../../src/library/transfer-import';
 import { batchRecords, recordsFromPlan } from '../../../src/library/transfer-plan';
 import { idForUrl } from '../../../src/storage/ids';
 import { Library } from '../../../src/storage/library';
@@ -127,6 +127,44 @@ describe('a backup imported as a stream', () => {
     expect((error as PartialImportError).outcome.added).toBe(20);
     expect(await library.list()).toHaveLength(20);
     expect(sent.at(-1)).toBe('announce');
+  });
+});
+
+describe('stopping an import', () => {
+  it('keeps the batches stored before the stop, sends no more, and says so', async () => {
+    const { library, store, writer, sent } = setup();
+    const plan = await planFile(await backupFile(), store, { sanitize: (h) => h, hooks: {} });
+    const stop = new AbortController();
+    const stopping: ImportWriter = {
+      write: async (batch) => {
+        const outcome = await writer.write(batch);
+        if (sent.length === 2) stop.abort();
+        return outcome;
+      },
+      announce: writer.announce,
+    };
+    const error = await plan.apply(stopping, { maxRecords: 10, signal: stop.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportStoppedError);
+    expect((error as ImportStoppedError).outcome.added).toBe(20);
+    expect(await library.list()).toHaveLength(20);
+    expect(sent.at(-1)).toBe('announce');
+    // Importing the file again adds the rest (and the images, which come after every article).
+    const again = await planFile(await backupFile(), store, { sanitize: (h) => h, hooks: {} });
+    expect(again.report).toMatchObject({ added: 10 });
+    expect(again.report.updated + again.report.duplicates).toBe(20);
+  });
+
+  it('stops reading a file being planned', async () => {
+    const { store } = setup();
+    const stop = new AbortController();
+    const read: number[] = [];
+    // Many parts: the stream gives them one at a time.
+    const big = new File(await exportBackup(makeLibrary(400), undefined, { chunkSize: 20 }), 'big.json');
+    const plan = await planFile(big, store, { sanitize: (h) => h, hooks: {}, signal: stop.signal, onProgress: (n) => (read.push(n), stop.abort()) });
+    expect(plan.report.ok).toBe(false);
+    expect(plan.writes).toBe(0);
+    expect(read).toHaveLength(1);
+    expect(read[0]).toBeLessThan(big.size);
   });
 });
 
