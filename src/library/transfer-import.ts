@@ -93,7 +93,7 @@ export class ImportStoppedError extends PartialImportError {
  * Stores batches one after another, preparing the next while the database
  * writes the one before, and sums what was stored.
  */
-class BatchSender {
+class BatchQueue {
   readonly total: ImportOutcome = { added: 0, updated: 0, skipped: 0, rejected: [] };
   private inFlight: Promise<void> | null = null;
   private sent = 0;
@@ -158,18 +158,18 @@ class BatchSender {
 /** Stores every record of a whole-file plan, batch by batch. */
 async function applyReport(report: ImportReport, store: TransferStore, writer: ImportWriter, opts: ApplyOptions): Promise<ImportOutcome> {
   const records = await recordsFromPlan(report, idForUrl, (id) => store.body(id));
-  const sender = new BatchSender(writer, records.length, opts);
+  const queue = new BatchQueue(writer, records.length, opts);
   const batcher = new Batcher(opts);
   try {
     for (const r of records) {
       const closed = batcher.record(r);
-      if (closed) await sender.send(closed);
+      if (closed) await queue.send(closed);
     }
     const last = batcher.flush();
-    if (last) await sender.send(last);
-    return await sender.finish();
+    if (last) await queue.send(last);
+    return await queue.finish();
   } catch (e) {
-    return sender.fail(e);
+    return queue.fail(e);
   }
 }
 
@@ -281,13 +281,13 @@ async function writeBackup(
   file: File, store: TransferStore, sanitize: Sanitize, library: ReadonlyMap<string, LibraryEntry>, records: number, writer: ImportWriter, opts: ApplyOptions,
 ): Promise<ImportOutcome> {
   const planner = new Planner({ library, idFor: idForUrl });
-  const sender = new BatchSender(writer, records, opts);
+  const queue = new BatchQueue(writer, records, opts);
   const batcher = new Batcher(opts);
   const targets = new Map<string, ImageTarget | null>();
   const storedImages = new Map<string, ReadonlySet<string>>();
   let imagesStarted = false;
   const flushed = async (closed: ImportBatch | null) => {
-    if (closed) await sender.send(closed);
+    if (closed) await queue.send(closed);
   };
   try {
     await readBackup(blobText(file, { signal: opts.signal }), sanitize, {
@@ -304,7 +304,7 @@ async function writeBackup(
           // Images attach to stored articles: every record goes first.
           imagesStarted = true;
           await flushed(batcher.flush());
-          await sender.settle();
+          await queue.settle();
         }
         if (target.stored) {
           let stored = storedImages.get(target.id);
@@ -317,9 +317,9 @@ async function writeBackup(
       failed: () => undefined,
     });
     await flushed(batcher.flush());
-    return await sender.finish();
+    return await queue.finish();
   } catch (e) {
-    return sender.fail(e);
+    return queue.fail(e);
   }
 }
 
