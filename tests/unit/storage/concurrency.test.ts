@@ -64,4 +64,39 @@ describe('concurrent writes', () => {
       expect(saved?.article.textContent).toBe(`version ${round}`);
     }
   });
+
+  it('an import written by the library page while the background saves: every article lands, and both see all of them', async () => {
+    const factory = new IDBFactory();
+    // The background's connection and the library page's own, as during an import.
+    const [background, page] = [new Library({ factory }), new Library({ factory })] as const;
+    const saved = (n: number) => article(`https://www.ftchinese.com/story/saved-${n}`, { textContent: `保存的正文 ${n}` });
+    const imported = (n: number) => {
+      const a = article(`https://www.ftchinese.com/story/imported-${n}`, { textContent: `导入的正文 ${n}` });
+      const at = new Date(Date.UTC(2024, 0, 1, 0, n)).toISOString();
+      return { ...a, id: 'other-device', siteName: a.siteName, savedAt: at, updatedAt: at, readAt: null, state: 'unread' as const, tags: ['导入'],
+        readingMinutes: 1, length: 10, progress: 0, linkOnly: false, bodyBytes: 0, imageBytes: 0, missingImages: [], article: a };
+    };
+    // The background has a search index loaded, as after a search; the page imports in batches meanwhile.
+    await background.save(saved(0));
+    expect(await background.search('保存的正文')).toHaveLength(1);
+    const batches = Array.from({ length: 6 }, (_, b) => Array.from({ length: 25 }, (_, i) => imported(b * 25 + i)));
+    await Promise.all([
+      (async () => {
+        for (const batch of batches) await page.importRecords(batch);
+      })(),
+      (async () => {
+        for (let n = 1; n < 40; n++) await background.save(saved(n));
+      })(),
+    ]);
+    for (const library of [background, page]) {
+      expect(await library.list()).toHaveLength(190);
+      expect(await library.search('导入的正文')).toHaveLength(150);
+      expect(await library.search('保存的正文')).toHaveLength(40);
+    }
+    expect((await page.get(idForUrl('https://www.ftchinese.com/story/imported-149')))?.tags).toEqual(['导入']);
+    // The background's next save after the import still lands and is found.
+    await background.save(saved(99));
+    expect(await page.search('保存的正文 99')).toEqual([idForUrl('https://www.ftchinese.com/story/saved-99')]);
+    await Promise.all([background.close(), page.close()]);
+  });
 });
