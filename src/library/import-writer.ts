@@ -6,7 +6,8 @@
  * and sanitized the file is as privileged as the background.
  */
 import type { Library } from '../storage/library';
-import type { SavedArticle, StoredImage } from '../storage/types';
+import type { ImportRecord } from '../storage/records';
+import type { StoredImage } from '../storage/types';
 
 /** What an import stored. */
 export interface ImportOutcome {
@@ -18,9 +19,9 @@ export interface ImportOutcome {
   rejected: string[];
 }
 
-/** One batch: records, and images for them or for articles already stored. */
+/** One batch: records (marked `isNew` when the plan found nothing stored), and images for them or for articles already stored. */
 export interface ImportBatch {
-  records: SavedArticle[];
+  records: ImportRecord[];
   images: StoredImage[];
 }
 

@@ -9,7 +9,7 @@
  *   transaction stays short.
  */
 import type { Article } from '../core/types';
-import { emptyBody } from '../storage/records';
+import { emptyBody, type ImportRecord } from '../storage/records';
 import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
 import type { ImportedLink, ImportReport } from '../transfer/index';
 import type { ImportBatch } from './import-writer';
@@ -18,6 +18,8 @@ import type { ImportBatch } from './import-writer';
 export interface OutgoingRecord {
   record: SavedArticle;
   images: StoredImage[];
+  /** The plan found no stored article for it (the library checks again as it writes). */
+  isNew?: boolean;
 }
 
 export interface BatchLimits {
@@ -73,7 +75,9 @@ export async function updateRecord(update: ImportReport['toUpdate'][number], bod
 
 /** The record an added item writes. */
 export function addRecord(item: ImportReport['toAdd'][number], idFor: (url: string) => string): OutgoingRecord {
-  return item.kind === 'link' ? { record: linkRecord(item, idFor(item.url)), images: [] } : { record: item.article, images: item.images };
+  return item.kind === 'link'
+    ? { record: linkRecord(item, idFor(item.url)), images: [], isNew: true }
+    : { record: item.article, images: item.images, isNew: true };
 }
 
 /**
@@ -142,9 +146,9 @@ export class Batcher {
   }
 
   /** Adds a record; returns the batch it closed, if any. */
-  record({ record, images }: OutgoingRecord): ImportBatch | null {
+  record({ record, images, isNew }: OutgoingRecord): ImportBatch | null {
     const own = images.map((img) => ({ articleId: record.id, url: img.url, type: img.type, bytes: img.bytes }));
-    return this.add(own, recordBytes(record) + imageBytes(own), record);
+    return this.add(own, recordBytes(record) + imageBytes(own), isNew ? { ...record, isNew } : record);
   }
 
   /** Adds an image of a stored article; returns the batch it closed, if any. */
@@ -160,7 +164,7 @@ export class Batcher {
     return c.records.length || c.images.length ? c : null;
   }
 
-  private add(images: StoredImage[], size: number, record?: SavedArticle): ImportBatch | null {
+  private add(images: StoredImage[], size: number, record?: ImportRecord): ImportBatch | null {
     const c = this.current;
     const used = c.records.length || c.images.length;
     const full = c.records.length + (record ? 1 : 0) > this.maxRecords || this.bytes + size > this.maxBytes || c.images.length + images.length > this.maxImages;

@@ -331,6 +331,11 @@ export class Library {
    * Malformed records are skipped. Runs in batches of 100 records per
    * transaction: a failure rejects with StorageError after the batches before
    * it have been kept, and leaves the failing batch out entirely.
+   *
+   * A record marked `isNew` (an import plan found nothing stored for it) has
+   * its index row added without being read first: one request instead of
+   * two. One that is stored after all is read and merged like any other, so
+   * a wrong mark costs a request, never a record.
    */
   async importRecords(records: readonly ImportRecord[], opts: { now?: Date } = {}): Promise<ImportResult> {
     const now = (opts.now ?? new Date()).toISOString();
@@ -339,7 +344,7 @@ export class Library {
       const batch = records.slice(start, start + IMPORT_BATCH);
       const clean = batch.map((r) => sanitizeImport(r, idForUrl, now));
       result.skipped += clean.filter((c) => c === null).length;
-      const drafts = clean.flatMap((c) => (c ? [{ ...c, search: buildSearchRecord(c.entry.id, c.article, c.entry.savedAt, 0) }] : []));
+      const drafts = clean.flatMap((c, k) => (c ? [{ ...c, search: buildSearchRecord(c.entry.id, c.article, c.entry.savedAt, 0), isNew: batch[k]?.isNew === true }] : []));
       const counts = { added: 0, updated: 0, skipped: 0 };
       let change: SearchChange | undefined;
       await this.write(
@@ -348,12 +353,27 @@ export class Library {
           const bodies = sink(tx, 'bodies');
           const searchStore = sink(tx, 'search');
           const imageSink = sink(tx, 'images');
-          // The batch's reads go out together: one round trip, not one per record.
-          const ids = [...new Set(drafts.map((d) => d.entry.id))];
-          const [rev, rows] = await Promise.all([this.nextRev(tx), Promise.all(ids.map((id) => tx.objectStore('entries').get(id)))]);
+          const firstDraft = new Map<string, (typeof drafts)[number]>();
+          for (const d of drafts) if (!firstDraft.has(d.entry.id)) firstDraft.set(d.entry.id, d);
+          const ids = [...firstDraft.keys()];
+          // The first draft of each id believed new adds its index row now; the rest of its rows follow below.
+          const guessed = ids.filter((id) => firstDraft.get(id)?.isNew);
+          const read = ids.filter((id) => !firstDraft.get(id)?.isNew);
+          const adding = guessed.map((id) => addIfAbsent(entries, (firstDraft.get(id) as (typeof drafts)[number]).entry));
+          // The batch's reads go out together with the adds: one round trip, not one per record.
+          const [rev, rows, addedIds] = await Promise.all([
+            this.nextRev(tx),
+            Promise.all(read.map((id) => tx.objectStore('entries').get(id))),
+            Promise.all(adding),
+          ]);
+          const added = new Set(guessed.filter((_, k) => addedIds[k]));
+          // Believed new but stored after all: read like the others.
+          const stored = guessed.filter((id) => !added.has(id));
+          const storedRows = await Promise.all(stored.map((id) => tx.objectStore('entries').get(id)));
           // What is stored for each id, kept up to date below when the same URL comes twice in a batch.
           const locals = new Map<string, LibraryEntry>();
-          rows.forEach((row, k) => row && locals.set(ids[k] as string, row));
+          rows.forEach((row, k) => row && locals.set(read[k] as string, row));
+          storedRows.forEach((row, k) => row && locals.set(stored[k] as string, row));
           const present = [...locals.keys()];
           const imageIndex = tx.objectStore('images').index('articleId');
           const imageKeys = await Promise.all(present.map((id) => imageIndex.getAllKeys(id)));
@@ -365,7 +385,8 @@ export class Library {
             const local = locals.get(id);
             if (!local) {
               const search = { ...draft.search, rev };
-              entries.put(draft.entry);
+              // Its index row is in already when this draft added it.
+              if (!(added.has(id) && firstDraft.get(id) === draft)) entries.put(draft.entry);
               if (!bodyless(draft)) bodies.put(draft.article, id);
               searchStore.put(search);
               for (const img of draft.images) imageSink.put(img);
@@ -593,6 +614,24 @@ export function createLibrary(options: OpenOptions = {}): Library {
  */
 function sink(tx: ArticleTx, name: StoreName): IDBObjectStore {
   return unwrap(tx).objectStore(name);
+}
+
+/**
+ * Adds `entry` unless its key is stored: resolves false then, and that failed
+ * request neither aborts the transaction nor reaches its error listeners.
+ * Any other failure rejects and aborts the transaction, as a put's would.
+ */
+function addIfAbsent(entries: IDBObjectStore, entry: LibraryEntry): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const request = entries.add(entry);
+    request.onsuccess = () => resolve(true);
+    request.onerror = (event) => {
+      if (request.error?.name !== 'ConstraintError') return reject(request.error);
+      event.preventDefault();
+      event.stopPropagation();
+      resolve(false);
+    };
+  });
 }
 
 /**

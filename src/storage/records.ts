@@ -15,8 +15,11 @@ export function furtherState(a: ReadState, b: ReadState): ReadState {
   return STATE_RANK[b] > STATE_RANK[a] ? b : a;
 }
 
-/** A record as export files carry it: the saved article plus, optionally, its images. */
-export type ImportRecord = SavedArticle & { images?: StoredImage[] };
+/**
+ * A record as export files carry it: the saved article plus, optionally, its
+ * images; `isNew` when an import plan found nothing stored for it.
+ */
+export type ImportRecord = SavedArticle & { images?: StoredImage[]; isNew?: boolean };
 
 /** What `remove` hands back so the library can offer "Undo". */
 export type RemovedArticle = SavedArticle & { images: StoredImage[] };

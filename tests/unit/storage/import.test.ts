@@ -120,6 +120,20 @@ describe('importRecords', () => {
     expect(await library.search('正文到了')).toEqual([id]);
   });
 
+  it('a record marked new that is stored after all is merged, never written over', async () => {
+    const { library } = freshLibrary();
+    const local = await library.save(article(URL_A, { textContent: '本地较新的正文' }), { now: new Date(NOW.getTime() + 10 * 3_600_000) });
+    await library.update(local.id, { tags: ['本地'], state: 'read' });
+    const stale = { ...exported(URL_A, { tags: ['导入'], updatedAt: iso(1) }, { textContent: '导入的旧正文' }), isNew: true };
+    const fresh = { ...exported('https://www.ftchinese.com/story/002', { tags: ['新'] }), isNew: true };
+    expect(await library.importRecords([stale, fresh, { ...fresh, tags: ['又一次'], isNew: true }])).toEqual({ added: 1, updated: 2, skipped: 0 });
+    expect(await library.get(local.id)).toMatchObject({ tags: ['本地', '导入'], state: 'read', article: { textContent: '本地较新的正文' } });
+    expect(await library.search('导入的旧正文')).toEqual([]);
+    const second = idForUrl('https://www.ftchinese.com/story/002');
+    expect(await library.get(second)).toMatchObject({ tags: ['新', '又一次'] });
+    expect(await library.search('story/002')).toEqual([second]);
+  });
+
   it('re-importing what is already there is skipped, and images are added once', async () => {
     const { library } = freshLibrary();
     const image = { articleId: 'x', url: 'https://img/1', type: 'image/png', bytes: bytes(1, 2, 3) };
