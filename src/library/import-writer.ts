@@ -42,9 +42,9 @@ export function libraryWriter(library: ImportTarget, announce: () => void): Impo
       const own = new Map<string, StoredImage[]>(records.map((r) => [r.id, []]));
       const others = new Map<string, StoredImage[]>();
       for (const image of images) {
-        const list = own.get(image.articleId) ?? others.get(image.articleId) ?? [];
-        if (!own.has(image.articleId) && !others.has(image.articleId)) others.set(image.articleId, list);
-        list.push(image);
+        const list = own.get(image.articleId) ?? others.get(image.articleId);
+        if (list) list.push(image);
+        else others.set(image.articleId, [image]);
       }
       const result = records.length
         ? await library.importRecords(records.map((r) => ({ ...r, images: own.get(r.id) })))

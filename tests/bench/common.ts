@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BrowserContext, Page } from '@playwright/test';
 
 export const ROOT = join(import.meta.dirname, '../..');
 export const FIXTURES = join(ROOT, 'tests/fixtures');
@@ -103,3 +104,16 @@ export async function loadFixturePages(): Promise<FixturePage[]> {
 
 /** Shortens fixture folder names for tables. */
 export const shortName = (name: string): string => name.replace(/^www\.ftchinese\.com--/, '').replace(/^(\w+)\.(?:ftchinese|ft)\.com--/, '$1:');
+
+/** The page's JS heap in bytes right after a garbage collection (Chromium, over CDP). */
+export async function heapUsed(context: BrowserContext, page: Page): Promise<number> {
+  const cdp = await context.newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('Performance.enable');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
+  } finally {
+    await cdp.detach();
+  }
+}

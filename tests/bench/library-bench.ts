@@ -29,7 +29,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { launchChromium } from '../e2e/chromium';
 import { buildBrowserBundle } from './browser-bundle';
 import type { LibraryBenchApi } from './browser/library-entry';
-import { CHROMIUM, DIST_CHROME, mb, median, ms, ratio, ROOT, table, type Headline, type SectionResult } from './common';
+import { CHROMIUM, DIST_CHROME, heapUsed, mb, median, ms, ratio, ROOT, table, type Headline, type SectionResult } from './common';
 
 const COUNT = Number(process.env.QINGDU_BENCH_ARTICLES) || 20_000;
 const OPEN_RUNS = 7;
@@ -58,18 +58,6 @@ function newestMtime(dir: string): number {
 async function benchPage(page: Page, base: string, bundle: string): Promise<void> {
   await page.goto(`${base}/offscreen.html`);
   await page.evaluate(bundle);
-}
-
-async function heapUsed(context: BrowserContext, page: Page): Promise<number> {
-  const cdp = await context.newCDPSession(page);
-  try {
-    await cdp.send('HeapProfiler.collectGarbage');
-    await cdp.send('Performance.enable');
-    const { metrics } = await cdp.send('Performance.getMetrics');
-    return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
-  } finally {
-    await cdp.detach();
-  }
 }
 
 interface OpenTimes {

@@ -23,7 +23,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { launchChromium } from '../e2e/chromium';
 import { buildBrowserBundle } from './browser-bundle';
 import type { TransferBenchApi } from './browser/transfer-entry';
-import { CHROMIUM, DIST_CHROME, mb, median, ms, ratio, table, type Headline, type SectionResult } from './common';
+import { CHROMIUM, DIST_CHROME, heapUsed, mb, median, ms, ratio, table, type Headline, type SectionResult } from './common';
 
 const COUNT = Number(process.env.QINGDU_BENCH_TRANSFER_ARTICLES ?? 20_000);
 const RUNS = Number(process.env.QINGDU_BENCH_TRANSFER_RUNS ?? 3);
@@ -57,18 +57,6 @@ async function heapSampler(context: BrowserContext, page: Page, every = 50): Pro
   };
 }
 
-async function collectGarbage(context: BrowserContext, page: Page): Promise<number> {
-  const cdp = await context.newCDPSession(page);
-  try {
-    await cdp.send('HeapProfiler.collectGarbage');
-    await cdp.send('Performance.enable');
-    const { metrics } = await cdp.send('Performance.getMetrics');
-    return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
-  } finally {
-    await cdp.detach();
-  }
-}
-
 async function openLibrary(context: BrowserContext, base: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${base}/library.html`);
@@ -92,7 +80,7 @@ async function exportOnce(context: BrowserContext, page: Page, format: 'backup' 
   await dialog.waitFor({ state: 'visible' });
   // The dialog counts the library when it opens; let that read finish first.
   await page.waitForFunction(() => !/…/.test(document.querySelector('#transfer-export-dialog fieldset')?.textContent ?? '…'), null, { timeout: STEP_TIMEOUT });
-  const startHeap = await collectGarbage(context, page);
+  const startHeap = await heapUsed(context, page);
   const stop = await heapSampler(context, page);
   const downloading = page.waitForEvent('download', { timeout: STEP_TIMEOUT });
   const t0 = performance.now();
@@ -127,7 +115,7 @@ async function importOnce(file: string, count: number): Promise<ImportRun> {
   try {
     const page = await openLibrary(context, `chrome-extension://${extensionId}`);
     const dialog = page.locator('#transfer-import-dialog');
-    const startHeap = await collectGarbage(context, page);
+    const startHeap = await heapUsed(context, page);
     const stop = await heapSampler(context, page);
     let t0 = performance.now();
     await page.locator('#transfer-file').setInputFiles(file);
@@ -199,7 +187,7 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
     const layoutImports: { backup: number; links: number }[] = [];
     for (let r = 0; r < runs; r++) {
       await bench.evaluate(() => (window as unknown as Api).qingduTransferBench.release());
-      await collectGarbage(context, bench);
+      await heapUsed(context, bench);
       let stop = await heapSampler(context, bench);
       const e = await bench.evaluate(() => (window as unknown as Api).qingduTransferBench.rawExport());
       rawExports.push({ ...e, peakHeap: await stop() });
