@@ -25,7 +25,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { launchChromium } from '../e2e/chromium';
 import { buildBrowserBundle } from './browser-bundle';
 import type { LibraryBenchApi } from './browser/library-entry';
