@@ -6,12 +6,9 @@
  * through `sendMessage('library.*')` to the background (an import is the one
  * write a page makes itself: see import-writer.ts).
  */
-import type { IDBPDatabase } from 'idb';
 import type { Article } from '../core/types';
-import { DatabaseHandle, type OpenOptions } from '../storage/db';
+import type { OpenOptions } from '../storage/db';
 import { createLibrary, type Library } from '../storage/library';
-import { isEntry } from '../storage/records';
-import type { QingduDB } from '../storage/schema';
 import type { LibraryEntry } from '../storage/types';
 
 /** What the pages read; `IdbLibraryReader` is the real one, tests pass fakes. */
@@ -32,50 +29,28 @@ export interface LibraryReader {
   usage(): Promise<{ usage: number; quota: number } | null>;
 }
 
-/** Newest first by `savedAt` (ISO strings sort by time), ties by id for a stable order. */
-export function compareNewestFirst(a: LibraryEntry, b: LibraryEntry): number {
-  if (a.savedAt !== b.savedAt) return a.savedAt < b.savedAt ? 1 : -1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
 /**
- * The real reader: the storage module's `Library` (its own read connection and
- * search index, which refreshes itself from the stored revision counter) plus
- * one cursor read for the first screen of rows.
+ * The real reader: the storage module's `Library`, with its own read
+ * connection and search index (which refreshes itself from the stored
+ * revision counter).
  */
 export class IdbLibraryReader implements LibraryReader {
   private readonly library: Library;
 
-  private readonly handle: DatabaseHandle;
-
   constructor(options: OpenOptions = {}) {
     this.library = createLibrary(options);
-    // The background may upgrade the schema: the handle reopens on the next read.
-    this.handle = new DatabaseHandle(options);
   }
 
-  private open(): Promise<IDBPDatabase<QingduDB>> {
-    return this.handle.get();
-  }
-
-  async firstEntries(limit: number): Promise<LibraryEntry[]> {
-    const db = await this.open();
-    const out: LibraryEntry[] = [];
-    let cursor = await db.transaction('entries').store.index('savedAt').openCursor(null, 'prev');
-    while (cursor && out.length < limit) {
-      if (isEntry(cursor.value)) out.push(cursor.value);
-      cursor = await cursor.continue();
-    }
-    return out;
+  firstEntries(limit: number): Promise<LibraryEntry[]> {
+    return this.library.firstEntries(limit);
   }
 
   allEntries(): Promise<LibraryEntry[]> {
     return this.library.list();
   }
 
-  async getEntry(id: string): Promise<LibraryEntry | undefined> {
-    const entry = await (await this.open()).get('entries', id);
-    return isEntry(entry) ? entry : undefined;
+  getEntry(id: string): Promise<LibraryEntry | undefined> {
+    return this.library.getEntry(id);
   }
 
   getBody(id: string): Promise<Article | undefined> {

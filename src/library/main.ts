@@ -37,7 +37,7 @@ import {
 const ROW_HEIGHT = 72;
 /** Rows rendered above and below the viewport. */
 const OVERSCAN = 8;
-/** Rows read by the first, cursor-based query: more than any screen shows. */
+/** Rows read by the first query (the newest segments only): more than any screen shows. */
 const FIRST_SCREEN = 40;
 const UNDO_MS = 10_000;
 

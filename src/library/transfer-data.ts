@@ -6,7 +6,8 @@
 import type { IDBPDatabase } from 'idb';
 import type { Article } from '../core/types';
 import { DatabaseHandle, type OpenOptions } from '../storage/db';
-import { emptyBody, isArticle, isEntry } from '../storage/records';
+import { emptyBody, isArticle } from '../storage/records';
+import { readAllEntries } from '../storage/segments';
 import type { QingduDB } from '../storage/schema';
 import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
 import type { ImageLookup } from '../transfer/index';
@@ -51,8 +52,7 @@ export class TransferStore {
 
   /** Every index row, newest first (for counting, the "all" scope and import merging). */
   async entries(): Promise<LibraryEntry[]> {
-    const rows = await (await this.open()).getAllFromIndex('entries', 'savedAt');
-    return rows.filter(isEntry).reverse();
+    return readAllEntries(await this.open());
   }
 
   async body(id: string): Promise<Article | undefined> {

@@ -5,7 +5,7 @@
  */
 import type { LibraryEntry } from '../storage/types';
 import { hostOf } from '../ui/format';
-import { compareNewestFirst } from './data';
+import { newestFirst } from '../storage/records';
 
 export type StateFilter = 'inbox' | 'unread' | 'archived' | 'all';
 
@@ -89,7 +89,7 @@ export function upsertEntry(all: readonly LibraryEntry[], entry: LibraryEntry): 
   let hi = out.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (compareNewestFirst(out[mid] as LibraryEntry, entry) < 0) lo = mid + 1;
+    if (newestFirst(out[mid] as LibraryEntry, entry) < 0) lo = mid + 1;
     else hi = mid;
   }
   out.splice(lo, 0, entry);

@@ -1,4 +1,4 @@
-import { unwrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { unwrap, type IDBPDatabase } from 'idb';
 import type { Article } from '../core/types';
 import { DatabaseHandle, type OpenOptions } from './db';
 import { StorageError, toStorageError } from './errors';
@@ -18,7 +18,8 @@ import {
   type ImportRecord,
   type RemovedArticle,
 } from './records';
-import { ARTICLE_STORES, META_REV, TEXT_STORES, type QingduDB, type SearchRecord, type StoreName } from './schema';
+import { ARTICLE_STORES, META_REV, TEXT_STORES, type QingduDB, type SearchRecord, type SearchSegment, type StoreName } from './schema';
+import { readAllEntries, readEntry, readFirstEntries, SegmentWriter, type ArticleTx } from './segments';
 import { buildSearchRecord, queryTerms, TextIndex } from './search-text';
 import type { LibraryEntry, ReadState, SavedArticle, StoredImage } from './types';
 
@@ -57,7 +58,6 @@ export interface Usage {
 }
 
 type DB = IDBPDatabase<QingduDB>;
-type ArticleTx = IDBPTransaction<QingduDB, StoreName[], 'readwrite'>;
 
 /** Records per transaction during import: big enough to be quick, small enough to stay responsive. */
 const IMPORT_BATCH = 100;
@@ -65,12 +65,17 @@ const IMPORT_BATCH = 100;
 interface SearchState {
   index: TextIndex;
   savedAt: Map<string, number>;
+  /** Segment of each indexed id, to tell which ids a changed segment no longer holds. */
+  segmentOf: Map<string, number>;
   /** `meta.rev` the index reflects. */
   rev: number;
 }
 
 /** The change a committed write makes to the search index, applied if the index is loaded. */
-type SearchChange = { rev: number; put: SearchRecord[]; remove: string[] };
+type SearchChange = { rev: number; put: SearchRecord[]; remove: string[]; segments: [id: string, segment: number][] };
+
+/** A sanitized import record with its search text, ready for a batch. */
+type ImportDraft = { entry: LibraryEntry; article: Article; images: StoredImage[]; search: SearchRecord; isNew: boolean };
 
 /**
  * The saved-articles library over IndexedDB.
@@ -141,28 +146,12 @@ export class Library {
     let change: SearchChange | undefined;
     const entry = await this.write(
       async (tx) => {
-        const reads = Promise.all([tx.objectStore('entries').get(id), tx.objectStore('meta').get(META_REV)]);
-        // If sending the writes below throws, the reads reject with the abort and nothing else awaits them.
-        reads.catch(() => undefined);
-        // Without waiting for the reads, write what a first save of this URL stores, at the revision
-        // after this instance's last write: the reads come back while these writes travel. A re-save,
-        // or a write by another context since, writes the rows that differ again below, in the same
-        // transaction, so only the right ones are ever committed.
-        const guessRev = this.lastRev + 1;
-        const guess = entryFor(undefined, images?.reduce((sum, img) => sum + img.bytes.byteLength, 0) ?? 0, new Set());
-        const guessSearch: SearchRecord = { ...draft, savedAt: Date.parse(now), rev: guessRev };
-        const entries = sink(tx, 'entries');
-        const searchStore = sink(tx, 'search');
-        const meta = sink(tx, 'meta');
-        sink(tx, 'bodies').put(article, id);
-        entries.put(guess);
-        searchStore.put(guessSearch);
-        meta.put(guessRev, META_REV);
-        const [existing, storedRev] = await reads;
+        const segments = new SegmentWriter(tx);
+        const [rev] = await Promise.all([this.nextRev(tx), segments.find([id], true)]);
+        const existing = await segments.entry(id);
         if (existing && urlKey(existing.url) !== urlKey(article.url)) {
           throw new StorageError('unknown', 'Another saved article has the same id; this one was not saved.');
         }
-        const rev = (storedRev ?? 0) + 1;
         let imageBytes = existing?.imageBytes ?? 0;
         const keptUrls = new Set<string>();
         // Nothing stored before and nothing to store: skip the images store (most saves of text-only pages).
@@ -181,10 +170,10 @@ export class Library {
         }
         const entry = entryFor(existing, imageBytes, keptUrls);
         const search: SearchRecord = { ...draft, savedAt: Date.parse(entry.savedAt), rev };
-        if (!sameEntry(entry, guess)) entries.put(entry);
-        if (search.savedAt !== guessSearch.savedAt || rev !== guessRev) searchStore.put(search);
-        if (rev !== guessRev) meta.put(rev, META_REV);
-        change = { rev, put: [search], remove: [] };
+        sink(tx, 'bodies').put(article, id);
+        await segments.put(entry, search);
+        await segments.flush(rev);
+        change = { rev, put: [search], remove: [], segments: [[id, segments.segmentOf(id) as number]] };
         return entry;
       },
       // Images stay out of the transaction's scope when the caller has none to store.
@@ -197,9 +186,9 @@ export class Library {
   /** The index row and body of one article. */
   async get(id: string): Promise<SavedArticle | undefined> {
     const db = await this.db();
-    const tx = db.transaction(['entries', 'bodies'], 'readonly');
-    const [entry, article] = await Promise.all([tx.objectStore('entries').get(id), tx.objectStore('bodies').get(id)]);
-    if (!isEntry(entry)) return undefined;
+    const tx = db.transaction(['entrySegments', 'bodies'], 'readonly');
+    const [entry, article] = await Promise.all([readEntry(tx.objectStore('entrySegments'), id), tx.objectStore('bodies').get(id)]);
+    if (!entry) return undefined;
     if (isArticle(article)) return { ...entry, article };
     // Imported bookmarks have no body row until their text is fetched.
     return entry.linkOnly ? { ...entry, article: emptyArticle(entry) } : undefined;
@@ -207,8 +196,7 @@ export class Library {
 
   /** Just the index row, without loading the body. */
   async getEntry(id: string): Promise<LibraryEntry | undefined> {
-    const entry = await (await this.db()).get('entries', id);
-    return isEntry(entry) ? entry : undefined;
+    return readEntry((await this.db()).transaction('entrySegments', 'readonly').store, id);
   }
 
   /** Just the body, for the reader. */
@@ -219,24 +207,30 @@ export class Library {
 
   /** Every index row, newest first. Never loads a body. Malformed rows are left out. */
   async list(): Promise<LibraryEntry[]> {
-    const rows = await (await this.db()).getAllFromIndex('entries', 'savedAt');
-    return rows.filter(isEntry).reverse();
+    return readAllEntries(await this.db());
+  }
+
+  /** The newest `limit` index rows, newest first, without reading the whole index. */
+  async firstEntries(limit: number): Promise<LibraryEntry[]> {
+    return readFirstEntries(await this.db(), limit);
   }
 
   /** Changes the reader's fields of one article. Resolves undefined when it is not in the library. */
   async update(id: string, patch: EntryPatch): Promise<LibraryEntry | undefined> {
     return this.write(async (tx) => {
-      const entries = tx.objectStore('entries');
-      const entry = await entries.get(id);
+      const segments = new SegmentWriter(tx);
+      await segments.find([id], false);
+      const entry = await segments.entry(id);
       if (!entry) return undefined;
       const next: LibraryEntry = { ...entry };
       if (patch.state !== undefined && isReadState(patch.state)) next.state = patch.state;
       if (patch.tags !== undefined) next.tags = cleanTags(patch.tags);
       if (patch.progress !== undefined) next.progress = clampProgress(patch.progress);
       if (patch.readAt !== undefined) next.readAt = patch.readAt;
-      sink(tx, 'entries').put(next);
+      await segments.put(next);
+      await segments.flush(0);
       return next;
-    }, ['entries']);
+    }, ['entrySegments']);
   }
 
   /**
@@ -246,18 +240,22 @@ export class Library {
   async remove(id: string): Promise<RemovedArticle | undefined> {
     let change: SearchChange | undefined;
     const removed = await this.write(async (tx) => {
+      const segments = new SegmentWriter(tx);
       const imageStore = tx.objectStore('images');
-      const [entry, article, images] = await Promise.all([
-        tx.objectStore('entries').get(id),
+      const [article, images, rev] = await Promise.all([
         tx.objectStore('bodies').get(id),
         imageStore.index('articleId').getAll(id),
+        this.nextRev(tx),
+        segments.find([id], true),
       ]);
+      const entry = await segments.entry(id);
       if (!entry) return undefined;
-      const rev = await this.nextRev(tx);
-      for (const name of ['entries', 'bodies', 'search'] as const) sink(tx, name).delete(id);
+      await segments.delete(id);
+      await segments.flush(rev);
+      sink(tx, 'bodies').delete(id);
       const imageSink = sink(tx, 'images');
       for (const img of images) imageSink.delete([img.articleId, img.url]);
-      change = { rev, put: [], remove: [id] };
+      change = { rev, put: [], remove: [id], segments: [] };
       return { entry, article, images };
     });
     this.applySearchChange(change);
@@ -272,14 +270,15 @@ export class Library {
     if (!isEntry(entry) || !isArticle(article)) throw new StorageError('unknown', 'This article cannot be restored.');
     let change: SearchChange | undefined;
     await this.write(async (tx) => {
-      const rev = await this.nextRev(tx);
+      const segments = new SegmentWriter(tx);
+      const [rev] = await Promise.all([this.nextRev(tx), segments.find([entry.id], true)]);
       const search = buildSearchRecord(entry.id, article, entry.savedAt, rev);
-      sink(tx, 'entries').put(entry);
+      await segments.put(entry, search);
+      await segments.flush(rev);
       sink(tx, 'bodies').put(article, entry.id);
-      sink(tx, 'search').put(search);
       const imageSink = sink(tx, 'images');
       for (const img of images) imageSink.put({ articleId: entry.id, url: img.url, type: img.type, bytes: img.bytes });
-      change = { rev, put: [search], remove: [] };
+      change = { rev, put: [search], remove: [], segments: [[entry.id, segments.segmentOf(entry.id) as number]] };
     });
     this.applySearchChange(change);
   }
@@ -291,8 +290,9 @@ export class Library {
    */
   async putImages(articleId: string, images: StoredImage[]): Promise<LibraryEntry | undefined> {
     return this.write(async (tx) => {
-      const entries = tx.objectStore('entries');
-      const entry = await entries.get(articleId);
+      const segments = new SegmentWriter(tx);
+      await segments.find([articleId], false);
+      const entry = await segments.entry(articleId);
       if (!entry) return undefined;
       const imageSink = sink(tx, 'images');
       for (const img of images) imageSink.put({ articleId, url: img.url, type: img.type, bytes: img.bytes });
@@ -304,9 +304,10 @@ export class Library {
         imageBytes: stored.reduce((sum, img) => sum + img.bytes.byteLength, 0),
         missingImages: entry.missingImages.filter((url) => !added.has(url)),
       };
-      sink(tx, 'entries').put(next);
+      await segments.put(next);
+      await segments.flush(0);
       return next;
-    }, ['entries', 'images']);
+    }, ['entrySegments', 'images']);
   }
 
   async getImage(articleId: string, url: string): Promise<StoredImage | undefined> {
@@ -316,7 +317,7 @@ export class Library {
 
   /** Count and space used, summed from the index rows. */
   async usage(): Promise<Usage> {
-    const rows = (await (await this.db()).getAll('entries')).filter(isEntry);
+    const rows = await this.list();
     return rows.reduce<Usage>(
       (u, e) => ({ articles: u.articles + 1, bodyBytes: u.bodyBytes + e.bodyBytes, imageBytes: u.imageBytes + e.imageBytes }),
       { articles: 0, bodyBytes: 0, imageBytes: 0 },
@@ -332,10 +333,10 @@ export class Library {
    * transaction: a failure rejects with StorageError after the batches before
    * it have been kept, and leaves the failing batch out entirely.
    *
-   * A record marked `isNew` (an import plan found nothing stored for it) has
-   * its index row added without being read first: one request instead of
-   * two. One that is stored after all is read and merged like any other, so
-   * a wrong mark costs a request, never a record.
+   * Records marked `isNew` (an import plan found nothing stored for them) are
+   * appended without looking their ids up first. If one is stored after all,
+   * the unique `ids` index fails the batch, which runs again reading every id:
+   * a wrong mark costs a second try, never a record.
    */
   async importRecords(records: readonly ImportRecord[], opts: { now?: Date } = {}): Promise<ImportResult> {
     const now = (opts.now ?? new Date()).toISOString();
@@ -345,98 +346,99 @@ export class Library {
       const clean = batch.map((r) => sanitizeImport(r, idForUrl, now));
       result.skipped += clean.filter((c) => c === null).length;
       const drafts = clean.flatMap((c, k) => (c ? [{ ...c, search: buildSearchRecord(c.entry.id, c.article, c.entry.savedAt, 0), isNew: batch[k]?.isNew === true }] : []));
-      const counts = { added: 0, updated: 0, skipped: 0 };
-      let change: SearchChange | undefined;
-      await this.write(
-        async (tx) => {
-          const entries = sink(tx, 'entries');
-          const bodies = sink(tx, 'bodies');
-          const searchStore = sink(tx, 'search');
-          const imageSink = sink(tx, 'images');
-          const firstDraft = new Map<string, (typeof drafts)[number]>();
-          for (const d of drafts) if (!firstDraft.has(d.entry.id)) firstDraft.set(d.entry.id, d);
-          const ids = [...firstDraft.keys()];
-          // The first draft of each id believed new adds its index row now; the rest of its rows follow below.
-          const guessed = ids.filter((id) => firstDraft.get(id)?.isNew);
-          const read = ids.filter((id) => !firstDraft.get(id)?.isNew);
-          const adding = guessed.map((id) => addIfAbsent(entries, (firstDraft.get(id) as (typeof drafts)[number]).entry));
-          // The batch's reads go out together with the adds: one round trip, not one per record.
-          const [rev, rows, addedIds] = await Promise.all([
-            this.nextRev(tx),
-            Promise.all(read.map((id) => tx.objectStore('entries').get(id))),
-            Promise.all(adding),
-          ]);
-          const added = new Set(guessed.filter((_, k) => addedIds[k]));
-          // Believed new but stored after all: read like the others.
-          const stored = guessed.filter((id) => !added.has(id));
-          const storedRows = await Promise.all(stored.map((id) => tx.objectStore('entries').get(id)));
-          // What is stored for each id, kept up to date below when the same URL comes twice in a batch.
-          const locals = new Map<string, LibraryEntry>();
-          rows.forEach((row, k) => row && locals.set(read[k] as string, row));
-          storedRows.forEach((row, k) => row && locals.set(stored[k] as string, row));
-          const present = [...locals.keys()];
-          const imageIndex = tx.objectStore('images').index('articleId');
-          const imageKeys = await Promise.all(present.map((id) => imageIndex.getAllKeys(id)));
-          const storedImages = new Map(present.map((id, k) => [id, new Set((imageKeys[k] ?? []).map(([, url]) => url))]));
-          const writtenBodies = new Map<string, Article>();
-          const puts: SearchRecord[] = [];
-          for (const draft of drafts) {
-            const id = draft.entry.id;
-            const local = locals.get(id);
-            if (!local) {
-              const search = { ...draft.search, rev };
-              // Its index row is in already when this draft added it.
-              if (!(added.has(id) && firstDraft.get(id) === draft)) entries.put(draft.entry);
-              if (!bodyless(draft)) bodies.put(draft.article, id);
-              searchStore.put(search);
-              for (const img of draft.images) imageSink.put(img);
-              locals.set(id, draft.entry);
-              storedImages.set(id, new Set(draft.images.map((img) => img.url)));
-              writtenBodies.set(id, draft.article);
-              puts.push(search);
-              counts.added++;
-              continue;
-            }
-            const { entry, incomingBody } = mergeEntries(local, draft.entry);
-            const have = storedImages.get(id) ?? new Set<string>();
-            const newImages = draft.images.filter((img) => !have.has(img.url));
-            entry.imageBytes = local.imageBytes + newImages.reduce((sum, img) => sum + img.bytes.byteLength, 0);
-            const stored = new Set([...have, ...newImages.map((img) => img.url)]);
-            entry.missingImages = entry.missingImages.filter((url) => !stored.has(url));
-            if (!incomingBody && newImages.length === 0 && sameEntry(entry, local)) {
-              counts.skipped++;
-              continue;
-            }
-            entries.put(entry);
-            for (const img of newImages) imageSink.put(img);
-            if (incomingBody || entry.savedAt !== local.savedAt) {
-              // Only an import that moves savedAt without bringing a newer body reads one (rare).
-              const article = incomingBody ? draft.article : (writtenBodies.get(id) ?? (await tx.objectStore('bodies').get(id)));
-              const search = buildSearchRecord(id, article ?? emptyArticle(entry), entry.savedAt, rev);
-              searchStore.put(search);
-              if (incomingBody) {
-                if (bodyless(draft)) bodies.delete(id);
-                else bodies.put(draft.article, id);
-                writtenBodies.set(id, draft.article);
-              }
-              puts.push(search);
-            }
-            locals.set(id, entry);
-            storedImages.set(id, stored);
-            counts.updated++;
-          }
-          change = { rev, put: puts, remove: [] };
-        },
-        ARTICLE_STORES,
-        // An import can simply be run again, so its batches need not wait for the disk; saves keep the browser's default.
-        { durability: 'relaxed' },
-      );
+      const write = (guess: boolean) => this.importBatch(drafts, guess);
+      // A record believed new but stored after all (saved since the plan) makes its
+      // segment write fail on the unique `ids` index: the batch then runs again, reading every id.
+      const { counts, change } = await write(true).catch((error: unknown) => {
+        if (isConstraintError(error) && drafts.some((d) => d.isNew)) return write(false);
+        throw error;
+      });
       this.applySearchChange(change);
       result.added += counts.added;
       result.updated += counts.updated;
       result.skipped += counts.skipped;
     }
     return result;
+  }
+
+  /** One import transaction: see `importRecords`. With `guess`, ids marked new are appended without a lookup. */
+  private async importBatch(drafts: readonly ImportDraft[], guess: boolean): Promise<{ counts: ImportResult; change: SearchChange }> {
+    const counts: ImportResult = { added: 0, updated: 0, skipped: 0 };
+    let change: SearchChange = { rev: 0, put: [], remove: [], segments: [] };
+    await this.write(
+      async (tx) => {
+        const segments = new SegmentWriter(tx);
+        const bodies = sink(tx, 'bodies');
+        const imageSink = sink(tx, 'images');
+        const ids = [...new Set(drafts.map((d) => d.entry.id))];
+        const firstNew = new Set(guess ? drafts.filter((d) => d.isNew).map((d) => d.entry.id) : []);
+        const read = ids.filter((id) => !firstNew.has(id));
+        // The batch's reads go out together: one round trip, not one per record.
+        const [rev] = await Promise.all([this.nextRev(tx), segments.find(read, true)]);
+        const present = read.filter((id) => segments.segmentOf(id) !== undefined);
+        const imageIndex = tx.objectStore('images').index('articleId');
+        const [rows, imageKeys] = await Promise.all([
+          Promise.all(present.map((id) => segments.entry(id))),
+          Promise.all(present.map((id) => imageIndex.getAllKeys(id))),
+        ]);
+        // What is stored for each id, kept up to date below when the same URL comes twice in a batch.
+        const locals = new Map<string, LibraryEntry>();
+        rows.forEach((row, k) => row && locals.set(present[k] as string, row));
+        const storedImages = new Map(present.map((id, k) => [id, new Set((imageKeys[k] ?? []).map(([, url]) => url))]));
+        const writtenBodies = new Map<string, Article>();
+        const puts: SearchRecord[] = [];
+        for (const draft of drafts) {
+          const id = draft.entry.id;
+          const local = locals.get(id);
+          if (!local) {
+            const search = { ...draft.search, rev };
+            await segments.put(draft.entry, search);
+            if (!bodyless(draft)) bodies.put(draft.article, id);
+            for (const img of draft.images) imageSink.put(img);
+            locals.set(id, draft.entry);
+            storedImages.set(id, new Set(draft.images.map((img) => img.url)));
+            writtenBodies.set(id, draft.article);
+            puts.push(search);
+            counts.added++;
+            continue;
+          }
+          const { entry, incomingBody } = mergeEntries(local, draft.entry);
+          const have = storedImages.get(id) ?? new Set<string>();
+          const newImages = draft.images.filter((img) => !have.has(img.url));
+          entry.imageBytes = local.imageBytes + newImages.reduce((sum, img) => sum + img.bytes.byteLength, 0);
+          const stored = new Set([...have, ...newImages.map((img) => img.url)]);
+          entry.missingImages = entry.missingImages.filter((url) => !stored.has(url));
+          if (!incomingBody && newImages.length === 0 && sameEntry(entry, local)) {
+            counts.skipped++;
+            continue;
+          }
+          for (const img of newImages) imageSink.put(img);
+          if (incomingBody || entry.savedAt !== local.savedAt) {
+            // Only an import that moves savedAt without bringing a newer body reads one (rare).
+            const article = incomingBody ? draft.article : (writtenBodies.get(id) ?? (await tx.objectStore('bodies').get(id)));
+            const search = buildSearchRecord(id, article ?? emptyArticle(entry), entry.savedAt, rev);
+            await segments.put(entry, search);
+            if (incomingBody) {
+              if (bodyless(draft)) bodies.delete(id);
+              else bodies.put(draft.article, id);
+              writtenBodies.set(id, draft.article);
+            }
+            puts.push(search);
+          } else {
+            await segments.put(entry);
+          }
+          locals.set(id, entry);
+          storedImages.set(id, stored);
+          counts.updated++;
+        }
+        await segments.flush(rev);
+        change = { rev, put: puts, remove: [], segments: puts.map((p) => [p.id, segments.segmentOf(p.id) as number]) };
+      },
+      ARTICLE_STORES,
+      // An import can simply be run again, so its batches need not wait for the disk; saves keep the browser's default.
+      { durability: 'relaxed' },
+    );
+    return { counts, change };
   }
 
   /**
@@ -527,10 +529,8 @@ export class Library {
       state.index.set(record.id, record.text, record.titleLength);
       state.savedAt.set(record.id, record.savedAt);
     }
-    for (const id of change.remove) {
-      state.index.delete(id);
-      state.savedAt.delete(id);
-    }
+    for (const [id, segment] of change.segments) state.segmentOf.set(id, segment);
+    for (const id of change.remove) dropFromIndex(state, id);
     state.rev = change.rev;
   }
 
@@ -549,55 +549,65 @@ export class Library {
     const state = this.searchState;
     if (state && state.rev === storedRev) return state;
     if (!state) {
-      const fresh: SearchState = { index: new TextIndex(), savedAt: new Map(), rev: 0 };
+      const fresh: SearchState = { index: new TextIndex(), savedAt: new Map(), segmentOf: new Map(), rev: 0 };
       await this.loadSearch(db, fresh);
       this.searchState = fresh;
       return fresh;
     }
-    // Another context wrote: fetch only the rows written since, and drop the removed ones.
-    const tx = db.transaction(['search', 'meta'], 'readonly');
-    const [rev, changed, keys] = await Promise.all([
-      tx.objectStore('meta').get(META_REV),
-      tx.objectStore('search').index('rev').getAll(IDBKeyRange.lowerBound(state.rev, true)),
-      tx.objectStore('search').getAllKeys(),
-    ]);
-    for (const record of changed) {
-      state.index.set(record.id, record.text, record.titleLength);
-      state.savedAt.set(record.id, record.savedAt);
-    }
-    const present = new Set(keys);
-    for (const id of [...state.index.keys()]) {
-      if (!present.has(id)) {
-        state.index.delete(id);
-        state.savedAt.delete(id);
-      }
+    // Another context wrote: fetch only the segments written since, and drop the ids they no longer hold.
+    const tx = db.transaction(['searchSegments', 'meta'], 'readonly');
+    const since = IDBKeyRange.lowerBound(state.rev, true);
+    const index = tx.objectStore('searchSegments').index('rev');
+    const [rev, changed, keys] = await Promise.all([tx.objectStore('meta').get(META_REV), index.getAll(since), index.getAllKeys(since)]);
+    const present = new Set<string>();
+    changed.forEach((segment, k) => {
+      for (const row of segment.rows) present.add(row.id);
+      indexSegment(state, keys[k] as number, segment.rows);
+    });
+    const changedKeys = new Set(keys);
+    for (const [id, segment] of [...state.segmentOf]) {
+      if (changedKeys.has(segment) && !present.has(id)) dropFromIndex(state, id);
     }
     state.rev = rev ?? 0;
     return state;
   }
 
-  /** Reads the whole `search` store in pages, so only one page of rows is held outside the index at a time. */
+  /** Reads the whole search text in pages of segments, so only one page of rows is held outside the index at a time. */
   private async loadSearch(db: DB, state: SearchState): Promise<void> {
-    const PAGE = 500;
-    let after: string | null = null;
+    const PAGE = 20;
+    let after: number | null = null;
     for (;;) {
-      const tx = db.transaction(['search', 'meta'], 'readonly');
+      const tx = db.transaction(['searchSegments', 'meta'], 'readonly');
       const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
-      const [rows, rev]: [SearchRecord[], number | undefined] = await Promise.all([
-        tx.objectStore('search').getAll(range, PAGE),
+      const store = tx.objectStore('searchSegments');
+      const [segments, keys, rev]: [SearchSegment[], number[], number | undefined] = await Promise.all([
+        store.getAll(range, PAGE),
+        store.getAllKeys(range, PAGE),
         tx.objectStore('meta').get(META_REV),
       ]);
-      // Record the revision of the first page: rows changed later are re-fetched by the next refresh.
+      // Record the revision of the first page: segments changed later are re-fetched by the next refresh.
       if (after === null) state.rev = rev ?? 0;
-      for (const row of rows) {
-        state.index.set(row.id, row.text, row.titleLength);
-        state.savedAt.set(row.id, row.savedAt);
-      }
-      const last: SearchRecord | undefined = rows[rows.length - 1];
-      if (!last || rows.length < PAGE) return;
-      after = last.id;
+      segments.forEach((segment, k) => indexSegment(state, keys[k] as number, segment.rows));
+      const last: number | undefined = keys[keys.length - 1];
+      if (last === undefined || keys.length < PAGE) return;
+      after = last;
     }
   }
+}
+
+/** Indexes the rows of one search segment. */
+function indexSegment(state: SearchState, segment: number, rows: readonly SearchRecord[]): void {
+  for (const row of rows) {
+    state.index.set(row.id, row.text, row.titleLength);
+    state.savedAt.set(row.id, row.savedAt);
+    state.segmentOf.set(row.id, segment);
+  }
+}
+
+function dropFromIndex(state: SearchState, id: string): void {
+  state.index.delete(id);
+  state.savedAt.delete(id);
+  state.segmentOf.delete(id);
 }
 
 /** Opens the library (lazily, on first use). */
@@ -616,22 +626,10 @@ function sink(tx: ArticleTx, name: StoreName): IDBObjectStore {
   return unwrap(tx).objectStore(name);
 }
 
-/**
- * Adds `entry` unless its key is stored: resolves false then, and that failed
- * request neither aborts the transaction nor reaches its error listeners.
- * Any other failure rejects and aborts the transaction, as a put's would.
- */
-function addIfAbsent(entries: IDBObjectStore, entry: LibraryEntry): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const request = entries.add(entry);
-    request.onsuccess = () => resolve(true);
-    request.onerror = (event) => {
-      if (request.error?.name !== 'ConstraintError') return reject(request.error);
-      event.preventDefault();
-      event.stopPropagation();
-      resolve(false);
-    };
-  });
+/** True when a write failed on a unique index: an id believed new was stored. */
+function isConstraintError(error: unknown): boolean {
+  const cause = error instanceof StorageError ? error.cause : error;
+  return (cause instanceof Error || cause instanceof DOMException) && cause.name === 'ConstraintError';
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import type { Article } from '../core/types';
 import type { EntryV1, EntryV2, SearchRecord } from './schema';
-import { META_REV } from './schema';
+import { META_REV, SEGMENT_SIZE } from './schema';
 import { buildSearchRecord } from './search-text';
 
 /**
@@ -65,5 +65,35 @@ export const MIGRATIONS: Migrations = {
       await search.put(record);
     }
     await meta.put(rev, META_REV);
+  },
+
+  /**
+   * v4: index rows and search text in segments of SEGMENT_SIZE articles, oldest
+   * saved first (the order later saves append in). Reads both stores whole:
+   * about 12 MB of rows and 70 MB of text at 20,000 articles, once.
+   */
+  4: async (db, tx) => {
+    const entrySegments = db.createObjectStore('entrySegments');
+    entrySegments.createIndex('ids', 'ids', { unique: true, multiEntry: true });
+    entrySegments.createIndex('newest', 'newest');
+    const searchSegments = db.createObjectStore('searchSegments');
+    searchSegments.createIndex('rev', 'rev');
+    const [entries, searchRows, storedRev] = await Promise.all([
+      tx.objectStore('entries').getAll() as Promise<EntryV2[]>,
+      tx.objectStore('search').getAll() as Promise<SearchRecord[]>,
+      tx.objectStore('meta').get(META_REV) as Promise<number | undefined>,
+    ]);
+    // The same revision: the text is unchanged, and no other connection is open during an upgrade.
+    const rev = storedRev ?? 0;
+    const search = new Map(searchRows.map((row) => [row.id, row]));
+    entries.sort((a, b) => (a.savedAt < b.savedAt ? -1 : a.savedAt > b.savedAt ? 1 : a.id < b.id ? -1 : 1));
+    for (let start = 0, key = 0; start < entries.length; start += SEGMENT_SIZE, key++) {
+      const part = entries.slice(start, start + SEGMENT_SIZE);
+      await entrySegments.put({ ids: part.map((e) => e.id), entries: part, newest: part[part.length - 1]?.savedAt ?? '' }, key);
+      const rows = part.map((e) => ({ ...(search.get(e.id) ?? buildSearchRecord(e.id, { title: e.title, textContent: '' }, e.savedAt, rev)), rev }));
+      await searchSegments.put({ rev, rows }, key);
+    }
+    db.deleteObjectStore('entries');
+    db.deleteObjectStore('search');
   },
 };

@@ -191,6 +191,12 @@ export function mergeEntries(local: LibraryEntry, incoming: LibraryEntry): { ent
   return { entry, incomingBody };
 }
 
+/** Newest first by `savedAt` (ISO strings sort by time), ties by id for a stable order. */
+export function newestFirst(a: LibraryEntry, b: LibraryEntry): number {
+  if (a.savedAt !== b.savedAt) return a.savedAt < b.savedAt ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 /** Field-by-field equality for index rows (all fields are JSON-like). */
 export function sameEntry(a: LibraryEntry, b: LibraryEntry): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);

@@ -14,9 +14,21 @@ import type { LibraryEntry } from './types';
  * - v3 `search` (normalized title + text per article, so the search index loads
  *   without deserializing any HTML) and `meta` (a revision counter that tells
  *   other contexts their in-memory search index is stale).
+ * - v4 `entrySegments` and `searchSegments` replace `entries` and `search`:
+ *   index rows and search text are kept SEGMENT_SIZE articles to a row, in the
+ *   order they were added. Every IndexedDB request costs about as much as a
+ *   small write (60-90 µs in Chromium, one message to the browser process), so
+ *   an import of 20,000 bookmarks writes 800 rows instead of 40,000, while a
+ *   save rewrites one segment of 50 rows. A unique multi-entry index on each
+ *   segment's `ids` finds an article's segment, and one on its `newest` row
+ *   lets the first screen read the newest segments only. Bodies and images stay one row
+ *   each: the reader and the exports read them one article at a time.
  */
 export const DB_NAME = 'qingdu';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
+
+/** Articles per segment row (v4). */
+export const SEGMENT_SIZE = 50;
 
 /** An entry as v1 wrote it: no image accounting yet. */
 export type EntryV1 = Omit<LibraryEntry, 'imageBytes' | 'missingImages'>;
@@ -40,26 +52,36 @@ export interface SearchRecord {
   titleLength: number;
   /** Epoch milliseconds of `savedAt`, for ordering results without loading entries. */
   savedAt: number;
-  /** Value of `meta.rev` when this row was last written. */
+  /** Value of `meta.rev` when this row was last written (v3; kept in v4 segments, which carry their own). */
   rev: number;
 }
 
 export const META_REV = 'rev';
 
+/** One row of `entrySegments`: index rows in the order they were added, with their ids for the `ids` index. */
+export interface EntrySegment {
+  ids: string[];
+  entries: LibraryEntry[];
+  /** The latest `savedAt` of its rows ('' when empty), indexed: the first screen reads the newest segments only. */
+  newest: string;
+}
+
+/** One row of `searchSegments`, keyed like its entry segment; `rev` is that of the last write that changed it. */
+export interface SearchSegment {
+  rev: number;
+  rows: SearchRecord[];
+}
+
 export interface QingduDB extends DBSchema {
-  entries: {
-    key: string;
-    value: LibraryEntry;
-    indexes: { url: string; savedAt: string; state: string; site: string; tags: string };
-  };
+  entrySegments: { key: number; value: EntrySegment; indexes: { ids: string; newest: string } };
   bodies: { key: string; value: Article };
   images: { key: [string, string]; value: ImageRecord; indexes: { articleId: string } };
-  search: { key: string; value: SearchRecord; indexes: { rev: number } };
+  searchSegments: { key: number; value: SearchSegment; indexes: { rev: number } };
   meta: { key: string; value: number };
 }
 
-export type StoreName = 'entries' | 'bodies' | 'images' | 'search' | 'meta';
+export type StoreName = 'entrySegments' | 'bodies' | 'images' | 'searchSegments' | 'meta';
 /** Every store an article's write touches, in one transaction. */
-export const ARTICLE_STORES: StoreName[] = ['entries', 'bodies', 'images', 'search', 'meta'];
+export const ARTICLE_STORES: StoreName[] = ['entrySegments', 'bodies', 'images', 'searchSegments', 'meta'];
 /** The same without `images`, for writes that store no image. */
-export const TEXT_STORES: StoreName[] = ['entries', 'bodies', 'search', 'meta'];
+export const TEXT_STORES: StoreName[] = ['entrySegments', 'bodies', 'searchSegments', 'meta'];

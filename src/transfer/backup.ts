@@ -3,7 +3,6 @@
  * See BACKUP_FORMAT_DOC for the format; parseBackup validates every field.
  */
 import type { Article } from '../core/types';
-import { DB_VERSION } from '../storage/schema';
 import type { SavedArticle, StoredImage } from '../storage/types';
 import { zipSync } from 'fflate';
 import { imagesOf } from './images';
@@ -11,11 +10,12 @@ import type { ChunkOptions, ImageLookup, ImportError, ImportItem, ParseResult, S
 import { DEFAULT_CHUNK, TransferError, fromBase64, mapChunked, safeUrl, toBase64, urlProblem, utf8 } from './util';
 
 /**
- * Backup format version: the storage schema version the records were written
- * under. Older backups are upgraded on import (v1 entries lack imageBytes and
- * missingImages); newer ones are refused.
+ * Backup format version: the storage schema version that last changed the
+ * records. Older backups are upgraded on import (v1 entries lack imageBytes and
+ * missingImages); newer ones are refused. Schema v4 only grouped rows into
+ * segments, so backups stay at version 3, which older releases still read.
  */
-export const BACKUP_VERSION = DB_VERSION;
+export const BACKUP_VERSION = 3;
 export const BACKUP_FORMAT = 'qingdu-backup';
 
 export const BACKUP_FORMAT_DOC = `## Qingdu backup format (\`qingdu-backup\`, version ${BACKUP_VERSION})

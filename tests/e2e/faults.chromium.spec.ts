@@ -25,12 +25,12 @@ async function stored(where: Worker | Page): Promise<{ rows: Row[]; bodies: { ti
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const tx = db.transaction(['entries', 'bodies'], 'readonly');
-          const rows = tx.objectStore('entries').getAll();
+          const tx = db.transaction(['entrySegments', 'bodies'], 'readonly');
+          const segments = tx.objectStore('entrySegments').getAll();
           const bodies = tx.objectStore('bodies').getAll();
           tx.oncomplete = () => {
             db.close();
-            resolve({ rows: rows.result, bodies: bodies.result });
+            resolve({ rows: segments.result.flatMap((segment: { entries: Row[] }) => segment.entries), bodies: bodies.result });
           };
         };
       }),

@@ -14,7 +14,7 @@ import type { Article } from '../../../src/core/types';
 import { openDatabase } from '../../../src/storage/db';
 import { Library } from '../../../src/storage/library';
 import { emptyBody } from '../../../src/storage/records';
-import { META_REV } from '../../../src/storage/schema';
+import { META_REV, SEGMENT_SIZE, type EntrySegment } from '../../../src/storage/schema';
 import { buildSearchRecord } from '../../../src/storage/search-text';
 import type { LibraryEntry } from '../../../src/storage/types';
 import { coreSanitize } from '../../../src/transfer/core-hooks';
@@ -28,11 +28,12 @@ let exported: string | null = null;
 async function rawExport(): Promise<{ ms: number; bytes: number; records: number }> {
   const t0 = performance.now();
   const db = await request(indexedDB.open('qingdu'));
-  const tx = db.transaction(['entries', 'bodies'], 'readonly');
-  const [entries, bodies] = await Promise.all([
-    request(tx.objectStore('entries').getAll() as IDBRequest<{ id: string }[]>),
+  const tx = db.transaction(['entrySegments', 'bodies'], 'readonly');
+  const [segments, bodies] = await Promise.all([
+    request(tx.objectStore('entrySegments').getAll() as IDBRequest<EntrySegment[]>),
     request(tx.objectStore('bodies').getAll() as IDBRequest<unknown[]>),
   ]);
+  const entries = segments.flatMap((segment) => segment.entries);
   const keys = await request(tx.objectStore('bodies').getAllKeys());
   const byId = new Map(keys.map((k, i) => [k as string, bodies[i]]));
   const records = entries.map((e) => ({ ...e, article: byId.get(e.id) }));
@@ -75,10 +76,10 @@ async function rawImport(): Promise<{ ms: number; parseMs: number; records: numb
 /**
  * The floor of an import in Qingdu's own layout: JSON.parse of the last
  * baseline export, then raw puts of exactly the rows an import of it writes
- * into an empty library (index row with its indexes, body, search row,
+ * into an empty library (segments of index rows and of search text, bodies,
  * revision), 100 records a transaction, into a scratch database with the
  * library's schema. `links`: the rows a bookmarks import of the same
- * articles writes instead (index row and search row of a link-only entry).
+ * articles writes instead (a link-only entry's index row and search text, no body).
  */
 async function rawLayoutImport(links: boolean): Promise<{ ms: number; records: number }> {
   if (!exported) throw new Error('run rawExport first');
@@ -88,19 +89,22 @@ async function rawLayoutImport(links: boolean): Promise<{ ms: number; records: n
   const t0 = performance.now();
   const { articles } = JSON.parse(exported) as { articles: (LibraryEntry & { article: Article })[] };
   for (let start = 0; start < articles.length; start += 100) {
-    const tx = db.transaction(['entries', 'bodies', 'search', 'meta'], 'readwrite', { durability: 'relaxed' });
+    const tx = db.transaction(['entrySegments', 'bodies', 'searchSegments', 'meta'], 'readwrite', { durability: 'relaxed' });
     const rev = start / 100 + 1;
-    for (const { article, ...entry } of articles.slice(start, start + 100)) {
-      if (links) {
-        const link = { ...entry, linkOnly: true, bodyBytes: 0, length: 0, readingMinutes: 0 };
-        tx.objectStore('entries').put(link);
-        tx.objectStore('search').put(buildSearchRecord(entry.id, emptyBody(link), entry.savedAt, rev));
-      } else {
-        tx.objectStore('entries').put(entry);
-        tx.objectStore('bodies').put(article, entry.id);
-        tx.objectStore('search').put(buildSearchRecord(entry.id, article, entry.savedAt, rev));
-      }
+    const batch = articles.slice(start, start + 100).map(({ article, ...entry }) => {
+      if (!links) return { entry, search: buildSearchRecord(entry.id, article, entry.savedAt, rev), article };
+      const link = { ...entry, linkOnly: true, bodyBytes: 0, length: 0, readingMinutes: 0 };
+      return { entry: link, search: buildSearchRecord(entry.id, emptyBody(link), entry.savedAt, rev), article: null };
+    });
+    for (let k = 0; k < batch.length; k += SEGMENT_SIZE) {
+      const part = batch.slice(k, k + SEGMENT_SIZE);
+      const key = (start + k) / SEGMENT_SIZE;
+      const entries = part.map((r) => r.entry);
+      const newest = entries.reduce((latest, e) => (e.savedAt > latest ? e.savedAt : latest), '');
+      tx.objectStore('entrySegments').put({ ids: entries.map((e) => e.id), entries, newest }, key);
+      tx.objectStore('searchSegments').put({ rev, rows: part.map((r) => r.search) }, key);
     }
+    for (const { entry, article } of batch) if (article) tx.objectStore('bodies').put(article, entry.id);
     tx.objectStore('meta').put(rev, META_REV);
     tx.commit();
     await done(tx);

@@ -9,7 +9,7 @@ import { openDatabase } from '../../../src/storage/db';
 import { idForUrl } from '../../../src/storage/ids';
 import { Library } from '../../../src/storage/library';
 import { MIGRATIONS } from '../../../src/storage/migrations';
-import { DB_VERSION, type EntryV1 } from '../../../src/storage/schema';
+import { DB_VERSION, SEGMENT_SIZE, type EntryV1 } from '../../../src/storage/schema';
 import { article, createV1Stores, rawOpen } from './helpers';
 
 const N = 10_000;
@@ -76,8 +76,10 @@ describe(`migrating a ${N.toLocaleString('en')}-article library`, () => {
       expect(list.filter((e) => e.tags.includes('每周'))).toHaveLength(Math.ceil(N / 7));
       expect((await library.getBody(idForUrl(urlOf(4321))))?.textContent).toBe('正文4321：利率与房地产市场。');
       expect(await library.search('正文9999')).toEqual([idForUrl(urlOf(9999))]);
+      expect(await library.getEntry(idForUrl(urlOf(4320)))).toMatchObject({ title: '第4320篇：央行与市场', state: 'read', tags: [] });
       await library.close();
-      expect(await count(factory, 'search')).toEqual({ version: DB_VERSION, n: N });
+      expect(await count(factory, 'entrySegments')).toEqual({ version: DB_VERSION, n: N / SEGMENT_SIZE });
+      expect(await count(factory, 'searchSegments')).toEqual({ version: DB_VERSION, n: N / SEGMENT_SIZE });
     }, 120_000);
   }
 
@@ -86,8 +88,8 @@ describe(`migrating a ${N.toLocaleString('en')}-article library`, () => {
     await createOld(factory, 1);
     const failing = {
       ...MIGRATIONS,
-      3: async (...args: Parameters<(typeof MIGRATIONS)[3]>) => {
-        await MIGRATIONS[3]?.(...args);
+      4: async (...args: Parameters<(typeof MIGRATIONS)[4]>) => {
+        await MIGRATIONS[4]?.(...args);
         throw new Error('the disk filled up during the upgrade');
       },
     };

@@ -61,14 +61,16 @@ async function expectCurrent(library: Library, factory: IDBFactory, imageBytes: 
   const expected1: LibraryEntry = { ...(V1_ENTRIES[0] as EntryV1), imageBytes, missingImages: missing };
   expect(await library.get(ID_1)).toEqual({ ...expected1, article: BODY_1 });
   expect(await library.getBody(ID_2)).toEqual(BODY_2);
-  // The v3 search store was filled from the old bodies.
+  // The v3 search text was filled from the old bodies, and v4 carried it into segments.
   expect(await library.search('房地产')).toEqual([ID_1]);
   expect(await library.search('reader')).toEqual([ID_2]);
   expect(await library.search('央行')).toEqual([ID_1]);
   await library.close();
   const db = await rawOpen(factory, DB_VERSION);
   expect(db.version).toBe(DB_VERSION);
-  expect([...db.objectStoreNames].sort()).toEqual(['bodies', 'entries', 'images', 'meta', 'search']);
+  expect([...db.objectStoreNames].sort()).toEqual(['bodies', 'entrySegments', 'images', 'meta', 'searchSegments']);
+  // Both articles fit one segment, oldest saved first.
+  expect(await rawGetAll(db, 'entrySegments')).toMatchObject([{ ids: [ID_1, ID_2] }]);
   db.close();
 }
 
@@ -119,8 +121,8 @@ describe('migrations', () => {
     await createV1(factory);
     const failing = {
       ...MIGRATIONS,
-      3: async (...args: Parameters<(typeof MIGRATIONS)[3]>) => {
-        await MIGRATIONS[3]?.(...args); // do most of the work first, then fail
+      4: async (...args: Parameters<(typeof MIGRATIONS)[4]>) => {
+        await MIGRATIONS[4]?.(...args); // do all of the work first, then fail
         throw new Error('disk on fire');
       },
     };

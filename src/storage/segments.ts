@@ -1,0 +1,186 @@
+import { unwrap, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction } from 'idb';
+import { isEntry, newestFirst } from './records';
+import { SEGMENT_SIZE, type QingduDB, type SearchRecord, type StoreName } from './schema';
+import type { LibraryEntry } from './types';
+
+/**
+ * Index rows and search text live in segments of SEGMENT_SIZE articles (see
+ * schema.ts). A `SegmentWriter` is one write transaction's view of them: it
+ * finds and loads the segments the write touches, changes them in memory, and
+ * puts each changed one back once, so a batch of 100 new articles costs two
+ * or three segment writes rather than 200 row writes.
+ */
+
+export type ArticleTx = IDBPTransaction<QingduDB, StoreName[], 'readwrite'>;
+/** The `entrySegments` store of any transaction, read-only or not. */
+type EntrySegmentStore = IDBPObjectStore<QingduDB, ArrayLike<StoreName>, 'entrySegments', IDBTransactionMode>;
+
+interface Loaded {
+  key: number;
+  entries: Map<string, LibraryEntry>;
+  /** Loaded only by writes that change search text. */
+  search: Map<string, SearchRecord> | null;
+  entriesChanged: boolean;
+  searchChanged: boolean;
+}
+
+/** The segment holding each id (undefined when it is not stored), all asked for at once. */
+export function locate(store: EntrySegmentStore, ids: readonly string[]): Promise<(number | undefined)[]> {
+  const index = store.index('ids');
+  return Promise.all(ids.map((id) => index.getKey(id)));
+}
+
+/** One stored index row, or undefined. */
+export async function readEntry(store: EntrySegmentStore, id: string): Promise<LibraryEntry | undefined> {
+  const [key] = await locate(store, [id]);
+  if (key === undefined) return undefined;
+  const segment = await store.get(key);
+  const entry = segment?.entries[segment.ids.indexOf(id)];
+  return isEntry(entry) ? entry : undefined;
+}
+
+/** Every index row, newest first. Malformed rows are left out. */
+export async function readAllEntries(db: IDBPDatabase<QingduDB>): Promise<LibraryEntry[]> {
+  const segments = await db.getAll('entrySegments');
+  // Rows are appended in the order they were saved: reversed, they are nearly sorted, which sort() runs through quickly.
+  return segments.flatMap((s) => s.entries.filter(isEntry)).reverse().sort(newestFirst);
+}
+
+/**
+ * The newest `limit` index rows, reading segments latest-first by their
+ * `newest` row only until no segment left can hold a newer one: usually one
+ * or two segments, however large the library.
+ */
+export async function readFirstEntries(db: IDBPDatabase<QingduDB>, limit: number): Promise<LibraryEntry[]> {
+  const rows: LibraryEntry[] = [];
+  let cursor = await db.transaction('entrySegments').store.index('newest').openCursor(null, 'prev');
+  while (cursor) {
+    rows.push(...cursor.value.entries.filter(isEntry));
+    cursor = await cursor.continue();
+    // Rows saved after the next segment's newest are certainly ahead of everything not read yet.
+    const bound = cursor?.value.newest ?? '';
+    const ahead = rows.filter((e) => e.savedAt > bound);
+    if (ahead.length >= limit || !cursor) return ahead.sort(newestFirst).slice(0, limit);
+  }
+  return rows;
+}
+
+export class SegmentWriter {
+  private readonly loaded = new Map<number, Promise<Loaded>>();
+  /** Segment of every id this write has found or placed. */
+  private readonly where = new Map<string, number>();
+  private tail: Promise<Loaded> | null = null;
+
+  constructor(private readonly tx: ArticleTx) {}
+
+  /** Finds the segments of `ids` and loads them (with their search text when `search`). */
+  async find(ids: readonly string[], search: boolean): Promise<void> {
+    const wanted = ids.filter((id) => !this.where.has(id));
+    const keys = await locate(this.tx.objectStore('entrySegments'), wanted);
+    wanted.forEach((id, k) => keys[k] !== undefined && this.where.set(id, keys[k] as number));
+    await Promise.all([...new Set(ids.flatMap((id) => this.where.get(id) ?? []))].map((key) => this.load(key, search)));
+  }
+
+  /** The stored row of an id already passed to `find`. */
+  async entry(id: string): Promise<LibraryEntry | undefined> {
+    const key = this.where.get(id);
+    return key === undefined ? undefined : (await this.load(key, false)).entries.get(id);
+  }
+
+  /**
+   * Stores an index row (and its search text when given): in its own segment
+   * when stored, else appended to the last segment, or a new one when that is
+   * full. Ids must have been passed to `find` first, or be known to be new.
+   */
+  async put(entry: LibraryEntry, search?: SearchRecord): Promise<void> {
+    const key = this.where.get(entry.id);
+    const segment = key === undefined ? await this.appendTarget() : await this.load(key, search !== undefined);
+    // An id believed new that the segment it goes to already holds: as the `ids` index would say elsewhere.
+    if (key === undefined && segment.entries.has(entry.id)) throw new DOMException(`${entry.id} is already stored`, 'ConstraintError');
+    this.where.set(entry.id, segment.key);
+    segment.entries.set(entry.id, entry);
+    segment.entriesChanged = true;
+    if (search) {
+      const rows = segment.search ?? (await this.loadSearch(segment));
+      rows.set(entry.id, search);
+      segment.searchChanged = true;
+    }
+  }
+
+  /** Drops an id's row and search text. */
+  async delete(id: string): Promise<void> {
+    const key = this.where.get(id);
+    if (key === undefined) return;
+    const segment = await this.load(key, true);
+    segment.entries.delete(id);
+    segment.search?.delete(id);
+    segment.entriesChanged = segment.searchChanged = true;
+    this.where.delete(id);
+  }
+
+  /** The segment `id` was stored in, if this write found or placed it. */
+  segmentOf(id: string): number | undefined {
+    return this.where.get(id);
+  }
+
+  /**
+   * Puts every changed segment back, without waiting for the writes (a failed
+   * one aborts the transaction). Search segments take revision `rev`. An emptied
+   * segment stays as an empty row, so other contexts see its search text go.
+   */
+  async flush(rev: number): Promise<void> {
+    // Writes that change no search text (tags, state) may leave `searchSegments` out of their scope.
+    const store = (name: 'entrySegments' | 'searchSegments') => unwrap(this.tx).objectStore(name);
+    for (const segment of await Promise.all(this.loaded.values())) {
+      if (segment.entriesChanged) {
+        const entries = [...segment.entries.values()];
+        const newest = entries.reduce((latest, e) => (e.savedAt > latest ? e.savedAt : latest), '');
+        store('entrySegments').put({ ids: [...segment.entries.keys()], entries, newest }, segment.key);
+      }
+      if (segment.searchChanged && segment.search) {
+        store('searchSegments').put({ rev, rows: [...segment.search.values()].map((row) => ({ ...row, rev })) }, segment.key);
+      }
+    }
+  }
+
+  private load(key: number, search: boolean): Promise<Loaded> {
+    let loading = this.loaded.get(key);
+    if (!loading) {
+      loading = this.tx.objectStore('entrySegments').get(key).then((stored) => ({
+        key,
+        entries: new Map((stored?.entries ?? []).map((e) => [e.id, e])),
+        search: null,
+        entriesChanged: false,
+        searchChanged: false,
+      }));
+      this.loaded.set(key, loading);
+    }
+    return search ? loading.then(async (segment) => (segment.search ? segment : (await this.loadSearch(segment), segment))) : loading;
+  }
+
+  private async loadSearch(segment: Loaded): Promise<Map<string, SearchRecord>> {
+    const stored = await this.tx.objectStore('searchSegments').get(segment.key);
+    segment.search ??= new Map((stored?.rows ?? []).map((row) => [row.id, row]));
+    return segment.search;
+  }
+
+  /** The segment new ids go to: the last one while it has room, then a new one after it. */
+  private appendTarget(): Promise<Loaded> {
+    this.tail ??= (async () => {
+      const cursor = await this.tx.objectStore('entrySegments').openKeyCursor(null, 'prev');
+      const last = cursor ? await this.load(cursor.key, true) : null;
+      return last ?? this.fresh(0);
+    })();
+    return this.tail.then((segment) => {
+      if (segment.entries.size < SEGMENT_SIZE) return segment;
+      this.tail = Promise.resolve(this.fresh(segment.key + 1));
+      return this.tail;
+    });
+  }
+
+  private fresh(key: number): Loaded {
+    const segment: Loaded = { key, entries: new Map(), search: new Map(), entriesChanged: false, searchChanged: false };
+    this.loaded.set(key, Promise.resolve(segment));
+    return segment;
+  }
+}
