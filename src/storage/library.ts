@@ -90,6 +90,8 @@ export class Library {
   /** `meta.rev` after this instance's last write: usually still current, since other writers are rare (imports). */
   private lastRev = 0;
   private searchLoading: Promise<SearchState> | null = null;
+  /** Segment of this instance's last save: usually where the next new article goes too. */
+  private lastSegment: number | undefined;
 
   private readonly handle: DatabaseHandle;
 
@@ -147,7 +149,9 @@ export class Library {
     const entry = await this.write(
       async (tx) => {
         const segments = new SegmentWriter(tx);
-        const [rev] = await Promise.all([this.nextRev(tx), segments.find([id], true)]);
+        // The body goes out first, while the reads travel (a failure below aborts it with the rest).
+        sink(tx, 'bodies').put(article, id);
+        const [rev] = await Promise.all([this.nextRev(tx), segments.findOne(id, true, this.lastSegment)]);
         const existing = await segments.entry(id);
         if (existing && urlKey(existing.url) !== urlKey(article.url)) {
           throw new StorageError('unknown', 'Another saved article has the same id; this one was not saved.');
@@ -170,10 +174,10 @@ export class Library {
         }
         const entry = entryFor(existing, imageBytes, keptUrls);
         const search: SearchRecord = { ...draft, savedAt: Date.parse(entry.savedAt), rev };
-        sink(tx, 'bodies').put(article, id);
         await segments.put(entry, search);
         await segments.flush(rev);
-        change = { rev, put: [search], remove: [], segments: [[id, segments.segmentOf(id) as number]] };
+        this.lastSegment = segments.segmentOf(id);
+        change = { rev, put: [search], remove: [], segments: [[id, this.lastSegment as number]] };
         return entry;
       },
       // Images stay out of the transaction's scope when the caller has none to store.
@@ -219,7 +223,7 @@ export class Library {
   async update(id: string, patch: EntryPatch): Promise<LibraryEntry | undefined> {
     return this.write(async (tx) => {
       const segments = new SegmentWriter(tx);
-      await segments.find([id], false);
+      await segments.findOne(id, false);
       const entry = await segments.entry(id);
       if (!entry) return undefined;
       const next: LibraryEntry = { ...entry };
@@ -246,7 +250,7 @@ export class Library {
         tx.objectStore('bodies').get(id),
         imageStore.index('articleId').getAll(id),
         this.nextRev(tx),
-        segments.find([id], true),
+        segments.findOne(id, true),
       ]);
       const entry = await segments.entry(id);
       if (!entry) return undefined;
@@ -271,7 +275,7 @@ export class Library {
     let change: SearchChange | undefined;
     await this.write(async (tx) => {
       const segments = new SegmentWriter(tx);
-      const [rev] = await Promise.all([this.nextRev(tx), segments.find([entry.id], true)]);
+      const [rev] = await Promise.all([this.nextRev(tx), segments.findOne(entry.id, true)]);
       const search = buildSearchRecord(entry.id, article, entry.savedAt, rev);
       await segments.put(entry, search);
       await segments.flush(rev);
@@ -291,7 +295,7 @@ export class Library {
   async putImages(articleId: string, images: StoredImage[]): Promise<LibraryEntry | undefined> {
     return this.write(async (tx) => {
       const segments = new SegmentWriter(tx);
-      await segments.find([articleId], false);
+      await segments.findOne(articleId, false);
       const entry = await segments.entry(articleId);
       if (!entry) return undefined;
       const imageSink = sink(tx, 'images');

@@ -1,6 +1,6 @@
 import { unwrap, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction } from 'idb';
 import { isEntry, newestFirst } from './records';
-import { SEGMENT_SIZE, type QingduDB, type SearchRecord, type StoreName } from './schema';
+import { SEGMENT_SIZE, type EntrySegment, type QingduDB, type SearchRecord, type StoreName } from './schema';
 import type { LibraryEntry } from './types';
 
 /**
@@ -18,10 +18,13 @@ type EntrySegmentStore = IDBPObjectStore<QingduDB, ArrayLike<StoreName>, 'entryS
 interface Loaded {
   key: number;
   entries: Map<string, LibraryEntry>;
-  /** Loaded only by writes that change search text. */
-  search: Map<string, SearchRecord> | null;
-  entriesChanged: boolean;
-  searchChanged: boolean;
+  changed: boolean;
+}
+
+/** A segment's search text, loaded only by writes that change it. */
+interface Texts {
+  rows: Map<string, SearchRecord>;
+  changed: boolean;
 }
 
 /** The segment holding each id (undefined when it is not stored), all asked for at once. */
@@ -67,6 +70,7 @@ export async function readFirstEntries(db: IDBPDatabase<QingduDB>, limit: number
 
 export class SegmentWriter {
   private readonly loaded = new Map<number, Promise<Loaded>>();
+  private readonly texts = new Map<number, Promise<Texts>>();
   /** Segment of every id this write has found or placed. */
   private readonly where = new Map<string, number>();
   private tail: Promise<Loaded> | null = null;
@@ -81,6 +85,29 @@ export class SegmentWriter {
     await Promise.all([...new Set(ids.flatMap((id) => this.where.get(id) ?? []))].map((key) => this.load(key, search)));
   }
 
+  /**
+   * `find` for one id in fewer round trips, as a save needs: its segment comes
+   * back with the index lookup, and with `search` the last segment too (where
+   * the id goes if it is new), then the search text of the one it will use.
+   * `guess` is the segment the caller expects that to be (where its last save
+   * went): its search text is read in the first round trip, saving the second
+   * when the guess is right.
+   */
+  async findOne(id: string, search: boolean, guess?: number): Promise<void> {
+    const store = this.tx.objectStore('entrySegments');
+    if (search && guess !== undefined) void this.textsOf(guess);
+    const [found, last] = await Promise.all([store.index('ids').openCursor(id), search ? store.openCursor(null, 'prev') : null]);
+    if (last) this.tail = this.adopt(last.key, last.value);
+    else if (search) this.tail = Promise.resolve(this.fresh(0));
+    if (found) {
+      this.where.set(id, found.primaryKey);
+      void this.adopt(found.primaryKey, found.value);
+    }
+    if (!search) return;
+    const target = found ? found.primaryKey : await this.appendTarget().then((segment) => segment.key);
+    await this.textsOf(target);
+  }
+
   /** The stored row of an id already passed to `find`. */
   async entry(id: string): Promise<LibraryEntry | undefined> {
     const key = this.where.get(id);
@@ -91,19 +118,20 @@ export class SegmentWriter {
    * Stores an index row (and its search text when given): in its own segment
    * when stored, else appended to the last segment, or a new one when that is
    * full. Ids must have been passed to `find` first, or be known to be new.
+   * One call at a time: each may start a new segment.
    */
   async put(entry: LibraryEntry, search?: SearchRecord): Promise<void> {
     const key = this.where.get(entry.id);
-    const segment = key === undefined ? await this.appendTarget() : await this.load(key, search !== undefined);
+    const segment = key === undefined ? await this.appendTarget() : await this.load(key, false);
     // An id believed new that the segment it goes to already holds: as the `ids` index would say elsewhere.
     if (key === undefined && segment.entries.has(entry.id)) throw new DOMException(`${entry.id} is already stored`, 'ConstraintError');
     this.where.set(entry.id, segment.key);
     segment.entries.set(entry.id, entry);
-    segment.entriesChanged = true;
+    segment.changed = true;
     if (search) {
-      const rows = segment.search ?? (await this.loadSearch(segment));
-      rows.set(entry.id, search);
-      segment.searchChanged = true;
+      const texts = await this.textsOf(segment.key);
+      texts.rows.set(entry.id, search);
+      texts.changed = true;
     }
   }
 
@@ -111,10 +139,10 @@ export class SegmentWriter {
   async delete(id: string): Promise<void> {
     const key = this.where.get(id);
     if (key === undefined) return;
-    const segment = await this.load(key, true);
+    const [segment, texts] = await Promise.all([this.load(key, false), this.textsOf(key)]);
     segment.entries.delete(id);
-    segment.search?.delete(id);
-    segment.entriesChanged = segment.searchChanged = true;
+    texts.rows.delete(id);
+    segment.changed = texts.changed = true;
     this.where.delete(id);
   }
 
@@ -132,44 +160,50 @@ export class SegmentWriter {
     // Writes that change no search text (tags, state) may leave `searchSegments` out of their scope.
     const store = (name: 'entrySegments' | 'searchSegments') => unwrap(this.tx).objectStore(name);
     for (const segment of await Promise.all(this.loaded.values())) {
-      if (segment.entriesChanged) {
-        const entries = [...segment.entries.values()];
-        const newest = entries.reduce((latest, e) => (e.savedAt > latest ? e.savedAt : latest), '');
-        store('entrySegments').put({ ids: [...segment.entries.keys()], entries, newest }, segment.key);
-      }
-      if (segment.searchChanged && segment.search) {
-        store('searchSegments').put({ rev, rows: [...segment.search.values()].map((row) => ({ ...row, rev })) }, segment.key);
-      }
+      if (!segment.changed) continue;
+      const entries = [...segment.entries.values()];
+      const newest = entries.reduce((latest, e) => (e.savedAt > latest ? e.savedAt : latest), '');
+      store('entrySegments').put({ ids: [...segment.entries.keys()], entries, newest }, segment.key);
+    }
+    for (const [key, loading] of this.texts) {
+      const texts = await loading;
+      if (texts.changed) store('searchSegments').put({ rev, rows: [...texts.rows.values()].map((row) => ({ ...row, rev })) }, key);
     }
   }
 
+  /** A segment, read now unless this write has it; with `search`, its search text is read alongside. */
   private load(key: number, search: boolean): Promise<Loaded> {
+    if (search) void this.textsOf(key);
+    return this.loaded.get(key) ?? this.adopt(key, this.tx.objectStore('entrySegments').get(key));
+  }
+
+  /** Takes a segment value read by another request (or being read) as this write's copy, unless it has one. */
+  private adopt(key: number, stored: EntrySegment | undefined | Promise<EntrySegment | undefined>): Promise<Loaded> {
     let loading = this.loaded.get(key);
     if (!loading) {
-      loading = this.tx.objectStore('entrySegments').get(key).then((stored) => ({
-        key,
-        entries: new Map((stored?.entries ?? []).map((e) => [e.id, e])),
-        search: null,
-        entriesChanged: false,
-        searchChanged: false,
-      }));
+      loading = Promise.resolve(stored).then((value) => ({ key, entries: new Map((value?.entries ?? []).map((e) => [e.id, e])), changed: false }));
+      // Read ahead of need: an aborted transaction rejects it with nothing awaiting yet; the write reports the abort.
+      loading.catch(() => undefined);
       this.loaded.set(key, loading);
     }
-    return search ? loading.then(async (segment) => (segment.search ? segment : (await this.loadSearch(segment), segment))) : loading;
+    return loading;
   }
 
-  private async loadSearch(segment: Loaded): Promise<Map<string, SearchRecord>> {
-    const stored = await this.tx.objectStore('searchSegments').get(segment.key);
-    segment.search ??= new Map((stored?.rows ?? []).map((row) => [row.id, row]));
-    return segment.search;
+  private textsOf(key: number): Promise<Texts> {
+    let loading = this.texts.get(key);
+    if (!loading) {
+      loading = this.tx.objectStore('searchSegments').get(key).then((stored) => ({ rows: new Map((stored?.rows ?? []).map((row) => [row.id, row])), changed: false }));
+      loading.catch(() => undefined);
+      this.texts.set(key, loading);
+    }
+    return loading;
   }
 
   /** The segment new ids go to: the last one while it has room, then a new one after it. */
   private appendTarget(): Promise<Loaded> {
     this.tail ??= (async () => {
       const cursor = await this.tx.objectStore('entrySegments').openKeyCursor(null, 'prev');
-      const last = cursor ? await this.load(cursor.key, true) : null;
-      return last ?? this.fresh(0);
+      return cursor ? this.load(cursor.key, true) : this.fresh(0);
     })();
     return this.tail.then((segment) => {
       if (segment.entries.size < SEGMENT_SIZE) return segment;
@@ -179,8 +213,9 @@ export class SegmentWriter {
   }
 
   private fresh(key: number): Loaded {
-    const segment: Loaded = { key, entries: new Map(), search: new Map(), entriesChanged: false, searchChanged: false };
+    const segment: Loaded = { key, entries: new Map(), changed: false };
     this.loaded.set(key, Promise.resolve(segment));
+    this.texts.set(key, Promise.resolve({ rows: new Map(), changed: false }));
     return segment;
   }
 }

@@ -161,9 +161,9 @@ async function rawSaveRecords(json: string, n: number): Promise<number> {
   const searchSegment = { rev: n, rows: [...texts.rows, search] };
   const t0 = performance.now();
   const tx = db.transaction(['entrySegments', 'bodies', 'searchSegments', 'meta'], 'readwrite');
-  void tx.objectStore('entrySegments').put(segment, n);
+  void tx.objectStore('entrySegments').put(segment, key);
   void tx.objectStore('bodies').put(article, id);
-  void tx.objectStore('searchSegments').put(searchSegment, n);
+  void tx.objectStore('searchSegments').put(searchSegment, key);
   void tx.objectStore('meta').put(n, META_REV);
   await tx.done;
   return performance.now() - t0;

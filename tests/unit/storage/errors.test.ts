@@ -26,7 +26,7 @@ describe('failed writes', () => {
     const before = await library.get(first.id);
     expect(await library.search('旧的')).toEqual([first.id]);
 
-    // The index row and images are written before the body; the body put then fails.
+    // The body put fails; the segments written after it must not land either.
     failPutsOn('bodies', () => {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     });
