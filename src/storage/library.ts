@@ -445,6 +445,11 @@ export class Library {
     return { counts, change };
   }
 
+  /** Loads the search index ahead of the first query (e.g. when the search field gets focus). */
+  async prepareSearch(): Promise<void> {
+    await this.searchIndex();
+  }
+
   /**
    * Ids of articles matching a query, best first: title matches, then the
    * rest, each newest first. Chinese is matched as a substring anywhere (no
@@ -453,13 +458,8 @@ export class Library {
    *
    * The first call loads the search text of the whole library into memory
    * (about 2 bytes a character: ~70 MB for 20,000 articles of 5 KB). Later
-   * calls only fetch what other contexts changed since.
+   * calls only fetch the segments other contexts changed since.
    */
-  /** Loads the search index ahead of the first query (e.g. when the search field gets focus). */
-  async prepareSearch(): Promise<void> {
-    await this.searchIndex();
-  }
-
   async search(query: string): Promise<string[]> {
     const terms = queryTerms(query);
     if (terms.length === 0) return [];

@@ -33,7 +33,7 @@ const SPACE_RUN = /[\s\p{Cc}]+/gu;
 /**
  * The form both stored text and queries take: NFKC (full-width ＡＢＣ１２３ become
  * ASCII), lower case, whitespace and control characters collapsed to one space.
- * Changing this requires a schema migration that rewrites the `search` store.
+ * Changing this requires a schema migration that rewrites the `searchSegments` store.
  */
 export function normalizeForSearch(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(SPACE_RUN, ' ').trim();
@@ -51,7 +51,7 @@ export interface TextHit {
   inTitle: boolean;
 }
 
-/** The in-memory text index. Not persisted: rebuilt from the `search` store. */
+/** The in-memory text index. Not persisted: rebuilt from the `searchSegments` store. */
 export class TextIndex {
   /** Slot-indexed columns; a removed article frees its slot for the next one. */
   private ids: (string | undefined)[] = [];

@@ -89,7 +89,11 @@ async function exportOnce(context: BrowserContext, page: Page, format: 'backup' 
   const elapsed = performance.now() - t0;
   const peakHeap = await stop();
   const path = join(keepIn ?? tmpdir(), keepIn ? download.suggestedFilename() : `qingdu-bench-${process.pid}-${download.suggestedFilename()}`);
-  await download.saveAs(path);
+  await download.saveAs(path).catch(async (error: unknown) => {
+    const status = await page.locator('#transfer-export-status').textContent().catch(() => null);
+    await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click().catch(() => undefined);
+    throw new Error(`download of the ${format} export failed (${String(error)}; the page said: ${status ?? 'nothing'})`, { cause: error });
+  });
   const bytes = statSync(path).size;
   if (!keepIn) rmSync(path, { force: true });
   await page.locator('#transfer-export-status').filter({ hasText: /已导出|Exported/ }).waitFor({ timeout: STEP_TIMEOUT });
@@ -167,9 +171,17 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
     const marks: Awaited<ReturnType<typeof exportOnce>>[] = [];
     let backupPath = '';
     let bookmarksPath = '';
+    // Chromium has now and then canceled one of these downloads (2 of 5 runs of every section in a row, never
+    // alone): the export is then run again, and the note says so.
+    const exportRun = (format: 'backup' | 'bookmarks', keepIn?: string) =>
+      exportOnce(context, library, format, keepIn).catch((error: unknown) => {
+        notes.push(`${error instanceof Error ? error.message : String(error)}: run again`);
+        console.log(`  ${notes[notes.length - 1]}`);
+        return exportOnce(context, library, format, keepIn);
+      });
     for (let r = 0; r < runs; r++) {
-      const b = await exportOnce(context, library, 'backup', r === 0 ? files : undefined);
-      const k = await exportOnce(context, library, 'bookmarks', r === 0 ? files : undefined);
+      const b = await exportRun('backup', r === 0 ? files : undefined);
+      const k = await exportRun('bookmarks', r === 0 ? files : undefined);
       if (r === 0) [backupPath, bookmarksPath] = [b.path, k.path];
       backups.push(b);
       marks.push(k);
