@@ -17,36 +17,21 @@
  *
  *   npm run bench -- transfer-firefox
  */
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { idForUrl } from '../../src/storage/ids';
-import { articleFields, bodyBytesOf } from '../../src/storage/records';
-import type { SavedArticle } from '../../src/storage/types';
-import { exportBackup, exportBookmarks } from '../../src/transfer/index';
 import { copyFirefoxBuild, FIREFOX, launchFirefox, openExtensionPageSettled, type FirefoxSession } from '../e2e/firefox';
 import { buildBrowserBundle } from './browser-bundle';
 import type { TransferBenchApi } from './browser/transfer-entry';
 import { mb, ms, ratio, table, type Headline, type SectionResult } from './common';
-import { generateChineseArticles } from './storage-fixtures';
+import { writeTransferFiles } from './transfer-files';
 
 const COUNT = Number(process.env.QINGDU_BENCH_TRANSFER_ARTICLES ?? 20_000);
 const TARGET_MS = 3000;
 const STEP_TIMEOUT = 900_000;
 
 type Api = { qingduTransferBench: TransferBenchApi };
-
-/** The articles the Chromium section fills its library with, as backup records. */
-function savedArticles(n: number): SavedArticle[] {
-  return generateChineseArticles(n).map((article, k) => {
-    const savedAt = new Date(Date.UTC(2024, 0, 1) + k * 60_000).toISOString();
-    return {
-      id: idForUrl(article.url), ...articleFields(article), savedAt, updatedAt: savedAt, readAt: null, state: 'unread', tags: k % 5 ? [] : ['经济'],
-      progress: 0, linkOnly: false, bodyBytes: bodyBytesOf(article), imageBytes: 0, missingImages: [], article,
-    };
-  });
-}
 
 /** Waits until the text of `selector` matches `pattern`. */
 async function whenText(page: Page, selector: string, pattern: RegExp): Promise<void> {
@@ -90,12 +75,8 @@ export async function runTransferFirefoxBench(count = COUNT): Promise<SectionRes
   const section = 'transfer-firefox';
   if (!existsSync(FIREFOX)) return { section, figures: {}, headlines: [], notes: [`Firefox not found at ${FIREFOX}: run npm run setup`] };
   const files = mkdtempSync(join(tmpdir(), 'qingdu-bench-ff-'));
-  const backupFile = join(files, `qingdu-bench-${count}.json`);
-  const bookmarksFile = join(files, `qingdu-bench-${count}.html`);
   try {
-    const list = savedArticles(count);
-    writeFileSync(backupFile, (await exportBackup(list)).join(''));
-    writeFileSync(bookmarksFile, await exportBookmarks(list));
+    const { backup: backupFile, bookmarks: bookmarksFile } = await writeTransferFiles(files, count);
     const bundle = await buildBrowserBundle('transfer-entry.ts');
 
     // ---- the backup into an empty profile, then exports and baselines from that profile ----
