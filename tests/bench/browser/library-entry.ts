@@ -180,7 +180,7 @@ async function directSave(json: string): Promise<number> {
 
 let otherWriter: Library | null = null;
 
-/** `directSave` right after another connection saved an article (untimed), so this one's revision guess is stale. */
+/** `directSave` right after another connection saved an article (untimed). */
 async function directSaveAfterOther(json: string, otherJson: string): Promise<number> {
   otherWriter ??= new Library();
   await otherWriter.save((JSON.parse(otherJson) as { article: Parameters<Library['save']>[0] }).article);
