@@ -5,6 +5,7 @@
  *   migrations.ts  numbered migrations, run in the upgrade transaction
  *   db.ts          opening (with migrations) and closing
  *   library.ts     the Library API the background (and an import) writes through
+ *   segments.ts    index rows and search text, 50 articles to a row, as one write sees them
  *   records.ts     building, validating and merging records (pure)
  *   search-text.ts Chinese-aware full-text search (pure)
  *   ids.ts         URL -> id
