@@ -87,8 +87,6 @@ type ImportDraft = { entry: LibraryEntry; article: Article; images: StoredImage[
  */
 export class Library {
   private searchState: SearchState | null = null;
-  /** `meta.rev` after this instance's last write: usually still current, since other writers are rare (imports). */
-  private lastRev = 0;
   private searchLoading: Promise<SearchState> | null = null;
   /** Segment of this instance's last save: usually where the next new article goes too. */
   private lastSegment: number | undefined;
@@ -525,7 +523,6 @@ export class Library {
   }
 
   private applySearchChange(change: SearchChange | undefined): void {
-    if (change) this.lastRev = change.rev;
     const state = this.searchState;
     // Only apply in order; otherwise the next search fetches the difference from the store.
     if (!change || !state || state.rev !== change.rev - 1) return;

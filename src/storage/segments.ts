@@ -28,18 +28,22 @@ interface Texts {
 }
 
 /** The segment holding each id (undefined when it is not stored), all asked for at once. */
-export function locate(store: EntrySegmentStore, ids: readonly string[]): Promise<(number | undefined)[]> {
+function locate(store: EntrySegmentStore, ids: readonly string[]): Promise<(number | undefined)[]> {
   const index = store.index('ids');
   return Promise.all(ids.map((id) => index.getKey(id)));
 }
 
-/** One stored index row, or undefined. */
+/** One stored index row, or undefined: its segment comes back from the `ids` index in one request. */
 export async function readEntry(store: EntrySegmentStore, id: string): Promise<LibraryEntry | undefined> {
-  const [key] = await locate(store, [id]);
-  if (key === undefined) return undefined;
-  const segment = await store.get(key);
+  const segment = await store.index('ids').get(id);
   const entry = segment?.entries[segment.ids.indexOf(id)];
   return isEntry(entry) ? entry : undefined;
+}
+
+/** The stored form of a segment's rows. */
+export function entrySegment(entries: LibraryEntry[]): EntrySegment {
+  const newest = entries.reduce((latest, e) => (e.savedAt > latest ? e.savedAt : latest), '');
+  return { ids: entries.map((e) => e.id), entries, newest };
 }
 
 /** Every index row, newest first. Malformed rows are left out. */
@@ -160,10 +164,7 @@ export class SegmentWriter {
     // Writes that change no search text (tags, state) may leave `searchSegments` out of their scope.
     const store = (name: 'entrySegments' | 'searchSegments') => unwrap(this.tx).objectStore(name);
     for (const segment of await Promise.all(this.loaded.values())) {
-      if (!segment.changed) continue;
-      const entries = [...segment.entries.values()];
-      const newest = entries.reduce((latest, e) => (e.savedAt > latest ? e.savedAt : latest), '');
-      store('entrySegments').put({ ids: [...segment.entries.keys()], entries, newest }, segment.key);
+      if (segment.changed) store('entrySegments').put(entrySegment([...segment.entries.values()]), segment.key);
     }
     for (const [key, loading] of this.texts) {
       const texts = await loading;

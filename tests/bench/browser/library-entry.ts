@@ -8,6 +8,7 @@ import { idForUrl } from '../../../src/storage/ids';
 import { Library } from '../../../src/storage/library';
 import { articleFields, bodyBytesOf, type ImportRecord } from '../../../src/storage/records';
 import { META_REV, SEGMENT_SIZE, type EntrySegment } from '../../../src/storage/schema';
+import { entrySegment } from '../../../src/storage/segments';
 import { buildSearchRecord } from '../../../src/storage/search-text';
 import { generateChineseArticles } from '../storage-fixtures';
 
@@ -155,9 +156,9 @@ async function rawSaveRecords(json: string, n: number): Promise<number> {
   const search = buildSearchRecord(id, article, now, n);
   const last = await library.transaction('entrySegments').store.openCursor(null, 'prev');
   const key = last && last.value.ids.length < SEGMENT_SIZE ? last.key : (last?.key ?? -1) + 1;
-  const entries = key === last?.key ? last.value : { ids: [], entries: [], newest: '' };
+  const stored = key === last?.key ? last.value.entries : [];
   const texts = (await library.get('searchSegments', key)) ?? { rev: n, rows: [] };
-  const segment = { ids: [...entries.ids, id], entries: [...entries.entries, entry], newest: now };
+  const segment = entrySegment([...stored, entry]);
   const searchSegment = { rev: n, rows: [...texts.rows, search] };
   const t0 = performance.now();
   const tx = db.transaction(['entrySegments', 'bodies', 'searchSegments', 'meta'], 'readwrite');

@@ -15,6 +15,7 @@ import { openDatabase } from '../../../src/storage/db';
 import { Library } from '../../../src/storage/library';
 import { emptyBody } from '../../../src/storage/records';
 import { META_REV, SEGMENT_SIZE, type EntrySegment } from '../../../src/storage/schema';
+import { entrySegment } from '../../../src/storage/segments';
 import { buildSearchRecord } from '../../../src/storage/search-text';
 import type { LibraryEntry } from '../../../src/storage/types';
 import { coreSanitize } from '../../../src/transfer/core-hooks';
@@ -99,9 +100,7 @@ async function rawLayoutImport(links: boolean): Promise<{ ms: number; records: n
     for (let k = 0; k < batch.length; k += SEGMENT_SIZE) {
       const part = batch.slice(k, k + SEGMENT_SIZE);
       const key = (start + k) / SEGMENT_SIZE;
-      const entries = part.map((r) => r.entry);
-      const newest = entries.reduce((latest, e) => (e.savedAt > latest ? e.savedAt : latest), '');
-      tx.objectStore('entrySegments').put({ ids: entries.map((e) => e.id), entries, newest }, key);
+      tx.objectStore('entrySegments').put(entrySegment(part.map((r) => r.entry)), key);
       tx.objectStore('searchSegments').put({ rev, rows: part.map((r) => r.search) }, key);
     }
     for (const { entry, article } of batch) if (article) tx.objectStore('bodies').put(article, entry.id);
