@@ -25,6 +25,10 @@ const extensionConfig: UserConfig = {
     // Readable stack traces from users' bug reports matter more than a few KB.
     sourcemap: false,
     target: 'es2022',
+    // Vite's default minifier (oxc) rewrites DOMPurify's argument-copy loop into `[...arguments].slice(1)`,
+    // which made every sanitize call about three times slower in Chromium (20,000 bodies: 6.0 s instead of
+    // 2.1 s). esbuild keeps the loop.
+    minify: 'esbuild',
   },
   plugins: [
     // DOMPurify's and Readability's innerHTML assignments go through src/platform/html.ts (see the plugin).
