@@ -275,7 +275,8 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
       ['decode the file as a stream (TextDecoder)', ms(p('decodeOnlyMs'), 0)],
       ['first pass: decode, split, JSON.parse and check each record', ms(p('readAndCheckMs'), 0)],
       ['second pass: the same + sanitize + batch', ms(p('readCheckSanitizeBatchMs'), 0)],
-      ['  of which DOMPurify (shared config, page DOM)', ms(p('sanitizeMs'), 0)],
+      ['  of which DOMPurify (shared config, page DOM; this bundle)', ms(p('sanitizeMs'), 0)],
+      ['the same DOMPurify calls through the extension\'s built sanitize.js chunk', ms(p('builtSanitizeMs'), 0)],
       ['storing every batch (import writer → Library.importRecords, empty scratch database)', ms(p('writeMs'), 0)],
     ]);
     console.log(`  runs (ms): backup ${backups.map((x) => x.ms.toFixed(0)).join(' ')} | bookmarks ${marks.map((x) => x.ms.toFixed(0)).join(' ')}` +
@@ -290,6 +291,12 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
       { section, name: `  backup import vs raw puts of its rows in Qingdu's layout`, value: steps[2]!.value, unit: 'ms', baseline: layoutBackupMs, ratio: steps[2]!.value / layoutBackupMs },
       { section, name: `  bookmarks import vs raw puts of its rows in Qingdu's layout`, value: steps[3]!.value, unit: 'ms', baseline: layoutLinksMs, ratio: steps[3]!.value / layoutLinksMs },
     );
+    if (Number.isFinite(p('builtSanitizeMs'))) {
+      headlines.push({
+        section, name: `  DOMPurify on the backup's ${p('records')} bodies: the extension's built chunk vs the same source bundled here`,
+        value: p('builtSanitizeMs'), unit: 'ms', baseline: p('sanitizeMs'), ratio: p('builtSanitizeMs') / p('sanitizeMs'),
+      });
+    } else notes.push('dist/chrome/sanitize.js was not found or exports no sanitizer: the built sanitizer was not timed');
     headlines.push(...steps.map((s) => ({
       section, name: `peak page heap, ${s.name.replace(/ \(.*\)$/, '')} (file ${mb(s.bytes)})`, value: s.heap / 2 ** 20, unit: 'MB',
     })));
