@@ -23,7 +23,7 @@ export interface OutgoingRecord {
 }
 
 export interface BatchLimits {
-  /** Records per batch. Default 500 (the storage's records per transaction). */
+  /** Records per batch. Default 200 (the storage's records per transaction). */
   maxRecords?: number;
   /** Estimated size per batch. Default 8 MB: small enough that one batch commits quickly. */
   maxBytes?: number;
@@ -31,7 +31,7 @@ export interface BatchLimits {
   maxImages?: number;
 }
 
-export const DEFAULT_BATCH_RECORDS = 500;
+export const DEFAULT_BATCH_RECORDS = 200;
 export const DEFAULT_BATCH_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_BATCH_IMAGES = 1000;
 
