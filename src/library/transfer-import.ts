@@ -4,7 +4,8 @@
  * once the user confirms, store the plan in batches. Loaded only when the
  * user imports.
  *
- * A JSON backup is read twice as a stream, never whole. The first reading
+ * A JSON backup is read twice as a stream, never whole, in a worker (see
+ * backup-reading.ts) while this page sanitizes and stores. The first reading
  * checks every record and image (without sanitizing bodies, which only
  * changes them) and counts what would change, keeping nothing but ids; a
  * damaged file is refused there, before anything is written. On confirmation
@@ -25,7 +26,6 @@ import {
   MAX_IMPORT_BYTES,
   planImport,
   Planner,
-  readBackup,
   refusal,
   refusedBySize,
   TransferError,
@@ -38,6 +38,7 @@ import {
   type Sanitize,
 } from '../transfer/index';
 import { isZip } from '../transfer/util';
+import { readBackupThrough, type BackupChannel } from './backup-reading';
 import type { TransferStore } from './transfer-data';
 import type { ImportBatch, ImportOutcome, ImportWriter } from './import-writer';
 import { addRecord, Batcher, recordsFromPlan, settleImageUpdates, updateRecord, type BatchLimits } from './transfer-plan';
@@ -72,6 +73,14 @@ export interface PlanOptions {
   onProgress?: (read: number, total: number) => void;
   /** Stops reading a streamed file (the plan is then thrown away). */
   signal?: AbortSignal;
+  /** Where a JSON backup is read, once per reading. Default: a worker of this page. */
+  backupReader?: () => BackupChannel;
+}
+
+/** A worker that reads one JSON backup. */
+export function backupWorker(): BackupChannel {
+  const worker = new Worker(new URL('./backup-worker.ts', import.meta.url), { type: 'module' });
+  return { port: worker, close: () => worker.terminate() };
 }
 
 const nothingToWrite = (report: ImportReport): FilePlan => ({ report, writes: 0, apply: async () => ({ added: 0, updated: 0, skipped: 0, rejected: [] }) });
@@ -96,6 +105,8 @@ export class ImportStoppedError extends PartialImportError {
 class BatchQueue {
   readonly total: ImportOutcome = { added: 0, updated: 0, skipped: 0, rejected: [] };
   private inFlight: Promise<void> | null = null;
+  /** The last batch posted, kept after `settle` so a failure still waits for it. */
+  private last: Promise<void> = Promise.resolve();
   private sent = 0;
   private done = 0;
 
@@ -111,7 +122,7 @@ class BatchQueue {
   async send(batch: ImportBatch): Promise<void> {
     await this.settle();
     if (this.signal?.aborted) throw new ImportStoppedError('stopped', this.total);
-    this.inFlight = this.post(batch);
+    this.inFlight = this.last = this.post(batch);
   }
 
   /** Waits for the batch in flight. */
@@ -130,7 +141,7 @@ class BatchQueue {
 
   /** After a failure: the batches stored so far, announced, as a PartialImportError. */
   async fail(e: unknown): Promise<never> {
-    await this.inFlight?.catch(() => undefined);
+    await this.last.catch(() => undefined);
     if (this.sent > 0) this.writer.announce();
     if (e instanceof PartialImportError) throw e;
     if (this.signal?.aborted) throw new ImportStoppedError('stopped', this.total);
@@ -188,7 +199,7 @@ export async function planFile(file: File, store: TransferStore, opts: PlanOptio
   if (format === 'qingdu-backup') {
     if (file.size > MAX_STREAMED_BACKUP_BYTES) return nothingToWrite(refusedBySize(file.size, MAX_STREAMED_BACKUP_BYTES));
     try {
-      return await planBackup(file, store, sanitize, reading);
+      return await planBackup(file, store, sanitize, reading, opts.backupReader ?? backupWorker);
     } catch (e) {
       // A hand-made backup with its lists before its version can still be read whole when it is small enough.
       if (!(e instanceof UnorderedBackupError) || file.size > MAX_IMPORT_BYTES) return nothingToWrite(refusal(format, failureReason(format, e)));
@@ -229,7 +240,7 @@ function imageTarget(step: PlanStep, saved: SavedArticle): ImageTarget | null {
 const keepHtml = (html: string): string => html;
 
 /** The first reading of a backup: every check, the counts, nothing kept but ids. Throws TransferError. */
-async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, reading: StreamOptions): Promise<FilePlan> {
+async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, reading: StreamOptions, reader: () => BackupChannel): Promise<FilePlan> {
   const entries = await store.entries();
   const library = new Map<string, LibraryEntry>(entries.map((e) => [e.id, e]));
   const planner = new Planner({ library, idFor: idForUrl });
@@ -239,7 +250,7 @@ async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, 
   /** Image URLs the file brings for stored articles it otherwise leaves as they are, by article id. */
   const broughtImages = new Map<string, Set<string>>();
   let records = 0;
-  await readBackup(blobText(file, reading), keepHtml, {
+  await readBackupThrough(reader(), file, keepHtml, {
     article(saved) {
       records++;
       const step = planner.add({ kind: 'article', article: saved, images: [] });
@@ -255,7 +266,7 @@ async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, 
       broughtImages.set(target.id, urls);
     },
     failed: (e) => failed.push(e),
-  });
+  }, reading);
   if (records === 0 && failed.length === 0) throw new TransferError('the file holds no articles');
   // A stored article that only gains images is an update after all (as settleImageUpdates decides for whole files);
   // its images go to the stored article, with no record.
@@ -270,16 +281,22 @@ async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, 
   }
   const report: ImportReport = { ok: true, format: 'qingdu-backup', message: null, ...planner.counts, failed, toAdd: [], toUpdate: [] };
   const writes = planner.counts.added + planner.counts.updated;
-  return { report, writes, apply: (writer, opts = {}) => writeBackup(file, store, sanitize, library, writes - imagesOnly, writer, opts) };
+  const write = { file, store, sanitize, library, reader, records: writes - imagesOnly };
+  return { report, writes, apply: (writer, opts = {}) => writeBackup(write, writer, opts) };
 }
 
-/**
- * The second reading of a backup: checks and sanitizes each record again and
- * stores batches as they fill. `records`: how many the first reading planned to store.
- */
-async function writeBackup(
-  file: File, store: TransferStore, sanitize: Sanitize, library: ReadonlyMap<string, LibraryEntry>, records: number, writer: ImportWriter, opts: ApplyOptions,
-): Promise<ImportOutcome> {
+/** What the second reading of a backup needs from the first. `records`: how many the first reading planned to store. */
+interface BackupWrite {
+  file: File;
+  store: TransferStore;
+  sanitize: Sanitize;
+  library: ReadonlyMap<string, LibraryEntry>;
+  reader: () => BackupChannel;
+  records: number;
+}
+
+/** The second reading of a backup: checks and sanitizes each record again and stores batches as they fill. */
+async function writeBackup({ file, store, sanitize, library, reader, records }: BackupWrite, writer: ImportWriter, opts: ApplyOptions): Promise<ImportOutcome> {
   const planner = new Planner({ library, idFor: idForUrl });
   const queue = new BatchQueue(writer, records, opts);
   const batcher = new Batcher(opts);
@@ -290,7 +307,7 @@ async function writeBackup(
     if (closed) await queue.send(closed);
   };
   try {
-    await readBackup(blobText(file, { signal: opts.signal }), sanitize, {
+    await readBackupThrough(reader(), file, sanitize, {
       async article(saved) {
         const step = planner.add({ kind: 'article', article: saved, images: [] });
         targets.set(saved.id, imageTarget(step, saved));
@@ -315,7 +332,7 @@ async function writeBackup(
         await flushed(batcher.image(own));
       },
       failed: () => undefined,
-    });
+    }, { signal: opts.signal });
     await flushed(batcher.flush());
     return await queue.finish();
   } catch (e) {

@@ -11,6 +11,7 @@ import { Library } from '../../../src/storage/library';
 import type { SavedArticle } from '../../../src/storage/types';
 import { exportBackup, exportBookmarks, importFile } from '../../../src/transfer/index';
 import { makeImageLookup, makeLibrary } from '../transfer/helpers';
+import { channelReader } from './backup-channel';
 
 function setup() {
   const factory = new IDBFactory();
@@ -42,7 +43,7 @@ describe('a backup imported as a stream', () => {
     const { calls, sanitize } = countingSanitize();
     const file = await backupFile();
     const read: number[] = [];
-    const plan = await planFile(file, store, { sanitize, hooks: {}, onProgress: (done, total) => (expect(total).toBe(file.size), read.push(done)) });
+    const plan = await planFile(file, store, { backupReader: channelReader, sanitize, hooks: {}, onProgress: (done, total) => (expect(total).toBe(file.size), read.push(done)) });
     expect(plan.report).toMatchObject({ ok: true, format: 'qingdu-backup', added: 30, updated: 0, duplicates: 0, failed: [] });
     // The bar follows the bytes read, up to the whole file.
     expect(read.length).toBeGreaterThan(0);
@@ -71,7 +72,7 @@ describe('a backup imported as a stream', () => {
     );
 
     // Again: everything is a duplicate and nothing is sent.
-    const again = await planFile(await backupFile(), store, { sanitize, hooks: {} });
+    const again = await planFile(await backupFile(), store, { backupReader: channelReader, sanitize, hooks: {} });
     expect(again.report).toMatchObject({ added: 0, updated: 0, duplicates: 30 });
     expect(again.writes).toBe(0);
   });
@@ -82,7 +83,7 @@ describe('a backup imported as a stream', () => {
     // Stored first without any image.
     await plainImport(bare, writer, library);
     sent.length = 0;
-    const plan = await planFile(await backupFile(), store, { sanitize: (h) => h, hooks: {} });
+    const plan = await planFile(await backupFile(), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
     // Articles 0 and 3 have stored images in the file: they gain them.
     expect(plan.report).toMatchObject({ added: 24, updated: 2, duplicates: 4 });
     const outcome = await plan.apply(writer);
@@ -95,7 +96,7 @@ describe('a backup imported as a stream', () => {
     const { store, writer, sent } = setup();
     const text = (await exportBackup(articles, makeImageLookup())).join('');
     for (const bad of [text.slice(0, Math.floor(text.length * 0.8)), text.replace('},\n{', '}\n{'), `${text}]`, text.replace('"images":[', '"images":[,')]) {
-      const plan = await planFile(new File([bad], 'b.json'), store, { sanitize: (h) => h, hooks: {} });
+      const plan = await planFile(new File([bad], 'b.json'), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
       expect(plan.report.ok).toBe(false);
       expect(plan.writes).toBe(0);
       await plan.apply(writer);
@@ -107,7 +108,7 @@ describe('a backup imported as a stream', () => {
     const { library, store, writer } = setup();
     const hostile = articles.map((a) => ({ ...a, article: { ...a.article, contentHtml: `${a.article.contentHtml}<iframe src="https://evil"></iframe>` } }));
     const seen: string[] = [];
-    const plan = await planFile(await backupFile(hostile), store, { sanitize: countingSanitize().sanitize, hooks: {} });
+    const plan = await planFile(await backupFile(hostile), store, { backupReader: channelReader, sanitize: countingSanitize().sanitize, hooks: {} });
     await plan.apply(writer);
     for (const entry of await library.list()) seen.push((await library.getBody(entry.id))?.contentHtml ?? '');
     expect(seen).toHaveLength(30);
@@ -116,7 +117,7 @@ describe('a backup imported as a stream', () => {
 
   it('stops at a failed batch, says what was stored and announces it', async () => {
     const { library, store, writer, sent } = setup();
-    const plan = await planFile(await backupFile(), store, { sanitize: (h) => h, hooks: {} });
+    const plan = await planFile(await backupFile(), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
     const failing: ImportWriter = {
       write: (batch) => (sent.length === 2 ? Promise.reject(new Error('Storage is full')) : writer.write(batch)),
       announce: writer.announce,
@@ -133,7 +134,7 @@ describe('a backup imported as a stream', () => {
 describe('stopping an import', () => {
   it('keeps the batches stored before the stop, sends no more, and says so', async () => {
     const { library, store, writer, sent } = setup();
-    const plan = await planFile(await backupFile(), store, { sanitize: (h) => h, hooks: {} });
+    const plan = await planFile(await backupFile(), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
     const stop = new AbortController();
     const stopping: ImportWriter = {
       write: async (batch) => {
@@ -149,9 +150,34 @@ describe('stopping an import', () => {
     expect(await library.list()).toHaveLength(20);
     expect(sent.at(-1)).toBe('announce');
     // Importing the file again adds the rest (and the images, which come after every article).
-    const again = await planFile(await backupFile(), store, { sanitize: (h) => h, hooks: {} });
+    const again = await planFile(await backupFile(), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
     expect(again.report).toMatchObject({ added: 10 });
     expect(again.report.updated + again.report.duplicates).toBe(20);
+  });
+
+  it('counts every batch stored when the stop comes while one is being stored', async () => {
+    const { library, store, writer } = setup();
+    const plan = await planFile(await backupFile(), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
+    const stop = new AbortController();
+    let writes = 0;
+    const slow: ImportWriter = {
+      write: async (batch) => {
+        // The user stops while the second batch is being stored and the third waits for it.
+        if (++writes === 2) setTimeout(() => stop.abort(), 5);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return writer.write(batch);
+      },
+      announce: writer.announce,
+    };
+    const error = await plan.apply(slow, { maxRecords: 5, signal: stop.signal }).catch((e: unknown) => e);
+    // What the page shows, read as soon as the import ends.
+    const reported = (error as ImportStoppedError).outcome.added;
+    expect(error).toBeInstanceOf(ImportStoppedError);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stored = (await library.list()).length;
+    expect(stored).toBeGreaterThan(0);
+    expect(stored).toBeLessThan(30);
+    expect(reported).toBe(stored);
   });
 
   it('stops reading a file being planned', async () => {
@@ -160,7 +186,7 @@ describe('stopping an import', () => {
     const read: number[] = [];
     // Many parts: the stream gives them one at a time.
     const big = new File(await exportBackup(makeLibrary(400), undefined, { chunkSize: 20 }), 'big.json');
-    const plan = await planFile(big, store, { sanitize: (h) => h, hooks: {}, signal: stop.signal, onProgress: (n) => (read.push(n), stop.abort()) });
+    const plan = await planFile(big, store, { backupReader: channelReader, sanitize: (h) => h, hooks: {}, signal: stop.signal, onProgress: (n) => (read.push(n), stop.abort()) });
     expect(plan.report.ok).toBe(false);
     expect(plan.writes).toBe(0);
     expect(read).toHaveLength(1);
@@ -172,7 +198,7 @@ describe('a bookmarks file imported as a stream', () => {
   it('plans and writes link-only entries', async () => {
     const { library, store, writer } = setup();
     const html = await exportBookmarks(makeLibrary(80));
-    const plan = await planFile(new File([html], 'bookmarks.html'), store, { sanitize: (h) => h, hooks: {} });
+    const plan = await planFile(new File([html], 'bookmarks.html'), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
     expect(plan.report).toMatchObject({ ok: true, format: 'netscape', added: 80, failed: [] });
     expect(await plan.apply(writer, { maxRecords: 25 })).toMatchObject({ added: 80 });
     expect((await library.list()).every((e) => e.linkOnly)).toBe(true);

@@ -14,6 +14,7 @@ import { coreHooks, coreSanitize } from '../../../src/transfer/core-hooks';
 import { BACKUP_VERSION, importFile, type ImportContext, type SavedArticle } from '../../../src/transfer/index';
 import { makeArticle } from './helpers';
 import { getMessage } from '../transfer-ui/messages';
+import { channelReader } from '../transfer-ui/backup-channel';
 
 vi.mock('../../../src/platform/browser', () => ({ default: {} }));
 
@@ -199,7 +200,7 @@ describe('bad files', () => {
     const padded = new Uint8Array(bytes.length + 5000).fill(0x0a);
     padded.set(bytes);
     const sent: unknown[] = [];
-    const plan = await planFile(new File([padded], name), new TransferStore({ factory: new IDBFactory() }), { sanitize: ctx.sanitize, hooks: {} });
+    const plan = await planFile(new File([padded], name), new TransferStore({ factory: new IDBFactory() }), { backupReader: channelReader, sanitize: ctx.sanitize, hooks: {} });
     const r = plan.report;
     if ('message' in expected) {
       expect(r.ok).toBe(false);

@@ -1,0 +1,15 @@
+/** The library page's backup reader over a MessageChannel, as its worker runs it, for Node (which has no Web Worker). */
+import { MessageChannel } from 'node:worker_threads';
+import { serveBackupReading, type BackupChannel, type Port } from '../../../src/library/backup-reading';
+
+export function channelReader(): BackupChannel {
+  const { port1, port2 } = new MessageChannel();
+  serveBackupReading(port2 as unknown as Port);
+  return {
+    port: port1 as unknown as Port,
+    close: () => {
+      port1.close();
+      port2.close();
+    },
+  };
+}
