@@ -25,6 +25,8 @@ export interface Port {
 export interface BackupChannel {
   port: Port;
   close(): void;
+  /** Hears the reader itself fail (a worker that could not load or crashed), when the channel can tell. */
+  watch?(fail: (error: Error) => void): void;
 }
 
 type Found =
@@ -126,6 +128,8 @@ export function readBackupThrough(channel: BackupChannel, file: Blob, sanitize: 
     };
     if (opts.signal?.aborted) return stop();
     opts.signal?.addEventListener('abort', stop);
+    // Without this, a reader that never starts would leave the import waiting for ever.
+    channel.watch?.((error) => finish(error));
 
     const take = async (message: FromReader): Promise<void> => {
       if (message.type === 'done') return finish();

@@ -80,7 +80,17 @@ export interface PlanOptions {
 /** A worker that reads one JSON backup. */
 export function backupWorker(): BackupChannel {
   const worker = new Worker(new URL('./backup-worker.ts', import.meta.url), { type: 'module' });
-  return { port: worker, close: () => worker.terminate() };
+  return {
+    port: worker,
+    close: () => worker.terminate(),
+    watch: (fail) => {
+      worker.onerror = (event) => {
+        event.preventDefault();
+        fail(new Error(`the backup reader stopped: ${event.message || 'it could not be loaded'}`));
+      };
+      worker.onmessageerror = () => fail(new Error('the backup reader sent a message that could not be read'));
+    },
+  };
 }
 
 const nothingToWrite = (report: ImportReport): FilePlan => ({ report, writes: 0, apply: async () => ({ added: 0, updated: 0, skipped: 0, rejected: [] }) });

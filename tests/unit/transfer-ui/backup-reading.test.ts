@@ -99,6 +99,19 @@ describe('a backup read in a worker', () => {
     expect(articles).toBe(3000);
   });
 
+  it('fails, and closes the channel, when the reader itself fails', async () => {
+    let closed = false;
+    const silent: BackupChannel = {
+      // A reader that never answers, as a worker that could not load.
+      port: { postMessage: () => undefined, onmessage: null },
+      close: () => (closed = true),
+      watch: (fail) => setTimeout(() => fail(new Error('the backup reader stopped: it could not be loaded')), 10),
+    };
+    const error = await readBackupThrough(silent, await backup(3), sanitize, recorder().visitor).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/could not be loaded/);
+    expect(closed).toBe(true);
+  });
+
   it('stops when the import is stopped, and closes the channel', async () => {
     const stop = new AbortController();
     let closed = false;
