@@ -78,7 +78,7 @@ export interface PlanOptions {
 }
 
 /** A worker that reads one JSON backup. */
-export function backupWorker(): BackupChannel {
+function backupWorker(): BackupChannel {
   const worker = new Worker(new URL('./backup-worker.ts', import.meta.url), { type: 'module' });
   return {
     port: worker,
