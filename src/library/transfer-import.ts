@@ -108,15 +108,20 @@ export class ImportStoppedError extends PartialImportError {
   override name = 'ImportStoppedError';
 }
 
+/** Batches handed to the database before the page waits for the oldest. */
+const IN_FLIGHT = 2;
+
 /**
- * Stores batches one after another, preparing the next while the database
- * writes the one before, and sums what was stored.
+ * Stores batches in order, preparing the next while the database writes the
+ * ones before (their transactions run in the order they were opened), and
+ * sums what was stored.
  */
 class BatchQueue {
   readonly total: ImportOutcome = { added: 0, updated: 0, skipped: 0, rejected: [] };
-  private inFlight: Promise<void> | null = null;
-  /** The last batch posted, kept after `settle` so a failure still waits for it. */
-  private last: Promise<void> = Promise.resolve();
+  /** Batches posted and not yet awaited by `send` or `settle`, oldest first. */
+  private inFlight: Promise<void>[] = [];
+  /** Every batch posted and not yet finished, so a failure waits for all of them. */
+  private unfinished = new Set<Promise<void>>();
   private sent = 0;
   private done = 0;
 
@@ -130,16 +135,17 @@ class BatchQueue {
   }
 
   async send(batch: ImportBatch): Promise<void> {
-    await this.settle();
+    while (this.inFlight.length >= IN_FLIGHT) await this.inFlight.shift();
     if (this.signal?.aborted) throw new ImportStoppedError('stopped', this.total);
-    this.inFlight = this.last = this.post(batch);
+    const posted = this.post(batch);
+    this.inFlight.push(posted);
+    this.unfinished.add(posted);
+    void posted.then(() => this.unfinished.delete(posted), () => this.unfinished.delete(posted));
   }
 
-  /** Waits for the batch in flight. */
+  /** Waits for every batch in flight. */
   async settle(): Promise<void> {
-    const pending = this.inFlight;
-    this.inFlight = null;
-    await pending;
+    for (const pending of this.inFlight.splice(0)) await pending;
   }
 
   /** Waits for the last batch and lets open pages see the change. */
@@ -151,7 +157,7 @@ class BatchQueue {
 
   /** After a failure: the batches stored so far, announced, as a PartialImportError. */
   async fail(e: unknown): Promise<never> {
-    await this.last.catch(() => undefined);
+    await Promise.allSettled([...this.unfinished]);
     if (this.sent > 0) this.writer.announce();
     if (e instanceof PartialImportError) throw e;
     if (this.signal?.aborted) throw new ImportStoppedError('stopped', this.total);

@@ -131,6 +131,32 @@ describe('a backup imported as a stream', () => {
   });
 });
 
+describe('batches in flight', () => {
+  it('hands the database the next batch while one is being written, never more than two, and counts in order', async () => {
+    const { library, store, writer } = setup();
+    const plan = await planFile(await backupFile(), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
+    let writing = 0;
+    let most = 0;
+    const slow: ImportWriter = {
+      write: async (batch) => {
+        most = Math.max(most, ++writing);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        const outcome = await writer.write(batch);
+        writing--;
+        return outcome;
+      },
+      announce: writer.announce,
+    };
+    const progress: number[] = [];
+    const outcome = await plan.apply(slow, { maxRecords: 4, onProgress: (done) => progress.push(done) });
+    expect(most).toBe(2);
+    expect(outcome.added).toBe(30);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.at(-1)).toBe(30);
+    expect(await library.list()).toHaveLength(30);
+  });
+});
+
 describe('stopping an import', () => {
   it('keeps the batches stored before the stop, sends no more, and says so', async () => {
     const { library, store, writer, sent } = setup();
