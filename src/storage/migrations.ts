@@ -3,6 +3,7 @@ import type { Article } from '../core/types';
 import type { EntryV1, EntryV2, SearchRecord } from './schema';
 import { META_REV, SEGMENT_SIZE } from './schema';
 import { buildSearchRecord } from './search-text';
+import { entrySegment } from './segments';
 
 /**
  * Numbered schema migrations: MIGRATIONS[n] turns a version n-1 database into
@@ -89,7 +90,7 @@ export const MIGRATIONS: Migrations = {
     entries.sort((a, b) => (a.savedAt < b.savedAt ? -1 : a.savedAt > b.savedAt ? 1 : a.id < b.id ? -1 : 1));
     for (let start = 0, key = 0; start < entries.length; start += SEGMENT_SIZE, key++) {
       const part = entries.slice(start, start + SEGMENT_SIZE);
-      await entrySegments.put({ ids: part.map((e) => e.id), entries: part, newest: part[part.length - 1]?.savedAt ?? '' }, key);
+      await entrySegments.put(entrySegment(part), key);
       const rows = part.map((e) => ({ ...(search.get(e.id) ?? buildSearchRecord(e.id, { title: e.title, textContent: '' }, e.savedAt, rev)), rev }));
       await searchSegments.put({ rev, rows }, key);
     }

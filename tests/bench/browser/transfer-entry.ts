@@ -114,7 +114,7 @@ async function rawLayoutImport(links: boolean): Promise<{ ms: number; records: n
   return { ms, records: articles.length };
 }
 
-/** A shared window-bound DOMPurify call: a known hostile snippet comes back as this. */
+/** A hostile snippet, and what the shared sanitizer makes of it. */
 const PROBE = '<p class="x">a<script>b</script></p>';
 const PROBED = '<p>a</p>';
 
