@@ -25,6 +25,13 @@ export interface ReadOptions {
   rows?: readonly LibraryEntry[];
 }
 
+/** What `TransferStore.articles` reads besides the rows. */
+export interface ChunkRead {
+  bodies: boolean;
+  /** Ids of the articles whose stored images are read (see `imageOwners`); null: none. */
+  images: ReadonlySet<string> | null;
+}
+
 /** One page of the library as `TransferStore.pages` reads it. */
 export interface ArticlePage {
   articles: SavedArticle[];
@@ -60,46 +67,58 @@ export class TransferStore {
     return isArticle(article) ? article : undefined;
   }
 
+  /** Ids of the articles that have stored images. */
+  async imageOwners(): Promise<Set<string>> {
+    return new Set((await (await this.open()).getAllKeys('images')).map(([articleId]) => articleId));
+  }
+
+  /**
+   * The articles of `rows`, in their order, read in one read-only transaction:
+   * each one's body unless `bodies` is false (then empty), and the stored
+   * images of those in `images` (only articles that have images are asked
+   * for them). A row whose body is missing gets an empty one.
+   */
+  async articles(rows: readonly LibraryEntry[], opts: ChunkRead): Promise<Pick<ArticlePage, 'articles' | 'lookup'>> {
+    let bodies: unknown[] = [];
+    let images: StoredImage[][] = [];
+    if (opts.bodies) {
+      const tx = (await this.open()).transaction(['bodies', 'images'], 'readonly');
+      const store = tx.objectStore('bodies');
+      const index = tx.objectStore('images').index('articleId');
+      [bodies, images] = await Promise.all([
+        Promise.all(rows.map((e) => store.get(e.id))),
+        Promise.all(opts.images ? rows.filter((e) => opts.images?.has(e.id)).map((e) => index.getAll(e.id)) : []),
+      ]);
+    }
+    // A row whose body is missing (never expected) still exports its link and metadata.
+    const articles = rows.map((entry, i): SavedArticle => {
+      const body = bodies[i];
+      return { ...entry, article: isArticle(body) ? body : emptyBody(entry) };
+    });
+    return { articles, lookup: opts.images ? lookupOf(images.flat()) : undefined };
+  }
+
   /**
    * Rows with their bodies (and their stored images when `images` is set), in
-   * the order of `ids`; with `bodies: false`, rows only (their bodies empty).
-   * Ids no longer in the library are left out; a row whose body is missing
-   * gets an empty one.
+   * the order of `ids`, a page at a time; with `bodies: false`, rows only
+   * (their bodies empty). Ids no longer in the library are left out.
    *
-   * The rows come from one read of the whole index (as the list makes), and
-   * only articles that have images are asked for them: each page costs one
-   * read per body, in one read-only transaction.
+   * The rows come from one read of the whole index (as the list makes): each
+   * page costs one read per body, in one read-only transaction.
    */
   async *pages(ids: readonly string[], opts: ReadOptions = {}): AsyncGenerator<ArticlePage> {
-    const db = await this.open();
     const rows = new Map((opts.rows ?? (await this.entries())).map((e) => [e.id, e]));
-    const withImages = opts.images ? new Set((await db.getAllKeys('images')).map(([articleId]) => articleId)) : new Set<string>();
-    const read = async (start: number): Promise<ArticlePage> => {
+    const read: ChunkRead = { bodies: opts.bodies !== false, images: opts.images ? await this.imageOwners() : null };
+    const page = async (start: number): Promise<ArticlePage> => {
       const chunk = ids.slice(start, start + READ_CHUNK).flatMap((id) => rows.get(id) ?? []);
-      let bodies: unknown[] = [];
-      let images: StoredImage[][] = [];
-      if (opts.bodies !== false) {
-        const tx = db.transaction(['bodies', 'images'], 'readonly');
-        const store = tx.objectStore('bodies');
-        const index = tx.objectStore('images').index('articleId');
-        [bodies, images] = await Promise.all([
-          Promise.all(chunk.map((e) => store.get(e.id))),
-          Promise.all(chunk.filter((e) => withImages.has(e.id)).map((e) => index.getAll(e.id))),
-        ]);
-      }
-      // A row whose body is missing (never expected) still exports its link and metadata.
-      const articles = chunk.map((entry, i): SavedArticle => {
-        const body = bodies[i];
-        return { ...entry, article: isArticle(body) ? body : emptyBody(entry) };
-      });
-      return { articles, lookup: opts.images ? lookupOf(images.flat()) : undefined, done: Math.min(ids.length, start + READ_CHUNK) };
+      return { ...(await this.articles(chunk, read)), done: Math.min(ids.length, start + READ_CHUNK) };
     };
     // One page is read ahead while the caller writes out the one before: the database works
     // while the page's thread serializes, and at most two pages of bodies are held.
-    let next: Promise<ArticlePage> | null = ids.length ? read(0) : null;
+    let next: Promise<ArticlePage> | null = ids.length ? page(0) : null;
     for (let start = 0; next; start += READ_CHUNK) {
       const current = next;
-      next = start + READ_CHUNK < ids.length ? read(start + READ_CHUNK) : null;
+      next = start + READ_CHUNK < ids.length ? page(start + READ_CHUNK) : null;
       next?.catch(() => undefined); // observed here; rethrown when its turn comes
       if (opts.signal?.aborted) throw abortError();
       yield await current;

@@ -1,15 +1,28 @@
 /**
- * The export formats the library page offers, each written page by page as
- * the library is read (`exportPages`): each page's text or zip bytes go into
- * a Blob at once, which the browser keeps outside the page's JS heap, so the
- * page never holds every body and the whole file together. Produces Blob
- * parts; the page turns them into a download. Loaded only when the user exports.
+ * The export formats the library page offers, written as the library is read,
+ * so the page never holds every body and the whole file together.
+ *
+ * - The list formats (backup, bookmarks, the CSVs, wallabag, the reading list)
+ *   are items joined by a separator: `exportList` cuts the rows into chunks,
+ *   has each written where its writer runs (in workers, for the formats that
+ *   read bodies: see export-writing.ts), and joins them in order. Each chunk
+ *   comes back as Blobs, which the browser keeps outside the JS heap.
+ * - The two zips (Markdown, EPUB) carry state from one article to the next
+ *   (offsets, the table of contents): `exportPages` writes them in the page,
+ *   in order, a page of articles at a time.
+ *
+ * Produces Blob parts; the page turns them into a download. Loaded only when the user exports.
  */
 import type { LibraryEntry, SavedArticle } from '../storage/types';
 import {
+  BACKUP_MIDDLE,
+  BACKUP_SEPARATOR,
+  BACKUP_TAIL,
+  backupHead,
+  backupImageRecords,
+  backupRecord,
   BOOKMARKS_HEAD,
   BOOKMARKS_TAIL,
-  BackupWriter,
   bookmarkRow,
   csvRow,
   epubBook,
@@ -23,6 +36,7 @@ import {
   READING_LIST_HEAD,
   readingListLine,
   wallabagEntry,
+  type ImageLookup,
   type XhtmlEnv,
 } from '../transfer/index';
 import type { ArticlePage } from './transfer-data';
@@ -36,72 +50,157 @@ export interface ExportFile {
   count: number;
 }
 
-export interface PagedExportOptions {
-  /** Ids asked for (for progress). */
-  total: number;
+interface Progress {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   now?: Date;
+}
+
+const cancelled = (): DOMException => new DOMException('Export cancelled', 'AbortError');
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+// ---- list formats ----
+
+export type ListFormatId = Exclude<ExportFormatId, 'markdown' | 'epub'>;
+export const isListFormat = (id: ExportFormatId): id is ListFormatId => id !== 'markdown' && id !== 'epub';
+
+/** A format that is a list of items, one per article, each written without knowing the others. */
+interface ListFormat {
+  head(now: Date): string;
+  /** The article's item, or null when the format leaves it out; `index` is its place in the export. */
+  item(a: SavedArticle, index: number): string | null;
+  separator: string;
+  /** A second list after the first, of items made from each article's stored images (the backup's). */
+  images?: { open: string; items(a: SavedArticle, lookup?: ImageLookup): string[] };
+  tail: string;
+  ext: string;
+  type: string;
+}
+
+const csv = (header: readonly string[], row: (a: SavedArticle) => string, ext: string): ListFormat => ({
+  head: () => csvRow([...header]), item: row, separator: '', tail: '', ext, type: 'text/csv',
+});
+
+const LIST_FORMATS: Record<ListFormatId, ListFormat> = {
+  backup: {
+    head: backupHead, item: backupRecord, separator: BACKUP_SEPARATOR, images: { open: BACKUP_MIDDLE, items: backupImageRecords },
+    tail: BACKUP_TAIL, ext: 'json', type: 'application/json',
+  },
+  bookmarks: { head: () => BOOKMARKS_HEAD, item: bookmarkRow, separator: '', tail: BOOKMARKS_TAIL, ext: 'html', type: 'text/html' },
+  instapaper: csv(INSTAPAPER_HEADER, instapaperRow, 'instapaper.csv'),
+  pocket: csv(POCKET_HEADER, pocketRow, 'pocket.csv'),
+  wallabag: { head: () => '[', item: wallabagEntry, separator: ',\n', tail: ']\n', ext: 'wallabag.json', type: 'application/json' },
+  'reading-list': { head: () => READING_LIST_HEAD, item: readingListLine, separator: '', tail: '', ext: 'md', type: 'text/markdown' },
+};
+
+/** One chunk of a list format as written: its items joined (no separator before the first), and its image items. */
+export interface WrittenChunk {
+  items: Blob;
+  count: number;
+  images: Blob | null;
+  imageCount: number;
+}
+
+/** Writes the items of `page`, whose first article is the export's `index`-th. */
+export function writeChunk(id: ListFormatId, page: Pick<ArticlePage, 'articles' | 'lookup'>, index: number): WrittenChunk {
+  const format = LIST_FORMATS[id];
+  const items: string[] = [];
+  const images: string[] = [];
+  page.articles.forEach((a, i) => {
+    const item = format.item(a, index + i);
+    if (item !== null) items.push(item);
+    if (format.images) images.push(...format.images.items(a, page.lookup));
+  });
+  return {
+    items: new Blob([items.join(format.separator)]),
+    count: items.length,
+    images: images.length ? new Blob([images.join(format.separator)]) : null,
+    imageCount: images.length,
+  };
+}
+
+/** Reads and writes the articles of `rows`, the export's `index`-th onwards. */
+export type ChunkWriter = (rows: LibraryEntry[], index: number) => Promise<WrittenChunk>;
+
+/** Articles per chunk: one read-only transaction of bodies each. */
+export const LIST_CHUNK = 500;
+
+export interface ListExportOptions extends Progress {
+  /** Chunks written at once (one per worker). Default 1. */
+  parallel?: number;
+}
+
+/**
+ * Writes list format `id` of `rows`: chunks go to `write`, up to `parallel`
+ * at a time, and are joined in order. Rejects with an AbortError when
+ * `signal` fires (chunks being written are left to finish unseen).
+ */
+export async function exportList(id: ListFormatId, rows: readonly LibraryEntry[], write: ChunkWriter, opts: ListExportOptions = {}): Promise<ExportFile> {
+  const format = LIST_FORMATS[id];
+  const now = opts.now ?? new Date();
+  const chunks: WrittenChunk[] = [];
+  let next = 0;
+  let done = 0;
+  const lane = async (): Promise<void> => {
+    for (let start = next * LIST_CHUNK; start < rows.length; start = next * LIST_CHUNK) {
+      if (opts.signal?.aborted) throw cancelled();
+      const k = next++;
+      const slice = rows.slice(start, start + LIST_CHUNK);
+      chunks[k] = await write(slice, start);
+      done += slice.length;
+      opts.onProgress?.(done, rows.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.parallel ?? 1) }, lane));
+  if (opts.signal?.aborted) throw cancelled();
+
+  const parts: BlobPart[] = [format.head(now)];
+  const images: BlobPart[] = [];
+  let items = 0;
+  let imageItems = 0;
+  for (const chunk of chunks) {
+    if (chunk.count) parts.push(...(items ? [format.separator] : []), chunk.items);
+    if (chunk.images) images.push(...(imageItems ? [format.separator] : []), chunk.images);
+    items += chunk.count;
+    imageItems += chunk.imageCount;
+  }
+  if (format.images) parts.push(format.images.open, ...images);
+  parts.push(format.tail);
+  return { parts, name: exportFileName(format.ext, rows.length, now), type: format.type, count: rows.length };
+}
+
+// ---- zip formats ----
+
+export type ZipFormatId = Exclude<ExportFormatId, ListFormatId>;
+
+export interface PagedExportOptions extends Progress {
+  /** Ids asked for (for progress). */
+  total: number;
   /** EPUB only: the rows of the book's articles (its title and language come from them), and the page's DOM classes. */
   epub?: { rows: readonly LibraryEntry[]; env: XhtmlEnv };
 }
 
-/** One format as `exportPages` drives it: what comes before the first page, each page's parts, what comes after. */
+/** A zip as `exportPages` drives it: what comes before the first article, each article, what comes after. */
 interface PageFormat {
   head(): BlobPart[];
-  /** `articles`: the page, or a slice of it; `index`: the first one's place in the file. */
-  page(page: Pick<ArticlePage, 'articles' | 'lookup'>, index: number): BlobPart[];
+  /** `articles`: a slice of a page. */
+  page(page: Pick<ArticlePage, 'articles' | 'lookup'>): BlobPart[];
   tail(): BlobPart[];
   ext: string;
   type: string;
-  /** Articles written between two chances to paint and cancel, for formats slow per article. Default: a whole page. */
-  slice?: number;
 }
 
 /** Markdown and EPUB convert every article's HTML (tens of ms per 10 articles): the page stays responsive in between. */
 const ZIP_SLICE = 25;
 
-/** A format written one article at a time: text before, each article's row (null: left out), between rows, after. */
-function rowFormat(head: string, row: (a: SavedArticle, index: number) => string | null, separator: string, tail: string, ext: string, type: string): PageFormat {
-  let rows = 0;
-  return {
-    head: () => [head],
-    page: ({ articles }, index) => {
-      let text = '';
-      articles.forEach((a, i) => {
-        const r = row(a, index + i);
-        if (r !== null) text += (rows++ ? separator : '') + r;
-      });
-      return [new Blob([text])];
-    },
-    tail: () => [tail],
-    ext,
-    type,
-  };
-}
-
-function backupFormat(now: Date): PageFormat {
-  const writer = new BackupWriter(now);
-  // Images follow every article in the file: each page's go into a Blob of their own until the end.
-  const images: Blob[] = [];
-  return {
-    head: () => [writer.head()],
-    page: ({ articles, lookup }) => {
-      const out = writer.page(articles, lookup);
-      if (out.images) images.push(new Blob([out.images]));
-      return [new Blob([out.articles])];
-    },
-    tail: () => [writer.middle(), ...images, writer.tail()],
-    ext: 'json',
-    type: 'application/json',
-  };
-}
-
 /** A zip writer's bytes so far, as one Blob part. */
 const zipped = (bytes: Uint8Array[]): BlobPart[] => (bytes.length ? [new Blob(bytes as BlobPart[])] : []);
 
-/** A zip written an article at a time (Markdown, EPUB), its bytes handed over page by page. */
-function zipFormat(writer: MarkdownZipWriter | EpubWriter, ext: string, type: string): PageFormat {
+function zipFormat(id: ZipFormatId, opts: PagedExportOptions, now: Date): PageFormat {
+  let writer: MarkdownZipWriter | EpubWriter;
+  if (id === 'markdown') writer = new MarkdownZipWriter();
+  else if (opts.epub) writer = new EpubWriter(epubBook(opts.epub.rows, { now }), opts.epub.env);
+  else throw new Error('an EPUB export needs its rows and DOM classes');
   return {
     head: () => zipped(writer.take()),
     page: ({ articles, lookup }) => {
@@ -112,59 +211,28 @@ function zipFormat(writer: MarkdownZipWriter | EpubWriter, ext: string, type: st
       writer.end();
       return zipped(writer.take());
     },
-    ext,
-    type,
-    slice: ZIP_SLICE,
+    ...(id === 'markdown' ? { ext: 'md.zip', type: 'application/zip' } : { ext: 'epub', type: 'application/epub+zip' }),
   };
 }
 
-function epubWriter(opts: PagedExportOptions['epub'], now: Date): EpubWriter {
-  if (!opts) throw new Error('an EPUB export needs its rows and DOM classes');
-  return new EpubWriter(epubBook(opts.rows, { now }), opts.env);
-}
-
-function formatFor(id: ExportFormatId, opts: PagedExportOptions, now: Date): PageFormat {
-  switch (id) {
-    case 'backup':
-      return backupFormat(now);
-    case 'markdown':
-      return zipFormat(new MarkdownZipWriter(), 'md.zip', 'application/zip');
-    case 'epub':
-      return zipFormat(epubWriter(opts.epub, now), 'epub', 'application/epub+zip');
-    case 'bookmarks':
-      return rowFormat(BOOKMARKS_HEAD, bookmarkRow, '', BOOKMARKS_TAIL, 'html', 'text/html');
-    case 'instapaper':
-      return rowFormat(csvRow([...INSTAPAPER_HEADER]), instapaperRow, '', '', 'instapaper.csv', 'text/csv');
-    case 'pocket':
-      return rowFormat(csvRow([...POCKET_HEADER]), pocketRow, '', '', 'pocket.csv', 'text/csv');
-    case 'wallabag':
-      return rowFormat('[', wallabagEntry, ',\n', ']\n', 'wallabag.json', 'application/json');
-    case 'reading-list':
-      return rowFormat(READING_LIST_HEAD, readingListLine, '', '', 'md', 'text/markdown');
-  }
-}
-
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-
-/** Writes format `id` from `pages` as they are read. Rejects with an AbortError when `signal` fires between pages. */
-export async function exportPages(id: ExportFormatId, pages: AsyncIterable<ArticlePage>, opts: PagedExportOptions): Promise<ExportFile> {
+/** Writes zip `id` from `pages` as they are read. Rejects with an AbortError when `signal` fires between slices. */
+export async function exportPages(id: ZipFormatId, pages: AsyncIterable<ArticlePage>, opts: PagedExportOptions): Promise<ExportFile> {
   const now = opts.now ?? new Date();
-  const format = formatFor(id, opts, now);
+  const format = zipFormat(id, opts, now);
   const parts: BlobPart[] = format.head();
   let count = 0;
   const step = async (): Promise<void> => {
     // Let the progress bar paint and Cancel be clicked.
     await yieldToLoop();
-    if (opts.signal?.aborted) throw new DOMException('Export cancelled', 'AbortError');
+    if (opts.signal?.aborted) throw cancelled();
   };
   for await (const page of pages) {
-    const size = format.slice ?? page.articles.length;
-    for (let start = 0; start < page.articles.length; start += size) {
+    for (let start = 0; start < page.articles.length; start += ZIP_SLICE) {
       if (start > 0) {
         opts.onProgress?.(page.done - page.articles.length + start, opts.total);
         await step();
       }
-      parts.push(...format.page({ articles: page.articles.slice(start, start + size), lookup: page.lookup }, count + start));
+      parts.push(...format.page({ articles: page.articles.slice(start, start + ZIP_SLICE), lookup: page.lookup }));
     }
     count += page.articles.length;
     opts.onProgress?.(page.done, opts.total);

@@ -27,6 +27,7 @@ import { t } from '../ui/i18n';
 import { TransferStore } from './transfer-data';
 import { localizeReason } from './reasons';
 import { EXPORT_FORMATS, type ExportFormat } from './transfer-formats';
+import type { ExportFile } from './transfer-export';
 import './transfer.css';
 
 /** Accepted by the file picker: every format `importFile` recognises. */
@@ -163,23 +164,37 @@ function buildExportDialog(store: TransferStore, visibleRows?: () => readonly Li
     progress.removeAttribute('value'); // indeterminate until the first chunk
     try {
       const inView = scopeView.checked && visibleRows ? [...visibleRows()] : null;
-      // Everything: the rows read here are the rows exported (the view's are read again, in case some went since).
-      const all = inView ? undefined : await store.entries();
-      const rows = inView ?? all ?? [];
+      // Everything: the rows read here are the rows exported. The view's are matched against the index
+      // read again, in case some went since.
+      const all = await store.entries();
+      const stored = inView ? new Map(all.map((e) => [e.id, e])) : null;
+      const rows = inView && stored ? inView.flatMap((e) => stored.get(e.id) ?? []) : all;
       if (rows.length === 0) {
         status.textContent = t('transferNothing');
         return;
       }
-      const ids = rows.map((e) => e.id);
-      const { exportPages } = await import('./transfer-export');
-      // Written page by page as it is read: one bar for both.
+      const [{ exportList, exportPages, isListFormat }, { localWriter, writerPool }] = await Promise.all([import('./transfer-export'), import('./export-writing')]);
+      // Written as it is read: one bar for both.
       status.textContent = t('transferExporting', t(format.labelKey));
       const bar = (done: number, total: number) => {
         progress.max = 1;
         progress.value = total ? done / total : 1;
       };
-      const pages = store.pages(ids, { signal, images: format.images, bodies: format.bodies, rows: all });
-      const file = await exportPages(format.id, pages, { total: ids.length, signal, onProgress: bar, epub: { rows, env: window } });
+      let file: ExportFile;
+      if (isListFormat(format.id)) {
+        const read = { bodies: format.bodies, images: format.images ? await store.imageOwners() : null };
+        // Formats of rows only are quick to write here; those with bodies are written by workers.
+        const pool = format.bodies ? writerPool() : null;
+        try {
+          const write = pool ? pool.writer(format.id, read) : localWriter(store, format.id, read);
+          file = await exportList(format.id, rows, write, { signal, onProgress: bar, parallel: pool?.size });
+        } finally {
+          pool?.close();
+        }
+      } else {
+        const pages = store.pages(rows.map((e) => e.id), { signal, images: format.images, bodies: format.bodies, rows });
+        file = await exportPages(format.id, pages, { total: rows.length, signal, onProgress: bar, epub: { rows, env: window } });
+      }
       if (signal.aborted) throw new DOMException('Export cancelled', 'AbortError');
       download(file.parts, file.name, file.type);
       status.textContent = t('transferExported', [String(file.count), file.name]);

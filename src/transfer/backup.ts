@@ -63,44 +63,25 @@ export interface BackupOptions extends ChunkOptions {
   now?: Date;
 }
 
-/**
- * Writes the backup a page of articles at a time, so a caller reading the
- * library in pages never holds more than one page of JSON. The images list
- * follows every article in the file: callers keep each page's `images` text
- * (as a Blob in the browser) until `middle()`.
- */
-export class BackupWriter {
-  private articleCount = 0;
-  private imageCount = 0;
+/** What comes before the first article record. */
+export function backupHead(now: Date): string {
+  return `{"format":${JSON.stringify(BACKUP_FORMAT)},"version":${BACKUP_VERSION},"exportedAt":${JSON.stringify(now.toISOString())},\n"articles":[\n`;
+}
+/** Between two records of either list. */
+export const BACKUP_SEPARATOR = ',\n';
+/** Closes the articles list and opens the images list, which follows every article. */
+export const BACKUP_MIDDLE = '\n],\n"images":[\n';
+export const BACKUP_TAIL = '\n]}\n';
 
-  constructor(private readonly now: Date = new Date()) {}
+/** One article's record. */
+export const backupRecord = (a: SavedArticle): string => JSON.stringify(a);
 
-  head(): string {
-    return `{"format":${JSON.stringify(BACKUP_FORMAT)},"version":${BACKUP_VERSION},"exportedAt":${JSON.stringify(this.now.toISOString())},\n"articles":[\n`;
-  }
-
-  /** The JSON of `page`'s records and of their stored images, each joined with `,\n` to what came before. */
-  page(page: readonly SavedArticle[], lookup?: ImageLookup): { articles: string; images: string } {
-    let articles = '';
-    let images = '';
-    for (const a of page) {
-      articles += (this.articleCount++ ? ',\n' : '') + JSON.stringify(a);
-      for (const img of imagesOf(a, lookup)) {
-        const rec: BackupImage = { articleId: a.id, url: img.url, type: img.type, data: toBase64(img.bytes) };
-        images += (this.imageCount++ ? ',\n' : '') + JSON.stringify(rec);
-      }
-    }
-    return { articles, images };
-  }
-
-  /** Closes the articles list and opens the images list. */
-  middle(): string {
-    return '\n],\n"images":[\n';
-  }
-
-  tail(): string {
-    return '\n]}\n';
-  }
+/** The records of one article's stored images. */
+export function backupImageRecords(a: SavedArticle, lookup?: ImageLookup): string[] {
+  return imagesOf(a, lookup).map((img) => {
+    const rec: BackupImage = { articleId: a.id, url: img.url, type: img.type, data: toBase64(img.bytes) };
+    return JSON.stringify(rec);
+  });
 }
 
 /**
@@ -108,23 +89,22 @@ export class BackupWriter {
  * so a large library never has to fit in one string.
  */
 export async function exportBackup(articles: readonly SavedArticle[], lookup?: ImageLookup, opts: BackupOptions = {}): Promise<string[]> {
-  const writer = new BackupWriter(opts.now);
   const size = Math.max(1, opts.chunkSize ?? DEFAULT_CHUNK);
-  const parts: string[] = [writer.head()];
+  const records: string[] = [];
   const images: string[] = [];
   const pages: (readonly SavedArticle[])[] = [];
   for (let i = 0; i < articles.length; i += size) pages.push(articles.slice(i, i + size));
   await mapChunked(
     pages,
     (page) => {
-      const out = writer.page(page, lookup);
-      parts.push(out.articles);
-      if (out.images) images.push(out.images);
+      for (const a of page) {
+        records.push(backupRecord(a));
+        images.push(...backupImageRecords(a, lookup));
+      }
     },
     { ...opts, chunkSize: 1, onProgress: opts.onProgress && ((done) => opts.onProgress?.(Math.min(articles.length, done * size), articles.length)) },
   );
-  parts.push(writer.middle(), ...images, writer.tail());
-  return parts;
+  return [backupHead(opts.now ?? new Date()), records.join(BACKUP_SEPARATOR), BACKUP_MIDDLE, images.join(BACKUP_SEPARATOR), BACKUP_TAIL];
 }
 
 /** The backup JSON zipped as its single entry. */

@@ -6,7 +6,8 @@
  * same records into an empty scratch database (import).
  */
 import { TransferStore } from '../../../src/library/transfer-data';
-import { exportPages } from '../../../src/library/transfer-export';
+import { exportList } from '../../../src/library/transfer-export';
+import { localWriter } from '../../../src/library/export-writing';
 import { libraryWriter, type ImportBatch } from '../../../src/library/import-writer';
 import { Batcher } from '../../../src/library/transfer-plan';
 import { unwrap } from 'idb';
@@ -145,10 +146,10 @@ async function builtSanitizer(): Promise<Sanitize | null> {
  */
 async function profileImport(): Promise<Record<string, number>> {
   const store = new TransferStore();
-  const ids = (await store.entries()).map((e) => e.id);
-  const file = await exportPages('backup', store.pages(ids, { images: true }), { total: ids.length });
+  const rows = await store.entries();
+  const file = await exportList('backup', rows, localWriter(store, 'backup', { bodies: true, images: await store.imageOwners() }));
   const blob = new Blob(file.parts);
-  const out: Record<string, number> = { records: ids.length, bytes: blob.size };
+  const out: Record<string, number> = { records: rows.length, bytes: blob.size };
   let t0 = performance.now();
   let n = 0;
   await readBackup(blobText(blob), (h) => h, { article: () => void n++, image: () => undefined, failed: () => undefined });

@@ -2,7 +2,7 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { ArticlePage } from '../../../src/library/transfer-data';
-import { exportPages, type PagedExportOptions } from '../../../src/library/transfer-export';
+import { exportList, exportPages, isListFormat, writeChunk, type ChunkWriter, type ListFormatId } from '../../../src/library/transfer-export';
 import { EXPORT_FORMATS, type ExportFormatId } from '../../../src/library/transfer-formats';
 import { emptyBody } from '../../../src/storage/records';
 import type { SavedArticle, StoredImage } from '../../../src/storage/types';
@@ -26,9 +26,25 @@ async function* pagesOf(list: readonly SavedArticle[], size: number, withImages 
   for (let i = 0; i < list.length; i += size) yield { articles: list.slice(i, i + size), lookup: withImages ? lookup : undefined, done: Math.min(list.length, i + size) };
 }
 
-/** An export of `list` as the library page runs it, in pages of 2. */
-const run = (id: ExportFormatId, list: readonly SavedArticle[], opts: Partial<PagedExportOptions> = {}) =>
-  exportPages(id, pagesOf(list, 2), { total: list.length, now: NOW, epub: { rows: list, env }, ...opts });
+/** Writes chunks of `list` from memory; `delay(index)` ms before each chunk comes back, so they can finish out of order. */
+function memoryWriter(id: ListFormatId, list: readonly SavedArticle[], delay?: (index: number) => number): ChunkWriter {
+  const byId = new Map(list.map((a) => [a.id, a]));
+  return async (rows, index) => {
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay(index)));
+    return writeChunk(id, { articles: rows.flatMap((r) => byId.get(r.id) ?? []), lookup }, index);
+  };
+}
+
+interface RunOptions {
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** An export of `list` as the library page runs it: list formats in chunks, zips in pages of 2. */
+const run = (id: ExportFormatId, list: readonly SavedArticle[], opts: RunOptions = {}) =>
+  isListFormat(id)
+    ? exportList(id, list, memoryWriter(id, list), { now: NOW, ...opts })
+    : exportPages(id, pagesOf(list, 2), { total: list.length, now: NOW, epub: { rows: list, env }, ...opts });
 
 describe('library export formats', () => {
   it('lists every format once, each with a name and a description', () => {
@@ -50,7 +66,7 @@ describe('library export formats', () => {
     expect(file.name).toMatch(name);
     expect(file.type).toBe(type);
     check(new TextDecoder().decode(await bytesOf(file.parts)));
-    expect(progress).toEqual([2, 4, 5]);
+    expect(progress).toEqual([5]);
   });
 
   it('backup carries the stored images', async () => {
@@ -84,12 +100,14 @@ describe('formats that carry no text', () => {
   });
 });
 
-describe('export written page by page', () => {
+describe('export written in chunks or pages', () => {
   // One article whose URL no format may carry: rows are left out, and wallabag's ids still count it.
-  const many = Array.from({ length: 23 }, (_, i) => makeArticle(i, { images: true }));
+  // 1,203 articles make three chunks, the last one short.
+  const many = Array.from({ length: 1203 }, (_, i) => makeArticle(i, { images: true }));
   many[6] = { ...(many[6] as (typeof many)[number]), url: 'javascript:alert(1)' };
+  const few = many.slice(0, 23);
 
-  const whole: Record<Exclude<ExportFormatId, 'markdown' | 'epub'>, () => string | Promise<string>> = {
+  const whole: Record<ListFormatId, () => string | Promise<string>> = {
     backup: async () => (await exportBackup(many, lookup, { now: NOW })).join(''),
     bookmarks: () => exportBookmarks(many),
     instapaper: () => exportInstapaperCsv(many),
@@ -98,19 +116,23 @@ describe('export written page by page', () => {
     'reading-list': () => readingListMarkdown(many),
   };
 
-  it.each(Object.keys(whole) as (keyof typeof whole)[])('%s: the same text as the whole-list exporter, with progress', async (id) => {
+  it.each(Object.keys(whole) as ListFormatId[])('%s: the same text as the whole-list exporter, chunks finishing out of order', async (id) => {
     const progress: number[] = [];
-    const paged = await exportPages(id, pagesOf(many, 5), { total: many.length, now: NOW, onProgress: (done) => progress.push(done) });
-    expect(new TextDecoder().decode(await bytesOf(paged.parts))).toBe(await whole[id]());
-    expect(paged.count).toBe(23);
-    expect(progress).toEqual([5, 10, 15, 20, 23]);
+    // The first chunk is the slowest: the later ones are joined after it all the same.
+    const written = await exportList(id, many, memoryWriter(id, many, (index) => (index === 0 ? 30 : 0)), {
+      now: NOW, parallel: 3, onProgress: (done) => progress.push(done),
+    });
+    expect(new TextDecoder().decode(await bytesOf(written.parts))).toBe(await whole[id]());
+    expect(written.count).toBe(1203);
+    // Each chunk's articles are counted when it is written, whichever it is.
+    expect(progress).toEqual([500, 703, 1203]);
   });
 
   it.each([
-    ['markdown', () => exportMarkdownZip(many, lookup)],
-    ['epub', () => exportEpub(many, lookup, { env, now: NOW })],
+    ['markdown', () => exportMarkdownZip(few, lookup)],
+    ['epub', () => exportEpub(few, lookup, { env, now: NOW })],
   ] as const)('%s: the same files as the whole-list exporter', async (id, wholeZip) => {
-    const paged = await exportPages(id, pagesOf(many, 5), { total: many.length, now: NOW, epub: { rows: many, env } });
+    const paged = await exportPages(id, pagesOf(few, 5), { total: few.length, now: NOW, epub: { rows: few, env } });
     // Each book gets its own random identifier.
     const files = (bytes: Uint8Array) =>
       Object.fromEntries(Object.entries(unzipSync(bytes)).map(([name, data]) => [name, strFromU8(data).replace(/urn:uuid:[0-9a-f-]+/, 'urn:uuid:…')]));
@@ -121,15 +143,22 @@ describe('export written page by page', () => {
   });
 
   it('writes an empty library as an empty list', async () => {
-    const paged = await exportPages('backup', pagesOf([], 5), { total: 0, now: NOW });
-    expect(JSON.parse(new TextDecoder().decode(await bytesOf(paged.parts)))).toMatchObject({ articles: [], images: [] });
+    const written = await exportList('backup', [], memoryWriter('backup', []), { now: NOW });
+    expect(JSON.parse(new TextDecoder().decode(await bytesOf(written.parts)))).toMatchObject({ articles: [], images: [] });
+    expect(written.name).toMatch(/-0篇\.json$/);
   });
 
-  it.each(['backup', 'markdown', 'epub'] as const)('%s: stops with an AbortError when cancelled between pages', async (id) => {
+  it('backup: stops with an AbortError when cancelled between chunks', async () => {
     const controller = new AbortController();
-    const run = exportPages(id, pagesOf(many, 5), {
-      total: many.length, signal: controller.signal, epub: { rows: many, env }, onProgress: (done) => done >= 10 && controller.abort(),
+    const written = exportList('backup', many, memoryWriter('backup', many), { signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(written).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it.each(['markdown', 'epub'] as const)('%s: stops with an AbortError when cancelled between pages', async (id) => {
+    const controller = new AbortController();
+    const paged = exportPages(id, pagesOf(few, 5), {
+      total: few.length, signal: controller.signal, epub: { rows: few, env }, onProgress: (done) => done >= 10 && controller.abort(),
     });
-    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(paged).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
