@@ -75,10 +75,12 @@ function exportWorker(): WriterChannel {
 
 /**
  * `size` writers: by default one more than the machine's cores, since each
- * spends part of its time waiting for the database (on two cores, three
- * workers wrote a 20,000-article backup in 1.8-1.9 s, two in 1.9-2.4 s, one in 2.6-3.0 s).
+ * spends part of its time waiting for the database (on two cores, reading
+ * and serializing 20,000 bodies into Blobs took three workers 1.8-1.9 s, two
+ * 1.9-2.4 s, one 2.6-3.0 s), and at most four: each holds a chunk of bodies
+ * and its text.
  */
-export function writerPool(size = (globalThis.navigator?.hardwareConcurrency || 1) + 1, spawn: () => WriterChannel = exportWorker): WriterPool {
+export function writerPool(size = Math.min(4, (globalThis.navigator?.hardwareConcurrency || 1) + 1), spawn: () => WriterChannel = exportWorker): WriterPool {
   interface Slot {
     channel: WriterChannel;
     pending: { seq: number; resolve: (chunk: WrittenChunk) => void; reject: (error: Error) => void } | null;
