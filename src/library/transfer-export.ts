@@ -141,12 +141,19 @@ export async function exportList(id: ListFormatId, rows: readonly LibraryEntry[]
   const chunks: WrittenChunk[] = [];
   let next = 0;
   let done = 0;
+  // Once a chunk fails, the other lanes take no more.
+  let failed = false;
   const lane = async (): Promise<void> => {
-    for (let start = next * LIST_CHUNK; start < rows.length; start = next * LIST_CHUNK) {
+    for (let start = next * LIST_CHUNK; start < rows.length && !failed; start = next * LIST_CHUNK) {
       if (opts.signal?.aborted) throw cancelled();
       const k = next++;
       const slice = rows.slice(start, start + LIST_CHUNK);
-      chunks[k] = await write(slice, start);
+      try {
+        chunks[k] = await write(slice, start);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
       done += slice.length;
       opts.onProgress?.(done, rows.length);
     }

@@ -148,6 +148,18 @@ describe('export written in chunks or pages', () => {
     expect(written.name).toMatch(/-0篇\.json$/);
   });
 
+  it('fails with the first chunk that fails, and writes no chunk after it', async () => {
+    const asked: number[] = [];
+    const write: ChunkWriter = async (rows, index) => {
+      asked.push(index);
+      if (index === 500) throw new Error('the disk went away');
+      return memoryWriter('backup', many)(rows, index);
+    };
+    await expect(exportList('backup', many, write, { parallel: 2 })).rejects.toThrow('the disk went away');
+    // The two lanes took the first two chunks; the third was never asked for.
+    expect(asked).toEqual([0, 500]);
+  });
+
   it('backup: stops with an AbortError when cancelled between chunks', async () => {
     const controller = new AbortController();
     const written = exportList('backup', many, memoryWriter('backup', many), { signal: controller.signal, onProgress: () => controller.abort() });
