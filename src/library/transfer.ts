@@ -173,7 +173,7 @@ function buildExportDialog(store: TransferStore, visibleRows?: () => readonly Li
         status.textContent = t('transferNothing');
         return;
       }
-      const [{ exportList, exportPages, isListFormat }, { localWriter, writerPool }] = await Promise.all([import('./transfer-export'), import('./export-writing')]);
+      const [{ exportList, exportPages, isListFormat }, { localWriter, workersPayOff, writerPool }] = await Promise.all([import('./transfer-export'), import('./export-writing')]);
       // Written as it is read: one bar for both.
       status.textContent = t('transferExporting', t(format.labelKey));
       const bar = (done: number, total: number) => {
@@ -183,11 +183,12 @@ function buildExportDialog(store: TransferStore, visibleRows?: () => readonly Li
       let file: ExportFile;
       if (isListFormat(format.id)) {
         const read = { bodies: format.bodies, images: format.images ? await store.imageOwners() : null };
-        // Formats of rows only are quick to write here; those with bodies are written by workers.
-        const pool = format.bodies ? writerPool() : null;
+        // Formats of rows only are quick to write here; those with bodies are written by workers where that
+        // pays off. In the page, two chunks at a time: one is read while the other is written.
+        const pool = format.bodies && workersPayOff() ? writerPool() : null;
         try {
           const write = pool ? pool.writer(format.id, read) : localWriter(store, format.id, read);
-          file = await exportList(format.id, rows, write, { signal, onProgress: bar, parallel: pool?.size });
+          file = await exportList(format.id, rows, write, { signal, onProgress: bar, parallel: pool?.size ?? 2 });
         } finally {
           pool?.close();
         }
