@@ -2,9 +2,9 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { MessageChannel } from 'node:worker_threads';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Port } from '../../../src/library/backup-reading';
-import { localWriter, serveExportWriting, writerPool, type WriterChannel } from '../../../src/library/export-writing';
+import { localWriter, serveExportWriting, workersPayOff, writerPool, type WriterChannel } from '../../../src/library/export-writing';
 import { TransferStore } from '../../../src/library/transfer-data';
 import { exportList } from '../../../src/library/transfer-export';
 import { Library } from '../../../src/storage/library';
@@ -82,5 +82,18 @@ describe('list exports written by a pool of writers', () => {
     pool.close();
     await expect(written).rejects.toMatchObject({ name: 'AbortError' });
     expect(closed).toEqual(['closed']);
+  });
+});
+
+describe('where list exports are written', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it.each([
+    ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36', true],
+    ['Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0', false],
+  ])('%s: workers %s', (userAgent, workers) => {
+    vi.stubGlobal('navigator', { userAgent, hardwareConcurrency: 2 });
+    expect(workersPayOff()).toBe(workers);
+    expect(writerPool(undefined, () => ({ port: { postMessage: () => undefined, onmessage: null }, close: () => undefined })).size).toBe(3);
   });
 });
