@@ -57,7 +57,21 @@ interface Progress {
 }
 
 const cancelled = (): DOMException => new DOMException('Export cancelled', 'AbortError');
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * Lets the page paint and take input before going on. A message rather than a
+ * timer: nested timers are held back at least 4 ms each, which over the 800
+ * slices of a 20,000-article zip added up to seconds of nothing.
+ */
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
 
 // ---- list formats ----
 
