@@ -39,6 +39,7 @@ import {
   type ImageLookup,
   type XhtmlEnv,
 } from '../transfer/index';
+import { yieldToLoop } from '../transfer/util';
 import type { ArticlePage } from './transfer-data';
 import type { ExportFormatId } from './transfer-formats';
 
@@ -57,21 +58,6 @@ interface Progress {
 }
 
 const cancelled = (): DOMException => new DOMException('Export cancelled', 'AbortError');
-/**
- * Lets the page paint and take input before going on. A message rather than a
- * timer: nested timers are held back at least 4 ms each, which over the 800
- * slices of a 20,000-article zip added up to seconds of nothing.
- */
-function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
 
 // ---- list formats ----
 

@@ -23,7 +23,21 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw abortError();
 }
 
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * Lets the page paint and take input before going on. A message rather than a
+ * timer: nested timers are held back at least 4 ms each, which over the 800
+ * slices of a 20,000-article zip in the library page added up to seconds of nothing.
+ */
+export function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
 
 /**
  * Maps `items` in chunks, yielding to the event loop between chunks so a page
