@@ -14,20 +14,7 @@ import type { SavedArticle, StoredImage } from '../storage/types';
 import { blobText, readBackup, UnorderedBackupError, type BackupVisitor, type StreamOptions } from '../transfer/backup-stream';
 import type { ImportError, Sanitize } from '../transfer/types';
 import { TransferError } from '../transfer/util';
-
-/** The side of a worker or of a MessageChannel each end talks through. */
-export interface Port {
-  postMessage(message: unknown): void;
-  onmessage: ((event: MessageEvent) => void) | null;
-}
-
-/** A port to a reader, and how to dispose of it. */
-export interface BackupChannel {
-  port: Port;
-  close(): void;
-  /** Hears the reader itself fail (a worker that could not load or crashed), when the channel can tell. */
-  watch?(fail: (error: Error) => void): void;
-}
+import type { Port, WorkerChannel } from './worker-channel';
 
 type Found =
   | { kind: 'article'; saved: SavedArticle; index: number }
@@ -107,7 +94,7 @@ function rebuild(name: string, message: string): Error {
  * order, each awaited before the next. Rejects as `readBackup` does, or with
  * an AbortError when `opts.signal` aborts.
  */
-export function readBackupThrough(channel: BackupChannel, file: Blob, sanitize: Sanitize, visitor: BackupVisitor, opts: StreamOptions = {}): Promise<void> {
+export function readBackupThrough(channel: WorkerChannel, file: Blob, sanitize: Sanitize, visitor: BackupVisitor, opts: StreamOptions = {}): Promise<void> {
   const { port } = channel;
   return new Promise<void>((resolve, reject) => {
     let settled = false;

@@ -7,9 +7,9 @@
  * the page only joins them, and stays free for the progress bar and Cancel.
  */
 import type { LibraryEntry } from '../storage/types';
-import type { Port } from './backup-reading';
 import type { ChunkRead, TransferStore } from './transfer-data';
 import { writeChunk, type ChunkWriter, type ListFormatId, type WrittenChunk } from './transfer-export';
+import { workerChannel, type Port, type WorkerChannel } from './worker-channel';
 
 type ToWriter = { seq: number; id: ListFormatId; rows: LibraryEntry[]; index: number; bodies: boolean; images: string[] | null };
 type FromWriter = { seq: number; chunk: WrittenChunk } | { seq: number; error: string };
@@ -49,14 +49,6 @@ export function serveExportWriting(port: Port, store: TransferStore): void {
  */
 export const workersPayOff = (): boolean => !/\bFirefox\//.test(globalThis.navigator?.userAgent ?? '');
 
-/** One writer the pool talks to: a worker, or (in tests) a MessageChannel port. */
-export interface WriterChannel {
-  port: Port;
-  close(): void;
-  /** Hears the writer itself fail (a worker that could not load or crashed). */
-  watch?(fail: (error: Error) => void): void;
-}
-
 export interface WriterPool {
   /** Chunks it writes at once. */
   size: number;
@@ -65,19 +57,8 @@ export interface WriterPool {
   close(): void;
 }
 
-function exportWorker(): WriterChannel {
-  const worker = new Worker(new URL('./export-worker.ts', import.meta.url), { type: 'module' });
-  return {
-    port: worker,
-    close: () => worker.terminate(),
-    watch: (fail) => {
-      worker.onerror = (event) => {
-        event.preventDefault();
-        fail(new Error(`the export writer stopped: ${event.message || 'it could not be loaded'}`));
-      };
-      worker.onmessageerror = () => fail(new Error('the export writer sent a message that could not be read'));
-    },
-  };
+function exportWorker(): WorkerChannel {
+  return workerChannel(new Worker(new URL('./export-worker.ts', import.meta.url), { type: 'module' }), 'the export writer');
 }
 
 /**
@@ -87,9 +68,9 @@ function exportWorker(): WriterChannel {
  * 1.9-2.4 s, one 2.6-3.0 s), and at most four: each holds a chunk of bodies
  * and its text.
  */
-export function writerPool(size = Math.min(4, (globalThis.navigator?.hardwareConcurrency || 1) + 1), spawn: () => WriterChannel = exportWorker): WriterPool {
+export function writerPool(size = Math.min(4, (globalThis.navigator?.hardwareConcurrency || 1) + 1), spawn: () => WorkerChannel = exportWorker): WriterPool {
   interface Slot {
-    channel: WriterChannel;
+    channel: WorkerChannel;
     pending: { seq: number; resolve: (chunk: WrittenChunk) => void; reject: (error: Error) => void } | null;
   }
   let seq = 0;

@@ -38,7 +38,8 @@ import {
   type Sanitize,
 } from '../transfer/index';
 import { isZip } from '../transfer/util';
-import { readBackupThrough, type BackupChannel } from './backup-reading';
+import { readBackupThrough } from './backup-reading';
+import { workerChannel, type WorkerChannel } from './worker-channel';
 import type { TransferStore } from './transfer-data';
 import type { ImportBatch, ImportOutcome, ImportWriter } from './import-writer';
 import { addRecord, Batcher, recordsFromPlan, settleImageUpdates, updateRecord, type BatchLimits } from './transfer-plan';
@@ -74,23 +75,12 @@ export interface PlanOptions {
   /** Stops reading a streamed file (the plan is then thrown away). */
   signal?: AbortSignal;
   /** Where a JSON backup is read, once per reading. Default: a worker of this page. */
-  backupReader?: () => BackupChannel;
+  backupReader?: () => WorkerChannel;
 }
 
 /** A worker that reads one JSON backup. */
-function backupWorker(): BackupChannel {
-  const worker = new Worker(new URL('./backup-worker.ts', import.meta.url), { type: 'module' });
-  return {
-    port: worker,
-    close: () => worker.terminate(),
-    watch: (fail) => {
-      worker.onerror = (event) => {
-        event.preventDefault();
-        fail(new Error(`the backup reader stopped: ${event.message || 'it could not be loaded'}`));
-      };
-      worker.onmessageerror = () => fail(new Error('the backup reader sent a message that could not be read'));
-    },
-  };
+function backupWorker(): WorkerChannel {
+  return workerChannel(new Worker(new URL('./backup-worker.ts', import.meta.url), { type: 'module' }), 'the backup reader');
 }
 
 const nothingToWrite = (report: ImportReport): FilePlan => ({ report, writes: 0, apply: async () => ({ added: 0, updated: 0, skipped: 0, rejected: [] }) });
@@ -256,7 +246,7 @@ function imageTarget(step: PlanStep, saved: SavedArticle): ImageTarget | null {
 const keepHtml = (html: string): string => html;
 
 /** The first reading of a backup: every check, the counts, nothing kept but ids. Throws TransferError. */
-async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, reading: StreamOptions, reader: () => BackupChannel): Promise<FilePlan> {
+async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, reading: StreamOptions, reader: () => WorkerChannel): Promise<FilePlan> {
   const entries = await store.entries();
   const library = new Map<string, LibraryEntry>(entries.map((e) => [e.id, e]));
   const planner = new Planner({ library, idFor: idForUrl });
@@ -307,7 +297,7 @@ interface BackupWrite {
   store: TransferStore;
   sanitize: Sanitize;
   library: ReadonlyMap<string, LibraryEntry>;
-  reader: () => BackupChannel;
+  reader: () => WorkerChannel;
   records: number;
 }
 

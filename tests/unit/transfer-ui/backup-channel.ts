@@ -1,8 +1,9 @@
 /** The library page's backup reader over a MessageChannel, as its worker runs it, for Node (which has no Web Worker). */
 import { MessageChannel } from 'node:worker_threads';
-import { serveBackupReading, type BackupChannel, type Port } from '../../../src/library/backup-reading';
+import { serveBackupReading } from '../../../src/library/backup-reading';
+import type { Port, WorkerChannel } from '../../../src/library/worker-channel';
 
-export function channelReader(): BackupChannel {
+export function channelReader(): WorkerChannel {
   const { port1, port2 } = new MessageChannel();
   serveBackupReading(port2 as unknown as Port);
   return {

@@ -1,7 +1,8 @@
 /** A backup read by the library page's worker: what the page sees is what an in-page reading sees. */
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { readBackupThrough, serveBackupReading, type BackupChannel, type Port } from '../../../src/library/backup-reading';
+import { readBackupThrough, serveBackupReading } from '../../../src/library/backup-reading';
+import type { Port, WorkerChannel } from '../../../src/library/worker-channel';
 import { blobText, exportBackup, readBackup, TransferError, UnorderedBackupError, type BackupVisitor } from '../../../src/transfer/index';
 import { makeImageLookup, makeLibrary } from '../transfer/helpers';
 import { channelReader } from './backup-channel';
@@ -79,7 +80,7 @@ describe('a backup read in a worker', () => {
       },
     };
     serveBackupReading(counted);
-    const channel: BackupChannel = { port: port1 as unknown as Port, close: () => (port1.close(), port2.close()) };
+    const channel: WorkerChannel = { port: port1 as unknown as Port, close: () => (port1.close(), port2.close()) };
     let release!: () => void;
     const blocked = new Promise<void>((resolve) => (release = resolve));
     let articles = 0;
@@ -101,7 +102,7 @@ describe('a backup read in a worker', () => {
 
   it('fails, and closes the channel, when the reader itself fails', async () => {
     let closed = false;
-    const silent: BackupChannel = {
+    const silent: WorkerChannel = {
       // A reader that never answers, as a worker that could not load.
       port: { postMessage: () => undefined, onmessage: null },
       close: () => (closed = true),
@@ -116,7 +117,7 @@ describe('a backup read in a worker', () => {
     const stop = new AbortController();
     let closed = false;
     const inner = channelReader();
-    const channel: BackupChannel = { port: inner.port, close: () => ((closed = true), inner.close()) };
+    const channel: WorkerChannel = { port: inner.port, close: () => ((closed = true), inner.close()) };
     let articles = 0;
     const error = await readBackupThrough(channel, await backup(1000), sanitize, {
       article: () => {

@@ -3,8 +3,8 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Port } from '../../../src/library/backup-reading';
-import { localWriter, serveExportWriting, workersPayOff, writerPool, type WriterChannel } from '../../../src/library/export-writing';
+import { localWriter, serveExportWriting, workersPayOff, writerPool } from '../../../src/library/export-writing';
+import type { Port, WorkerChannel } from '../../../src/library/worker-channel';
 import { TransferStore } from '../../../src/library/transfer-data';
 import { exportList } from '../../../src/library/transfer-export';
 import { Library } from '../../../src/storage/library';
@@ -13,7 +13,7 @@ import { makeImageLookup, makeLibrary } from '../transfer/helpers';
 
 const NOW = new Date(2026, 10, 25, 9, 0, 0);
 
-function channelOf(store: TransferStore, opened: WriterChannel[] = []): () => WriterChannel {
+function channelOf(store: TransferStore, opened: WorkerChannel[] = []): () => WorkerChannel {
   return () => {
     const { port1, port2 } = new MessageChannel();
     serveExportWriting(port2 as unknown as Port, store);
@@ -38,7 +38,7 @@ describe('list exports written by a pool of writers', () => {
   it('writes the same backup as the page alone, images included, with three writers at once', async () => {
     const { store, rows } = await filled(1203);
     const read = { bodies: true, images: await store.imageOwners() };
-    const opened: WriterChannel[] = [];
+    const opened: WorkerChannel[] = [];
     const pool = writerPool(3, channelOf(store, opened));
     const pooled = await exportList('backup', rows, pool.writer('backup', read), { now: NOW, parallel: pool.size });
     pool.close();
