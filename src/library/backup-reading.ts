@@ -11,9 +11,10 @@
  * storing is slower than reading.
  */
 import type { SavedArticle, StoredImage } from '../storage/types';
-import { blobText, readBackup, UnorderedBackupError, type BackupVisitor, type StreamOptions } from '../transfer/backup-stream';
+import { BACKUP_ZIP_ENTRY } from '../transfer/backup';
+import { blobText, MAX_STREAMED_BACKUP_BYTES, readBackup, UnorderedBackupError, zipEntryText, type BackupVisitor, type StreamOptions } from '../transfer/backup-stream';
 import type { ImportError, Sanitize } from '../transfer/types';
-import { TransferError } from '../transfer/util';
+import { isZip, TransferError } from '../transfer/util';
 import type { Port, WorkerChannel } from './worker-channel';
 
 type Found =
@@ -65,7 +66,11 @@ export function serveBackupReading(port: Port): void {
       if (chars >= CHUNK_CHARS || found.length >= CHUNK_ITEMS) await post();
     };
     try {
-      await readBackup(blobText(file, { onBytes: (n) => (bytes = n) }), keep, {
+      const reading = { onBytes: (n: number) => (bytes = n) };
+      // A zipped backup is inflated as it is read: the JSON inside is never held whole either.
+      const zipped = isZip(new Uint8Array(await file.slice(0, 4).arrayBuffer()));
+      const text = zipped ? zipEntryText(file, BACKUP_ZIP_ENTRY, MAX_STREAMED_BACKUP_BYTES, reading) : blobText(file, reading);
+      await readBackup(text, keep, {
         article: (saved, index) => add({ kind: 'article', saved, index }, saved.article.contentHtml.length + saved.article.textContent.length),
         image: (image, index) => add({ kind: 'image', image, index }, image.bytes.byteLength / 2),
         failed: (error) => void found.push({ kind: 'failed', error }),

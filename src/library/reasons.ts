@@ -74,6 +74,8 @@ const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
   ["whyZipDamaged", "the zip archive is damaged ({})"],
   ["whyZipEntries", "the zip archive has too many entries ({} > {})"],
   ["whyZipBomb", "the zip archive would unpack to {} MB, above the {} MB limit"],
+  ["whyZipBombStreamed", "the zip archive unpacks to more than {} MB, the limit"],
+  ["whyZipCut", "the zip archive ends before the backup does"],
   ["whyJsonBroken", "the {} file is not valid JSON, probably truncated or damaged ({})"],
   ["whyNotExport", "not a {} export (expected a JSON list of entries)"],
   ["whyNoOmnivore", "the zip holds no Omnivore metadata_*.json files"],

@@ -17,13 +17,14 @@
 import { idForUrl } from '../storage/ids';
 import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
 import { coreHooks, coreSanitize } from '../transfer/core-hooks';
-import { detectFormat } from '../transfer/detect';
+import { detectFormat, isZippedBackup } from '../transfer/detect';
 import {
   blobText,
   BookmarksReader,
   failureReason,
   importFile,
   MAX_IMPORT_BYTES,
+  MAX_STREAMED_BACKUP_BYTES,
   planImport,
   Planner,
   refusal,
@@ -44,8 +45,6 @@ import type { TransferStore } from './transfer-data';
 import type { ImportBatch, ImportOutcome, ImportWriter } from './import-writer';
 import { addRecord, Batcher, recordsFromPlan, settleImageUpdates, updateRecord, type BatchLimits } from './transfer-plan';
 
-/** Largest JSON backup read as a stream: it is never held whole, so only the disk and patience bound it. */
-export const MAX_STREAMED_BACKUP_BYTES = 1024 * 1024 * 1024;
 /** Bytes looked at to recognise the format. */
 const SNIFF_BYTES = 64 * 1024;
 
@@ -200,8 +199,8 @@ export async function planFile(file: File, store: TransferStore, opts: PlanOptio
   const sanitize = opts.sanitize ?? coreSanitize(window);
   const reading: StreamOptions = { onBytes: opts.onProgress && ((read: number) => opts.onProgress?.(read, file.size)), signal: opts.signal };
   const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
-  // Small files and the formats not streamed are read whole, as before.
-  const format = file.size > 4096 && !isZip(head) ? detectFormat(file.name, head) : null;
+  // Small files and the formats not streamed are read whole. Of zips, only a backup is streamed.
+  const format = file.size <= 4096 ? null : isZip(head) ? (isZippedBackup(head) ? 'qingdu-backup' : null) : detectFormat(file.name, head);
   if (format === 'qingdu-backup') {
     if (file.size > MAX_STREAMED_BACKUP_BYTES) return nothingToWrite(refusedBySize(file.size, MAX_STREAMED_BACKUP_BYTES));
     try {

@@ -6,6 +6,7 @@
  * be after some records were seen: callers that write make a first reading
  * only to check the file (see src/library/transfer-import.ts).
  */
+import { Unzip, UnzipInflate } from 'fflate';
 import type { SavedArticle, StoredImage } from '../storage/types';
 import { BackupRecords, backupVersion, isRefusal } from './backup';
 import { JsonSplitter } from './json-stream';
@@ -90,6 +91,9 @@ export async function readBackup(text: AsyncIterable<string>, sanitize: Sanitize
   return { version, ...summary };
 }
 
+/** Largest JSON backup read as a stream, zipped or not: it is never held whole, so only the disk and patience bound it. */
+export const MAX_STREAMED_BACKUP_BYTES = 1024 * 1024 * 1024;
+
 export interface StreamOptions {
   /** Hears how many bytes have been read so far. */
   onBytes?: (read: number) => void;
@@ -97,26 +101,110 @@ export interface StreamOptions {
   signal?: AbortSignal;
 }
 
-/** The text of `blob`, decoded strictly as UTF-8 piece by piece (a leading BOM is dropped). */
-export async function* blobText(blob: Blob, opts: StreamOptions = {}): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+/** The bytes of `blob` as the browser reads them, with progress and a chance to stop between pieces. */
+async function* blobBytes(blob: Blob, opts: StreamOptions): AsyncGenerator<Uint8Array> {
   const reader = blob.stream().getReader();
   let read = 0;
   try {
     for (;;) {
       if (opts.signal?.aborted) throw new DOMException('Import stopped', 'AbortError');
       const { done, value } = await reader.read();
-      if (value) opts.onBytes?.((read += value.length));
-      let text: string;
-      try {
-        text = done ? decoder.decode() : decoder.decode(value, { stream: true });
-      } catch {
-        throw new TransferError('the file is not UTF-8 text');
-      }
-      if (text) yield text;
       if (done) return;
+      opts.onBytes?.((read += value.length));
+      yield value;
     }
   } finally {
     reader.releaseLock();
   }
 }
+
+/** The text of `blob`, decoded strictly as UTF-8 piece by piece (a leading BOM is dropped). */
+export async function* blobText(blob: Blob, opts: StreamOptions = {}): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decode = (bytes?: Uint8Array): string => {
+    try {
+      return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
+    } catch {
+      throw new TransferError('the file is not UTF-8 text');
+    }
+  };
+  for await (const bytes of blobBytes(blob, opts)) {
+    const text = decode(bytes);
+    if (text) yield text;
+  }
+  const rest = decode();
+  if (rest) yield rest;
+}
+
+/** Compressed bytes handed to the inflater at a time: deflate expands at most ~1,000×, so one push stays near 16 MB. */
+const ZIP_PIECE = 16 * 1024;
+
+/**
+ * The text of the zip entry `name` in `blob`, inflated and decoded as the
+ * zip is read, so an archive of any size is never held whole. Stops with a
+ * TransferError past `maxBytes` unpacked (a zip bomb is found out while it is
+ * read, within memory), when the entry is missing, or when the archive is damaged.
+ */
+export async function* zipEntryText(blob: Blob, name: string, maxBytes: number, opts: StreamOptions = {}): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const pieces: string[] = [];
+  let unpacked = 0;
+  let found = false;
+  let ended = false;
+  let failure: Error | null = null;
+  const unzip = new Unzip((file) => {
+    if (file.name !== name || found) return;
+    found = true;
+    if (file.originalSize !== undefined && file.originalSize > maxBytes) {
+      failure = new TransferError(`the zip archive would unpack to ${Math.round(file.originalSize / MB)} MB, above the ${Math.round(maxBytes / MB)} MB limit`);
+      return;
+    }
+    file.ondata = (error, data, final) => {
+      if (failure) return;
+      if (error) failure = new TransferError(`the zip archive is damaged (${error.message})`);
+      else if ((unpacked += data.length) > maxBytes) failure = new TransferError(`the zip archive unpacks to more than ${Math.round(maxBytes / MB)} MB, the limit`);
+      else {
+        try {
+          pieces.push(decoder.decode(data, { stream: !final }));
+        } catch {
+          failure = new TransferError('the file is not UTF-8 text');
+        }
+        ended ||= final;
+      }
+    };
+    try {
+      file.start();
+    } catch (e) {
+      failure = new TransferError(`the zip archive is damaged (${(e as Error).message})`);
+    }
+  });
+  unzip.register(UnzipInflate);
+  const taken = (): string => {
+    if (failure) throw failure;
+    const text = pieces.join('');
+    pieces.length = 0;
+    return text;
+  };
+  for await (const bytes of blobBytes(blob, opts)) {
+    for (let at = 0; at < bytes.length && !ended; at += ZIP_PIECE) {
+      pushTo(unzip, bytes.subarray(at, at + ZIP_PIECE), false);
+      const text = taken();
+      if (text) yield text;
+    }
+    if (ended) return;
+  }
+  pushTo(unzip, new Uint8Array(0), true);
+  const rest = taken();
+  if (rest) yield rest;
+  if (!ended) throw new TransferError(found ? 'the zip archive ends before the backup does' : `the zip holds no ${name}`);
+}
+
+function pushTo(unzip: Unzip, bytes: Uint8Array, final: boolean): void {
+  try {
+    unzip.push(bytes, final);
+  } catch (e) {
+    throw new TransferError(`the zip archive is damaged (${(e as Error).message})`);
+  }
+}
+
+const MB = 1024 * 1024;

@@ -1,6 +1,7 @@
 /** Recognising an import file from its name and first bytes. */
 import { unzipSync } from 'fflate';
 import type { ImportFormat } from './format-names';
+import { BACKUP_ZIP_ENTRY } from './backup';
 import { isZip } from './util';
 
 export { FORMAT_NAMES, type ImportFormat } from './format-names';
@@ -17,12 +18,23 @@ function zipNames(bytes: Uint8Array): string[] {
   return names;
 }
 
+/**
+ * Whether a zip's first entry is a Qingdu backup, told from its local header
+ * alone: a large zip is read as a stream, never whole, so its directory at the
+ * end is not at hand.
+ */
+export function isZippedBackup(head: Uint8Array): boolean {
+  if (!isZip(head) || head.length < 30) return false;
+  const nameLength = (head[26] ?? 0) | ((head[27] ?? 0) << 8);
+  return new TextDecoder().decode(head.subarray(30, 30 + nameLength)) === BACKUP_ZIP_ENTRY;
+}
+
 /** The format of a file, or null when it is none Qingdu imports. Never throws. */
 export function detectFormat(name: string, bytes: Uint8Array): ImportFormat | null {
   const lower = name.toLowerCase();
   if (isZip(bytes)) {
     const names = zipNames(bytes);
-    if (names.includes('qingdu-backup.json')) return 'qingdu-backup';
+    if (names.includes(BACKUP_ZIP_ENTRY)) return 'qingdu-backup';
     if (names.some((n) => /(^|\/)metadata_[^/]*\.json$/i.test(n))) return 'omnivore';
     if (names.some((n) => /\.csv$/i.test(n))) return 'pocket-csv';
     return null;

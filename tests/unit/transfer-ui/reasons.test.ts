@@ -61,6 +61,31 @@ describe('import reasons in Chinese', () => {
     }
   });
 
+  it('shows the reasons a zipped backup read as a stream gives', async () => {
+    const { zipSync } = await import('fflate');
+    const { zipEntryText } = await import('../../../src/transfer/index');
+    const refusal = async (bytes: Uint8Array, max: number) => {
+      try {
+        for await (const piece of zipEntryText(new Blob([bytes as BlobPart]), 'qingdu-backup.json', max)) void piece;
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    };
+    const spaces = new Uint8Array(3 * 1024 * 1024).fill(0x20);
+    const big = zipSync({ 'qingdu-backup.json': spaces });
+    // The same data with its sizes after it, as a streaming zip writes them: found out while inflating.
+    const { joinBytes, ZipStream } = await import('../../../src/transfer/zip-stream');
+    const stream = new ZipStream();
+    stream.add('qingdu-backup.json', spaces, true);
+    stream.end();
+    const unsized = joinBytes(stream.take());
+    const shown = await Promise.all([refusal(big, 1024 * 1024), refusal(unsized, 1024 * 1024)]);
+    expect(shown.map(inChinese)).toEqual(['zip 压缩包解压后将达 3 MB，超过 1 MB 的上限', 'zip 压缩包解压后超过 1 MB 的上限']);
+    expect(inChinese('the zip archive ends before the backup does')).toBe('zip 压缩包不完整：备份还没读完，压缩包就结束了');
+    for (const reason of shown) expect(inEnglish(reason)).toBe(reason);
+  });
+
   it('shows a reason it has no message for as written', () => {
     expect(inChinese('something nobody foresaw')).toBe('something nobody foresaw');
   });

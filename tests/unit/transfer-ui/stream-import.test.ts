@@ -9,7 +9,10 @@ import { batchRecords, recordsFromPlan } from '../../../src/library/transfer-pla
 import { idForUrl } from '../../../src/storage/ids';
 import { Library } from '../../../src/storage/library';
 import type { SavedArticle } from '../../../src/storage/types';
-import { exportBackup, exportBookmarks, importFile } from '../../../src/transfer/index';
+import { zipSync } from 'fflate';
+import { BACKUP_ZIP_ENTRY } from '../../../src/transfer/backup';
+import { exportBackup, exportBookmarks, importFile, zipEntryText } from '../../../src/transfer/index';
+import { joinBytes, ZipStream } from '../../../src/transfer/zip-stream';
 import { makeImageLookup, makeLibrary } from '../transfer/helpers';
 import { channelReader } from './backup-channel';
 
@@ -128,6 +131,63 @@ describe('a backup imported as a stream', () => {
     expect((error as PartialImportError).outcome.added).toBe(20);
     expect(await library.list()).toHaveLength(20);
     expect(sent.at(-1)).toBe('announce');
+  });
+});
+
+describe('a zipped backup imported as a stream', () => {
+  // Long enough that the zip is read as a stream, not whole like a small file.
+  const long = makeLibrary(30, { images: true, paragraphs: 30 });
+  const json = async () => new Uint8Array(await (await backupFile(long)).arrayBuffer());
+  /** The backup as the single entry of a zip: sizes in the header (zipSync), or after the data (a streaming zip). */
+  async function zipped(how: 'sized' | 'streamed'): Promise<File> {
+    let bytes: Uint8Array;
+    if (how === 'sized') bytes = zipSync({ [BACKUP_ZIP_ENTRY]: await json() });
+    else {
+      const zip = new ZipStream();
+      zip.add(BACKUP_ZIP_ENTRY, await json(), true);
+      zip.end();
+      bytes = joinBytes(zip.take());
+    }
+    return new File([bytes as BlobPart], 'qingdu-2026-11-25-30篇.zip', { type: 'application/zip' });
+  }
+
+  it.each(['sized', 'streamed'] as const)('%s: plans and writes through the worker, the same library as the JSON', async (how) => {
+    const { library, store, writer } = setup();
+    const reads: string[] = [];
+    const reader = () => (reads.push('read'), channelReader());
+    const plan = await planFile(await zipped(how), store, { backupReader: reader, sanitize: (h) => h, hooks: {} });
+    expect(plan.report).toMatchObject({ ok: true, format: 'qingdu-backup', added: 30, failed: [] });
+    expect(await plan.apply(writer)).toMatchObject({ added: 30, rejected: [] });
+    // Read as a stream twice (plan, then write), not whole.
+    expect(reads).toEqual(['read', 'read']);
+    const other = setup();
+    await (await planFile(await backupFile(long), other.store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} })).apply(other.writer);
+    const byId = (list: { id: string }[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
+    expect(byId(await library.list())).toEqual(byId(await other.library.list()));
+  });
+
+  it('refuses a zip that unpacks past the limit, a cut one and one without the backup, writing nothing', async () => {
+    const spaces = new Uint8Array(3 * 1024 * 1024).fill(0x20);
+    const bomb = new ZipStream();
+    bomb.add(BACKUP_ZIP_ENTRY, spaces, true);
+    bomb.end();
+    const reading = (bytes: Uint8Array, max: number) => (async () => {
+      for await (const piece of zipEntryText(new Blob([bytes as BlobPart]), BACKUP_ZIP_ENTRY, max)) void piece;
+    })();
+    await expect(reading(joinBytes(bomb.take()), 1024 * 1024)).rejects.toThrow('the zip archive unpacks to more than 1 MB, the limit');
+    await expect(reading(zipSync({ [BACKUP_ZIP_ENTRY]: spaces }), 1024 * 1024)).rejects.toThrow('the zip archive would unpack to 3 MB, above the 1 MB limit');
+    await expect(reading(zipSync({ 'other.json': spaces }), 1024 * 1024)).rejects.toThrow(`the zip holds no ${BACKUP_ZIP_ENTRY}`);
+
+    const { store, sent } = setup();
+    const whole = new Uint8Array(await (await zipped('streamed')).arrayBuffer());
+    // Cut inside the compressed backup, past the size under which a file is read whole.
+    expect(whole.length).toBeGreaterThan(6000);
+    const cut = new File([whole.slice(0, 5000) as BlobPart], 'cut.zip');
+    const plan = await planFile(cut, store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
+    expect(plan.report.ok).toBe(false);
+    expect(plan.report.message).toMatch(/^Qingdu backup: the zip archive is damaged \(/);
+    expect(plan.writes).toBe(0);
+    expect(sent).toEqual([]);
   });
 });
 
