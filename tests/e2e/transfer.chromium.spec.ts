@@ -2,7 +2,8 @@
  * Export and import from the library page in real Chromium: save two FT
  * articles from the popup, export a JSON backup (a real download), EPUB and
  * bookmarks; import the backup into a fresh profile and read an article from
- * it; a damaged file is refused and changes nothing.
+ * it; a damaged file is refused and changes nothing; a large zipped backup is
+ * read as a stream.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,8 @@ import { join } from 'node:path';
 import type { Download, Page } from '@playwright/test';
 import { defaultPages, expect, launchChromium, libraryRow, openLibrary, saveFromPopup, test } from './chromium';
 import { SEED_TITLE, SEED_URL, SHARED } from './pages';
+import { zipSync } from 'fflate';
+import { BACKUP_ZIP_ENTRY } from '../../src/transfer/backup';
 import { exportBackup } from '../../src/transfer/index';
 import { makeArticle } from '../unit/transfer/helpers';
 
@@ -184,6 +187,34 @@ test.describe('export and import (Chromium)', () => {
     await library.bringToFront();
     await expect(library.locator('.row')).toHaveCount(1);
     await expect(row(library, HERO_TITLE)).toContainText('#通勤');
+  });
+
+  test('a zipped backup that unpacks past 200 MB is inflated as it is read and imports whole', async ({ extension }) => {
+    const { context, extensionId } = extension;
+    const dir = mkdtempSync(join(tmpdir(), 'qingdu-zip-'));
+    try {
+      // 100 articles of 2.1 MB each: 210 MB of JSON in a zip of a few hundred KB, more than a zip read whole may hold.
+      const N = 100;
+      const long = Array.from({ length: N }, (_, i) => {
+        const a = makeArticle(i);
+        return { ...a, article: { ...a.article, contentHtml: `<p>${'清读'.repeat(350_000)}</p>` } };
+      });
+      const json = new TextEncoder().encode((await exportBackup(long)).join(''));
+      expect(json.length).toBeGreaterThan(200 * 1024 * 1024);
+      const file = join(dir, 'qingdu-big.zip');
+      writeFileSync(file, zipSync({ [BACKUP_ZIP_ENTRY]: json }, { level: 1 }));
+      const library = await openLibrary(context, extensionId);
+      const dialog = library.locator('#transfer-import-dialog');
+      await library.locator('#transfer-file').setInputFiles(file);
+      await expect(dialog.locator('[data-count="added"]')).toHaveText(new RegExp(`(新增 ${N} 篇|${N} to add)`), { timeout: 120_000 });
+      await dialog.locator('#transfer-import-confirm').click();
+      await expect(dialog.locator('#transfer-import-status')).toHaveText(new RegExp(`(新增 ${N} 篇|${N} added)`), { timeout: 120_000 });
+      await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+      await library.locator('#filter-state').selectOption('all');
+      await expect(library.locator('#summary')).toHaveText(new RegExp(String(N)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a 2,000-article backup imports in batches with progress, can be stopped and taken up again; a long export can be cancelled', async ({ extension }) => {
