@@ -4,9 +4,9 @@
  *
  * - The list formats (backup, bookmarks, the CSVs, wallabag, the reading list)
  *   are items joined by a separator: `exportList` cuts the rows into chunks,
- *   has each written where its writer runs (in workers, for the formats that
- *   read bodies: see export-writing.ts), and joins them in order. Each chunk
- *   comes back as Blobs, which the browser keeps outside the JS heap.
+ *   has each written where its writer runs (in Chromium, workers write the
+ *   formats that read bodies: see export-writing.ts), and joins them in order.
+ *   Each chunk comes back as Blobs, which the browser keeps outside the JS heap.
  * - The two zips (Markdown, EPUB) carry state from one article to the next
  *   (offsets, the table of contents): `exportPages` writes them in the page,
  *   in order, a page of articles at a time.
