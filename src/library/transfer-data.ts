@@ -19,8 +19,6 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Also the stored images of each page's articles. */
   images?: boolean;
-  /** False: rows only, their bodies empty. Default true. */
-  bodies?: boolean;
   /** The index rows, when the caller has just read them (otherwise they are read again). */
   rows?: readonly LibraryEntry[];
 }
@@ -100,15 +98,15 @@ export class TransferStore {
 
   /**
    * Rows with their bodies (and their stored images when `images` is set), in
-   * the order of `ids`, a page at a time; with `bodies: false`, rows only
-   * (their bodies empty). Ids no longer in the library are left out.
+   * the order of `ids`, a page at a time, for the zip exports. Ids no longer
+   * in the library are left out.
    *
    * The rows come from one read of the whole index (as the list makes): each
    * page costs one read per body, in one read-only transaction.
    */
   async *pages(ids: readonly string[], opts: ReadOptions = {}): AsyncGenerator<ArticlePage> {
     const rows = new Map((opts.rows ?? (await this.entries())).map((e) => [e.id, e]));
-    const read: ChunkRead = { bodies: opts.bodies !== false, images: opts.images ? await this.imageOwners() : null };
+    const read: ChunkRead = { bodies: true, images: opts.images ? await this.imageOwners() : null };
     const page = async (start: number): Promise<ArticlePage> => {
       const chunk = ids.slice(start, start + READ_CHUNK).flatMap((id) => rows.get(id) ?? []);
       return { ...(await this.articles(chunk, read)), done: Math.min(ids.length, start + READ_CHUNK) };

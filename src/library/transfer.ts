@@ -193,7 +193,7 @@ function buildExportDialog(store: TransferStore, visibleRows?: () => readonly Li
           pool?.close();
         }
       } else {
-        const pages = store.pages(rows.map((e) => e.id), { signal, images: format.images, bodies: format.bodies, rows });
+        const pages = store.pages(rows.map((e) => e.id), { signal, images: format.images, rows });
         file = await exportPages(format.id, pages, { total: rows.length, signal, onProgress: bar, epub: { rows, env: window } });
       }
       if (signal.aborted) throw new DOMException('Export cancelled', 'AbortError');
