@@ -44,9 +44,9 @@ export function serveExportWriting(port: Port, store: TransferStore): void {
 
 /**
  * Whether workers write exports faster than the page. In Chromium they do
- * (the 20,000-article backup: 2.1-2.3 s with three workers, 2.6-3.2 s in the
- * page); in Firefox ESR they do not (3.2-4.1 s with three, 3.8-5.5 s with
- * one, 2.5-3.3 s in the page), so Firefox writes in the page.
+ * (the 20,000-article backup through the library page: 2.1-2.9 s with three
+ * workers, 2.9-3.2 s in the page); in Firefox ESR they do not (3.2-4.1 s with
+ * three, 3.8-5.5 s with one, 2.5-3.3 s in the page), so Firefox writes in the page.
  */
 export const workersPayOff = (): boolean => !/\bFirefox\//.test(globalThis.navigator?.userAgent ?? '');
 
