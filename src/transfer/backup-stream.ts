@@ -8,7 +8,7 @@
  */
 import { Unzip, UnzipInflate } from 'fflate';
 import type { SavedArticle, StoredImage } from '../storage/types';
-import { BackupRecords, backupVersion, isRefusal } from './backup';
+import { BACKUP_ZIP_ENTRY, BackupRecords, backupVersion, isRefusal } from './backup';
 import { JsonSplitter } from './json-stream';
 import type { ImportError, Sanitize } from './types';
 import { TransferError } from './util';
@@ -140,12 +140,12 @@ export async function* blobText(blob: Blob, opts: StreamOptions = {}): AsyncGene
 const ZIP_PIECE = 16 * 1024;
 
 /**
- * The text of the zip entry `name` in `blob`, inflated and decoded as the
+ * The text of the first zip entry in `blob` that `want` names, inflated and decoded as the
  * zip is read, so an archive of any size is never held whole. Stops with a
  * TransferError past `maxBytes` unpacked (a zip bomb is found out while it is
  * read, within memory), when the entry is missing, or when the archive is damaged.
  */
-export async function* zipEntryText(blob: Blob, name: string, maxBytes: number, opts: StreamOptions = {}): AsyncGenerator<string> {
+export async function* zipEntryText(blob: Blob, want: (name: string) => boolean, maxBytes: number, opts: StreamOptions = {}): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const pieces: string[] = [];
   let unpacked = 0;
@@ -153,7 +153,7 @@ export async function* zipEntryText(blob: Blob, name: string, maxBytes: number, 
   let ended = false;
   let failure: Error | null = null;
   const unzip = new Unzip((file) => {
-    if (file.name !== name || found) return;
+    if (found || !want(file.name)) return;
     found = true;
     if (file.originalSize !== undefined && file.originalSize > maxBytes) {
       failure = new TransferError(`the zip archive would unpack to ${Math.round(file.originalSize / MB)} MB, above the ${Math.round(maxBytes / MB)} MB limit`);
@@ -196,7 +196,7 @@ export async function* zipEntryText(blob: Blob, name: string, maxBytes: number, 
   pushTo(unzip, new Uint8Array(0), true);
   const rest = taken();
   if (rest) yield rest;
-  if (!ended) throw new TransferError(found ? 'the zip archive ends before the backup does' : `the zip holds no ${name}`);
+  if (!ended) throw new TransferError(found ? 'the zip archive ends before the backup does' : `the zip holds no ${BACKUP_ZIP_ENTRY}`);
 }
 
 function pushTo(unzip: Unzip, bytes: Uint8Array, final: boolean): void {

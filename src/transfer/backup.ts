@@ -44,13 +44,20 @@ A single UTF-8 JSON file (\`qingdu-YYYY-MM-DD-N篇.json\`):
 * The file is written and read as a stream, a page of articles at a time: "format" and "version" come before
   "articles", and "images" after it. Streamed JSON backups up to 1 GB are accepted (20,000 articles with ~5 KB bodies
   ≈ 220 MB); a hand-edited file in another order is read whole, up to 50 MB.
-* The same JSON may be zipped as the entry \`qingdu-backup.json\` (\`qingdu-….zip\`). When it is the zip's first entry,
-  it is inflated as it is read, up to 1 GB unpacked; any other zip is read whole, at most 50 MB as given and 200 MB
-  unpacked.
+* The same JSON may be zipped as the entry \`qingdu-backup.json\` or under the name Qingdu exported it with
+  (\`qingdu-2026-11-25-128篇.json\`). When it is the zip's first entry, it is inflated as it is read, up to 1 GB
+  unpacked; any other zip is read whole, at most 50 MB as given and 200 MB unpacked.
 `;
 
 /** Name of the JSON entry inside a zipped backup. */
 export const BACKUP_ZIP_ENTRY = 'qingdu-backup.json';
+
+/**
+ * Whether a zip entry holds a Qingdu backup, by its name: the name above, or
+ * that of an exported backup (`qingdu-2026-11-25-128篇.json`), as when a
+ * user zips the file Qingdu wrote. Other exports (`….wallabag.json`) do not match.
+ */
+export const isBackupEntry = (name: string): boolean => name === BACKUP_ZIP_ENTRY || /^qingdu-\d{4}-\d{2}-\d{2}-\d+[^./]*\.json$/.test(name);
 
 export interface BackupImage {
   articleId: string;

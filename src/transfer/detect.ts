@@ -1,7 +1,7 @@
 /** Recognising an import file from its name and first bytes. */
 import { unzipSync } from 'fflate';
 import type { ImportFormat } from './format-names';
-import { BACKUP_ZIP_ENTRY } from './backup';
+import { isBackupEntry } from './backup';
 import { isZip } from './util';
 
 export { FORMAT_NAMES, type ImportFormat } from './format-names';
@@ -26,7 +26,7 @@ function zipNames(bytes: Uint8Array): string[] {
 export function isZippedBackup(head: Uint8Array): boolean {
   if (!isZip(head) || head.length < 30) return false;
   const nameLength = (head[26] ?? 0) | ((head[27] ?? 0) << 8);
-  return new TextDecoder().decode(head.subarray(30, 30 + nameLength)) === BACKUP_ZIP_ENTRY;
+  return isBackupEntry(new TextDecoder().decode(head.subarray(30, 30 + nameLength)));
 }
 
 /** The format of a file, or null when it is none Qingdu imports. Never throws. */
@@ -34,7 +34,7 @@ export function detectFormat(name: string, bytes: Uint8Array): ImportFormat | nu
   const lower = name.toLowerCase();
   if (isZip(bytes)) {
     const names = zipNames(bytes);
-    if (names.includes(BACKUP_ZIP_ENTRY)) return 'qingdu-backup';
+    if (names.some(isBackupEntry)) return 'qingdu-backup';
     if (names.some((n) => /(^|\/)metadata_[^/]*\.json$/i.test(n))) return 'omnivore';
     if (names.some((n) => /\.csv$/i.test(n))) return 'pocket-csv';
     return null;

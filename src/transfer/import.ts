@@ -7,7 +7,7 @@
  */
 import { urlKey } from '../storage/ids';
 import type { StoredImage } from '../storage/types';
-import { BACKUP_ZIP_ENTRY, parseBackup } from './backup';
+import { BACKUP_ZIP_ENTRY, isBackupEntry, parseBackup } from './backup';
 import { parseBookmarks, parsePocketHtml } from './bookmarks';
 import { parseInstapaperCsv, parsePocketCsv } from './csv-formats';
 import { detectFormat, FORMAT_NAMES, type ImportFormat } from './detect';
@@ -64,7 +64,7 @@ export function parseImport(format: ImportFormat, bytes: Uint8Array, ctx: Import
   switch (format) {
     case 'qingdu-backup': {
       if (!isZip(bytes)) return parseBackup(text(), { sanitize: ctx.sanitize });
-      const entry = safeUnzip(bytes, (n) => n === BACKUP_ZIP_ENTRY)[BACKUP_ZIP_ENTRY];
+      const [entry] = Object.values(safeUnzip(bytes, isBackupEntry));
       if (!entry) throw new TransferError(`the zip holds no ${BACKUP_ZIP_ENTRY}`);
       return parseBackup(decodeUtf8(entry), { sanitize: ctx.sanitize });
     }

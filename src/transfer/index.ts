@@ -4,7 +4,7 @@
  * Feed/seed import and the shared sanitizer come from `./core-hooks`.
  */
 export type * from './types';
-export { BACKUP_FORMAT, BACKUP_FORMAT_DOC, BACKUP_VERSION, BACKUP_ZIP_ENTRY, BACKUP_MIDDLE, BACKUP_SEPARATOR, BACKUP_TAIL, backupHead, backupImageRecords, backupRecord, exportBackup, exportBackupZip, parseBackup, validateSavedArticle } from './backup';
+export { BACKUP_FORMAT, BACKUP_FORMAT_DOC, BACKUP_VERSION, BACKUP_ZIP_ENTRY, isBackupEntry, BACKUP_MIDDLE, BACKUP_SEPARATOR, BACKUP_TAIL, backupHead, backupImageRecords, backupRecord, exportBackup, exportBackupZip, parseBackup, validateSavedArticle } from './backup';
 export { BOOKMARKS_HEAD, BOOKMARKS_TAIL, bookmarkRow, BookmarksReader, exportBookmarks, parseBookmarks, parsePocketHtml, NETSCAPE_DOCTYPE } from './bookmarks';
 export { exportInstapaperCsv, exportPocketCsv, instapaperRow, pocketRow, parseInstapaperCsv, parsePocketCsv, INSTAPAPER_HEADER, POCKET_HEADER } from './csv-formats';
 export { parseCsv, csvRow, neutraliseFormula } from './csv';

@@ -66,7 +66,7 @@ describe('import reasons in Chinese', () => {
     const { zipEntryText } = await import('../../../src/transfer/index');
     const refusal = async (bytes: Uint8Array, max: number) => {
       try {
-        for await (const piece of zipEntryText(new Blob([bytes as BlobPart]), 'qingdu-backup.json', max)) void piece;
+        for await (const piece of zipEntryText(new Blob([bytes as BlobPart]), (n) => n === 'qingdu-backup.json', max)) void piece;
       } catch (e) {
         return (e as Error).message;
       }

@@ -10,7 +10,7 @@ import { idForUrl } from '../../../src/storage/ids';
 import { Library } from '../../../src/storage/library';
 import type { SavedArticle } from '../../../src/storage/types';
 import { zipSync } from 'fflate';
-import { BACKUP_ZIP_ENTRY } from '../../../src/transfer/backup';
+import { BACKUP_ZIP_ENTRY, isBackupEntry } from '../../../src/transfer/backup';
 import { exportBackup, exportBookmarks, importFile, zipEntryText } from '../../../src/transfer/index';
 import { joinBytes, ZipStream } from '../../../src/transfer/zip-stream';
 import { makeImageLookup, makeLibrary } from '../transfer/helpers';
@@ -139,23 +139,28 @@ describe('a zipped backup imported as a stream', () => {
   const long = makeLibrary(30, { images: true, paragraphs: 30 });
   const json = async () => new Uint8Array(await (await backupFile(long)).arrayBuffer());
   /** The backup as the single entry of a zip: sizes in the header (zipSync), or after the data (a streaming zip). */
-  async function zipped(how: 'sized' | 'streamed'): Promise<File> {
+  async function zipped(how: 'sized' | 'streamed', entry = BACKUP_ZIP_ENTRY): Promise<File> {
     let bytes: Uint8Array;
-    if (how === 'sized') bytes = zipSync({ [BACKUP_ZIP_ENTRY]: await json() });
+    if (how === 'sized') bytes = zipSync({ [entry]: await json() });
     else {
       const zip = new ZipStream();
-      zip.add(BACKUP_ZIP_ENTRY, await json(), true);
+      zip.add(entry, await json(), true);
       zip.end();
       bytes = joinBytes(zip.take());
     }
     return new File([bytes as BlobPart], 'qingdu-2026-11-25-30篇.zip', { type: 'application/zip' });
   }
 
-  it.each(['sized', 'streamed'] as const)('%s: plans and writes through the worker, the same library as the JSON', async (how) => {
+  it.each([
+    ['sized', BACKUP_ZIP_ENTRY],
+    ['streamed', BACKUP_ZIP_ENTRY],
+    // The file Qingdu exported, zipped by hand.
+    ['sized', 'qingdu-2026-11-25-30篇.json'],
+  ] as const)('%s, as %s: plans and writes through the worker, the same library as the JSON', async (how, entry) => {
     const { library, store, writer } = setup();
     const reads: string[] = [];
     const reader = () => (reads.push('read'), channelReader());
-    const plan = await planFile(await zipped(how), store, { backupReader: reader, sanitize: (h) => h, hooks: {} });
+    const plan = await planFile(await zipped(how, entry), store, { backupReader: reader, sanitize: (h) => h, hooks: {} });
     expect(plan.report).toMatchObject({ ok: true, format: 'qingdu-backup', added: 30, failed: [] });
     expect(await plan.apply(writer)).toMatchObject({ added: 30, rejected: [] });
     // Read as a stream twice (plan, then write), not whole.
@@ -172,7 +177,7 @@ describe('a zipped backup imported as a stream', () => {
     bomb.add(BACKUP_ZIP_ENTRY, spaces, true);
     bomb.end();
     const reading = (bytes: Uint8Array, max: number) => (async () => {
-      for await (const piece of zipEntryText(new Blob([bytes as BlobPart]), BACKUP_ZIP_ENTRY, max)) void piece;
+      for await (const piece of zipEntryText(new Blob([bytes as BlobPart]), isBackupEntry, max)) void piece;
     })();
     await expect(reading(joinBytes(bomb.take()), 1024 * 1024)).rejects.toThrow('the zip archive unpacks to more than 1 MB, the limit');
     await expect(reading(zipSync({ [BACKUP_ZIP_ENTRY]: spaces }), 1024 * 1024)).rejects.toThrow('the zip archive would unpack to 3 MB, above the 1 MB limit');
@@ -298,3 +303,13 @@ async function plainImport(list: SavedArticle[], writer: ImportWriter, library: 
   for (const batch of batchRecords(await recordsFromPlan(whole, idForUrl, async () => undefined))) await writer.write(batch);
   expect(await library.list()).toHaveLength(list.length);
 }
+
+describe('which zip entries are backups', () => {
+  it.each([
+    ['qingdu-backup.json', true],
+    ['qingdu-2026-11-25-128篇.json', true],
+    ['qingdu-2026-11-25-128篇.wallabag.json', false],
+    ['notes/qingdu-2026-11-25-128篇.json', false],
+    ['metadata_0_to_20.json', false],
+  ])('%s: %s', (name, backup) => expect(isBackupEntry(name)).toBe(backup));
+});

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser as XmlDomParser } from '@xmldom/xmldom';
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8, unzipSync, zipSync } from 'fflate';
 import { JSDOM } from 'jsdom';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,13 @@ describe('Qingdu backup', () => {
     expect(report).toMatchObject({ ok: true, format: 'qingdu-backup', added: 200, failed: [] });
     expect(report.toAdd.map((it) => it.kind === 'article' && it.article)).toEqual(lib);
   }, 60_000);
+
+  it('imports the exported backup file zipped by hand, under its own name', async () => {
+    const lib = storedLibrary(5);
+    const zip = zipSync({ 'qingdu-2026-11-25-5篇.json': new TextEncoder().encode(joinParts(await exportBackup(lib))) });
+    const report = importFile('qingdu-2026-11-25-5篇.zip', zip, { sanitize });
+    expect(report).toMatchObject({ ok: true, format: 'qingdu-backup', added: 5, failed: [] });
+  });
 
   it('importing the same backup again changes nothing', async () => {
     const lib = storedLibrary(20);
