@@ -11,8 +11,7 @@
  * storing is slower than reading.
  */
 import type { SavedArticle, StoredImage } from '../storage/types';
-import { isBackupEntry } from '../transfer/backup';
-import { blobText, MAX_STREAMED_BACKUP_BYTES, readBackup, UnorderedBackupError, zipEntryText, type BackupVisitor, type StreamOptions } from '../transfer/backup-stream';
+import { blobText, MAX_STREAMED_BACKUP_BYTES, readBackup, UnorderedBackupError, zippedBackupText, type BackupVisitor, type StreamOptions } from '../transfer/backup-stream';
 import type { ImportError, Sanitize } from '../transfer/types';
 import { isZip, TransferError } from '../transfer/util';
 import type { Port, WorkerChannel } from './worker-channel';
@@ -69,7 +68,7 @@ export function serveBackupReading(port: Port): void {
       const reading = { onBytes: (n: number) => (bytes = n) };
       // A zipped backup is inflated as it is read: the JSON inside is never held whole either.
       const zipped = isZip(new Uint8Array(await file.slice(0, 4).arrayBuffer()));
-      const text = zipped ? zipEntryText(file, isBackupEntry, MAX_STREAMED_BACKUP_BYTES, reading) : blobText(file, reading);
+      const text = zipped ? zippedBackupText(file, MAX_STREAMED_BACKUP_BYTES, reading) : blobText(file, reading);
       await readBackup(text, keep, {
         article: (saved, index) => add({ kind: 'article', saved, index }, saved.article.contentHtml.length + saved.article.textContent.length),
         image: (image, index) => add({ kind: 'image', image, index }, image.bytes.byteLength / 2),

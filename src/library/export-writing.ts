@@ -11,8 +11,8 @@ import type { ChunkRead, TransferStore } from './transfer-data';
 import { writeChunk, type ChunkWriter, type ListFormatId, type WrittenChunk } from './transfer-export';
 import { workerChannel, type Port, type WorkerChannel } from './worker-channel';
 
-type ToWriter = { seq: number; id: ListFormatId; rows: LibraryEntry[]; index: number; bodies: boolean; images: string[] | null };
-type FromWriter = { seq: number; chunk: WrittenChunk } | { seq: number; error: string };
+type ToWriter = { id: ListFormatId; rows: LibraryEntry[]; index: number; bodies: boolean; images: string[] | null };
+type FromWriter = { chunk: WrittenChunk } | { error: string };
 
 /**
  * Writes chunks in this thread. Reading bodies waits on the database, which
@@ -25,20 +25,17 @@ export function localWriter(store: TransferStore, id: ListFormatId, read: ChunkR
   return async (rows, index) => writeChunk(id, await store.articles(rows, read), index);
 }
 
-/** The worker's side: writes each chunk the page sends, one at a time. */
+/** The worker's side: writes each chunk the page sends (the page sends the next only once this one is back). */
 export function serveExportWriting(port: Port, store: TransferStore): void {
-  let queue = Promise.resolve();
-  port.onmessage = (event) => {
-    const { seq, id, rows, index, bodies, images } = event.data as ToWriter;
-    queue = queue.then(async () => {
-      let reply: FromWriter;
-      try {
-        reply = { seq, chunk: writeChunk(id, await store.articles(rows, { bodies, images: images && new Set(images) }), index) };
-      } catch (e) {
-        reply = { seq, error: e instanceof Error ? e.message : String(e) };
-      }
-      port.postMessage(reply);
-    });
+  port.onmessage = async (event) => {
+    const { id, rows, index, bodies, images } = event.data as ToWriter;
+    let reply: FromWriter;
+    try {
+      reply = { chunk: writeChunk(id, await store.articles(rows, { bodies, images: images && new Set(images) }), index) };
+    } catch (e) {
+      reply = { error: e instanceof Error ? e.message : String(e) };
+    }
+    port.postMessage(reply);
   };
 }
 
@@ -51,7 +48,7 @@ export function serveExportWriting(port: Port, store: TransferStore): void {
 export const workersPayOff = (): boolean => !/\bFirefox\//.test(globalThis.navigator?.userAgent ?? '');
 
 export interface WriterPool {
-  /** Chunks it writes at once. */
+  /** Chunks to write at once (`exportList`'s `parallel`): one worker each. */
   size: number;
   writer(id: ListFormatId, read: ChunkRead): ChunkWriter;
   /** Stops every writer; chunks not written yet reject with an AbortError. */
@@ -72,54 +69,37 @@ function exportWorker(): WorkerChannel {
 export function writerPool(size = Math.min(4, (globalThis.navigator?.hardwareConcurrency || 1) + 1), spawn: () => WorkerChannel = exportWorker): WriterPool {
   interface Slot {
     channel: WorkerChannel;
-    pending: { seq: number; resolve: (chunk: WrittenChunk) => void; reject: (error: Error) => void } | null;
+    pending: { resolve: (chunk: WrittenChunk) => void; reject: (error: Error) => void } | null;
   }
-  let seq = 0;
   let closed = false;
-  const free: Slot[] = [];
-  const waiting: ((slot: Slot) => void)[] = [];
   const slots: Slot[] = [];
-  const release = (slot: Slot): void => {
-    slot.pending = null;
-    const next = waiting.shift();
-    if (next) next(slot);
-    else free.push(slot);
-  };
+  const free: Slot[] = [];
   const spawnSlot = (): Slot => {
     const slot: Slot = { channel: spawn(), pending: null };
     slot.channel.port.onmessage = (event) => {
       const reply = event.data as FromWriter;
       const pending = slot.pending;
-      if (!pending || pending.seq !== reply.seq) return;
-      release(slot);
+      if (!pending) return;
+      slot.pending = null;
+      free.push(slot);
       if ('error' in reply) pending.reject(new Error(reply.error));
       else pending.resolve(reply.chunk);
     };
     slot.channel.watch?.((error) => slot.pending?.reject(error));
+    slots.push(slot);
     return slot;
-  };
-  const take = (): Promise<Slot> => {
-    const slot = free.pop();
-    if (slot) return Promise.resolve(slot);
-    if (slots.length < size) {
-      const spawned = spawnSlot();
-      slots.push(spawned);
-      return Promise.resolve(spawned);
-    }
-    return new Promise((resolve) => waiting.push(resolve));
   };
   return {
     size,
-    writer: (id, read) => async (rows, index) => {
-      if (closed) throw new DOMException('Export cancelled', 'AbortError');
-      const slot = await take();
-      const images = read.images ? rows.filter((row) => read.images?.has(row.id)).map((row) => row.id) : null;
-      return new Promise<WrittenChunk>((resolve, reject) => {
-        slot.pending = { seq: ++seq, resolve, reject };
-        const message: ToWriter = { seq, id, rows, index, bodies: read.bodies, images };
-        slot.channel.port.postMessage(message);
-      });
-    },
+    writer: (id, read) => (rows, index) =>
+      new Promise<WrittenChunk>((resolve, reject) => {
+        if (closed) return reject(new DOMException('Export cancelled', 'AbortError'));
+        // A worker writes one chunk at a time; `exportList` keeps `size` in flight, so at most `size` are started.
+        const slot = free.pop() ?? spawnSlot();
+        slot.pending = { resolve, reject };
+        const images = read.images ? rows.filter((row) => read.images?.has(row.id)).map((row) => row.id) : null;
+        slot.channel.port.postMessage({ id, rows, index, bodies: read.bodies, images } satisfies ToWriter);
+      }),
     close: () => {
       closed = true;
       for (const slot of slots) {

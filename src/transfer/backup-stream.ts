@@ -8,7 +8,7 @@
  */
 import { Unzip, UnzipInflate } from 'fflate';
 import type { SavedArticle, StoredImage } from '../storage/types';
-import { BACKUP_ZIP_ENTRY, BackupRecords, backupVersion, isRefusal } from './backup';
+import { BACKUP_ZIP_ENTRY, BackupRecords, backupVersion, isBackupEntry, isRefusal } from './backup';
 import { JsonSplitter } from './json-stream';
 import type { ImportError, Sanitize } from './types';
 import { TransferError } from './util';
@@ -138,14 +138,16 @@ export async function* blobText(blob: Blob, opts: StreamOptions = {}): AsyncGene
 
 /** Compressed bytes handed to the inflater at a time: deflate expands at most ~1,000×, so one push stays near 16 MB. */
 const ZIP_PIECE = 16 * 1024;
+const MB = 1024 * 1024;
 
 /**
- * The text of the first zip entry in `blob` that `want` names, inflated and decoded as the
- * zip is read, so an archive of any size is never held whole. Stops with a
- * TransferError past `maxBytes` unpacked (a zip bomb is found out while it is
- * read, within memory), when the entry is missing, or when the archive is damaged.
+ * The text of the backup in zip `blob` (its first entry `isBackupEntry`
+ * names), inflated and decoded as the zip is read, so an archive of any size
+ * is never held whole. Stops with a TransferError past `maxBytes` unpacked (a
+ * zip bomb is found out while it is read, within memory), when there is no
+ * such entry, or when the archive is damaged.
  */
-export async function* zipEntryText(blob: Blob, want: (name: string) => boolean, maxBytes: number, opts: StreamOptions = {}): AsyncGenerator<string> {
+export async function* zippedBackupText(blob: Blob, maxBytes: number, opts: StreamOptions = {}): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const pieces: string[] = [];
   let unpacked = 0;
@@ -153,7 +155,7 @@ export async function* zipEntryText(blob: Blob, want: (name: string) => boolean,
   let ended = false;
   let failure: Error | null = null;
   const unzip = new Unzip((file) => {
-    if (found || !want(file.name)) return;
+    if (found || !isBackupEntry(file.name)) return;
     found = true;
     if (file.originalSize !== undefined && file.originalSize > maxBytes) {
       failure = new TransferError(`the zip archive would unpack to ${Math.round(file.originalSize / MB)} MB, above the ${Math.round(maxBytes / MB)} MB limit`);
@@ -206,5 +208,3 @@ function pushTo(unzip: Unzip, bytes: Uint8Array, final: boolean): void {
     throw new TransferError(`the zip archive is damaged (${(e as Error).message})`);
   }
 }
-
-const MB = 1024 * 1024;

@@ -63,10 +63,10 @@ describe('import reasons in Chinese', () => {
 
   it('shows the reasons a zipped backup read as a stream gives', async () => {
     const { zipSync } = await import('fflate');
-    const { zipEntryText } = await import('../../../src/transfer/index');
+    const { zippedBackupText } = await import('../../../src/transfer/index');
     const refusal = async (bytes: Uint8Array, max: number) => {
       try {
-        for await (const piece of zipEntryText(new Blob([bytes as BlobPart]), (n) => n === 'qingdu-backup.json', max)) void piece;
+        for await (const piece of zippedBackupText(new Blob([bytes as BlobPart]), max)) void piece;
       } catch (e) {
         return (e as Error).message;
       }

@@ -11,7 +11,7 @@ import { Library } from '../../../src/storage/library';
 import type { SavedArticle } from '../../../src/storage/types';
 import { zipSync } from 'fflate';
 import { BACKUP_ZIP_ENTRY, isBackupEntry } from '../../../src/transfer/backup';
-import { exportBackup, exportBookmarks, importFile, zipEntryText } from '../../../src/transfer/index';
+import { exportBackup, exportBookmarks, importFile, zippedBackupText } from '../../../src/transfer/index';
 import { joinBytes, ZipStream } from '../../../src/transfer/zip-stream';
 import { makeImageLookup, makeLibrary } from '../transfer/helpers';
 import { channelReader } from './backup-channel';
@@ -177,7 +177,7 @@ describe('a zipped backup imported as a stream', () => {
     bomb.add(BACKUP_ZIP_ENTRY, spaces, true);
     bomb.end();
     const reading = (bytes: Uint8Array, max: number) => (async () => {
-      for await (const piece of zipEntryText(new Blob([bytes as BlobPart]), isBackupEntry, max)) void piece;
+      for await (const piece of zippedBackupText(new Blob([bytes as BlobPart]), max)) void piece;
     })();
     await expect(reading(joinBytes(bomb.take()), 1024 * 1024)).rejects.toThrow('the zip archive unpacks to more than 1 MB, the limit');
     await expect(reading(zipSync({ [BACKUP_ZIP_ENTRY]: spaces }), 1024 * 1024)).rejects.toThrow('the zip archive would unpack to 3 MB, above the 1 MB limit');
