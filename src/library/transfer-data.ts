@@ -5,10 +5,11 @@
  */
 import type { IDBPDatabase } from 'idb';
 import type { Article } from '../core/types';
+import { readBodies, readBody } from '../storage/bodies';
 import { DatabaseHandle, type OpenOptions } from '../storage/db';
-import { emptyBody, isArticle } from '../storage/records';
+import { emptyBody } from '../storage/records';
 import { readAllEntries } from '../storage/segments';
-import type { QingduDB } from '../storage/schema';
+import { BODY_STORES, type QingduDB } from '../storage/schema';
 import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
 import type { ImageLookup } from '../transfer/index';
 
@@ -61,8 +62,7 @@ export class TransferStore {
   }
 
   async body(id: string): Promise<Article | undefined> {
-    const article = await (await this.open()).get('bodies', id);
-    return isArticle(article) ? article : undefined;
+    return readBody((await this.open()).transaction(BODY_STORES, 'readonly'), id);
   }
 
   /** Ids of the articles that have stored images. */
@@ -77,21 +77,19 @@ export class TransferStore {
    * for them). A row whose body is missing gets an empty one.
    */
   async articles(rows: readonly LibraryEntry[], opts: ChunkRead): Promise<Pick<ArticlePage, 'articles' | 'lookup'>> {
-    let bodies: unknown[] = [];
+    let bodies: (Article | undefined)[] = [];
     let images: StoredImage[][] = [];
     if (opts.bodies) {
-      const tx = (await this.open()).transaction(['bodies', 'images'], 'readonly');
-      const store = tx.objectStore('bodies');
+      const tx = (await this.open()).transaction([...BODY_STORES, 'images'], 'readonly');
       const index = tx.objectStore('images').index('articleId');
       [bodies, images] = await Promise.all([
-        Promise.all(rows.map((e) => store.get(e.id))),
+        readBodies(tx, rows.map((e) => e.id)),
         Promise.all(opts.images ? rows.filter((e) => opts.images?.has(e.id)).map((e) => index.getAll(e.id)) : []),
       ]);
     }
     // A row whose body is missing (never expected) still exports its link and metadata.
     const articles = rows.map((entry, i): SavedArticle => {
-      const body = bodies[i];
-      return { ...entry, article: isArticle(body) ? body : emptyBody(entry) };
+      return { ...entry, article: bodies[i] ?? emptyBody(entry) };
     });
     return { articles, lookup: opts.images ? lookupOf(images.flat()) : undefined };
   }
@@ -102,7 +100,7 @@ export class TransferStore {
    * in the library are left out.
    *
    * The rows come from one read of the whole index (as the list makes): each
-   * page costs one read per body, in one read-only transaction.
+   * page costs one read per body row or pack, in one read-only transaction.
    */
   async *pages(ids: readonly string[], opts: ReadOptions = {}): AsyncGenerator<ArticlePage> {
     const rows = new Map((opts.rows ?? (await this.entries())).map((e) => [e.id, e]));

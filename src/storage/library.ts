@@ -1,5 +1,6 @@
 import { unwrap, type IDBPDatabase } from 'idb';
 import type { Article } from '../core/types';
+import { BodyWriter, readBody } from './bodies';
 import { DatabaseHandle, type OpenOptions } from './db';
 import { StorageError, toStorageError } from './errors';
 import { idForUrl, urlKey } from './ids';
@@ -18,7 +19,7 @@ import {
   type ImportRecord,
   type RemovedArticle,
 } from './records';
-import { ARTICLE_STORES, META_REV, TEXT_STORES, type QingduDB, type SearchRecord, type SearchSegment, type StoreName } from './schema';
+import { ARTICLE_STORES, BODY_STORES, META_REV, TEXT_STORES, type QingduDB, type SearchRecord, type SearchSegment, type StoreName } from './schema';
 import { readAllEntries, readEntry, readFirstEntries, SegmentWriter, type ArticleTx } from './segments';
 import { buildSearchRecord, queryTerms, TextIndex } from './search-text';
 import type { LibraryEntry, ReadState, SavedArticle, StoredImage } from './types';
@@ -154,9 +155,10 @@ export class Library {
     const entry = await this.write(
       async (tx) => {
         const segments = new SegmentWriter(tx);
+        const bodies = new BodyWriter(tx);
         // The body goes out first, while the reads travel (a failure below aborts it with the rest).
-        sink(tx, 'bodies').put(article, id);
-        const [rev] = await Promise.all([this.nextRev(tx), segments.findOne(id, true, this.lastSegment)]);
+        const storing = bodies.put(id, article);
+        const [rev] = await Promise.all([this.nextRev(tx), segments.findOne(id, true, this.lastSegment), storing]);
         const existing = await segments.entry(id);
         if (existing && urlKey(existing.url) !== urlKey(article.url)) {
           throw new StorageError('unknown', 'Another saved article has the same id; this one was not saved.');
@@ -181,6 +183,7 @@ export class Library {
         const search: SearchRecord = { ...draft, savedAt: Date.parse(entry.savedAt), rev };
         await segments.put(entry, search);
         await segments.flush(rev);
+        await bodies.flush();
         this.lastSegment = segments.segmentOf(id);
         change = { rev, put: [search], remove: [], segments: [[id, this.lastSegment as number]] };
         return entry;
@@ -195,8 +198,8 @@ export class Library {
   /** The index row and body of one article. */
   async get(id: string): Promise<SavedArticle | undefined> {
     const db = await this.db();
-    const tx = db.transaction(['entrySegments', 'bodies'], 'readonly');
-    const [entry, article] = await Promise.all([readEntry(tx.objectStore('entrySegments'), id), tx.objectStore('bodies').get(id)]);
+    const tx = db.transaction(['entrySegments', ...BODY_STORES], 'readonly');
+    const [entry, article] = await Promise.all([readEntry(tx.objectStore('entrySegments'), id), readBody(tx, id)]);
     if (!entry) return undefined;
     if (isArticle(article)) return { ...entry, article };
     // Imported bookmarks have no body row until their text is fetched.
@@ -210,8 +213,7 @@ export class Library {
 
   /** Just the body, for the reader. */
   async getBody(id: string): Promise<Article | undefined> {
-    const article = await (await this.db()).get('bodies', id);
-    return isArticle(article) ? article : undefined;
+    return readBody((await this.db()).transaction(BODY_STORES, 'readonly'), id);
   }
 
   /** Every index row, newest first. Never loads a body. Malformed rows are left out. */
@@ -250,9 +252,10 @@ export class Library {
     let change: SearchChange | undefined;
     const removed = await this.write(async (tx) => {
       const segments = new SegmentWriter(tx);
+      const bodies = new BodyWriter(tx);
       const imageStore = tx.objectStore('images');
       const [article, images, rev] = await Promise.all([
-        tx.objectStore('bodies').get(id),
+        bodies.read(id),
         imageStore.index('articleId').getAll(id),
         this.nextRev(tx),
         segments.findOne(id, true),
@@ -261,7 +264,8 @@ export class Library {
       if (!entry) return undefined;
       await segments.delete(id);
       await segments.flush(rev);
-      sink(tx, 'bodies').delete(id);
+      await bodies.delete(id);
+      await bodies.flush();
       const imageSink = sink(tx, 'images');
       for (const img of images) imageSink.delete([img.articleId, img.url]);
       change = { rev, put: [], remove: [id], segments: [] };
@@ -280,11 +284,12 @@ export class Library {
     let change: SearchChange | undefined;
     await this.write(async (tx) => {
       const segments = new SegmentWriter(tx);
-      const [rev] = await Promise.all([this.nextRev(tx), segments.findOne(entry.id, true)]);
+      const bodies = new BodyWriter(tx);
+      const [rev] = await Promise.all([this.nextRev(tx), segments.findOne(entry.id, true), bodies.put(entry.id, article)]);
       const search = buildSearchRecord(entry.id, article, entry.savedAt, rev);
       await segments.put(entry, search);
       await segments.flush(rev);
-      sink(tx, 'bodies').put(article, entry.id);
+      await bodies.flush();
       const imageSink = sink(tx, 'images');
       for (const img of images) imageSink.put({ articleId: entry.id, url: img.url, type: img.type, bytes: img.bytes });
       change = { rev, put: [search], remove: [], segments: [[entry.id, segments.segmentOf(entry.id) as number]] };
@@ -377,12 +382,13 @@ export class Library {
     await this.write(
       async (tx) => {
         const segments = new SegmentWriter(tx);
-        const bodies = sink(tx, 'bodies');
+        const bodies = new BodyWriter(tx);
         const imageSink = sink(tx, 'images');
         const ids = [...new Set(drafts.map((d) => d.entry.id))];
         const firstNew = new Set(guess ? drafts.filter((d) => d.isNew).map((d) => d.entry.id) : []);
         const read = ids.filter((id) => !firstNew.has(id));
         // The batch's reads go out together: one round trip, not one per record.
+        bodies.find(read);
         const [rev] = await Promise.all([this.nextRev(tx), segments.find(read, true)]);
         const present = read.filter((id) => segments.segmentOf(id) !== undefined);
         const imageIndex = tx.objectStore('images').index('articleId');
@@ -395,6 +401,8 @@ export class Library {
         rows.forEach((row, k) => row && locals.set(present[k] as string, row));
         const storedImages = new Map(present.map((id, k) => [id, new Set((imageKeys[k] ?? []).map(([, url]) => url))]));
         const writtenBodies = new Map<string, Article>();
+        // Body writes of stored articles, awaited together before the flush: each may read its pack.
+        const bodyWrites: Promise<void>[] = [];
         const puts: SearchRecord[] = [];
         for (const draft of drafts) {
           const id = draft.entry.id;
@@ -402,7 +410,7 @@ export class Library {
           if (!local) {
             const search = { ...draft.search, rev };
             await segments.put(draft.entry, search);
-            if (!bodyless(draft)) bodies.put(draft.article, id);
+            if (!bodyless(draft)) bodies.add(id, draft.article);
             for (const img of draft.images) imageSink.put(img);
             locals.set(id, draft.entry);
             storedImages.set(id, new Set(draft.images.map((img) => img.url)));
@@ -424,12 +432,11 @@ export class Library {
           for (const img of newImages) imageSink.put(img);
           if (incomingBody || entry.savedAt !== local.savedAt) {
             // Only an import that moves savedAt without bringing a newer body reads one (rare).
-            const article = incomingBody ? draft.article : (writtenBodies.get(id) ?? (await tx.objectStore('bodies').get(id)));
+            const article = incomingBody ? draft.article : (writtenBodies.get(id) ?? (await bodies.read(id)));
             const search = buildSearchRecord(id, article ?? emptyArticle(entry), entry.savedAt, rev);
             await segments.put(entry, search);
             if (incomingBody) {
-              if (bodyless(draft)) bodies.delete(id);
-              else bodies.put(draft.article, id);
+              bodyWrites.push(bodyless(draft) ? bodies.delete(id) : bodies.put(id, draft.article));
               writtenBodies.set(id, draft.article);
             }
             puts.push(search);
@@ -441,6 +448,8 @@ export class Library {
           counts.updated++;
         }
         await segments.flush(rev);
+        await Promise.all(bodyWrites);
+        await bodies.flush();
         change = { rev, put: puts, remove: [], segments: puts.map((p) => [p.id, segments.segmentOf(p.id) as number]) };
       },
       ARTICLE_STORES,

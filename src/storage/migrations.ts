@@ -97,4 +97,9 @@ export const MIGRATIONS: Migrations = {
     db.deleteObjectStore('entries');
     db.deleteObjectStore('search');
   },
+
+  /** v5: packs of imported bodies. Bodies stored before stay in their rows. */
+  5: (db) => {
+    db.createObjectStore('bodyPacks', { autoIncrement: true }).createIndex('ids', 'ids', { unique: true, multiEntry: true });
+  },
 };

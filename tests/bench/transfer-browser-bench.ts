@@ -260,10 +260,10 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
     const layoutBackupMs = med(layoutImports, (x) => x.backup);
     const layoutLinksMs = med(layoutImports, (x) => x.links);
     table('Transfer baselines in an extension page (median)', ['baseline', 'time', 'peak heap'], [
-      ['getAll entries + bodies, JSON.stringify, Blob', ms(rawExportMs, 0), mb(med(rawExports, (x) => x.peakHeap))],
+      ['getAll entries + bodies (rows and packs), JSON.stringify, Blob', ms(rawExportMs, 0), mb(med(rawExports, (x) => x.peakHeap))],
       ['JSON.parse of that JSON + raw puts into an empty database', ms(rawImportMs, 0), mb(med(rawImports, (x) => x.peakHeap))],
       ['  of which JSON.parse', ms(rawParseMs, 0), ''],
-      ["the same + raw puts of the rows an import writes in Qingdu's layout (entry and its indexes, body, search row)", ms(layoutBackupMs, 0), ''],
+      ["the same + raw puts of the rows an import writes in Qingdu's layout (segments of index rows and search text, packs of bodies)", ms(layoutBackupMs, 0), ''],
       ['the same for the link-only rows of a bookmarks import (entry, search row)', ms(layoutLinksMs, 0), ''],
     ]);
     table("Imports against raw writes of the same rows in Qingdu's layout (the floor for this schema)", ['import', 'Qingdu', 'raw layout', 'ratio'], [

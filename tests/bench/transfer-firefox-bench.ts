@@ -138,10 +138,10 @@ export async function runTransferFirefoxBench(count = COUNT): Promise<SectionRes
       ['import Netscape HTML', ms(bookmarksImport.planMs, 0), ms(bookmarksImport.writeMs, 0)],
     ]);
     table('Transfer baselines in a Firefox extension page', ['baseline', 'time'], [
-      ['getAll of the index segments + bodies, JSON.stringify, Blob', ms(raw.exportMs, 0)],
+      ['getAll of the index segments + bodies (rows and packs), JSON.stringify, Blob', ms(raw.exportMs, 0)],
       ['JSON.parse of that JSON + raw puts into an empty database', ms(raw.importMs, 0)],
       ['  of which JSON.parse', ms(raw.parseMs, 0)],
-      ["the same + raw puts of the rows an import writes in Qingdu's layout (segments of index rows and of search text, one row per body)", ms(raw.layoutMs, 0)],
+      ["the same + raw puts of the rows an import writes in Qingdu's layout (segments of index rows and of search text, packs of bodies)", ms(raw.layoutMs, 0)],
       ['the same for the link-only rows of a bookmarks import (segments only, no bodies)', ms(raw.layoutLinksMs, 0)],
     ]);
     table("Imports in Firefox against raw writes of the same rows in Qingdu's layout", ['import', 'Qingdu', 'raw layout', 'ratio'], [

@@ -15,7 +15,7 @@ import type { Article } from '../../../src/core/types';
 import { openDatabase } from '../../../src/storage/db';
 import { Library } from '../../../src/storage/library';
 import { emptyBody } from '../../../src/storage/records';
-import { META_REV, SEGMENT_SIZE, type EntrySegment } from '../../../src/storage/schema';
+import { BODY_PACK_SIZE, META_REV, SEGMENT_SIZE, type BodyPack, type EntrySegment } from '../../../src/storage/schema';
 import { entrySegment } from '../../../src/storage/segments';
 import { buildSearchRecord } from '../../../src/storage/search-text';
 import type { LibraryEntry } from '../../../src/storage/types';
@@ -26,18 +26,20 @@ import { done, libraryBench, request } from './library-entry';
 /** The last baseline export, kept (outside any timing) for the import baseline. */
 let exported: string | null = null;
 
-/** getAll of entries and bodies, joined into records, JSON.stringify, into a Blob. */
+/** getAll of entries and bodies (rows and packs), joined into records, JSON.stringify, into a Blob. */
 async function rawExport(): Promise<{ ms: number; bytes: number; records: number }> {
   const t0 = performance.now();
   const db = await request(indexedDB.open('qingdu'));
-  const tx = db.transaction(['entrySegments', 'bodies'], 'readonly');
-  const [segments, bodies] = await Promise.all([
+  const tx = db.transaction(['entrySegments', 'bodies', 'bodyPacks'], 'readonly');
+  const [segments, bodies, keys, packs] = await Promise.all([
     request(tx.objectStore('entrySegments').getAll() as IDBRequest<EntrySegment[]>),
     request(tx.objectStore('bodies').getAll() as IDBRequest<unknown[]>),
+    request(tx.objectStore('bodies').getAllKeys()),
+    request(tx.objectStore('bodyPacks').getAll() as IDBRequest<BodyPack[]>),
   ]);
   const entries = segments.flatMap((segment) => segment.entries);
-  const keys = await request(tx.objectStore('bodies').getAllKeys());
-  const byId = new Map(keys.map((k, i) => [k as string, bodies[i]]));
+  const byId = new Map<string, unknown>(keys.map((k, i) => [k as string, bodies[i]]));
+  for (const pack of packs) pack.ids.forEach((id, i) => byId.set(id, pack.bodies[i]));
   const records = entries.map((e) => ({ ...e, article: byId.get(e.id) }));
   const json = JSON.stringify({ articles: records });
   const blob = new Blob([json], { type: 'application/json' });
@@ -79,7 +81,7 @@ async function rawImport(): Promise<{ ms: number; parseMs: number; records: numb
  * The floor of an import in Qingdu's own layout: JSON.parse of the last
  * baseline export, then raw puts of exactly the rows an import of it writes
  * into an empty library (segments of index rows and of search text, bodies,
- * revision), 100 records a transaction, into a scratch database with the
+ * packs of bodies, revision), 100 records a transaction, into a scratch database with the
  * library's schema. `links`: the rows a bookmarks import of the same
  * articles writes instead (a link-only entry's index row and search text, no body).
  */
@@ -91,7 +93,7 @@ async function rawLayoutImport(links: boolean): Promise<{ ms: number; records: n
   const t0 = performance.now();
   const { articles } = JSON.parse(exported) as { articles: (LibraryEntry & { article: Article })[] };
   for (let start = 0; start < articles.length; start += 100) {
-    const tx = db.transaction(['entrySegments', 'bodies', 'searchSegments', 'meta'], 'readwrite', { durability: 'relaxed' });
+    const tx = db.transaction(['entrySegments', 'bodyPacks', 'searchSegments', 'meta'], 'readwrite', { durability: 'relaxed' });
     const rev = start / 100 + 1;
     const batch = articles.slice(start, start + 100).map(({ article, ...entry }) => {
       if (!links) return { entry, search: buildSearchRecord(entry.id, article, entry.savedAt, rev), article };
@@ -104,7 +106,11 @@ async function rawLayoutImport(links: boolean): Promise<{ ms: number; records: n
       tx.objectStore('entrySegments').put(entrySegment(part.map((r) => r.entry)), key);
       tx.objectStore('searchSegments').put({ rev, rows: part.map((r) => r.search) }, key);
     }
-    for (const { entry, article } of batch) if (article) tx.objectStore('bodies').put(article, entry.id);
+    const bodies = batch.filter((r) => r.article);
+    for (let k = 0; k < bodies.length; k += BODY_PACK_SIZE) {
+      const pack = bodies.slice(k, k + BODY_PACK_SIZE);
+      tx.objectStore('bodyPacks').put({ ids: pack.map((r) => r.entry.id), bodies: pack.map((r) => r.article as Article) } satisfies BodyPack);
+    }
     tx.objectStore('meta').put(rev, META_REV);
     tx.commit();
     await done(tx);

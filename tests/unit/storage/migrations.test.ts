@@ -68,7 +68,7 @@ async function expectCurrent(library: Library, factory: IDBFactory, imageBytes: 
   await library.close();
   const db = await rawOpen(factory, DB_VERSION);
   expect(db.version).toBe(DB_VERSION);
-  expect([...db.objectStoreNames].sort()).toEqual(['bodies', 'entrySegments', 'images', 'meta', 'searchSegments']);
+  expect([...db.objectStoreNames].sort()).toEqual(['bodies', 'bodyPacks', 'entrySegments', 'images', 'meta', 'searchSegments']);
   // Both articles fit one segment, oldest saved first.
   expect(await rawGetAll(db, 'entrySegments')).toMatchObject([{ ids: [ID_1, ID_2] }]);
   db.close();

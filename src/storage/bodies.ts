@@ -1,0 +1,154 @@
+import { unwrap, type IDBPTransaction } from 'idb';
+import type { Article } from '../core/types';
+import { isArticle } from './records';
+import { BODY_PACK_SIZE, type BodyPack, type QingduDB, type StoreName } from './schema';
+import type { ArticleTx } from './segments';
+
+/**
+ * Article bodies are kept in two stores (see schema.ts, v5): a `bodies` row
+ * per article saved one at a time, and `bodyPacks` of up to BODY_PACK_SIZE
+ * for the articles an import adds. Reads look in both; a `BodyWriter` keeps
+ * each id in one of them at most.
+ */
+
+/** Any transaction over both body stores, read-only or not. */
+type BodyTx = IDBPTransaction<QingduDB, ArrayLike<StoreName>, IDBTransactionMode>;
+
+interface LoadedPack {
+  ids: string[];
+  bodies: Article[];
+  changed: boolean;
+}
+
+function fromPack(pack: BodyPack | undefined, id: string): Article | undefined {
+  const body = pack?.bodies[pack.ids.indexOf(id)];
+  return isArticle(body) ? body : undefined;
+}
+
+/** One article's body, from its row or its pack, in one round trip. */
+export async function readBody(tx: BodyTx, id: string): Promise<Article | undefined> {
+  const [row, pack] = await Promise.all([tx.objectStore('bodies').get(id), tx.objectStore('bodyPacks').index('ids').get(id)]);
+  return isArticle(row) ? row : fromPack(pack, id);
+}
+
+/** The bodies of `ids`, in order (undefined where there is none): each pack is read once however many of them it holds. */
+export async function readBodies(tx: BodyTx, ids: readonly string[]): Promise<(Article | undefined)[]> {
+  const rows = tx.objectStore('bodies');
+  const packs = tx.objectStore('bodyPacks');
+  const [bodies, keys] = await Promise.all([Promise.all(ids.map((id) => rows.get(id))), Promise.all(ids.map((id) => packs.index('ids').getKey(id)))]);
+  const wanted = [...new Set(keys.filter((key) => key !== undefined))];
+  const read = new Map(await Promise.all(wanted.map(async (key) => [key, await packs.get(key)] as const)));
+  return ids.map((id, i) => {
+    const row = bodies[i];
+    const key = keys[i];
+    return isArticle(row) ? row : key === undefined ? undefined : fromPack(read.get(key), id);
+  });
+}
+
+/**
+ * One write transaction's view of the bodies: it finds the packs the write
+ * touches, changes them in memory and puts each changed one back once, at
+ * `flush`. Nothing waits for the writes: a failed one aborts the transaction.
+ */
+export class BodyWriter {
+  /** The pack of each id looked up (undefined: in none). */
+  private readonly looked = new Map<string, Promise<number | undefined>>();
+  private readonly packs = new Map<number, Promise<LoadedPack>>();
+  /** Bodies of new ids, packed when the write is flushed. */
+  private readonly added = new Map<string, Article>();
+
+  constructor(private readonly tx: ArticleTx) {}
+
+  /** Looks `ids` up now, all requests at once, so the calls that follow for them wait for no lookup. */
+  find(ids: readonly string[]): void {
+    for (const id of ids) void this.locate(id);
+  }
+
+  /** The stored body of an id, as this write has left it so far. */
+  async read(id: string): Promise<Article | undefined> {
+    const added = this.added.get(id);
+    if (added) return added;
+    const key = await this.locate(id);
+    const packed = key === undefined ? undefined : fromPack(await this.load(key), id);
+    if (packed) return packed;
+    const row = await this.tx.objectStore('bodies').get(id);
+    return isArticle(row) ? row : undefined;
+  }
+
+  /**
+   * Stores a body in its own row at once, and takes it out of its pack; the
+   * body of an id added by this write stays to be packed.
+   */
+  async put(id: string, article: Article): Promise<void> {
+    if (this.added.has(id)) {
+      this.added.set(id, article);
+      return;
+    }
+    unwrap(this.tx).objectStore('bodies').put(article, id);
+    await this.leavePack(id);
+  }
+
+  /** Drops an id's body, wherever it is. */
+  async delete(id: string): Promise<void> {
+    if (this.added.delete(id)) return;
+    unwrap(this.tx).objectStore('bodies').delete(id);
+    await this.leavePack(id);
+  }
+
+  /** Adds the body of an id that has none stored (one new to the library), to be packed. */
+  add(id: string, article: Article): void {
+    this.added.set(id, article);
+  }
+
+  /** Writes the added bodies in packs, and every pack changed. */
+  async flush(): Promise<void> {
+    const store = unwrap(this.tx).objectStore('bodyPacks');
+    const ids = [...this.added.keys()];
+    const bodies = [...this.added.values()];
+    for (let start = 0; start < ids.length; start += BODY_PACK_SIZE) {
+      store.put({ ids: ids.slice(start, start + BODY_PACK_SIZE), bodies: bodies.slice(start, start + BODY_PACK_SIZE) } satisfies BodyPack);
+    }
+    this.added.clear();
+    for (const [key, loading] of this.packs) {
+      const pack = await loading;
+      if (!pack.changed) continue;
+      if (pack.ids.length) store.put({ ids: pack.ids, bodies: pack.bodies } satisfies BodyPack, key);
+      else store.delete(key);
+    }
+  }
+
+  private async leavePack(id: string): Promise<void> {
+    const key = await this.locate(id);
+    if (key === undefined) return;
+    const pack = await this.load(key);
+    const at = pack.ids.indexOf(id);
+    if (at < 0) return;
+    pack.ids.splice(at, 1);
+    pack.bodies.splice(at, 1);
+    pack.changed = true;
+  }
+
+  private locate(id: string): Promise<number | undefined> {
+    let key = this.looked.get(id);
+    if (!key) {
+      key = this.tx.objectStore('bodyPacks').index('ids').getKey(id);
+      key.catch(() => undefined);
+      this.looked.set(id, key);
+    }
+    return key;
+  }
+
+  private load(key: number): Promise<LoadedPack> {
+    let loading = this.packs.get(key);
+    if (!loading) {
+      loading = this.tx
+        .objectStore('bodyPacks')
+        .get(key)
+        .then((stored) => ({ ids: [...(stored?.ids ?? [])], bodies: [...(stored?.bodies ?? [])], changed: false }));
+      // Read ahead of need: an aborted transaction rejects it with nothing awaiting yet; the write reports the abort.
+      loading.catch(() => undefined);
+      this.packs.set(key, loading);
+    }
+    return loading;
+  }
+}

@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TransferStore } from '../../../src/library/transfer-data';
+import { idForUrl } from '../../../src/storage/ids';
+import { articleFields, type ImportRecord } from '../../../src/storage/records';
+import { BODY_PACK_SIZE } from '../../../src/storage/schema';
+import { article, freshLibrary, NOW, rawGetAll, rawOpen } from './helpers';
+
+const url = (k: number) => `https://www.ftchinese.com/story/${String(k).padStart(3, '0')}`;
+const iso = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
+
+/** A backup record of article `k`, with its own body text. */
+function record(k: number, body = `第${k}篇的正文`, updatedAt = iso(k)): ImportRecord {
+  const a = article(url(k), { contentHtml: `<p>${body}</p>`, textContent: body });
+  return {
+    id: idForUrl(a.url), ...articleFields(a), savedAt: iso(k), updatedAt, readAt: null, state: 'unread', tags: [], progress: 0,
+    linkOnly: false, bodyBytes: 0, imageBytes: 0, missingImages: [], article: a,
+  };
+}
+
+/** The raw rows of both body stores: the id lists of the packs and the keys of the single rows. */
+async function stored(factory: IDBFactory): Promise<{ packs: string[][]; rows: string[] }> {
+  const db = await rawOpen(factory, 5);
+  const packs = (await rawGetAll(db, 'bodyPacks')) as { ids: string[] }[];
+  const rows = (await rawGetAll(db, 'bodies')) as { url: string }[];
+  db.close();
+  return { packs: packs.map((p) => p.ids), rows: rows.map((r) => idForUrl(r.url)) };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('bodies an import adds are packed', () => {
+  const COUNT = 2 * BODY_PACK_SIZE + 5;
+
+  it(`an import of ${COUNT} articles writes packs of ${BODY_PACK_SIZE} and no single rows; every body reads back`, async () => {
+    const { library, factory } = freshLibrary();
+    const records = Array.from({ length: COUNT }, (_, k) => record(k));
+    expect(await library.importRecords(records, { now: NOW })).toEqual({ added: COUNT, updated: 0, skipped: 0 });
+    const { packs, rows } = await stored(factory);
+    expect(packs.map((ids) => ids.length)).toEqual([BODY_PACK_SIZE, BODY_PACK_SIZE, 5]);
+    expect(packs.flat()).toEqual(records.map((r) => r.id));
+    expect(rows).toEqual([]);
+    for (const r of [records[0], records[BODY_PACK_SIZE + 3], records[COUNT - 1]]) {
+      expect((await library.get(r!.id))?.article).toEqual(r!.article);
+      expect(await library.getBody(r!.id)).toEqual(r!.article);
+    }
+    // The exports read a chunk's bodies from rows and packs alike, in the order asked.
+    const transfer = new TransferStore({ factory });
+    const rowsAsked = [...(await library.list())].reverse();
+    const { articles } = await transfer.articles(rowsAsked, { bodies: true, images: null });
+    expect(articles.map((a) => a.article.textContent)).toEqual(records.map((r) => r.article.textContent));
+    expect(await transfer.body(records[7]!.id)).toEqual(records[7]!.article);
+  });
+
+  it('re-saving a packed article moves its body to its own row; the rest of the pack stays', async () => {
+    const { library, factory } = freshLibrary();
+    const records = Array.from({ length: 3 }, (_, k) => record(k));
+    await library.importRecords(records, { now: NOW });
+    const fresh = article(url(1), { contentHtml: '<p>改过的正文</p>', textContent: '改过的正文' });
+    await library.save(fresh, { now: new Date(iso(60)) });
+    expect(await stored(factory)).toEqual({ packs: [[records[0]!.id, records[2]!.id]], rows: [records[1]!.id] });
+    expect(await library.getBody(records[1]!.id)).toEqual(fresh);
+    expect(await library.getBody(records[2]!.id)).toEqual(records[2]!.article);
+    expect(await library.search('改过')).toEqual([records[1]!.id]);
+  });
+
+  it('removing packed articles hands back their bodies for undo, and the emptied pack goes', async () => {
+    const { library, factory } = freshLibrary();
+    const records = Array.from({ length: 2 }, (_, k) => record(k));
+    await library.importRecords(records, { now: NOW });
+    const first = await library.remove(records[0]!.id);
+    expect(first?.article).toEqual(records[0]!.article);
+    expect(await library.getBody(records[0]!.id)).toBeUndefined();
+    expect(await library.getBody(records[1]!.id)).toEqual(records[1]!.article);
+    const second = await library.remove(records[1]!.id);
+    expect(await stored(factory)).toEqual({ packs: [], rows: [] });
+    // Undo puts the body back, in a row of its own.
+    await library.restore(second!);
+    expect(await library.get(records[1]!.id)).toEqual({ ...second!, images: undefined, article: records[1]!.article });
+    expect(await stored(factory)).toEqual({ packs: [], rows: [records[1]!.id] });
+  });
+
+  it('a later import with newer bodies updates packed ones; the same URL twice in one import keeps the newer body, packed', async () => {
+    const { library, factory } = freshLibrary();
+    await library.importRecords([record(0), record(1)], { now: NOW });
+    const newer = record(0, '更新后的正文', iso(500));
+    const twice = [record(2, '第一次'), record(2, '第二次', iso(600))];
+    expect(await library.importRecords([newer, record(1), ...twice], { now: NOW })).toEqual({ added: 1, updated: 2, skipped: 1 });
+    expect(await library.getBody(newer.id)).toEqual(newer.article);
+    expect(await library.getBody(twice[1]!.id)).toEqual(twice[1]!.article);
+    expect(await stored(factory)).toEqual({ packs: [[record(1).id], [twice[1]!.id]], rows: [newer.id] });
+  });
+
+  it('storage full while packing the second batch: the import rejects with "quota", keeps the first batch and nothing of the second', async () => {
+    const { library, factory } = freshLibrary();
+    const records = Array.from({ length: 300 }, (_, k) => record(k));
+    const put = IDBObjectStore.prototype.put;
+    let packs = 0;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+      // The first batch of 200 fills 200 / BODY_PACK_SIZE packs; the next pack is refused.
+      if (this.name === 'bodyPacks' && ++packs > 200 / BODY_PACK_SIZE) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.apply(this, args);
+    });
+    await expect(library.importRecords(records, { now: NOW })).rejects.toMatchObject({ code: 'quota' });
+    vi.restoreAllMocks();
+    expect((await library.list()).length).toBe(200);
+    expect((await stored(factory)).packs.flat()).toEqual(records.slice(0, 200).map((r) => r.id));
+    expect(await library.getBody(records[199]!.id)).toEqual(records[199]!.article);
+    expect(await library.get(records[200]!.id)).toBeUndefined();
+  });
+});
