@@ -12,8 +12,9 @@ import { DEFAULT_CHUNK, TransferError, fromBase64, mapChunked, safeUrl, toBase64
 /**
  * Backup format version: the storage schema version that last changed the
  * records. Older backups are upgraded on import (v1 entries lack imageBytes and
- * missingImages); newer ones are refused. Schema v4 only grouped rows into
- * segments, so backups stay at version 3, which older releases still read.
+ * missingImages); newer ones are refused. Schemas v4 and v5 only grouped rows
+ * into segments and packs, so backups stay at version 3, which older releases
+ * still read.
  */
 export const BACKUP_VERSION = 3;
 export const BACKUP_FORMAT = 'qingdu-backup';
