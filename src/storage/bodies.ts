@@ -31,17 +31,25 @@ export async function readBody(tx: BodyTx, id: string): Promise<Article | undefi
   return isArticle(row) ? row : fromPack(pack, id);
 }
 
-/** The bodies of `ids`, in order (undefined where there is none): each pack is read once however many of them it holds. */
+/**
+ * The bodies of `ids`, in order (undefined where there is none). Their packs
+ * are found first, then each pack is read once however many of them it holds,
+ * and only the ids in none are looked for in rows: most bodies an export
+ * reads were imported, and every request costs Firefox as much as a small read.
+ */
 export async function readBodies(tx: BodyTx, ids: readonly string[]): Promise<(Article | undefined)[]> {
-  const rows = tx.objectStore('bodies');
   const packs = tx.objectStore('bodyPacks');
-  const [bodies, keys] = await Promise.all([Promise.all(ids.map((id) => rows.get(id))), Promise.all(ids.map((id) => packs.index('ids').getKey(id)))]);
+  const keys = await Promise.all(ids.map((id) => packs.index('ids').getKey(id)));
   const wanted = [...new Set(keys.filter((key) => key !== undefined))];
-  const read = new Map(await Promise.all(wanted.map(async (key) => [key, await packs.get(key)] as const)));
+  const rows = tx.objectStore('bodies');
+  const [read, bodies] = await Promise.all([
+    Promise.all(wanted.map(async (key) => [key, await packs.get(key)] as const)).then((pairs) => new Map(pairs)),
+    Promise.all(ids.map((id, i) => (keys[i] === undefined ? rows.get(id) : undefined))),
+  ]);
   return ids.map((id, i) => {
-    const row = bodies[i];
     const key = keys[i];
-    return isArticle(row) ? row : key === undefined ? undefined : fromPack(read.get(key), id);
+    const body = key === undefined ? bodies[i] : fromPack(read.get(key), id);
+    return isArticle(body) ? body : undefined;
   });
 }
 
