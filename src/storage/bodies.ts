@@ -2,7 +2,7 @@ import { unwrap, type IDBPTransaction } from 'idb';
 import type { Article } from '../core/types';
 import { isArticle } from './records';
 import { BODY_PACK_SIZE, type BodyPack, type QingduDB, type StoreName } from './schema';
-import type { ArticleTx } from './segments';
+import { readOnce, type ArticleTx } from './segments';
 
 /**
  * Article bodies are kept in two stores (see schema.ts, v5): a `bodies` row
@@ -137,26 +137,15 @@ export class BodyWriter {
   }
 
   private locate(id: string): Promise<number | undefined> {
-    let key = this.looked.get(id);
-    if (!key) {
-      key = this.tx.objectStore('bodyPacks').index('ids').getKey(id);
-      key.catch(() => undefined);
-      this.looked.set(id, key);
-    }
-    return key;
+    return readOnce(this.looked, id, () => this.tx.objectStore('bodyPacks').index('ids').getKey(id));
   }
 
   private load(key: number): Promise<LoadedPack> {
-    let loading = this.packs.get(key);
-    if (!loading) {
-      loading = this.tx
+    return readOnce(this.packs, key, () =>
+      this.tx
         .objectStore('bodyPacks')
         .get(key)
-        .then((stored) => ({ ids: [...(stored?.ids ?? [])], bodies: [...(stored?.bodies ?? [])], changed: false }));
-      // Read ahead of need: an aborted transaction rejects it with nothing awaiting yet; the write reports the abort.
-      loading.catch(() => undefined);
-      this.packs.set(key, loading);
-    }
-    return loading;
+        .then((stored) => ({ ids: [...(stored?.ids ?? [])], bodies: [...(stored?.bodies ?? [])], changed: false })),
+    );
   }
 }

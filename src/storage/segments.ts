@@ -72,6 +72,21 @@ export async function readFirstEntries(db: IDBPDatabase<QingduDB>, limit: number
   return rows;
 }
 
+/**
+ * The read cached under `key` in `cache`, started by `read` the first time.
+ * A write reads ahead of need: when its transaction aborts, the read rejects
+ * with nothing awaiting it yet, so it is observed here; the write reports the abort.
+ */
+export function readOnce<K, V>(cache: Map<K, Promise<V>>, key: K, read: () => Promise<V>): Promise<V> {
+  let reading = cache.get(key);
+  if (!reading) {
+    reading = read();
+    reading.catch(() => undefined);
+    cache.set(key, reading);
+  }
+  return reading;
+}
+
 export class SegmentWriter {
   private readonly loaded = new Map<number, Promise<Loaded>>();
   private readonly texts = new Map<number, Promise<Texts>>();
@@ -180,24 +195,15 @@ export class SegmentWriter {
 
   /** Takes a segment value read by another request (or being read) as this write's copy, unless it has one. */
   private adopt(key: number, stored: EntrySegment | undefined | Promise<EntrySegment | undefined>): Promise<Loaded> {
-    let loading = this.loaded.get(key);
-    if (!loading) {
-      loading = Promise.resolve(stored).then((value) => ({ key, entries: new Map((value?.entries ?? []).map((e) => [e.id, e])), changed: false }));
-      // Read ahead of need: an aborted transaction rejects it with nothing awaiting yet; the write reports the abort.
-      loading.catch(() => undefined);
-      this.loaded.set(key, loading);
-    }
-    return loading;
+    return readOnce(this.loaded, key, () =>
+      Promise.resolve(stored).then((value) => ({ key, entries: new Map((value?.entries ?? []).map((e) => [e.id, e])), changed: false })),
+    );
   }
 
   private textsOf(key: number): Promise<Texts> {
-    let loading = this.texts.get(key);
-    if (!loading) {
-      loading = this.tx.objectStore('searchSegments').get(key).then((stored) => ({ rows: new Map((stored?.rows ?? []).map((row) => [row.id, row])), changed: false }));
-      loading.catch(() => undefined);
-      this.texts.set(key, loading);
-    }
-    return loading;
+    return readOnce(this.texts, key, () =>
+      this.tx.objectStore('searchSegments').get(key).then((stored) => ({ rows: new Map((stored?.rows ?? []).map((row) => [row.id, row])), changed: false })),
+    );
   }
 
   /** The segment new ids go to: the last one while it has room, then a new one after it. */
