@@ -67,11 +67,6 @@ export class BodyWriter {
 
   constructor(private readonly tx: ArticleTx) {}
 
-  /** Looks `ids` up now, all requests at once, so the calls that follow for them wait for no lookup. */
-  find(ids: readonly string[]): void {
-    for (const id of ids) void this.locate(id);
-  }
-
   /** The stored body of an id, as this write has left it so far. */
   async read(id: string): Promise<Article | undefined> {
     const added = this.added.get(id);

@@ -388,7 +388,6 @@ export class Library {
         const firstNew = new Set(guess ? drafts.filter((d) => d.isNew).map((d) => d.entry.id) : []);
         const read = ids.filter((id) => !firstNew.has(id));
         // The batch's reads go out together: one round trip, not one per record.
-        bodies.find(read);
         const [rev] = await Promise.all([this.nextRev(tx), segments.find(read, true)]);
         const present = read.filter((id) => segments.segmentOf(id) !== undefined);
         const imageIndex = tx.objectStore('images').index('articleId');
@@ -401,7 +400,7 @@ export class Library {
         rows.forEach((row, k) => row && locals.set(present[k] as string, row));
         const storedImages = new Map(present.map((id, k) => [id, new Set((imageKeys[k] ?? []).map(([, url]) => url))]));
         const writtenBodies = new Map<string, Article>();
-        // Body writes of stored articles, awaited together before the flush: each may read its pack.
+        // Body writes of stored articles, awaited together before the flush: each looks up its pack, all at once.
         const bodyWrites: Promise<void>[] = [];
         const puts: SearchRecord[] = [];
         for (const draft of drafts) {
