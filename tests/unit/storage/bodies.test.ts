@@ -63,6 +63,12 @@ describe('bodies an import adds are packed', () => {
     expect(await library.getBody(records[1]!.id)).toEqual(fresh);
     expect(await library.getBody(records[2]!.id)).toEqual(records[2]!.article);
     expect(await library.search('改过')).toEqual([records[1]!.id]);
+    // An export chunk mixing the two stores gets each body from where it is, in the order asked.
+    const asked = await library.list();
+    const { articles } = await new TransferStore({ factory }).articles(asked, { bodies: true, images: null });
+    expect(articles.map((a) => [a.id, a.article.textContent])).toEqual(
+      asked.map((e) => [e.id, e.id === records[1]!.id ? '改过的正文' : records.find((r) => r.id === e.id)!.article.textContent]),
+    );
   });
 
   it('removing packed articles hands back their bodies for undo, and the emptied pack goes', async () => {
