@@ -99,21 +99,23 @@ export function backupImageRecords(a: SavedArticle, lookup?: ImageLookup): strin
  */
 export async function exportBackup(articles: readonly SavedArticle[], lookup?: ImageLookup, opts: BackupOptions = {}): Promise<string[]> {
   const size = Math.max(1, opts.chunkSize ?? DEFAULT_CHUNK);
+  // One part per page of records, and one per page of image records, with the separators between them.
   const records: string[] = [];
   const images: string[] = [];
+  const add = (parts: string[], items: string[]) => {
+    if (items.length) parts.push(...(parts.length ? [BACKUP_SEPARATOR] : []), items.join(BACKUP_SEPARATOR));
+  };
   const pages: (readonly SavedArticle[])[] = [];
   for (let i = 0; i < articles.length; i += size) pages.push(articles.slice(i, i + size));
   await mapChunked(
     pages,
     (page) => {
-      for (const a of page) {
-        records.push(backupRecord(a));
-        images.push(...backupImageRecords(a, lookup));
-      }
+      add(records, page.map(backupRecord));
+      add(images, page.flatMap((a) => backupImageRecords(a, lookup)));
     },
     { ...opts, chunkSize: 1, onProgress: opts.onProgress && ((done) => opts.onProgress?.(Math.min(articles.length, done * size), articles.length)) },
   );
-  return [backupHead(opts.now ?? new Date()), records.join(BACKUP_SEPARATOR), BACKUP_MIDDLE, images.join(BACKUP_SEPARATOR), BACKUP_TAIL];
+  return [backupHead(opts.now ?? new Date()), ...records, BACKUP_MIDDLE, ...images, BACKUP_TAIL];
 }
 
 /** The backup JSON zipped as its single entry. */
