@@ -88,9 +88,7 @@ export class TransferStore {
       ]);
     }
     // A row whose body is missing (never expected) still exports its link and metadata.
-    const articles = rows.map((entry, i): SavedArticle => {
-      return { ...entry, article: bodies[i] ?? emptyBody(entry) };
-    });
+    const articles = rows.map((entry, i): SavedArticle => ({ ...entry, article: bodies[i] ?? emptyBody(entry) }));
     return { articles, lookup: opts.images ? lookupOf(images.flat()) : undefined };
   }
 
