@@ -60,6 +60,7 @@ const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
   ["whyKeyTwice", "the backup has \"{}\" twice"],
   ["whyNotBookmarks", "not a bookmarks file (it must start with <!DOCTYPE NETSCAPE-Bookmark-file-1>)"],
   ["whyNotPocketHtml", "not a Pocket export (no Unread / Read Archive lists)"],
+  ["whyCutShort", "the file ends inside a list, so it was probably cut short"],
   ["whyCsvEmpty", "the CSV file is empty"],
   ["whyNotInstapaper", "not an Instapaper CSV (needs URL and Title columns)"],
   ["whyNotPocketCsv", "not a Pocket CSV (needs title and url columns)"],

@@ -16,6 +16,9 @@ export const BOOKMARKS_HEAD =
   '<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">\n<TITLE>Bookmarks</TITLE>\n<H1>Bookmarks</H1>\n<DL><p>\n';
 export const BOOKMARKS_TAIL = '</DL><p>\n';
 
+/** Why a list file is refused when a list it opens is never closed. */
+const CUT_SHORT = 'the file ends inside a list, so it was probably cut short';
+
 /**
  * One article's lines in a Netscape bookmark file. Unread articles carry
  * `TOREAD="1"`, read and archived ones `TOREAD="0"` (Readeck reads 0 as
@@ -89,6 +92,8 @@ export class BookmarksReader {
     this.scan(this.buf);
     this.buf = '';
     this.finishLink();
+    // Every exporter closes each <DL> it opens: one left open means the file stops early, and its missing links would go unmentioned.
+    if (this.folders.length > 0) throw new TransferError(CUT_SHORT);
     // The outermost <DL> has no folder title; drop empty names used as placeholders.
     for (const it of this.items) if (it.kind === 'link') it.tags = it.tags.filter(Boolean);
     return { items: this.items, errors: this.errors };
@@ -160,6 +165,7 @@ export function parsePocketHtml(html: string): ParseResult {
   let section = '';
   let inH1 = false;
   let sawList = false;
+  let openLists = 0;
   let link: { attrs: Record<string, string>; line: number; text: string } | null = null;
   const finish = () => {
     if (!link) return;
@@ -181,18 +187,23 @@ export function parsePocketHtml(html: string): ParseResult {
       if (tok.name === 'h1') {
         inH1 = true;
         section = '';
-      } else if (tok.name === 'ul') sawList = true;
+      } else if (tok.name === 'ul') {
+        sawList = true;
+        openLists++;
+      }
       else if (tok.name === 'a') {
         finish();
         link = { attrs: tok.attrs, line: tok.line, text: '' };
       }
     } else if (tok.type === 'close') {
       if (tok.name === 'h1') inH1 = false;
+      else if (tok.name === 'ul') openLists--;
       else if (tok.name === 'a') finish();
     } else if (link) link.text += tok.text;
     else if (inH1) section += tok.text;
   }
   finish();
   if (!sawList && items.length === 0) throw new TransferError('not a Pocket export (no Unread / Read Archive lists)');
+  if (openLists > 0) throw new TransferError(CUT_SHORT);
   return { items, errors };
 }
