@@ -55,6 +55,8 @@ interface Progress {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   now?: Date;
+  /** The count as the file name gives it, in the reader's language. Default: `128篇`. */
+  counted?: (count: number) => string;
 }
 
 const cancelled = (): DOMException => new DOMException('Export cancelled', 'AbortError');
@@ -111,7 +113,8 @@ export function writeChunk(id: ListFormatId, page: Pick<ArticlePage, 'articles' 
   let imageCount = 0;
   page.articles.forEach((a, i) => {
     const item = format.item(a, index + i);
-    if (item !== null) items += (count++ ? format.separator : '') + item;
+    // No item (null, or an empty row) for an article the format cannot carry.
+    if (item) items += (count++ ? format.separator : '') + item;
     for (const image of format.images?.items(a, page.lookup) ?? []) images += (imageCount++ ? format.separator : '') + image;
   });
   return { items: new Blob([items]), count, images: imageCount ? new Blob([images]) : null, imageCount };
@@ -171,7 +174,8 @@ export async function exportList(id: ListFormatId, rows: readonly LibraryEntry[]
   }
   if (format.images) parts.push(format.images.open, ...images);
   parts.push(format.tail);
-  return { parts, name: exportFileName(format.ext, rows.length, now), type: format.type, count: rows.length };
+  // Named and reported by what the file holds: rows a format cannot carry (a link that is not http(s)) are left out.
+  return { parts, name: exportFileName(format.ext, items, now, opts.counted), type: format.type, count: items };
 }
 
 // ---- zip formats ----
@@ -244,5 +248,5 @@ export async function exportPages(id: ZipFormatId, pages: AsyncIterable<ArticleP
     await step();
   }
   parts.push(...format.tail());
-  return { parts, name: exportFileName(format.ext, count, now), type: format.type, count };
+  return { parts, name: exportFileName(format.ext, count, now, opts.counted), type: format.type, count };
 }

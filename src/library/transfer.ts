@@ -134,7 +134,7 @@ function buildExportDialog(store: TransferStore, visibleRows?: () => readonly Li
   dialog.append(
     el('h2', { id: titleId, textContent: t('transferExportTitle') }),
     scope,
-    el('p', { className: 'transfer-label', textContent: t('transferFormat') }),
+    el('p', { className: 'transfer-label', textContent: t('transferFormatPick') }),
     formats,
     progress,
     status,
@@ -152,6 +152,8 @@ function buildExportDialog(store: TransferStore, visibleRows?: () => readonly Li
   };
   cancel.addEventListener('click', () => controller?.abort());
   close.addEventListener('click', () => dialog.close());
+  /** The count as the file name gives it: `128篇`, or `128-articles` in English. */
+  const counted = (n: number) => t(n === 1 ? 'exportFileOne' : 'exportFileMany', String(n));
   // Escape or closing the dialog stops an export in progress.
   dialog.addEventListener('close', () => controller?.abort());
 
@@ -159,6 +161,8 @@ function buildExportDialog(store: TransferStore, visibleRows?: () => readonly Li
     controller = new AbortController();
     const { signal } = controller;
     busy(true);
+    // The button pressed is now disabled: focus goes to Cancel (which also scrolls the progress into view in a short window).
+    cancel.focus();
     status.classList.remove('error');
     status.textContent = t('transferReading');
     progress.removeAttribute('value'); // indeterminate until the first chunk
@@ -179,6 +183,7 @@ function buildExportDialog(store: TransferStore, visibleRows?: () => readonly Li
       const bar = (done: number, total: number) => {
         progress.max = 1;
         progress.value = total ? done / total : 1;
+        status.textContent = t('transferExportingCount', [t(format.labelKey), String(done), String(total)]);
       };
       let file: ExportFile;
       if (isListFormat(format.id)) {
@@ -188,13 +193,13 @@ function buildExportDialog(store: TransferStore, visibleRows?: () => readonly Li
         const pool = format.bodies && workersPayOff() ? writerPool() : null;
         try {
           const write = pool ? pool.writer(format.id, read) : localWriter(store, format.id, read);
-          file = await exportList(format.id, rows, write, { signal, onProgress: bar, parallel: pool?.size ?? 2 });
+          file = await exportList(format.id, rows, write, { signal, onProgress: bar, parallel: pool?.size ?? 2, counted });
         } finally {
           pool?.close();
         }
       } else {
         const pages = store.pages(rows.map((e) => e.id), { signal, images: format.images, rows });
-        file = await exportPages(format.id, pages, { total: rows.length, signal, onProgress: bar, epub: { rows, env: window } });
+        file = await exportPages(format.id, pages, { total: rows.length, signal, onProgress: bar, counted, epub: { rows, env: window } });
       }
       if (signal.aborted) throw new DOMException('Export cancelled', 'AbortError');
       download(file.parts, file.name, file.type);
@@ -208,6 +213,7 @@ function buildExportDialog(store: TransferStore, visibleRows?: () => readonly Li
     } finally {
       controller = null;
       busy(false);
+      if (dialog.open) close.focus();
     }
   }
 
@@ -235,10 +241,17 @@ function buildExportDialog(store: TransferStore, visibleRows?: () => readonly Li
 
 // ---- import ----
 
-function countLine(kind: string, text: string): HTMLLIElement {
+function countLine(kind: string, text: string, count: number): HTMLLIElement {
   const li = el('li', { textContent: text });
   li.dataset.count = kind;
+  if (count === 0) li.classList.add('muted');
   return li;
+}
+
+/** Why a file that was read has nothing to store: its articles are all in the library, its rows all unreadable, or some of each. */
+function nothingToImport(r: ImportReport): string {
+  if (!r.failed.length) return t('transferNothingToImport');
+  return t(r.duplicates ? 'transferNothingNewOrReadable' : 'transferNothingReadable');
 }
 
 function buildImportDialog(store: TransferStore) {
@@ -298,11 +311,11 @@ function buildImportDialog(store: TransferStore) {
     const counts = el(
       'ul',
       { className: 'transfer-counts' },
-      countLine('added', t('transferPlanAdded', String(r.added))),
-      countLine('updated', t('transferPlanUpdated', String(r.updated))),
-      countLine('duplicates', t('transferPlanDuplicates', String(r.duplicates))),
+      countLine('added', t('transferPlanAdded', String(r.added)), r.added),
+      countLine('updated', t('transferPlanUpdated', String(r.updated)), r.updated),
+      countLine('duplicates', t('transferPlanDuplicates', String(r.duplicates)), r.duplicates),
     );
-    if (r.failed.length) counts.append(countLine('failed', t('transferPlanFailed', String(r.failed.length))));
+    if (r.failed.length) counts.append(countLine('failed', t('transferPlanFailed', String(r.failed.length)), r.failed.length));
     report.append(counts);
     if (r.failed.length) {
       const list = el('ol', { className: 'transfer-failed' });
@@ -321,7 +334,7 @@ function buildImportDialog(store: TransferStore) {
     plan = null;
     fileLine.textContent = file.name;
     report.replaceChildren();
-    status.classList.remove('error');
+    status.classList.remove('error', 'done');
     status.textContent = t('transferImportReading');
     progress.hidden = false;
     progress.removeAttribute('value');
@@ -346,7 +359,7 @@ function buildImportDialog(store: TransferStore) {
       const r = planned.report;
       showReport(r);
       const writes = planned.writes;
-      status.textContent = !r.ok ? t('transferNothingChanged') : writes === 0 ? t('transferNothingToImport') : '';
+      status.textContent = r.ok && writes === 0 ? nothingToImport(r) : '';
       confirm.hidden = !r.ok || writes === 0;
       confirm.textContent = t('transferConfirmImport');
       cancel.textContent = confirm.hidden ? t('transferClose') : t('cancel');
@@ -374,6 +387,8 @@ function buildImportDialog(store: TransferStore) {
     status.classList.remove('error');
     status.textContent = t('transferImporting');
     let outcome: ImportOutcome | null = null;
+    // What would be written is being written: the status line counts it from here on.
+    report.querySelector('.transfer-counts')?.remove();
     // The page stores the batches: closing it stops the import part way, so the browser asks first.
     window.addEventListener('beforeunload', holdPage);
     const library = new Library();
@@ -388,6 +403,7 @@ function buildImportDialog(store: TransferStore) {
         },
       });
       status.textContent = t('transferImported', [String(outcome.added), String(outcome.updated), String(outcome.skipped)]);
+      status.classList.add('done');
     } catch (e) {
       const partial = (e as { outcome?: ImportOutcome }).outcome;
       outcome = partial ?? null;

@@ -7,7 +7,7 @@ import type { SavedArticle, StoredImage } from '../storage/types';
 import { zipSync } from 'fflate';
 import { imagesOf } from './images';
 import type { ChunkOptions, ImageLookup, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { DEFAULT_CHUNK, TransferError, fromBase64, mapChunked, safeUrl, toBase64, urlProblem, utf8 } from './util';
+import { DEFAULT_CHUNK, TransferError, fromBase64, jsonProblem, mapChunked, safeUrl, toBase64, urlProblem, utf8 } from './util';
 
 /**
  * Backup format version: the storage schema version that last changed the
@@ -280,7 +280,7 @@ export function parseBackup(text: string, opts: ParseBackupOptions): ParseResult
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new TransferError(`the backup is not valid JSON, probably truncated or damaged (${(e as Error).message})`);
+    throw new TransferError(`the backup is not valid JSON, probably truncated or damaged (${jsonProblem(e, text)})`);
   }
   if (!isObject(doc)) throw new TransferError('not a Qingdu backup (missing "format": "qingdu-backup")');
   const version = backupVersion(doc);

@@ -75,9 +75,9 @@ export function parseFeedFile(text: string, opts: FeedImportOptions): ParseResul
 
 /** A seed file: one saved feed item, always imported with its text. */
 export function parseSeedFile(text: string, opts: FeedImportOptions): ParseResult {
-  if (!opts.hooks.parseSeed) throw new TransferError('seed import is not available here (no seed parser)');
+  if (!opts.hooks.parseSeed) throw new TransferError('feedx article pages cannot be imported here (no page parser)');
   const seed = opts.hooks.parseSeed(text);
-  if (!seed) throw new TransferError('not a seed file (expected <!--time-->, [title](url), ------, then HTML)');
+  if (!seed) throw new TransferError('not a feedx article page (expected <!--time-->, [title](url), ------, then HTML)');
   const errors: ImportError[] = [];
   const it = itemFor({ ...seed, author: null }, opts, errors, '', true);
   return { items: it ? [it] : [], errors };

@@ -8,5 +8,5 @@ export type ImportFormat =
 export const FORMAT_NAMES: Record<ImportFormat, string> = {
   'qingdu-backup': 'Qingdu backup', wallabag: 'wallabag JSON', omnivore: 'Omnivore export', 'pocket-csv': 'Pocket CSV',
   'pocket-html': 'Pocket HTML export', 'instapaper-csv': 'Instapaper CSV', netscape: 'browser bookmarks', feed: 'RSS/Atom feed',
-  seed: 'seed file',
+  seed: 'feedx article page',
 };

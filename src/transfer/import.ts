@@ -175,7 +175,7 @@ export function importFile(name: string, bytes: Uint8Array, ctx: ImportContext):
   if (bytes.length > max) return refusedBySize(bytes.length, max);
   if (bytes.length === 0 || (bytes.length < 4096 && !new TextDecoder().decode(bytes).trim())) return refusal(null, 'the file is empty');
   const format = detectFormat(name, bytes);
-  if (!format) return refusal(null, 'not a file Qingdu can import (expected a Qingdu backup, Pocket, Instapaper, Omnivore or wallabag export, browser bookmarks, a feed or a seed)');
+  if (!format) return refusal(null, 'not a file Qingdu can import (expected a Qingdu backup, Pocket, Instapaper, Omnivore or wallabag export, browser bookmarks, an RSS/Atom feed or a feedx article page)');
   let parsed: ParseResult;
   try {
     parsed = parseImport(format, bytes, ctx);

@@ -9,7 +9,7 @@
  * JSON.parse, so a document the splitter accepts is one JSON.parse accepts,
  * except that a repeated top-level key is refused rather than overwritten.
  */
-import { TransferError } from './util';
+import { jsonProblem, TransferError } from './util';
 
 export type JsonStreamEvent =
   | { type: 'field'; key: string; value: unknown }
@@ -130,14 +130,15 @@ export class JsonSplitter {
           }
           return;
         }
-        const text = this.buf.slice(this.value.start, end);
+        const start = this.value.start;
+        const text = this.buf.slice(start, end);
         this.value = null;
         this.pos = end;
         let value: unknown;
         try {
           value = JSON.parse(text);
         } catch (e) {
-          throw damaged((e as Error).message);
+          throw damaged(jsonProblem(e, text, this.dropped + start));
         }
         if (inList) {
           out.push({ type: 'item', key: this.key, value, index: this.count++ });
@@ -176,7 +177,7 @@ export class JsonSplitter {
           try {
             this.key = JSON.parse(this.buf.slice(at, end)) as string;
           } catch (e) {
-            throw damaged((e as Error).message);
+            throw damaged(jsonProblem(e, this.buf.slice(at, end), this.dropped + at));
           }
           if (this.seen.has(this.key)) throw new TransferError(`the backup has "${this.key}" twice`);
           this.seen.add(this.key);

@@ -130,6 +130,26 @@ export function urlProblem(raw: unknown): string {
   return 'invalid URL';
 }
 
+/**
+ * Where `JSON.parse(text)` failed, in one wording whatever the engine's
+ * (each browser words its errors differently, in English only): "at
+ * character N", counted from 1 at `offset` characters before `text`.
+ */
+export function jsonProblem(error: unknown, text: string, offset = 0): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /position (\d+)/.exec(message)?.[1];
+  const lineColumn = /line (\d+) column (\d+)/.exec(message);
+  let at: number | null = position === undefined ? null : Number(position);
+  if (at === null && lineColumn) {
+    let lineStart = 0;
+    for (let line = 1; line < Number(lineColumn[1]) && lineStart >= 0; line++) lineStart = text.indexOf('\n', lineStart) + 1 || -1;
+    if (lineStart >= 0) at = lineStart + Number(lineColumn[2]) - 1;
+  }
+  // Engines name no place when the text stops short: it fails at its end.
+  if (at === null && /end/i.test(message)) at = text.length;
+  return at === null ? 'its text does not parse' : `at character ${offset + Math.min(at, text.length) + 1}`;
+}
+
 /** Unix seconds for an ISO date; 0 when unparsable. */
 export function unixSeconds(iso: string | null | undefined): number {
   if (!iso) return 0;
@@ -242,11 +262,11 @@ export function safeUnzip(bytes: Uint8Array, want: (name: string) => boolean, li
   }
 }
 
-/** Joins a date (local calendar day) and a count into `qingdu-2026-11-25-128篇.epub`. */
-export function exportFileName(ext: string, count: number, date: Date = new Date()): string {
+/** Joins a date (local calendar day) and a count into `qingdu-2026-11-25-128篇.epub`; `counted` words the count in another language. */
+export function exportFileName(ext: string, count: number, date: Date = new Date(), counted: (count: number) => string = (n) => `${n}篇`): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-  return `qingdu-${day}-${count}篇.${ext.replace(/^\./, '')}`;
+  return `qingdu-${day}-${safeFileName(counted(count), String(count))}.${ext.replace(/^\./, '')}`;
 }
 
 /** A file-name-safe slug: keeps Chinese and other letters, drops characters Windows/macOS forbid. */

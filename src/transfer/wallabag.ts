@@ -2,7 +2,7 @@
 import type { ReadState, SavedArticle } from '../storage/types';
 import { recordFromHtml, urlId } from './records';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { decodeUtf8, isoFromDate, mapChunked, safeUnzip, safeUrl, TransferError, urlProblem } from './util';
+import { decodeUtf8, isoFromDate, jsonProblem, mapChunked, safeUnzip, safeUrl, TransferError, urlProblem } from './util';
 
 /** `2016-09-08T11:55:58+0000`: the serializer's shape, which PHP DateTime parses. */
 function wallabagDate(iso: string | null): string | null {
@@ -62,7 +62,7 @@ function parseJsonArray(text: string, what: string): unknown[] {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new TransferError(`the ${what} file is not valid JSON, probably truncated or damaged (${(e as Error).message})`);
+    throw new TransferError(`the ${what} file is not valid JSON, probably truncated or damaged (${jsonProblem(e, text)})`);
   }
   if (!Array.isArray(doc)) throw new TransferError(`not a ${what} export (expected a JSON list of entries)`);
   return doc;

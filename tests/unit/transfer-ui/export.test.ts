@@ -123,7 +123,8 @@ describe('export written in chunks or pages', () => {
       now: NOW, parallel: 3, onProgress: (done) => progress.push(done),
     });
     expect(new TextDecoder().decode(await bytesOf(written.parts))).toBe(await whole[id]());
-    expect(written.count).toBe(1203);
+    // Counted as the file holds them: only the backup keeps the article with the javascript: URL.
+    expect(written.count).toBe(id === 'backup' ? 1203 : 1202);
     // Each chunk's articles are counted when it is written, whichever it is.
     expect(progress).toEqual([500, 703, 1203]);
   });

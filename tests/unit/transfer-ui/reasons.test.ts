@@ -40,7 +40,8 @@ const BOOKMARKS = `<!DOCTYPE NETSCAPE-Bookmark-file-1>
 describe('import reasons in Chinese', () => {
   const cases: Array<[string, string, Uint8Array, string[]]> = [
     ['a bookmarklet and an empty link', 'bookmarks.html', enc(BOOKMARKS), ['网址的协议“javascript:”不安全或不受支持', '缺少网址']],
-    ['a truncated backup', 'qingdu.json', backup([makeArticle(1)]).slice(0, 200), ['清读备份：备份不是有效的 JSON，可能不完整或已损坏']],
+    ['a truncated backup', 'qingdu.json', backup([makeArticle(1)]).slice(0, 200), ['清读备份：备份不是有效的 JSON，可能不完整或已损坏（问题在第 201 个字符处）']],
+    ['a truncated wallabag export', 'wallabag.json', enc('[{"url": "https://a.example/"'), ['wallabag 文件不是有效的 JSON，可能不完整或已损坏（问题在第 30 个字符处）']],
     ['a backup from a newer Qingdu', 'qingdu.json', backup([], { version: BACKUP_VERSION + 1 }), [`这个备份来自更新版本的清读（备份版本 ${BACKUP_VERSION + 1}`]],
     ['a backup article with a wrong field', 'qingdu.json', backup([{ ...makeArticle(1), state: 'done' }, makeArticle(2)]), ['第 1 篇文章：字段 state 必须是 "unread"、"read" 或 "archived"']],
     ['a backup article with an unsafe URL', 'qingdu.json', backup([{ ...makeArticle(1), url: 'javascript:alert(1)' }, makeArticle(2)]), ['第 1 篇文章：字段 url：网址的协议“javascript:”不安全或不受支持']],
@@ -84,6 +85,15 @@ describe('import reasons in Chinese', () => {
     expect(shown.map(inChinese)).toEqual(['zip 压缩包解压后将达 3 MB，超过 1 MB 的上限', 'zip 压缩包解压后超过 1 MB 的上限']);
     expect(inChinese('the zip archive ends before the backup does')).toBe('zip 压缩包不完整：备份还没读完，压缩包就结束了');
     for (const reason of shown) expect(inEnglish(reason)).toBe(reason);
+  });
+
+  it('says where a backup read as a stream is damaged, in the words of no particular browser', () => {
+    expect(inChinese('the backup is not valid JSON, probably truncated or damaged (unexpected "x" at character 12)')).toBe(
+      '备份不是有效的 JSON，可能不完整或已损坏（第 12 个字符处出现了不该有的 "x"）',
+    );
+    expect(inChinese('the backup is not valid JSON, probably truncated or damaged (the file ends before the backup does)')).toBe(
+      '备份不是有效的 JSON，可能不完整或已损坏（备份还没结束，文件就断了）',
+    );
   });
 
   it('shows a reason it has no message for as written', () => {

@@ -141,7 +141,7 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
   ['Omnivore entries of the wrong types', 'omnivore.json', () => enc('[{"slug":"a","url":42,"labels":"x","savedAt":"2024-01-01T00:00:00.000Z"},"text",{"slug":"b","url":"https://ok.example/","labels":[1,"y"],"savedAt":"nope"}]'),
     { added: 1, failed: [/^entry 1: missing URL$/, /^entry 2: not an object$/], check: (r) => expect(r.toAdd[0]).toMatchObject({ tags: ['y'], savedAt: '1970-01-01T00:00:00.000Z' }) }],
   ['feed that is not well-formed XML', 'feed.xml', () => enc('<?xml version="1.0"?><rss><channel><item><title>x</item></rss>'), { message: /^RSS\/Atom feed: the feed does not parse/ }],
-  ['incomplete seed', 'seed.html', () => enc('<!--1764057600000-->\nno link line\n'), { message: /not a seed file/ }],
+  ['incomplete seed', 'seed.html', () => enc('<!--1764057600000-->\nno link line\n'), { message: /not a feedx article page/ }],
   ['zip that is damaged', 'pocket.zip', () => Uint8Array.from([0x50, 0x4b, 0x03, 0x04, ...garbage(500)]), { message: /^not a file Qingdu can import/ }],
   ['zip without CSV or metadata', 'other.zip', () => zipSync({ 'readme.txt': strToU8('hello') }), { message: /^not a file Qingdu can import/ }],
   ['zip with too many entries', 'pocket.zip', () => {
