@@ -138,6 +138,39 @@ describe('import fixtures', () => {
     }
   });
 
+  // The seed the product was designed from: one FT article as the feedx mirror serves it, footer, ad slots and all.
+  const seedText = readFileSync(join(import.meta.dirname, '../../fixtures/cn.ft.com--feedx-seed-001088998/source.txt'), 'utf8');
+  const cleanSeed = (saved: ImportItem | undefined) => {
+    expect(saved?.kind).toBe('article');
+    if (saved?.kind !== 'article') return;
+    const { article } = saved.article;
+    expect(article.contentHtml).not.toMatch(/获取更多\s*RSS|feedx|o-ads/);
+    expect(article.textContent).toContain('至少导致两人丧生、数百人受伤、近7000人被拘留的镇压行动，最初似乎平息了抗议活动。');
+    expect(article).toMatchObject({
+      lead: '白俄罗斯总统卢卡申科声称赢得总统选举后，国内要求他下台的声浪越来越大。克里姆林宫表示愿意“在必要时”提供援助。',
+      leadImage: 'https://thumbor.ftacademy.cn/unsafe/1340x754/https://thumbor.ftacademy.cn/unsafe/picture/3/000078793_piclink.jpg',
+      translator: '何黎',
+    });
+    expect(article.contentHtml).toContain('000078793_piclink.jpg');
+  };
+
+  it('the feedx seed, imported as a file: the footer and the ad slots go, the lead, hero image and translator stay', () => {
+    expect(seedText).toMatch(/获取更多RSS/);
+    const r = importFile('000_95308e068b5b60d6.txt', new TextEncoder().encode(seedText), ctx);
+    expect(r).toMatchObject({ ok: true, format: 'seed', added: 1, failed: [] });
+    cleanSeed(r.toAdd[0]);
+  });
+
+  it('the same article as an item of a feedx RSS feed comes out the same', () => {
+    const html = seedText.slice(seedText.indexOf('------') + 6).trim();
+    const feed = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>FT中文网 - feedx</title><link>https://feedx.net/</link>
+<item><title>俄罗斯表示准备军事支持白俄罗斯</title><link>https://cn.ft.com/story/001088998?full=y</link><pubDate>Sun, 16 Aug 2020 22:52:26 GMT</pubDate>
+<description><![CDATA[${html}]]></description></item></channel></rss>`;
+    const r = importFile('ftchinese.xml', new TextEncoder().encode(feed), ctx);
+    expect(r).toMatchObject({ ok: true, format: 'feed', added: 1, failed: [] });
+    cleanSeed(r.toAdd[0]);
+  });
+
   it('feeds are refused cleanly without the extraction hooks', () => {
     const r = importFile('feed.xml', fixture('feed-rss.xml'), { sanitize: ctx.sanitize });
     expect(r).toMatchObject({ ok: false, message: 'RSS/Atom feed: feed import is not available here (no feed parser)' });
