@@ -107,6 +107,42 @@ describe('a backup imported as a stream', () => {
     expect(sent).toEqual([]);
   });
 
+  it('refuses a backup over 1 GB, a bookmarks file or CSV over 50 MB, by their size, before reading them', async () => {
+    const { store } = setup();
+    /** A file that says it is `size` bytes long; reading past its head would fail. */
+    const claiming = (file: File, size: number): File => {
+      const claimed = {
+        size,
+        name: file.name,
+        type: file.type,
+        // Only the head is looked at, to recognise the format.
+        slice: (start?: number, end?: number) => {
+          if ((end ?? size) > 64 * 1024) throw new Error('read past the head');
+          return file.slice(start, end);
+        },
+        arrayBuffer: () => Promise.reject(new Error('read whole')),
+        text: () => Promise.reject(new Error('read whole')),
+        stream: () => {
+          throw new Error('read as a stream');
+        },
+      };
+      return claimed as unknown as File;
+    };
+    const big = await backupFile();
+    const bookmarks = new File([(await exportBookmarks(articles)).padEnd(8192, ' ')], 'bookmarks.html');
+    const csv = new File(['URL,Title\nhttps://a.example/,A\n'.padEnd(8192, ' ')], 'instapaper.csv');
+    const cases: [File, number, RegExp][] = [
+      [big, 2 ** 30 + 1, /^the file is 1024\.0 MB; files above 1024 MB are refused$/],
+      [bookmarks, 50 * 2 ** 20 + 1, /^the file is 50\.0 MB; files above 50 MB are refused$/],
+      [csv, 60 * 2 ** 20, /^the file is 60\.0 MB; files above 50 MB are refused$/],
+    ];
+    for (const [file, size, message] of cases) {
+      const plan = await planFile(claiming(file, size), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
+      expect(plan.report).toMatchObject({ ok: false, message: expect.stringMatching(message) });
+      expect(plan.writes).toBe(0);
+    }
+  });
+
   it('sanitizes each body before it is stored', async () => {
     const { library, store, writer } = setup();
     const hostile = articles.map((a) => ({ ...a, article: { ...a.article, contentHtml: `${a.article.contentHtml}<iframe src="https://evil"></iframe>` } }));
