@@ -33,8 +33,6 @@ import {
   type StateFilter,
 } from './view';
 
-/** Fixed row height (px) of the virtual list; must match `.row` in library.css. */
-const ROW_HEIGHT = 72;
 /** Rows rendered above and below the viewport. */
 const OVERSCAN = 8;
 /** Rows read by the first query (the newest segments only): more than any screen shows. */
@@ -68,6 +66,11 @@ function showError(error: unknown): void {
 }
 
 // ---- rows ----
+
+/** Row height (px) of the virtual list: `--row-h` in library.css, taller in narrow windows. */
+function rowHeight(): number {
+  return parseFloat(getComputedStyle($('list')).getPropertyValue('--row-h')) || 72;
+}
 
 const readerUrl = (id: string) => `reader.html?id=${encodeURIComponent(id)}`;
 
@@ -114,8 +117,12 @@ function buildRow(entry: LibraryEntry): HTMLElement {
   meta.append(date);
   if (entry.readingMinutes > 0) add('minutes', t('readingMinutes', String(entry.readingMinutes)));
   if (entry.progress > 0.02 && entry.progress < 0.98) add('progress', `${Math.round(entry.progress * 100)}%`);
-  if (entry.missingImages.length) add('warn', t('imagesMissingShort', String(entry.missingImages.length)));
+  const missing = entry.missingImages.length;
+  // chrome.i18n has no plural rules: English needs its own message for one.
+  if (missing) add('warn', t(missing === 1 ? 'imagesMissingShortOne' : 'imagesMissingShort', String(missing)));
   for (const tag of entry.tags) add('tag', `#${tag}`);
+  // The line ends in an ellipsis when the row is too narrow; the tooltip has all of it.
+  meta.title = [...meta.children].map((el) => el.textContent).join(' · ');
   main.append(meta);
   row.append(main);
 
@@ -136,29 +143,31 @@ function buildRow(entry: LibraryEntry): HTMLElement {
 /** Renders the rows near the viewport; everything else is empty space of the right height. */
 function renderWindow(): void {
   const list = $('list');
-  list.style.height = `${view.length * ROW_HEIGHT}px`;
+  const height = rowHeight();
+  list.style.height = `${view.length * height}px`;
   const top = list.getBoundingClientRect().top;
-  const first = Math.max(0, Math.floor(-top / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(view.length, Math.ceil((window.innerHeight - top) / ROW_HEIGHT) + OVERSCAN);
+  const first = Math.max(0, Math.floor(-top / height) - OVERSCAN);
+  const last = Math.min(view.length, Math.ceil((window.innerHeight - top) / height) + OVERSCAN);
   const wanted = new Set<string>();
   for (let i = first; i < last; i++) {
     const entry = view[i] as LibraryEntry;
     wanted.add(entry.id);
     let row = rows.get(entry.id);
     if (row && row.entry !== entry) {
-      const focused = row.el.contains(document.activeElement);
+      // Focus stays on the same control of the rebuilt row (Mark read becomes Mark unread in place).
+      const focusAt = controlsOf(row.el).indexOf(document.activeElement as HTMLElement);
       const el = buildRow(entry);
       row.el.replaceWith(el);
       row = { el, entry };
       rows.set(entry.id, row);
-      if (focused) focusRow(el);
+      if (focusAt >= 0) controlsOf(el)[focusAt]?.focus({ preventScroll: true });
     }
     if (!row) {
       row = { el: buildRow(entry), entry };
       rows.set(entry.id, row);
       list.append(row.el);
     }
-    row.el.style.transform = `translateY(${i * ROW_HEIGHT}px)`;
+    row.el.style.transform = `translateY(${i * height}px)`;
     row.el.setAttribute('aria-posinset', String(i + 1));
     row.el.setAttribute('aria-setsize', String(view.length));
     row.el.classList.toggle('current', i === cursor);
@@ -181,8 +190,17 @@ function renderWindow(): void {
   if (focused instanceof HTMLElement && focused !== document.activeElement && focused.isConnected) focused.focus({ preventScroll: true });
 }
 
+/** The title link and the action buttons of a row, in order. */
+const controlsOf = (row: HTMLElement) => [...row.querySelectorAll<HTMLElement>('a, button')];
+
 function focusRow(el: HTMLElement): void {
   el.querySelector<HTMLElement>('.row-title')?.focus({ preventScroll: true });
+}
+
+/** Highlights the row at `cursor` among those rendered. */
+function markCurrent(): void {
+  const id = view[cursor]?.id;
+  for (const { el, entry } of rows.values()) el.classList.toggle('current', entry.id === id);
 }
 
 function setCursor(index: number, focus = true): void {
@@ -193,11 +211,12 @@ function setCursor(index: number, focus = true): void {
   cursor = Math.max(0, Math.min(view.length - 1, index));
   // Bring the row into view (it may not exist yet), then render and focus it.
   const list = $('list');
-  const rowTop = list.getBoundingClientRect().top + window.scrollY + cursor * ROW_HEIGHT;
+  const height = rowHeight();
+  const rowTop = list.getBoundingClientRect().top + window.scrollY + cursor * height;
   const toolbar = document.querySelector<HTMLElement>('.toolbar')?.offsetHeight ?? 0;
   if (rowTop < window.scrollY + toolbar) window.scrollTo({ top: rowTop - toolbar - 8 });
-  else if (rowTop + ROW_HEIGHT > window.scrollY + window.innerHeight) {
-    window.scrollTo({ top: rowTop + ROW_HEIGHT - window.innerHeight + 8 });
+  else if (rowTop + height > window.scrollY + window.innerHeight) {
+    window.scrollTo({ top: rowTop + height - window.innerHeight + 8 });
   }
   renderWindow();
   const entry = view[cursor];
@@ -209,11 +228,16 @@ function setCursor(index: number, focus = true): void {
 
 function updateSummary(): void {
   const summary = $('summary');
-  if (!loadedAll) {
+  // Nothing to count yet, or an empty library (its empty state says so).
+  if (!loadedAll || all.length === 0) {
     summary.textContent = '';
     return;
   }
-  summary.textContent = query ? t('searchResults', String(view.length)) : t('articleCount', String(view.length));
+  // Says how many of the library are shown, so it never reads as the footer's total.
+  const [shown, total] = [String(view.length), String(all.length)];
+  if (query) summary.textContent = t('searchResults', [shown, total]);
+  else if (view.length === all.length) summary.textContent = t('articleCountAll', total);
+  else summary.textContent = t('articleCount', [shown, total]);
 }
 
 function updateUsage(): void {
@@ -437,8 +461,8 @@ function editTags(entry: LibraryEntry): void {
   const onClose = () => {
     dialog.removeEventListener('close', onClose);
     if (dialog.returnValue === 'save') void update(entry, { tags: parseTags(input.value) }).catch(showError);
-    const row = rows.get(entry.id);
-    if (row) focusRow(row.el);
+    // Back to the Tags button that opened the dialog (renderWindow keeps it there if the row is rebuilt).
+    rows.get(entry.id)?.el.querySelector<HTMLElement>('[data-action="tags"]')?.focus({ preventScroll: true });
   };
   dialog.addEventListener('close', onClose);
   dialog.showModal();
@@ -561,19 +585,27 @@ function wire(): void {
     onFilter();
   });
   $('reload').addEventListener('click', () => location.reload());
+  // Enter in the tags field saves: the form's own implicit submission would press its first button, Cancel.
+  $('tags-input').addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || event.isComposing) return;
+    event.preventDefault();
+    $<HTMLDialogElement>('tags-dialog').close('save');
+  });
   $('list').addEventListener('click', (event) => {
     const target = event.target as Element;
     const actionButton = target.closest<HTMLButtonElement>('button[data-action]');
     const entry = entryFor(target);
     if (!entry) return;
+    // A click anywhere on a row selects it, as focus does, so keys then act on that row.
     cursor = view.findIndex((e) => e.id === entry.id);
+    markCurrent();
     if (actionButton?.dataset.action) act(actionButton.dataset.action, entry);
   });
   $('list').addEventListener('focusin', (event) => {
     const entry = entryFor(event.target as Element);
     if (!entry) return;
     cursor = view.findIndex((e) => e.id === entry.id);
-    for (const { el, entry: e } of rows.values()) el.classList.toggle('current', e.id === entry.id);
+    markCurrent();
   });
   $('toast-undo').addEventListener('click', () => void undoDelete().catch(showError));
   document.addEventListener('keydown', onKey);

@@ -74,7 +74,7 @@ test.describe('library and reader (Chromium)', () => {
       await expect(row(library, article.title)).toBeVisible();
     }
     await expect(library.locator('.row')).toHaveCount(ARTICLES.length);
-    await expect(library.locator('#summary')).toHaveText(/3/);
+    await expect(library.locator('#summary')).toHaveText(/^(显示全部 3 篇|Showing all 3)$/);
     // Newest first: the last saved is on top.
     await expect(library.locator('.row-title').first()).toHaveText(ARTICLES[ARTICLES.length - 1]!.title);
     await expect(library.locator('#usage')).toHaveText(/3/);
@@ -119,7 +119,8 @@ test.describe('library and reader (Chromium)', () => {
     await search.fill(ARTICLES[2]!.phrase);
     await expect(library.locator('.row')).toHaveCount(1);
     await expect(library.locator('.row-title')).toHaveText(ARTICLES[2]!.title);
-    await expect(library.locator('#summary')).toHaveText(/1/);
+    // The count says it is the matches, out of the whole library.
+    await expect(library.locator('#summary')).toHaveText(/^(找到 1 \/ 3 篇|Found 1 of 3)$/);
     await search.fill(ARTICLES[1]!.phrase);
     await expect(library.locator('.row-title')).toHaveText(ARTICLES[1]!.title);
     await search.fill('');
@@ -212,15 +213,25 @@ test('archive, read state and tags, with the filters that follow them', async ({
   await expect(library.locator('.row')).toHaveCount(2);
   const seed = row(library, SEED_TITLE);
 
-  // Tags through the dialog, typed with a Chinese comma.
-  await seed.getByRole('button', { name: /^(标签|Tags)$/ }).click();
+  // Tags through the dialog: Enter in the field saves, and focus goes back to the button that opened it.
+  const tagsButton = seed.getByRole('button', { name: /^(标签|Tags)$/ });
   const dialog = library.getByRole('dialog');
+  const tagsField = dialog.getByLabel(/标签，用逗号分隔|Tags, separated by commas/);
+  await tagsButton.click();
   await expect(dialog).toBeVisible();
-  await dialog.getByLabel(/标签，用逗号分隔|Tags, separated by commas/).fill('俄罗斯，国际');
+  await tagsField.fill('俄罗斯');
+  await tagsField.press('Enter');
+  await expect(seed.locator('.tag')).toHaveText(['#俄罗斯']);
+  await expect(tagsButton).toBeFocused();
+  // Typed with a Chinese comma, saved with the button.
+  await tagsButton.click();
+  await tagsField.fill('俄罗斯，国际');
   await dialog.getByRole('button', { name: /^(保存标签|Save tags)$/ }).click();
   await expect(seed.locator('.tag')).toHaveText(['#俄罗斯', '#国际']);
+  await expect(tagsButton).toBeFocused();
   await library.locator('#filter-tag').selectOption('国际');
   await expect(library.locator('.row')).toHaveCount(1);
+  await expect(library.locator('#summary')).toHaveText(/^(显示 1 \/ 2 篇|Showing 1 of 2)$/);
   await library.locator('#filter-tag').selectOption('');
 
   // Read and unread.
@@ -246,4 +257,26 @@ test('archive, read state and tags, with the filters that follow them', async ({
   await library.reload();
   await expect(row(library, SEED_TITLE).locator('.tag')).toHaveText(['#俄罗斯', '#国际']);
   await expect(row(library, SEED_TITLE).locator('.badge')).toHaveText(/已读|Read/);
+});
+
+test('in a narrow window the row actions sit under the title, shown without hover or focus', async ({ extension }) => {
+  const { context, worker, extensionId } = extension;
+  await saveFromPopup(context, worker, extensionId, SEED_URL);
+  await saveFromPopup(context, worker, extensionId, TRANSLATOR_URL);
+  const library = await openLibrary(context, extensionId);
+  await library.setViewportSize({ width: 420, height: 800 });
+  const seed = row(library, SEED_TITLE);
+  const archive = seed.getByRole('button', { name: /^(归档|Archive)$/ });
+  await expect(archive).toBeVisible();
+  const title = (await seed.locator('.row-title').boundingBox())!;
+  expect((await archive.boundingBox())!.y).toBeGreaterThanOrEqual(title.y + title.height);
+  expect(title.width).toBeGreaterThan(300);
+  // The keyboard hint gives its line to the list.
+  await expect(library.locator('.footer .keys')).toBeHidden();
+  // A tap on the meta line selects the row, as focus does; a tap on an action acts on it.
+  await seed.locator('.row-meta').click();
+  await expect(seed).toHaveClass(/\bcurrent\b/);
+  await archive.click();
+  await expect(library.locator('.row')).toHaveCount(1);
+  await expect(seed).toHaveCount(0);
 });
