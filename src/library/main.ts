@@ -51,6 +51,8 @@ let query = '';
 let searchIds: string[] | null = null;
 /** Index in `view` of the keyboard-selected row. */
 let cursor = -1;
+/** Ids of the articles ticked for export, kept while filters and searches change what is shown. */
+const picked = new Set<string>();
 const rows = new Map<string, { el: HTMLElement; entry: LibraryEntry }>();
 
 type State = 'loading' | 'empty' | 'nomatch' | 'error' | 'list';
@@ -91,12 +93,20 @@ function buildRow(entry: LibraryEntry): HTMLElement {
 
   const main = document.createElement('div');
   main.className = 'row-main';
+  const head = document.createElement('div');
+  head.className = 'row-head';
+  const pick = document.createElement('input');
+  pick.type = 'checkbox';
+  pick.className = 'row-pick';
+  pick.checked = picked.has(entry.id);
+  pick.setAttribute('aria-label', t('pickArticle', entry.title || entry.url));
   const title = document.createElement('a');
   title.className = 'row-title';
   title.href = readerUrl(entry.id);
   title.textContent = entry.title || entry.url;
   if (entry.lang) title.lang = entry.lang;
-  main.append(title);
+  head.append(pick, title);
+  main.append(head);
 
   const meta = document.createElement('div');
   meta.className = 'row-meta';
@@ -168,6 +178,7 @@ function renderWindow(): void {
       list.append(row.el);
     }
     row.el.style.transform = `translateY(${i * height}px)`;
+    (row.el.querySelector('.row-pick') as HTMLInputElement).checked = picked.has(entry.id);
     row.el.setAttribute('aria-posinset', String(i + 1));
     row.el.setAttribute('aria-setsize', String(view.length));
     row.el.classList.toggle('current', i === cursor);
@@ -190,8 +201,8 @@ function renderWindow(): void {
   if (focused instanceof HTMLElement && focused !== document.activeElement && focused.isConnected) focused.focus({ preventScroll: true });
 }
 
-/** The title link and the action buttons of a row, in order. */
-const controlsOf = (row: HTMLElement) => [...row.querySelectorAll<HTMLElement>('a, button')];
+/** The tick box, the title link and the action buttons of a row, in order. */
+const controlsOf = (row: HTMLElement) => [...row.querySelectorAll<HTMLElement>('input, a, button')];
 
 function focusRow(el: HTMLElement): void {
   el.querySelector<HTMLElement>('.row-title')?.focus({ preventScroll: true });
@@ -238,6 +249,24 @@ function updateSummary(): void {
   if (query) summary.textContent = t('searchResults', [shown, total]);
   else if (view.length === all.length) summary.textContent = t('articleCountAll', total);
   else summary.textContent = t('articleCount', [shown, total]);
+}
+
+/** The articles ticked, in the order the library lists them. */
+const pickedRows = (): LibraryEntry[] => all.filter((e) => picked.has(e.id));
+
+/** The bar that counts the ticked articles and offers to export them; hidden when none is ticked. */
+function updatePicks(): void {
+  // A ticked article that left the library (deleted here or elsewhere) is ticked no more.
+  if (picked.size) for (const id of picked) if (!all.some((e) => e.id === id)) picked.delete(id);
+  $('picks').hidden = picked.size === 0;
+  $('picks-count').textContent = t('pickedCount', String(picked.size));
+}
+
+function togglePick(entry: LibraryEntry, on = !picked.has(entry.id)): void {
+  if (on) picked.add(entry.id);
+  else picked.delete(entry.id);
+  renderWindow();
+  updatePicks();
 }
 
 function updateUsage(): void {
@@ -297,6 +326,7 @@ function refreshView(): void {
   else show('nomatch');
   renderWindow();
   updateSummary();
+  updatePicks();
 }
 
 let searchSeq = 0;
@@ -494,8 +524,10 @@ function act(action: string, entry: LibraryEntry): void {
 
 // ---- input ----
 
+/** Keys typed there are text, not commands (a row's tick box is not: j, k and x still move and select from it). */
 function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  if (target instanceof HTMLInputElement) return target.type !== 'checkbox';
+  return target instanceof HTMLElement && (target.isContentEditable || /^(TEXTAREA|SELECT)$/.test(target.tagName));
 }
 
 function onKey(event: KeyboardEvent): void {
@@ -541,6 +573,10 @@ function onKey(event: KeyboardEvent): void {
     case 'Delete':
       if (!current) return;
       act('delete', current);
+      break;
+    case 'x':
+      if (!current) return;
+      togglePick(current);
       break;
     case 'Escape':
       if (!$('toast').hidden) hideToast();
@@ -591,6 +627,16 @@ function wire(): void {
     event.preventDefault();
     $<HTMLDialogElement>('tags-dialog').close('save');
   });
+  $('list').addEventListener('change', (event) => {
+    const target = event.target as HTMLInputElement;
+    const entry = target.classList.contains('row-pick') ? entryFor(target) : undefined;
+    if (entry) togglePick(entry, target.checked);
+  });
+  $('picks-clear').addEventListener('click', () => {
+    picked.clear();
+    renderWindow();
+    updatePicks();
+  });
   $('list').addEventListener('click', (event) => {
     const target = event.target as Element;
     const actionButton = target.closest<HTMLButtonElement>('button[data-action]');
@@ -626,4 +672,5 @@ followThemePref();
 wire();
 listenForChanges();
 start().catch(showError);
-mountTransfer($('transfer-actions'), () => view);
+const transfer = mountTransfer($('transfer-actions'), { visible: () => view, picked: pickedRows });
+$('picks-export').addEventListener('click', () => transfer.openExport());

@@ -2,8 +2,8 @@
  * Export and import on the library page: two toolbar buttons, each opening a
  * dialog (keyboard reachable, Escape closes, focus returns to the button).
  *
- * Export: pick the scope (everything, or the rows the current filter/search
- * shows) and a format; articles and images are read from IndexedDB a page at
+ * Export: pick the scope (everything, the rows the current filter/search
+ * shows, or the articles ticked in the list) and a format; articles and images are read from IndexedDB a page at
  * a time and most formats are written as they are read (transfer-export.ts),
  * with a progress bar and a Cancel button; the file is downloaded from a blob
  * URL (no `downloads` permission).
@@ -57,11 +57,16 @@ export function download(parts: BlobPart[], name: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/**
- * Puts the Export and Import buttons into `container`.
- * @param visibleRows the rows the library currently shows (filter and search applied), for the "current view" scope.
- */
-export function mountTransfer(container: HTMLElement, visibleRows?: () => readonly LibraryEntry[]): void {
+/** The library's rows an export can be limited to. */
+export interface ListedRows {
+  /** The rows the library currently shows (filter and search applied). */
+  visible: () => readonly LibraryEntry[];
+  /** The articles ticked in the list. */
+  picked: () => readonly LibraryEntry[];
+}
+
+/** Puts the Export and Import buttons into `container`; `openExport` opens the export dialog (on the ticked articles when there are some). */
+export function mountTransfer(container: HTMLElement, listed?: ListedRows): { openExport: () => void } {
   const store = new TransferStore();
   const exportButton = el('button', { type: 'button', id: 'transfer-export', textContent: t('transferExport') });
   const importButton = el('button', { type: 'button', id: 'transfer-import', textContent: t('transferImport') });
@@ -72,7 +77,7 @@ export function mountTransfer(container: HTMLElement, visibleRows?: () => readon
   fileInput.setAttribute('aria-hidden', 'true');
   container.append(exportButton, importButton, fileInput);
 
-  const exporter = buildExportDialog(store, visibleRows);
+  const exporter = buildExportDialog(store, listed);
   const importer = buildImportDialog(store);
   document.body.append(exporter.dialog, importer.dialog);
 
@@ -85,26 +90,31 @@ export function mountTransfer(container: HTMLElement, visibleRows?: () => readon
     if (file) void importer.open(file);
   });
   importer.dialog.addEventListener('close', () => importButton.focus());
+  return { openExport: () => void exporter.open() };
 }
 
 // ---- export ----
 
-function buildExportDialog(store: TransferStore, visibleRows?: () => readonly LibraryEntry[]) {
+function buildExportDialog(store: TransferStore, listed?: ListedRows) {
   const titleId = 'transfer-export-title';
   const dialog = el('dialog', { id: 'transfer-export-dialog', className: 'transfer-dialog' });
   dialog.setAttribute('aria-labelledby', titleId);
 
   const scopeAll = el('input', { type: 'radio', name: 'transfer-scope', value: 'all', id: 'transfer-scope-all', checked: true });
   const scopeView = el('input', { type: 'radio', name: 'transfer-scope', value: 'view', id: 'transfer-scope-view' });
+  const scopePicked = el('input', { type: 'radio', name: 'transfer-scope', value: 'picked', id: 'transfer-scope-picked' });
   const allLabel = el('span');
   const viewLabel = el('span');
+  const pickedLabel = el('span');
   const viewOption = el('label', { id: 'transfer-scope-view-label' }, scopeView, ' ', viewLabel);
+  const pickedOption = el('label', { id: 'transfer-scope-picked-label' }, scopePicked, ' ', pickedLabel);
   const scope = el(
     'fieldset',
     { className: 'transfer-scope' },
     el('legend', { textContent: t('transferScope') }),
     el('label', {}, scopeAll, ' ', allLabel),
     viewOption,
+    pickedOption,
   );
 
   const formats = el('ul', { className: 'transfer-formats' });
@@ -145,7 +155,8 @@ function buildExportDialog(store: TransferStore, visibleRows?: () => readonly Li
   const busy = (on: boolean) => {
     for (const b of formatButtons) b.disabled = on;
     scopeAll.disabled = on;
-    scopeView.disabled = on || !visibleRows;
+    scopeView.disabled = on || !listed;
+    scopePicked.disabled = on || pickedOption.hidden;
     cancel.hidden = !on;
     progress.hidden = !on;
     close.hidden = on;
@@ -167,12 +178,12 @@ function buildExportDialog(store: TransferStore, visibleRows?: () => readonly Li
     status.textContent = t('transferReading');
     progress.removeAttribute('value'); // indeterminate until the first chunk
     try {
-      const inView = scopeView.checked && visibleRows ? [...visibleRows()] : null;
-      // Everything: the rows read here are the rows exported. The view's are matched against the index
-      // read again, in case some went since.
+      const chosen = !listed ? null : scopePicked.checked ? [...listed.picked()] : scopeView.checked ? [...listed.visible()] : null;
+      // Everything: the rows read here are the rows exported. Those shown or ticked are matched against the
+      // index read again, in case some went since.
       const all = await store.entries();
-      const stored = inView ? new Map(all.map((e) => [e.id, e])) : null;
-      const rows = inView && stored ? inView.flatMap((e) => stored.get(e.id) ?? []) : all;
+      const stored = chosen ? new Map(all.map((e) => [e.id, e])) : null;
+      const rows = chosen && stored ? chosen.flatMap((e) => stored.get(e.id) ?? []) : all;
       if (rows.length === 0) {
         status.textContent = t('transferNothing');
         return;
@@ -221,12 +232,17 @@ function buildExportDialog(store: TransferStore, visibleRows?: () => readonly Li
     status.textContent = '';
     status.classList.remove('error');
     busy(false);
-    const view = visibleRows?.() ?? null;
+    const view = listed?.visible() ?? null;
+    const picks = listed?.picked() ?? [];
     allLabel.textContent = t('transferScopeAll', '…');
     viewLabel.textContent = view ? t('transferScopeView', String(view.length)) : '';
+    pickedLabel.textContent = t('transferScopePicked', String(picks.length));
     scopeView.disabled = !view;
     viewOption.hidden = !view;
-    scopeAll.checked = true;
+    // Ticking articles is a way of saying which to export: they are the default when there are some.
+    pickedOption.hidden = picks.length === 0;
+    scopePicked.disabled = pickedOption.hidden;
+    (picks.length ? scopePicked : scopeAll).checked = true;
     dialog.showModal();
     formatButtons[0]?.focus();
     try {

@@ -202,6 +202,56 @@ test.describe('export and import (Chromium)', () => {
     await expect(row(library, HERO_TITLE)).toContainText('#通勤');
   });
 
+  test('articles selected in the list, by mouse and by keyboard, are what an export holds', async ({ extension }) => {
+    const { context, extensionId } = extension;
+    const out = mkdtempSync(join(tmpdir(), 'qingdu-picked-'));
+    try {
+      const library = await openLibrary(context, extensionId);
+      const links = ['一', '二', '三', '四'].map((n, i) => `<DT><A HREF="https://www.ftchinese.com/story/00110000${i}" ADD_DATE="${1715000000 + i}">第${n}篇</A>`);
+      await library.locator('#transfer-file').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(`<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n${links.join('\n')}\n</DL>\n`) });
+      const importer = library.locator('#transfer-import-dialog');
+      await importer.locator('#transfer-import-confirm').click();
+      await expect(importer.locator('#transfer-import-status')).toHaveText(/(新增 4 篇|4 added)/);
+      await importer.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+      await expect(library.locator('.row')).toHaveCount(4);
+      await expect(library.locator('#picks')).toBeHidden();
+
+      // One ticked with the mouse, one with x on the keyboard-selected row.
+      await row(library, '第一篇').locator('.row-pick').check();
+      await row(library, '第三篇').locator('.row-title').focus();
+      await library.keyboard.press('x');
+      await expect(row(library, '第三篇').locator('.row-pick')).toBeChecked();
+      await expect(library.locator('#picks-count')).toHaveText(/(已选中 2 篇|2 selected)/);
+
+      // The selection outlives a search that hides one of them.
+      await library.getByRole('searchbox').fill('第一');
+      await expect(library.locator('.row')).toHaveCount(1);
+      await library.getByRole('searchbox').fill('');
+      await expect(library.locator('.row')).toHaveCount(4);
+      await expect(library.locator('#picks-count')).toHaveText(/(已选中 2 篇|2 selected)/);
+
+      await library.locator('#picks-export').click();
+      const dialog = library.locator('#transfer-export-dialog');
+      await expect(dialog.locator('#transfer-scope-picked')).toBeChecked();
+      await expect(dialog.locator('#transfer-scope-picked-label')).toHaveText(/2/);
+      const downloading = library.waitForEvent('download');
+      await dialog.locator('button[data-format="bookmarks"]').click();
+      const download = await downloading;
+      expect(download.suggestedFilename()).toMatch(/-(2篇|2-articles)\.html$/);
+      const path = join(out, 'picked.html');
+      await download.saveAs(path);
+      const titles = [...readFileSync(path, 'utf8').matchAll(/<A [^>]*>([^<]*)<\/A>/g)].map((m) => m[1]).sort();
+      expect(titles).toEqual(['第一篇', '第三篇']);
+      await library.keyboard.press('Escape');
+
+      await library.locator('#picks-clear').click();
+      await expect(library.locator('#picks')).toBeHidden();
+      await expect(library.locator('.row-pick:checked')).toHaveCount(0);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   test('a zipped backup that unpacks past 200 MB is inflated as it is read and imports whole', async ({ extension }) => {
     const { context, extensionId } = extension;
     const dir = mkdtempSync(join(tmpdir(), 'qingdu-zip-'));
