@@ -4,9 +4,11 @@
  *
  * Article HTML is parsed with a DOM, cut down to an allowlist that is valid
  * XHTML 5 content (unknown wrappers unwrapped, scripts and media dropped,
- * attributes filtered, images rewritten to files in the book or dropped), and
- * written with XMLSerializer, so every chapter is well-formed XML.
- * Output passes epubcheck with no errors and no warnings.
+ * attributes filtered, images rewritten to files in the book or replaced by
+ * their alt text), given the structure the schema wants (orphan list, table,
+ * figure and ruby parts placed or renamed), and written with XMLSerializer, so
+ * every chapter is well-formed XML. Output passes epubcheck with no errors and
+ * no warnings, whatever the HTML.
  */
 import type { SavedArticle } from '../storage/types';
 import { imageExtension, sniffImageType } from './images';
@@ -32,7 +34,12 @@ export interface EpubOptions extends ChunkOptions {
   now?: Date;
 }
 
-/** EPUB 3.2 core image media types (webp/avif would need fallbacks, so they are dropped). */
+/**
+ * Image types embedded as they are. EPUB 3.3 adds image/webp to the core media
+ * types, but Debian's epubcheck (4.2.6, EPUB 3.2 rules) and the readers it
+ * stands for still want a fallback for it (MED-003), and we can't transcode:
+ * webp, avif and svg images are dropped, leaving their alt text.
+ */
 const CORE_IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif']);
 
 /** Removed with their content. */
@@ -59,6 +66,76 @@ const BLOCK = new Set([
   'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'div', 'section', 'aside', 'hr',
 ]);
 
+/**
+ * Where list, table, figure and ruby parts may stand. The HTML parser leaves an
+ * `<li>`, `<dd>` or `<rt>` wherever the page put it, and unwrapping (a `<menu>`,
+ * a `<span>` holding blocks) strands more; XHTML rejects them, and one stray
+ * `<li>` fails the whole book in epubcheck. An orphan gets a new `wrap` parent
+ * (one for each run of consecutive orphans), or becomes an `as`.
+ */
+const PARENTS: Record<string, { in: readonly string[]; wrap?: string; as?: string }> = {
+  li: { in: ['ul', 'ol'], wrap: 'ul' },
+  dt: { in: ['dl'], wrap: 'dl' },
+  dd: { in: ['dl'], wrap: 'dl' },
+  td: { in: ['tr'], wrap: 'tr' },
+  th: { in: ['tr'], wrap: 'tr' },
+  tr: { in: ['thead', 'tbody', 'tfoot'], wrap: 'tbody' },
+  thead: { in: ['table'], wrap: 'table' },
+  tbody: { in: ['table'], wrap: 'table' },
+  tfoot: { in: ['table'], wrap: 'table' },
+  caption: { in: ['table'], as: 'div' },
+  figcaption: { in: ['figure'], as: 'div' },
+  rt: { in: ['ruby'], as: 'span' },
+  rp: { in: ['ruby'], as: 'span' },
+};
+
+/** Elements that hold only their parts (above): any other child is wrapped, run by run, in this part. */
+const PARTS_ONLY: Record<string, string> = { ul: 'li', ol: 'li', dl: 'dd', table: 'tbody', thead: 'tr', tbody: 'tr', tfoot: 'tr', tr: 'td' };
+
+/**
+ * A ruby's children as b(ase), t (rt) and p (rp), against the schema's
+ * `(base*, (rt+ | rp, (rt, rp)+))+`, made a little stricter (groups apart
+ * from the first need a base) so that the pattern cannot backtrack.
+ */
+const RUBY = /^b*(t+|p(tp)+)(b+(t+|p(tp)+))*$/;
+const RUBY_PARTS: Record<string, string> = { rt: 't', rp: 'p' };
+const rubyShape = (el: Element): string =>
+  Array.from(el.childNodes, (n) => (n.nodeType === 1 ? (RUBY_PARTS[(n as Element).localName] ?? 'b') : (n as Text).data.trim() ? 'b' : '')).join('');
+
+/** Content models the parser does not enforce; an element failing its own is unwrapped (an odd ruby reads as its rp fallback). */
+const KEEP_IF: Record<string, (el: Element) => boolean> = {
+  ruby: (el) => RUBY.test(rubyShape(el)),
+  rp: (el) => el.childElementCount === 0,
+  time: (el) => el.hasAttribute('datetime') || el.childElementCount === 0,
+};
+
+/** Order within a part holder, as the schema wants it, once every child is a part. */
+const ORDER: Record<string, (el: Element) => void> = {
+  // (dt+, dd+)*: no leading description, no trailing term.
+  dl: (dl) => {
+    if (dl.firstElementChild?.localName === 'dd') dl.prepend(create(dl, 'dt'));
+    if (dl.lastElementChild?.localName === 'dt') dl.append(create(dl, 'dd'));
+  },
+  // caption?, thead?, tbody*, tfoot?: the first caption and thead go first, the last tfoot last, any others become bodies.
+  table: (table) => {
+    const parts = Array.from(table.children);
+    const caption = parts.find((p) => p.localName === 'caption');
+    const thead = parts.find((p) => p.localName === 'thead');
+    const tfoot = parts.findLast((p) => p.localName === 'tfoot');
+    for (const p of parts) if (p !== caption && p !== thead && p !== tfoot && p.localName !== 'tbody') fixChildren(rename(p, 'tbody'));
+    if (tfoot) table.append(tfoot);
+    if (thead) table.prepend(thead);
+    if (caption) table.prepend(caption);
+  },
+  // One figcaption, first or last; others become plain blocks.
+  figure: (figure) => {
+    const shown = Array.from(figure.childNodes).filter((n) => n.nodeType === 1 || (n as Text).data.trim());
+    const keep = [shown[0], shown.at(-1)].find((n) => (n as Element | undefined)?.localName === 'figcaption');
+    for (const c of Array.from(figure.children)) if (c.localName === 'figcaption' && c !== keep) rename(c, 'div');
+  },
+};
+
+const XHTML = 'http://www.w3.org/1999/xhtml';
 const LANG_TAG = /^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$/;
 
 interface ChapterImages {
@@ -102,10 +179,62 @@ function unwrap(el: Element): void {
   parent.removeChild(el);
 }
 
-const hasBlockChild = (el: Element): boolean => Array.from(el.children).some((c) => BLOCK.has(c.localName));
+function create(near: Node, name: string): Element {
+  return (near.ownerDocument as Document).createElementNS(XHTML, name);
+}
 
-/** Cleans `root`'s subtree in place. Children are cleaned before their parent decides to stay or unwrap. */
-function cleanTree(root: Element, images: ChapterImages): void {
+/** Replaces `el` by a `name` element with its attributes and children. */
+function rename(el: Element, name: string): Element {
+  const to = create(el, name);
+  for (const a of Array.from(el.attributes)) to.setAttribute(a.name, a.value);
+  while (el.firstChild) to.appendChild(el.firstChild);
+  el.replaceWith(to);
+  return to;
+}
+
+/** Moves `first` and the siblings after it that `fits` (and blank text between them) into a new `name` in its place. */
+function wrapRun(first: ChildNode, name: string, fits: (n: ChildNode) => boolean): Element {
+  const wrapper = create(first, name);
+  first.before(wrapper);
+  const blank = (n: ChildNode) => n.nodeType === 3 && !(n as Text).data.trim();
+  for (let n: ChildNode | null = first; n && (fits(n) || blank(n)); n = wrapper.nextSibling) wrapper.appendChild(n);
+  fixChildren(wrapper);
+  return wrapper;
+}
+
+const isPartOf = (n: ChildNode, parent: string): boolean => n.nodeType === 1 && !!PARENTS[(n as Element).localName]?.in.includes(parent);
+
+/** Gives `el`'s children the structure XHTML requires (see PARENTS, PARTS_ONLY, ORDER), keeping all their text. */
+function fixChildren(el: Element): void {
+  const name = el.localName;
+  const part = PARTS_ONLY[name];
+  for (let n of Array.from(el.childNodes)) {
+    // A new parent may be an orphan in turn (td → tr → tbody → table), so it is looked at again.
+    while (n.parentNode === el && !isPartOf(n, name)) {
+      const rule = n.nodeType === 1 ? PARENTS[(n as Element).localName] : undefined;
+      if (part) {
+        if (n.nodeType === 1 || (n as Text).data.trim()) wrapRun(n, part, (s) => !isPartOf(s, name));
+        break;
+      }
+      if (!rule) break;
+      if (rule.as) {
+        rename(n as Element, rule.as);
+        break;
+      }
+      const wrap = rule.wrap;
+      n = wrapRun(n, wrap as string, (s) => s.nodeType === 1 && PARENTS[(s as Element).localName]?.wrap === wrap);
+    }
+  }
+  ORDER[name]?.(el);
+}
+
+/**
+ * Cleans `root`'s subtree in place and says whether it now holds a block.
+ * Children are cleaned before their parent decides to stay or unwrap, and
+ * report their blocks up, so no element searches its subtree again.
+ */
+function cleanTree(root: Element, images: ChapterImages): boolean {
+  let blockInside = false;
   for (const child of Array.from(root.childNodes)) {
     if (child.nodeType === 3) {
       const t = child as Text;
@@ -119,42 +248,48 @@ function cleanTree(root: Element, images: ChapterImages): void {
     }
     const el = child as Element;
     const name = el.localName.toLowerCase();
-    if (DROP.has(name) || el.namespaceURI !== 'http://www.w3.org/1999/xhtml') {
+    if (DROP.has(name) || el.namespaceURI !== XHTML) {
       root.removeChild(el);
       continue;
     }
     if (name === 'img') {
       const href = images.resolve(el.getAttribute('src') ?? '');
+      const alt = stripXmlInvalid(el.getAttribute('alt') ?? '');
       if (!href) {
-        root.removeChild(el);
+        // The picture is not in the book (not stored, or a type epubcheck rejects): its description stands in.
+        if (alt.trim()) {
+          const span = create(el, 'span');
+          span.setAttribute('class', 'img-alt');
+          span.textContent = alt;
+          el.replaceWith(span);
+        } else root.removeChild(el);
         continue;
       }
-      const alt = stripXmlInvalid(el.getAttribute('alt') ?? '');
       for (const attr of Array.from(el.attributes)) el.removeAttribute(attr.name);
       el.setAttribute('src', href);
       el.setAttribute('alt', alt);
       continue;
     }
-    cleanTree(el, images);
-    if (!ALLOWED.has(name) || (PHRASING_ONLY.has(name) && hasBlockChild(el))) {
+    const holdsBlock = cleanTree(el, images);
+    blockInside ||= holdsBlock;
+    // Attributes first: what a <time> may hold depends on its datetime.
+    cleanAttributes(el, name);
+    if (!ALLOWED.has(name) || (PHRASING_ONLY.has(name) && holdsBlock) || KEEP_IF[name]?.(el) === false) {
       unwrap(el);
       continue;
     }
-    cleanAttributes(el, name);
-    if (name === 'ul' || name === 'ol') {
-      for (const n of Array.from(el.childNodes)) {
-        if ((n.nodeType === 1 && (n as Element).localName === 'li') || (n.nodeType === 3 && !(n as Text).data.trim())) continue;
-        const li = el.ownerDocument.createElementNS('http://www.w3.org/1999/xhtml', 'li');
-        el.insertBefore(li, n);
-        li.appendChild(n);
-      }
-    }
+    // Links can't nest, but the parser lets an inner one through inside a <marquee>, which is unwrapped.
+    if (name === 'a') for (const inner of Array.from(el.querySelectorAll('a'))) unwrap(inner);
   }
+  fixChildren(root);
+  // The children's own blocks, wrappers fixChildren made among them included.
+  return blockInside || Array.from(root.children).some((c) => BLOCK.has(c.localName));
 }
 
 /** Cleans article HTML and serialises it as XHTML body content (no wrapper element). */
 export function htmlToXhtml(html: string, env: XhtmlEnv, resolveImage: (url: string) => string | null = () => null): string {
-  const doc = new env.DOMParser().parseFromString(`<!DOCTYPE html><html><head></head><body>${html}</body></html>`, 'text/html');
+  // No closing tags after the article: an unclosed <plaintext> would show them as text.
+  const doc = new env.DOMParser().parseFromString(`<!DOCTYPE html><html><head></head><body>${html}`, 'text/html');
   const body = doc.body;
   cleanTree(body, { resolve: resolveImage });
   const xml = new env.XMLSerializer().serializeToString(body);
@@ -178,6 +313,7 @@ h1 { font-size: 1.5em; line-height: 1.3; }
 img { max-width: 100%; height: auto; }
 blockquote { margin: 1em 0; padding-left: 1em; border-left: 3px solid #ccc; }
 pre { white-space: pre-wrap; }
+.img-alt { color: #666; font-style: italic; }
 `;
 
 function mostCommonLang(langs: Iterable<string | null>): string | null {
