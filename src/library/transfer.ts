@@ -165,8 +165,10 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
   close.addEventListener('click', () => dialog.close());
   /** The count as the file name gives it: `128篇`, or `128-articles` in English. */
   const counted = (n: number) => t(n === 1 ? 'exportFileOne' : 'exportFileMany', String(n));
-  // Escape or closing the dialog stops an export in progress.
-  dialog.addEventListener('close', () => controller?.abort());
+  // Escape or closing the dialog stops an export in progress (not one started since: the close event comes a task later).
+  dialog.addEventListener('close', () => {
+    if (!dialog.open) controller?.abort();
+  });
 
   async function run(format: ExportFormat): Promise<void> {
     controller = new AbortController();
@@ -310,6 +312,8 @@ function buildImportDialog(store: TransferStore) {
     if (writing) event.preventDefault();
   });
   dialog.addEventListener('close', () => {
+    // The close event comes a task later: a file chosen at once may have opened the dialog again, and its plan stays.
+    if (dialog.open) return;
     generation++;
     plan = null;
     stopper?.abort();
