@@ -35,6 +35,7 @@ import {
   type ImportError,
   type ImportReport,
   type PlanStep,
+  type PlannedUpdate,
   type StreamOptions,
   type Sanitize,
 } from '../transfer/index';
@@ -55,10 +56,26 @@ export interface ApplyOptions extends BatchLimits {
   signal?: AbortSignal;
 }
 
+/** What an import would change in one stored article, for the report shown before anything is written. */
+export interface UpdateNote {
+  title: string;
+  /** Fields that would change (as `mergeRecord` names them). */
+  changes: string[];
+  /** Fields where the library's newer value is kept. */
+  kept: string[];
+  /** Images the file brings for it. */
+  images: number;
+}
+
+/** Updates described one by one in a report; the rest are counted. */
+export const MAX_UPDATE_NOTES = 200;
+
 /** A planned import: what the user is shown, and how to write it. */
 export interface FilePlan {
   /** Counts, failed rows, or why nothing would be imported. Streamed plans leave `toAdd` and `toUpdate` empty. */
   report: ImportReport;
+  /** What the first `MAX_UPDATE_NOTES` updates change, in file order (articles that only gain images from a streamed backup are counted, not described). */
+  updates: UpdateNote[];
   /** Records (and image sets for stored articles) the write stores. */
   writes: number;
   /** Stores the plan. */
@@ -82,7 +99,11 @@ function backupWorker(): WorkerChannel {
   return workerChannel(new Worker(new URL('./backup-worker.ts', import.meta.url), { type: 'module' }), 'the backup reader');
 }
 
-const nothingToWrite = (report: ImportReport): FilePlan => ({ report, writes: 0, apply: async () => ({ added: 0, updated: 0, skipped: 0, rejected: [] }) });
+const nothingToWrite = (report: ImportReport): FilePlan => ({ report, updates: [], writes: 0, apply: async () => ({ added: 0, updated: 0, skipped: 0, rejected: [] }) });
+
+const noteOf = (update: PlannedUpdate): UpdateNote => ({
+  title: update.record.title || update.record.url, changes: update.changes, kept: update.kept, images: update.images.length,
+});
 
 /** The totals so far when a batch fails: the batches before it are stored. */
 export class PartialImportError extends Error {
@@ -191,7 +212,7 @@ async function applyReport(report: ImportReport, store: TransferStore, writer: I
 
 /** A whole-file plan (its records are in the report). */
 function reportPlan(report: ImportReport, store: TransferStore): FilePlan {
-  return { report, writes: report.toAdd.length + report.toUpdate.length, apply: (writer, opts = {}) => applyReport(report, store, writer, opts) };
+  return { report, updates: report.toUpdate.slice(0, MAX_UPDATE_NOTES).map(noteOf), writes: report.toAdd.length + report.toUpdate.length, apply: (writer, opts = {}) => applyReport(report, store, writer, opts) };
 }
 
 /** Reads and plans `file`. Never throws for a bad file: the report says why nothing would be imported. */
@@ -254,6 +275,9 @@ async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, 
   const duplicates = new Set<string>();
   /** Image URLs the file brings for stored articles it otherwise leaves as they are, by article id. */
   const broughtImages = new Map<string, Set<string>>();
+  const updates: UpdateNote[] = [];
+  /** The notes of updated articles, by stored id, to count the images that follow them in the file. */
+  const noted = new Map<string, UpdateNote>();
   let records = 0;
   await readBackupThrough(reader(), file, keepHtml, {
     article(saved) {
@@ -262,9 +286,16 @@ async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, 
       const target = imageTarget(step, saved);
       targets.set(saved.id, target);
       if (step.kind === 'duplicate' && target) duplicates.add(target.id);
+      if (step.kind === 'update' && target && updates.length < MAX_UPDATE_NOTES) {
+        const note = noteOf(step.update);
+        updates.push(note);
+        noted.set(target.id, note);
+      }
     },
     image(image) {
       const target = targets.get(image.articleId);
+      const note = target && noted.get(target.id);
+      if (note) note.images++;
       if (!target || !duplicates.has(target.id)) return;
       const urls = broughtImages.get(target.id) ?? new Set<string>();
       urls.add(image.url);
@@ -287,7 +318,7 @@ async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, 
   const report: ImportReport = { ok: true, format: 'qingdu-backup', message: null, ...planner.counts, failed, toAdd: [], toUpdate: [] };
   const writes = planner.counts.added + planner.counts.updated;
   const write = { file, store, sanitize, library, reader, records: writes - imagesOnly };
-  return { report, writes, apply: (writer, opts = {}) => writeBackup(write, writer, opts) };
+  return { report, updates, writes, apply: (writer, opts = {}) => writeBackup(write, writer, opts) };
 }
 
 /** What the second reading of a backup needs from the first. `records`: how many the first reading planned to store. */

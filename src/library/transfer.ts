@@ -17,12 +17,13 @@
  * The exporters and the importer (with the extraction core) load only when
  * used, so the first screen of the library does not wait for them.
  */
+import browser from '../platform/browser';
 import { announceChange } from '../storage/changes';
 import { Library } from '../storage/library';
 import type { LibraryEntry } from '../storage/types';
 import type { ImportReport } from '../transfer/index';
 import { libraryWriter, type ImportOutcome } from './import-writer';
-import type { FilePlan } from './transfer-import';
+import type { FilePlan, UpdateNote } from './transfer-import';
 import { t } from '../ui/i18n';
 import { TransferStore } from './transfer-data';
 import { localizeReason } from './reasons';
@@ -266,6 +267,26 @@ function countLine(kind: string, text: string, count: number): HTMLLIElement {
   return li;
 }
 
+/** The parts of an article an update changes, by the names readers know them by (fields of `mergeRecord`, grouped). */
+const CHANGE_KEYS: Record<string, string> = {
+  article: 'changeText', length: 'changeText', readingMinutes: 'changeText', bodyBytes: 'changeText', partial: 'changeText', linkOnly: 'changeText',
+  title: 'changeTitle', byline: 'changeDetails', siteName: 'changeDetails', lang: 'changeDetails', lead: 'changeDetails', leadImage: 'changeDetails',
+  published: 'changeDetails', tags: 'changeTags', state: 'changeState', readAt: 'changeState', progress: 'changeProgress', savedAt: 'changeSaved',
+  imageBytes: 'changeImages', missingImages: 'changeImages',
+};
+
+/** The order they are named in, the text first. */
+const CHANGE_ORDER = ['changeText', 'changeTitle', 'changeDetails', 'changeTags', 'changeState', 'changeProgress', 'changeSaved', 'changeImages'];
+
+/** "Text, tags and read state", in the UI's language; what the library keeps of its own is said after. */
+function describeUpdate(u: UpdateNote): string {
+  const keys = new Set(u.changes.flatMap((f) => CHANGE_KEYS[f] ?? []));
+  if (u.images) keys.add('changeImages');
+  const parts = CHANGE_ORDER.filter((k) => keys.has(k)).map((k) => t(k));
+  const list = new Intl.ListFormat(browser.i18n.getUILanguage(), { type: 'conjunction' }).format(parts);
+  return u.kept.length ? t('changeKeepsNewer', list) : list;
+}
+
 /** Why a file that was read has nothing to store: its articles are all in the library, its rows all unreadable, or some of each. */
 function nothingToImport(r: ImportReport): string {
   if (!r.failed.length) return t('transferNothingToImport');
@@ -320,7 +341,7 @@ function buildImportDialog(store: TransferStore) {
   });
   confirm.addEventListener('click', () => void write());
 
-  function showReport(r: ImportReport): void {
+  function showReport(r: ImportReport, updates: readonly UpdateNote[]): void {
     report.replaceChildren();
     if (!r.ok) {
       const refusal = el('p', { className: 'error', id: 'transfer-import-refused', textContent: t('transferImportRefused', localizeReason(r.message ?? '', formatName)) });
@@ -337,6 +358,13 @@ function buildImportDialog(store: TransferStore) {
     );
     if (r.failed.length) counts.append(countLine('failed', t('transferPlanFailed', String(r.failed.length)), r.failed.length));
     report.append(counts);
+    if (updates.length) {
+      // Nothing stored is overwritten unseen: each update says what it changes before the user confirms.
+      const list = el('ul', { className: 'transfer-updates' }, ...updates.map((u) => el('li', { textContent: t('transferUpdateLine', [u.title, describeUpdate(u)]) })));
+      const details = el('details', { className: 'transfer-updates-details' }, el('summary', { textContent: t('transferUpdatesDetails') }), list);
+      if (r.updated > updates.length) details.append(el('p', { className: 'muted', textContent: t('transferUpdatesMore', String(r.updated - updates.length)) }));
+      report.append(details);
+    }
     if (r.failed.length) {
       const list = el('ol', { className: 'transfer-failed' });
       for (const f of r.failed.slice(0, MAX_FAILED_SHOWN)) {
@@ -377,7 +405,7 @@ function buildImportDialog(store: TransferStore) {
       if (mine !== generation) return;
       plan = planned;
       const r = planned.report;
-      showReport(r);
+      showReport(r, planned.updates);
       const writes = planned.writes;
       status.textContent = r.ok && writes === 0 ? nothingToImport(r) : '';
       confirm.hidden = !r.ok || writes === 0;

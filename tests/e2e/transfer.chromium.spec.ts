@@ -168,6 +168,16 @@ test.describe('export and import (Chromium)', () => {
       const bookmarks = `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="javascript:alert(1)">小书签</A>\n<DT><A HREF="${HERO_URL}">FT</A>\n</DL>\n`;
       await library.locator('#transfer-file').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(bookmarks) });
       await expect(dialog.locator('.transfer-failed li')).toHaveText('第 3 行：网址的协议“javascript:”不安全或不受支持');
+      await dialog.locator('#transfer-import-confirm').click();
+      await expect(dialog.locator('#transfer-import-status')).toHaveText(/新增 1 篇/);
+      await dialog.getByRole('button', { name: '关闭', exact: true }).click();
+
+      // The same link again, tagged and read: before anything is written, the report says what it would change.
+      const again = `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="${HERO_URL}" TAGS="通勤" TOREAD="0">FT</A>\n</DL>\n`;
+      await library.locator('#transfer-file').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(again) });
+      await expect(dialog.locator('[data-count="updated"]')).toHaveText('更新 1 篇（与已有的合并）');
+      await dialog.locator('.transfer-updates-details summary').click();
+      await expect(dialog.locator('.transfer-updates li')).toHaveText('FT：标签和阅读状态');
     } finally {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

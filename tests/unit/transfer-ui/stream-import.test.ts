@@ -95,6 +95,24 @@ describe('a backup imported as a stream', () => {
     expect(await store.imageUrls(id0)).toEqual(new Set([(articles[0] as SavedArticle).leadImage]));
   });
 
+  it('says, before writing, what it would change in each stored article', async () => {
+    const { library, store, writer } = setup();
+    await plainImport(articles.slice(0, 6), writer, library);
+    const later = (a: SavedArticle) => new Date(Date.parse(a.updatedAt) + 86_400_000).toISOString();
+    const changed = articles.slice(0, 6).map((a, i) => {
+      if (i === 1) return { ...a, tags: [...a.tags, '通勤'], state: 'archived' as const };
+      if (i === 2) return { ...a, title: `${a.title}（更新）`, updatedAt: later(a) };
+      return a;
+    });
+    const plan = await planFile(await backupFile(changed), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
+    // Articles 0 and 3 only gain their stored images (counted, not described); 1 and 2 change fields.
+    expect(plan.report).toMatchObject({ added: 0, updated: 4, duplicates: 2 });
+    expect(plan.updates).toEqual([
+      expect.objectContaining({ title: (articles[1] as SavedArticle).title, changes: ['state', 'tags'], images: 0 }),
+      expect.objectContaining({ title: `${(articles[2] as SavedArticle).title}（更新）`, changes: expect.arrayContaining(['title']), images: 0 }),
+    ]);
+  });
+
   it('refuses a truncated or damaged file before anything is written', async () => {
     const { store, writer, sent } = setup();
     const text = (await exportBackup(articles, makeImageLookup())).join('');
