@@ -15,7 +15,14 @@ declare global {
   }
 }
 
+/** Content types the extractor reads. An image or PDF tab is a document the browser builds around one element. */
+const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+
 async function extractHere(): Promise<ExtractResult> {
+  // Without this an image tab reads as "no article here", which tells the user to find an article page.
+  if (!HTML_TYPES.has(document.contentType)) {
+    return { ok: false, reason: 'not-html', message: `the tab shows ${document.contentType}, not a web page` };
+  }
   // Marks show up in the page's performance timeline (DevTools), so the cost is visible.
   performance.mark('qingdu:extract-start');
   const result = extractArticle(document, location.href);

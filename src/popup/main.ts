@@ -11,7 +11,13 @@ import { followThemePref } from '../ui/theme';
 import { askForOrigins, originsToAsk } from './image-access';
 import { extractInTab, isReadableUrl } from '../platform/tab-access';
 
-type State = 'loading' | 'article' | 'empty' | 'error';
+type State = 'loading' | 'article' | 'empty' | 'waiting' | 'error';
+
+/**
+ * How long the spinner may turn before the popup offers a retry. Injection waits
+ * for the page to finish loading, which on a slow page can take as long as it likes.
+ */
+const READ_TIMEOUT_MS = 12_000;
 
 /** Storage failures the user can act on, in the browser's language. */
 const SAVE_ERRORS: Record<string, string> = { quota: 'saveQuota', aborted: 'saveAborted' };
@@ -26,9 +32,28 @@ const NO_ARTICLE_REASONS: Record<'no-article' | 'not-html' | 'too-large', string
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 function show(state: State): void {
-  for (const name of ['loading', 'article', 'empty', 'error'] as const) {
+  for (const name of ['loading', 'article', 'empty', 'waiting', 'error'] as const) {
     $(`state-${name}`).hidden = name !== state;
   }
+}
+
+function showEmpty(detailKey: string): void {
+  $('empty-detail').textContent = t(detailKey);
+  show('empty');
+}
+
+/** The page is not ready to read yet: say why and offer a retry. */
+function showWaiting(detailKey: string): void {
+  $('waiting-detail').textContent = t(detailKey);
+  show('waiting');
+  // Nothing else had focus (the spinner takes none): put it where Enter retries.
+  if (document.activeElement === document.body) $('retry').focus();
+}
+
+/** chrome.i18n has no plural rules: English needs its own message for one. */
+function imagesNotSavedText(count: number): string {
+  if (!count) return '';
+  return t(count === 1 ? 'imagesNotSavedOne' : 'imagesNotSaved', String(count));
 }
 
 function renderArticle(article: Article, tabId: number): void {
@@ -69,11 +94,15 @@ async function saveArticle(article: Article, tabId: number, button: HTMLButtonEl
     message: t('saveInterrupted'),
   }));
   if (outcome.ok) {
+    // The button stays disabled (there is nothing left to do there) but reads as success, not as faded.
     button.textContent = t('saved');
-    status.textContent = outcome.missingImages.length ? t('imagesNotSaved', String(outcome.missingImages.length)) : '';
+    button.classList.add('saved');
+    status.textContent = imagesNotSavedText(outcome.missingImages.length);
     const library = $<HTMLAnchorElement>('open-library');
     library.href = browser.runtime.getURL(`library.html#${encodeURIComponent(outcome.entry.id)}`);
     library.hidden = false;
+    // Focus was on the now-disabled button: without this it drops to the body and Tab starts over.
+    library.focus();
   } else {
     button.disabled = false;
     status.className = 'error';
@@ -82,26 +111,29 @@ async function saveArticle(article: Article, tabId: number, button: HTMLButtonEl
   }
 }
 
-async function main(): Promise<void> {
-  translatePage();
-  followThemePref();
+/** Bumped by each read: a read that answers after a retry started is dropped. */
+let currentRead = 0;
+
+async function readActiveTab(): Promise<void> {
+  const read = ++currentRead;
+  show('loading');
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-  if (!tab?.id || !isReadableUrl(tab.url)) {
-    $('empty-detail').textContent = t('notAWebPage');
-    show('empty');
-    return;
-  }
-  const result = await extractInTab(tab.id);
-  if (!result) {
-    $('empty-detail').textContent = t('cannotReadTab');
-    show('empty');
-    return;
-  }
-  if (!result.ok) {
-    $('empty-detail').textContent = t(NO_ARTICLE_REASONS[result.reason]);
-    show('empty');
-    return;
-  }
+  // Still navigating: no URL yet, or still the new-tab page it is leaving. Not a browser page.
+  if (tab?.id && tab.status === 'loading' && !isReadableUrl(tab.url)) return showWaiting('pageStillLoading');
+  if (!tab?.id || !isReadableUrl(tab.url)) return showEmpty('notAWebPage');
+  // Past the timeout the read goes on: if it answers before a retry, its article still shows.
+  const timer = setTimeout(() => {
+    if (read === currentRead) showWaiting('readTimedOut');
+  }, READ_TIMEOUT_MS);
+  const result = await extractInTab(tab.id)
+    .catch((error: unknown) => {
+      if (read === currentRead) throw error;
+      return null;
+    })
+    .finally(() => clearTimeout(timer));
+  if (read !== currentRead) return;
+  if (!result) return showEmpty('cannotReadTab');
+  if (!result.ok) return showEmpty(NO_ARTICLE_REASONS[result.reason]);
   renderArticle(result.article, tab.id);
   const existing = await sendMessage('library.lookup', { url: result.article.url }).catch(() => null);
   if (existing) {
@@ -110,7 +142,16 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+function showError(error: unknown): void {
   $('error-detail').textContent = error instanceof Error ? error.message : String(error);
   show('error');
-});
+}
+
+async function main(): Promise<void> {
+  translatePage();
+  followThemePref();
+  $('retry').addEventListener('click', () => void readActiveTab().catch(showError));
+  await readActiveTab();
+}
+
+main().catch(showError);

@@ -116,7 +116,7 @@ async function fetchText(entry: LibraryEntry): Promise<void> {
   status.classList.remove('error');
   status.textContent = t('fetchTextWorking');
   const outcome = (await asked)
-    ? await sendMessage('library.fetchLink', { id: entry.id }).catch((error: unknown) => ({ ok: false as const, error: 'unreachable', message: String(error) }))
+    ? await sendMessage('library.fetchLink', { id: entry.id }).catch(() => ({ ok: false as const, error: 'unreachable', message: t('fetchTextNetwork') }))
     : { ok: false as const, error: 'no-access', message: t('fetchTextDenied') };
   if (outcome.ok) {
     // The article may be stored under its own canonical URL, so under another id.
@@ -125,13 +125,22 @@ async function fetchText(entry: LibraryEntry): Promise<void> {
     await loadSaved(outcome.entry.id);
     return;
   }
-  status.textContent = t('fetchTextFailed', outcome.message);
+  // The browser's own words ("Failed to fetch") mean nothing to a reader, and are English in every UI.
+  status.textContent = t('fetchTextFailed', /^(Failed to fetch|NetworkError|Load failed)/i.test(outcome.message) ? t('fetchTextNetwork') : outcome.message);
   status.classList.add('error');
   button.disabled = false;
+  // The button lost focus when it was disabled: give it back, so a retry is one key away.
+  button.focus();
 }
 
 async function loadTab(tabId: number): Promise<void> {
-  const result = await sendToTab(tabId, 'content.extract', {});
+  // The tab may have been reloaded or navigated since: the browser's "Receiving end does not exist" is no message for a reader.
+  const result = await sendToTab(tabId, 'content.extract', {}).catch(() => null);
+  if (!result) {
+    $('error-detail').textContent = t('tabGone');
+    show('error');
+    return;
+  }
   if (!result.ok) {
     $('error-detail').textContent = result.reason === 'no-article' ? t('noArticleDetail') : result.message;
     show('error');
@@ -151,8 +160,11 @@ function offerSave(article: Article): void {
     const outcome = await sendMessage('library.save', { article }).catch(() => null);
     if (outcome?.ok) {
       button.textContent = t('saved');
+      button.classList.add('done');
       // The address now names the saved copy, so a reload opens it from storage.
       history.replaceState(null, '', `?id=${encodeURIComponent(outcome.entry.id)}`);
+      // Disabled, the button dropped focus to the page: the article is where the reader goes on from.
+      $('article-host').focus({ preventScroll: true });
     } else {
       button.disabled = false;
       announce(`${t('saveFailed')} ${outcome?.message ?? t('saveInterrupted')}`);
@@ -269,7 +281,9 @@ async function retryImages(button: HTMLButtonElement): Promise<void> {
   document.querySelectorAll<HTMLButtonElement>('.rd-retry').forEach((b) => (b.disabled = false));
   if (!outcome.ok) announce(`${t('retryFailed')} ${outcome.message}`);
   else announce(left ? t('imagesStillMissing', String(left)) : t('imagesRestored', String(restored)));
-  if (button.isConnected) button.focus();
+  // The placeholder pressed may be gone, replaced by its image: focus the next one left, or the article.
+  const next = button.isConnected ? button : document.querySelector<HTMLButtonElement>('.rd-retry');
+  (next ?? $('article-host')).focus({ preventScroll: true });
 }
 
 // ---- 简⇄繁 ----
@@ -350,7 +364,8 @@ function onKey(event: KeyboardEvent): void {
       announce(t(`theme${prefs.theme[0]?.toUpperCase()}${prefs.theme.slice(1)}`));
       break;
     case 'Escape':
-      location.href = browser.runtime.getURL('library.html');
+      // Back to the list at this article's row (the library selects the row its address names).
+      location.href = browser.runtime.getURL(savedId ? `library.html#${encodeURIComponent(savedId)}` : 'library.html');
       break;
     default:
       return;

@@ -52,7 +52,7 @@ test.describe('faults while saving (Chromium)', () => {
 
     const popup = await clickSave(context, worker, extensionId, SEED_URL);
     await expect(popup.locator('#save')).toHaveText(/^(已保存|Saved)$/);
-    await expect(popup.locator('#save-status')).toHaveText(/1 张图片未能保存|1 image\(s\) not saved/);
+    await expect(popup.locator('#save-status')).toHaveText(/1 张图片未能保存|1 image was not saved/);
     let [row] = (await stored(worker)).rows;
     expect(row?.title).toBe(SEED_TITLE);
     expect(row?.missingImages).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { PLAIN_URL, SEED_TITLE, SEED_URL } from './pages';
+import { PLAIN_URL, SEED_TITLE, SEED_URL, seedPage } from './pages';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,58 @@ test.describe('popup and content script (Chromium)', () => {
     await expect(popup.locator('#state-empty h1')).toHaveText(/没有可读的文章|No article on this page/);
     await expect(popup.locator('#state-article')).toBeHidden();
     await expect(popup.getByRole('button', { name: /^(保存|Save)$/ })).toHaveCount(0);
+  });
+
+  test('after Save, "Saved" reads at full contrast and focus moves to "Open in library"', async ({ extension }) => {
+    const { context, worker, extensionId } = extension;
+    const page = await context.newPage();
+    await page.goto(SEED_URL);
+    const popup = await openPopupFor(context, worker, extensionId, page);
+    // A keyboard user: the popup focuses Save, Enter presses it.
+    await expect(popup.getByRole('button', { name: /^(保存|Save)$/ })).toBeFocused();
+    await popup.keyboard.press('Enter');
+    const saved = popup.getByRole('button', { name: /^(已保存|Saved)$/ });
+    await expect(saved).toBeVisible({ timeout: 20_000 });
+    await expect(saved).toHaveCSS('opacity', '1');
+    const library = popup.getByRole('link', { name: /^(在阅读列表中打开|Open in library)$/ });
+    await expect(library).toBeFocused();
+    await expect(library).toHaveAttribute('href', /\/library\.html#.+/);
+  });
+
+  test('on an image tab the popup says it is an image or a PDF, not "open an article page"', async ({ extension }) => {
+    const { context, worker, extensionId } = extension;
+    const page = await context.newPage();
+    await page.goto('https://cn.ft.com/picture/hero.png');
+    const popup = await openPopupFor(context, worker, extensionId, page);
+    await expect(popup.locator('#empty-detail')).toHaveText(/图片或 PDF|an image or a PDF/);
+    await expect(popup.locator('#empty-detail')).not.toHaveText(/文章页面|article page/);
+  });
+
+  test('a tab with no page yet says it is still loading, and Retry reads it once it has arrived', async ({ extension }) => {
+    const { context, worker, extensionId } = extension;
+    const url = 'https://cn.ft.com/story/001088997';
+    let requested!: () => void;
+    let respond!: () => void;
+    const asked = new Promise<void>((resolve) => (requested = resolve));
+    const answer = new Promise<void>((resolve) => (respond = resolve));
+    await context.route(url, async (route) => {
+      requested();
+      await answer;
+      await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: seedPage() });
+    });
+    const page = await context.newPage();
+    const loaded = page.goto(url);
+    await asked;
+    const popup = await openPopupFor(context, worker, extensionId, page);
+    await expect(popup.locator('#waiting-detail')).toHaveText(/还在加载|still loading/);
+    await expect(popup.getByText(/浏览器内部页面|Browser pages/)).toHaveCount(0);
+    const retry = popup.getByRole('button', { name: /^(重试|Retry)$/ });
+    await expect(retry).toBeFocused();
+
+    respond();
+    await loaded;
+    await retry.click();
+    await expect(popup.locator('#article-title')).toHaveText(SEED_TITLE);
   });
 });
 

@@ -60,7 +60,9 @@ test('bilingual layouts, remembered position and keyboard navigation', async ({ 
   await reader.evaluate(() => window.scrollTo(0, (document.documentElement.scrollHeight - innerHeight) / 2));
   await reader.waitForTimeout(2500);
   await reader.keyboard.press('Escape');
-  await expect(reader).toHaveURL(/library\.html/);
+  await expect(reader).toHaveURL(/library\.html#/);
+  // Back at the article's own row, with the keyboard on it.
+  await expect(library.locator('.row.current .row-title')).toBeFocused();
   await expect(library.locator('.row .progress')).toHaveText(/^(4\d|5\d)%$/);
   await library.locator('.row-title').click();
   await expect(reader.locator('.rd-title')).toHaveText(CE_TITLE);
@@ -98,8 +100,11 @@ test('an image that failed at save time shows a placeholder, and retry stores it
   await expect(placeholder).toContainText(/图片未保存|Image not saved/);
   await expect(library.locator('.rd-article img')).toHaveCount(0);
 
-  await placeholder.getByRole('button', { name: /^(重试|Retry)$/ }).click();
+  await placeholder.getByRole('button', { name: /^(重试|Retry)$/ }).press('Enter');
   await expect(placeholder).toHaveCount(0);
+  // The button pressed went with its placeholder: the keyboard stays in the article, not on the page's body.
+  await expect(library.locator('#article-host')).toBeFocused();
+  await expect(library.locator('#status')).toHaveText(/1/);
   const img = library.locator('.rd-article img').first();
   await expect(img).toHaveAttribute('src', /^blob:/);
   await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
