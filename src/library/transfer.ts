@@ -3,10 +3,11 @@
  * dialog (keyboard reachable, Escape closes, focus returns to the button).
  *
  * Export: pick the scope (everything, the rows the current filter/search
- * shows, or the articles ticked in the list) and a format; articles and images are read from IndexedDB a page at
- * a time and most formats are written as they are read (transfer-export.ts),
- * with a progress bar and a Cancel button; the file is downloaded from a blob
- * URL (no `downloads` permission).
+ * shows, or the articles ticked in the list) and a format; articles and
+ * images are read from IndexedDB a page at a time and most formats are
+ * written as they are read (transfer-export.ts), with a progress bar and a
+ * Cancel button; the file is downloaded from a blob URL (no `downloads`
+ * permission).
  *
  * Import: pick a file; it is parsed and planned without writing anything and
  * the report (added / updated / duplicates / failed rows with line and
