@@ -12,6 +12,7 @@ import type { LibraryEntry } from '../storage/types';
 import { scriptOf, throttle } from '../ui/format';
 import { t, translatePage } from '../ui/i18n';
 import {
+  FONT_SIZES,
   loadPrefs,
   nextTheme,
   normalizePrefs,
@@ -19,6 +20,7 @@ import {
   savePrefs,
   stepFontSize,
   stepWidth,
+  WIDTHS,
   type ReaderPrefs,
 } from '../ui/prefs';
 import { TextConversion, loadConverter } from './convert';
@@ -51,6 +53,11 @@ function applyPrefs(): void {
   root.dataset.theme = prefs.theme;
   root.style.setProperty('--reader-size', `${prefs.fontSize}px`);
   root.style.setProperty('--reader-width', `${prefs.width}em`);
+  // At a limit the button says so; aria-disabled rather than disabled, so a button in use keeps the keyboard's focus.
+  $('font-smaller').setAttribute('aria-disabled', String(prefs.fontSize <= FONT_SIZES.min));
+  $('font-larger').setAttribute('aria-disabled', String(prefs.fontSize >= FONT_SIZES.max));
+  $('narrower').setAttribute('aria-disabled', String(prefs.width <= WIDTHS.min));
+  $('wider').setAttribute('aria-disabled', String(prefs.width >= WIDTHS.max));
   $<HTMLSelectElement>('theme').value = prefs.theme;
   $<HTMLSelectElement>('bilingual').value = prefs.bilingual;
   if (rendered?.bilingual) setBilingualLayout(rendered.root, prefs.bilingual);

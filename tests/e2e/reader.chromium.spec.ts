@@ -77,6 +77,15 @@ test('bilingual layouts, remembered position and keyboard navigation', async ({ 
   const before = await reader.evaluate(() => window.scrollY);
   await reader.keyboard.press('j');
   await expect.poll(() => reader.evaluate(() => window.scrollY)).toBeGreaterThan(before);
+
+  // At the smallest size, A− says it can go no further, and keeps the keyboard's focus.
+  const smaller = reader.locator('#font-smaller');
+  await smaller.focus();
+  for (let i = 0; i < 16; i++) await smaller.press('Enter');
+  await expect(smaller).toHaveAttribute('aria-disabled', 'true');
+  await expect(smaller).toBeFocused();
+  await expect(reader.locator('#font-larger')).toHaveAttribute('aria-disabled', 'false');
+  await expect(reader.locator('.rd-article')).toHaveCSS('font-size', '14px');
 });
 
 test('an image that failed at save time shows a placeholder, and retry stores it', async ({ extension }) => {
