@@ -156,6 +156,12 @@ async function loadTab(tabId: number): Promise<void> {
   // A preview of the live page: its images come from the site, as they did in the tab.
   display(result.article, (url) => url);
   offerSave(result.article);
+  // Saving again updates the stored copy: say so, as the popup does.
+  const existing = await sendMessage('library.lookup', { url: result.article.url }).catch(() => null);
+  if (existing) {
+    $('save').textContent = t('saveAgain');
+    announce(t('alreadySaved'));
+  }
 }
 
 /** The preview can be saved from here, as from the popup. */

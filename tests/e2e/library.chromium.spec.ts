@@ -190,6 +190,12 @@ test.describe('library and reader (Chromium)', () => {
     await expect(row(library, SEED_TITLE)).toHaveCount(1);
     // The theme chosen in the reader is the library's too.
     await expect(library.locator('html')).toHaveAttribute('data-theme', 'light');
+
+    // A preview of the same tab knows it is saved: saving again updates it.
+    const third = await context.newPage();
+    await third.goto(`chrome-extension://${extensionId}/reader.html?tab=${tabId}`);
+    await expect(third.locator('#save')).toHaveText(/^(再次保存（更新）|Save again \(update\))$/);
+    await expect(third.locator('#status')).toHaveText(/已在阅读列表中|already in your library/);
   });
 
   test('an unknown id shows the not-found state', async ({ extension }) => {
