@@ -81,7 +81,7 @@ const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
   ["whyZipBomb", "the zip archive would unpack to {} MB, above the {} MB limit"],
   ["whyZipBombStreamed", "the zip archive unpacks to more than {} MB, the limit"],
   ["whyZipCut", "the zip archive ends before the backup does"],
-  ["whyJsonBroken", "the {} file is not valid JSON, probably truncated or damaged ({*})"],
+  ["whyJsonBroken", "the file is not valid JSON, probably truncated or damaged ({*})"],
   ["whyNotExport", "not a {} export (expected a JSON list of entries)"],
   ["whyNoOmnivore", "the zip holds no Omnivore metadata_*.json files"],
   ["whyNoArticles", "the file holds no articles"],

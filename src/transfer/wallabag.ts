@@ -62,7 +62,8 @@ function parseJsonArray(text: string, what: string): unknown[] {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new TransferError(`the ${what} file is not valid JSON, probably truncated or damaged (${jsonProblem(e, text)})`);
+    // The refusal names the format first ("wallabag JSON: …"): the reason need not say it again.
+    throw new TransferError(`the file is not valid JSON, probably truncated or damaged (${jsonProblem(e, text)})`);
   }
   if (!Array.isArray(doc)) throw new TransferError(`not a ${what} export (expected a JSON list of entries)`);
   return doc;

@@ -137,7 +137,7 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
     { message: /^Pocket HTML export: the file ends inside a list, so it was probably cut short$/ }],
   ['Pocket HTML with a data: link', 'ril_export.html', () => enc('<!DOCTYPE html><html><head><title>Pocket Export</title></head><body><h1>Unread</h1><ul><li><a href="data:,x" time_added="1">x</a></li></ul></body></html>'),
     { added: 0, failed: [/"data:"/] }],
-  ['truncated wallabag JSON', 'wallabag.json', () => enc(fixtureText('wallabag-v2.json').slice(0, 300)), { message: /^wallabag JSON: the wallabag file is not valid JSON/ }],
+  ['truncated wallabag JSON', 'wallabag.json', () => enc(fixtureText('wallabag-v2.json').slice(0, 300)), { message: /^wallabag JSON: the file is not valid JSON/ }],
   ['Omnivore entries of the wrong types', 'omnivore.json', () => enc('[{"slug":"a","url":42,"labels":"x","savedAt":"2024-01-01T00:00:00.000Z"},"text",{"slug":"b","url":"https://ok.example/","labels":[1,"y"],"savedAt":"nope"}]'),
     { added: 1, failed: [/^entry 1: missing URL$/, /^entry 2: not an object$/], check: (r) => expect(r.toAdd[0]).toMatchObject({ tags: ['y'], savedAt: '1970-01-01T00:00:00.000Z' }) }],
   ['feed that is not well-formed XML', 'feed.xml', () => enc('<?xml version="1.0"?><rss><channel><item><title>x</item></rss>'), { message: /^RSS\/Atom feed: the feed does not parse/ }],
