@@ -397,6 +397,14 @@ function wireControls(): void {
   $<HTMLSelectElement>('bilingual').addEventListener('change', (e) =>
     changePrefs({ bilingual: (e.target as HTMLSelectElement).value as ReaderPrefs['bilingual'] }),
   );
+  // Two columns need room: in a narrow window (reader.css stacks them below 52em) the menu says what is shown.
+  const narrow = matchMedia('(max-width: 52em)');
+  const sideLabel = () => {
+    const side = $<HTMLSelectElement>('bilingual').querySelector<HTMLOptionElement>('option[value="side"]');
+    if (side) side.textContent = t(narrow.matches ? 'bilingualSideNarrow' : 'bilingualSide');
+  };
+  narrow.addEventListener('change', sideLabel);
+  sideLabel();
   $('article-host').addEventListener('click', (event) => {
     const button = (event.target as Element).closest<HTMLButtonElement>('.rd-retry');
     if (button) void retryImages(button);

@@ -50,6 +50,14 @@ test('bilingual layouts, remembered position and keyboard navigation', async ({ 
   expect(en && zh && zh.x > en.x + en.width - 1).toBe(true);
   expect(en && zh && Math.abs(zh.y - en.y) < 2).toBe(true);
 
+  // In a window too narrow for two columns the pairs stack, and the menu says so.
+  const side = reader.locator('#bilingual option[value="side"]');
+  await expect(side).toHaveText(/^(左右对照|Side by side)$/);
+  await reader.setViewportSize({ width: 600, height: 900 });
+  await expect(side).toHaveText(/窗口较窄|too narrow/);
+  await reader.setViewportSize({ width: 1400, height: 900 });
+  await expect(side).toHaveText(/^(左右对照|Side by side)$/);
+
   // Interleaved: one column, English above its Chinese.
   await reader.locator('#bilingual').selectOption('interleave');
   await expect(reader.locator('.rd-article')).toHaveAttribute('data-layout', 'interleave');
