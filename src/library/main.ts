@@ -254,12 +254,55 @@ function updateSummary(): void {
 /** The articles ticked, in the order the library lists them. */
 const pickedRows = (): LibraryEntry[] => all.filter((e) => picked.has(e.id));
 
-/** The bar that counts the ticked articles and offers to export them; hidden when none is ticked. */
+/** The fetch of ticked links under way; `stop` ends it after the link being fetched. */
+let fetching: { stop: boolean } | null = null;
+
+/** The bar that counts the ticked articles and offers to export them (and fetch the text of links); hidden when none is ticked. */
 function updatePicks(): void {
   // A ticked article that left the library (deleted here or elsewhere) is ticked no more.
   if (picked.size) for (const id of picked) if (!all.some((e) => e.id === id)) picked.delete(id);
-  $('picks').hidden = picked.size === 0;
-  $('picks-count').textContent = t('pickedCount', String(picked.size));
+  $('picks').hidden = picked.size === 0 && !fetching;
+  $('picks-fetch').hidden = !fetching && !pickedRows().some((e) => e.linkOnly);
+  if (!fetching) $('picks-count').textContent = t('pickedCount', String(picked.size));
+}
+
+/**
+ * Fetches and saves the text of the ticked link-only articles (imported
+ * bookmarks), one after another; pressed again, stops. Access to their sites
+ * is asked for first, in the click itself: browsers prompt only during the
+ * user's gesture.
+ */
+function fetchPicked(): void {
+  if (fetching) {
+    fetching.stop = true;
+    return;
+  }
+  const links = pickedRows().filter((e) => e.linkOnly);
+  if (!links.length) return;
+  const asked = browser.permissions.request({ origins: [...new Set(links.map((e) => `${new URL(e.url).origin}/*`))] }).catch(() => false);
+  const run = (fetching = { stop: false });
+  const button = $('picks-fetch');
+  button.textContent = t('fetchLinksStop');
+  let fetched = 0;
+  let failed = 0;
+  void (async () => {
+    if (!(await asked)) {
+      toast(t('fetchTextDenied'), null);
+      return;
+    }
+    for (const [i, entry] of links.entries()) {
+      if (run.stop) break;
+      $('picks-count').textContent = t('fetchingLinks', [String(i + 1), String(links.length)]);
+      const outcome = await sendMessage('library.fetchLink', { id: entry.id }).catch(() => null);
+      if (outcome?.ok) fetched++;
+      else failed++;
+    }
+    toast(t('fetchedLinks', [String(fetched), String(links.length)]) + (failed ? ` ${t('fetchedLinksFailed', String(failed))}` : ''), null);
+  })().finally(() => {
+    fetching = null;
+    button.textContent = t('pickedFetch');
+    updatePicks();
+  });
 }
 
 function togglePick(entry: LibraryEntry, on = !picked.has(entry.id)): void {
@@ -632,6 +675,7 @@ function wire(): void {
     const entry = target.classList.contains('row-pick') ? entryFor(target) : undefined;
     if (entry) togglePick(entry, target.checked);
   });
+  $('picks-fetch').addEventListener('click', fetchPicked);
   $('picks-clear').addEventListener('click', () => {
     picked.clear();
     renderWindow();

@@ -262,6 +262,27 @@ test.describe('export and import (Chromium)', () => {
     }
   });
 
+  test('the text of ticked bookmarks is fetched in one go, and a link that fails is counted', async ({ extension }) => {
+    const { context, extensionId } = extension;
+    const library = await openLibrary(context, extensionId);
+    // The first link is served; the second is not (the network refuses it).
+    const links = [`<DT><A HREF="${HERO_URL}" ADD_DATE="1715000000">FT 商学院排名</A>`, '<DT><A HREF="https://www.ftchinese.com/story/009999999" ADD_DATE="1715000001">不存在的文章</A>'];
+    await library.locator('#transfer-file').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(`<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n${links.join('\n')}\n</DL>\n`) });
+    const importer = library.locator('#transfer-import-dialog');
+    await importer.locator('#transfer-import-confirm').click();
+    await expect(importer.locator('#transfer-import-status')).toHaveText(/(新增 2 篇|2 added)/);
+    await importer.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+
+    await expect(library.locator('#picks-fetch')).toBeHidden();
+    for (const title of ['FT 商学院排名', '不存在的文章']) await row(library, title).locator('.row-pick').check();
+    await library.locator('#picks-fetch').click();
+    await expect(library.locator('#toast-text')).toHaveText(/(2 个链接中已获取 1 篇正文|Fetched the text of 1 of 2 links)/, { timeout: 30_000 });
+    await expect(library.locator('#toast-text')).toContainText(/(1 个未能获取|1 could not be fetched)/);
+    // The served one is an article now, under its own title; the other is still a link.
+    await expect(row(library, HERO_TITLE)).toBeVisible();
+    await expect(row(library, '不存在的文章')).toBeVisible();
+  });
+
   test('a zipped backup that unpacks past 200 MB is inflated as it is read and imports whole', async ({ extension }) => {
     const { context, extensionId } = extension;
     const dir = mkdtempSync(join(tmpdir(), 'qingdu-zip-'));
