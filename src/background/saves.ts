@@ -69,7 +69,9 @@ export async function saveLink(url: string): Promise<SaveOutcome> {
     if (!result.ok) return { ok: false, error: result.reason, message: result.message };
     return await saveArticle(result.article satisfies Article);
   } catch (error) {
-    return { ok: false, error: 'network', message: error instanceof Error ? error.message : String(error) };
+    // A network failure rejects fetch() with a TypeError in the browser's own English ("Failed to fetch"): say it in the reader's language.
+    const unreachable = error instanceof TypeError && browser.i18n.getMessage('fetchTextNetwork');
+    return { ok: false, error: 'network', message: unreachable || (error instanceof Error ? error.message : String(error)) };
   }
 }
 

@@ -16,7 +16,7 @@ import browser from '../platform/browser';
 import { sendMessage, type Request } from '../platform/messages';
 import type { LibraryEntry } from '../storage/types';
 import { debounce, formatBytes, formatDate } from '../ui/format';
-import { t, translatePage } from '../ui/i18n';
+import { t, tCount, translatePage } from '../ui/i18n';
 import { followThemePref } from '../ui/theme';
 import { LIBRARY_CHANNEL, isLibraryChange } from '../storage/changes';
 import { IdbLibraryReader, usageOf } from './data';
@@ -128,8 +128,7 @@ function buildRow(entry: LibraryEntry): HTMLElement {
   if (entry.readingMinutes > 0) add('minutes', t('readingMinutes', String(entry.readingMinutes)));
   if (entry.progress > 0.02 && entry.progress < 0.98) add('progress', `${Math.round(entry.progress * 100)}%`);
   const missing = entry.missingImages.length;
-  // chrome.i18n has no plural rules: English needs its own message for one.
-  if (missing) add('warn', t(missing === 1 ? 'imagesMissingShortOne' : 'imagesMissingShort', String(missing)));
+  if (missing) add('warn', tCount('imagesMissingShortOne', 'imagesMissingShort', missing));
   for (const tag of entry.tags) add('tag', `#${tag}`);
   // The line ends in an ellipsis when the row is too narrow; the tooltip has all of it.
   meta.title = [...meta.children].map((el) => el.textContent).join(' · ');
@@ -259,10 +258,14 @@ let fetching: { stop: boolean } | null = null;
 
 /** The bar that counts the ticked articles and offers to export them (and fetch the text of links); hidden when none is ticked. */
 function updatePicks(): void {
+  const rows = picked.size ? pickedRows() : [];
   // A ticked article that left the library (deleted here or elsewhere) is ticked no more.
-  if (picked.size) for (const id of picked) if (!all.some((e) => e.id === id)) picked.delete(id);
+  if (rows.length < picked.size) {
+    picked.clear();
+    for (const e of rows) picked.add(e.id);
+  }
   $('picks').hidden = picked.size === 0 && !fetching;
-  $('picks-fetch').hidden = !fetching && !pickedRows().some((e) => e.linkOnly);
+  $('picks-fetch').hidden = !fetching && !rows.some((e) => e.linkOnly);
   if (!fetching) $('picks-count').textContent = t('pickedCount', String(picked.size));
 }
 

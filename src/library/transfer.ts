@@ -25,7 +25,7 @@ import type { LibraryEntry } from '../storage/types';
 import type { ImportReport } from '../transfer/index';
 import { libraryWriter, type ImportOutcome } from './import-writer';
 import type { FilePlan, UpdateNote } from './transfer-import';
-import { t } from '../ui/i18n';
+import { t, tCount } from '../ui/i18n';
 import { TransferStore } from './transfer-data';
 import { localizeReason } from './reasons';
 import { EXPORT_FORMATS, type ExportFormat } from './transfer-formats';
@@ -166,7 +166,7 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
   cancel.addEventListener('click', () => controller?.abort());
   close.addEventListener('click', () => dialog.close());
   /** The count as the file name gives it: `128篇`, or `128-articles` in English. */
-  const counted = (n: number) => t(n === 1 ? 'exportFileOne' : 'exportFileMany', String(n));
+  const counted = (n: number) => tCount('exportFileOne', 'exportFileMany', n);
   // Escape or closing the dialog stops an export in progress (not one started since: the close event comes a task later).
   dialog.addEventListener('close', () => {
     if (!dialog.open) controller?.abort();
@@ -279,12 +279,13 @@ const CHANGE_KEYS: Record<string, string> = {
 /** The order they are named in, the text first. */
 const CHANGE_ORDER = ['changeText', 'changeTitle', 'changeDetails', 'changeTags', 'changeState', 'changeProgress', 'changeSaved', 'changeImages'];
 
+const changeList = new Intl.ListFormat(browser.i18n.getUILanguage(), { type: 'conjunction' });
+
 /** "Text, tags and read state", in the UI's language; what the library keeps of its own is said after. */
 function describeUpdate(u: UpdateNote): string {
   const keys = new Set(u.changes.flatMap((f) => CHANGE_KEYS[f] ?? []));
   if (u.images) keys.add('changeImages');
-  const parts = CHANGE_ORDER.filter((k) => keys.has(k)).map((k) => t(k));
-  const list = new Intl.ListFormat(browser.i18n.getUILanguage(), { type: 'conjunction' }).format(parts);
+  const list = changeList.format(CHANGE_ORDER.filter((k) => keys.has(k)).map((k) => t(k)));
   return u.kept.length ? t('changeKeepsNewer', list) : list;
 }
 

@@ -6,7 +6,7 @@
 import type { Article } from '../core/types';
 import browser from '../platform/browser';
 import { sendMessage } from '../platform/messages';
-import { t, translatePage } from '../ui/i18n';
+import { t, tCount, translatePage } from '../ui/i18n';
 import { followThemePref } from '../ui/theme';
 import { askForOrigins, originsToAsk } from './image-access';
 import { extractInTab, isReadableUrl } from '../platform/tab-access';
@@ -50,12 +50,6 @@ function showWaiting(detailKey: string): void {
   if (document.activeElement === document.body) $('retry').focus();
 }
 
-/** chrome.i18n has no plural rules: English needs its own message for one. */
-function imagesNotSavedText(count: number): string {
-  if (!count) return '';
-  return t(count === 1 ? 'imagesNotSavedOne' : 'imagesNotSaved', String(count));
-}
-
 function renderArticle(article: Article, tabId: number): void {
   $('article-title').textContent = article.title;
   const parts = [article.siteName, t('readingMinutes', String(article.readingMinutes))].filter(Boolean);
@@ -97,7 +91,8 @@ async function saveArticle(article: Article, tabId: number, button: HTMLButtonEl
     // The button stays disabled (there is nothing left to do there) but reads as success, not as faded.
     button.textContent = t('saved');
     button.classList.add('saved');
-    status.textContent = imagesNotSavedText(outcome.missingImages.length);
+    const missing = outcome.missingImages.length;
+    status.textContent = missing ? tCount('imagesNotSavedOne', 'imagesNotSaved', missing) : '';
     const library = $<HTMLAnchorElement>('open-library');
     library.href = browser.runtime.getURL(`library.html#${encodeURIComponent(outcome.entry.id)}`);
     library.hidden = false;

@@ -132,8 +132,7 @@ async function fetchText(entry: LibraryEntry): Promise<void> {
     await loadSaved(outcome.entry.id);
     return;
   }
-  // The browser's own words ("Failed to fetch") mean nothing to a reader, and are English in every UI.
-  status.textContent = t('fetchTextFailed', /^(Failed to fetch|NetworkError|Load failed)/i.test(outcome.message) ? t('fetchTextNetwork') : outcome.message);
+  status.textContent = t('fetchTextFailed', outcome.message);
   status.classList.add('error');
   button.disabled = false;
   // The button lost focus when it was disabled: give it back, so a retry is one key away.

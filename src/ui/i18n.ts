@@ -8,6 +8,11 @@ export function t(key: string, substitutions?: string | string[]): string {
   return browser.i18n.getMessage(key, substitutions) || key;
 }
 
+/** A count in words: `browser.i18n` has no plural rules, so English needs its own message for one. */
+export function tCount(one: string, many: string, count: number): string {
+  return t(count === 1 ? one : many, String(count));
+}
+
 /** Fill every `[data-i18n]` element's text and `[data-i18n-<attr>]` attributes. */
 export function translatePage(root: ParentNode = document): void {
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
