@@ -145,8 +145,8 @@ export function jsonProblem(error: unknown, text: string, offset = 0): string {
     for (let line = 1; line < Number(lineColumn[1]) && lineStart >= 0; line++) lineStart = text.indexOf('\n', lineStart) + 1 || -1;
     if (lineStart >= 0) at = lineStart + Number(lineColumn[2]) - 1;
   }
-  // Engines name no place when the text stops short: it fails at its end.
-  if (at === null && /end/i.test(message)) at = text.length;
+  // Engines name no place when the text stops short ("Unexpected end of JSON input"): it fails at its end.
+  if (at === null && /\bend of (JSON )?(input|data)\b/i.test(message)) at = text.length;
   return at === null ? 'its text does not parse' : `at character ${offset + Math.min(at, text.length) + 1}`;
 }
 

@@ -5,6 +5,7 @@ import {
   type ImportError, type SavedArticle, type StoredImage,
 } from '../../../src/transfer/index';
 import { JsonSplitter, type JsonStreamEvent } from '../../../src/transfer/json-stream';
+import { jsonProblem } from '../../../src/transfer/util';
 import { makeArticle, makeImageLookup, makeLibrary } from './helpers';
 
 /** `text` cut into pieces of `size` characters (the last may be shorter). */
@@ -164,5 +165,21 @@ describe('BookmarksReader', () => {
     const short = new BookmarksReader();
     short.push('<html>');
     expect(() => short.end()).toThrow(/not a bookmarks file/);
+  });
+});
+
+describe('where JSON is damaged, in one wording for every browser', () => {
+  const text = '{\n  "a": 1,\n  "b": x\n}';
+  it.each([
+    ['V8', "Expected ',' or '}' after property value in JSON at position 19 (line 3 column 8)", 'at character 20'],
+    // V8 names no place for an unexpected token, only quotes the text, whose words ("weekend") say nothing of where.
+    ['V8, a token', 'Unexpected token \'x\', "{ "title": "weekend", "b": x }" is not valid JSON', 'its text does not parse'],
+    ['Firefox', 'JSON.parse: unexpected character at line 3 column 8 of the JSON data', 'at character 20'],
+    ['any, at the end', 'Unexpected end of JSON input', `at character ${text.length + 1}`],
+    ['Safari', 'JSON Parse error: Unexpected identifier "x"', 'its text does not parse'],
+  ])('%s', (_, message, expected) => {
+    expect(jsonProblem(new SyntaxError(message), text)).toBe(expected);
+    // Counted from where the damaged piece starts in the whole file.
+    if (expected.startsWith('at')) expect(jsonProblem(new SyntaxError(message), text, 100)).toBe(expected.replace(/\d+/, (n) => String(Number(n) + 100)));
   });
 });
