@@ -35,8 +35,10 @@ import {
   pocketRow,
   READING_LIST_HEAD,
   readingListLine,
+  transcodedLookup,
   wallabagEntry,
   type ImageLookup,
+  type Transcode,
   type XhtmlEnv,
 } from '../transfer/index';
 import { yieldToLoop } from '../transfer/util';
@@ -185,15 +187,15 @@ export type ZipFormatId = Exclude<ExportFormatId, ListFormatId>;
 export interface PagedExportOptions extends Progress {
   /** Ids asked for (for progress). */
   total: number;
-  /** EPUB only: the rows of the book's articles (its title and language come from them), and the page's DOM classes. */
-  epub?: { rows: readonly LibraryEntry[]; env: XhtmlEnv };
+  /** EPUB only: the rows of the book's articles (its title and language come from them), the page's DOM classes, and how WebP/AVIF images are redrawn. */
+  epub?: { rows: readonly LibraryEntry[]; env: XhtmlEnv; transcode?: Transcode };
 }
 
 /** A zip as `exportPages` drives it: what comes before the first article, each article, what comes after. */
 interface PageFormat {
   head(): BlobPart[];
   /** `articles`: a slice of a page. */
-  page(page: Pick<ArticlePage, 'articles' | 'lookup'>): BlobPart[];
+  page(page: Pick<ArticlePage, 'articles' | 'lookup'>): Promise<BlobPart[]>;
   tail(): BlobPart[];
   ext: string;
   type: string;
@@ -212,8 +214,10 @@ function zipFormat(id: ZipFormatId, opts: PagedExportOptions, now: Date): PageFo
   else throw new Error('an EPUB export needs its rows and DOM classes');
   return {
     head: () => zipped(writer.take()),
-    page: ({ articles, lookup }) => {
-      for (const a of articles) writer.article(a, lookup);
+    page: async ({ articles, lookup }) => {
+      const transcode = opts.epub?.transcode;
+      const images = transcode ? await transcodedLookup(articles, lookup, transcode) : lookup;
+      for (const a of articles) writer.article(a, images);
       return zipped(writer.take());
     },
     tail: () => {
@@ -241,7 +245,7 @@ export async function exportPages(id: ZipFormatId, pages: AsyncIterable<ArticleP
         opts.onProgress?.(page.done - page.articles.length + start, opts.total);
         await step();
       }
-      parts.push(...format.page({ articles: page.articles.slice(start, start + ZIP_SLICE), lookup: page.lookup }));
+      parts.push(...(await format.page({ articles: page.articles.slice(start, start + ZIP_SLICE), lookup: page.lookup })));
     }
     count += page.articles.length;
     opts.onProgress?.(page.done, opts.total);

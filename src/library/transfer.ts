@@ -28,6 +28,7 @@ import type { FilePlan, UpdateNote } from './transfer-import';
 import { t, tCount } from '../ui/i18n';
 import { TransferStore } from './transfer-data';
 import { localizeReason } from './reasons';
+import { redrawImage } from './redraw-image';
 import { EXPORT_FORMATS, type ExportFormat } from './transfer-formats';
 import type { ExportFile } from './transfer-export';
 import './transfer.css';
@@ -214,7 +215,7 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
         }
       } else {
         const pages = store.pages(rows.map((e) => e.id), { signal, images: format.images, rows });
-        file = await exportPages(format.id, pages, { total: rows.length, signal, onProgress: bar, counted, epub: { rows, env: window } });
+        file = await exportPages(format.id, pages, { total: rows.length, signal, onProgress: bar, counted, epub: { rows, env: window, transcode: redrawImage } });
       }
       if (signal.aborted) throw new DOMException('Export cancelled', 'AbortError');
       download(file.parts, file.name, file.type);

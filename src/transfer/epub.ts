@@ -10,8 +10,8 @@
  * every chapter is well-formed XML. Output passes epubcheck with no errors and
  * no warnings, whatever the HTML.
  */
-import type { SavedArticle } from '../storage/types';
-import { imageExtension, sniffImageType } from './images';
+import type { SavedArticle, StoredImage } from '../storage/types';
+import { imageExtension, imagesOf, sniffImageType } from './images';
 import type { ChunkOptions, ImageLookup } from './types';
 import { escapeXml, exportFileName, mapChunked, safeUrl, stripXmlInvalid, TransferError, utf8 } from './util';
 import { joinBytes, ZipStream } from './zip-stream';
@@ -32,15 +32,44 @@ export interface EpubOptions extends ChunkOptions {
   identifier?: string;
   /** dcterms:modified. Default: now. */
   now?: Date;
+  /** Redraws WebP and AVIF images as types the book can carry (see `transcodedLookup`). */
+  transcode?: Transcode;
 }
 
 /**
  * Image types embedded as they are. EPUB 3.3 adds image/webp to the core media
- * types, but Debian's epubcheck (4.2.6, EPUB 3.2 rules) and the readers it
- * stands for still want a fallback for it (MED-003), and we can't transcode:
- * webp, avif and svg images are dropped, leaving their alt text.
+ * types, but Debian's epubcheck (4.2.6, EPUB 3.2 rules) and the e-readers it
+ * stands for still want a fallback for it (MED-003). WebP and AVIF go in only
+ * once a `Transcode` has redrawn them; others leave their alt text.
  */
 const CORE_IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif']);
+
+/** An image as JPEG, PNG or GIF; null when it cannot be redrawn. The browser's decoders do it in the extension. */
+export type Transcode = (image: StoredImage) => Promise<StoredImage | null>;
+
+/**
+ * `lookup` with the WebP and AVIF images of `articles` replaced by what
+ * `transcode` makes of them, so that a book shows the picture, not its alt
+ * text. An image that fails to convert is left out, as before.
+ */
+export async function transcodedLookup(articles: readonly SavedArticle[], lookup: ImageLookup | undefined, transcode: Transcode): Promise<ImageLookup | undefined> {
+  if (!lookup) return lookup;
+  const redrawn = new Map<string, StoredImage | null>();
+  for (const a of articles) {
+    for (const image of imagesOf(a, lookup)) {
+      const type = sniffImageType(image.bytes);
+      const key = `${a.id}\n${image.url}`;
+      if (type === 'image/webp' || type === 'image/avif') {
+        if (!redrawn.has(key)) redrawn.set(key, await transcode(image).catch(() => null));
+      }
+    }
+  }
+  if (redrawn.size === 0) return lookup;
+  return (articleId, url) => {
+    const key = `${articleId}\n${url}`;
+    return redrawn.has(key) ? (redrawn.get(key) ?? undefined) : lookup(articleId, url);
+  };
+}
 
 /** Removed with their content. */
 const DROP = new Set([
@@ -458,7 +487,8 @@ export class EpubWriter {
 export async function exportEpub(articles: readonly SavedArticle[], lookup?: ImageLookup, opts: EpubOptions = {}): Promise<Uint8Array> {
   const book = epubBook(articles.map((a) => ({ title: a.title, url: a.url, lang: a.lang ?? a.article.lang })), opts);
   const writer = new EpubWriter(book, opts.env);
-  await mapChunked(articles, (a) => writer.article(a, lookup), opts);
+  const images = opts.transcode ? await transcodedLookup(articles, lookup, opts.transcode) : lookup;
+  await mapChunked(articles, (a) => writer.article(a, images), opts);
   writer.end();
   return joinBytes(writer.take());
 }

@@ -10,7 +10,7 @@ export { exportInstapaperCsv, exportPocketCsv, instapaperRow, pocketRow, parseIn
 export { parseCsv, csvRow, neutraliseFormula } from './csv';
 export { exportWallabag, wallabagEntry, parseWallabag, parseOmnivore } from './wallabag';
 export { exportMarkdownZip, articleMarkdown, MarkdownZipWriter, READING_LIST_HEAD, readingListLine, readingListMarkdown, frontMatter } from './markdown';
-export { epubBook, EpubWriter, exportEpub, htmlToXhtml, type EpubBook, type EpubOptions, type XhtmlEnv } from './epub';
+export { epubBook, EpubWriter, exportEpub, htmlToXhtml, transcodedLookup, type EpubBook, type EpubOptions, type Transcode, type XhtmlEnv } from './epub';
 export { parseFeedFile, parseSeedFile } from './feeds';
 export { detectFormat, FORMAT_NAMES, type ImportFormat } from './detect';
 export { mergeRecord, linkEntry, type MergeResult, type MergeableRecord } from './merge';

@@ -5,13 +5,14 @@
  * it; a damaged file is refused and changes nothing; a large zipped backup is
  * read as a stream.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Download, Page } from '@playwright/test';
 import { defaultPages, expect, launchChromium, libraryRow, openLibrary, saveFromPopup, test } from './chromium';
 import { SEED_TITLE, SEED_URL, SHARED } from './pages';
-import { zipSync } from 'fflate';
+import { strFromU8, unzipSync, zipSync } from 'fflate';
 import { BACKUP_ZIP_ENTRY } from '../../src/transfer/backup';
 import { exportBackup } from '../../src/transfer/index';
 import { makeArticle } from '../unit/transfer/helpers';
@@ -281,6 +282,60 @@ test.describe('export and import (Chromium)', () => {
     // The served one is an article now, under its own title; the other is still a link.
     await expect(row(library, HERO_TITLE)).toBeVisible();
     await expect(row(library, '不存在的文章')).toBeVisible();
+  });
+
+  test('an EPUB carries stored WebP pictures redrawn as JPEG, or PNG when transparent, and passes epubcheck', async ({ extension }) => {
+    const { context, extensionId } = extension;
+    const dir = mkdtempSync(join(tmpdir(), 'qingdu-webp-'));
+    try {
+      const library = await openLibrary(context, extensionId);
+      // Two WebP pictures made by the browser itself: one opaque, one half transparent.
+      const [opaque, clear] = await library.evaluate(async () => {
+        const webp = async (fill: string) => {
+          const canvas = new OffscreenCanvas(64, 48);
+          const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+          ctx.fillStyle = fill;
+          ctx.fillRect(0, 0, 64, 48);
+          return Array.from(new Uint8Array(await (await canvas.convertToBlob({ type: 'image/webp', quality: 1 })).arrayBuffer()));
+        };
+        return [await webp('#c81e1e'), await webp('rgba(30, 30, 200, 0.5)')];
+      });
+      for (const bytes of [opaque, clear]) expect(Buffer.from(bytes!.slice(8, 12)).toString('latin1')).toBe('WEBP');
+      const base = makeArticle(0);
+      const pictures: Record<string, number[]> = { 'https://img.example.com/opaque.webp': opaque!, 'https://img.example.com/clear.webp': clear! };
+      const article = {
+        ...base,
+        leadImage: null,
+        article: {
+          ...base.article,
+          leadImage: null,
+          contentHtml: '<p>第一张图</p><figure><img src="https://img.example.com/opaque.webp" alt="不透明的图"></figure><p>第二张图</p><figure><img src="https://img.example.com/clear.webp" alt="透明的图"></figure>',
+        },
+      };
+      const file = join(dir, 'webp-backup.json');
+      const lookup = (articleId: string, url: string) => (pictures[url] ? { articleId, url, type: 'image/webp', bytes: Uint8Array.from(pictures[url]) } : undefined);
+      writeFileSync(file, (await exportBackup([article], lookup)).join(''));
+
+      const dialog = library.locator('#transfer-import-dialog');
+      await library.locator('#transfer-file').setInputFiles(file);
+      await dialog.locator('#transfer-import-confirm').click();
+      await expect(dialog.locator('#transfer-import-status')).toHaveText(/(新增 1 篇|1 added)/);
+      await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+
+      const epubPath = (await exportAs(library, 'epub', dir)).path;
+      const files = unzipSync(readFileSync(epubPath));
+      const chapter = strFromU8(files['OEBPS/text/c0001.xhtml']!);
+      // Both pictures are in the book, not their alt text.
+      expect(chapter).not.toContain('img-alt');
+      expect(chapter).toMatch(/<img src="\.\.\/images\/c0001-01\.jpg" alt="不透明的图" \/>/);
+      expect(chapter).toMatch(/<img src="\.\.\/images\/c0001-02\.png" alt="透明的图" \/>/);
+      expect(Buffer.from(files['OEBPS/images/c0001-01.jpg']!.subarray(0, 3)).toString('hex')).toBe('ffd8ff');
+      expect(Buffer.from(files['OEBPS/images/c0001-02.png']!.subarray(1, 4)).toString('latin1')).toBe('PNG');
+      const check = spawnSync('java', ['-jar', '/usr/bin/epubcheck', epubPath], { encoding: 'utf8' });
+      expect(check.stdout + check.stderr).toMatch(/No errors or warnings detected/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a zipped backup that unpacks past 200 MB is inflated as it is read and imports whole', async ({ extension }) => {

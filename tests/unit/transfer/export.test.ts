@@ -14,6 +14,7 @@ import {
   type SavedArticle,
 } from '../../../src/transfer/index';
 import type { ImageLookup } from '../../../src/transfer/types';
+import type { Transcode } from '../../../src/transfer/epub';
 import { escapeAttr, loadVectors } from '../../security/corpus';
 import { loadCases, runCase } from '../core/helpers';
 import { joinParts, makeArticle, makeImageLookup, makeLibrary, PNG_1x1 } from './helpers';
@@ -372,6 +373,7 @@ describe('EPUB 3 validity for any article HTML (epubcheck)', () => {
   const imagesHtml = Object.keys(stored).map((f) => `<p><img src="https://img.example.com/${f}" alt="${f.startsWith('f') ? '' : `图 ${f}`}"></p>`).join('');
   let files: Record<string, Uint8Array>;
   let messages: string[] = [];
+  const redrawCalls: string[] = [];
   beforeAll(async () => {
     for (const [name, html] of MESSY) add(`messy: ${name}`, html, makeImageLookup());
     for (const c of loadCases().filter((f) => /ftchinese\.com--/.test(f.name))) {
@@ -386,8 +388,17 @@ describe('EPUB 3 validity for any article HTML (epubcheck)', () => {
       add(`xss: ${id}`, sanitize(html), makeImageLookup(), { title: `${id} ${p}` });
     }
     add('images: types', imagesHtml, storedByName);
+    add('images: redrawn', imagesHtml, storedByName);
     const lookups = new Map(chapters.map((c) => [c.article.id, c.lookup]));
-    const bytes = await exportEpub(chapters.map((c) => c.article), (id, url) => lookups.get(id)?.(id, url), { env });
+    // As the library page redraws WebP and AVIF (in a browser): here the WebP becomes a PNG, one AVIF
+    // cannot be decoded and the other throws. Only the 'redrawn' chapter is redrawn.
+    const transcode: Transcode = async (image) => {
+      redrawCalls.push(`${image.articleId} ${image.url}`);
+      if (image.articleId !== 'images: redrawn') return null;
+      if (image.url.endsWith('f.avif')) throw new Error('decode failed');
+      return image.url.endsWith('c.webp') ? { ...image, type: 'image/png', bytes: PNG_1x1 } : null;
+    };
+    const bytes = await exportEpub(chapters.map((c) => c.article), (id, url) => lookups.get(id)?.(id, url), { env, transcode });
     files = unzipSync(bytes);
     messages = epubcheckMessages(bytes, 'qingdu-messy.epub', chapters.map((c) => c.label));
   }, 120_000);
@@ -451,6 +462,18 @@ describe('EPUB 3 validity for any article HTML (epubcheck)', () => {
     const chapter = xhtml('images: types');
     for (const f of ['c.webp', 'd.avif', 'e.svg']) expect(chapter).toContain(`<p><span class="img-alt">图 ${f}</span></p>`);
     expect(chapter).toContain('<p></p>'); // empty alt: nothing to show
+    expectValid('images');
+  });
+
+  it('embeds a WebP redrawn by the browser as PNG; an image that fails to redraw keeps its alt text', () => {
+    // Only WebP and AVIF are handed to the redrawer: PNG, GIF and SVG never are.
+    expect(redrawCalls.filter((c) => c.startsWith('images: redrawn ')).map((c) => c.slice(c.lastIndexOf('/') + 1)).sort()).toEqual(['c.webp', 'd.avif', 'f.avif']);
+    const prefix = fileOf('images: redrawn').replace(/^OEBPS\/text\/(c\d{4})\.xhtml$/, 'OEBPS/images/$1-');
+    expect(Object.keys(files).filter((n) => n.startsWith(prefix)).sort()).toEqual([`${prefix}01.png`, `${prefix}02.gif`, `${prefix}03.png`]);
+    const chapter = xhtml('images: redrawn');
+    expect(chapter).toMatch(/<img src="\.\.\/images\/c\d{4}-03\.png" alt="图 c\.webp" \/>/);
+    for (const f of ['d.avif', 'e.svg']) expect(chapter).toContain(`<p><span class="img-alt">图 ${f}</span></p>`);
+    expect(strFromU8(files['OEBPS/content.opf']!)).toMatch(/href="images\/c\d{4}-03\.png" media-type="image\/png"/);
     expectValid('images');
   });
 
