@@ -216,7 +216,8 @@ export async function findPage(browser: Browser, prefix: string, timeoutMs = 15_
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const page of await browser.pages()) {
-      const href = await page.evaluate(() => location.href).catch(() => '');
+      // A tab swapping from about:blank to the extension page can leave an evaluate unanswered: ask again next round.
+      const href = await Promise.race([page.evaluate(() => location.href), new Promise<string>((resolve) => setTimeout(resolve, 2_000, ''))]).catch(() => '');
       if (href.startsWith(prefix)) {
         await page.waitForFunction(() => document.readyState !== 'loading');
         return page;
