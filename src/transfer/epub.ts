@@ -85,6 +85,9 @@ const ALLOWED = new Set([
   'ruby', 'rt', 'rp', 'wbr', 'bdi', 'bdo',
 ]);
 
+/** Not in the allowlist but kept as blocks: a disclosure reads as a section whose summary is its first paragraph. */
+const AS_BLOCK: Record<string, string> = { details: 'div', summary: 'p' };
+
 /** Elements whose content model is phrasing only: unwrapped when they end up holding blocks. */
 const PHRASING_ONLY = new Set([
   'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'pre', 'em', 'strong', 'b', 'i', 'u', 's', 'sub', 'sup', 'small', 'mark', 'span', 'code',
@@ -275,8 +278,8 @@ function cleanTree(root: Element, images: ChapterImages): boolean {
       root.removeChild(child);
       continue;
     }
-    const el = child as Element;
-    const name = el.localName.toLowerCase();
+    let el = child as Element;
+    let name = el.localName.toLowerCase();
     if (DROP.has(name) || el.namespaceURI !== XHTML) {
       root.removeChild(el);
       continue;
@@ -301,6 +304,8 @@ function cleanTree(root: Element, images: ChapterImages): boolean {
     }
     const holdsBlock = cleanTree(el, images);
     blockInside ||= holdsBlock;
+    const block = AS_BLOCK[name];
+    if (block) el = rename(el, (name = block));
     // Attributes first: what a <time> may hold depends on its datetime.
     cleanAttributes(el, name);
     if (!ALLOWED.has(name) || (PHRASING_ONLY.has(name) && holdsBlock) || KEEP_IF[name]?.(el) === false) {

@@ -439,6 +439,8 @@ describe('EPUB 3 validity for any article HTML (epubcheck)', () => {
     expect(xhtml('messy: figcaption outside figure, in the middle, twice, holding blocks')).toMatch(/<img src="[^"]+\.png" alt="图" \/><div>中间题<\/div>/);
     expect(xhtml('messy: ruby on the schema')).toContain('<ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp>字<rt>ji</rt></ruby>');
     expect(xhtml('messy: details, summary, source')).toContain('<span class="img-alt">图片</span>');
+    // A disclosure is shown open: its summary a paragraph of its own, not run into the text after it.
+    expect(xhtml('messy: details, summary, source')).toContain('<div><p>摘要</p>详情</div><p>孤摘要</p>');
     expect(xhtml('messy: a nested in a')).not.toMatch(/<a [^>]*>[^<]*<a /);
     expect(xhtml('messy: time holding elements')).toContain('<p>昨天<b>下午</b><i>坏日期</i><time datetime="2020-01-02"><b>有日期</b></time></p>');
     expectValid('messy');
