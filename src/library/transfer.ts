@@ -93,7 +93,39 @@ export function mountTransfer(container: HTMLElement, listed?: ListedRows): { op
     if (file) void importer.open(file);
   });
   importer.dialog.addEventListener('close', () => importButton.focus());
+  acceptDroppedFiles((file) => void importer.open(file));
   return { openExport: () => void exporter.open() };
+}
+
+/**
+ * A file dragged onto the library imports as if picked with Import, unless a
+ * dialog is open. Without this the browser would open the file in place of
+ * the library. A hint covers the page while files are over it; it goes when
+ * the dragover events stop, as dragleave fires for every child crossed.
+ */
+function acceptDroppedFiles(take: (file: File) => void): void {
+  const hint = el('div', { id: 'drop-import', className: 'drop-import', textContent: t('transferDropHint') });
+  hint.hidden = true;
+  document.body.append(hint);
+  let hide = 0;
+  const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
+  document.addEventListener('dragover', (event) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    const busy = !!document.querySelector('dialog[open]');
+    if (event.dataTransfer) event.dataTransfer.dropEffect = busy ? 'none' : 'copy';
+    hint.hidden = busy;
+    clearTimeout(hide);
+    hide = window.setTimeout(() => (hint.hidden = true), 200);
+  });
+  document.addEventListener('drop', (event) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    clearTimeout(hide);
+    hint.hidden = true;
+    const file = event.dataTransfer?.files[0];
+    if (file && !document.querySelector('dialog[open]')) take(file);
+  });
 }
 
 // ---- export ----

@@ -185,6 +185,42 @@ test.describe('export and import (Chromium)', () => {
     }
   });
 
+  test('a file dropped onto the library imports as one picked with Import would', async ({ extension }) => {
+    const { context, extensionId } = extension;
+    const library = await openLibrary(context, extensionId);
+    const bookmarks = `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="${HERO_URL}" ADD_DATE="1715000000">拖进来的书签</A>\n</DL>\n`;
+    const files = await library.evaluateHandle((text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'bookmarks.html', { type: 'text/html' }));
+      return data;
+    }, bookmarks);
+    const hint = library.locator('#drop-import');
+    await expect(hint).toBeHidden();
+    await library.dispatchEvent('body', 'dragover', { dataTransfer: files });
+    await expect(hint).toBeVisible();
+    await expect(hint).toHaveText(/松开即可导入此文件|Drop the file to import it/);
+    if (process.env.QINGDU_SHOT) await library.screenshot({ path: process.env.QINGDU_SHOT });
+    await library.dispatchEvent('body', 'drop', { dataTransfer: files });
+    await expect(hint).toBeHidden();
+
+    const dialog = library.locator('#transfer-import-dialog');
+    await expect(dialog.locator('.transfer-file-name')).toHaveText('bookmarks.html');
+    await expect(dialog.locator('[data-count="added"]')).toHaveText(/(新增 1 篇|1 to add)/);
+    // While a dialog is open, another drop is not taken.
+    const other = await library.evaluateHandle(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['{'], 'other.json', { type: 'application/json' }));
+      return data;
+    });
+    await library.dispatchEvent('dialog[open]', 'drop', { dataTransfer: other });
+    await expect(dialog.locator('.transfer-file-name')).toHaveText('bookmarks.html');
+    await dialog.locator('#transfer-import-confirm').click();
+    await expect(dialog.locator('#transfer-import-status')).toHaveText(/(新增 1 篇|1 added)/);
+    await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+    await expect(row(library, '拖进来的书签')).toBeVisible();
+    await expect(library.locator('.row')).toHaveCount(1);
+  });
+
   test('an imported bookmark is a link until the reader fetches its text, which then reads offline', async ({ extension }) => {
     const { context, extensionId } = extension;
     const library = await openLibrary(context, extensionId);
