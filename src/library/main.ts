@@ -577,7 +577,15 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 function onKey(event: KeyboardEvent): void {
-  if (event.ctrlKey || event.metaKey || event.altKey || $<HTMLDialogElement>('tags-dialog').open) return;
+  // A modal dialog has the keys: nothing may act on the list behind it.
+  if (document.querySelector('dialog[open]')) return;
+  // Ctrl+Z (⌘Z) undoes a delete, as z does, but never the undo of a text field.
+  if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key === 'z' && undoToken && !isTyping(event.target)) {
+    event.preventDefault();
+    void undoDelete().catch(showError);
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
   const search = $<HTMLInputElement>('search');
   if (event.target === search) {
     if (event.key === 'ArrowDown' && view.length) {
@@ -623,6 +631,10 @@ function onKey(event: KeyboardEvent): void {
     case 'x':
       if (!current) return;
       togglePick(current);
+      break;
+    case 'z':
+      if (!undoToken) return;
+      void undoDelete().catch(showError);
       break;
     case 'Escape':
       if (!$('toast').hidden) hideToast();

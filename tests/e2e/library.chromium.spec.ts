@@ -133,8 +133,26 @@ test.describe('library and reader (Chromium)', () => {
     await expect(library.locator('.row')).toHaveCount(2);
     await expect(row(library, victim)).toHaveCount(0);
     await expect(library.locator('#toast')).toBeVisible();
-    await library.getByRole('button', { name: /^(撤销|Undo)$/ }).click();
+    // z undoes it, from wherever the keyboard is.
+    await library.keyboard.press('z');
     await expect(row(library, victim)).toBeVisible();
+    await expect(library.locator('.row')).toHaveCount(3);
+
+    // While a dialog is open, the list's keys do nothing behind it; Escape closes the dialog and leaves Undo.
+    await library.locator('.row-title').first().focus();
+    const second = (await library.locator('.row-title').first().textContent()) ?? '';
+    await library.keyboard.press('Delete');
+    await expect(library.locator('.row')).toHaveCount(2);
+    await library.locator('#transfer-export').click();
+    await expect(library.locator('#transfer-export-dialog')).toBeVisible();
+    for (const key of ['Delete', 'x', 'j', 'z']) await library.keyboard.press(key);
+    await library.keyboard.press('Escape');
+    await expect(library.locator('#transfer-export-dialog')).toBeHidden();
+    await expect(library.locator('.row')).toHaveCount(2);
+    await expect(library.locator('#picks')).toBeHidden();
+    await expect(library.locator('#toast')).toBeVisible();
+    await library.getByRole('button', { name: /^(撤销|Undo)$/ }).click();
+    await expect(row(library, second)).toBeVisible();
     await expect(library.locator('.row')).toHaveCount(3);
 
     // ---- delete with the row button, and it stays deleted after a reload ----
