@@ -126,7 +126,12 @@ export function renderArticle(article: Article, options: RenderOptions): Rendere
     meta.append(part);
   });
   if (metaParts.length) header.append(meta);
-  if (article.lead) header.append(el('p', 'rd-lead', article.lead));
+  if (article.lead) {
+    // A bilingual standfirst is an English line and a Chinese one: each keeps its line.
+    const lead = el('p', 'rd-lead');
+    article.lead.split('\n').forEach((line, i) => lead.append(...(i > 0 ? [doc.createElement('br')] : []), line));
+    header.append(lead);
+  }
 
   const body = sanitizeBody(article.contentHtml, win);
   const hero = absoluteUrl(article.leadImage, article.url);

@@ -36,6 +36,12 @@ describe('reader rendering', () => {
     expect([...root.querySelectorAll('.rd-body p')].map((p) => p.textContent)).toEqual(['第一段。', '最后一段。']);
   });
 
+  it('keeps each line of a bilingual lead on its own line', () => {
+    const { root } = render({ lead: 'Some of the smartest people rarely speak in meetings\n一些最聪明的人很少在工作会议上发言' });
+    const lead = root.querySelector('.rd-lead');
+    expect(lead?.innerHTML).toBe('Some of the smartest people rarely speak in meetings<br>一些最聪明的人很少在工作会议上发言');
+  });
+
   it('re-sanitizes the stored body: no scripts, handlers, javascript: links or foreign classes', () => {
     const { root } = render({
       contentHtml:
