@@ -3,8 +3,12 @@
  * the browser restarts with the same profile), read each offline from storage,
  * search by a Chinese phrase from a body, delete and undo.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { exportBackup } from '../../src/transfer/index';
+import { makeArticle } from '../unit/transfer/helpers';
 import { defaultPages, expect, launchChromium, libraryRow, openLibrary, saveFromPopup, test } from './chromium';
 import { SEED_TITLE, SEED_URL, SHARED } from './pages';
 
@@ -56,6 +60,23 @@ function pages() {
 test.use({ pages: async ({}, use) => use(pages()) });
 
 const row = libraryRow;
+
+/** Width of the first `char` in the text of `selector`, over the font size: about 1 for a full-width glyph. */
+function glyphWidth(page: Page, selector: string, char: string): Promise<number> {
+  return page.locator(selector).first().evaluate((el, c) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const text = walker.currentNode as Text;
+      const at = text.data.indexOf(c);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(text, at);
+      range.setEnd(text, at + c.length);
+      return range.getBoundingClientRect().width / parseFloat(getComputedStyle(text.parentElement as Element).fontSize);
+    }
+    return NaN;
+  }, char);
+}
 
 test.describe('library and reader (Chromium)', () => {
   test.describe.configure({ timeout: 180_000 });
@@ -164,6 +185,31 @@ test.describe('library and reader (Chromium)', () => {
     await expect(row(library, victim)).toHaveCount(0);
 
     await context.close();
+  });
+
+  test('an apostrophe in a Chinese title is drawn narrow, not full-width ("It’ s")', async ({ extension }) => {
+    const { context, extensionId } = extension;
+    const dir = mkdtempSync(join(tmpdir(), 'qingdu-quotes-'));
+    try {
+      const base = makeArticle(0);
+      const title = 'Anbang’s fall / 安邦的“陨落”';
+      const file = join(dir, 'one.json');
+      writeFileSync(file, (await exportBackup([{ ...base, title, lang: 'zh-CN', article: { ...base.article, title, lang: 'zh-CN' } }])).join(''));
+      const library = await openLibrary(context, extensionId);
+      await library.locator('#transfer-file').setInputFiles(file);
+      const dialog = library.locator('#transfer-import-dialog');
+      await dialog.locator('#transfer-import-confirm').click();
+      await expect(dialog.locator('#transfer-import-status')).toHaveText(/(新增 1 篇|1 added)/);
+      await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+      await library.locator('#filter-state').selectOption('all');
+      await expect(library.locator('.row-title')).toHaveText(title);
+      await expect(library.locator('.row-title')).toHaveAttribute('lang', /^zh/);
+      // The apostrophe is a narrow Latin glyph; the Chinese quotation marks stay full-width.
+      expect(await glyphWidth(library, '.row-title', '’')).toBeLessThan(0.5);
+      expect(await glyphWidth(library, '.row-title', '“')).toBeGreaterThan(0.8);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('reader preview of an unsaved tab, and reader settings remembered across articles', async ({ extension }) => {
