@@ -209,6 +209,7 @@ function display(article: Article, imageSrc: (url: string) => string | null): vo
       retry: t('retry'),
       original: t('originalArticle'),
       partial: article.paywalled ? t('partialPaywall') : t('partialPages'),
+      fullText: t('partialFullText'),
     },
   });
   const host = $('article-host');

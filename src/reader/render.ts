@@ -22,6 +22,8 @@ export interface RenderLabels {
   retry: string;
   original: string;
   partial: string;
+  /** The link to a paginated story's single-page text. */
+  fullText: string;
 }
 
 export interface RenderOptions {
@@ -144,7 +146,19 @@ export function renderArticle(article: Article, options: RenderOptions): Rendere
     header.append(figure);
     if (!placeImage(img, hero, article.leadImage ?? hero)) missing.push(hero);
   }
-  if (article.partial) header.append(el('p', 'rd-partial', labels.partial));
+  if (article.partial) {
+    const note = el('p', 'rd-partial', labels.partial);
+    // A story whose single-page text could not be fetched: the page that has it, one click away.
+    const whole = article.paywalled ? null : absoluteUrl(article.fullTextUrl, article.url);
+    if (whole) {
+      const link = el('a', 'rd-full-text', labels.fullText);
+      link.href = whole;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      note.append(' ', link);
+    }
+    header.append(note);
+  }
   root.append(header);
 
   // Links open outside the reader, never with our page as opener or referrer.

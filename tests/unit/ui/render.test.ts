@@ -11,6 +11,7 @@ const labels: RenderLabels = {
   retry: '重试',
   original: '查看原文',
   partial: '付费文章：只保存了可见部分。',
+  fullText: '到网站上阅读全文',
 };
 
 const HERO = 'https://thumbor.ftacademy.cn/unsafe/hero.jpg';
@@ -116,5 +117,16 @@ describe('reader rendering', () => {
   it('says when only part of the article is kept', () => {
     expect(render({ partial: true }).root.querySelector('.rd-partial')?.textContent).toBe('付费文章：只保存了可见部分。');
     expect(render().root.querySelector('.rd-partial')).toBeNull();
+  });
+
+  it('links a story kept as one of its pages to its single-page text, opening outside the reader', () => {
+    const full = 'https://www.ftchinese.com/story/001081496?full=y';
+    const link = render({ partial: true, fullTextUrl: full }).root.querySelector<HTMLAnchorElement>('.rd-partial a');
+    expect(link?.textContent).toBe('到网站上阅读全文');
+    expect(link?.href).toBe(full);
+    expect(link?.rel).toBe('noopener noreferrer');
+    // Behind a paywall the whole text is not on that page either; and only web addresses are linked.
+    expect(render({ partial: true, paywalled: true, fullTextUrl: full }).root.querySelector('.rd-partial a')).toBeNull();
+    expect(render({ partial: true, fullTextUrl: 'javascript:alert(1)' }).root.querySelector('.rd-partial a')).toBeNull();
   });
 });
