@@ -10,7 +10,7 @@ import browser from '../platform/browser';
 import { sendMessage, sendToTab } from '../platform/messages';
 import type { LibraryEntry } from '../storage/types';
 import { scriptOf, throttle } from '../ui/format';
-import { t, translatePage } from '../ui/i18n';
+import { t, tCount, translatePage } from '../ui/i18n';
 import {
   FONT_SIZES,
   loadPrefs,
@@ -293,7 +293,7 @@ async function retryImages(button: HTMLButtonElement): Promise<void> {
   const left = document.querySelectorAll('.rd-missing').length;
   document.querySelectorAll<HTMLButtonElement>('.rd-retry').forEach((b) => (b.disabled = false));
   if (!outcome.ok) announce(`${t('retryFailed')} ${outcome.message}`);
-  else announce(left ? t('imagesStillMissing', String(left)) : t('imagesRestored', String(restored)));
+  else announce(left ? tCount('imagesStillMissingOne', 'imagesStillMissing', left) : tCount('imagesRestoredOne', 'imagesRestored', restored));
   // The placeholder pressed may be gone, replaced by its image: focus the next one left, or the article.
   const next = button.isConnected ? button : document.querySelector<HTMLButtonElement>('.rd-retry');
   (next ?? $('article-host')).focus({ preventScroll: true });
