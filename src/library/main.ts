@@ -17,6 +17,8 @@ import { sendMessage, type Request } from '../platform/messages';
 import type { LibraryEntry } from '../storage/types';
 import { debounce, formatBytes, formatDate } from '../ui/format';
 import { t, tCount, translatePage } from '../ui/i18n';
+import { dialogOpen, isTyping } from '../ui/keys';
+import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
 import { followThemePref } from '../ui/theme';
 import { LIBRARY_CHANNEL, isLibraryChange } from '../storage/changes';
 import { IdbLibraryReader, usageOf } from './data';
@@ -570,15 +572,21 @@ function act(action: string, entry: LibraryEntry): void {
 
 // ---- input ----
 
-/** Keys typed there are text, not commands (a row's tick box is not: j, k and x still move and select from it). */
-function isTyping(target: EventTarget | null): boolean {
-  if (target instanceof HTMLInputElement) return target.type !== 'checkbox';
-  return target instanceof HTMLElement && (target.isContentEditable || /^(TEXTAREA|SELECT)$/.test(target.tagName));
-}
+const SHORTCUTS: readonly Shortcut[] = [
+  [['↓', 'j'], 'keyNext'],
+  [['↑', 'k'], 'keyPrevious'],
+  [['Home', 'End'], 'keyFirstLast'],
+  [['Enter'], 'keyOpen'],
+  [['x'], 'keyPick'],
+  [['/'], 'keySearch'],
+  [['Del'], 'keyDelete'],
+  [['z'], 'keyUndo'],
+  [['Esc'], 'keyDismiss'],
+  [['?'], 'keyHelp'],
+];
 
 function onKey(event: KeyboardEvent): void {
-  // A modal dialog has the keys: nothing may act on the list behind it.
-  if (document.querySelector('dialog[open]')) return;
+  if (dialogOpen()) return;
   // Ctrl+Z (⌘Z) undoes a delete, as z does, but never the undo of a text field.
   if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key === 'z' && undoToken && !isTyping(event.target)) {
     event.preventDefault();
@@ -729,6 +737,7 @@ function wire(): void {
 translatePage();
 followThemePref();
 wire();
+mountShortcutHelp(SHORTCUTS);
 listenForChanges();
 start().catch(showError);
 const transfer = mountTransfer($('transfer-actions'), { visible: () => view, picked: pickedRows });

@@ -11,6 +11,8 @@ import { sendMessage, sendToTab } from '../platform/messages';
 import type { LibraryEntry } from '../storage/types';
 import { scriptOf, throttle } from '../ui/format';
 import { t, tCount, translatePage } from '../ui/i18n';
+import { dialogOpen, isTyping } from '../ui/keys';
+import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
 import {
   FONT_SIZES,
   loadPrefs,
@@ -345,16 +347,22 @@ function setupConversion(root: HTMLElement, script: ReturnType<typeof scriptOf>,
 
 // ---- controls ----
 
-function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
-}
+const SHORTCUTS: readonly Shortcut[] = [
+  [['↓', 'j'], 'keyScrollDown'],
+  [['↑', 'k'], 'keyScrollUp'],
+  [['+'], 'keyLarger'],
+  [['-'], 'keySmaller'],
+  [['t'], 'keyTheme'],
+  [['Esc'], 'keyBackToLibrary'],
+  [['?'], 'keyHelp'],
+];
 
 function lineHeightPx(): number {
   return prefs.fontSize * 1.75;
 }
 
 function onKey(event: KeyboardEvent): void {
-  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || dialogOpen()) return;
   switch (event.key) {
     case 'j':
     case 'ArrowDown':
@@ -410,6 +418,7 @@ function wireControls(): void {
     if (button) void retryImages(button);
   });
   document.addEventListener('keydown', onKey);
+  mountShortcutHelp(SHORTCUTS);
   // Another reader tab changed the prefs: follow it.
   browser.storage.onChanged.addListener((changes, area) => {
     const change = changes[PREFS_KEY];

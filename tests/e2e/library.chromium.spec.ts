@@ -154,6 +154,12 @@ test.describe('library and reader (Chromium)', () => {
     await expect(library.locator('.row')).toHaveCount(2);
     await expect(row(library, victim)).toHaveCount(0);
     await expect(library.locator('#toast')).toBeVisible();
+    // ? lists the keys, undo among them.
+    await library.keyboard.press('?');
+    const keys = library.getByRole('dialog', { name: /^(键盘快捷键|Keyboard shortcuts)$/ });
+    await expect(keys).toContainText(/撤销删除|Undo the delete/);
+    await library.keyboard.press('Escape');
+    await expect(keys).toBeHidden();
     // z undoes it, from wherever the keyboard is.
     await library.keyboard.press('z');
     await expect(row(library, victim)).toBeVisible();
@@ -232,6 +238,17 @@ test.describe('library and reader (Chromium)', () => {
     await reader.keyboard.press('t');
     await expect(reader.locator('html')).toHaveAttribute('data-theme', 'light');
     const after = await size();
+
+    // ? lists the keys; Escape closes the list and stays in the reader.
+    await reader.keyboard.press('?');
+    const keys = reader.getByRole('dialog', { name: /^(键盘快捷键|Keyboard shortcuts)$/ });
+    await expect(keys).toBeVisible();
+    await expect(keys).toContainText(/放大字号|Larger text/);
+    await reader.keyboard.press('+'); // not while the list is open
+    await reader.keyboard.press('Escape');
+    await expect(keys).toBeHidden();
+    expect(reader.url()).toContain('reader.html');
+    expect(await size()).toBe(after);
 
     const again = await context.newPage();
     await again.goto(`chrome-extension://${extensionId}/reader.html?tab=${tabId}`);
