@@ -122,6 +122,7 @@ function buildRow(entry: LibraryEntry): HTMLElement {
   if (entry.state === 'unread') add('badge unread', t('stateUnread'));
   else if (entry.state === 'archived') add('badge', t('stateArchived'));
   else add('badge read', t('stateRead'));
+  if (entry.linkOnly) add('badge link', t('linkOnlyBadge')).title = t('linkOnlyHint');
   add('site', siteOf(entry));
   const date = document.createElement('time');
   date.dateTime = entry.savedAt;

@@ -231,6 +231,8 @@ test.describe('export and import (Chromium)', () => {
     await expect(dialog.locator('#transfer-import-status')).toHaveText(/(新增 1 篇|1 added)/);
     await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
 
+    // The list tells a link from an article.
+    await expect(row(library, 'FT 商学院排名').locator('.badge.link')).toHaveText(/^(仅链接|Link only)$/);
     const href = await row(library, 'FT 商学院排名').locator('.row-title').getAttribute('href');
     const reader = await context.newPage();
     await reader.goto(`chrome-extension://${extensionId}/${href}`);
@@ -247,6 +249,7 @@ test.describe('export and import (Chromium)', () => {
     await library.bringToFront();
     await expect(library.locator('.row')).toHaveCount(1);
     await expect(row(library, HERO_TITLE)).toContainText('#通勤');
+    await expect(row(library, HERO_TITLE).locator('.badge.link')).toHaveCount(0);
   });
 
   test('articles selected in the list, by mouse and by keyboard, are what an export holds', async ({ extension }) => {
