@@ -283,7 +283,14 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
     dialog.showModal();
     formatButtons[0]?.focus();
     try {
-      allLabel.textContent = t('transferScopeAll', String((await store.entries()).length));
+      const count = (await store.entries()).length;
+      allLabel.textContent = t('transferScopeAll', String(count));
+      if (count === 0 && dialog.open && !controller) {
+        // Nothing to export: said at once, rather than after a format is picked.
+        status.textContent = t('transferNothing');
+        for (const b of formatButtons) b.disabled = true;
+        close.focus();
+      }
     } catch {
       allLabel.textContent = t('transferScopeAll', '?');
     }

@@ -289,6 +289,12 @@ test.describe('library and reader (Chromium)', () => {
     const library = await openLibrary(extension.context, extension.extensionId);
     await expect(library.locator('#state-empty')).toBeVisible();
     await expect(library.locator('#usage')).toHaveText(/0/);
+    // Export says at once that there is nothing to export, and offers no format.
+    await library.locator('#transfer-export').click();
+    const dialog = library.locator('#transfer-export-dialog');
+    await expect(dialog.locator('#transfer-export-status')).toHaveText(/没有可导出的文章|no articles to export/i);
+    await expect(dialog.locator('button[data-format="backup"]')).toBeDisabled();
+    await expect(dialog.getByRole('button', { name: /^(关闭|Close)$/ })).toBeFocused();
   });
 });
 
