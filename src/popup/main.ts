@@ -93,17 +93,22 @@ async function saveArticle(article: Article, tabId: number, button: HTMLButtonEl
     button.classList.add('saved');
     const missing = outcome.missingImages.length;
     status.textContent = missing ? tCount('imagesNotSavedOne', 'imagesNotSaved', missing) : '';
-    const library = $<HTMLAnchorElement>('open-library');
-    library.href = browser.runtime.getURL(`library.html#${encodeURIComponent(outcome.entry.id)}`);
-    library.hidden = false;
     // Focus was on the now-disabled button: without this it drops to the body and Tab starts over.
-    library.focus();
+    showLibraryLink(outcome.entry.id).focus();
   } else {
     button.disabled = false;
     status.className = 'error';
     const known = SAVE_ERRORS[outcome.error];
     status.textContent = `${t('saveFailed')} ${known ? t(known) : outcome.message}`;
   }
+}
+
+/** Shows "Open in library", at the article's row. */
+function showLibraryLink(id: string): HTMLAnchorElement {
+  const library = $<HTMLAnchorElement>('open-library');
+  library.href = browser.runtime.getURL(`library.html#${encodeURIComponent(id)}`);
+  library.hidden = false;
+  return library;
 }
 
 /** Bumped by each read: a read that answers after a retry started is dropped. */
@@ -132,8 +137,15 @@ async function readActiveTab(): Promise<void> {
   renderArticle(result.article, tab.id);
   const existing = await sendMessage('library.lookup', { url: result.article.url }).catch(() => null);
   if (existing) {
-    $('save').textContent = t('saveAgain');
+    // Reading it is the likely wish now; saving again (to update it) stays one Tab away.
+    const save = $<HTMLButtonElement>('save');
+    save.textContent = t('saveAgain');
+    save.classList.remove('primary');
     $('save-status').textContent = t('alreadySaved');
+    showLibraryLink(existing.id);
+    const reader = $('open-reader');
+    reader.classList.add('primary');
+    if (document.activeElement === save || document.activeElement === document.body) reader.focus();
   }
 }
 

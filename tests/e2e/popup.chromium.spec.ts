@@ -56,6 +56,15 @@ test.describe('popup and content script (Chromium)', () => {
     const library = popup.getByRole('link', { name: /^(在阅读列表中打开|Open in library)$/ });
     await expect(library).toBeFocused();
     await expect(library).toHaveAttribute('href', /\/library\.html#.+/);
+    const row = await library.getAttribute('href');
+    await popup.close();
+
+    // Opened again on the saved article: reading it comes first, saving again (to update) second.
+    const again = await openPopupFor(context, worker, extensionId, page);
+    await expect(again.locator('#save-status')).toHaveText(/已在阅读列表中|already in your library/);
+    await expect(again.getByRole('link', { name: /^(阅读|Reader view)$/ })).toBeFocused();
+    await expect(again.getByRole('button', { name: /^(再次保存（更新）|Save again \(update\))$/ })).not.toHaveClass(/primary/);
+    await expect(again.getByRole('link', { name: /^(在阅读列表中打开|Open in library)$/ })).toHaveAttribute('href', row ?? '');
   });
 
   test('on an image tab the popup says it is an image or a PDF, not "open an article page"', async ({ extension }) => {
