@@ -19,6 +19,8 @@
  * - Latin, Greek, Cyrillic words and numbers: case-insensitive word prefix,
  *   so `read` finds "Reader" but not "bread".
  * - Several terms separated by spaces must all occur (AND).
+ * - A term may come with other forms (its Simplified and Traditional
+ *   spellings, see `TermForms`): any one of them occurring is enough.
  */
 
 /** Signature size per article, in 32-bit words (4,096 bits: ~25% set by a 5 KB article). */
@@ -45,9 +47,19 @@ export function queryTerms(query: string): string[] {
   return [...new Set(terms)].slice(0, MAX_TERMS);
 }
 
+/**
+ * The forms a query term may take in stored text, the term itself first and
+ * none twice. Stored text keeps the script it was saved in, so a query is
+ * spelled every way it may have been written instead.
+ */
+export type TermForms = (term: string) => readonly string[];
+
+/** A query term, or every form of it (see `TermForms`). */
+export type QueryTerm = string | readonly string[];
+
 export interface TextHit {
   id: string;
-  /** The first term was found in the title. */
+  /** The first term (in any of its forms) was found in the title. */
   inTitle: boolean;
 }
 
@@ -116,35 +128,62 @@ export class TextIndex {
     this.freeSlots = [];
   }
 
-  /** Ids of articles containing every term, each with whether the first term is in its title. */
-  find(terms: string[]): TextHit[] {
+  /** Ids of articles containing every term (any one of its forms), each with whether the first term is in its title. */
+  find(terms: readonly QueryTerm[]): TextHit[] {
     if (terms.length === 0) return [];
-    const prepared = terms.map((term) => ({
-      term,
-      wordStart: isWordChar(term.charCodeAt(0)),
-      bits: [...new Set(Array.from({ length: term.length - 1 }, (_, i) => bigramBit(term.charCodeAt(i), term.charCodeAt(i + 1))))],
-    }));
+    const prepared = terms.map((forms) => (typeof forms === 'string' ? [forms] : forms).map(prepareForm));
     const hits: TextHit[] = [];
     const sig = this.signatures;
     slots: for (let slot = 0; slot < this.ids.length; slot++) {
       const id = this.ids[slot];
       if (id === undefined) continue;
       const base = slot * SIGNATURE_WORDS;
-      // Cheap filter first: every bigram of every term must be in the signature.
-      for (const { bits } of prepared) {
-        for (const bit of bits) if (((sig[base + (bit >>> 5)] ?? 0) & (1 << (bit & 31))) === 0) continue slots;
-      }
+      // Cheap filter first: every term needs a form whose bigrams are all in the signature.
+      for (const forms of prepared) if (!anyInSignature(sig, base, forms)) continue slots;
       const text = this.texts[slot] ?? '';
       let firstAt = -1;
-      for (const { term, wordStart } of prepared) {
-        const at = indexOfTerm(text, term, wordStart);
+      for (let k = 0; k < prepared.length; k++) {
+        let at = -1;
+        for (const form of prepared[k]!) {
+          if (!inSignature(sig, base, form.bits)) continue;
+          const found = indexOfTerm(text, form.term, form.wordStart);
+          if (found < 0 || (at >= 0 && found >= at)) continue;
+          at = found;
+          // Only the first term's position matters (title or not), and then its earliest form's.
+          if (k > 0) break;
+        }
         if (at < 0) continue slots;
-        if (firstAt < 0) firstAt = at;
+        if (k === 0) firstAt = at;
       }
       hits.push({ id, inTitle: firstAt < (this.titleLengths[slot] ?? 0) });
     }
     return hits;
   }
+}
+
+interface PreparedForm {
+  term: string;
+  wordStart: boolean;
+  /** Signature bits of the form's bigrams, each once. */
+  bits: number[];
+}
+
+function prepareForm(term: string): PreparedForm {
+  const bits = new Set<number>();
+  for (let i = 0; i + 1 < term.length; i++) bits.add(bigramBit(term.charCodeAt(i), term.charCodeAt(i + 1)));
+  return { term, wordStart: isWordChar(term.charCodeAt(0)), bits: [...bits] };
+}
+
+/** Whether one of `forms` has all its bigrams in the signature at `base`. */
+function anyInSignature(sig: Uint32Array, base: number, forms: readonly PreparedForm[]): boolean {
+  for (const form of forms) if (inSignature(sig, base, form.bits)) return true;
+  return false;
+}
+
+/** Whether the signature at `base` has every one of `bits`. */
+function inSignature(sig: Uint32Array, base: number, bits: readonly number[]): boolean {
+  for (const bit of bits) if (((sig[base + (bit >>> 5)] ?? 0) & (1 << (bit & 31))) === 0) return false;
+  return true;
 }
 
 /** First occurrence of `term`, at a word start when `wordStart`; -1 if none. */

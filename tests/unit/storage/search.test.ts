@@ -75,6 +75,39 @@ describe('TextIndex', () => {
   });
 });
 
+describe('TextIndex with term forms', () => {
+  const index = new TextIndex();
+  index.set('hant', normalizeForSearch('以色列-伊朗第6天紀實 川普稱他可能讓美國捲入衝突'), 10);
+  index.set('hans', normalizeForSearch('老龄化困境 在日本，人口老龄化问题现在只是个不算新闻的惨淡事实。'), 5);
+
+  it('matches a term in any of its forms', () => {
+    expect(index.find([['纪实', '紀實']]).map((h) => h.id)).toEqual(['hant']);
+    expect(index.find([['老齡化', '老龄化']]).map((h) => h.id)).toEqual(['hans']);
+    expect(index.find([['纪实']])).toEqual([]);
+  });
+
+  it('requires every term, each in any of its forms', () => {
+    expect(index.find([['纪实', '紀實'], '伊朗']).map((h) => h.id)).toEqual(['hant']);
+    expect(index.find([['纪实', '紀實'], ['老齡化', '老龄化']])).toEqual([]);
+    expect(index.find([['人口'], ['新闻', '新聞']]).map((h) => h.id)).toEqual(['hans']);
+  });
+
+  it('reports a title hit when any form of the first term is in the title', () => {
+    const i = new TextIndex();
+    // The Simplified form occurs first (in the text), the Traditional one in the title.
+    i.set('a', normalizeForSearch('新聞 经济新闻'), 2);
+    i.set('b', normalizeForSearch('标题 正文里的新闻'), 2);
+    expect(i.find([['新闻', '新聞']])).toEqual([
+      { id: 'a', inTitle: true },
+      { id: 'b', inTitle: false },
+    ]);
+    expect(i.find([['新聞', '新闻']])).toEqual([
+      { id: 'a', inTitle: true },
+      { id: 'b', inTitle: false },
+    ]);
+  });
+});
+
 describe('Library.search', () => {
   it('searches titles and full text, title hits first, then newest first', async () => {
     const { library } = freshLibrary();
@@ -134,5 +167,17 @@ describe('Library.search', () => {
     await background.remove(b.id);
     expect(await page.search('手机')).toEqual([]);
     await Promise.all([background.close(), page.close()]);
+  });
+
+  it('searches each term in the forms given for it', async () => {
+    const { library } = freshLibrary();
+    const hant = await library.save(article('https://e.com/t', { title: '伊朗紀實', textContent: '川普稱他可能讓美國捲入衝突。' }), { now: NOW });
+    const hans = await library.save(article('https://e.com/s', { title: '纪实文学', textContent: '一部关于美国的书。' }), {
+      now: new Date(NOW.getTime() + 1000),
+    });
+    const forms = (term: string) => (term === '纪实' ? ['纪实', '紀實'] : [term]);
+    expect(await library.search('纪实', forms)).toEqual([hans.id, hant.id]);
+    expect(await library.search('纪实 川普', forms)).toEqual([hant.id]);
+    expect(await library.search('纪实')).toEqual([hans.id]);
   });
 });
