@@ -10,6 +10,7 @@ import type { Article } from '../core/types';
 import type { OpenOptions } from '../storage/db';
 import { createLibrary, type Library } from '../storage/library';
 import type { LibraryEntry } from '../storage/types';
+import { scriptFormsFor } from './script-forms';
 
 /** What the pages read; `IdbLibraryReader` is the real one, tests pass fakes. */
 export interface LibraryReader {
@@ -21,7 +22,7 @@ export interface LibraryReader {
   getBody(id: string): Promise<Article | undefined>;
   /** A stored image's bytes, or undefined when it was never fetched. */
   getImage(articleId: string, url: string): Promise<Blob | undefined>;
-  /** Ids of articles whose title or text holds every term: title hits first, then newest first. */
+  /** Ids of articles whose title or text holds every term (Chinese in either script): title hits first, then newest first. */
   search(query: string): Promise<string[]>;
   /** Load the search index before the first keystroke needs it. */
   prepareSearch(): Promise<void>;
@@ -66,8 +67,8 @@ export class IdbLibraryReader implements LibraryReader {
     return this.library.prepareSearch();
   }
 
-  search(query: string): Promise<string[]> {
-    return this.library.search(query);
+  async search(query: string): Promise<string[]> {
+    return this.library.search(query, await scriptFormsFor(query));
   }
 
   async usage(): Promise<{ usage: number; quota: number } | null> {

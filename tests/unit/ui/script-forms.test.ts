@@ -1,0 +1,110 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import { article, freshLibrary, NOW } from '../storage/helpers';
+
+/** Counts converter loads, and can make them fail as a missing chunk would. */
+const loads = vi.hoisted(() => ({ count: 0, fail: false }));
+vi.mock('../../../src/reader/convert', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../../src/reader/convert')>();
+  return {
+    ...actual,
+    loadConverter: (from: Parameters<typeof actual.loadConverter>[0]) => {
+      loads.count++;
+      return loads.fail ? Promise.reject(new Error('chunk failed to load')) : actual.loadConverter(from);
+    },
+  };
+});
+
+/** script-forms.ts keeps its converters for the page's life: each test starts from fresh copies of it and of its users. */
+async function freshModules() {
+  vi.resetModules();
+  const [{ scriptFormsFor }, { IdbLibraryReader }] = await Promise.all([
+    import('../../../src/library/script-forms'),
+    import('../../../src/library/data'),
+  ]);
+  return { scriptFormsFor, IdbLibraryReader };
+}
+
+beforeEach(() => {
+  loads.count = 0;
+  loads.fail = false;
+});
+
+describe('scriptFormsFor', () => {
+  it('loads no converter for a query without Han characters', async () => {
+    const { scriptFormsFor } = await freshModules();
+    expect(await scriptFormsFor('reader calm 123')).toBeUndefined();
+    expect(loads.count).toBe(0);
+  });
+
+  it('gives each Han term its Simplified and Traditional forms, each once, and loads the converters once', async () => {
+    const { scriptFormsFor } = await freshModules();
+    const forms = await scriptFormsFor('纪实');
+    expect(forms?.('纪实')).toEqual(['纪实', '紀實']);
+    expect(forms?.('紀實')).toEqual(['紀實', '纪实']);
+    expect(forms?.('纪實')).toEqual(['纪實', '纪实', '紀實']);
+    // The same in both scripts: searched once.
+    expect(forms?.('人民')).toEqual(['人民']);
+    expect(forms?.('reader')).toEqual(['reader']);
+    await scriptFormsFor('老齡化');
+    expect(loads.count).toBe(2);
+  });
+
+  it('gives no forms when the converters fail to load, and does not try again', async () => {
+    loads.fail = true;
+    const { scriptFormsFor } = await freshModules();
+    expect(await scriptFormsFor('纪实')).toBeUndefined();
+    expect(await scriptFormsFor('紀實')).toBeUndefined();
+    expect(loads.count).toBe(2);
+  });
+});
+
+describe('library page search across Simplified and Traditional', () => {
+  async function library() {
+    const { IdbLibraryReader } = await freshModules();
+    const factory = new IDBFactory();
+    const { library: writer } = freshLibrary(factory);
+    const hant = await writer.save(
+      article('https://big5.ftchinese.com/interactive/200000', {
+        title: '以色列-伊朗第6天紀實',
+        textContent: '川普稱他「可能」或「可能不會」讓美國捲入衝突。',
+        lang: 'zh-TW',
+      }),
+      { now: NOW },
+    );
+    const hans = await writer.save(
+      article('https://www.ftchinese.com/story/001090562', {
+        title: '老龄化困境：东京留给北京的教训',
+        textContent: '日本厚生劳动省的数据显示，人口老龄化问题现在只是个不算新闻的惨淡事实。',
+      }),
+      { now: new Date(NOW.getTime() + 1000) },
+    );
+    await writer.close();
+    return { reader: new IdbLibraryReader({ factory }), hant: hant.id, hans: hans.id };
+  }
+
+  it('finds a Traditional article by its Simplified spelling, and a Simplified one by its Traditional spelling', async () => {
+    const { reader, hant, hans } = await library();
+    expect(await reader.search('纪实')).toEqual([hant]);
+    expect(await reader.search('紀實')).toEqual([hant]);
+    expect(await reader.search('老齡化')).toEqual([hans]);
+    expect(await reader.search('厚生勞動省')).toEqual([hans]);
+  });
+
+  it('takes mixed queries, and still requires every term', async () => {
+    const { reader, hant, hans } = await library();
+    // A term written half in each script, and terms in different scripts.
+    expect(await reader.search('纪實')).toEqual([hant]);
+    expect(await reader.search('紀實 川普 美国')).toEqual([hant]);
+    expect(await reader.search('东京 厚生勞動省')).toEqual([hans]);
+    expect(await reader.search('纪实 老龄化')).toEqual([]);
+    expect(await reader.search('纪实 reader')).toEqual([]);
+  });
+
+  it('searches the terms as typed when the converters fail to load', async () => {
+    loads.fail = true;
+    const { reader, hant } = await library();
+    expect(await reader.search('紀實')).toEqual([hant]);
+    expect(await reader.search('纪实')).toEqual([]);
+  });
+});
