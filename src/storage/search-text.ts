@@ -2,13 +2,16 @@
  * Full-text search over the library, built for Chinese without a segmenter.
  *
  * Every article contributes one normalized string (title + text), kept in
- * memory, and a 4,096-bit signature of the character pairs (bigrams) it
- * contains. A query term is looked for with `String.prototype.indexOf` only in
- * articles whose signature holds all of the term's bigrams. For 2-3 character
- * Chinese terms that skips most of the library: V8 scans CJK text slowly for
- * some first characters (its fast path keys on one byte of the UTF-16 unit,
- * and CJK high bytes are everywhere in Chinese text), so the filter turns a
- * 35M-character scan into a few thousand short ones.
+ * memory, and a 4,096-bit signature of the characters and character pairs
+ * (bigrams) it contains. A query term is looked for with
+ * `String.prototype.indexOf` only in articles whose signature holds all of the
+ * term's characters and bigrams. For 2-3 character Chinese terms that skips
+ * most of the library: V8 scans CJK text slowly for some first characters (its
+ * fast path keys on one byte of the UTF-16 unit, and CJK high bytes are
+ * everywhere in Chinese text), so the filter turns a 35M-character scan into a
+ * few thousand short ones. The characters matter for one-character terms
+ * (every search's first keystroke), and for a term's form in the other
+ * Chinese script, whose characters most articles lack altogether.
  *
  * Memory at 20,000 articles of ~1,700 characters: ~70 MB of text (2 bytes a
  * character) plus 10 MB of signatures.
@@ -23,7 +26,7 @@
  *   spellings, see `TermForms`): any one of them occurring is enough.
  */
 
-/** Signature size per article, in 32-bit words (4,096 bits: ~25% set by a 5 KB article). */
+/** Signature size per article, in 32-bit words (4,096 bits: ~20% set by a 5 KB article). */
 const SIGNATURE_WORDS = 128;
 const SIGNATURE_MASK = SIGNATURE_WORDS * 32 - 1;
 const MAX_TERMS = 8;
@@ -103,9 +106,13 @@ export class TextIndex {
     const base = slot * SIGNATURE_WORDS;
     const sig = this.signatures;
     sig.fill(0, base, base + SIGNATURE_WORDS);
-    for (let i = 0; i + 1 < text.length; i++) {
-      const bit = bigramBit(text.charCodeAt(i), text.charCodeAt(i + 1));
-      sig[base + (bit >>> 5)]! |= 1 << (bit & 31);
+    for (let i = 0; i < text.length; i++) {
+      const a = text.charCodeAt(i);
+      const char = charBit(a);
+      sig[base + (char >>> 5)]! |= 1 << (char & 31);
+      if (i + 1 === text.length) break;
+      const pair = bigramBit(a, text.charCodeAt(i + 1));
+      sig[base + (pair >>> 5)]! |= 1 << (pair & 31);
     }
   }
 
@@ -138,7 +145,7 @@ export class TextIndex {
       const id = this.ids[slot];
       if (id === undefined) continue;
       const base = slot * SIGNATURE_WORDS;
-      // Cheap filter first: every term needs a form whose bigrams are all in the signature.
+      // Cheap filter first: every term needs a form whose characters and bigrams are all in the signature.
       for (const forms of prepared) if (!anyInSignature(sig, base, forms)) continue slots;
       const text = this.texts[slot] ?? '';
       let firstAt = -1;
@@ -164,17 +171,20 @@ export class TextIndex {
 interface PreparedForm {
   term: string;
   wordStart: boolean;
-  /** Signature bits of the form's bigrams, each once. */
+  /** Signature bits of the form's characters and bigrams, each once. */
   bits: number[];
 }
 
 function prepareForm(term: string): PreparedForm {
   const bits = new Set<number>();
-  for (let i = 0; i + 1 < term.length; i++) bits.add(bigramBit(term.charCodeAt(i), term.charCodeAt(i + 1)));
+  for (let i = 0; i < term.length; i++) {
+    bits.add(charBit(term.charCodeAt(i)));
+    if (i + 1 < term.length) bits.add(bigramBit(term.charCodeAt(i), term.charCodeAt(i + 1)));
+  }
   return { term, wordStart: isWordChar(term.charCodeAt(0)), bits: [...bits] };
 }
 
-/** Whether one of `forms` has all its bigrams in the signature at `base`. */
+/** Whether one of `forms` has all its bits in the signature at `base`. */
 function anyInSignature(sig: Uint32Array, base: number, forms: readonly PreparedForm[]): boolean {
   for (const form of forms) if (inSignature(sig, base, form.bits)) return true;
   return false;
@@ -194,6 +204,11 @@ function indexOfTerm(text: string, term: string, wordStart: boolean): number {
     if (at <= 0 || !wordStart || !isWordChar(text.charCodeAt(at - 1))) return at;
     from = at + 1;
   }
+}
+
+/** Bit position of a single character: its pair with NUL, which normalized text never holds. */
+function charBit(a: number): number {
+  return bigramBit(a, 0);
 }
 
 /** Bit position (0..4095) of a character pair in a signature. */
