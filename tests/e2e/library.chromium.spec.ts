@@ -1,7 +1,8 @@
 /**
- * Save three FT articles from the popup, find them in the library (also after
- * the browser restarts with the same profile), read each offline from storage,
- * search by a Chinese phrase from a body, delete and undo.
+ * Save four FT articles from the popup (one from the Traditional big5 site),
+ * find them in the library (also after the browser restarts with the same
+ * profile), read three offline from storage, search by a Chinese phrase from
+ * a body and across Simplified and Traditional spellings, delete and undo.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import type { Page } from '@playwright/test';
 import { exportBackup } from '../../src/transfer/index';
 import { makeArticle } from '../unit/transfer/helpers';
 import { defaultPages, expect, launchChromium, libraryRow, openLibrary, saveFromPopup, test } from './chromium';
-import { SEED_TITLE, SEED_URL, SHARED } from './pages';
+import { ROOT, SEED_TITLE, SEED_URL, SHARED } from './pages';
 
 interface Saved {
   url: string;
@@ -24,6 +25,10 @@ interface Saved {
 const FT = join(SHARED, 'fixtures', 'ftchinese');
 const HERO_URL = 'https://www.ftchinese.com/content/a84f7e35-e062-4a47-8da2-5e11efb3f05c';
 const TRANSLATOR_URL = 'https://www.ftchinese.com/story/001090562';
+/** An article in Traditional characters, whose title holds 紀實 (纪实 in Simplified). */
+const BIG5 = join(ROOT, 'tests', 'fixtures', 'big5.ftchinese.com--live-blog-big5');
+const BIG5_URL = 'https://big5.ftchinese.com/interactive/200000';
+const BIG5_TITLE = (JSON.parse(readFileSync(join(BIG5, 'expected.json'), 'utf8')) as { fields: { title: string } }).fields.title;
 
 const ARTICLES: Saved[] = [
   {
@@ -53,6 +58,7 @@ function pages() {
   const table = defaultPages();
   table.set(HERO_URL, readFileSync(join(FT, '2026-05-14_content_story-hero-container_ai-translated.html'), 'utf8'));
   table.set(TRANSLATOR_URL, readFileSync(join(FT, '2022-08-05_story-001090562_translator-credit_ce-en-links.html'), 'utf8'));
+  table.set(BIG5_URL, readFileSync(join(BIG5, 'source.html'), 'utf8'));
   return table;
 }
 
@@ -85,26 +91,29 @@ test.describe('library and reader (Chromium)', () => {
     profileDir,
     pages: table,
   }) => {
-    // ---- save three articles from the popup ----
+    // ---- save four articles from the popup: the Traditional one first ----
     let { context, worker, extensionId } = await launchChromium(profileDir, table);
     // The library is open while saving: rows arrive live, without a reload.
     let library = await openLibrary(context, extensionId);
     await expect(library.locator('#state-empty')).toBeVisible();
+    await saveFromPopup(context, worker, extensionId, BIG5_URL);
+    await expect(row(library, BIG5_TITLE)).toBeVisible();
     for (const article of ARTICLES) {
       await saveFromPopup(context, worker, extensionId, article.url);
       await expect(row(library, article.title)).toBeVisible();
     }
-    await expect(library.locator('.row')).toHaveCount(ARTICLES.length);
-    await expect(library.locator('#summary')).toHaveText(/^(显示全部 3 篇|Showing all 3)$/);
+    await expect(library.locator('.row')).toHaveCount(4);
+    await expect(library.locator('#summary')).toHaveText(/^(显示全部 4 篇|Showing all 4)$/);
     // Newest first: the last saved is on top.
     await expect(library.locator('.row-title').first()).toHaveText(ARTICLES[ARTICLES.length - 1]!.title);
-    await expect(library.locator('#usage')).toHaveText(/3/);
+    await expect(library.locator('#usage')).toHaveText(/4/);
 
     // ---- the same profile after a restart ----
     await context.close();
     ({ context, worker, extensionId } = await launchChromium(profileDir, table));
     library = await openLibrary(context, extensionId);
     for (const article of ARTICLES) await expect(row(library, article.title)).toBeVisible();
+    await expect(row(library, BIG5_TITLE)).toBeVisible();
 
     // ---- offline: nothing answers any more, not even the fixture routes ----
     await context.unrouteAll({ behavior: 'ignoreErrors' });
@@ -141,17 +150,26 @@ test.describe('library and reader (Chromium)', () => {
     await expect(library.locator('.row')).toHaveCount(1);
     await expect(library.locator('.row-title')).toHaveText(ARTICLES[2]!.title);
     // The count says it is the matches, out of the whole library.
-    await expect(library.locator('#summary')).toHaveText(/^(找到 1 \/ 3 篇|Found 1 of 3)$/);
+    await expect(library.locator('#summary')).toHaveText(/^(找到 1 \/ 4 篇|Found 1 of 4)$/);
     await search.fill(ARTICLES[1]!.phrase);
     await expect(library.locator('.row-title')).toHaveText(ARTICLES[1]!.title);
+
+    // ---- Simplified and Traditional spellings find each other ----
+    await search.fill('纪实');
+    await expect(library.locator('.row')).toHaveCount(1);
+    await expect(library.locator('.row-title')).toHaveText(BIG5_TITLE);
+    // 厚生劳动省, as written in the Simplified body of the third article.
+    await search.fill('厚生勞動省');
+    await expect(library.locator('.row')).toHaveCount(1);
+    await expect(library.locator('.row-title')).toHaveText(ARTICLES[2]!.title);
     await search.fill('');
-    await expect(library.locator('.row')).toHaveCount(3);
+    await expect(library.locator('.row')).toHaveCount(4);
 
     // ---- delete with the keyboard, then undo ----
     await library.locator('.row-title').first().focus();
     const victim = (await library.locator('.row-title').first().textContent()) ?? '';
     await library.keyboard.press('Delete');
-    await expect(library.locator('.row')).toHaveCount(2);
+    await expect(library.locator('.row')).toHaveCount(3);
     await expect(row(library, victim)).toHaveCount(0);
     await expect(library.locator('#toast')).toBeVisible();
     // ? lists the keys, undo among them.
@@ -163,7 +181,7 @@ test.describe('library and reader (Chromium)', () => {
     // z undoes it, from wherever the keyboard is.
     await library.keyboard.press('z');
     await expect(row(library, victim)).toBeVisible();
-    await expect(library.locator('.row')).toHaveCount(3);
+    await expect(library.locator('.row')).toHaveCount(4);
 
     // While a dialog is open, the list's keys do nothing behind it; Escape closes the dialog and leaves Undo.
     await library.locator('.row-title').first().focus();
@@ -185,9 +203,9 @@ test.describe('library and reader (Chromium)', () => {
     // ---- delete with the row button, and it stays deleted after a reload ----
     await row(library, victim).hover();
     await row(library, victim).getByRole('button', { name: /^(删除|Delete)$/ }).click();
-    await expect(library.locator('.row')).toHaveCount(2);
+    await expect(library.locator('.row')).toHaveCount(3);
     await library.reload();
-    await expect(library.locator('.row')).toHaveCount(2);
+    await expect(library.locator('.row')).toHaveCount(3);
     await expect(row(library, victim)).toHaveCount(0);
 
     await context.close();
