@@ -413,6 +413,17 @@ function wireControls(): void {
   };
   narrow.addEventListener('change', sideLabel);
   sideLabel();
+  // In a narrow window the menus' row scrolls sideways, and Chromium leaves a control that is partly in view where it
+  // is when focused: bring all of it into the row, with room for its focus ring (2px outline, 2px offset).
+  const settings = $('settings');
+  settings.addEventListener('focusin', (event) => {
+    if (settings.scrollWidth <= settings.clientWidth) return;
+    const ring = 4;
+    const box = (event.target as Element).getBoundingClientRect();
+    const row = settings.getBoundingClientRect();
+    if (box.right + ring > row.right) settings.scrollLeft += box.right + ring - row.right;
+    else if (box.left - ring < row.left) settings.scrollLeft -= row.left - box.left + ring;
+  });
   $('article-host').addEventListener('click', (event) => {
     const button = (event.target as Element).closest<HTMLButtonElement>('.rd-retry');
     if (button) void retryImages(button);
