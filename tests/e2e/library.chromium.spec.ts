@@ -391,3 +391,42 @@ test('in a narrow window the row actions sit under the title, shown without hove
   await expect(library.locator('.row')).toHaveCount(1);
   await expect(seed).toHaveCount(0);
 });
+
+// Chinese squeezed the filters beside Export and Import; English, the longest, clipped their focus rings.
+for (const lang of ['en-US', 'zh-CN']) {
+  test.describe(`${lang} UI`, () => {
+    test.use({ lang });
+
+    test('at 360 px every filter shows whole, focus ring included, and the page does not scroll sideways', async ({
+      extension,
+    }) => {
+      const { context, worker, extensionId } = extension;
+      await saveFromPopup(context, worker, extensionId, SEED_URL);
+      const library = await openLibrary(context, extensionId);
+      await library.setViewportSize({ width: 360, height: 740 });
+      await expect(library.locator('.row')).toHaveCount(1);
+      expect(await library.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      // No filter is partly scrolled out of its row.
+      const filters = library.locator('.filters');
+      expect(await filters.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+      const clip = (await filters.boundingBox())!;
+      await library.locator('#search').focus();
+      for (const id of ['filter-state', 'filter-tag', 'filter-site']) {
+        await library.keyboard.press('Tab');
+        await expect(library.locator(`#${id}`)).toBeFocused();
+        // The ring drawn around the select, which the filters' row must not clip.
+        const ring = await library.locator(`#${id}`).evaluate((el) => {
+          const style = getComputedStyle(el);
+          const out = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+          const box = el.getBoundingClientRect();
+          return { left: box.left - out, right: box.right + out, top: box.top - out, bottom: box.bottom + out, out };
+        });
+        expect(ring.out).toBeGreaterThan(0);
+        expect(ring.left).toBeGreaterThanOrEqual(Math.max(clip.x, 0));
+        expect(ring.right).toBeLessThanOrEqual(Math.min(clip.x + clip.width, 360));
+        expect(ring.top).toBeGreaterThanOrEqual(clip.y);
+        expect(ring.bottom).toBeLessThanOrEqual(clip.y + clip.height);
+      }
+    });
+  });
+}
