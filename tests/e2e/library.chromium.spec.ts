@@ -187,18 +187,18 @@ test.describe('library and reader (Chromium)', () => {
     await library.locator('.row-title').first().focus();
     const second = (await library.locator('.row-title').first().textContent()) ?? '';
     await library.keyboard.press('Delete');
-    await expect(library.locator('.row')).toHaveCount(2);
+    await expect(library.locator('.row')).toHaveCount(3);
     await library.locator('#transfer-export').click();
     await expect(library.locator('#transfer-export-dialog')).toBeVisible();
     for (const key of ['Delete', 'x', 'j', 'z']) await library.keyboard.press(key);
     await library.keyboard.press('Escape');
     await expect(library.locator('#transfer-export-dialog')).toBeHidden();
-    await expect(library.locator('.row')).toHaveCount(2);
+    await expect(library.locator('.row')).toHaveCount(3);
     await expect(library.locator('#picks')).toBeHidden();
     await expect(library.locator('#toast')).toBeVisible();
     await library.getByRole('button', { name: /^(撤销|Undo)$/ }).click();
     await expect(row(library, second)).toBeVisible();
-    await expect(library.locator('.row')).toHaveCount(3);
+    await expect(library.locator('.row')).toHaveCount(4);
 
     // ---- delete with the row button, and it stays deleted after a reload ----
     await row(library, victim).hover();
@@ -211,7 +211,7 @@ test.describe('library and reader (Chromium)', () => {
     await context.close();
   });
 
-  test('an apostrophe in a Chinese title is drawn narrow, not full-width ("It’ s")', async ({ extension }) => {
+  test('an apostrophe in a Chinese title is drawn narrow, not full-width ("It’ s"), in the list and the reader', async ({ extension }) => {
     const { context, extensionId } = extension;
     const dir = mkdtempSync(join(tmpdir(), 'qingdu-quotes-'));
     try {
@@ -231,6 +231,12 @@ test.describe('library and reader (Chromium)', () => {
       // The apostrophe is a narrow Latin glyph; the Chinese quotation marks stay full-width.
       expect(await glyphWidth(library, '.row-title', '’')).toBeLessThan(0.5);
       expect(await glyphWidth(library, '.row-title', '“')).toBeGreaterThan(0.8);
+      // And so in the reader's title.
+      const reader = await context.newPage();
+      await reader.goto(`chrome-extension://${extensionId}/${await library.locator('.row-title').getAttribute('href')}`);
+      await expect(reader.locator('.rd-title')).toHaveText(title);
+      expect(await glyphWidth(reader, '.rd-title', '’')).toBeLessThan(0.5);
+      expect(await glyphWidth(reader, '.rd-title', '“')).toBeGreaterThan(0.8);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
