@@ -107,6 +107,8 @@ export const libraryRow = (library: Page, title: string) =>
 
 interface Fixtures {
   pages: PageTable;
+  /** The browser's UI language for `extension`; default Chromium's own. */
+  lang: string | undefined;
   profileDir: string;
   extension: { context: BrowserContext; worker: Worker; extensionId: string };
 }
@@ -114,14 +116,15 @@ interface Fixtures {
 export const test = base.extend<Fixtures>({
   // eslint-disable-next-line no-empty-pattern
   pages: async ({}, use) => use(defaultPages()),
+  lang: [undefined, { option: true }],
   // eslint-disable-next-line no-empty-pattern
   profileDir: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'qingdu-chromium-'));
     await use(dir);
     rmSync(dir, { recursive: true, force: true });
   },
-  extension: async ({ profileDir, pages }, use) => {
-    const launched = await launchChromium(profileDir, pages);
+  extension: async ({ profileDir, pages, lang }, use) => {
+    const launched = await launchChromium(profileDir, pages, lang);
     await use(launched);
     await launched.context.close();
   },
