@@ -43,6 +43,7 @@ let savedId: string | null = null;
 function show(state: State): void {
   for (const name of ['loading', 'missing', 'linkonly', 'error'] as const) $(`state-${name}`).hidden = name !== state;
   $('article-host').hidden = state !== 'article';
+  for (const controls of document.querySelectorAll<HTMLElement>('.toolbar .group, #settings')) controls.hidden = state !== 'article';
 }
 
 function showError(error: unknown): void {

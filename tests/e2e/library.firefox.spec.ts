@@ -73,6 +73,15 @@ test('saved in Firefox: images stored, listed after a restart, read offline from
   const reader = await openExtensionPageSettled(session.browser, `${session.base}/${href}`);
   await until(reader, (title) => document.querySelector('.rd-title')?.textContent === title, SEED_TITLE);
   expect(await reader.$eval('.rd-lead', (el) => el.textContent)).toContain(LEAD);
+  // Chinese commas are full-width: Firefox kerning CJK punctuation drew them half-width ("选举后, 国内").
+  const comma = await reader.$eval('.rd-lead', (el) => {
+    const text = el.firstChild as Text;
+    const range = document.createRange();
+    range.setStart(text, text.data.indexOf('，'));
+    range.setEnd(text, text.data.indexOf('，') + 1);
+    return range.getBoundingClientRect().width / parseFloat(getComputedStyle(el).fontSize);
+  });
+  expect(comma).toBeGreaterThan(0.9);
   const lastVisible = await reader.evaluate((last: string) => {
     const p = [...document.querySelectorAll<HTMLElement>('.rd-body p')].find((el) => el.textContent?.includes(last));
     p?.scrollIntoView();
