@@ -187,8 +187,11 @@ export type ZipFormatId = Exclude<ExportFormatId, ListFormatId>;
 export interface PagedExportOptions extends Progress {
   /** Ids asked for (for progress). */
   total: number;
-  /** EPUB only: the rows of the book's articles (its title and language come from them), the page's DOM classes, and how WebP/AVIF images are redrawn. */
-  epub?: { rows: readonly LibraryEntry[]; env: XhtmlEnv; transcode?: Transcode };
+  /**
+   * EPUB only: the rows of the book's articles (its language, and for one article its title, come from them), the
+   * page's DOM classes, how WebP/AVIF images are redrawn, and the title of a book of several articles.
+   */
+  epub?: { rows: readonly LibraryEntry[]; env: XhtmlEnv; transcode?: Transcode; title?: string };
 }
 
 /** A zip as `exportPages` drives it: what comes before the first article, each article, what comes after. */
@@ -210,7 +213,7 @@ const zipped = (bytes: Uint8Array[]): BlobPart[] => (bytes.length ? [new Blob(by
 function zipFormat(id: ZipFormatId, opts: PagedExportOptions, now: Date): PageFormat {
   let writer: MarkdownZipWriter | EpubWriter;
   if (id === 'markdown') writer = new MarkdownZipWriter();
-  else if (opts.epub) writer = new EpubWriter(epubBook(opts.epub.rows, { now }), opts.epub.env);
+  else if (opts.epub) writer = new EpubWriter(epubBook(opts.epub.rows, { now, title: opts.epub.title }), opts.epub.env);
   else throw new Error('an EPUB export needs its rows and DOM classes');
   return {
     head: () => zipped(writer.take()),

@@ -25,6 +25,7 @@ import type { LibraryEntry } from '../storage/types';
 import type { ImportReport } from '../transfer/index';
 import { libraryWriter, type ImportOutcome } from './import-writer';
 import type { FilePlan, UpdateNote } from './transfer-import';
+import { formatDate } from '../ui/format';
 import { t, tCount } from '../ui/i18n';
 import { TransferStore } from './transfer-data';
 import { localizeReason } from './reasons';
@@ -247,7 +248,7 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
         }
       } else {
         const pages = store.pages(rows.map((e) => e.id), { signal, images: format.images, rows });
-        file = await exportPages(format.id, pages, { total: rows.length, signal, onProgress: bar, counted, epub: { rows, env: window, transcode: redrawImage } });
+        file = await exportPages(format.id, pages, { total: rows.length, signal, onProgress: bar, counted, epub: { rows, env: window, transcode: redrawImage, title: bookTitle(rows.length) } });
       }
       if (signal.aborted) throw new DOMException('Export cancelled', 'AbortError');
       download(file.parts, file.name, file.type);
@@ -297,6 +298,11 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
   }
 
   return { dialog, open };
+}
+
+/** The title e-readers list a book of `count` articles under, in the reader's language (one article keeps its own). */
+function bookTitle(count: number): string | undefined {
+  return count > 1 ? t('epubBookTitle', [formatDate(new Date().toISOString(), browser.i18n.getUILanguage()), String(count)]) : undefined;
 }
 
 // ---- import ----

@@ -13,7 +13,7 @@
 import type { SavedArticle, StoredImage } from '../storage/types';
 import { imageExtension, imagesOf, sniffImageType } from './images';
 import type { ChunkOptions, ImageLookup } from './types';
-import { escapeXml, exportFileName, mapChunked, safeUrl, stripXmlInvalid, TransferError, utf8 } from './util';
+import { escapeXml, localDay, mapChunked, safeUrl, stripXmlInvalid, TransferError, utf8 } from './util';
 import { joinBytes, ZipStream } from './zip-stream';
 
 /** The DOM classes the exporter needs: the page's own in the extension, jsdom's in Node. */
@@ -386,7 +386,7 @@ export function epubBook(rows: readonly Pick<SavedArticle, 'title' | 'url' | 'la
   const now = opts.now ?? new Date();
   const single = rows.length === 1 ? rows[0] : undefined;
   return {
-    title: opts.title ?? (single ? single.title || single.url : exportFileName('', rows.length, now).replace(/^qingdu-(.*)\.$/, '清读 · $1')),
+    title: opts.title ?? (single ? single.title || single.url : `清读 · ${localDay(now)} · ${rows.length}篇`),
     lang: opts.lang && LANG_TAG.test(opts.lang) ? opts.lang : (mostCommonLang(rows.map((r) => r.lang)) ?? 'zh-CN'),
     identifier: opts.identifier ?? `urn:uuid:${randomUuid()}`,
     now,

@@ -264,9 +264,13 @@ export function safeUnzip(bytes: Uint8Array, want: (name: string) => boolean, li
 
 /** Joins a date (local calendar day) and a count into `qingdu-2026-11-25-128篇.epub`; `counted` words the count in another language. */
 export function exportFileName(ext: string, count: number, date: Date = new Date(), counted: (count: number) => string = (n) => `${n}篇`): string {
+  return `qingdu-${localDay(date)}-${safeFileName(counted(count), String(count))}.${ext.replace(/^\./, '')}`;
+}
+
+/** `date` as YYYY-MM-DD in the local time zone: the day the reader sees on the calendar. */
+export function localDay(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
-  const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-  return `qingdu-${day}-${safeFileName(counted(count), String(count))}.${ext.replace(/^\./, '')}`;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
 /** A file-name-safe slug: keeps Chinese and other letters, drops characters Windows/macOS forbid. */

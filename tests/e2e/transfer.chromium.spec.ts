@@ -79,6 +79,8 @@ test.describe('export and import (Chromium)', () => {
       const epub = readFileSync((await exportAs(library, 'epub', out)).path);
       expect(epub.subarray(0, 2).toString('latin1')).toBe('PK');
       expect(epub.subarray(30, 58).toString('latin1')).toBe('mimetypeapplication/epub+zip');
+      // E-readers list the book under a title in the reader's language.
+      expect(strFromU8(unzipSync(epub)['OEBPS/content.opf']!)).toMatch(/<dc:title>(清读 · \d{4}年\d{1,2}月\d{1,2}日 · 2 篇|Qingdu · \w{3} \d{1,2}, \d{4} · 2 articles)<\/dc:title>/);
 
       // ---- bookmarks of the current search only ----
       await library.getByRole('searchbox').fill(HERO_PHRASE);

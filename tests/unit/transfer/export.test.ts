@@ -280,7 +280,7 @@ describe('EPUB 3', () => {
     const text = (tag: string) => opf.getElementsByTagName(tag)[0]?.textContent;
     expect(text('dc:identifier')).toBe('urn:uuid:00000000-0000-4000-8000-000000000000');
     expect(text('dc:language')).toBe('zh-CN');
-    expect(text('dc:title')).toBe('清读 · 2026-11-25-12篇');
+    expect(text('dc:title')).toBe('清读 · 2026-11-25 · 12篇');
     const modified = Array.from(opf.getElementsByTagName('meta')).find((m) => m.getAttribute('property') === 'dcterms:modified');
     expect(modified?.textContent).toBe('2026-11-25T08:00:00Z');
     const items = Array.from(opf.getElementsByTagName('item'));
