@@ -485,6 +485,8 @@ async function update(entry: LibraryEntry, patch: Request<'library.update'>['pat
 
 let undoTimer: ReturnType<typeof setTimeout> | null = null;
 let undoToken: string | null = null;
+/** The article the Undo would bring back: the keyboard goes to its row when it is back. */
+let undoId: string | null = null;
 
 function hideToast(): void {
   $('toast').hidden = true;
@@ -515,6 +517,7 @@ async function remove(entry: LibraryEntry): Promise<void> {
   refreshView();
   if (index >= 0 && view.length) setCursor(Math.min(index, view.length - 1));
   toast(t('deleted', entry.title), result.undoToken ?? null);
+  undoId = entry.id;
 }
 
 async function undoDelete(): Promise<void> {
@@ -529,6 +532,9 @@ async function undoDelete(): Promise<void> {
   // The background posts the change too; reading it now makes the row reappear at once.
   await loadAll();
   updateUsage();
+  // The Undo button has gone: without this the keyboard would start again from the top of the page.
+  const back = view.findIndex((e) => e.id === undoId);
+  if (back >= 0) setCursor(back);
 }
 
 function editTags(entry: LibraryEntry): void {
@@ -736,6 +742,7 @@ function wire(): void {
 }
 
 translatePage();
+document.title = `${t('extShortName')} · ${t('library')}`;
 followThemePref();
 wire();
 mountShortcutHelp(SHORTCUTS);

@@ -199,6 +199,8 @@ test.describe('library and reader (Chromium)', () => {
     await library.getByRole('button', { name: /^(撤销|Undo)$/ }).click();
     await expect(row(library, second)).toBeVisible();
     await expect(library.locator('.row')).toHaveCount(4);
+    // The Undo button went with the message: the keyboard is on the row that came back.
+    await expect(row(library, second).locator('.row-title')).toBeFocused();
 
     // ---- delete with the row button, and it stays deleted after a reload ----
     await row(library, victim).hover();
@@ -307,6 +309,10 @@ test.describe('library and reader (Chromium)', () => {
     const reader = await extension.context.newPage();
     await reader.goto(`chrome-extension://${extension.extensionId}/reader.html?id=nope`);
     await expect(reader.locator('#state-missing')).toBeVisible();
+    // No text to size or theme: those controls are not offered.
+    await expect(reader.getByRole('button', { name: /放大字号|Larger text/ })).toBeHidden();
+    await expect(reader.locator('#theme')).toBeHidden();
+    await expect(reader.locator('#back')).toBeVisible();
   });
 
   test('an empty library says how to save', async ({ extension }) => {
@@ -319,6 +325,14 @@ test.describe('library and reader (Chromium)', () => {
     await expect(dialog.locator('#transfer-export-status')).toHaveText(/没有可导出的文章|no articles to export/i);
     await expect(dialog.locator('button[data-format="backup"]')).toBeDisabled();
     await expect(dialog.getByRole('button', { name: /^(关闭|Close)$/ })).toBeFocused();
+    // Its radio buttons take the page's accent colour, not the browser's blue.
+    const accent = await library.evaluate(() => {
+      const probe = document.createElement('span');
+      probe.style.color = 'var(--accent)';
+      document.body.append(probe);
+      return getComputedStyle(probe).color;
+    });
+    await expect(dialog.locator('input[type="radio"]').first()).toHaveCSS('accent-color', accent);
   });
 });
 
@@ -409,6 +423,7 @@ for (const lang of ['en-US', 'zh-CN']) {
       const { context, worker, extensionId } = extension;
       await saveFromPopup(context, worker, extensionId, SEED_URL);
       const library = await openLibrary(context, extensionId);
+      await expect(library).toHaveTitle(lang === 'en-US' ? 'Qingdu · Library' : '清读 · 阅读列表');
       await library.setViewportSize({ width: 360, height: 740 });
       await expect(library.locator('.row')).toHaveCount(1);
       expect(await library.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
@@ -433,6 +448,17 @@ for (const lang of ['en-US', 'zh-CN']) {
         expect(ring.top).toBeGreaterThanOrEqual(clip.y);
         expect(ring.bottom).toBeLessThanOrEqual(clip.y + clip.height);
       }
+
+      // Deleting the article with its long title leaves Undo on one line, not a character a line.
+      await row(library, SEED_TITLE).getByRole('button', { name: /^(删除|Delete)$/ }).click();
+      const undo = library.getByRole('button', { name: /^(撤销|Undo)$/ });
+      await expect(undo).toBeVisible();
+      const lines = await undo.evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      });
+      expect(lines).toBe(1);
     });
   });
 }
