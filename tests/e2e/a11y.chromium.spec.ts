@@ -1,5 +1,5 @@
 /**
- * Accessibility of every page and dialog, as axe-core checks it (names,
+ * Accessibility of every page and dialog (the import report included), as axe-core checks it (names,
  * roles, landmarks, contrast of the colours actually drawn), in the Chinese
  * UI with the light theme and the English UI with the dark one.
  */
@@ -44,6 +44,15 @@ for (const [lang, scheme] of [['zh-CN', 'light'], ['en-US', 'dark']] as const) {
         await library.keyboard.press('Escape');
         await expect(library.locator(dialog)).toBeHidden();
       }
+      // The import report, with a row that could not be read.
+      const file = `URL,Title\nhttps://example.com/a,一篇\njavascript:alert(1),坏行\n`;
+      await library.locator('#transfer-file').setInputFiles({ name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+      const importing = library.locator('#transfer-import-dialog');
+      await expect(importing.locator('[data-count="failed"]')).toBeVisible();
+      expect(await findings(library, scheme), 'import report').toEqual([]);
+      await library.keyboard.press('Escape');
+      await expect(importing).toBeHidden();
+
       await library.locator('.row-title').first().focus();
       await library.keyboard.press('?');
       await expect(library.locator('#shortcuts')).toBeVisible();
