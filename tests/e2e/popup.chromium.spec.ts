@@ -104,9 +104,10 @@ test.describe('popup and content script (Chromium)', () => {
   });
 });
 
-test('the UI speaks the browser\'s language: Chinese in a Chinese browser, English in an English one', async () => {
+test('the UI speaks the browser\'s language: Simplified or Traditional Chinese, or English', async () => {
   for (const [lang, save, library] of [
     ['zh-CN', '保存', '阅读列表'],
+    ['zh-TW', '儲存', '閱讀列表'],
     ['en-US', 'Save', 'Library'],
   ] as const) {
     const profile = mkdtempSync(join(tmpdir(), 'qingdu-lang-'));
