@@ -427,6 +427,12 @@ for (const lang of ['en-US', 'zh-CN']) {
       await library.setViewportSize({ width: 360, height: 740 });
       await expect(library.locator('.row')).toHaveCount(1);
       expect(await library.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      // Two lines of toolbar, not three: Export and Import sit beside the search, the filters below.
+      const search = (await library.locator('#search').boundingBox())!;
+      const exporting = (await library.locator('#transfer-export').boundingBox())!;
+      expect(Math.abs(exporting.y + exporting.height / 2 - (search.y + search.height / 2))).toBeLessThan(4);
+      expect((await library.locator('.filters').boundingBox())!.y).toBeGreaterThan(search.y + search.height);
+      expect((await library.locator('.toolbar').boundingBox())!.height).toBeLessThan(100);
       // No filter is partly scrolled out of its row.
       const filters = library.locator('.filters');
       expect(await filters.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
