@@ -15,6 +15,8 @@ type Handler<N extends MessageName> = (data: ProtocolMap[N]['req']) => Promise<P
 type HandlerTable = { [N in MessageName]?: Handler<N> };
 
 const STATES: ReadState[] = ['unread', 'read', 'archived'];
+/** More ids than any library holds in practice; a longer list is refused rather than read. */
+const MAX_IDS = 100_000;
 const isString = (v: unknown): v is string => typeof v === 'string';
 
 export const HANDLERS: HandlerTable = {
@@ -38,6 +40,14 @@ export const HANDLERS: HandlerTable = {
     const updated = (await library.update(id, clean)) ?? null;
     announceChange([id]);
     return updated;
+  },
+
+  'library.setState': async ({ ids, state }) => {
+    if (!Array.isArray(ids) || ids.length > MAX_IDS || !ids.every(isString) || !STATES.includes(state)) return null;
+    const library = await getLibrary();
+    const changed = await library.setState(ids, state);
+    announceChange(changed.map((e) => e.id));
+    return changed;
   },
 
   'library.fetchLink': async ({ id }) => (isString(id) ? fetchLinkEntry(id) : { ok: false, error: 'invalid', message: 'No article id.' }),

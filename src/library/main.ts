@@ -14,7 +14,7 @@
  */
 import browser from '../platform/browser';
 import { sendMessage, type Request } from '../platform/messages';
-import type { LibraryEntry } from '../storage/types';
+import type { LibraryEntry, ReadState } from '../storage/types';
 import { debounce, formatBytes, formatDate } from '../ui/format';
 import { t, tCount, translatePage } from '../ui/i18n';
 import { dialogOpen, isTyping } from '../ui/keys';
@@ -270,6 +270,23 @@ function updatePicks(): void {
   $('picks').hidden = picked.size === 0 && !fetching;
   $('picks-fetch').hidden = !fetching && !rows.some((e) => e.linkOnly);
   if (!fetching) $('picks-count').textContent = t('pickedCount', String(picked.size));
+}
+
+/** Marks every ticked article read, unread or archived in one write; they stay ticked for whatever comes next. */
+async function setPickedState(state: ReadState): Promise<void> {
+  const ids = [...picked];
+  if (ids.length === 0) return;
+  const changed = await sendMessage('library.setState', { ids, state });
+  if (!changed) {
+    toast(t('actionFailed'), null);
+    return;
+  }
+  // Their places in the list do not move: each row is swapped for its new self.
+  const byId = new Map(changed.map((e) => [e.id, e]));
+  all = all.map((e) => byId.get(e.id) ?? e);
+  updateFacets();
+  refreshView();
+  toast(tCount('pickedStateOne', 'pickedState', changed.length), null);
 }
 
 /**
@@ -706,6 +723,9 @@ function wire(): void {
     if (entry) togglePick(entry, target.checked);
   });
   $('picks-fetch').addEventListener('click', fetchPicked);
+  for (const button of $('picks').querySelectorAll<HTMLButtonElement>('button[data-state]')) {
+    button.addEventListener('click', () => void setPickedState(button.dataset.state as ReadState).catch(showError));
+  }
   $('picks-clear').addEventListener('click', () => {
     picked.clear();
     renderWindow();

@@ -29,6 +29,8 @@ export interface ProtocolMap {
     req: { id: string; patch: { state?: ReadState; tags?: string[]; progress?: number; readAt?: string | null } };
     res: LibraryEntry | null;
   };
+  /** Library page: the ticked articles marked read, unread or archived at once. */
+  'library.setState': { req: { ids: string[]; state: ReadState }; res: LibraryEntry[] | null };
   'library.delete': { req: { id: string }; res: { ok: boolean; undoToken?: string } };
   'library.undoDelete': { req: { undoToken: string }; res: { ok: boolean } };
   'library.retryImages': { req: { id: string }; res: SaveOutcome };

@@ -245,6 +245,32 @@ export class Library {
   }
 
   /**
+   * Moves many articles to `state` in one write, as the list's own buttons
+   * move one: marked read keeps the first time it was read, unread starts it
+   * over, archived keeps both. Resolves to the rows changed; ids not in the
+   * library are skipped.
+   */
+  async setState(ids: readonly string[], state: ReadState, now = new Date()): Promise<LibraryEntry[]> {
+    if (!isReadState(state)) throw new StorageError('unknown', `Unknown state: ${String(state)}`);
+    return this.write(async (tx) => {
+      const segments = new SegmentWriter(tx);
+      await segments.find(ids, false);
+      const changed: LibraryEntry[] = [];
+      for (const id of new Set(ids)) {
+        const entry = await segments.entry(id);
+        if (!entry) continue;
+        const next: LibraryEntry = { ...entry, state };
+        if (state === 'read') next.readAt = entry.readAt ?? now.toISOString();
+        if (state === 'unread') next.progress = 0;
+        await segments.put(next);
+        changed.push(next);
+      }
+      await segments.flush(0);
+      return changed;
+    }, ['entrySegments']);
+  }
+
+  /**
    * Removes an article with its body, images and search text, and returns all
    * of it so `restore` can undo the removal exactly. Undefined when absent.
    */

@@ -254,7 +254,7 @@ test.describe('export and import (Chromium)', () => {
     await expect(row(library, HERO_TITLE).locator('.badge.link')).toHaveCount(0);
   });
 
-  test('articles selected in the list, by mouse and by keyboard, are what an export holds', async ({ extension }) => {
+  test('articles selected in the list, by mouse and by keyboard, are what an export holds, and change state together', async ({ extension }) => {
     const { context, extensionId } = extension;
     const out = mkdtempSync(join(tmpdir(), 'qingdu-picked-'));
     try {
@@ -295,6 +295,20 @@ test.describe('export and import (Chromium)', () => {
       const titles = [...readFileSync(path, 'utf8').matchAll(/<A [^>]*>([^<]*)<\/A>/g)].map((m) => m[1]).sort();
       expect(titles).toEqual(['第一篇', '第三篇']);
       await library.keyboard.press('Escape');
+
+      // The ticked ones marked read at once, then archived: they leave the list of those not archived.
+      await library.locator('#picks').getByRole('button', { name: /^(标为已读|Mark read)$/ }).click();
+      await expect(library.locator('#toast')).toContainText(/已更改 2 篇|2 articles changed/);
+      for (const title of ['第一篇', '第三篇']) await expect(row(library, title).locator('.badge.read')).toBeVisible();
+      await expect(row(library, '第二篇').locator('.badge.unread')).toBeVisible();
+      await library.locator('#picks').getByRole('button', { name: /^(归档|Archive)$/ }).click();
+      await expect(library.locator('.row')).toHaveCount(2);
+      await expect(row(library, '第一篇')).toHaveCount(0);
+      await library.reload();
+      await expect(library.locator('.row')).toHaveCount(2);
+      await library.locator('#filter-state').selectOption('archived');
+      await expect(library.locator('.row')).toHaveCount(2);
+      await library.locator('.row-pick').first().check();
 
       await library.locator('#picks-clear').click();
       await expect(library.locator('#picks')).toBeHidden();

@@ -112,6 +112,31 @@ describe('update', () => {
   });
 });
 
+describe('setState', () => {
+  it('moves many articles at once as the list moves one, skipping ids not stored, and it lasts', async () => {
+    const { library } = freshLibrary();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await library.save(article(`${URL_A}${i}`), { now: NOW })).id);
+    const [a, b, c] = ids as [string, string, string];
+    await library.update(a, { state: 'read', readAt: NOW.toISOString(), progress: 0.5 });
+    await library.update(c, { progress: 0.4 });
+
+    const read = await library.setState([a, b, 'nope', b], 'read', later);
+    expect(read.map((e) => e.id).sort()).toEqual([a, b].sort());
+    // The first reading is kept; the one just marked gets now.
+    expect((await library.getEntry(a))?.readAt).toBe(NOW.toISOString());
+    expect((await library.getEntry(b))).toMatchObject({ state: 'read', readAt: later.toISOString() });
+    expect((await library.getEntry(c))).toMatchObject({ state: 'unread', progress: 0.4 });
+
+    await library.setState([a, c], 'unread');
+    expect((await library.getEntry(a))).toMatchObject({ state: 'unread', progress: 0, readAt: NOW.toISOString() });
+    expect((await library.getEntry(c))?.progress).toBe(0);
+    await library.setState(ids, 'archived');
+    expect((await library.list()).map((e) => e.state)).toEqual(['archived', 'archived', 'archived']);
+    await expect(library.setState([a], 'gone' as never)).rejects.toThrow(/state/);
+  });
+});
+
 describe('images', () => {
   it('putImages adds images, clears them from missingImages and counts their bytes', async () => {
     const { library } = freshLibrary();
