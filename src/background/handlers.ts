@@ -61,11 +61,19 @@ export const HANDLERS: HandlerTable = {
     return { ok: true, undoToken: keepForUndo(removed) };
   },
 
+  'library.deleteMany': async ({ ids }) => {
+    if (!Array.isArray(ids) || ids.length > MAX_IDS || !ids.every(isString)) return { ok: false, count: 0 };
+    const library = await getLibrary();
+    const removed = await library.removeMany(ids);
+    announceChange(removed.map((r) => r.id));
+    return { ok: true, count: removed.length, ...(removed.length ? { undoToken: keepForUndo(removed) } : {}) };
+  },
+
   'library.undoDelete': async ({ undoToken }) => {
-    const removed = isString(undoToken) ? takeUndo<RemovedArticle>(undoToken) : undefined;
+    const removed = isString(undoToken) ? takeUndo<RemovedArticle | RemovedArticle[]>(undoToken) : undefined;
     if (!removed) return { ok: false };
     const library = await getLibrary();
-    await library.restore(removed);
+    await library.restoreMany(Array.isArray(removed) ? removed : [removed]);
     announceChange([]);
     return { ok: true };
   },

@@ -272,6 +272,27 @@ function updatePicks(): void {
   if (!fetching) $('picks-count').textContent = t('pickedCount', String(picked.size));
 }
 
+/** Deletes every ticked article in one write; one Undo brings them all back. */
+async function removePicked(): Promise<void> {
+  const ids = [...picked];
+  if (ids.length === 0) return;
+  const result = await sendMessage('library.deleteMany', { ids });
+  if (!result.ok) {
+    toast(t('deleteFailed'), null);
+    return;
+  }
+  const gone = new Set(ids);
+  all = all.filter((e) => !gone.has(e.id));
+  picked.clear();
+  updateFacets();
+  updateUsage();
+  refreshView();
+  toast(tCount('deletedManyOne', 'deletedMany', result.count), result.undoToken ?? null);
+  undoId = ids[0] ?? null;
+  // The bar with the button pressed has gone: Undo is the keyboard's next step.
+  if (result.undoToken) $('toast-undo').focus();
+}
+
 /** Marks every ticked article read, unread or archived in one write; they stay ticked for whatever comes next. */
 async function setPickedState(state: ReadState): Promise<void> {
   const ids = [...picked];
@@ -723,6 +744,7 @@ function wire(): void {
     if (entry) togglePick(entry, target.checked);
   });
   $('picks-fetch').addEventListener('click', fetchPicked);
+  $('picks-delete').addEventListener('click', () => void removePicked().catch(showError));
   for (const button of $('picks').querySelectorAll<HTMLButtonElement>('button[data-state]')) {
     button.addEventListener('click', () => void setPickedState(button.dataset.state as ReadState).catch(showError));
   }

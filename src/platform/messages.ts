@@ -32,6 +32,8 @@ export interface ProtocolMap {
   /** Library page: the ticked articles marked read, unread or archived at once. */
   'library.setState': { req: { ids: string[]; state: ReadState }; res: LibraryEntry[] | null };
   'library.delete': { req: { id: string }; res: { ok: boolean; undoToken?: string } };
+  /** Library page: the ticked articles deleted at once, undone together. */
+  'library.deleteMany': { req: { ids: string[] }; res: { ok: boolean; count: number; undoToken?: string } };
   'library.undoDelete': { req: { undoToken: string }; res: { ok: boolean } };
   'library.retryImages': { req: { id: string }; res: SaveOutcome };
   /** Background: fetch and save the text of a link-only entry (an imported bookmark). */

@@ -275,50 +275,68 @@ export class Library {
    * of it so `restore` can undo the removal exactly. Undefined when absent.
    */
   async remove(id: string): Promise<RemovedArticle | undefined> {
+    return (await this.removeMany([id]))[0];
+  }
+
+  /** `remove` for many articles in one write: what was removed, ids not stored left out. */
+  async removeMany(ids: readonly string[]): Promise<RemovedArticle[]> {
     let change: SearchChange | undefined;
     const removed = await this.write(async (tx) => {
       const segments = new SegmentWriter(tx);
       const bodies = new BodyWriter(tx);
-      const imageStore = tx.objectStore('images');
-      const [article, images, rev] = await Promise.all([
-        bodies.read(id),
-        imageStore.index('articleId').getAll(id),
-        this.nextRev(tx),
-        segments.findOne(id, true),
-      ]);
-      const entry = await segments.entry(id);
-      if (!entry) return undefined;
-      await segments.delete(id);
-      await segments.flush(rev);
-      await bodies.delete(id);
-      await bodies.flush();
+      const imageIndex = tx.objectStore('images').index('articleId');
+      const unique = [...new Set(ids)];
+      const [rev] = await Promise.all([this.nextRev(tx), segments.find(unique, true)]);
+      const out: { entry: LibraryEntry; article: Article | undefined; images: StoredImage[] }[] = [];
       const imageSink = sink(tx, 'images');
-      for (const img of images) imageSink.delete([img.articleId, img.url]);
-      change = { rev, put: [], remove: [id], segments: [] };
-      return { entry, article, images };
+      for (const id of unique) {
+        const entry = await segments.entry(id);
+        if (!entry) continue;
+        const [article, images] = await Promise.all([bodies.read(id), imageIndex.getAll(id)]);
+        await segments.delete(id);
+        await bodies.delete(id);
+        for (const img of images) imageSink.delete([img.articleId, img.url]);
+        out.push({ entry, article, images });
+      }
+      if (out.length === 0) return out;
+      await segments.flush(rev);
+      await bodies.flush();
+      change = { rev, put: [], remove: out.map((r) => r.entry.id), segments: [] };
+      return out;
     });
     this.applySearchChange(change);
-    if (!removed) return undefined;
-    const article = removed.article ?? emptyArticle(removed.entry);
-    return { ...removed.entry, article, images: removed.images.map(toStoredImage) };
+    return removed.map(({ entry, article, images }) => ({ ...entry, article: article ?? emptyArticle(entry), images: images.map(toStoredImage) }));
   }
 
   /** Puts back what `remove` returned, exactly as it was (overwriting a re-save in between). */
   async restore(removed: RemovedArticle): Promise<void> {
-    const { article, images, ...entry } = removed;
-    if (!isEntry(entry) || !isArticle(article)) throw new StorageError('unknown', 'This article cannot be restored.');
+    await this.restoreMany([removed]);
+  }
+
+  /** `restore` for what `removeMany` returned, in one write. */
+  async restoreMany(list: readonly RemovedArticle[]): Promise<void> {
+    const parts = list.map(({ article, images, ...entry }) => {
+      if (!isEntry(entry) || !isArticle(article)) throw new StorageError('unknown', 'This article cannot be restored.');
+      return { entry, article, images };
+    });
+    if (parts.length === 0) return;
     let change: SearchChange | undefined;
     await this.write(async (tx) => {
       const segments = new SegmentWriter(tx);
       const bodies = new BodyWriter(tx);
-      const [rev] = await Promise.all([this.nextRev(tx), segments.findOne(entry.id, true), bodies.put(entry.id, article)]);
-      const search = buildSearchRecord(entry.id, article, entry.savedAt, rev);
-      await segments.put(entry, search);
+      const [rev] = await Promise.all([this.nextRev(tx), segments.find(parts.map((p) => p.entry.id), true)]);
+      const imageSink = sink(tx, 'images');
+      const put: SearchRecord[] = [];
+      for (const { entry, article, images } of parts) {
+        await bodies.put(entry.id, article);
+        const search = buildSearchRecord(entry.id, article, entry.savedAt, rev);
+        await segments.put(entry, search);
+        put.push(search);
+        for (const img of images) imageSink.put({ articleId: entry.id, url: img.url, type: img.type, bytes: img.bytes });
+      }
       await segments.flush(rev);
       await bodies.flush();
-      const imageSink = sink(tx, 'images');
-      for (const img of images) imageSink.put({ articleId: entry.id, url: img.url, type: img.type, bytes: img.bytes });
-      change = { rev, put: [search], remove: [], segments: [[entry.id, segments.segmentOf(entry.id) as number]] };
+      change = { rev, put, remove: [], segments: parts.map(({ entry }) => [entry.id, segments.segmentOf(entry.id) as number]) };
     });
     this.applySearchChange(change);
   }

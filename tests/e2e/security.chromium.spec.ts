@@ -331,6 +331,7 @@ test.describe('messages from web pages and content scripts (Chromium)', () => {
             { type: 'library.delete', data: { id: target } },
             { type: 'library.update', data: { id: target, patch: { state: 'archived' } } },
             { type: 'library.setState', data: { ids: [target], state: 'archived' } },
+            { type: 'library.deleteMany', data: { ids: [target] } },
             { type: 'library.save', data: { article: forged } },
             { type: 'library.lookup', data: { url: 'https://cn.ft.com/story/001088998' } },
           ];

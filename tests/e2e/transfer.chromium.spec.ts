@@ -254,7 +254,7 @@ test.describe('export and import (Chromium)', () => {
     await expect(row(library, HERO_TITLE).locator('.badge.link')).toHaveCount(0);
   });
 
-  test('articles selected in the list, by mouse and by keyboard, are what an export holds, and change state together', async ({ extension }) => {
+  test('articles selected in the list, by mouse and by keyboard, are what an export holds, and change state or go together', async ({ extension }) => {
     const { context, extensionId } = extension;
     const out = mkdtempSync(join(tmpdir(), 'qingdu-picked-'));
     try {
@@ -308,6 +308,18 @@ test.describe('export and import (Chromium)', () => {
       await expect(library.locator('.row')).toHaveCount(2);
       await library.locator('#filter-state').selectOption('archived');
       await expect(library.locator('.row')).toHaveCount(2);
+
+      // Deleted together, and one Undo (focused, so Enter) brings both back.
+      for (const pick of await library.locator('.row-pick').all()) await pick.check();
+      await library.locator('#picks').getByRole('button', { name: /^(删除|Delete)$/ }).click();
+      await expect(library.locator('#toast')).toContainText(/已删除 2 篇|Deleted 2 articles/);
+      await expect(library.locator('.row')).toHaveCount(0);
+      await expect(library.locator('#toast-undo')).toBeFocused();
+      await library.keyboard.press('Enter');
+      await expect(library.locator('.row')).toHaveCount(2);
+      await library.reload();
+      await library.locator('#filter-state').selectOption('all');
+      await expect(library.locator('.row')).toHaveCount(4);
       await library.locator('.row-pick').first().check();
 
       await library.locator('#picks-clear').click();

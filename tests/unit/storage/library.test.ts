@@ -179,6 +179,30 @@ describe('remove and restore', () => {
     const { library } = freshLibrary();
     expect(await library.remove('nope')).toBeUndefined();
   });
+
+  it('removes many articles in one write and restores them all, images and search text included', async () => {
+    const { library } = freshLibrary();
+    const saved = [];
+    for (let i = 0; i < 5; i++) {
+      saved.push(await library.save(article(`${URL_A}${i}`, { textContent: `第${i}篇 汇率${i}` }), { now: NOW, images: [{ url: `https://img/${i}`, type: 'image/png', bytes: bytes(i, 1) }] }));
+    }
+    const ids = saved.map((a) => a.id);
+    const listBefore = await library.list();
+    const gone = [ids[1]!, ids[3]!, 'nope', ids[1]!];
+
+    const removed = await library.removeMany(gone);
+    expect(removed.map((r) => r.id)).toEqual([ids[1], ids[3]]);
+    expect((await library.list()).map((e) => e.id)).toEqual(listBefore.map((e) => e.id).filter((id) => id !== ids[1] && id !== ids[3]));
+    expect(await library.search('汇率3')).toEqual([]);
+    expect(await library.getImage(ids[1]!, 'https://img/1')).toBeUndefined();
+    expect(await library.removeMany(['nope'])).toEqual([]);
+
+    await library.restoreMany(removed);
+    expect(await library.list()).toEqual(listBefore);
+    expect(await library.search('汇率3')).toEqual([ids[3]]);
+    expect((await library.getImage(ids[1]!, 'https://img/1'))?.bytes).toEqual(bytes(1, 1));
+    for (const r of removed) expect(await library.get(r.id)).toEqual((({ images: _, ...rest }) => rest)(r));
+  });
 });
 
 describe('usage', () => {
