@@ -184,7 +184,7 @@ describe('remove and restore', () => {
     const { library } = freshLibrary();
     const saved = [];
     for (let i = 0; i < 5; i++) {
-      saved.push(await library.save(article(`${URL_A}${i}`, { textContent: `第${i}篇 汇率${i}` }), { now: NOW, images: [{ url: `https://img/${i}`, type: 'image/png', bytes: bytes(i, 1) }] }));
+      saved.push(await library.save(article(`${URL_A}${i}`, { textContent: `第${i}篇 汇率${i}` }), { now: NOW, images: [{ articleId: 'ignored', url: `https://img/${i}`, type: 'image/png', bytes: bytes(i, 1) }] }));
     }
     const ids = saved.map((a) => a.id);
     const listBefore = await library.list();
