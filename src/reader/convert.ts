@@ -18,6 +18,16 @@ export async function loadConverter(from: Script): Promise<Convert> {
 }
 
 /**
+ * Simplified → each Traditional spelling in use: OpenCC's standard forms (爲,
+ * 裏, 峯, 羣衆: what FT's big5 edition prints), Taiwan's (為, 裡, 峰, 群眾)
+ * and Hong Kong's. Search tries them all.
+ */
+export async function loadTraditionalSpellings(): Promise<Convert[]> {
+  const { Converter } = await import('opencc-js/cn2t');
+  return (['t', 'tw', 'hk'] as const).map((to) => Converter({ from: 'cn', to }));
+}
+
+/**
  * Text-node conversion of one element that can be undone exactly: only
  * `nodeValue`s change (markup, links and images stay as they are), and the
  * originals are kept so switching back restores the stored text, not a

@@ -158,6 +158,12 @@ test.describe('library and reader (Chromium)', () => {
     await search.fill('纪实');
     await expect(library.locator('.row')).toHaveCount(1);
     await expect(library.locator('.row-title')).toHaveText(BIG5_TITLE);
+    // FT's big5 edition writes 爲 where Taiwan writes 為: both spellings, and the Simplified one, find it.
+    for (const query of ['科技股为主', '科技股為主']) {
+      await search.fill(query);
+      await expect(library.locator('.row')).toHaveCount(1);
+      await expect(library.locator('.row-title')).toHaveText(BIG5_TITLE);
+    }
     // 厚生劳动省, as written in the Simplified body of the third article.
     await search.fill('厚生勞動省');
     await expect(library.locator('.row')).toHaveCount(1);

@@ -12,6 +12,10 @@ vi.mock('../../../src/reader/convert', async (importOriginal) => {
       loads.count++;
       return loads.fail ? Promise.reject(new Error('chunk failed to load')) : actual.loadConverter(from);
     },
+    loadTraditionalSpellings: () => {
+      loads.count++;
+      return loads.fail ? Promise.reject(new Error('chunk failed to load')) : actual.loadTraditionalSpellings();
+    },
   };
 });
 
@@ -43,6 +47,10 @@ describe('scriptFormsFor', () => {
     expect(forms?.('纪实')).toEqual(['纪实', '紀實']);
     expect(forms?.('紀實')).toEqual(['紀實', '纪实']);
     expect(forms?.('纪實')).toEqual(['纪實', '纪实', '紀實']);
+    // Every Traditional spelling: OpenCC's standard (FT's big5 edition), Taiwan's, Hong Kong's.
+    expect(forms?.('为何')).toEqual(['为何', '爲何', '為何']);
+    expect(forms?.('為何')).toEqual(['為何', '为何', '爲何']);
+    expect(forms?.('群众')).toEqual(['群众', '羣衆', '群眾', '羣眾']);
     // The same in both scripts: searched once.
     expect(forms?.('人民')).toEqual(['人民']);
     expect(forms?.('reader')).toEqual(['reader']);
@@ -79,9 +87,23 @@ describe('library page search across Simplified and Traditional', () => {
       }),
       { now: new Date(NOW.getTime() + 1000) },
     );
+    // As FT's big5 edition prints: 爲, 裏, 峯, 羣衆, where Taiwan writes 為, 裡, 峰, 群眾.
+    const big5 = await writer.save(
+      article('https://big5.ftchinese.com/story/001090000', {
+        title: '峯會之後',
+        textContent: '會議裏，各國爲此爭論，羣衆在場外。',
+        lang: 'zh-TW',
+      }),
+      { now: new Date(NOW.getTime() + 2000) },
+    );
     await writer.close();
-    return { reader: new IdbLibraryReader({ factory }), hant: hant.id, hans: hans.id };
+    return { reader: new IdbLibraryReader({ factory }), hant: hant.id, hans: hans.id, big5: big5.id };
   }
+
+  it("finds FT's big5 spellings from Simplified and from Taiwan's Traditional", async () => {
+    const { reader, big5 } = await library();
+    for (const query of ['峰会', '峰會', '为此', '為此', '群众', '群眾', '会议里', '會議裡']) expect(await reader.search(query), query).toEqual([big5]);
+  });
 
   it('finds a Traditional article by its Simplified spelling, and a Simplified one by its Traditional spelling', async () => {
     const { reader, hant, hans } = await library();
