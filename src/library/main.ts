@@ -293,21 +293,27 @@ async function removePicked(): Promise<void> {
   if (result.undoToken) $('toast-undo').focus();
 }
 
-/** Marks every ticked article read, unread or archived in one write; they stay ticked for whatever comes next. */
-async function setPickedState(state: ReadState): Promise<void> {
-  const ids = [...picked];
-  if (ids.length === 0) return;
+/**
+ * Moves articles to `state` in one write, by the rules `Library.setState`
+ * keeps for a row's buttons and the selection bar alike (read keeps the first
+ * reading, unread starts over). Resolves to the rows changed; null if refused.
+ */
+async function moveTo(ids: string[], state: ReadState): Promise<LibraryEntry[] | null> {
   const changed = await sendMessage('library.setState', { ids, state });
-  if (!changed) {
-    toast(t('actionFailed'), null);
-    return;
-  }
+  if (!changed) return null;
   // Their places in the list do not move: each row is swapped for its new self.
   const byId = new Map(changed.map((e) => [e.id, e]));
   all = all.map((e) => byId.get(e.id) ?? e);
   updateFacets();
   refreshView();
-  toast(tCount('pickedStateOne', 'pickedState', changed.length), null);
+  return changed;
+}
+
+/** Marks every ticked article read, unread or archived; they stay ticked for whatever comes next. */
+async function setPickedState(state: ReadState): Promise<void> {
+  if (picked.size === 0) return;
+  const changed = await moveTo([...picked], state);
+  toast(changed ? tCount('pickedStateOne', 'pickedState', changed.length) : t('actionFailed'), null);
 }
 
 /**
@@ -596,11 +602,10 @@ function act(action: string, entry: LibraryEntry): void {
   const run = (): Promise<void> => {
     switch (action) {
       case 'read':
-        return update(entry, { state: 'read', readAt: entry.readAt ?? new Date().toISOString() });
       case 'unread':
-        return update(entry, { state: 'unread', progress: 0 });
+        return moveTo([entry.id], action).then(() => undefined);
       case 'archive':
-        return update(entry, { state: 'archived' });
+        return moveTo([entry.id], 'archived').then(() => undefined);
       case 'unarchive':
         return update(entry, { state: entry.readAt ? 'read' : 'unread' });
       case 'delete':

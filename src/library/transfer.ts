@@ -27,6 +27,7 @@ import { libraryWriter, type ImportOutcome } from './import-writer';
 import type { FilePlan, UpdateNote } from './transfer-import';
 import { formatDate } from '../ui/format';
 import { t, tCount } from '../ui/i18n';
+import { dialogOpen } from '../ui/keys';
 import { TransferStore } from './transfer-data';
 import { localizeReason } from './reasons';
 import { redrawImage } from './redraw-image';
@@ -113,7 +114,7 @@ function acceptDroppedFiles(take: (file: File) => void): void {
   document.addEventListener('dragover', (event) => {
     if (!carriesFiles(event)) return;
     event.preventDefault();
-    const busy = !!document.querySelector('dialog[open]');
+    const busy = dialogOpen();
     if (event.dataTransfer) event.dataTransfer.dropEffect = busy ? 'none' : 'copy';
     hint.hidden = busy;
     clearTimeout(hide);
@@ -125,7 +126,7 @@ function acceptDroppedFiles(take: (file: File) => void): void {
     clearTimeout(hide);
     hint.hidden = true;
     const file = event.dataTransfer?.files[0];
-    if (file && !document.querySelector('dialog[open]')) take(file);
+    if (file && !dialogOpen()) take(file);
   });
 }
 
