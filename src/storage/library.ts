@@ -96,8 +96,12 @@ type ImportDraft = { entry: LibraryEntry; article: Article; images: StoredImage[
 export class Library {
   private searchState: SearchState | null = null;
   private searchLoading: Promise<SearchState> | null = null;
-  /** Segment of this instance's last save: usually where the next new article goes too. */
-  private lastSegment: number | undefined;
+  /**
+   * Search text of the segment this instance's last save went to, as it
+   * committed: usually where the next new article goes too. Taken again while
+   * the stored revision (on the same connection) is still the one it wrote.
+   */
+  private lastTexts: { db: IDBDatabase; key: number; rev: number; rows: ReadonlyMap<string, SearchRecord> } | undefined;
 
   private readonly handle: DatabaseHandle;
 
@@ -152,13 +156,18 @@ export class Library {
     });
 
     let change: SearchChange | undefined;
+    let held: typeof this.lastTexts;
     const entry = await this.write(
       async (tx) => {
         const segments = new SegmentWriter(tx);
         const bodies = new BodyWriter(tx);
+        const db = unwrap(tx).db;
         // The body goes out first, while the reads travel (a failure below aborts it with the rest).
         const storing = bodies.put(id, article);
-        const [rev] = await Promise.all([this.nextRev(tx), segments.findOne(id, true, this.lastSegment), storing]);
+        const revving = this.nextRev(tx);
+        const last = this.lastTexts?.db === db ? this.lastTexts : undefined;
+        const known = last && { key: last.key, rows: last.rows, current: revving.then((rev) => rev === last.rev + 1) };
+        const [rev] = await Promise.all([revving, segments.findOne(id, true, known), storing]);
         const existing = await segments.entry(id);
         if (existing && urlKey(existing.url) !== urlKey(article.url)) {
           throw new StorageError('unknown', 'Another saved article has the same id; this one was not saved.');
@@ -184,13 +193,17 @@ export class Library {
         await segments.put(entry, search);
         await segments.flush(rev);
         await bodies.flush();
-        this.lastSegment = segments.segmentOf(id);
-        change = { rev, put: [search], remove: [], segments: [[id, this.lastSegment as number]] };
+        const key = segments.segmentOf(id) as number;
+        const rows = await segments.textsHeld(key);
+        held = rows && { db, key, rev, rows };
+        change = { rev, put: [search], remove: [], segments: [[id, key]] };
         return entry;
       },
       // Images stay out of the transaction's scope when the caller has none to store.
       images ? ARTICLE_STORES : TEXT_STORES,
     );
+    // Only once committed: a failed save leaves the stored text, and the revision it is known by, as they were.
+    this.lastTexts = held;
     this.applySearchChange(change);
     return { ...entry, article };
   }

@@ -27,6 +27,17 @@ interface Texts {
   changed: boolean;
 }
 
+/**
+ * A segment's search text as a write of the same connection left it, which
+ * the next write may take instead of reading it back: `current` resolves
+ * true when nothing has changed any search text since (see `Library.save`).
+ */
+export interface KnownTexts {
+  key: number;
+  rows: ReadonlyMap<string, SearchRecord>;
+  current: Promise<boolean>;
+}
+
 /** The segment holding each id (undefined when it is not stored), all asked for at once. */
 function locate(store: EntrySegmentStore, ids: readonly string[]): Promise<(number | undefined)[]> {
   const index = store.index('ids');
@@ -108,13 +119,18 @@ export class SegmentWriter {
    * `find` for one id in fewer round trips, as a save needs: its segment comes
    * back with the index lookup, and with `search` the last segment too (where
    * the id goes if it is new), then the search text of the one it will use.
-   * `guess` is the segment the caller expects that to be (where its last save
-   * went): its search text is read in the first round trip, saving the second
-   * when the guess is right.
+   * `known` is the search text the caller expects that to be (where its last
+   * save went). Taken as it is while current, it saves reading back the
+   * segment's text, the largest read of a save; when stale, it is read once
+   * `current` says so.
    */
-  async findOne(id: string, search: boolean, guess?: number): Promise<void> {
+  async findOne(id: string, search: boolean, known?: KnownTexts): Promise<void> {
     const store = this.tx.objectStore('entrySegments');
-    if (search && guess !== undefined) void this.textsOf(guess);
+    if (search && known) {
+      void readOnce(this.texts, known.key, async () =>
+        (await known.current) ? { rows: new Map(known.rows), changed: false } : this.readTexts(known.key),
+      );
+    }
     const [found, last] = await Promise.all([store.index('ids').openCursor(id), search ? store.openCursor(null, 'prev') : null]);
     if (last) this.tail = this.adopt(last.key, last.value);
     else if (search) this.tail = Promise.resolve(this.fresh(0));
@@ -165,6 +181,11 @@ export class SegmentWriter {
     this.where.delete(id);
   }
 
+  /** The search text of segment `key` as this write holds it, once loaded: for `KnownTexts` after a commit. */
+  async textsHeld(key: number): Promise<ReadonlyMap<string, SearchRecord> | undefined> {
+    return (await this.texts.get(key))?.rows;
+  }
+
   /** The segment `id` was stored in, if this write found or placed it. */
   segmentOf(id: string): number | undefined {
     return this.where.get(id);
@@ -201,9 +222,12 @@ export class SegmentWriter {
   }
 
   private textsOf(key: number): Promise<Texts> {
-    return readOnce(this.texts, key, () =>
-      this.tx.objectStore('searchSegments').get(key).then((stored) => ({ rows: new Map((stored?.rows ?? []).map((row) => [row.id, row])), changed: false })),
-    );
+    return readOnce(this.texts, key, () => this.readTexts(key));
+  }
+
+  private async readTexts(key: number): Promise<Texts> {
+    const stored = await this.tx.objectStore('searchSegments').get(key);
+    return { rows: new Map((stored?.rows ?? []).map((row) => [row.id, row])), changed: false };
   }
 
   /** The segment new ids go to: the last one while it has room, then a new one after it. */

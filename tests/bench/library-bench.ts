@@ -194,9 +194,9 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
 
     // ---- saving one article: library.save vs a raw put of the same JSON ----
     // The message saves and the page's own Library.save run in separate loops: the background is the only
-    // writer in use, and a save reads ahead the search text of the segment its own last save went to, so two
-    // writers taking turns (which never happens there) would make it read the wrong one more often. That case
-    // is measured apart.
+    // writer in use, and a save takes the search text its own last save wrote as stored unless another writer
+    // has written since, so two writers taking turns (which never happens there) would make every save read it
+    // back. That case is measured apart.
     await benchPage(bench, base, bundle);
     const saves: number[] = [];
     const puts: number[] = [];

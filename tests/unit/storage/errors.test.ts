@@ -54,6 +54,23 @@ describe('failed writes', () => {
     expect(await library.search('任何')).toEqual([]);
   });
 
+  it('a save that fails between two others leaves its text out of what the next one writes', async () => {
+    const { library, factory } = freshLibrary();
+    await library.save(article(URL_A, { textContent: '第一篇' }), { now: NOW });
+    // The failure comes after this save's text was added to the segment in memory.
+    failPutsOn('searchSegments', () => {
+      throw new DOMException('quota', 'QuotaExceededError');
+    });
+    await expect(library.save(article(`${URL_A}-2`, { textContent: '失败的一篇' }), { now: NOW })).rejects.toMatchObject({ code: 'quota' });
+    vi.restoreAllMocks();
+    await library.save(article(`${URL_A}-3`, { textContent: '第三篇' }), { now: later });
+    // A reader of its own loads the search text as stored.
+    const { library: reader } = freshLibrary(factory);
+    expect(await reader.search('失败')).toEqual([]);
+    expect(await reader.search('第一篇')).toHaveLength(1);
+    expect(await reader.search('第三篇')).toHaveLength(1);
+  });
+
   it('a transaction aborted under the write rejects with code "aborted"', async () => {
     const { library } = freshLibrary();
     const first = await library.save(article(URL_A), { now: NOW });
