@@ -1,6 +1,6 @@
 /** A backup read by the library page's worker: what the page sees is what an in-page reading sees. */
 import { MessageChannel } from 'node:worker_threads';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readBackupThrough, serveBackupReading } from '../../../src/library/backup-reading';
 import type { Port, WorkerChannel } from '../../../src/library/worker-channel';
 import { blobText, exportBackup, readBackup, TransferError, UnorderedBackupError, type BackupVisitor } from '../../../src/transfer/index';
@@ -91,8 +91,10 @@ describe('a backup read in a worker', () => {
       image: () => undefined,
       failed: () => undefined,
     });
+    // 3,000 articles come in 15 chunks of 200; with the page stuck on the first, the worker stops at four,
+    // however long it is given (waited for, then watched a while longer: a loaded machine reads slowly).
+    await vi.waitFor(() => expect(posted).toBe(4), { timeout: 10_000 });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    // 3,000 articles come in 15 chunks of 200; with the page stuck on the first, the worker stops at four.
     expect(posted).toBe(4);
     expect(articles).toBe(1);
     release();
