@@ -19,8 +19,8 @@ import {
   type ImportRecord,
   type RemovedArticle,
 } from './records';
-import { ARTICLE_STORES, BODY_STORES, META_REV, TEXT_STORES, type QingduDB, type SearchRecord, type SearchSegment, type StoreName } from './schema';
-import { readAllEntries, readEntry, readFirstEntries, SegmentWriter, type ArticleTx } from './segments';
+import { ARTICLE_STORES, BODY_STORES, META_REV, TEXT_STORES, type QingduDB, type SearchRecord, type SearchSegment, type SegmentKey, type StoreName } from './schema';
+import { ownRowKeys, readAllEntries, readEntry, readFirstEntries, SegmentWriter, type ArticleTx } from './segments';
 import { buildSearchRecord, queryTerms, TextIndex, type TermForms } from './search-text';
 import type { LibraryEntry, ReadState, SavedArticle, StoredImage } from './types';
 
@@ -73,14 +73,14 @@ const IMPORT_BATCH = 200;
 interface SearchState {
   index: TextIndex;
   savedAt: Map<string, number>;
-  /** Segment of each indexed id, to tell which ids a changed segment no longer holds. */
-  segmentOf: Map<string, number>;
+  /** Segment of each indexed id, to tell which ids a changed segment (or a row of its own gone) no longer holds. */
+  segmentOf: Map<string, SegmentKey>;
   /** `meta.rev` the index reflects. */
   rev: number;
 }
 
 /** The change a committed write makes to the search index, applied if the index is loaded. */
-type SearchChange = { rev: number; put: SearchRecord[]; remove: string[]; segments: [id: string, segment: number][] };
+type SearchChange = { rev: number; put: SearchRecord[]; remove: string[]; segments: [id: string, segment: SegmentKey][] };
 
 /** A sanitized import record with its search text, ready for a batch. */
 type ImportDraft = { entry: LibraryEntry; article: Article; images: StoredImage[]; search: SearchRecord; isNew: boolean };
@@ -96,12 +96,6 @@ type ImportDraft = { entry: LibraryEntry; article: Article; images: StoredImage[
 export class Library {
   private searchState: SearchState | null = null;
   private searchLoading: Promise<SearchState> | null = null;
-  /**
-   * Search text of the segment this instance's last save went to, as it
-   * committed: usually where the next new article goes too. Taken again while
-   * the stored revision (on the same connection) is still the one it wrote.
-   */
-  private lastTexts: { db: IDBDatabase; key: number; rev: number; rows: ReadonlyMap<string, SearchRecord> } | undefined;
 
   private readonly handle: DatabaseHandle;
 
@@ -156,18 +150,13 @@ export class Library {
     });
 
     let change: SearchChange | undefined;
-    let held: typeof this.lastTexts;
     const entry = await this.write(
       async (tx) => {
         const segments = new SegmentWriter(tx);
         const bodies = new BodyWriter(tx);
-        const db = unwrap(tx).db;
         // The body goes out first, while the reads travel (a failure below aborts it with the rest).
         const storing = bodies.put(id, article);
-        const revving = this.nextRev(tx);
-        const last = this.lastTexts?.db === db ? this.lastTexts : undefined;
-        const known = last && { key: last.key, rows: last.rows, current: revving.then((rev) => rev === last.rev + 1) };
-        const [rev] = await Promise.all([revving, segments.findOne(id, true, known), storing]);
+        const [rev] = await Promise.all([this.nextRev(tx), segments.findForSave(id), storing]);
         const existing = await segments.entry(id);
         if (existing && urlKey(existing.url) !== urlKey(article.url)) {
           throw new StorageError('unknown', 'Another saved article has the same id; this one was not saved.');
@@ -193,17 +182,12 @@ export class Library {
         await segments.put(entry, search);
         await segments.flush(rev);
         await bodies.flush();
-        const key = segments.segmentOf(id) as number;
-        const rows = await segments.textsHeld(key);
-        held = rows && { db, key, rev, rows };
-        change = { rev, put: [search], remove: [], segments: [[id, key]] };
+        change = { rev, put: [search], remove: [], segments: segments.placed() };
         return entry;
       },
       // Images stay out of the transaction's scope when the caller has none to store.
       images ? ARTICLE_STORES : TEXT_STORES,
     );
-    // Only once committed: a failed save leaves the stored text, and the revision it is known by, as they were.
-    this.lastTexts = held;
     this.applySearchChange(change);
     return { ...entry, article };
   }
@@ -243,7 +227,7 @@ export class Library {
   async update(id: string, patch: EntryPatch): Promise<LibraryEntry | undefined> {
     return this.write(async (tx) => {
       const segments = new SegmentWriter(tx);
-      await segments.findOne(id, false);
+      await segments.findOne(id);
       const entry = await segments.entry(id);
       if (!entry) return undefined;
       const next: LibraryEntry = { ...entry };
@@ -349,7 +333,7 @@ export class Library {
       }
       await segments.flush(rev);
       await bodies.flush();
-      change = { rev, put, remove: [], segments: parts.map(({ entry }) => [entry.id, segments.segmentOf(entry.id) as number]) };
+      change = { rev, put, remove: [], segments: parts.map(({ entry }) => [entry.id, segments.segmentOf(entry.id) as SegmentKey]) };
     });
     this.applySearchChange(change);
   }
@@ -362,7 +346,7 @@ export class Library {
   async putImages(articleId: string, images: StoredImage[]): Promise<LibraryEntry | undefined> {
     return this.write(async (tx) => {
       const segments = new SegmentWriter(tx);
-      await segments.findOne(articleId, false);
+      await segments.findOne(articleId);
       const entry = await segments.entry(articleId);
       if (!entry) return undefined;
       const imageSink = sink(tx, 'images');
@@ -506,7 +490,7 @@ export class Library {
         await segments.flush(rev);
         await Promise.all(bodyWrites);
         await bodies.flush();
-        change = { rev, put: puts, remove: [], segments: puts.map((p) => [p.id, segments.segmentOf(p.id) as number]) };
+        change = { rev, put: puts, remove: [], segments: puts.map((p) => [p.id, segments.segmentOf(p.id) as SegmentKey]) };
       },
       ARTICLE_STORES,
       // An import can simply be run again, so its batches need not wait for the disk; saves keep the browser's default.
@@ -630,19 +614,27 @@ export class Library {
       this.searchState = fresh;
       return fresh;
     }
-    // Another context wrote: fetch only the segments written since, and drop the ids they no longer hold.
+    // Another context wrote: fetch only the segments written since, and drop the ids they no longer hold,
+    // and those of rows of their own that are gone (removed, or folded into a segment written since).
     const tx = db.transaction(['searchSegments', 'meta'], 'readonly');
     const since = IDBKeyRange.lowerBound(state.rev, true);
-    const index = tx.objectStore('searchSegments').index('rev');
-    const [rev, changed, keys] = await Promise.all([tx.objectStore('meta').get(META_REV), index.getAll(since), index.getAllKeys(since)]);
+    const texts = tx.objectStore('searchSegments');
+    const [rev, changed, keys, own] = await Promise.all([
+      tx.objectStore('meta').get(META_REV),
+      texts.index('rev').getAll(since),
+      texts.index('rev').getAllKeys(since),
+      texts.getAllKeys(ownRowKeys()),
+    ]);
     const present = new Set<string>();
     changed.forEach((segment, k) => {
       for (const row of segment.rows) present.add(row.id);
-      indexSegment(state, keys[k] as number, segment.rows);
+      indexSegment(state, keys[k] as SegmentKey, segment.rows);
     });
-    const changedKeys = new Set(keys);
+    const changedKeys = new Set<SegmentKey>(keys);
+    const ownKeys = new Set<SegmentKey>(own);
     for (const [id, segment] of [...state.segmentOf]) {
-      if (changedKeys.has(segment) && !present.has(id)) dropFromIndex(state, id);
+      const gone = typeof segment === 'string' && !ownKeys.has(segment);
+      if ((gone || changedKeys.has(segment)) && !present.has(id)) dropFromIndex(state, id);
     }
     state.rev = rev ?? 0;
     return state;
@@ -651,20 +643,20 @@ export class Library {
   /** Reads the whole search text in pages of segments, so only one page of rows is held outside the index at a time. */
   private async loadSearch(db: DB, state: SearchState): Promise<void> {
     const PAGE = 20;
-    let after: number | null = null;
+    let after: SegmentKey | null = null;
     for (;;) {
       const tx = db.transaction(['searchSegments', 'meta'], 'readonly');
       const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
       const store = tx.objectStore('searchSegments');
-      const [segments, keys, rev]: [SearchSegment[], number[], number | undefined] = await Promise.all([
+      const [segments, keys, rev]: [SearchSegment[], SegmentKey[], number | undefined] = await Promise.all([
         store.getAll(range, PAGE),
         store.getAllKeys(range, PAGE),
         tx.objectStore('meta').get(META_REV),
       ]);
       // Record the revision of the first page: segments changed later are re-fetched by the next refresh.
       if (after === null) state.rev = rev ?? 0;
-      segments.forEach((segment, k) => indexSegment(state, keys[k] as number, segment.rows));
-      const last: number | undefined = keys[keys.length - 1];
+      segments.forEach((segment, k) => indexSegment(state, keys[k] as SegmentKey, segment.rows));
+      const last: SegmentKey | undefined = keys[keys.length - 1];
       if (last === undefined || keys.length < PAGE) return;
       after = last;
     }
@@ -672,7 +664,7 @@ export class Library {
 }
 
 /** Indexes the rows of one search segment. */
-function indexSegment(state: SearchState, segment: number, rows: readonly SearchRecord[]): void {
+function indexSegment(state: SearchState, segment: SegmentKey, rows: readonly SearchRecord[]): void {
   for (const row of rows) {
     state.index.set(row.id, row.text, row.titleLength);
     state.savedAt.set(row.id, row.savedAt);

@@ -102,4 +102,7 @@ export const MIGRATIONS: Migrations = {
   5: (db) => {
     db.createObjectStore('bodyPacks', { autoIncrement: true }).createIndex('ids', 'ids', { unique: true, multiEntry: true });
   },
+
+  /** v6: saves may add segment rows keyed by an article's id (schema.ts); the stored data stays as it is. */
+  6: () => undefined,
 };

@@ -31,9 +31,16 @@ import type { LibraryEntry } from './types';
  *   one at a time still gets its own `bodies` row and leaves its pack (see
  *   bodies.ts), so a save never rewrites a pack; an id has a body in one of
  *   the two stores at most.
+ * - v6 rows of their own: an article saved on its own gets its index row and
+ *   search text in `entrySegments` and `searchSegments` rows keyed by its id,
+ *   each a segment of one, and the save that would gather SEGMENT_SIZE of them
+ *   folds them into numbered segments (see segments.ts). A save used to rewrite
+ *   its segment: up to 50 articles' search text, ~200 KB for 5 KB bodies, so its
+ *   cost grew with the segment. No data changes: the version keeps builds
+ *   that know only numbered segments from opening the database.
  */
 export const DB_NAME = 'qingdu';
-export const DB_VERSION = 5;
+export const DB_VERSION = 6;
 
 /** Articles per segment row (v4). */
 export const SEGMENT_SIZE = 50;
@@ -69,6 +76,9 @@ export interface SearchRecord {
 
 export const META_REV = 'rev';
 
+/** A segment's key: a number for a segment of up to SEGMENT_SIZE, an article's id for its row of its own (v6). */
+export type SegmentKey = number | string;
+
 /** One row of `entrySegments`: index rows in the order they were added, with their ids for the `ids` index. */
 export interface EntrySegment {
   ids: string[];
@@ -90,11 +100,11 @@ export interface BodyPack {
 }
 
 export interface QingduDB extends DBSchema {
-  entrySegments: { key: number; value: EntrySegment; indexes: { ids: string; newest: string } };
+  entrySegments: { key: SegmentKey; value: EntrySegment; indexes: { ids: string; newest: string } };
   bodies: { key: string; value: Article };
   bodyPacks: { key: number; value: BodyPack; indexes: { ids: string } };
   images: { key: [string, string]; value: ImageRecord; indexes: { articleId: string } };
-  searchSegments: { key: number; value: SearchSegment; indexes: { rev: number } };
+  searchSegments: { key: SegmentKey; value: SearchSegment; indexes: { rev: number } };
   meta: { key: string; value: number };
 }
 

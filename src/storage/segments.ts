@@ -1,6 +1,6 @@
 import { unwrap, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction } from 'idb';
 import { isEntry, newestFirst } from './records';
-import { SEGMENT_SIZE, type EntrySegment, type QingduDB, type SearchRecord, type StoreName } from './schema';
+import { SEGMENT_SIZE, type EntrySegment, type QingduDB, type SearchRecord, type SegmentKey, type StoreName } from './schema';
 import type { LibraryEntry } from './types';
 
 /**
@@ -9,14 +9,29 @@ import type { LibraryEntry } from './types';
  * finds and loads the segments the write touches, changes them in memory, and
  * puts each changed one back once, so a batch of 100 new articles costs two
  * or three segment writes rather than 200 row writes.
+ *
+ * A saved article starts in a row of its own, keyed by its id (v6), so a
+ * save writes its own few kilobytes rather than rewriting a segment of 50
+ * articles' text. The save that would make SEGMENT_SIZE such rows folds them
+ * into numbered segments instead.
  */
+
+/** Numbered segments: every number key, and no id. */
+export function numberedKeys(): IDBKeyRange {
+  return IDBKeyRange.upperBound(Infinity);
+}
+
+/** Rows of their own: every id key (strings sort after numbers). */
+export function ownRowKeys(): IDBKeyRange {
+  return IDBKeyRange.lowerBound('');
+}
 
 export type ArticleTx = IDBPTransaction<QingduDB, StoreName[], 'readwrite'>;
 /** The `entrySegments` store of any transaction, read-only or not. */
 type EntrySegmentStore = IDBPObjectStore<QingduDB, ArrayLike<StoreName>, 'entrySegments', IDBTransactionMode>;
 
 interface Loaded {
-  key: number;
+  key: SegmentKey;
   entries: Map<string, LibraryEntry>;
   changed: boolean;
 }
@@ -27,19 +42,8 @@ interface Texts {
   changed: boolean;
 }
 
-/**
- * A segment's search text as a write of the same connection left it, which
- * the next write may take instead of reading it back: `current` resolves
- * true when nothing has changed any search text since (see `Library.save`).
- */
-export interface KnownTexts {
-  key: number;
-  rows: ReadonlyMap<string, SearchRecord>;
-  current: Promise<boolean>;
-}
-
 /** The segment holding each id (undefined when it is not stored), all asked for at once. */
-function locate(store: EntrySegmentStore, ids: readonly string[]): Promise<(number | undefined)[]> {
+function locate(store: EntrySegmentStore, ids: readonly string[]): Promise<(SegmentKey | undefined)[]> {
   const index = store.index('ids');
   return Promise.all(ids.map((id) => index.getKey(id)));
 }
@@ -99,10 +103,10 @@ export function readOnce<K, V>(cache: Map<K, Promise<V>>, key: K, read: () => Pr
 }
 
 export class SegmentWriter {
-  private readonly loaded = new Map<number, Promise<Loaded>>();
-  private readonly texts = new Map<number, Promise<Texts>>();
+  private readonly loaded = new Map<SegmentKey, Promise<Loaded>>();
+  private readonly texts = new Map<SegmentKey, Promise<Texts>>();
   /** Segment of every id this write has found or placed. */
-  private readonly where = new Map<string, number>();
+  private readonly where = new Map<string, SegmentKey>();
   private tail: Promise<Loaded> | null = null;
 
   constructor(private readonly tx: ArticleTx) {}
@@ -111,36 +115,38 @@ export class SegmentWriter {
   async find(ids: readonly string[], search: boolean): Promise<void> {
     const wanted = ids.filter((id) => !this.where.has(id));
     const keys = await locate(this.tx.objectStore('entrySegments'), wanted);
-    wanted.forEach((id, k) => keys[k] !== undefined && this.where.set(id, keys[k] as number));
+    wanted.forEach((id, k) => keys[k] !== undefined && this.where.set(id, keys[k] as SegmentKey));
     await Promise.all([...new Set(ids.flatMap((id) => this.where.get(id) ?? []))].map((key) => this.load(key, search)));
   }
 
+  /** `find` for one id, its segment coming back with the index lookup. */
+  async findOne(id: string): Promise<void> {
+    const found = await this.tx.objectStore('entrySegments').index('ids').openCursor(id);
+    if (!found) return;
+    this.where.set(id, found.primaryKey);
+    void this.adopt(found.primaryKey, found.value);
+  }
+
   /**
-   * `find` for one id in fewer round trips, as a save needs: its segment comes
-   * back with the index lookup, and with `search` the last segment too (where
-   * the id goes if it is new), then the search text of the one it will use.
-   * `known` is the search text the caller expects that to be (where its last
-   * save went). Taken as it is while current, it saves reading back the
-   * segment's text, the largest read of a save; when stale, it is read once
-   * `current` says so.
+   * Readies a save of one article in one round trip: finds its segment (and
+   * search text) when it is stored, else counts the rows of their own. A new
+   * article then gets a row of its own, unless SEGMENT_SIZE would gather:
+   * the rows of their own are read to be folded into numbered segments, and
+   * the new one goes with them.
    */
-  async findOne(id: string, search: boolean, known?: KnownTexts): Promise<void> {
+  async findForSave(id: string): Promise<void> {
     const store = this.tx.objectStore('entrySegments');
-    if (search && known) {
-      void readOnce(this.texts, known.key, async () =>
-        (await known.current) ? { rows: new Map(known.rows), changed: false } : this.readTexts(known.key),
-      );
+    const [found, own] = await Promise.all([this.findOne(id).then(() => this.where.get(id)), store.count(ownRowKeys())]);
+    if (found !== undefined) {
+      await this.load(found, true);
+      return;
     }
-    const [found, last] = await Promise.all([store.index('ids').openCursor(id), search ? store.openCursor(null, 'prev') : null]);
-    if (last) this.tail = this.adopt(last.key, last.value);
-    else if (search) this.tail = Promise.resolve(this.fresh(0));
-    if (found) {
-      this.where.set(id, found.primaryKey);
-      void this.adopt(found.primaryKey, found.value);
+    if (own + 1 < SEGMENT_SIZE) {
+      this.fresh(id);
+      this.where.set(id, id);
+      return;
     }
-    if (!search) return;
-    const target = found ? found.primaryKey : await this.appendTarget().then((segment) => segment.key);
-    await this.textsOf(target);
+    await this.fold();
   }
 
   /** The stored row of an id already passed to `find`. */
@@ -151,9 +157,10 @@ export class SegmentWriter {
 
   /**
    * Stores an index row (and its search text when given): in its own segment
-   * when stored, else appended to the last segment, or a new one when that is
-   * full. Ids must have been passed to `find` first, or be known to be new.
-   * One call at a time: each may start a new segment.
+   * when stored (or placed by `findForSave`), else appended to the last
+   * numbered segment, or a new one when that is full. Ids must have been
+   * passed to `find` first, or be known to be new. One call at a time: each
+   * may start a new segment.
    */
   async put(entry: LibraryEntry, search?: SearchRecord): Promise<void> {
     const key = this.where.get(entry.id);
@@ -181,69 +188,89 @@ export class SegmentWriter {
     this.where.delete(id);
   }
 
-  /** The search text of segment `key` as this write holds it, once loaded: for `KnownTexts` after a commit. */
-  async textsHeld(key: number): Promise<ReadonlyMap<string, SearchRecord> | undefined> {
-    return (await this.texts.get(key))?.rows;
+  /** The segment `id` was stored in, if this write found or placed it. */
+  segmentOf(id: string): SegmentKey | undefined {
+    return this.where.get(id);
   }
 
-  /** The segment `id` was stored in, if this write found or placed it. */
-  segmentOf(id: string): number | undefined {
-    return this.where.get(id);
+  /** Every id this write found or placed, with its segment: a fold moves some that it was not asked about. */
+  placed(): [id: string, segment: SegmentKey][] {
+    return [...this.where];
   }
 
   /**
    * Puts every changed segment back, without waiting for the writes (a failed
    * one aborts the transaction). Search segments take revision `rev`. An emptied
-   * segment stays as an empty row, so other contexts see its search text go.
+   * numbered segment stays as an empty row, so other contexts see its search
+   * text go; an emptied row of its own goes, which they see by its key.
    */
   async flush(rev: number): Promise<void> {
     // Writes that change no search text (tags, state) may leave `searchSegments` out of their scope.
     const store = (name: 'entrySegments' | 'searchSegments') => unwrap(this.tx).objectStore(name);
     for (const segment of await Promise.all(this.loaded.values())) {
-      if (segment.changed) store('entrySegments').put(entrySegment([...segment.entries.values()]), segment.key);
+      if (!segment.changed) continue;
+      if (typeof segment.key === 'string' && segment.entries.size === 0) store('entrySegments').delete(segment.key);
+      else store('entrySegments').put(entrySegment([...segment.entries.values()]), segment.key);
     }
     for (const [key, loading] of this.texts) {
       const texts = await loading;
-      if (texts.changed) store('searchSegments').put({ rev, rows: [...texts.rows.values()].map((row) => ({ ...row, rev })) }, key);
+      if (!texts.changed) continue;
+      if (typeof key === 'string' && texts.rows.size === 0) store('searchSegments').delete(key);
+      else store('searchSegments').put({ rev, rows: [...texts.rows.values()].map((row) => ({ ...row, rev })) }, key);
+    }
+  }
+
+  /**
+   * Moves every row of its own into numbered segments, oldest first, as if
+   * each had been appended when saved. Their keys are deleted at once, so the
+   * unique `ids` index never sees an id twice.
+   */
+  private async fold(): Promise<void> {
+    const entries = this.tx.objectStore('entrySegments');
+    const [own, texts] = await Promise.all([entries.getAll(ownRowKeys()), this.tx.objectStore('searchSegments').getAll(ownRowKeys())]);
+    unwrap(this.tx).objectStore('entrySegments').delete(ownRowKeys());
+    unwrap(this.tx).objectStore('searchSegments').delete(ownRowKeys());
+    const textOf = new Map(texts.flatMap((segment) => segment.rows).map((row) => [row.id, row]));
+    const moving = own.flatMap((segment) => segment.entries).sort((a, b) => (a.savedAt < b.savedAt ? -1 : a.savedAt > b.savedAt ? 1 : 0));
+    for (const entry of moving) {
+      this.where.delete(entry.id);
+      await this.put(entry, textOf.get(entry.id));
     }
   }
 
   /** A segment, read now unless this write has it; with `search`, its search text is read alongside. */
-  private load(key: number, search: boolean): Promise<Loaded> {
+  private load(key: SegmentKey, search: boolean): Promise<Loaded> {
     if (search) void this.textsOf(key);
     return this.loaded.get(key) ?? this.adopt(key, this.tx.objectStore('entrySegments').get(key));
   }
 
   /** Takes a segment value read by another request (or being read) as this write's copy, unless it has one. */
-  private adopt(key: number, stored: EntrySegment | undefined | Promise<EntrySegment | undefined>): Promise<Loaded> {
+  private adopt(key: SegmentKey, stored: EntrySegment | undefined | Promise<EntrySegment | undefined>): Promise<Loaded> {
     return readOnce(this.loaded, key, () =>
       Promise.resolve(stored).then((value) => ({ key, entries: new Map((value?.entries ?? []).map((e) => [e.id, e])), changed: false })),
     );
   }
 
-  private textsOf(key: number): Promise<Texts> {
-    return readOnce(this.texts, key, () => this.readTexts(key));
+  private textsOf(key: SegmentKey): Promise<Texts> {
+    return readOnce(this.texts, key, () =>
+      this.tx.objectStore('searchSegments').get(key).then((stored) => ({ rows: new Map((stored?.rows ?? []).map((row) => [row.id, row])), changed: false })),
+    );
   }
 
-  private async readTexts(key: number): Promise<Texts> {
-    const stored = await this.tx.objectStore('searchSegments').get(key);
-    return { rows: new Map((stored?.rows ?? []).map((row) => [row.id, row])), changed: false };
-  }
-
-  /** The segment new ids go to: the last one while it has room, then a new one after it. */
+  /** The numbered segment new ids go to: the last one while it has room, then a new one after it. */
   private appendTarget(): Promise<Loaded> {
     this.tail ??= (async () => {
-      const cursor = await this.tx.objectStore('entrySegments').openKeyCursor(null, 'prev');
+      const cursor = await this.tx.objectStore('entrySegments').openKeyCursor(numberedKeys(), 'prev');
       return cursor ? this.load(cursor.key, true) : this.fresh(0);
     })();
     return this.tail.then((segment) => {
       if (segment.entries.size < SEGMENT_SIZE) return segment;
-      this.tail = Promise.resolve(this.fresh(segment.key + 1));
+      this.tail = Promise.resolve(this.fresh((segment.key as number) + 1));
       return this.tail;
     });
   }
 
-  private fresh(key: number): Loaded {
+  private fresh(key: SegmentKey): Loaded {
     const segment: Loaded = { key, entries: new Map(), changed: false };
     this.loaded.set(key, Promise.resolve(segment));
     this.texts.set(key, Promise.resolve({ rows: new Map(), changed: false }));

@@ -3,6 +3,7 @@ import { TransferStore } from '../../../src/library/transfer-data';
 import { idForUrl } from '../../../src/storage/ids';
 import { articleFields, type ImportRecord } from '../../../src/storage/records';
 import { BODY_PACK_SIZE } from '../../../src/storage/schema';
+import { DB_VERSION } from '../../../src/storage/schema';
 import { article, freshLibrary, NOW, rawGetAll, rawOpen } from './helpers';
 
 const url = (k: number) => `https://www.ftchinese.com/story/${String(k).padStart(3, '0')}`;
@@ -19,7 +20,7 @@ function record(k: number, body = `第${k}篇的正文`, updatedAt = iso(k)): Im
 
 /** The raw rows of both body stores: the id lists of the packs and the keys of the single rows. */
 async function stored(factory: IDBFactory): Promise<{ packs: string[][]; rows: string[] }> {
-  const db = await rawOpen(factory, 5);
+  const db = await rawOpen(factory, DB_VERSION);
   const packs = (await rawGetAll(db, 'bodyPacks')) as { ids: string[] }[];
   const rows = (await rawGetAll(db, 'bodies')) as { url: string }[];
   db.close();

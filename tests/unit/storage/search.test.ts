@@ -146,8 +146,9 @@ describe('Library.search', () => {
     const db = await rawOpen(factory, DB_VERSION);
     // The new database starts at revision 1; four saves later it is at 5.
     expect(await rawGetAll(db, 'meta')).toEqual([5]);
-    // All three articles share one search segment, last written by the fourth save.
-    expect((await rawGetAll(db, 'searchSegments')).map((segment) => (segment as { rev: number }).rev)).toEqual([5]);
+    // Each article has search text of its own, last written by the save that wrote it: a by the fourth.
+    const texts = (await rawGetAll(db, 'searchSegments')) as { rev: number; rows: { id: string }[] }[];
+    expect(new Map(texts.map((segment) => [segment.rows[0]?.id, segment.rev]))).toEqual(new Map([[a.id, 5], [b.id, 3], [c.id, 4]]));
     db.close();
     await Promise.all([one.close(), two.close(), reader.close()]);
   });
