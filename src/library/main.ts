@@ -316,6 +316,16 @@ async function setPickedState(state: ReadState): Promise<void> {
   toast(changed ? tCount('pickedStateOne', 'pickedState', changed.length) : t('actionFailed'), null);
 }
 
+/** A selection-bar button's words: `full` is its name and what a wide window shows, `short` what a narrow one shows. */
+function labelButton(button: HTMLElement, full: string, short: string): void {
+  button.setAttribute('aria-label', t(full));
+  const words: [string, string][] = [['.label-full', full], ['.label-short', short]];
+  for (const [selector, key] of words) {
+    const span = button.querySelector(selector);
+    if (span) span.textContent = t(key);
+  }
+}
+
 /**
  * Fetches and saves the text of the ticked link-only articles (imported
  * bookmarks), one after another; pressed again, stops. Access to their sites
@@ -332,7 +342,7 @@ function fetchPicked(): void {
   const asked = browser.permissions.request({ origins: [...new Set(links.map((e) => `${new URL(e.url).origin}/*`))] }).catch(() => false);
   const run = (fetching = { stop: false });
   const button = $('picks-fetch');
-  button.textContent = t('fetchLinksStop');
+  labelButton(button, 'fetchLinksStop', 'fetchLinksStopShort');
   let fetched = 0;
   let failed = 0;
   void (async () => {
@@ -350,7 +360,7 @@ function fetchPicked(): void {
     toast(t('fetchedLinks', [String(fetched), String(links.length)]) + (failed ? ` ${t('fetchedLinksFailed', String(failed))}` : ''), null);
   })().finally(() => {
     fetching = null;
-    button.textContent = t('pickedFetch');
+    labelButton(button, 'pickedFetch', 'pickedFetchShort');
     updatePicks();
   });
 }

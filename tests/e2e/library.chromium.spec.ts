@@ -472,5 +472,74 @@ for (const lang of ['en-US', 'zh-CN']) {
       });
       expect(lines).toBe(1);
     });
+
+    // It took four lines at 360 px (three without "Fetch the text of links"), in both languages.
+    test('at 360 px the selection bar keeps to two lines, with every action whole, named in full and ringed when focused', async ({
+      extension,
+    }) => {
+      const { context, extensionId } = extension;
+      const library = await openLibrary(context, extensionId);
+      await library.setViewportSize({ width: 360, height: 740 });
+      // Imported bookmarks: link-only articles, so "Fetch the text of links" is offered too.
+      const links = ['一', '二'].map((n, i) => `<DT><A HREF="https://www.ftchinese.com/story/00110000${i}" ADD_DATE="${1715000000 + i}">第${n}篇</A>`);
+      await library.locator('#transfer-file').setInputFiles({
+        name: 'bookmarks.html',
+        mimeType: 'text/html',
+        buffer: Buffer.from(`<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n${links.join('\n')}\n</DL>\n`),
+      });
+      const importer = library.locator('#transfer-import-dialog');
+      await importer.locator('#transfer-import-confirm').click();
+      await expect(importer.locator('#transfer-import-status')).toHaveText(/(新增 2 篇|2 added)/);
+      await importer.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+      await expect(library.locator('.row')).toHaveCount(2);
+      for (const pick of await library.locator('.row-pick').all()) await pick.check();
+      const picks = library.locator('#picks');
+      await expect(library.locator('#picks-fetch')).toBeVisible();
+
+      // Every action, by its full name, whatever the window shows.
+      const names = [
+        /^(获取链接的正文|Fetch the text of links)$/,
+        /^(标为已读|Mark read)$/,
+        /^(标为未读|Mark unread)$/,
+        /^(归档|Archive)$/,
+        /^(删除|Delete)$/,
+        /^(导出选中的文章…|Export selected…)$/,
+        /^(取消选择|Clear selection)$/,
+      ];
+      for (const name of names) await expect(picks.getByRole('button', { name })).toBeVisible();
+
+      // Lines, counted by the middles of the count and the buttons (the bar centres each line).
+      const lines = await picks.evaluate((bar) => {
+        const middles = [...bar.children]
+          .filter((el) => el.getClientRects().length > 0)
+          .map((el) => {
+            const box = el.getBoundingClientRect();
+            return Math.round(box.top + box.height / 2);
+          });
+        return new Set(middles).size;
+      });
+      expect(lines).toBeLessThanOrEqual(2);
+      expect(await library.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+      // Each button a whole target of 24px or more, in the window with its focus ring.
+      const buttons = picks.locator('button:visible');
+      await expect(buttons).toHaveCount(names.length);
+      for (const button of await buttons.all()) {
+        const box = (await button.boundingBox())!;
+        expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(24);
+        await button.focus();
+        await library.keyboard.press('Shift+Tab');
+        await library.keyboard.press('Tab');
+        await expect(button).toBeFocused();
+        const ring = await button.evaluate((el) => {
+          const style = getComputedStyle(el);
+          return { style: style.outlineStyle, out: parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset) };
+        });
+        expect(ring.style).not.toBe('none');
+        expect(ring.out).toBeGreaterThan(0);
+        expect(box.x - ring.out).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width + ring.out).toBeLessThanOrEqual(360);
+      }
+    });
   });
 }
