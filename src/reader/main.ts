@@ -414,6 +414,15 @@ function wireControls(): void {
   };
   narrow.addEventListener('change', sideLabel);
   sideLabel();
+  // The toolbar's height, for the page's scroll padding (reader.css): it wraps to two rows in a narrower window, with
+  // longer labels or with more controls (a bilingual article's menu), so no fixed height fits every case.
+  const toolbar = document.querySelector<HTMLElement>('.toolbar');
+  if (toolbar) {
+    new ResizeObserver(([entry]) => {
+      const height = entry?.borderBoxSize[0]?.blockSize ?? toolbar.getBoundingClientRect().height;
+      document.documentElement.style.setProperty('--toolbar-height', `${Math.ceil(height)}px`);
+    }).observe(toolbar, { box: 'border-box' });
+  }
   // In a narrow window the menus' row scrolls sideways, and Chromium leaves a control that is partly in view where it
   // is when focused: bring all of it into the row, with room for its focus ring (2px outline, 2px offset).
   const settings = $('settings');

@@ -117,6 +117,42 @@ test('bilingual layouts, remembered position and keyboard navigation', async ({ 
   await expect(reader.locator('.rd-article')).toHaveCSS('font-size', '14px');
 });
 
+// The page's scroll padding was 64px at every width over 480px, while the toolbar of this article took two rows
+// there (84px at 600px): what was scrolled to stopped 20px under the toolbar.
+test('a paragraph scrolled into view stops below the toolbar, whether it takes one row or two', async ({ extension }) => {
+  const { context, worker, extensionId } = extension;
+  const page = await context.newPage();
+  await page.goto(CE_URL);
+  const popup = await openPopupFor(context, worker, extensionId, page);
+  await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
+  await expect(popup.locator('#save')).toHaveText(/^(已保存|Saved)$/, { timeout: 20_000 });
+  await popup.close();
+  const reader = await context.newPage();
+  await reader.goto(`chrome-extension://${extensionId}/library.html`);
+  await reader.locator('.row-title').click();
+  await expect(reader.locator('.rd-title')).toHaveText(CE_TITLE);
+  const toolbar = reader.locator('.toolbar');
+  const rows = new Set<number>();
+  for (const width of [600, 360, 520, 700, 768, 1200]) {
+    await reader.setViewportSize({ width, height: 740 });
+    const bar = (await toolbar.boundingBox())!;
+    const [back, convert] = [(await reader.locator('#back').boundingBox())!, (await reader.locator('#convert').boundingBox())!];
+    rows.add(convert.y >= back.y + back.height ? 2 : 1);
+    // The padding follows the toolbar (it is set as the toolbar resizes, so poll).
+    await expect
+      .poll(() => reader.evaluate(() => parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop)), { message: `at ${width}px` })
+      .toBeGreaterThanOrEqual(bar.y + bar.height);
+    // As a link to an anchor or the keyboard would: the paragraph lands whole below the toolbar, not under it.
+    const target = reader.locator('.qd-pair').nth(12);
+    await target.evaluate((el) => el.scrollIntoView({ block: 'start', behavior: 'instant' }));
+    const top = await target.evaluate((el) => el.getBoundingClientRect().top);
+    expect(top, `at ${width}px`).toBeGreaterThanOrEqual(bar.y + bar.height);
+    expect(top, `at ${width}px`).toBeLessThan(bar.y + bar.height + 40);
+  }
+  // Both cases were met: one row in a wide window, two in a narrow one.
+  expect([...rows].sort()).toEqual([1, 2]);
+});
+
 test('an image that failed at save time shows a placeholder, and retry stores it', async ({ extension }) => {
   const { context, worker, extensionId } = extension;
   // The hero cannot be fetched while saving (a flaky connection), and answers later.
