@@ -473,14 +473,14 @@ for (const lang of ['en-US', 'zh-CN']) {
       expect(lines).toBe(1);
     });
 
-    // It took four lines at 360 px (three without "Fetch the text of links"), in both languages.
+    // It took four lines at 360 px (three without "Fetch text of links"), in both languages.
     test('at 360 px the selection bar keeps to two lines, with every action whole, named in full and ringed when focused', async ({
       extension,
     }) => {
       const { context, extensionId } = extension;
       const library = await openLibrary(context, extensionId);
       await library.setViewportSize({ width: 360, height: 740 });
-      // Imported bookmarks: link-only articles, so "Fetch the text of links" is offered too.
+      // Imported bookmarks: link-only articles, so "Fetch text of links" is offered too.
       const links = ['一', '二'].map((n, i) => `<DT><A HREF="https://www.ftchinese.com/story/00110000${i}" ADD_DATE="${1715000000 + i}">第${n}篇</A>`);
       await library.locator('#transfer-file').setInputFiles({
         name: 'bookmarks.html',
@@ -498,7 +498,7 @@ for (const lang of ['en-US', 'zh-CN']) {
 
       // Every action, by its full name, whatever the window shows.
       const names = [
-        /^(获取链接的正文|Fetch the text of links)$/,
+        /^(为链接获取正文|Fetch text of links)$/,
         /^(标为已读|Mark read)$/,
         /^(标为未读|Mark unread)$/,
         /^(归档|Archive)$/,
@@ -539,6 +539,10 @@ for (const lang of ['en-US', 'zh-CN']) {
         expect(ring.out).toBeGreaterThan(0);
         expect(box.x - ring.out).toBeGreaterThanOrEqual(0);
         expect(box.x + box.width + ring.out).toBeLessThanOrEqual(360);
+        // What it shows is part of its name, so a user of voice control can say what they see.
+        const shown = (await button.innerText()).replace('…', '').trim();
+        const name = (await button.getAttribute('aria-label')) ?? shown;
+        expect(name.toLowerCase()).toContain(shown.toLowerCase());
       }
     });
   });
