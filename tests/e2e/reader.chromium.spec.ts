@@ -151,6 +151,8 @@ test('a paragraph scrolled into view stops below the toolbar, whether it takes o
   }
   // Both cases were met: one row in a wide window, two in a narrow one.
   expect([...rows].sort()).toEqual([1, 2]);
+  // The byline line is the page's, not the article's: when it wraps it is not spread out like justified text.
+  expect(await reader.locator('.rd-meta').evaluate((el) => getComputedStyle(el).textAlign)).toBe('start');
 });
 
 test('an image that failed at save time shows a placeholder, and retry stores it', async ({ extension }) => {
