@@ -87,8 +87,17 @@ export class BodyWriter {
       this.added.set(id, article);
       return;
     }
-    unwrap(this.tx).objectStore('bodies').put(article, id);
+    this.putRow(id, article);
     await this.leavePack(id);
+  }
+
+  /**
+   * The first half of `put`, for a save that sends the body before it knows
+   * whether the article is stored: `leavePack` follows when it is. A new one
+   * has no pack, and its save spares the lookup.
+   */
+  putRow(id: string, article: Article): void {
+    unwrap(this.tx).objectStore('bodies').put(article, id);
   }
 
   /** Drops an id's body, wherever it is. */
@@ -120,7 +129,8 @@ export class BodyWriter {
     }
   }
 
-  private async leavePack(id: string): Promise<void> {
+  /** Takes an id's body out of its pack, if it has one. */
+  async leavePack(id: string): Promise<void> {
     const key = await this.locate(id);
     if (key === undefined) return;
     const pack = await this.load(key);

@@ -155,12 +155,14 @@ export class Library {
         const segments = new SegmentWriter(tx);
         const bodies = new BodyWriter(tx);
         // The body goes out first, while the reads travel (a failure below aborts it with the rest).
-        const storing = bodies.put(id, article);
-        const [rev] = await Promise.all([this.nextRev(tx), segments.findForSave(id), storing]);
+        bodies.putRow(id, article);
+        const [rev] = await Promise.all([this.nextRev(tx), segments.findForSave(id)]);
         const existing = await segments.entry(id);
         if (existing && urlKey(existing.url) !== urlKey(article.url)) {
           throw new StorageError('unknown', 'Another saved article has the same id; this one was not saved.');
         }
+        // Only a stored article can have an imported body to leave behind.
+        const unpacking = existing ? bodies.leavePack(id) : undefined;
         let imageBytes = existing?.imageBytes ?? 0;
         const keptUrls = new Set<string>();
         // Nothing stored before and nothing to store: skip the images store (most saves of text-only pages).
@@ -181,6 +183,7 @@ export class Library {
         const search: SearchRecord = { ...draft, savedAt: Date.parse(entry.savedAt), rev };
         await segments.put(entry, search);
         await segments.flush(rev);
+        await unpacking;
         await bodies.flush();
         change = { rev, put: [search], remove: [], segments: segments.placed() };
         return entry;
