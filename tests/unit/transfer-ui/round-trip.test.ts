@@ -13,6 +13,7 @@ import { TransferStore } from '../../../src/library/transfer-data';
 import { exportList } from '../../../src/library/transfer-export';
 import { planFile } from '../../../src/library/transfer-import';
 import { Library } from '../../../src/storage/library';
+import { emptyBody } from '../../../src/storage/records';
 import type { LibraryEntry } from '../../../src/storage/types';
 import { coreSanitize } from '../../../src/transfer/core-hooks';
 import { imagesOf } from '../../../src/transfer/index';
@@ -66,4 +67,43 @@ describe('a JSON backup through the library page', () => {
     expect(after.filter((a) => a.images.length).length).toBe(334);
     expect(after).toEqual(before);
   }, 120_000); // DOMPurify over jsdom sanitizes the 1,000 bodies twice
+});
+
+describe('a JSON backup of edge records through the library page', () => {
+  it('gives back link-only entries, progress 0 and 1, no read time, no tags and missing images exactly', async () => {
+    const lookup = makeImageLookup();
+    const base = makeLibrary(8, { images: true }).map((a) => ({ ...a, article: { ...a.article, contentHtml: sanitize(a.article.contentHtml) } }));
+    const link = (i: number, extra: Partial<LibraryEntry>) => {
+      const a = base[i]!;
+      const entry = { ...a, linkOnly: true, byline: null, lead: null, leadImage: null, published: null, partial: false, missingImages: [], ...extra };
+      return { ...entry, article: emptyBody(entry) };
+    };
+    const articles = [
+      link(0, { tags: [], state: 'unread', readAt: null, progress: 0, title: 'https://example.com/only-a-link' }),
+      link(1, { tags: ['待读', 'long read'], state: 'archived', readAt: null, progress: 0 }),
+      { ...base[2]!, state: 'read' as const, progress: 1, tags: [] },
+      { ...base[3]!, state: 'archived' as const, readAt: null, progress: 0, tags: ['a,b', 'pipe|tag', '=formula', '😀'] },
+      { ...base[4]!, missingImages: ['https://img.example.com/missing-4.jpg', 'https://img.example.com/missing-4b.jpg'] },
+      { ...base[5]!, lang: null, byline: null, published: null, partial: true, progress: 0.5 },
+      { ...base[6]!, state: 'unread' as const, readAt: null, progress: 0, tags: [] },
+    ];
+    const source = new IDBFactory();
+    const filler = new Library({ factory: source });
+    await filler.importRecords(articles.map((a) => ({ ...a, images: imagesOf(a, lookup) })));
+    await filler.close();
+
+    const from = new TransferStore({ factory: source });
+    const file = await exportList('backup', await from.entries(), localWriter(from, 'backup', { bodies: true, images: await from.imageOwners() }));
+    const target = new IDBFactory();
+    const library = new Library({ factory: target });
+    const plan = await planFile(new File(file.parts, file.name), new TransferStore({ factory: target }), { backupReader: channelReader, sanitize, hooks: {} });
+    expect(plan.report).toMatchObject({ ok: true, added: articles.length, failed: [] });
+    await plan.apply(libraryWriter(library, () => undefined));
+    await library.close();
+
+    const [before, after] = await Promise.all([contents(source), contents(target)]);
+    expect(before.filter((a) => a.row.linkOnly)).toHaveLength(2);
+    expect(before.map((a) => a.row.progress).sort()).toContain(1);
+    expect(after).toEqual(before);
+  }, 60_000);
 });
