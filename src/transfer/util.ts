@@ -273,10 +273,17 @@ export function localDay(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
-/** A file-name-safe slug: keeps Chinese and other letters, drops characters Windows/macOS forbid. */
+/**
+ * Names Windows keeps for devices: `CON`, `nul.txt` or `Aux.tar.gz` cannot be
+ * created there whatever follows the first dot, so an article titled so would
+ * not unzip.
+ */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]) *(\.|$)/i;
+
+/** A file-name-safe slug: keeps Chinese and other letters, drops characters Windows/macOS forbid, avoids Windows device names. */
 export function safeFileName(title: string, fallback: string, max = 60): string {
   // eslint-disable-next-line no-control-regex
   const cleaned = title.replace(/[\u0000-\u001f\u007f<>:"/\\|?*#%{}^~[\]`]/g, ' ').replace(/\s+/g, ' ').trim().replace(/^\.+/, '');
   const chars = Array.from(cleaned).slice(0, max).join('').trim().replace(/[. ]+$/, '');
-  return chars || fallback;
+  return WINDOWS_DEVICE.test(chars) ? `_${chars}` : chars || fallback;
 }

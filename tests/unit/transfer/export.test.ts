@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { coreSanitize } from '../../../src/transfer/core-hooks';
 import {
   BACKUP_VERSION, exportBackup, exportBackupZip, exportBookmarks, exportEpub, exportFileName, exportInstapaperCsv, exportMarkdownZip, exportPocketCsv,
-  exportWallabag, importFile, INSTAPAPER_HEADER, NETSCAPE_DOCTYPE, parseBackup, POCKET_HEADER, readingListMarkdown, articleMarkdown,
+  exportWallabag, importFile, INSTAPAPER_HEADER, NETSCAPE_DOCTYPE, parseBackup, POCKET_HEADER, readingListMarkdown, articleMarkdown, safeFileName,
   type SavedArticle,
 } from '../../../src/transfer/index';
 import type { ImageLookup } from '../../../src/transfer/types';
@@ -488,5 +488,37 @@ describe('file names', () => {
   it('formats date + count + 篇', () => {
     expect(exportFileName('epub', 128, new Date(2026, 10, 25))).toBe('qingdu-2026-11-25-128篇.epub');
     expect(exportFileName('.json', 1, new Date(2026, 0, 5))).toBe('qingdu-2026-01-05-1篇.json');
+  });
+
+  /** Names Windows keeps for devices, with or without an extension (NUL.txt is NUL), in any case. */
+  const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+
+  it.each(['CON', 'con', 'Aux', 'nul.txt', 'COM1', 'lpt9', 'com¹', 'PRN. ', 'aux.tar.gz', 'CON .txt'])('a Markdown file is never named like the device %j', (title) => {
+    const name = safeFileName(title, 'fallback');
+    expect(name).not.toMatch(WINDOWS_RESERVED);
+    expect(`${name}.md`).not.toMatch(WINDOWS_RESERVED);
+    expect(name).toContain(title.trim().replace(/[. ]+$/, ''));
+  });
+
+  it('keeps ordinary names that only start like a device', () => {
+    expect(safeFileName('Console wars', 'x')).toBe('Console wars');
+    expect(safeFileName('COM10', 'x')).toBe('COM10');
+    expect(safeFileName('concon', 'x')).toBe('concon');
+    expect(safeFileName('...', 'fallback')).toBe('fallback');
+    expect(safeFileName('中文标题：冒号', 'x')).toBe('中文标题：冒号'); // a full-width colon is an ordinary character
+  });
+
+  it('stays within 255 bytes with the longest suffix the zip adds, whatever the script', () => {
+    for (const title of ['中'.repeat(300), '😀'.repeat(300), '𠀋'.repeat(300), 'a'.repeat(300)]) {
+      const name = safeFileName(title, 'x');
+      expect(new TextEncoder().encode(`${name} (999).md`).length).toBeLessThanOrEqual(255);
+    }
+  });
+
+  it('zips an article titled like a device under a name Windows can create', async () => {
+    const [a] = storedLibrary(1);
+    const zip = unzipSync(await exportMarkdownZip([{ ...a!, title: 'CON' }]));
+    const names = Object.keys(zip).map((n) => n.split('/')[1] as string);
+    for (const n of names) expect(n).not.toMatch(WINDOWS_RESERVED);
   });
 });
