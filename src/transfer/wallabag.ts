@@ -147,7 +147,8 @@ export function parseOmnivore(input: string | Uint8Array, opts: FullImportOption
       errors.push({ reason: where + urlProblem(e.url) });
       return;
     }
-    const state: ReadState = e.state === 'Archived' ? 'archived' : 'unread';
+    // Exports users posted say `Archived` / `Active`; Omnivore's export job (packages/api/src/jobs/export.ts) writes the stored `ARCHIVED` / `SUCCEEDED`.
+    const state: ReadState = typeof e.state === 'string' && e.state.toLowerCase() === 'archived' ? 'archived' : 'unread';
     const title = str(e.title)?.trim() || url;
     const tags = [...new Set(strList(e.labels))];
     const savedAt = isoFromDate(e.savedAt) ?? new Date(0).toISOString();

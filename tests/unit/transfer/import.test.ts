@@ -95,6 +95,18 @@ describe('import fixtures', () => {
     }
   });
 
+  // Exports users posted say `Archived` / `Active`; Omnivore's export job writes the stored value (`ARCHIVED`, `SUCCEEDED`).
+  it('Omnivore state in either spelling: Archived and ARCHIVED are archived, SUCCEEDED is unread', () => {
+    const rows = [
+      { slug: 'a', title: 'A', url: 'https://example.com/a', state: 'ARCHIVED', labels: [], savedAt: '2024-10-29T16:30:11.000Z' },
+      { slug: 'b', title: 'B', url: 'https://example.com/b', state: 'SUCCEEDED', labels: [], savedAt: '2024-10-29T16:30:11.000Z' },
+      { slug: 'c', title: 'C', url: 'https://example.com/c', state: 'Archived', labels: [], savedAt: '2024-10-29T16:30:11.000Z' },
+    ];
+    const r = importFile('metadata_0_to_3.json', new TextEncoder().encode(JSON.stringify(rows)), ctx);
+    expect(r.format).toBe('omnivore');
+    expect(links(r.toAdd).map((l) => l.state)).toEqual(['archived', 'unread', 'archived']);
+  });
+
   it('wallabag v2 JSON: content kept and sanitized, starred as a tag, rows without URL reported', () => {
     const r = importFile('wallabag.json', fixture('wallabag-v2.json'), ctx);
     expect(r.format).toBe('wallabag');
