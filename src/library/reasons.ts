@@ -67,7 +67,7 @@ const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
   ["whyCutShort", "the file ends inside a list, so it was probably cut short"],
   ["whyCsvEmpty", "the CSV file is empty"],
   ["whyNotInstapaper", "not an Instapaper CSV (needs URL and Title columns)"],
-  ["whyNotPocketCsv", "not a Pocket CSV (needs title and url columns)"],
+  ["whyNotPocketCsv", "not a Pocket CSV (needs title, url and time_added columns)"],
   ["whyZipNoCsv", "the zip holds no CSV files"],
   ["whyCsvQuote", "unterminated quoted field starting on line {}"],
   ["whyFeedParser", "feed import is not available here (no feed parser)"],

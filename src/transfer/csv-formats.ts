@@ -121,7 +121,8 @@ export function parsePocketCsvText(text: string, where = ''): ParseResult {
     title: headerIndex(header, ['title']), url: headerIndex(header, ['url']), time: headerIndex(header, ['time_added']),
     tags: headerIndex(header, ['tags']), status: headerIndex(header, ['status']),
   };
-  if (col.url < 0 || col.title < 0) throw new TransferError(`${where}not a Pocket CSV (needs title and url columns)`);
+  // time_added is in every Pocket CSV; without it this is another list (an Instapaper CSV in a zip) that would be misread.
+  if (col.url < 0 || col.title < 0 || col.time < 0) throw new TransferError(`${where}not a Pocket CSV (needs title, url and time_added columns)`);
   const items: ImportItem[] = [];
   const errors: ImportError[] = [];
   for (const rec of records.slice(1)) {

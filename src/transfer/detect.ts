@@ -8,6 +8,9 @@ export { FORMAT_NAMES, type ImportFormat } from './format-names';
 
 const SNIFF_BYTES = 64 * 1024;
 
+/** Pocket's old export in a zip: `ril_export.html`, or `ril_export (1).html` as a second download is named. */
+export const isPocketHtmlEntry = (name: string): boolean => /(^|\/)ril_export[^/]*\.html?$/i.test(name) && !name.startsWith('__MACOSX/');
+
 function zipNames(bytes: Uint8Array): string[] {
   const names: string[] = [];
   try {
@@ -37,6 +40,7 @@ export function detectFormat(name: string, bytes: Uint8Array): ImportFormat | nu
     if (names.some(isBackupEntry)) return 'qingdu-backup';
     if (names.some((n) => /(^|\/)metadata_[^/]*\.json$/i.test(n))) return 'omnivore';
     if (names.some((n) => /\.csv$/i.test(n))) return 'pocket-csv';
+    if (names.some(isPocketHtmlEntry)) return 'pocket-html';
     return null;
   }
   const head = new TextDecoder('utf-8').decode(bytes.subarray(0, SNIFF_BYTES)).replace(/^\uFEFF/, '');

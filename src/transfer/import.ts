@@ -10,7 +10,7 @@ import type { StoredImage } from '../storage/types';
 import { BACKUP_ZIP_ENTRY, isBackupEntry, parseBackup } from './backup';
 import { parseBookmarks, parsePocketHtml } from './bookmarks';
 import { parseInstapaperCsv, parsePocketCsv } from './csv-formats';
-import { detectFormat, FORMAT_NAMES, type ImportFormat } from './detect';
+import { detectFormat, FORMAT_NAMES, isPocketHtmlEntry, type ImportFormat } from './detect';
 import { parseFeedFile, parseSeedFile } from './feeds';
 import { linkEntry, mergeRecord, type MergeableRecord } from './merge';
 import { urlId } from './records';
@@ -71,7 +71,12 @@ export function parseImport(format: ImportFormat, bytes: Uint8Array, ctx: Import
     case 'wallabag': return parseWallabag(text(), full);
     case 'omnivore': return parseOmnivore(isZip(bytes) ? bytes : text(), full);
     case 'pocket-csv': return parsePocketCsv(isZip(bytes) ? bytes : text());
-    case 'pocket-html': return parsePocketHtml(text());
+    case 'pocket-html': {
+      if (!isZip(bytes)) return parsePocketHtml(text());
+      const [entry] = Object.values(safeUnzip(bytes, isPocketHtmlEntry));
+      if (!entry) throw new TransferError('the zip holds no ril_export.html');
+      return parsePocketHtml(decodeUtf8(entry));
+    }
     case 'instapaper-csv': return parseInstapaperCsv(text());
     case 'netscape': return parseBookmarks(text(), { foldersAsTags: ctx.foldersAsTags });
     case 'feed': return parseFeedFile(text(), { hooks: ctx.hooks ?? {}, ...full, now: ctx.now });

@@ -1,4 +1,5 @@
 /** Import reasons shown in Chinese: every real reason the transfer code gives, through the real `_locales` files. */
+import { zipSync } from 'fflate';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -46,6 +47,7 @@ describe('import reasons in Chinese', () => {
     ['a backup article with a wrong field', 'qingdu.json', backup([{ ...makeArticle(1), state: 'done' }, makeArticle(2)]), ['第 1 篇文章：字段 state 必须是 "unread"、"read" 或 "archived"']],
     ['a backup article with an unsafe URL', 'qingdu.json', backup([{ ...makeArticle(1), url: 'javascript:alert(1)' }, makeArticle(2)]), ['第 1 篇文章：字段 url：网址的协议“javascript:”不安全或不受支持']],
     ['an Instapaper row with too few cells', 'instapaper.csv', enc('URL,Title,Selection,Folder\nhttps://a.example/,A,,Unread\nhttps://b.example/\n'), ['应至少有 2 列，实际为 1 列']],
+    ['a zipped CSV without Pocket\'s columns', 'export.zip', zipSync({ 'instapaper.csv': enc('URL,Title,Selection,Folder\nhttps://a.example/,A,,Unread\n') }), ['instapaper.csv：不是 Pocket CSV（需要 title、url 和 time_added 列）']],
     ['an empty file', 'empty.json', enc('   '), ['文件是空的']],
     ['a file of no known format', 'notes.txt', enc('just some notes'), ['清读无法导入这个文件']],
   ];

@@ -44,6 +44,20 @@ describe('import fixtures', () => {
     expect(zipped).toMatchObject({ added: 5, duplicates: 1 }); // freesound.org is in both parts
   });
 
+  it('Pocket ril_export.html zipped, under the name a second download gets, reads as the bare file', () => {
+    const bare = importFile('ril_export.html', fixture('pocket-ril_export.html'), ctx);
+    const zipped = importFile('pocket.zip', zipSync({ 'ril_export (1).html': fixture('pocket-ril_export.html') }), ctx);
+    expect(zipped).toMatchObject({ ok: true, format: 'pocket-html', added: 3 });
+    expect(zipped.toAdd).toEqual(bare.toAdd);
+    expect(zipped.failed).toEqual(bare.failed);
+  });
+
+  it('a zipped CSV without Pocket\'s columns is refused, not read as Pocket', () => {
+    const r = importFile('export.zip', zipSync({ 'instapaper-export.csv': fixture('instapaper-6.csv') }), ctx);
+    expect(r).toMatchObject({ ok: false, format: 'pocket-csv', added: 0, toAdd: [] });
+    expect(r.message).toMatch(/instapaper-export\.csv: not a Pocket CSV/);
+  });
+
   it('Instapaper CSV, 6 / 5 / 4 columns', () => {
     const six = importFile('instapaper-export.csv', fixture('instapaper-6.csv'), ctx);
     expect(links(six.toAdd)).toEqual([
