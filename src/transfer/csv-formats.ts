@@ -94,6 +94,11 @@ export function parseInstapaperCsv(text: string): ParseResult {
   if (col.url < 0 || col.title < 0) throw new TransferError('not an Instapaper CSV (needs URL and Title columns)');
   const minCells = Math.max(col.url, col.title) + 1;
   for (const rec of hasHeader ? records.slice(1) : records) {
+    // Under a header, a shorter row is one cut off (the end of a truncated file), not an older layout.
+    if (hasHeader && rec.cells.length < h.length) {
+      errors.push({ line: rec.line, reason: `expected ${h.length} columns, found ${rec.cells.length}` });
+      continue;
+    }
     if (rec.cells.length < minCells) {
       errors.push({ line: rec.line, reason: `expected at least ${minCells} columns, found ${rec.cells.length}` });
       continue;
