@@ -28,7 +28,8 @@ export function wallabagEntry(a: SavedArticle, i: number): string | null {
   if (!url) return null;
   const archived = a.state === 'archived' || a.state === 'read';
   return JSON.stringify({
-    id: i + 1, uid: null, title: a.title, url, given_url: url, origin_url: null,
+    // A blank title makes wallabag fetch the page again instead of keeping `content` (ContentProxy::validateContent).
+    id: i + 1, uid: null, title: a.title.trim() ? a.title : url, url, given_url: url, origin_url: null,
     is_archived: archived ? 1 : 0, archived_at: archived ? wallabagDate(a.readAt ?? a.updatedAt) : null,
     is_starred: 0, starred_at: null, content: a.article.contentHtml,
     created_at: wallabagDate(a.savedAt), updated_at: wallabagDate(a.updatedAt), published_at: wallabagDate(a.published),

@@ -206,6 +206,14 @@ describe('wallabag v2 JSON', () => {
     expect(back.added).toBe(5);
     expect(back.toAdd.every((it) => it.kind === 'article')).toBe(true);
   });
+
+  // wallabag keeps the given HTML only when title, html and url are all non-empty (ContentProxy::validateContent); otherwise it fetches the page again.
+  it('never leaves the title empty, so wallabag keeps the HTML instead of fetching the page', async () => {
+    const [a] = storedLibrary(1);
+    const [row] = JSON.parse(await exportWallabag([{ ...a!, title: '' }]));
+    expect(row.title).toBe(a!.url);
+    expect(row.content).not.toBe('');
+  });
 });
 
 describe('Markdown', () => {
