@@ -70,6 +70,7 @@ const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
   ["whyNotPocketCsv", "not a Pocket CSV (needs title, url and time_added columns)"],
   ["whyZipNoCsv", "the zip holds no CSV files"],
   ["whyCsvQuote", "unterminated quoted field starting on line {}"],
+  ["whyCsvCutRow", "the file ends inside the row on line {}, so it was probably cut short"],
   ["whyFeedParser", "feed import is not available here (no feed parser)"],
   ["whyFeedBroken", "the feed does not parse ({})"],
   ["whySeedParser", "feedx article pages cannot be imported here (no page parser)"],

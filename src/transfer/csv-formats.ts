@@ -2,7 +2,7 @@
  * Instapaper and Pocket CSV, export and import (FORMATS.md §2, §3).
  */
 import type { ReadState, SavedArticle } from '../storage/types';
-import { csvRow, parseCsv, restoreFormula, type CsvRecord } from './csv';
+import { checkNotCut, csvRow, parseCsv, restoreFormula, type CsvRecord } from './csv';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult } from './types';
 import { isoFromDate, isoFromUnix, mapChunked, safeUnzip, safeUrl, TransferError, unixSeconds, urlProblem, decodeUtf8 } from './util';
 
@@ -92,6 +92,7 @@ export function parseInstapaperCsv(text: string): ParseResult {
     time: headerIndex(h, ['timestamp', 'created']), tags: headerIndex(h, ['tags', 'labels']),
   };
   if (col.url < 0 || col.title < 0) throw new TransferError('not an Instapaper CSV (needs URL and Title columns)');
+  if (hasHeader) checkNotCut(text, records, h.length);
   const minCells = Math.max(col.url, col.title) + 1;
   for (const rec of hasHeader ? records.slice(1) : records) {
     // Under a header, a shorter row is one cut off (the end of a truncated file), not an older layout.
@@ -128,6 +129,7 @@ export function parsePocketCsvText(text: string, where = ''): ParseResult {
   };
   // time_added is in every Pocket CSV; without it this is another list (an Instapaper CSV in a zip) that would be misread.
   if (col.url < 0 || col.title < 0 || col.time < 0) throw new TransferError(`${where}not a Pocket CSV (needs title, url and time_added columns)`);
+  checkNotCut(text, records, header.length, where);
   const items: ImportItem[] = [];
   const errors: ImportError[] = [];
   for (const rec of records.slice(1)) {

@@ -104,3 +104,16 @@ export function parseCsv(text: string): CsvRecord[] {
   }
   return records;
 }
+
+/**
+ * Throws when `text` stops inside its last record: a record with no line break
+ * after it and fewer than `columns` cells is where a cut-off file ends (a
+ * whole file would have given it all its cells), and importing the rows
+ * before it would change the library on the strength of a damaged file.
+ */
+export function checkNotCut(text: string, records: readonly CsvRecord[], columns: number, where = ''): void {
+  const last = records[records.length - 1];
+  if (records.length > 1 && last && last.cells.length < columns && !/[\r\n]$/.test(text)) {
+    throw new TransferError(`${where}the file ends inside the row on line ${last.line}, so it was probably cut short`);
+  }
+}

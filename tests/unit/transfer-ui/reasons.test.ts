@@ -49,6 +49,7 @@ describe('import reasons in Chinese', () => {
     ['an Instapaper row with too few cells', 'instapaper.csv', enc('https://a.example/,A,,Unread\nhttps://b.example/\n'), ['应至少有 2 列，实际为 1 列']],
     ['an Instapaper row shorter than its header', 'instapaper.csv', enc('URL,Title,Selection,Folder\nhttps://a.example/,A,,Unread\nhttps://b.example/\n'), ['应有 4 列，实际为 1 列']],
     ['a zipped CSV without Pocket\'s columns', 'export.zip', zipSync({ 'instapaper.csv': enc('URL,Title,Selection,Folder\nhttps://a.example/,A,,Unread\n') }), ['instapaper.csv：不是 Pocket CSV（需要 title、url 和 time_added 列）']],
+    ['a CSV cut inside its last row', 'pocket.csv', enc('title,url,time_added,tags,status\nok,https://a.example/,1700000000,,unread\ncut,https://b.exa'), ['文件在第 3 行中途结束，可能不完整']],
     ['an empty file', 'empty.json', enc('   '), ['文件是空的']],
     ['a file of no known format', 'notes.txt', enc('just some notes'), ['清读无法导入这个文件']],
   ];
