@@ -403,9 +403,12 @@ export class EpubWriter {
   private readonly manifest: string[] = [
     '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>',
     '<item id="css" href="style.css" media-type="text/css"/>',
+    '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>',
   ];
   private readonly spine: string[] = [];
   private readonly toc: string[] = [];
+  /** The same entries for toc.ncx, the table of contents readers on older EPUB 2 engines (Adobe's RMSDK) look for. */
+  private readonly navPoints: string[] = [];
 
   constructor(private readonly book: EpubBook, private readonly env: XhtmlEnv = defaultEnv()) {
     // `mimetype` must be the first entry, stored uncompressed.
@@ -455,6 +458,8 @@ export class EpubWriter {
     this.manifest.push(`<item id="${id}" href="text/${id}.xhtml" media-type="application/xhtml+xml"/>`);
     this.spine.push(`<itemref idref="${id}"/>`);
     this.toc.push(`<li><a href="text/${id}.xhtml">${escapeXml(title)}</a></li>`);
+    const n = this.navPoints.length + 1;
+    this.navPoints.push(`<navPoint id="np${n}" playOrder="${n}"><navLabel><text>${escapeXml(title)}</text></navLabel><content src="text/${id}.xhtml"/></navPoint>`);
   }
 
   /** Adds the table of contents and the package document, and closes the zip. */
@@ -463,6 +468,18 @@ export class EpubWriter {
     const navTitle = lang.toLowerCase().startsWith('zh') ? '目录' : 'Contents';
     const navBody = `<nav epub:type="toc" id="toc">\n<h1>${navTitle}</h1>\n<ol>\n${this.toc.join('\n') || '<li><a href="nav.xhtml">—</a></li>'}\n</ol>\n</nav>`;
     this.zip.add('OEBPS/nav.xhtml', utf8(xhtmlPage(lang, navTitle, navBody, 'style.css')), true);
+    const navMap = this.navPoints.join('\n') || `<navPoint id="np1" playOrder="1"><navLabel><text>${navTitle}</text></navLabel><content src="nav.xhtml"/></navPoint>`;
+    this.zip.add(
+      'OEBPS/toc.ncx',
+      utf8(
+        '<?xml version="1.0" encoding="UTF-8"?>\n' +
+          `<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1" xml:lang="${escapeXml(lang)}">\n` +
+          `<head>\n<meta name="dtb:uid" content="${escapeXml(identifier)}"/>\n<meta name="dtb:depth" content="1"/>\n` +
+          '<meta name="dtb:totalPageCount" content="0"/>\n<meta name="dtb:maxPageNumber" content="0"/>\n</head>\n' +
+          `<docTitle><text>${escapeXml(title)}</text></docTitle>\n<navMap>\n${navMap}\n</navMap>\n</ncx>\n`,
+      ),
+      true,
+    );
     const modified = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
     this.zip.add(
       'OEBPS/content.opf',
@@ -476,7 +493,7 @@ export class EpubWriter {
           '<dc:creator>清读 Qingdu</dc:creator>\n' +
           `<meta property="dcterms:modified">${modified}</meta>\n` +
           '</metadata>\n<manifest>\n' + this.manifest.join('\n') + '\n</manifest>\n' +
-          '<spine>\n<itemref idref="nav" linear="no"/>\n' + this.spine.join('\n') + '\n</spine>\n</package>\n',
+          '<spine toc="ncx">\n<itemref idref="nav" linear="no"/>\n' + this.spine.join('\n') + '\n</spine>\n</package>\n',
       ),
       true,
     );

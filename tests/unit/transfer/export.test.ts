@@ -314,6 +314,23 @@ describe('EPUB 3', () => {
     expect(odd).toContain('5 &lt; 6 &amp; "q" ‘中文’ 🀄');
   });
 
+  // Readers on older EPUB 2 engines (Adobe's RMSDK) look for the NCX, not nav.xhtml.
+  it('also lists every chapter in an NCX, for e-readers that read only EPUB 2 tables of contents', () => {
+    const xml = (name: string) => new XmlDomParser().parseFromString(strFromU8(files[name]!), 'application/xml');
+    const opf = xml('OEBPS/content.opf');
+    const ncxItem = Array.from(opf.getElementsByTagName('item')).find((i) => i.getAttribute('media-type') === 'application/x-dtbncx+xml');
+    expect(ncxItem?.getAttribute('href')).toBe('toc.ncx');
+    expect(opf.getElementsByTagName('spine')[0]?.getAttribute('toc')).toBe(ncxItem?.getAttribute('id'));
+    const ncx = xml('OEBPS/toc.ncx');
+    const uid = Array.from(ncx.getElementsByTagName('meta')).find((m) => m.getAttribute('name') === 'dtb:uid');
+    expect(uid?.getAttribute('content')).toBe('urn:uuid:00000000-0000-4000-8000-000000000000');
+    const points = Array.from(ncx.getElementsByTagName('navPoint'));
+    const navLinks = Array.from(xml('OEBPS/nav.xhtml').getElementsByTagName('a'));
+    expect(points.map((p) => p.getElementsByTagName('text')[0]?.textContent)).toEqual(navLinks.map((a) => a.textContent));
+    expect(points.map((p) => p.getElementsByTagName('content')[0]?.getAttribute('src'))).toEqual(navLinks.map((a) => a.getAttribute('href')));
+    expect(points.map((p) => p.getAttribute('playOrder'))).toEqual(points.map((_, i) => String(i + 1)));
+  });
+
   it('passes epubcheck with no errors or warnings', () => {
     expect(epubcheckMessages(bytes, exportFileName('epub', lib.length, new Date(2026, 10, 25)))).toEqual([]);
   }, 60_000);
