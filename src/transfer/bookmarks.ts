@@ -5,7 +5,7 @@
 import type { ReadState, SavedArticle } from '../storage/types';
 import { tokenizeHtml } from './html-scan';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult } from './types';
-import { escapeHtml, isoFromUnix, mapChunked, safeUrl, TransferError, unixSeconds, urlProblem } from './util';
+import { escapeHtml, isoFromUnix, mapChunked, safeUrl, TransferError, unixSeconds, urlProblem, UNKNOWN_TIME } from './util';
 
 /** Karakeep checks `startsWith` on exactly this; nothing (no BOM, no space) may precede it. */
 export const NETSCAPE_DOCTYPE = '<!DOCTYPE NETSCAPE-Bookmark-file-1>';
@@ -118,7 +118,7 @@ export class BookmarksReader {
     const toread = attrs.toread;
     const state: ReadState = toread === '0' ? 'archived' : 'unread';
     const tags = uniq([...splitTags(attrs.tags), ...(this.opts.foldersAsTags ? this.folders : [])]);
-    const savedAt = isoFromUnix(attrs.add_date) ?? new Date(0).toISOString();
+    const savedAt = isoFromUnix(attrs.add_date) ?? UNKNOWN_TIME;
     this.items.push({ kind: 'link', url, title: text.trim().replace(/\s+/g, ' ') || url, tags, state, savedAt });
   }
 
@@ -179,7 +179,7 @@ export function parsePocketHtml(html: string): ParseResult {
     const state: ReadState = /read archive|archive/i.test(section) ? 'archived' : 'unread';
     items.push({
       kind: 'link', url, title: text.trim().replace(/\s+/g, ' ') || url, tags: uniq(splitTags(attrs.tags)), state,
-      savedAt: isoFromUnix(attrs.time_added) ?? new Date(0).toISOString(),
+      savedAt: isoFromUnix(attrs.time_added) ?? UNKNOWN_TIME,
     });
   };
   for (const tok of tokenizeHtml(html)) {

@@ -4,7 +4,7 @@
 import type { ReadState, SavedArticle } from '../storage/types';
 import { checkNotCut, csvRow, parseCsv, restoreFormula, type CsvRecord } from './csv';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult } from './types';
-import { isoFromDate, isoFromUnix, mapChunked, safeUnzip, safeUrl, TransferError, unixSeconds, urlProblem, decodeUtf8 } from './util';
+import { isoFromDate, isoFromUnix, mapChunked, safeUnzip, safeUrl, TransferError, unixSeconds, urlProblem, decodeUtf8, UNKNOWN_TIME } from './util';
 
 export const INSTAPAPER_HEADER = ['URL', 'Title', 'Selection', 'Folder', 'Timestamp', 'Tags'] as const;
 export const POCKET_HEADER = ['title', 'url', 'time_added', 'tags', 'status'] as const;
@@ -61,7 +61,7 @@ function linkItem(rec: CsvRecord, rawUrl: string | undefined, title: string, tag
   }
   return {
     kind: 'link', url, title: restoreFormula(title).trim() || url, tags: [...new Set(tags.map((t) => t.trim()).filter(Boolean))],
-    state, savedAt: savedAt ?? new Date(0).toISOString(),
+    state, savedAt: savedAt ?? UNKNOWN_TIME,
   };
 }
 

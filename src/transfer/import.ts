@@ -15,7 +15,7 @@ import { parseFeedFile, parseSeedFile } from './feeds';
 import { linkEntry, mergeRecord, type MergeableRecord } from './merge';
 import { urlId } from './records';
 import type { ExtractHooks, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { decodeUtf8, isZip, MAX_IMPORT_BYTES, safeUnzip, TransferError } from './util';
+import { decodeUtf8, isZip, MAX_IMPORT_BYTES, safeUnzip, TransferError, UNKNOWN_TIME } from './util';
 import { parseOmnivore, parseWallabag } from './wallabag';
 
 export interface ImportContext {
@@ -31,7 +31,7 @@ export interface ImportContext {
   idFor?: (url: string) => string;
   /** Refuse files above this many bytes before parsing. Default 50 MB. */
   maxBytes?: number;
-  /** Save time for feed items. Default now. */
+  /** Save time for feed items, and for links whose file gives none. Default now. */
   now?: Date;
 }
 
@@ -103,9 +103,11 @@ export class Planner {
   private readonly urls = new Set<string>();
   private readonly records = new Map<string, MergeableRecord>();
   private readonly seen = new Set<string>();
+  private readonly now: string;
 
-  constructor(ctx: Pick<ImportContext, 'library' | 'idFor'>) {
+  constructor(ctx: Pick<ImportContext, 'library' | 'idFor' | 'now'>) {
     this.idFor = ctx.idFor ?? urlId;
+    this.now = (ctx.now ?? new Date()).toISOString();
     const lib = ctx.library;
     if (lib && 'get' in lib && typeof lib.get === 'function') {
       for (const r of (lib as ReadonlyMap<string, MergeableRecord>).values()) this.records.set(urlKey(r.url), r);
@@ -115,6 +117,7 @@ export class Planner {
   }
 
   add(item: ImportItem): PlanStep {
+    if (item.kind === 'link' && item.savedAt === UNKNOWN_TIME) item = { ...item, savedAt: this.now };
     const key = urlKey(itemUrl(item));
     if (this.seen.has(key)) {
       this.counts.duplicates++;
@@ -143,7 +146,7 @@ export class Planner {
 }
 
 /** Sorts parsed items into added / updated / duplicate against the library. Pure. */
-export function planImport(parsed: ParseResult, ctx: Pick<ImportContext, 'library' | 'idFor'>): Omit<ImportReport, 'ok' | 'format' | 'message'> {
+export function planImport(parsed: ParseResult, ctx: Pick<ImportContext, 'library' | 'idFor' | 'now'>): Omit<ImportReport, 'ok' | 'format' | 'message'> {
   const planner = new Planner(ctx);
   const toAdd: ImportItem[] = [];
   const toUpdate: PlannedUpdate[] = [];

@@ -150,6 +150,14 @@ export function jsonProblem(error: unknown, text: string, offset = 0): string {
   return at === null ? 'its text does not parse' : `at character ${offset + Math.min(at, text.length) + 1}`;
 }
 
+/**
+ * The save time of an imported link whose file gives none (Safari's bookmarks
+ * have no ADD_DATE, Instapaper's 4-column CSV no Timestamp). Planning turns it
+ * into the time of the import, so it neither dates the link 1970 nor, being
+ * the earliest time there is, moves back the saved date of a stored article.
+ */
+export const UNKNOWN_TIME = new Date(0).toISOString();
+
 /** Unix seconds for an ISO date; 0 when unparsable. */
 export function unixSeconds(iso: string | null | undefined): number {
   if (!iso) return 0;

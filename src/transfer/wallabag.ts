@@ -2,7 +2,7 @@
 import type { ReadState, SavedArticle } from '../storage/types';
 import { recordFromHtml, urlId } from './records';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { decodeUtf8, isoFromDate, jsonProblem, mapChunked, safeUnzip, safeUrl, TransferError, urlProblem } from './util';
+import { decodeUtf8, isoFromDate, jsonProblem, mapChunked, safeUnzip, safeUrl, TransferError, urlProblem, UNKNOWN_TIME } from './util';
 
 /** `2016-09-08T11:55:58+0000`: the serializer's shape, which PHP DateTime parses. */
 function wallabagDate(iso: string | null): string | null {
@@ -91,7 +91,7 @@ export function parseWallabag(text: string, opts: FullImportOptions): ParseResul
     const tags = strList(e.tags);
     if (e.is_starred === 1 || e.is_starred === true) tags.push('starred');
     const title = str(e.title)?.trim() || url;
-    const savedAt = isoFromDate(e.created_at) ?? new Date(0).toISOString();
+    const savedAt = isoFromDate(e.created_at) ?? UNKNOWN_TIME;
     const content = str(e.content);
     if (content && content.trim()) {
       const by = Array.isArray(e.published_by) ? e.published_by.filter((x): x is string => typeof x === 'string').join(', ') : null;
@@ -152,7 +152,7 @@ export function parseOmnivore(input: string | Uint8Array, opts: FullImportOption
     const state: ReadState = typeof e.state === 'string' && e.state.toLowerCase() === 'archived' ? 'archived' : 'unread';
     const title = str(e.title)?.trim() || url;
     const tags = [...new Set(strList(e.labels))];
-    const savedAt = isoFromDate(e.savedAt) ?? new Date(0).toISOString();
+    const savedAt = isoFromDate(e.savedAt) ?? UNKNOWN_TIME;
     const html = typeof e.slug === 'string' ? contents.get(e.slug) : undefined;
     if (html && html.trim()) {
       const progress = typeof e.readingProgress === 'number' && e.readingProgress >= 0 ? Math.min(1, e.readingProgress / 100) : 0;

@@ -69,7 +69,7 @@ describe('import fixtures', () => {
     expect(importFile('i.csv', fixture('instapaper-5.csv'), ctx)).toMatchObject({ added: 2, failed: [] });
     const four = importFile('i.csv', fixture('instapaper-4.csv'), ctx);
     expect(four.added).toBe(2);
-    expect(links(four.toAdd)[1]).toMatchObject({ title: 'B, with comma', state: 'archived', savedAt: '1970-01-01T00:00:00.000Z' });
+    expect(links(four.toAdd)[1]).toMatchObject({ title: 'B, with comma', state: 'archived', savedAt: '2026-01-01T00:00:00.000Z' }); // no Timestamp: saved at import
     expect(four.failed).toEqual([{ line: 4, reason: 'unsafe or unsupported URL scheme "instapaper-private:"' }]);
   });
 
@@ -222,6 +222,21 @@ describe('library report and merge', () => {
     expect(r.toUpdate[0]!.changes).toEqual(['savedAt', 'tags']);
     const urlsOnly = importFile('ril_export.html', fixture('pocket-ril_export.html'), { ...ctx, library: ['https://example.com/a#frag'] });
     expect(urlsOnly).toMatchObject({ added: 2, updated: 0, duplicates: 1 });
+  });
+
+  // Safari's bookmarks carry no ADD_DATE, and Instapaper's 4-column export no Timestamp: such a link was saved "some time",
+  // which must neither date it 1970 nor move back the saved date of the article already in the library.
+  it('a link whose file gives no save time counts as saved at import, and leaves a stored article\'s saved date alone', () => {
+    const existing = { ...makeArticle(1), url: 'https://example.com/a', state: 'unread' as const, tags: [] };
+    const library = new Map([[existing.id, existing]]);
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const csv = importFile('instapaper.csv', enc('URL,Title,Selection,Folder\nhttps://example.com/a,A,,Unread\nhttps://example.com/new,N,,Unread\n'), { ...ctx, library });
+    expect(csv).toMatchObject({ added: 1, updated: 0, duplicates: 1 });
+    expect(csv.toAdd[0]).toMatchObject({ url: 'https://example.com/new', savedAt: '2026-01-01T00:00:00.000Z' });
+    const safari = '<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="https://example.com/a">A</A>\n<DT><A HREF="https://example.com/b">B</A>\n</DL><p>\n';
+    const html = importFile('Bookmarks.html', enc(safari), { ...ctx, library });
+    expect(html).toMatchObject({ added: 1, updated: 0, duplicates: 1 });
+    expect(html.toAdd[0]).toMatchObject({ url: 'https://example.com/b', savedAt: '2026-01-01T00:00:00.000Z' });
   });
 
   it('mergeRecord: newer fields win, tags union, state only advances, bodies never lost', () => {
