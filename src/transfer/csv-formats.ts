@@ -95,7 +95,7 @@ export function parseInstapaperCsv(text: string): ParseResult {
   if (hasHeader) checkNotCut(text, records, h.length);
   const minCells = Math.max(col.url, col.title) + 1;
   for (const rec of hasHeader ? records.slice(1) : records) {
-    // Under a header, a shorter row is one cut off (the end of a truncated file), not an older layout.
+    // Under a header, a shorter row is a damaged one, not an older layout (the 4- and 5-column files have headers of their own).
     if (hasHeader && rec.cells.length < h.length) {
       errors.push({ line: rec.line, reason: `expected ${h.length} columns, found ${rec.cells.length}` });
       continue;
