@@ -117,7 +117,7 @@ export class Planner {
   }
 
   add(item: ImportItem): PlanStep {
-    if (item.kind === 'link' && item.savedAt === UNKNOWN_TIME) item = { ...item, savedAt: this.now };
+    const undated = item.kind === 'link' && item.savedAt === UNKNOWN_TIME;
     const key = urlKey(itemUrl(item));
     if (this.seen.has(key)) {
       this.counts.duplicates++;
@@ -127,7 +127,8 @@ export class Planner {
     const existing = this.records.get(key);
     if (existing) {
       const incoming = item.kind === 'article' ? item.article : linkEntry(item, existing.id);
-      const merged = mergeRecord(existing, { ...incoming, id: existing.id });
+      // An undated link (UNKNOWN_TIME, the earliest time there is) moves no saved date back, and is newer than nothing.
+      const merged = mergeRecord(existing, { ...incoming, id: existing.id, ...(undated ? { savedAt: existing.savedAt } : {}) });
       if (merged.changed || (item.kind === 'article' && item.images.length)) {
         this.counts.updated++;
         return { kind: 'update', update: { record: merged.record, images: item.kind === 'article' ? item.images : [], changes: merged.changes, kept: merged.kept } };
@@ -140,6 +141,7 @@ export class Planner {
       return { kind: 'duplicate' };
     }
     this.counts.added++;
+    if (undated) return { kind: 'add', item: { ...item, savedAt: this.now } };
     if (item.kind === 'link' || item.article.id) return { kind: 'add', item };
     return { kind: 'add', item: { ...item, article: { ...item.article, id: this.idFor(item.article.url) } } };
   }

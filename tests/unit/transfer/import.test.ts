@@ -239,6 +239,15 @@ describe('library report and merge', () => {
     expect(html.toAdd[0]).toMatchObject({ url: 'https://example.com/b', savedAt: '2026-01-01T00:00:00.000Z' });
   });
 
+  it('an undated link is not newer than a stored link: its title does not replace the stored one', () => {
+    const stored = linkEntry({ kind: 'link', url: 'https://example.com/a', title: 'Stored title', tags: ['old'], state: 'unread', savedAt: '2025-03-01T00:00:00.000Z' }, 'id-a');
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const r = importFile('instapaper.csv', enc('URL,Title,Selection,Folder\nhttps://example.com/a,Other title,,Reading\n'), { ...ctx, library: new Map([[stored.id, stored]]) });
+    expect(r).toMatchObject({ added: 0, updated: 1 });
+    expect(r.toUpdate[0]!.record).toMatchObject({ title: 'Stored title', tags: ['old', 'Reading'], savedAt: '2025-03-01T00:00:00.000Z', updatedAt: stored.updatedAt });
+    expect(r.toUpdate[0]!.changes).toEqual(['tags']);
+  });
+
   it('mergeRecord: newer fields win, tags union, state only advances, bodies never lost', () => {
     const base = makeArticle(2); // archived, updated 2025-01-01T02:01
     const newer = { ...base, title: 'New title', state: 'unread' as const, tags: ['x'], updatedAt: '2026-01-01T00:00:00.000Z', progress: 0 };
