@@ -9,9 +9,10 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { JSDOM, VirtualConsole } from 'jsdom';
-import TurndownService from 'turndown';
 import { extractArticle, isFeed, parseFeed, parseSeed, type Article, type ExtractResult } from '../core/index';
 import type { WindowLike } from 'dompurify';
+import { createTurndown } from '../transfer/markdown';
+import { safeUrl } from '../transfer/util';
 
 type Format = 'json' | 'md' | 'html';
 
@@ -60,7 +61,8 @@ function extractHtml(html: string, url: string, known?: { title?: string | null;
 }
 
 function toMarkdown(a: Article): string {
-  const td = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced' });
+  // The export's rules: tables, pictures by their http(s) URL, markup in text kept as text.
+  const td = createTurndown(safeUrl);
   const meta = [
     a.byline && `- 作者 / Byline: ${a.byline}`,
     a.translator && `- 译者 / Translator: ${a.translator}`,

@@ -8,6 +8,7 @@
 import TurndownService from 'turndown';
 import type { SavedArticle, StoredImage } from '../storage/types';
 import { imageExtension, imagesOf, sniffImageType } from './images';
+import { addTableRules } from './markdown-tables';
 import type { ChunkOptions, ImageLookup } from './types';
 import { mapChunked, safeFileName, safeUrl, utf8 } from './util';
 import { joinBytes, ZipStream } from './zip-stream';
@@ -45,6 +46,7 @@ const escapeLinkText = (s: string): string => s.replace(/([\\[\]<])/g, '\\$1');
 export function createTurndown(resolveImage: (src: string) => string | null): TurndownService {
   const td = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-', emDelimiter: '*' });
   td.remove(['script', 'style', 'noscript', 'iframe']);
+  addTableRules(td);
   // Text that shows markup ("<img onerror=…>" written in an article) must stay text: Markdown
   // renderers pass raw HTML through, so `<` in text nodes is escaped as well (CommonMark `\<`).
   const escapeMarkdown = td.escape.bind(td);

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { marked, type Tokens } from 'marked';
 import { FIXTURES } from './helpers';
 
 const ROOT = join(import.meta.dirname, '../../..');
@@ -21,6 +22,18 @@ describe('extract CLI', () => {
     const r = run(join(FIXTURES, 'www.ftchinese.com--story-001081496-page1-of-2/source.html'), '--url', 'https://www.ftchinese.com/story/001081496', '--format', 'md');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^# 英国认为华为风险可控/);
+  });
+
+  it("prints an FT data table as a Markdown table: its ten columns and fifty schools, without the page's empty footer", () => {
+    const r = run(join(FIXTURES, 'www.ftchinese.com--content-hero-2026/source.html'), '--url', 'https://www.ftchinese.com/content/2026-hero', '--format', 'md');
+    expect(r.status).toBe(0);
+    const tables = marked.lexer(r.stdout).filter((t): t is Tokens.Table => t.type === 'table');
+    expect(tables).toHaveLength(1);
+    const [table] = tables as [Tokens.Table];
+    expect(table.header).toHaveLength(10);
+    expect(table.header[0]?.text).toBe('学院名称');
+    expect(table.rows).toHaveLength(50);
+    expect(table.rows[0]?.map((c) => c.text)).toEqual(['宾夕法尼亚大学沃顿商学院', '美国', '1', '1', '1', '25', '1', '8', '1', '15']);
   });
 
   it('decodes GB18030 pages by their meta charset', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DOMParser as XmlDomParser } from '@xmldom/xmldom';
 import { strFromU8, unzipSync, zipSync } from 'fflate';
 import { JSDOM } from 'jsdom';
+import { marked, type Tokens } from 'marked';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { coreSanitize } from '../../../src/transfer/core-hooks';
@@ -240,6 +241,33 @@ describe('Markdown', () => {
     expect(names.some((n) => / \(2\)\.md$/.test(n))).toBe(true);
     const list = strFromU8(zip['qingdu/reading-list.md']!);
     expect(list.split('\n').filter((l) => l.startsWith('- ['))).toHaveLength(7);
+  });
+
+  it('writes tables as GFM tables a Markdown parser reads back cell by cell', () => {
+    const [a] = storedLibrary(1);
+    const html = sanitize(
+      '<p>前文</p><table><caption>表1：收入</caption><thead><tr><th>公司</th><th>收入|亿元</th><th>备注</th></tr></thead>' +
+        '<tbody><tr><td>腾讯</td><td><p>1,000</p><p>（估）</p></td><td><table><tr><td>内</td><td>表</td></tr></table></td></tr>' +
+        '<tr><td colspan="2">合计</td><td>-</td></tr><tr><td>短行</td></tr></tbody><tfoot><tr><td colspan="1000"></td></tr></tfoot></table>' +
+        '<table><tr><td>无表头</td><td>第一行</td></tr><tr><td>x</td><td>y</td></tr></table>',
+    );
+    const md = articleMarkdown({ ...a!, article: { ...a!.article, contentHtml: html } });
+    const tokens = marked.lexer(md);
+    const tables = tokens.filter((t): t is Tokens.Table => t.type === 'table');
+    expect(tables).toHaveLength(2);
+    const [first, second] = tables as [Tokens.Table, Tokens.Table];
+    expect(first.header.map((c) => c.text)).toEqual(['公司', '收入|亿元', '备注']);
+    expect(first.rows.map((r) => r.map((c) => c.text))).toEqual([
+      ['腾讯', '1,000 （估）', '内 表'],
+      ['合计', '', '\\-'],
+      ['短行', '', ''],
+    ]);
+    // A table without a heading row takes its first.
+    expect(second.header.map((c) => c.text)).toEqual(['无表头', '第一行']);
+    expect(second.rows.map((r) => r.map((c) => c.text))).toEqual([['x', 'y']]);
+    // The caption is the paragraph just before its table.
+    const at = tokens.indexOf(first);
+    expect(tokens.slice(0, at).filter((t): t is Tokens.Paragraph => t.type === 'paragraph').at(-1)?.text).toBe('表1：收入');
   });
 
   it('reading list marks read items and escapes brackets', () => {
