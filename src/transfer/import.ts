@@ -117,7 +117,8 @@ export class Planner {
   }
 
   add(item: ImportItem): PlanStep {
-    const undated = item.kind === 'link' && item.savedAt === UNKNOWN_TIME;
+    // wallabag and Omnivore items, like links, may come without a save time.
+    const undated = (item.kind === 'link' ? item.savedAt : item.article.savedAt) === UNKNOWN_TIME;
     const key = urlKey(itemUrl(item));
     if (this.seen.has(key)) {
       this.counts.duplicates++;
@@ -127,7 +128,7 @@ export class Planner {
     const existing = this.records.get(key);
     if (existing) {
       const incoming = item.kind === 'article' ? item.article : linkEntry(item, existing.id);
-      // An undated link (UNKNOWN_TIME, the earliest time there is) moves no saved date back, and is newer than nothing.
+      // An undated item (UNKNOWN_TIME, the earliest time there is) moves no saved date back, and is newer than nothing.
       const merged = mergeRecord(existing, { ...incoming, id: existing.id, ...(undated ? { savedAt: existing.savedAt } : {}) });
       if (merged.changed || (item.kind === 'article' && item.images.length)) {
         this.counts.updated++;
@@ -141,9 +142,13 @@ export class Planner {
       return { kind: 'duplicate' };
     }
     this.counts.added++;
-    if (undated) return { kind: 'add', item: { ...item, savedAt: this.now } };
-    if (item.kind === 'link' || item.article.id) return { kind: 'add', item };
-    return { kind: 'add', item: { ...item, article: { ...item.article, id: this.idFor(item.article.url) } } };
+    if (item.kind === 'link') return { kind: 'add', item: undated ? { ...item, savedAt: this.now } : item };
+    const article = { ...item.article, id: item.article.id || this.idFor(item.article.url) };
+    if (undated) {
+      article.savedAt = this.now;
+      if (article.updatedAt === UNKNOWN_TIME) article.updatedAt = this.now;
+    }
+    return { kind: 'add', item: { ...item, article } };
   }
 }
 

@@ -239,6 +239,19 @@ describe('library report and merge', () => {
     expect(html.toAdd[0]).toMatchObject({ url: 'https://example.com/b', savedAt: '2026-01-01T00:00:00.000Z' });
   });
 
+  it('a wallabag article without a save time counts as saved at import, and leaves a stored article\'s saved date alone', () => {
+    const existing = { ...makeArticle(1), url: 'https://example.com/a', state: 'unread' as const, tags: [] };
+    const entries = [
+      { url: 'https://example.com/a', title: 'A', content: '<p>正文甲</p>', is_archived: 0 },
+      { url: 'https://example.com/new', title: 'N', content: '<p>正文乙</p>', is_archived: 0 },
+    ];
+    const file = new TextEncoder().encode(JSON.stringify(entries));
+    const r = importFile('wallabag.json', file, { ...ctx, library: new Map([[existing.id, existing]]) });
+    // The stored one is left as it is (its saved date would otherwise move back to 1970, an update).
+    expect(r).toMatchObject({ added: 1, updated: 0, duplicates: 1 });
+    expect(r.toAdd[0]).toMatchObject({ kind: 'article', article: { url: 'https://example.com/new', savedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' } });
+  });
+
   it('an undated link is not newer than a stored link: its title does not replace the stored one', () => {
     const stored = linkEntry({ kind: 'link', url: 'https://example.com/a', title: 'Stored title', tags: ['old'], state: 'unread', savedAt: '2025-03-01T00:00:00.000Z' }, 'id-a');
     const enc = (s: string) => new TextEncoder().encode(s);
