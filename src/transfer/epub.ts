@@ -11,6 +11,7 @@
  * no warnings, whatever the HTML.
  */
 import type { SavedArticle, StoredImage } from '../storage/types';
+import { articleFront } from './article-front';
 import { imageExtension, imagesOf, sniffImageType } from './images';
 import type { ChunkOptions, ImageLookup } from './types';
 import { escapeXml, localDay, mapChunked, safeUrl, stripXmlInvalid, TransferError, utf8 } from './util';
@@ -344,6 +345,8 @@ function xhtmlPage(lang: string, title: string, body: string, css: string | null
 const STYLE = `body { margin: 0 5%; line-height: 1.7; }
 h1 { font-size: 1.5em; line-height: 1.3; }
 .meta { color: #666; font-size: 0.9em; }
+.lead { font-size: 1.05em; color: #444; }
+.hero { margin: 1em 0; }
 img { max-width: 100%; height: auto; }
 blockquote { margin: 1em 0; padding-left: 1em; border-left: 3px solid #ccc; }
 pre { white-space: pre-wrap; }
@@ -444,14 +447,19 @@ export class EpubWriter {
       imageHrefs.set(url, href);
       return href;
     };
+    // The standfirst, credit and hero the reader shows beside the body (the hero's picture first in the book).
+    const front = articleFront(a);
+    const heroHref = front.hero ? resolve(front.hero) : null;
     const content = htmlToXhtml(a.article.contentHtml, this.env, resolve);
     const title = a.title.trim() || a.url;
-    const meta = [a.byline, a.siteName, a.published?.slice(0, 10)].filter((s): s is string => !!s).map(escapeXml).join(' · ');
+    const meta = [a.byline, front.translator, a.siteName, a.published?.slice(0, 10)].filter((s): s is string => !!s).map(escapeXml).join(' · ');
     const src = safeUrl(a.url);
     const header =
       `<header>\n<h1>${escapeXml(title)}</h1>\n` +
       (meta ? `<p class="meta">${meta}</p>\n` : '') +
       (src ? `<p class="meta"><a href="${escapeXml(src)}">${escapeXml(src)}</a></p>\n` : '') +
+      (front.lead.length ? `<p class="lead">${front.lead.map(escapeXml).join('<br/>')}</p>\n` : '') +
+      (heroHref ? `<figure class="hero"><img src="${escapeXml(heroHref)}" alt=""/></figure>\n` : '') +
       '</header>';
     const body = `<section epub:type="chapter">\n${header}\n${content}\n</section>`;
     this.zip.add(`OEBPS/text/${id}.xhtml`, utf8(xhtmlPage(lang, title, body, '../style.css')), true);

@@ -5,14 +5,14 @@ import { decodeEntities } from './util';
 
 const IMG_SRC = /<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
 
+/** Image URLs in an article body's HTML, decoded, in document order. */
+export function bodyImageUrls(html: string): string[] {
+  return [...html.matchAll(IMG_SRC)].map((m) => decodeEntities(m[1] ?? m[2] ?? m[3] ?? '')).filter(Boolean);
+}
+
 /** Image URLs in `contentHtml` (decoded, in document order, unique) plus the lead image. */
 export function imageUrls(saved: SavedArticle): string[] {
-  const seen = new Set<string>();
-  const html = saved.article.contentHtml;
-  for (const m of html.matchAll(IMG_SRC)) {
-    const url = decodeEntities(m[1] ?? m[2] ?? m[3] ?? '');
-    if (url) seen.add(url);
-  }
+  const seen = new Set<string>(bodyImageUrls(saved.article.contentHtml));
   if (saved.leadImage) seen.add(saved.leadImage);
   if (saved.article.leadImage) seen.add(saved.article.leadImage);
   return [...seen];

@@ -7,10 +7,11 @@
  */
 import TurndownService from 'turndown';
 import type { SavedArticle, StoredImage } from '../storage/types';
+import { articleFront } from './article-front';
 import { imageExtension, imagesOf, sniffImageType } from './images';
 import { addTableRules } from './markdown-tables';
 import type { ChunkOptions, ImageLookup } from './types';
-import { mapChunked, safeFileName, safeUrl, utf8 } from './util';
+import { escapeHtml, mapChunked, safeFileName, safeUrl, utf8 } from './util';
 import { joinBytes, ZipStream } from './zip-stream';
 
 /** A YAML scalar that always parses back as this exact string: JSON strings are valid YAML double-quoted scalars. */
@@ -24,6 +25,7 @@ export function frontMatter(a: SavedArticle): string {
     `title: ${yamlString(a.title)}`,
     `url: ${yamlString(a.url)}`,
     `author: ${a.byline === null ? 'null' : yamlString(a.byline)}`,
+    ...(a.article.translator ? [`translator: ${yamlString(a.article.translator)}`] : []),
     `published: ${a.published === null ? 'null' : yamlString(a.published)}`,
     `saved: ${yamlString(a.savedAt)}`,
     `tags: [${a.tags.map(yamlString).join(', ')}]`,
@@ -68,8 +70,13 @@ export function createTurndown(resolveImage: (src: string) => string | null): Tu
 /** The Markdown body of one article; images map to `imagePath(url)` or keep their http(s) URL. */
 export function articleMarkdown(a: SavedArticle, imagePath: (url: string) => string | undefined = () => undefined, td?: TurndownService): string {
   const service = td ?? createTurndown((src) => imagePath(src) ?? safeUrl(src));
-  const body = service.turndown(a.article.contentHtml || '');
-  return `${frontMatter(a)}\n# ${service.escape(a.title.replace(/\s+/g, ' '))}\n\n${body}\n`;
+  const front = articleFront(a);
+  const parts = [`# ${service.escape(a.title.replace(/\s+/g, ' '))}`];
+  // The standfirst as a quote, a bilingual one keeping its two lines; then the hero, if the body does not show it.
+  if (front.lead.length) parts.push(front.lead.map((line) => `> ${service.escape(line)}`).join('\n>\n'));
+  if (front.hero) parts.push(service.turndown(`<img src="${escapeHtml(front.hero)}" alt="">`));
+  parts.push(service.turndown(a.article.contentHtml || ''));
+  return `${frontMatter(a)}\n${parts.filter(Boolean).join('\n\n')}\n`;
 }
 
 export interface MarkdownZipOptions extends ChunkOptions {

@@ -1,8 +1,9 @@
 /** wallabag v2 JSON (FORMATS.md §7a) export and import, and Omnivore's export (§5a). */
 import type { ReadState, SavedArticle } from '../storage/types';
+import { articleFront } from './article-front';
 import { recordFromHtml, urlId } from './records';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { decodeUtf8, isoFromDate, jsonProblem, mapChunked, safeUnzip, safeUrl, TransferError, urlProblem, UNKNOWN_TIME } from './util';
+import { decodeUtf8, escapeHtml, isoFromDate, jsonProblem, mapChunked, safeUnzip, safeUrl, TransferError, urlProblem, UNKNOWN_TIME } from './util';
 
 /** `2016-09-08T11:55:58+0000`: the serializer's shape, which PHP DateTime parses. */
 function wallabagDate(iso: string | null): string | null {
@@ -19,6 +20,14 @@ function hostOf(url: string): string | null {
   }
 }
 
+/** The article's HTML with the standfirst before it and the translator's credit after, which wallabag has no field for. */
+function wallabagContent(a: SavedArticle): string {
+  const { lead, translator } = articleFront(a);
+  const before = lead.length ? `<p><em>${lead.map(escapeHtml).join('<br>')}</em></p>` : '';
+  const after = translator ? `<p>${escapeHtml(translator)}</p>` : '';
+  return before + a.article.contentHtml + after;
+}
+
 /**
  * One article as a wallabag v2 entry; `i` is its place in the export (the
  * entry's id). Null for a URL that is not http(s).
@@ -31,7 +40,7 @@ export function wallabagEntry(a: SavedArticle, i: number): string | null {
     // A blank title makes wallabag fetch the page again instead of keeping `content` (ContentProxy::validateContent).
     id: i + 1, uid: null, title: a.title.trim() ? a.title : url, url, given_url: url, origin_url: null,
     is_archived: archived ? 1 : 0, archived_at: archived ? wallabagDate(a.readAt ?? a.updatedAt) : null,
-    is_starred: 0, starred_at: null, content: a.article.contentHtml,
+    is_starred: 0, starred_at: null, content: wallabagContent(a),
     created_at: wallabagDate(a.savedAt), updated_at: wallabagDate(a.updatedAt), published_at: wallabagDate(a.published),
     published_by: a.byline ? [a.byline] : [], annotations: [], mimetype: 'text/html', language: a.lang,
     reading_time: a.readingMinutes, domain_name: hostOf(url), preview_picture: safeUrl(a.leadImage),

@@ -196,7 +196,7 @@ describe('wallabag v2 JSON', () => {
     expect(rows).toHaveLength(5);
     for (const [i, r] of rows.entries()) {
       const a = lib[i]!;
-      expect(r).toMatchObject({ url: a.url, given_url: a.url, title: a.title, content: a.article.contentHtml, mimetype: 'text/html', tags: a.tags, language: a.lang });
+      expect(r).toMatchObject({ url: a.url, given_url: a.url, title: a.title, content: expect.stringContaining(a.article.contentHtml), mimetype: 'text/html', tags: a.tags, language: a.lang });
       expect(r.is_archived).toBe(a.state === 'unread' ? 0 : 1);
       expect(r.is_starred).toBe(0);
       expect(r.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000$/);
@@ -214,6 +214,42 @@ describe('wallabag v2 JSON', () => {
     const [row] = JSON.parse(await exportWallabag([{ ...a!, title: '' }]));
     expect(row.title).toBe(a!.url);
     expect(row.content).not.toBe('');
+  });
+});
+
+describe('what the reader shows beside the body, in every export of the text', () => {
+  // FT Chinese gives a standfirst and a translator's credit that the extracted body does not hold, and a hero
+  // image the body may not show: the reader shows all three, and so must a book, a note or wallabag.
+  const [base] = storedLibrary(1);
+  const hero = 'https://img.example.com/hero.png';
+  const a: SavedArticle = { ...base!, lead: '导语：一个\n两行的导语', leadImage: hero, article: { ...base!.article, lead: '导语：一个\n两行的导语', leadImage: hero, translator: '何黎', lang: 'zh-CN' } };
+  const lookup: ImageLookup = (articleId, url) => (url === hero ? { articleId, url, type: 'image/png', bytes: PNG_1x1 } : undefined);
+
+  it('EPUB: the standfirst under the title, the credit in the byline, the hero first', async () => {
+    const files = unzipSync(await exportEpub([a], lookup, { env }));
+    const page = strFromU8(files['OEBPS/text/c0001.xhtml']!);
+    expect(page).toContain('<p class="lead">导语：一个<br/>两行的导语</p>');
+    expect(page).toMatch(/<p class="meta">[^<]*译者：何黎/);
+    expect(page).toContain('<figure class="hero"><img src="../images/c0001-01.png" alt=""/></figure>');
+    expect(files['OEBPS/images/c0001-01.png']).toEqual(PNG_1x1);
+    // A hero the body shows already is not shown twice.
+    const inBody = { ...a, article: { ...a.article, contentHtml: `<p><img src="${hero}" alt="图"></p>${a.article.contentHtml}` } };
+    expect(strFromU8(unzipSync(await exportEpub([inBody], lookup, { env }))['OEBPS/text/c0001.xhtml']!)).not.toContain('class="hero"');
+  });
+
+  it('Markdown: the standfirst as a quote of two lines, the translator in the front matter, the hero before the text', async () => {
+    const md = articleMarkdown(a);
+    expect(md).toContain('translator: "何黎"');
+    expect(md).toContain(`\n> 导语：一个\n>\n> 两行的导语\n\n![](${hero})\n\n`);
+    const zip = unzipSync(await exportMarkdownZip([a], lookup));
+    const name = Object.keys(zip).find((n) => n.endsWith('.md') && !n.endsWith('reading-list.md'))!;
+    const image = /!\[\]\((<[^>]+>|[^)]+)\)/.exec(strFromU8(zip[name]!))?.[1]?.replace(/^<|>$/g, '');
+    expect(zip[`qingdu/${image}`]).toEqual(PNG_1x1);
+  });
+
+  it('wallabag: the standfirst before the HTML and the credit after it', async () => {
+    const [row] = JSON.parse(await exportWallabag([a]));
+    expect(row.content).toBe(`<p><em>导语：一个<br>两行的导语</em></p>${a.article.contentHtml}<p>译者：何黎</p>`);
   });
 });
 
