@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultPages, expect, openPopupFor, test } from './chromium';
+import { defaultPages, expect, openPopupFor, saveFromPopup, test } from './chromium';
 import { SEED_URL, SHARED } from './pages';
 
 const CE_URL = 'https://www.ftchinese.com/story/001096000/ce';
@@ -121,12 +121,7 @@ test('bilingual layouts, remembered position and keyboard navigation', async ({ 
 // there (84px at 600px): what was scrolled to stopped 20px under the toolbar.
 test('a paragraph scrolled into view stops below the toolbar, whether it takes one row or two', async ({ extension }) => {
   const { context, worker, extensionId } = extension;
-  const page = await context.newPage();
-  await page.goto(CE_URL);
-  const popup = await openPopupFor(context, worker, extensionId, page);
-  await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
-  await expect(popup.locator('#save')).toHaveText(/^(已保存|Saved)$/, { timeout: 20_000 });
-  await popup.close();
+  await saveFromPopup(context, worker, extensionId, CE_URL);
   const reader = await context.newPage();
   await reader.goto(`chrome-extension://${extensionId}/library.html`);
   await reader.locator('.row-title').click();
