@@ -140,6 +140,8 @@ const KEEP_IF: Record<string, (el: Element) => boolean> = {
   ruby: (el) => RUBY.test(rubyShape(el)),
   rp: (el) => el.childElementCount === 0,
   time: (el) => el.hasAttribute('datetime') || el.childElementCount === 0,
+  // A figure whose picture is not in the book and has no description or caption would leave an empty gap.
+  figure: (el) => el.childElementCount > 0 || (el.textContent ?? '').trim() !== '',
 };
 
 /** Order within a part holder, as the schema wants it, once every child is a part. */

@@ -15,7 +15,7 @@ import {
   type SavedArticle,
 } from '../../../src/transfer/index';
 import type { ImageLookup } from '../../../src/transfer/types';
-import type { Transcode } from '../../../src/transfer/epub';
+import { htmlToXhtml, type Transcode } from '../../../src/transfer/epub';
 import { escapeAttr, loadVectors } from '../../security/corpus';
 import { loadCases, runCase } from '../core/helpers';
 import { joinParts, makeArticle, makeImageLookup, makeLibrary, PNG_1x1 } from './helpers';
@@ -379,6 +379,11 @@ describe('EPUB 3', () => {
   });
 
   // Readers on older EPUB 2 engines (Adobe's RMSDK) look for the NCX, not nav.xhtml.
+  it('leaves out a figure left empty by a picture not in the book', () => {
+    const html = '<figure><img src="https://img.example.com/none.png" alt=""></figure><p>正文</p><figure><img src="https://img.example.com/x.png" alt="图"></figure>';
+    expect(htmlToXhtml(html, env)).toBe('<p>正文</p><figure><span class="img-alt">图</span></figure>');
+  });
+
   it('also lists every chapter in an NCX, for e-readers that read only EPUB 2 tables of contents', () => {
     const xml = (name: string) => new XmlDomParser().parseFromString(strFromU8(files[name]!), 'application/xml');
     const opf = xml('OEBPS/content.opf');
