@@ -716,6 +716,11 @@ function onKey(event: KeyboardEvent): void {
 
 function wire(): void {
   const search = $<HTMLInputElement>('search');
+  // A phone-wide field shows a word, not the long hint with its key, which it would cut.
+  const narrow = matchMedia('(max-width: 480px)');
+  const hint = () => (search.placeholder = t(narrow.matches ? 'searchPlaceholderShort' : 'searchPlaceholder'));
+  narrow.addEventListener('change', hint);
+  hint();
   // No debounce: a query takes a few milliseconds once the index is loaded, and
   // runSearch drops results that a newer keystroke has overtaken.
   search.addEventListener('input', () => {

@@ -461,6 +461,17 @@ for (const lang of ['en-US', 'zh-CN']) {
         expect(ring.bottom).toBeLessThanOrEqual(clip.y + clip.height);
       }
 
+      // The search's hint is a word there, not a long one cut off; the whole hint in a wider window, where the
+      // search has the first line beside the name (it had a third of it at 600px, 193px, its hint cut).
+      const hint = () => library.locator('#search').getAttribute('placeholder');
+      expect(await hint()).toBe(lang === 'en-US' ? 'Search' : '搜索');
+      await library.setViewportSize({ width: 600, height: 740 });
+      await expect.poll(hint).toMatch(/(press \/|按 \/ 键)/);
+      const [brand, field] = [(await library.locator('.brand').boundingBox())!, (await library.locator('#search').boundingBox())!];
+      expect(Math.abs(field.y + field.height / 2 - (brand.y + brand.height / 2))).toBeLessThan(4);
+      expect(field.width).toBeGreaterThan(300);
+      await library.setViewportSize({ width: 360, height: 740 });
+
       // Deleting the article with its long title leaves Undo on one line, not a character a line.
       await row(library, SEED_TITLE).getByRole('button', { name: /^(删除|Delete)$/ }).click();
       const undo = library.getByRole('button', { name: /^(撤销|Undo)$/ });
