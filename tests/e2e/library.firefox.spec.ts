@@ -155,3 +155,49 @@ test('the library menus are as high in the Chinese UI as in the English one, and
     expect(Math.abs(height - search['zh-CN']!), `menu ${i + 1}: ${height}px, search ${search['zh-CN']}px`).toBeLessThanOrEqual(1);
   }
 });
+
+// Firefox's own IndexedDB with saved articles in rows of their own, folded into numbered segments every 50:
+// 120 saves leave two segments and 20 rows, and the list and the search find every article across both.
+test('120 saves in Firefox are all listed and found, whether folded into segments or in rows of their own', async () => {
+  test.setTimeout(90_000);
+  session = await launchFirefox({ extensionDir: build.dir, profileDir, locale: 'en-US' });
+  const page = await openExtensionPageSettled(session.browser, `${session.base}/library.html`);
+  const failures = await page.evaluate(async () => {
+    const failed: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const url = `https://www.ftchinese.com/story/fold-${i}`;
+      const article = {
+        title: `第${i}篇 折叠`, url, siteName: 'FT中文网', lang: 'zh-CN', lead: null, leadImage: null, byline: null, translator: null, published: null,
+        updated: null, contentHtml: `<p>正文${i} 央行</p>`, textContent: `正文${i} 央行`, length: 8, readingMinutes: 1, partial: false, fullTextUrl: null, paywalled: false,
+      };
+      const reply = (await (globalThis as unknown as { browser: typeof chrome }).browser.runtime.sendMessage({ type: 'library.save', data: { article } })) as { ok?: boolean };
+      if (!reply?.ok) failed.push(`${i}: ${JSON.stringify(reply)}`);
+    }
+    return failed;
+  });
+  expect(failures).toEqual([]);
+  const keys = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('qingdu');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const all = await new Promise<IDBValidKey[]>((resolve) => {
+      const read = db.transaction('entrySegments').objectStore('entrySegments').getAllKeys();
+      read.onsuccess = () => resolve(read.result);
+    });
+    db.close();
+    return all.map((key) => typeof key);
+  });
+  expect(keys.filter((k) => k === 'number')).toHaveLength(2);
+  expect(keys.filter((k) => k === 'string')).toHaveLength(20);
+  await page.close();
+
+  const library = await openExtensionPageSettled(session.browser, `${session.base}/library.html`);
+  await until(library, () => /120/.test(document.querySelector('.summary')?.textContent ?? ''));
+  for (const [query, title] of [['第7篇', '第7篇 折叠'], ['第111篇', '第111篇 折叠']] as const) {
+    await library.$eval('#search', (el) => ((el as HTMLInputElement).value = ''));
+    await library.type('#search', query);
+    await until(library, (t) => [...document.querySelectorAll('.row-title')].map((el) => el.textContent).join('|') === t, title);
+  }
+});
