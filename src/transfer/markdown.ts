@@ -49,6 +49,9 @@ export function createTurndown(resolveImage: (src: string) => string | null): Tu
   const td = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-', emDelimiter: '*' });
   td.remove(['script', 'style', 'noscript', 'iframe']);
   addTableRules(td);
+  // Ruby's reading in brackets after its base (中(zhōng)), as a plain-text reader would write it; its own fallback brackets go.
+  td.addRule('qingdu-ruby-text', { filter: 'rt', replacement: (content) => (content.trim() ? `(${content.trim()})` : '') });
+  td.addRule('qingdu-ruby-brackets', { filter: 'rp', replacement: () => '' });
   // Text that shows markup ("<img onerror=…>" written in an article) must stay text: Markdown
   // renderers pass raw HTML through, so `<` in text nodes is escaped as well (CommonMark `\<`).
   const escapeMarkdown = td.escape.bind(td);

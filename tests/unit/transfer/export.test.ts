@@ -306,6 +306,12 @@ describe('Markdown', () => {
     expect(tokens.slice(0, at).filter((t): t is Tokens.Paragraph => t.type === 'paragraph').at(-1)?.text).toBe('表1：收入');
   });
 
+  it('writes ruby as its base with the reading in brackets', () => {
+    const [a] = storedLibrary(1);
+    const html = sanitize('<p><ruby>中<rp>(</rp><rt>zhōng</rt><rp>)</rp>文<rt>wén</rt></ruby>很美</p>');
+    expect(articleMarkdown({ ...a!, article: { ...a!.article, contentHtml: html } })).toContain('中(zhōng)文(wén)很美');
+  });
+
   it('reading list marks read items and escapes brackets', () => {
     const [a, b] = storedLibrary(3).slice(1);
     const list = readingListMarkdown([{ ...a!, title: 'A [b] c', state: 'read' }, { ...b!, state: 'unread' }]);
