@@ -17,7 +17,7 @@ import type { LibraryEntry } from './types';
  */
 
 /** Numbered segments: every number key, and no id. */
-export function numberedKeys(): IDBKeyRange {
+function numberedKeys(): IDBKeyRange {
   return IDBKeyRange.upperBound(Infinity);
 }
 
@@ -232,10 +232,7 @@ export class SegmentWriter {
     unwrap(this.tx).objectStore('searchSegments').delete(ownRowKeys());
     const textOf = new Map(texts.flatMap((segment) => segment.rows).map((row) => [row.id, row]));
     const moving = own.flatMap((segment) => segment.entries).sort((a, b) => (a.savedAt < b.savedAt ? -1 : a.savedAt > b.savedAt ? 1 : 0));
-    for (const entry of moving) {
-      this.where.delete(entry.id);
-      await this.put(entry, textOf.get(entry.id));
-    }
+    for (const entry of moving) await this.put(entry, textOf.get(entry.id));
   }
 
   /** A segment, read now unless this write has it; with `search`, its search text is read alongside. */

@@ -31,7 +31,7 @@ export interface ImportContext {
   idFor?: (url: string) => string;
   /** Refuse files above this many bytes before parsing. Default 50 MB. */
   maxBytes?: number;
-  /** Save time for feed items, and for links whose file gives none. Default now. */
+  /** Save time for feed items, and for items whose file gives none. Default now. */
   now?: Date;
 }
 

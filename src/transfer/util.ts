@@ -151,11 +151,12 @@ export function jsonProblem(error: unknown, text: string, offset = 0): string {
 }
 
 /**
- * The save time of an imported link whose file gives none (Safari's bookmarks
- * have no ADD_DATE, Instapaper's 4-column CSV no Timestamp). Planning dates a
- * new link at the import and leaves the dates of a stored article as they are:
- * the link is neither dated 1970 nor, being the earliest time there is, able
- * to move back a saved date or pass for newer than what is stored.
+ * The save time of an imported item whose file gives none (Safari's bookmarks
+ * have no ADD_DATE, Instapaper's 4-column CSV no Timestamp, a wallabag or
+ * Omnivore entry may lack its date). Planning dates a new item at the import
+ * and leaves the dates of a stored article as they are: the item is neither
+ * dated 1970 nor, being the earliest time there is, able to move back a saved
+ * date or pass for newer than what is stored.
  */
 export const UNKNOWN_TIME = new Date(0).toISOString();
 
