@@ -251,8 +251,22 @@ export async function until<T>(page: Page, fn: (arg: string) => T, arg = '', tim
   return (await handle.jsonValue()) as T;
 }
 
-/** As a toolbar click would: the article tab active, the popup opened beside it (inactive). */
+/**
+ * As a toolbar click would: the article tab active, the popup opened beside it
+ * (inactive). A popup tab that BiDi never answers for is opened once more
+ * (seen once in a full run: "no page at …/popup.html" after 15 s).
+ */
 export async function openPopupFor(session: FirefoxSession, url: string): Promise<Page> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openPopupOnce(session, url);
+    } catch (error) {
+      if (attempt === 2 || !(error instanceof Error) || !error.message.startsWith('no page at')) throw error;
+    }
+  }
+}
+
+async function openPopupOnce(session: FirefoxSession, url: string): Promise<Page> {
   const helper = await openExtensionPageSettled(session.browser, `${session.base}/reader.html`);
   const popupUrl = `${session.base}/popup.html`;
   await helper.evaluate(
