@@ -12,6 +12,7 @@ import { JSDOM, VirtualConsole } from 'jsdom';
 import { extractArticle, isFeed, parseFeed, parseSeed, type Article, type ExtractResult } from '../core/index';
 import type { WindowLike } from 'dompurify';
 import { createTurndown } from '../transfer/markdown';
+import { leadLines } from '../transfer/article-front';
 import { safeUrl } from '../transfer/util';
 
 type Format = 'json' | 'md' | 'html';
@@ -70,7 +71,9 @@ function toMarkdown(a: Article): string {
     a.updated && `- Updated: ${a.updated}`,
     `- Source: <${a.url}>`,
   ].filter(Boolean);
-  return [`# ${a.title}`, '', ...meta, '', a.lead ? `> ${a.lead.replace(/\n/g, '\n> ')}\n` : '', td.turndown(a.contentHtml), ''].join('\n');
+  // One quoted paragraph per line, as the export writes it: a bilingual standfirst keeps its English and Chinese apart.
+  const lead = leadLines(a.lead).map((line) => `> ${td.escape(line)}`).join('\n>\n');
+  return [`# ${a.title}`, '', ...meta, '', lead ? `${lead}\n` : '', td.turndown(a.contentHtml), ''].join('\n');
 }
 
 function escapeHtml(s: string): string {
@@ -85,7 +88,7 @@ function toHtml(a: Article): string {
 <style>body{max-width:42em;margin:2em auto;padding:0 1em;font:18px/1.8 system-ui,sans-serif}img{max-width:100%}.qd-pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}</style>
 </head><body><article>
 <h1>${escapeHtml(a.title)}</h1>
-${a.lead ? `<p><em>${escapeHtml(a.lead)}</em></p>` : ''}
+${leadLines(a.lead).map((line) => `<p><em>${escapeHtml(line)}</em></p>`).join('')}
 <p><small>${escapeHtml([a.byline, a.translator && `译者 ${a.translator}`, a.published].filter(Boolean).join(' · '))}</small></p>
 ${a.contentHtml}
 <p><a href="${escapeHtml(a.url)}">${escapeHtml(a.url)}</a></p>

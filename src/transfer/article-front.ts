@@ -24,6 +24,11 @@ export function translatorCredit(name: string, lang: string | null): string {
   return `Translated by ${name}`;
 }
 
+/** A standfirst's lines, blank ones left out. */
+export function leadLines(lead: string | null): string[] {
+  return (lead ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+}
+
 function absolute(url: string, base: string): string {
   try {
     return new URL(url, base).href;
@@ -34,7 +39,7 @@ function absolute(url: string, base: string): string {
 
 export function articleFront(a: SavedArticle): ArticleFront {
   const { article } = a;
-  const lead = (article.lead ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+  const lead = leadLines(article.lead);
   const name = article.translator?.trim();
   const heroUrl = article.leadImage ?? a.leadImage;
   const inBody = heroUrl !== null && bodyImageUrls(article.contentHtml).some((url) => absolute(url, a.url) === absolute(heroUrl, a.url));

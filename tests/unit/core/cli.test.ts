@@ -24,6 +24,19 @@ describe('extract CLI', () => {
     expect(r.stdout).toMatch(/^# 英国认为华为风险可控/);
   });
 
+  it("keeps a bilingual standfirst's English and Chinese lines apart in Markdown and HTML", () => {
+    const page = join(FIXTURES, 'www.ftchinese.com--ce-bilingual-2022/source.html');
+    const url = 'https://www.ftchinese.com/story/001096000/ce';
+    const en = 'Some of the smartest people rarely speak in work gatherings but everyone listens when they do';
+    const zh = '一些最聪明的人很少在工作会议上发言，但当他们发言时，每个人都在倾听。';
+    const md = run(page, '--url', url, '--format', 'md');
+    expect(md.status).toBe(0);
+    const quote = marked.lexer(md.stdout).find((t): t is Tokens.Blockquote => t.type === 'blockquote');
+    expect(quote?.tokens.filter((t) => t.type === 'paragraph').map((t) => (t as Tokens.Paragraph).text)).toEqual([en, zh]);
+    const html = run(page, '--url', url, '--format', 'html');
+    expect(html.stdout).toContain(`<p><em>${en}</em></p><p><em>${zh}</em></p>`);
+  });
+
   it("prints an FT data table as a Markdown table: its ten columns and fifty schools, without the page's empty footer", () => {
     const r = run(join(FIXTURES, 'www.ftchinese.com--content-hero-2026/source.html'), '--url', 'https://www.ftchinese.com/content/2026-hero', '--format', 'md');
     expect(r.status).toBe(0);
