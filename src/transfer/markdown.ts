@@ -19,6 +19,24 @@ export function yamlString(s: string): string {
   return JSON.stringify(s);
 }
 
+/**
+ * A tag as Obsidian reads one: letters, digits, `_`, `-`, `/` and emoji. A
+ * space or punctuation would end it (or, in front matter, make Obsidian drop
+ * it), so each run of them becomes `_`: "machine learning" → machine_learning.
+ * A tag of punctuation alone is left out.
+ */
+function noteTag(tag: string): string {
+  return tag
+    .trim()
+    .replace(/^#+/, '')
+    .replace(/[^\p{L}\p{N}\p{M}_\-/\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Modifier}\u200d]+/gu, '_');
+}
+
+/** An article's tags as note tags, each once. */
+function noteTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map(noteTag).filter((t) => /[^_]/.test(t)))];
+}
+
 export function frontMatter(a: SavedArticle): string {
   const lines = [
     '---',
@@ -28,7 +46,7 @@ export function frontMatter(a: SavedArticle): string {
     ...(a.article.translator ? [`translator: ${yamlString(a.article.translator)}`] : []),
     `published: ${a.published === null ? 'null' : yamlString(a.published)}`,
     `saved: ${yamlString(a.savedAt)}`,
-    `tags: [${a.tags.map(yamlString).join(', ')}]`,
+    `tags: [${noteTags(a.tags).map(yamlString).join(', ')}]`,
     `state: ${yamlString(a.state)}`,
     ...(a.lang ? [`lang: ${yamlString(a.lang)}`] : []),
     '---',
@@ -148,7 +166,7 @@ export const READING_LIST_HEAD = '# 清读 · 阅读清单\n\n';
 export function readingListLine(a: ReadingListRow): string | null {
   const url = safeUrl(a.url);
   if (!url) return null;
-  const tags = a.tags.map((t) => ` #${t.replace(/\s+/g, '_')}`).join('');
+  const tags = noteTags(a.tags).map((t) => ` #${t}`).join('');
   const day = a.savedAt.slice(0, 10);
   return `- [${a.state === 'unread' ? ' ' : 'x'}] [${escapeLinkText(a.title.replace(/\s+/g, ' ') || url)}](${url.replace(/[()]/g, encodeURIComponent)}) · ${day}${tags}\n`;
 }

@@ -1,7 +1,7 @@
 /**
  * The Markdown export's front matter read back by a YAML parser, as Obsidian
  * and static-site tools read it: every field comes back exactly, whatever
- * the title, author or tags hold.
+ * the title or author hold, and tags come back as tags Obsidian takes.
  */
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -23,12 +23,23 @@ const HOSTILE = [
   'crlf\r\nend', '=SUM(A1)', '中文标题：冒号与“引号”', '😀 emoji 𠀋', '\u2028line separator', 'bom\ufeffinside', 'nel\u0085char', '  padded  ', '',
 ];
 
+/** Obsidian's tag characters: letters, digits, `_`, `-`, `/` and emoji. */
+const OBSIDIAN_TAG = /^[\p{L}\p{N}\p{M}_\-/\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Modifier}\u200d]+$/u;
+
 describe('Markdown front matter', () => {
-  it.each(HOSTILE)('%j comes back exactly as title, author and tag', (text) => {
+  it.each(HOSTILE)('%j comes back exactly as title and author, and as an Obsidian tag', (text) => {
     const a = { ...makeArticle(1), title: text, byline: text, tags: [text, '经济'] };
-    expect(yamlOf(frontMatter(a))).toEqual({
-      title: text, url: a.url, author: text, published: a.published, saved: a.savedAt, tags: [text, '经济'], state: a.state, lang: a.lang,
+    const yaml = yamlOf(frontMatter(a)) as { tags: string[] };
+    expect(yaml).toEqual({
+      title: text, url: a.url, author: text, published: a.published, saved: a.savedAt, tags: expect.any(Array), state: a.state, lang: a.lang,
     });
+    expect(yaml.tags).toContain('经济');
+    for (const tag of yaml.tags) expect(tag).toMatch(OBSIDIAN_TAG);
+  });
+
+  it('writes tags as Obsidian reads them: no spaces or punctuation, each once, none empty', () => {
+    const a = { ...makeArticle(2), tags: ['machine learning', 'machine  learning', '#科技', 'R&D', 'FT/中国', '经济, 政治', '  ', '+++', '🇨🇳 news'] };
+    expect((yamlOf(frontMatter(a)) as { tags: string[] }).tags).toEqual(['machine_learning', '科技', 'R_D', 'FT/中国', '经济_政治', '🇨🇳_news']);
   });
 
   it('writes null for a missing author and date', () => {
