@@ -253,7 +253,7 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
       }
       if (signal.aborted) throw new DOMException('Export cancelled', 'AbortError');
       download(file.parts, file.name, file.type);
-      status.textContent = t('transferExported', [String(file.count), file.name]);
+      status.textContent = t(file.count === 1 ? 'transferExportedOne' : 'transferExported', [String(file.count), file.name]);
     } catch (e) {
       if (isAbort(e)) status.textContent = t('transferCancelled');
       else {

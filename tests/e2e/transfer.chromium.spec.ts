@@ -32,7 +32,7 @@ function pages() {
 const row = libraryRow;
 
 /** Opens the export dialog, picks a format and returns the finished download saved under `dir`. */
-async function exportAs(library: Page, format: string, dir: string, scope: 'all' | 'view' = 'all'): Promise<{ path: string; download: Download }> {
+async function exportAs(library: Page, format: string, dir: string, scope: 'all' | 'view' = 'all'): Promise<{ path: string; download: Download; status: string }> {
   await library.locator('#transfer-export').click();
   const dialog = library.locator('#transfer-export-dialog');
   await expect(dialog).toBeVisible();
@@ -43,11 +43,12 @@ async function exportAs(library: Page, format: string, dir: string, scope: 'all'
   const path = join(dir, download.suggestedFilename());
   await download.saveAs(path);
   await expect(dialog.locator('#transfer-export-status')).toHaveText(/已导出|Exported/);
+  const status = (await dialog.locator('#transfer-export-status').textContent()) ?? '';
   // The format button pressed was disabled while it ran: the keyboard is left on Close, not on the page.
   await expect(dialog.getByRole('button', { name: /^(关闭|Close)$/ })).toBeFocused();
   await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
   await expect(dialog).toBeHidden();
-  return { path, download };
+  return { path, download, status };
 }
 
 // eslint-disable-next-line no-empty-pattern
@@ -70,6 +71,7 @@ test.describe('export and import (Chromium)', () => {
       // ---- JSON backup ----
       const backup = await exportAs(library, 'backup', out);
       expect(backup.download.suggestedFilename()).toMatch(/^qingdu-\d{4}-\d{2}-\d{2}-(2篇|2-articles)\.json$/);
+      expect(backup.status).toMatch(/^(已导出 2 篇：|Exported 2 articles: )qingdu-/);
       const doc = JSON.parse(readFileSync(backup.path, 'utf8')) as { format: string; version: number; articles: { title: string }[]; images: unknown[] };
       expect(doc.format).toBe('qingdu-backup');
       expect(doc.articles.map((a) => a.title).sort()).toEqual([SEED_TITLE, HERO_TITLE].sort());
@@ -85,7 +87,10 @@ test.describe('export and import (Chromium)', () => {
       // ---- bookmarks of the current search only ----
       await library.getByRole('searchbox').fill(HERO_PHRASE);
       await expect(library.locator('.row')).toHaveCount(1);
-      const bookmarks = readFileSync((await exportAs(library, 'bookmarks', out, 'view')).path, 'utf8');
+      const marked = await exportAs(library, 'bookmarks', out, 'view');
+      // One article is "1 article", not "1 articles".
+      expect(marked.status).toMatch(/^(已导出 1 篇：qingdu-\S+-1篇|Exported 1 article: qingdu-\S+-1-article)\.html$/);
+      const bookmarks = readFileSync(marked.path, 'utf8');
       expect(bookmarks.startsWith('<!DOCTYPE NETSCAPE-Bookmark-file-1>')).toBe(true);
       expect(bookmarks).toContain(HERO_TITLE);
       expect(bookmarks).not.toContain(SEED_TITLE);
