@@ -693,8 +693,10 @@ function onKey(event: KeyboardEvent): void {
       location.href = readerUrl(current.id);
       break;
     case 'Delete':
-      if (!current) return;
-      act('delete', current);
+      // With articles ticked, the key does what the selection bar's Delete does: the row the keyboard is on may not be one of them.
+      if (picked.size) void removePicked().catch(showError);
+      else if (current) act('delete', current);
+      else return;
       break;
     case 'x':
       if (!current) return;

@@ -325,6 +325,18 @@ test.describe('export and import (Chromium)', () => {
       await library.reload();
       await library.locator('#filter-state').selectOption('all');
       await expect(library.locator('.row')).toHaveCount(4);
+
+      // Del with articles ticked deletes those, not the unticked row the keyboard is on; z brings them back.
+      await row(library, '第一篇').locator('.row-pick').check();
+      await row(library, '第三篇').locator('.row-pick').check();
+      await row(library, '第二篇').locator('.row-title').focus();
+      await library.keyboard.press('Delete');
+      await expect(library.locator('#toast')).toContainText(/已删除 2 篇|Deleted 2 articles/);
+      await expect(library.locator('.row')).toHaveCount(2);
+      await expect(row(library, '第二篇')).toHaveCount(1);
+      await expect(row(library, '第一篇')).toHaveCount(0);
+      await library.keyboard.press('z');
+      await expect(library.locator('.row')).toHaveCount(4);
       await library.locator('.row-pick').first().check();
 
       await library.locator('#picks-clear').click();
