@@ -1,5 +1,5 @@
-import { PLAIN_URL, SEED_TITLE, SEED_URL, seedPage } from './pages';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { PLAIN_URL, ROOT, SEED_TITLE, SEED_URL, seedPage } from './pages';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPages, expect, launchChromium, openPopupFor, test } from './chromium';
@@ -40,6 +40,23 @@ test.describe('popup and content script (Chromium)', () => {
     await expect(popup.locator('#state-empty h1')).toHaveText(/没有可读的文章|No article on this page/);
     await expect(popup.locator('#state-article')).toBeHidden();
     await expect(popup.getByRole('button', { name: /^(保存|Save)$/ })).toHaveCount(0);
+  });
+
+  test('on page 1 of a story whose single-page text cannot be fetched, the popup says only one page was read, before anything is saved', async ({ extension }) => {
+    const { context, worker, extensionId } = extension;
+    const url = 'https://www.ftchinese.com/story/001090567';
+    const html = readFileSync(join(ROOT, 'tests', 'fixtures', 'www.ftchinese.com--story-001090567-page1-of-3', 'source.html'), 'utf8');
+    // Page 1 answers; its `?full=y` page does not.
+    await context.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    const page = await context.newPage();
+    await page.goto(url);
+    const popup = await openPopupFor(context, worker, extensionId, page);
+    await expect(popup.locator('#article-title')).toHaveText('迪士尼面临数字化两难');
+    const partial = popup.locator('#article-partial');
+    await expect(partial).toHaveText(/^(只读到了这篇多页文章的一页|Only one page of this multi-page story could be read)/);
+    // Nothing has been saved yet: the note must not say it has ("only this page was kept").
+    await expect(partial).not.toHaveText(/保存|kept|saved/i);
+    await expect(popup.getByRole('button', { name: /^(保存|Save)$/ })).toBeVisible();
   });
 
   test('after Save, "Saved" reads at full contrast and focus moves to "Open in library"', async ({ extension }) => {
