@@ -40,6 +40,14 @@ let prefs: ReaderPrefs = normalizePrefs(undefined);
 let rendered: RenderedArticle | null = null;
 let savedId: string | null = null;
 
+/** The article shown is the library's `id`: "← Library" and Esc go back to its row, not to the top of the list. */
+function rememberSaved(id: string): void {
+  savedId = id;
+  $<HTMLAnchorElement>('back').href = libraryAt(id);
+}
+
+const libraryAt = (id: string | null): string => browser.runtime.getURL(id ? `library.html#${encodeURIComponent(id)}` : 'library.html');
+
 function show(state: State): void {
   for (const name of ['loading', 'missing', 'linkonly', 'error'] as const) $(`state-${name}`).hidden = name !== state;
   $('article-host').hidden = state !== 'article';
@@ -97,7 +105,7 @@ async function loadSaved(id: string): Promise<void> {
     show('linkonly');
     return;
   }
-  savedId = id;
+  rememberSaved(id);
   // Look up every image the article shows; those with no stored copy become placeholders.
   const refs = imageRefsOf(article, sanitizeBody(article.contentHtml, window));
   const stored = new Map<string, string>();
@@ -161,6 +169,7 @@ async function loadTab(tabId: number): Promise<void> {
   // Saving again updates the stored copy: say so, as the popup does.
   const existing = await sendMessage('library.lookup', { url: result.article.url }).catch(() => null);
   if (existing) {
+    rememberSaved(existing.id);
     $('save').textContent = t('saveAgain');
     announce(t('alreadySaved'));
   }
@@ -178,6 +187,7 @@ function offerSave(article: Article): void {
       button.classList.add('done');
       // The address now names the saved copy, so a reload opens it from storage.
       history.replaceState(null, '', `?id=${encodeURIComponent(outcome.entry.id)}`);
+      rememberSaved(outcome.entry.id);
       // Disabled, the button dropped focus to the page: the article is where the reader goes on from.
       $('article-host').focus({ preventScroll: true });
     } else {
@@ -387,7 +397,7 @@ function onKey(event: KeyboardEvent): void {
       break;
     case 'Escape':
       // Back to the list at this article's row (the library selects the row its address names).
-      location.href = browser.runtime.getURL(savedId ? `library.html#${encodeURIComponent(savedId)}` : 'library.html');
+      location.href = libraryAt(savedId);
       break;
     default:
       return;

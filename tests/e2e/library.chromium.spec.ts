@@ -298,7 +298,15 @@ test.describe('library and reader (Chromium)', () => {
     // The preview saves like the popup does, and the library then has it.
     await again.getByRole('button', { name: /^(保存|Save)$/ }).click();
     await expect(again.locator('#save')).toHaveText(/^(已保存|Saved)$/);
-    expect(new URL(again.url()).searchParams.get('id')).toBeTruthy();
+    const savedId = new URL(again.url()).searchParams.get('id');
+    expect(savedId).toBeTruthy();
+    // Saved, it is in the list: "← Library" and Esc go back to its row, as from any saved article.
+    const rowUrl = new RegExp(`/library\\.html#${savedId}$`);
+    await expect(again.locator('#back')).toHaveAttribute('href', rowUrl);
+    await again.keyboard.press('Escape');
+    await expect(again).toHaveURL(rowUrl);
+    await expect(row(again, SEED_TITLE)).toHaveClass(/\bcurrent\b/);
+    await again.close();
     const library = await openLibrary(context, extensionId);
     await expect(row(library, SEED_TITLE)).toHaveCount(1);
     // The theme chosen in the reader is the library's too.
@@ -309,6 +317,7 @@ test.describe('library and reader (Chromium)', () => {
     await third.goto(`chrome-extension://${extensionId}/reader.html?tab=${tabId}`);
     await expect(third.locator('#save')).toHaveText(/^(再次保存（更新）|Save again \(update\))$/);
     await expect(third.locator('#status')).toHaveText(/已在阅读列表中|already in your library/);
+    await expect(third.locator('#back')).toHaveAttribute('href', rowUrl);
   });
 
   test('an unknown id shows the not-found state', async ({ extension }) => {
