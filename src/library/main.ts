@@ -289,6 +289,7 @@ async function removePicked(): Promise<void> {
   refreshView();
   toast(tCount('deletedManyOne', 'deletedMany', result.count), result.undoToken ?? null);
   undoId = ids[0] ?? null;
+  undoPicked = ids;
   // The bar with the button pressed has gone: Undo is the keyboard's next step.
   if (result.undoToken) $('toast-undo').focus();
 }
@@ -541,6 +542,8 @@ let undoTimer: ReturnType<typeof setTimeout> | null = null;
 let undoToken: string | null = null;
 /** The article the Undo would bring back: the keyboard goes to its row when it is back. */
 let undoId: string | null = null;
+/** The ticked articles a delete took: the Undo brings them back ticked, as they were. */
+let undoPicked: string[] = [];
 
 function hideToast(): void {
   $('toast').hidden = true;
@@ -572,6 +575,7 @@ async function remove(entry: LibraryEntry): Promise<void> {
   if (index >= 0 && view.length) setCursor(Math.min(index, view.length - 1));
   toast(t('deleted', entry.title), result.undoToken ?? null);
   undoId = entry.id;
+  undoPicked = [];
 }
 
 async function undoDelete(): Promise<void> {
@@ -586,6 +590,12 @@ async function undoDelete(): Promise<void> {
   // The background posts the change too; reading it now makes the row reappear at once.
   await loadAll();
   updateUsage();
+  if (undoPicked.length) {
+    for (const id of undoPicked) picked.add(id);
+    undoPicked = [];
+    renderWindow();
+    updatePicks();
+  }
   // The Undo button has gone: without this the keyboard would start again from the top of the page.
   const back = view.findIndex((e) => e.id === undoId);
   if (back >= 0) setCursor(back);

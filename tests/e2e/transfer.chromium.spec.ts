@@ -326,7 +326,7 @@ test.describe('export and import (Chromium)', () => {
       await library.locator('#filter-state').selectOption('all');
       await expect(library.locator('.row')).toHaveCount(4);
 
-      // Del with articles ticked deletes those, not the unticked row the keyboard is on; z brings them back.
+      // Del with articles ticked deletes those, not the unticked row the keyboard is on; z brings them back, still ticked.
       await row(library, '第一篇').locator('.row-pick').check();
       await row(library, '第三篇').locator('.row-pick').check();
       await row(library, '第二篇').locator('.row-title').focus();
@@ -337,6 +337,9 @@ test.describe('export and import (Chromium)', () => {
       await expect(row(library, '第一篇')).toHaveCount(0);
       await library.keyboard.press('z');
       await expect(library.locator('.row')).toHaveCount(4);
+      await expect(library.locator('#picks-count')).toHaveText(/(已选中 2 篇|2 selected)/);
+      for (const title of ['第一篇', '第三篇']) await expect(row(library, title).locator('.row-pick')).toBeChecked();
+      await expect(row(library, '第二篇').locator('.row-pick')).not.toBeChecked();
       await library.locator('.row-pick').first().check();
 
       await library.locator('#picks-clear').click();
