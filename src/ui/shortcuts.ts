@@ -36,7 +36,9 @@ export function mountShortcutHelp(shortcuts: readonly Shortcut[]): void {
   actions.className = 'dialog-actions';
   actions.append(close);
   dialog.append(title, list, actions);
-  document.body.append(dialog);
+  // First in the page, not last: opened from nothing focused, it is where Tab goes on from once closed, and from the
+  // end of the page that was out of the page (to the browser's toolbar) instead of to the page's first control.
+  document.body.prepend(dialog);
 
   document.addEventListener('keydown', (event) => {
     if (event.key !== '?' || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || dialogOpen()) return;

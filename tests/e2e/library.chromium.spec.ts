@@ -334,6 +334,14 @@ test.describe('library and reader (Chromium)', () => {
     const library = await openLibrary(extension.context, extension.extensionId);
     await expect(library.locator('#state-empty')).toBeVisible();
     await expect(library.locator('#usage')).toHaveText(/0/);
+    // The key list, opened with nothing focused and closed with Escape: Tab goes on to the search, not out of the page.
+    await library.keyboard.press('?');
+    const keys = library.getByRole('dialog', { name: /^(键盘快捷键|Keyboard shortcuts)$/ });
+    await expect(keys).toBeVisible();
+    await library.keyboard.press('Escape');
+    await expect(keys).toBeHidden();
+    await library.keyboard.press('Tab');
+    await expect(library.locator('#search')).toBeFocused();
     // Export says at once that there is nothing to export, and offers no format.
     await library.locator('#transfer-export').click();
     const dialog = library.locator('#transfer-export-dialog');
