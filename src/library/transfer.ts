@@ -499,7 +499,9 @@ function buildImportDialog(store: TransferStore) {
           status.textContent = t('transferImportingCount', [String(done), String(total)]);
         },
       });
-      status.textContent = t('transferImported', [String(outcome.added), String(outcome.updated), String(outcome.skipped)]);
+      const failed = planned.report.failed.length;
+      // The rows the file could not give count in the last word too, not only in the list above it.
+      status.textContent = t('transferImported', [String(outcome.added), String(outcome.updated), String(outcome.skipped)]) + (failed ? ` ${t('transferImportedFailed', String(failed))}` : '');
       status.classList.add('done');
     } catch (e) {
       const partial = (e as { outcome?: ImportOutcome }).outcome;

@@ -156,6 +156,11 @@ test.describe('export and import (Chromium)', () => {
       await library.keyboard.press('Escape');
       await expect(dialog).toBeHidden();
       await expect(library.locator('#transfer-import')).toBeFocused();
+
+      // A file with a row that cannot be read: the last word counts it beside what was added.
+      await library.locator('#transfer-file').setInputFiles({ name: 'links.csv', mimeType: 'text/csv', buffer: Buffer.from('URL,Title\nhttps://example.com/a,一篇\njavascript:alert(1),x\n') });
+      await dialog.locator('#transfer-import-confirm').click();
+      await expect(dialog.locator('#transfer-import-status')).toHaveText(/^(导入完成：新增 1 篇.*1 条无法导入（原因见上）。|Imported: 1 added.* 1 could not be imported \(the reasons are above\)\.)$/);
       await context.close();
     } finally {
       rmSync(out, { recursive: true, force: true });
