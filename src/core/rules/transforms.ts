@@ -6,7 +6,7 @@
  */
 import type { SiteRule } from './schema';
 import { DEFAULT_TZ_OFFSET_MINUTES, parseDate } from '../dates';
-import { isEmptyElement, moveChildren, oneLine, queryAll, queryOne, shortLine, textLines, trimTrailing } from '../dom';
+import { isBlank, isEmptyElement, moveChildren, oneLine, queryAll, queryOne, shortLine, textLines, trimTrailing } from '../dom';
 import { hostMatches } from './match';
 
 export interface TransformContext {
@@ -126,15 +126,40 @@ const translatorCredit: Transform = ({ root, rule, found }) => {
   }
 };
 
-/** Consecutive left/right columns (`bilingual`) become `div.qd-pair > div[lang] + div[lang]`; empty pairs go. */
+/**
+ * Consecutive left/right columns (`bilingual`) become `div.qd-pair > div[lang] + div[lang]`; empty pairs go.
+ *
+ * A cell with a picture and no text is not a row of the translation: FT prints a picture in one
+ * column only, in a row of its own, so that column's text runs one row behind the other from there
+ * on (the story's last translations sit beside empty cells). Such pictures stand on their own between
+ * the pairs, and each column's text cells are paired in order. An empty cell beside text still holds
+ * its row (a paragraph left untranslated); rows empty on both sides hold nothing.
+ */
 const bilingualPairs: Transform = ({ root, rule }) => {
   const b = rule.bilingual;
   if (!b) return;
   const doc = root.ownerDocument;
+  const rows: { left: Element; right: Element | null }[] = [];
   for (const left of queryAll(root, b.left)) {
     let right: Element | null = left.nextElementSibling;
     while (right && !right.matches(b.right) && !right.matches(b.left)) right = right.nextElementSibling;
-    if (right && !right.matches(b.right)) right = null;
+    rows.push({ left, right: right?.matches(b.right) ? right : null });
+  }
+  const last = rows[rows.length - 1];
+  if (!last) return;
+  let anchor: Element = last.left;
+  const place = (node: Element): void => anchor.before(node);
+  const hasText = (cell: Element | null): boolean => !!cell && !isBlank(cell.textContent);
+  const isPicture = (cell: Element | null): cell is Element => !!cell && !hasText(cell) && !isEmptyElement(cell);
+  const srcs = (cell: Element): string[] => queryAll(cell, 'img').map((i) => i.getAttribute('src') ?? '');
+  const standalone = (cell: Element): void => {
+    const div = doc.createElement('div');
+    moveChildren(cell, div);
+    place(div);
+  };
+  // Each column's cells still to pair; null is a row's missing cell.
+  const queues: [(Element | null)[], (Element | null)[]] = [[], []];
+  const pairUp = (left: Element | null | undefined, right: Element | null | undefined): void => {
     const pair = doc.createElement('div');
     pair.setAttribute('class', 'qd-pair');
     for (const [col, lang] of [[left, b.leftLang], [right, b.rightLang]] as const) {
@@ -143,9 +168,28 @@ const bilingualPairs: Transform = ({ root, rule }) => {
       if (col) moveChildren(col, div);
       pair.appendChild(div);
     }
+    if (!isEmptyElement(pair)) place(pair);
+  };
+  for (const { left, right } of rows) {
+    anchor = left;
+    if (!hasText(left) && !hasText(right)) {
+      // The same picture printed in both columns is shown once.
+      const shown = isPicture(left) ? srcs(left) : [];
+      if (isPicture(left)) standalone(left);
+      if (isPicture(right) && !srcs(right).every((s) => shown.includes(s))) standalone(right);
+    } else {
+      [left, right].forEach((cell, side) => {
+        if (isPicture(cell)) standalone(cell);
+        else queues[side]?.push(cell);
+      });
+    }
+    while (queues[0].length && queues[1].length) pairUp(queues[0].shift(), queues[1].shift());
+  }
+  anchor = last.left;
+  while (queues[0].length || queues[1].length) pairUp(queues[0].shift(), queues[1].shift());
+  for (const { left, right } of rows) {
+    left.remove();
     right?.remove();
-    if (isEmptyElement(pair)) left.remove();
-    else left.replaceWith(pair);
   }
 };
 

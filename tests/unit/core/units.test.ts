@@ -239,6 +239,50 @@ describe('extractArticle edge cases', () => {
   });
 });
 
+describe('bilingual pairs', () => {
+  /** Each pair's English and Chinese text, and `[picture]` for what stands between pairs. */
+  function rows(contentHtml: string): string[] {
+    const body = jsdom(`<body>${contentHtml}</body>`).window.document.body;
+    return Array.from(body.children).map((el) =>
+      el.classList.contains('qd-pair')
+        ? Array.from(el.children).map((c) => (c.textContent ?? '').trim().slice(0, 8)).join(' | ')
+        : el.querySelector('img') ? '[picture]' : (el.textContent ?? '').trim());
+  }
+  const ce = (cells: [string, string][]) => `<html><body><h1 class="story-headline">Pairs<br>对照</h1><div id="story-body-container">${cells
+    .map(([l, r]) => `<div class=leftp>${l}</div><div class=rightp>${r}</div><div class=clearfloat></div>`).join('')}</div></body></html>`;
+  const en = (n: number) => `<p>English paragraph number ${n} of the story, long enough to count as text for this article.</p>`;
+  const zh = (n: number) => `<p>中文第${n}段，这是一段足够长的译文，用来确认双语对照的每一行都能对齐，不会错位。</p>`;
+  const pic = '<p><div class="pic"><img src="https://www.ftchinese.com/p.jpg"></div></p>';
+
+  it('keeps each translation beside its English when a picture sits in one column only', () => {
+    // As FT prints it: the picture takes a Chinese cell, so the Chinese runs a row behind from there on.
+    const html = ce([[en(1), zh(1)], [en(2), pic], [en(3), zh(2)], [en(4), zh(3)], ['', zh(4)], ['<p></p>', '<p>译者/马柯斯</p>']]);
+    const r = extract(html, 'https://www.ftchinese.com/story/001066979/ce');
+    expect(r.ok && rows(r.article.contentHtml)).toEqual([
+      'English  | 中文第1段，这是', '[picture]', 'English  | 中文第2段，这是', 'English  | 中文第3段，这是', 'English  | 中文第4段，这是',
+    ]);
+    expect(r.ok && r.article.contentHtml).toContain('English paragraph number 4 of the story, long enough to count as text for this article.</p></div><div lang="zh"><p>中文第4段');
+    expect(r.ok && r.article.translator).toBe('马柯斯');
+  });
+
+  it('keeps an untranslated paragraph in its own row, and shows a picture printed in both columns once', () => {
+    const html = ce([[en(1), zh(1)], [en(2), ''], [pic, pic], [en(3), zh(3)]]);
+    const r = extract(html, 'https://www.ftchinese.com/story/001000002/ce');
+    expect(r.ok && rows(r.article.contentHtml)).toEqual(['English  | 中文第1段，这是', 'English  | ', '[picture]', 'English  | 中文第3段，这是']);
+  });
+
+  it('pairs the 2016 page whose pictures sit in the Chinese column', () => {
+    const c = loadCases().find((x) => x.name.endsWith('story-001066979-ce-2016'))!;
+    const dom = jsdom(c.source, c.expected.url);
+    const r = extractArticle(dom.window.document, c.expected.url, { window: dom.window as unknown as WindowLike });
+    const pairs = r.ok ? rows(r.article.contentHtml) : [];
+    expect(pairs.filter((p) => p === '[picture]')).toHaveLength(5);
+    expect(pairs).toContain('When, in | 3月，喜达屋披露');
+    expect(pairs).toContain('Mr Wu to | 吴小晖告诉顾问们');
+    expect(pairs[pairs.length - 1]).toBe('Regardle | 不管怎样，那位熟');
+  });
+});
+
 describe('seed item', () => {
   const c = loadCases().find((x) => x.name.startsWith('cn.ft.com'))!;
   const seed = parseSeed(c.source)!;
