@@ -10,10 +10,14 @@ export const DEFAULT_TZ_OFFSET_MINUTES = 8 * 60;
 
 const CJK_DATE = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?/;
 const ISO_LIKE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-/** `Sun Jul 19 2026 04:00:15 GMT+0000 (…)`, as JavaScript's Date#toString prints. */
 /** RFC 822 / 2822, as RSS `pubDate` uses: `Sun, 16 Aug 2020 22:52:26 +0000`. */
 const RFC822 = /^(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{2,4}\s+\d{2}:\d{2}(?::\d{2})?\s*(?:GMT|UTC?|Z|[+-]\d{4}|[ECMP][SD]T)?$/;
-const JS_DATE = /^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{1,2} \d{4} \d{2}:\d{2}:\d{2} GMT[+-]\d{4}/;
+/**
+ * `Sun Jul 19 2026 04:00:15 GMT+0000 (…)`, as JavaScript's Date#toString prints, in any case: rebuilt
+ * from an unquoted attribute the HTML parser split up, the words after the first come back lower-cased.
+ */
+const JS_DATE = /^[a-z]{3} ([a-z]{3}) (\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) gmt([+-])(\d{2})(\d{2})/i;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 /** Formats a Date as `YYYY-MM-DDTHH:MM:SSZ`, or null when invalid. */
 export function toIso(date: Date): string | null {
@@ -58,7 +62,13 @@ export function parseDate(value: string | null | undefined, tzOffsetMinutes = DE
     return toIso(new Date(zoned));
   }
   if (RFC822.test(v)) return toIso(new Date(v));
-  if (JS_DATE.test(v)) return toIso(new Date(v.replace(/\s*\(.*\)\s*$/, '')));
+  const js = JS_DATE.exec(v);
+  if (js) {
+    const [mon = '', d, y, h, mi, s, sign, oh, om] = js.slice(1);
+    const mo = MONTHS.indexOf(mon.toLowerCase());
+    const offset = (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
+    return mo < 0 ? null : toIso(new Date(Date.UTC(Number(y), mo, Number(d), Number(h), Number(mi), Number(s)) - offset * 60_000));
+  }
   return null;
 }
 

@@ -66,6 +66,21 @@ export function isEmptyElement(el: Element): boolean {
   return isBlank(el.textContent) && !el.querySelector('img, picture, video, audio, table, iframe, svg');
 }
 
+/**
+ * An attribute value written without quotes, as the page wrote it: `a=Sun Nov 02 2025` parses as
+ * `a="Sun"` followed by valueless attributes named after the other words, lower-cased (a name the
+ * element already has is dropped). Those names are joined back on, up to the next attribute with a
+ * value; null when no such attribute follows.
+ */
+export function unquotedAttribute(el: Element, name: string): string | null {
+  const attrs = el.attributes;
+  let i = 0;
+  while (i < attrs.length && attrs.item(i)?.name !== name) i++;
+  const words = [attrs.item(i)?.value ?? ''];
+  for (i++; i < attrs.length && attrs.item(i)?.value === ''; i++) words.push(attrs.item(i)?.name ?? '');
+  return words.length > 1 ? words.join(' ') : null;
+}
+
 /** `querySelectorAll` that never throws (a selector unsupported by this DOM yields nothing). */
 export function queryAll(root: ParentNode, selector: string): Element[] {
   let list: NodeListOf<Element>;

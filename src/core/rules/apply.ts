@@ -10,7 +10,7 @@
  */
 import type { FieldSelector, SiteRule } from './schema';
 import { TRANSFORMS, imageUrl, type TransformContext } from './transforms';
-import { oneLine, queryAll, queryOne, textLines } from '../dom';
+import { oneLine, queryAll, queryOne, textLines, unquotedAttribute } from '../dom';
 import { parseDate, parseLabelledDate } from '../dates';
 import { absoluteUrl, keepOnlyParams } from '../url';
 
@@ -52,7 +52,7 @@ const readDate: Reader = (el, source) => {
   if (!source) return parseDate(oneLine(el.textContent));
   if (source === 'text') return parseDate(oneLine(el.textContent));
   if (source.startsWith('text:')) return parseLabelledDate(oneLine(el.textContent), source.slice(5));
-  return parseDate(el.getAttribute(source));
+  return parseDate(el.getAttribute(source)) ?? parseDate(unquotedAttribute(el, source));
 };
 
 function readFields(doc: Document, rule: SiteRule, url: string): RuleFields {

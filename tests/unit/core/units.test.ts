@@ -93,11 +93,23 @@ describe('dates', () => {
     ['Sun, 16 Aug 2020 22:52:26 +0000', '2020-08-16T22:52:26Z'],
     ['2020-08-16T22:52:26.000Z', '2020-08-16T22:52:26Z'],
     ['Wed Jun 18 2025 08:56:22 GMT+0800 (China Standard Time)', '2025-06-18T00:56:22Z'],
+    ['Sun nov 02 2025 00:00:00 gmt+0800 (china standard time)', '2025-11-01T16:00:00Z'],
+    ['Mon Jan 05 2026 09:30:00 GMT-0500', '2026-01-05T14:30:00Z'],
+    ['Sun Nov 02 2025 00:00:00', null],
+    ['Sun Foo 02 2025 00:00:00 GMT+0800', null],
     ['7小时前', null],
     ['Sat', null],
     ['2019年13月1日', null],
   ])('%s → %s', (text, iso) => {
     expect(parseDate(text)).toBe(iso);
+  });
+
+  it('reads a time written in an unquoted attribute, which the HTML parser splits into words', () => {
+    // FT's /content pages: the text shows only when the story was updated.
+    const html = `<html><body><div class="story-byline"><span class="story-time" data-publish-time=Sun Nov 02 2025 00:00:00 GMT+0800 (China Standard Time) data-update-time=Sun Nov 02 2025 15:22:22 GMT+0800 (China Standard Time)>更新于2025年11月2日 15:22</span></div>
+      <div id="story-body-container">${PARAS}</div></body></html>`;
+    const r = extract(html, 'https://www.ftchinese.com/content/a84f7e35-e062-4a47-8da2-5e11efb3f05c');
+    expect(r.ok && [r.article.published, r.article.updated]).toEqual(['2025-11-01T16:00:00Z', '2025-11-02T07:22:00Z']);
   });
 
   it('reads wall-clock text at the given offset', () => {
