@@ -53,6 +53,8 @@ export interface SiteRule {
   bilingual?: { left: string; right: string; leftLang: string; rightLang: string };
   /** Live-blog posts: container, time element (+ attribute holding the time), author, heading. */
   liveBlog?: { post: string; time: string; timeAttr: string; author: string; heading: string };
+  /** Picture blocks holding one image and its caption as text beside it: each becomes `figure > img + figcaption`. */
+  figures?: string[];
   /** Hidden textareas that hold the body when a page's script renders it (used only when the body is empty). */
   textareaSources?: string[];
   lang?: { default?: string; hosts?: Record<string, string>; paths?: Record<string, string> };
@@ -68,7 +70,7 @@ export interface RuleProblem {
 
 export type RuleValidation = { ok: true; rule: SiteRule } | { ok: false; problems: RuleProblem[] };
 
-const SELECTOR_FIELDS = ['remove', 'content', 'paywall', 'textareaSources'] as const;
+const SELECTOR_FIELDS = ['remove', 'content', 'paywall', 'figures', 'textareaSources'] as const;
 const FIELD_SELECTOR_FIELDS = ['title', 'lead', 'leadImage', 'byline', 'published', 'updated'] as const;
 const STRING_LIST_FIELDS = ['translator', 'lazyImageAttrs', 'paywallText', 'dropLines', 'footerMarkers', 'footerLinkHosts'] as const;
 const KNOWN_FIELDS = new Set<string>([

@@ -261,6 +261,33 @@ const hiddenTextareaText: Transform = ({ doc, root, rule }) => {
   }
 };
 
+/**
+ * A picture block (`figures`) with one image becomes `figure > img`, and the text beside the image its
+ * `figcaption`: FT writes the caption as bare text (or a paragraph) after the `<picture>`, which read
+ * as body text run on from the picture. Blocks of several images are layouts and stay as they are.
+ */
+const pictureCaptions: Transform = ({ root, rule }) => {
+  const doc = root.ownerDocument;
+  for (const sel of rule.figures ?? []) {
+    for (const block of queryAll(root, sel)) {
+      const imgs = queryAll(block, 'img');
+      const img = imgs[0];
+      if (imgs.length !== 1 || !img || !block.parentNode) continue;
+      const picture = img.parentElement?.closest('picture');
+      const media = picture && block.contains(picture) ? picture : img;
+      media.remove();
+      const figure = doc.createElement('figure');
+      figure.appendChild(media);
+      if (!isBlank(block.textContent)) {
+        const caption = doc.createElement('figcaption');
+        moveChildren(block, caption);
+        figure.appendChild(caption);
+      }
+      block.replaceWith(figure);
+    }
+  }
+};
+
 export const TRANSFORMS: Readonly<Record<string, Transform>> = {
   'unlazy-figures': unlazyFigures,
   'strip-trailing-footer': stripTrailingFooter,
@@ -269,6 +296,7 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = {
   'bilingual-pairs': bilingualPairs,
   'live-blog-posts': liveBlogPosts,
   'hidden-textarea-text': hiddenTextareaText,
+  'picture-captions': pictureCaptions,
 };
 
 export const TRANSFORM_NAMES: readonly string[] = Object.keys(TRANSFORMS);

@@ -295,6 +295,24 @@ describe('bilingual pairs', () => {
   });
 });
 
+describe('picture captions', () => {
+  it('makes an FT picture and the caption written beside it a figure with its figcaption', () => {
+    const img = (n: number) => `<img src="https://images.ft.com/v3/images/raw/${n}.jpg?source=next&amp;width=2400">`;
+    const html = `<html><body><div id="story-body-container">${PARAS}
+      <div class="pic is-mixed" id="id-0"><picture>${img(1)}<source media="screen and (max-width: 490px)" srcset="https://images.ft.com/m.jpg"></picture>油輪通過荷莫茲海峽</div>
+      <div class="pic"><img src="https://www.ftchinese.com/2.jpg"></div>
+      <div class="n-content-layout"><div class="n-content-layout__slot pic"><picture>${img(3)}</picture><p class="is-text-only">游泳池</p></div>
+        <div class="pic">${img(4)}${img(5)}两张图</div></div></div></body></html>`;
+    const r = extract(html, 'https://big5.ftchinese.com/interactive/200000');
+    const body = r.ok ? r.article.contentHtml : '';
+    expect(body).toContain('<figure><picture><img src="https://images.ft.com/v3/images/raw/1.jpg?source=next&amp;width=2400"></picture><figcaption>油輪通過荷莫茲海峽</figcaption></figure>');
+    expect(body).toContain('<figure><img src="https://www.ftchinese.com/2.jpg"></figure>');
+    expect(body).toContain('<figure><picture><img src="https://images.ft.com/v3/images/raw/3.jpg?source=next&amp;width=2400"></picture><figcaption><p>游泳池</p></figcaption></figure>');
+    // Two images in one block are a layout, not a captioned picture.
+    expect(body).toMatch(/<div><img src="[^"]*4\.jpg[^"]*"><img src="[^"]*5\.jpg[^"]*">两张图<\/div>/);
+  });
+});
+
 describe('seed item', () => {
   const c = loadCases().find((x) => x.name.startsWith('cn.ft.com'))!;
   const seed = parseSeed(c.source)!;
