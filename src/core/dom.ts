@@ -61,9 +61,11 @@ export function shortLine(text: string | null | undefined, max: number): string 
   return line.length <= max ? line : null;
 }
 
-/** True when `el` holds no text and no media. */
+const MEDIA = 'img, picture, video, audio, table, iframe, svg';
+
+/** True when `el` holds no text and no media, and is not media itself. */
 export function isEmptyElement(el: Element): boolean {
-  return isBlank(el.textContent) && !el.querySelector('img, picture, video, audio, table, iframe, svg');
+  return isBlank(el.textContent) && !el.matches(MEDIA) && !el.querySelector(MEDIA);
 }
 
 /**

@@ -241,6 +241,14 @@ describe('extractArticle edge cases', () => {
     expect(r.article.contentHtml).toContain('src="https://example.com/a.jpg"');
   });
 
+  it('keeps a picture that ends the article', () => {
+    // A feed item's body is often just its paragraphs and a closing picture.
+    const feedItem = extract(`<html><body>${PARAS}<p><img src="https://example.com/last.jpg" alt="最后一张图"></p></body></html>`);
+    expect(feedItem.ok && feedItem.article.contentHtml).toContain('<img src="https://example.com/last.jpg" alt="最后一张图">');
+    const ft = extract(`<html><body><div id="story-body-container">${PARAS}<div class="pic"><img src="https://thumbor.ftacademy.cn/unsafe/picture/8/000108288_piclink.png"></div></div></body></html>`, 'https://www.ftchinese.com/story/001090567');
+    expect(ft.ok && ft.article.contentHtml).toMatch(/<figure><img src="https:\/\/thumbor\.ftacademy\.cn\/unsafe\/picture\/8\/000108288_piclink\.png"><\/figure>$/);
+  });
+
   it('uses en for /en pages and zh-TW for big5', () => {
     const c = loadCases().find((x) => x.name.endsWith('story-001090562-translator'))!;
     for (const [url, lang] of [['https://www.ftchinese.com/story/001090562/en', 'en'], ['https://big5.ftchinese.com/story/001090562', 'zh-TW']] as const) {
