@@ -4,6 +4,7 @@
  */
 import ftChinese from '../../rules/sites/ft-chinese.json';
 import feedx from '../../rules/sites/feedx.json';
+import flourish from '../../rules/sites/flourish.json';
 import { validateRule, type RuleProblem, type SiteRule } from './schema';
 import { hostMatches } from './match';
 
@@ -19,6 +20,8 @@ export interface RuleSource {
 
 export const BUILTIN_RULE_SOURCES: readonly RuleSource[] = [
   { file: 'src/rules/sites/ft-chinese.json', data: ftChinese },
+  // Generic rules run in this order: a chart box is empty until Flourish's rule fills it, and the feed footer's trims empty boxes off the end.
+  { file: 'src/rules/sites/flourish.json', data: flourish },
   { file: 'src/rules/sites/feedx.json', data: feedx },
 ];
 

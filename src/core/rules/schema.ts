@@ -53,6 +53,11 @@ export interface SiteRule {
   bilingual?: { left: string; right: string; leftLang: string; rightLang: string };
   /** Live-blog posts: container, time element (+ attribute holding the time), author, heading. */
   liveBlog?: { post: string; time: string; timeAttr: string; author: string; heading: string };
+  /**
+   * Embeds a script draws (charts): each element matching `selector` becomes the still picture `image`
+   * linked to `link`, both with `{id}` replaced by the first group `pattern` finds in its `attr`.
+   */
+  embedPicture?: { selector: string; attr: string; pattern: string; image: string; link: string; alt: string };
   /** Picture blocks holding one image and its caption as text beside it: each becomes `figure > img + figcaption`. */
   figures?: string[];
   /** Hidden textareas that hold the body when a page's script renders it (used only when the body is empty). */
@@ -74,7 +79,7 @@ const SELECTOR_FIELDS = ['remove', 'content', 'paywall', 'figures', 'textareaSou
 const FIELD_SELECTOR_FIELDS = ['title', 'lead', 'leadImage', 'byline', 'published', 'updated'] as const;
 const STRING_LIST_FIELDS = ['translator', 'lazyImageAttrs', 'paywallText', 'dropLines', 'footerMarkers', 'footerLinkHosts'] as const;
 const KNOWN_FIELDS = new Set<string>([
-  'id', 'siteName', 'match', 'imageUrlTemplate', 'fullText', 'bilingual', 'liveBlog', 'canonical', 'lang', 'transforms', '$comment',
+  'id', 'siteName', 'match', 'imageUrlTemplate', 'fullText', 'bilingual', 'liveBlog', 'embedPicture', 'canonical', 'lang', 'transforms', '$comment',
   ...SELECTOR_FIELDS, ...FIELD_SELECTOR_FIELDS, ...STRING_LIST_FIELDS,
 ]);
 
@@ -189,6 +194,23 @@ export function validateRule(data: unknown, file = '<rule>', probe?: Document | 
     if (typeof v !== 'object' || v === null) { bad(field, 'must be an object'); continue; }
     for (const k of keys) if (typeof v[k] !== 'string' || v[k] === '') bad(`${field}.${k}`, 'must be a non-empty string');
     for (const k of selectorKeys) if (typeof v[k] === 'string' && !isSafeSelector(v[k], probe)) bad(`${field}.${k}`, 'not a safe CSS selector');
+  }
+  if (r.embedPicture !== undefined) {
+    const e = r.embedPicture as Record<string, unknown>;
+    if (typeof e !== 'object' || e === null) bad('embedPicture', 'must be an object');
+    else {
+      if (!isSafeSelector(e.selector, probe)) bad('embedPicture.selector', 'not a safe CSS selector');
+      if (typeof e.attr !== 'string' || !ATTRIBUTE_NAME.test(e.attr)) bad('embedPicture.attr', 'not an attribute name');
+      try {
+        if (typeof e.pattern !== 'string' || new RegExp(`${e.pattern}|`).exec('')?.length !== 2) throw new Error();
+      } catch {
+        bad('embedPicture.pattern', 'must be a regex with one group');
+      }
+      for (const k of ['image', 'link'] as const) {
+        if (typeof e[k] !== 'string' || !/^https:\/\/[^\s"'<>{}]+\{id\}[^\s"'<>{}]*$/.test(e[k])) bad(`embedPicture.${k}`, 'must be an https URL with {id}');
+      }
+      if (typeof e.alt !== 'string') bad('embedPicture.alt', 'must be a string');
+    }
   }
   if (r.canonical !== undefined) {
     const c = r.canonical as Record<string, unknown>;

@@ -288,6 +288,30 @@ const pictureCaptions: Transform = ({ root, rule }) => {
   }
 };
 
+/**
+ * An embed a script draws (`embedPicture`) is an empty box in a saved page: it becomes the still
+ * picture its provider serves for it, linked to the live one.
+ */
+const embedPictures: Transform = ({ root, rule }) => {
+  const e = rule.embedPicture;
+  if (!e) return;
+  const re = new RegExp(e.pattern);
+  const doc = root.ownerDocument;
+  for (const el of queryAll(root, e.selector)) {
+    const id = re.exec(el.getAttribute(e.attr) ?? '')?.[1];
+    if (!id) continue;
+    const figure = doc.createElement('figure');
+    const link = doc.createElement('a');
+    link.setAttribute('href', e.link.replace('{id}', id));
+    const img = doc.createElement('img');
+    img.setAttribute('src', e.image.replace('{id}', id));
+    img.setAttribute('alt', e.alt);
+    link.appendChild(img);
+    figure.appendChild(link);
+    el.replaceWith(figure);
+  }
+};
+
 export const TRANSFORMS: Readonly<Record<string, Transform>> = {
   'unlazy-figures': unlazyFigures,
   'strip-trailing-footer': stripTrailingFooter,
@@ -297,6 +321,7 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = {
   'live-blog-posts': liveBlogPosts,
   'hidden-textarea-text': hiddenTextareaText,
   'picture-captions': pictureCaptions,
+  'embed-pictures': embedPictures,
 };
 
 export const TRANSFORM_NAMES: readonly string[] = Object.keys(TRANSFORMS);

@@ -20,7 +20,7 @@ describe('rule validation', () => {
   it('accepts the built-in rules', () => {
     const { rules, problems } = loadRules();
     expect(problems).toEqual([]);
-    expect(rules.map((r) => r.id)).toEqual(['ft-chinese', 'feedx']);
+    expect(rules.map((r) => r.id)).toEqual(['ft-chinese', 'flourish', 'feedx']);
   });
 
   it('reports the file and the field of a bad rule', () => {
@@ -44,6 +44,13 @@ describe('rule validation', () => {
     const probe = jsdom('').window.document;
     const v = validateRule({ id: 'x', match: { hosts: ['a.com'] }, content: ['div[['] }, 'f.json', probe);
     expect(v.ok).toBe(false);
+  });
+
+  it('rejects an embed picture that is not an https URL or whose pattern finds no id', () => {
+    const embed = { selector: '.chart[data-src]', attr: 'data-src', pattern: '^(\\d+)', image: 'https://c.example/{id}.png', link: 'https://c.example/{id}', alt: 'chart' };
+    expect(validateRule({ id: 'x', match: { hosts: ['*'] }, embedPicture: embed }).ok).toBe(true);
+    const v = validateRule({ id: 'x', match: { hosts: ['*'] }, embedPicture: { ...embed, pattern: '^\\d+', image: 'javascript:{id}', link: 'https://c.example/"{id}' } });
+    expect(!v.ok && v.problems.map((p) => p.field).sort()).toEqual(['embedPicture.image', 'embedPicture.link', 'embedPicture.pattern']);
   });
 
   it('rejects unknown fields, transforms, bad hosts and bad regexes, never half-applying', () => {
@@ -318,6 +325,21 @@ describe('picture captions', () => {
     expect(body).toContain('<figure><picture><img src="https://images.ft.com/v3/images/raw/3.jpg?source=next&amp;width=2400"></picture><figcaption><p>游泳池</p></figcaption></figure>');
     // Two images in one block are a layout, not a captioned picture.
     expect(body).toMatch(/<div><img src="[^"]*4\.jpg[^"]*"><img src="[^"]*5\.jpg[^"]*">两张图<\/div>/);
+  });
+});
+
+describe('chart embeds', () => {
+  it('shows a Flourish chart, which its script draws into an empty box, as its still picture linked to the live chart', () => {
+    const html = `<html><body><div id="story-body-container">${PARAS}<div class="flourish-embed" data-src="visualisation/7938249?hideSignature"></div>
+      <p>下一段。</p><div class="flourish-embed flourish-chart" data-src="story/1074816"><script src="https://public.flourish.studio/resources/embed.js"></script></div>
+      <div class="flourish-embed" data-src="javascript:alert(1)"></div></div></body></html>`;
+    for (const url of ['https://www.ftchinese.com/story/001095000', 'https://example.com/a']) {
+      const r = extract(html, url);
+      const body = r.ok ? r.article.contentHtml : '';
+      expect(body).toContain('<figure><a href="https://public.flourish.studio/visualisation/7938249/" rel="noopener noreferrer"><img src="https://public.flourish.studio/visualisation/7938249/thumbnail" alt="Flourish"></a></figure>');
+      expect(body).toContain('<img src="https://public.flourish.studio/story/1074816/thumbnail" alt="Flourish">');
+      expect(body).not.toContain('javascript');
+    }
   });
 });
 
