@@ -256,6 +256,14 @@ describe('extractArticle edge cases', () => {
     expect(ft.ok && ft.article.contentHtml).toMatch(/<figure><img src="https:\/\/thumbor\.ftacademy\.cn\/unsafe\/picture\/8\/000108288_piclink\.png"><\/figure>$/);
   });
 
+  it('credits no one post\'s author as a live blog\'s byline, and still reads a columnist\'s', () => {
+    const post = (who: string) => `<div class="live-blog-container"><div class="time-byline-container"><span class="story-time" data-publish-time="1750208182000">t</span><div class="story-author">${who}</div></div><h1>标题</h1>${PARAS}</div>`;
+    const live = extract(`<html><body><h1 class="story-headline">直播</h1><div id="story-body-container">${post('喬治•斯蒂爾')}${post('萊拉•阿布德')}</div></body></html>`, 'https://big5.ftchinese.com/interactive/200000');
+    expect(live.ok && live.article.byline).toBeNull();
+    const columnist = extract(`<html><body><div class="story-topper-container"><h1 class="story-headline">专栏</h1><div class="story-author">FT中文网专栏作家 徐瑾</div></div><div id="story-body-container">${PARAS}</div></body></html>`, 'https://www.ftchinese.com/story/001000003');
+    expect(columnist.ok && columnist.article.byline).toBe('FT中文网专栏作家 徐瑾');
+  });
+
   it('uses en for /en pages and zh-TW for big5', () => {
     const c = loadCases().find((x) => x.name.endsWith('story-001090562-translator'))!;
     for (const [url, lang] of [['https://www.ftchinese.com/story/001090562/en', 'en'], ['https://big5.ftchinese.com/story/001090562', 'zh-TW']] as const) {
