@@ -11,7 +11,7 @@
 import type { Article } from '../core/types';
 import { emptyBody, type ImportRecord } from '../storage/records';
 import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
-import type { ImportedLink, ImportReport } from '../transfer/index';
+import { linkEntry, type ImportedLink, type ImportReport } from '../transfer/index';
 import type { ImportBatch } from './import-writer';
 
 /** A record ready to store, with the images it brings. */
@@ -35,21 +35,9 @@ export const DEFAULT_BATCH_RECORDS = 200;
 export const DEFAULT_BATCH_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_BATCH_IMAGES = 1000;
 
-function siteOf(url: string): string | null {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return null;
-  }
-}
-
 /** The library record for an imported bookmark: no text yet, shown as a link to the original. */
 export function linkRecord(item: ImportedLink, id: string): SavedArticle {
-  const entry: LibraryEntry = {
-    id, url: item.url, title: item.title || item.url, siteName: siteOf(item.url), lang: null, byline: null, lead: null, leadImage: null,
-    published: null, savedAt: item.savedAt, updatedAt: item.savedAt, readAt: null, state: item.state, tags: [...item.tags],
-    readingMinutes: 0, length: 0, partial: false, progress: 0, linkOnly: true, bodyBytes: 0, imageBytes: 0, missingImages: [],
-  };
+  const entry: LibraryEntry = { ...linkEntry(item, id), title: item.title || item.url, tags: [...item.tags] };
   return { ...entry, article: emptyBody(entry) };
 }
 

@@ -11,6 +11,7 @@
  * Every field that changed is listed in `changes`; every field where the
  * incoming value lost to a newer existing one is listed in `kept`.
  */
+import { siteNameOf } from '../core/rules/site-names';
 import { furtherState } from '../storage/records';
 import type { LibraryEntry, SavedArticle } from '../storage/types';
 import type { ImportItem } from './types';
@@ -64,14 +65,8 @@ export function mergeRecord<T extends MergeableRecord>(existing: T, incoming: Me
 
 /** The library row for a link-only import item (no body: the library fetches it later). */
 export function linkEntry(item: Extract<ImportItem, { kind: 'link' }>, id: string): LibraryEntry {
-  let siteName: string | null = null;
-  try {
-    siteName = new URL(item.url).hostname;
-  } catch {
-    /* validated by the parser */
-  }
   return {
-    id, url: item.url, title: item.title, siteName, lang: null, byline: null, lead: null, leadImage: null, published: null,
+    id, url: item.url, title: item.title, siteName: siteNameOf(item.url), lang: null, byline: null, lead: null, leadImage: null, published: null,
     savedAt: item.savedAt, updatedAt: item.savedAt, readAt: null, state: item.state, tags: item.tags, readingMinutes: 0, length: 0,
     partial: false, progress: 0, linkOnly: true, bodyBytes: 0, imageBytes: 0, missingImages: [],
   };

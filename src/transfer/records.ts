@@ -1,5 +1,6 @@
 /** Building library records from imported data that carries full HTML (wallabag, Omnivore). */
 import type { Article } from '../core/types';
+import { siteNameOf } from '../core/rules/site-names';
 import type { ReadState, SavedArticle } from '../storage/types';
 import type { Sanitize } from './types';
 import { decodeEntities } from './util';
@@ -43,19 +44,13 @@ export function recordFromHtml(r: RecordInput): SavedArticle {
   const textContent = htmlToText(contentHtml);
   const length = textLength(textContent);
   const readingMinutes = Math.max(1, Math.round(length / 400));
-  let siteName: string | null = null;
-  try {
-    siteName = new URL(r.url).hostname;
-  } catch {
-    /* url was validated by the caller */
-  }
   const article: Article = {
-    title: r.title, url: r.url, siteName, lang: r.lang ?? null, lead: r.lead ?? null, leadImage: r.leadImage ?? null,
+    title: r.title, url: r.url, siteName: siteNameOf(r.url), lang: r.lang ?? null, lead: r.lead ?? null, leadImage: r.leadImage ?? null,
     byline: r.byline ?? null, translator: null, published: r.published ?? null, updated: null, contentHtml, textContent,
     length, readingMinutes, partial: false, fullTextUrl: null, paywalled: false,
   };
   return {
-    id: r.id, url: r.url, title: r.title, siteName, lang: article.lang, byline: article.byline, lead: article.lead,
+    id: r.id, url: r.url, title: r.title, siteName: article.siteName, lang: article.lang, byline: article.byline, lead: article.lead,
     leadImage: article.leadImage, published: article.published, savedAt: r.savedAt, updatedAt: r.updatedAt ?? r.savedAt, readAt: null,
     state: r.state, tags: r.tags, readingMinutes, length, partial: false, progress: r.progress ?? 0, linkOnly: false,
     bodyBytes: new TextEncoder().encode(contentHtml).length, imageBytes: 0, missingImages: [], article,

@@ -2,28 +2,16 @@
  * The built-in site rules, validated once on load. A rule that fails
  * validation is left out whole and reported, never half-applied.
  */
-import ftChinese from '../../rules/sites/ft-chinese.json';
-import feedx from '../../rules/sites/feedx.json';
-import flourish from '../../rules/sites/flourish.json';
+import { BUILTIN_RULE_SOURCES, type RuleSource } from './builtin';
 import { validateRule, type RuleProblem, type SiteRule } from './schema';
 import { hostMatches } from './match';
 
 export * from './schema';
 export * from './match';
+export * from './builtin';
+export { siteNameOf } from './site-names';
 export { TRANSFORM_NAMES } from './transforms';
 
-export interface RuleSource {
-  /** Where the rule came from, for problem reports (e.g. `src/rules/sites/ft-chinese.json`). */
-  file: string;
-  data: unknown;
-}
-
-export const BUILTIN_RULE_SOURCES: readonly RuleSource[] = [
-  { file: 'src/rules/sites/ft-chinese.json', data: ftChinese },
-  // Generic rules run in this order: a chart box is empty until Flourish's rule fills it, and the feed footer's trims empty boxes off the end.
-  { file: 'src/rules/sites/flourish.json', data: flourish },
-  { file: 'src/rules/sites/feedx.json', data: feedx },
-];
 
 export interface LoadedRules {
   rules: SiteRule[];

@@ -35,6 +35,12 @@ describe('records from an import plan', () => {
     expect(validateSavedArticle(JSON.parse(JSON.stringify(record)), (html) => html)).toMatchObject({ id: record.id, linkOnly: true });
   });
 
+  it("lists a bookmark of a site with a rule under the rule's site name, as the articles saved from it are", () => {
+    expect(linkRecord({ ...link, url: 'https://www.ftchinese.com/story/001088998' }, 'ft').siteName).toBe('FT中文网');
+    expect(linkRecord({ ...link, url: 'https://big5.ftchinese.com/story/001088998' }, 'big5').siteName).toBe('FT中文网');
+    expect(linkRecord({ ...link, url: 'https://notftchinese.com/story/1' }, 'other').siteName).toBe('notftchinese.com');
+  });
+
   it('uses the URL as the title of an untitled bookmark', () => {
     expect(linkRecord({ ...link, title: '' }, 'x').title).toBe(link.url);
   });

@@ -239,6 +239,14 @@ describe('library report and merge', () => {
     expect(html.toAdd[0]).toMatchObject({ url: 'https://example.com/b', savedAt: '2026-01-01T00:00:00.000Z' });
   });
 
+  it("an FT article or link comes in under the FT rule's site name, as one saved from the page does", () => {
+    const enc = (text: string) => new TextEncoder().encode(text);
+    const wallabag = importFile('wallabag.json', enc(JSON.stringify([{ url: 'https://www.ftchinese.com/story/001088998', title: 'FT', content: '<p>正文</p>', is_archived: 0 }])), ctx);
+    expect(wallabag.toAdd[0]).toMatchObject({ kind: 'article', article: { siteName: 'FT中文网', article: { siteName: 'FT中文网' } } });
+    const links = importFile('instapaper.csv', enc('URL,Title\nhttps://cn.ft.com/story/001088998,FT\nhttps://example.com/a,A\n'), ctx);
+    expect(links.toAdd.map((item) => (item.kind === 'link' ? linkEntry(item, 'x').siteName : null))).toEqual(['FT中文网', 'example.com']);
+  });
+
   it('a wallabag article without a save time counts as saved at import, and leaves a stored article\'s saved date alone', () => {
     const existing = { ...makeArticle(1), url: 'https://example.com/a', state: 'unread' as const, tags: [] };
     const entries = [
