@@ -39,6 +39,12 @@ describe('UI strings', () => {
     expect(read('zh_TW').library?.message).toBe('閱讀列表');
   });
 
+  it("zh_TW uses Taiwan's words, not the Mainland's that OpenCC leaves", () => {
+    const text = readFileSync(join(LOCALES, 'zh_TW/messages.json'), 'utf8');
+    expect(text.match(/獲取|當前|訪問|標籤頁|選中|文本|快捷鍵|後臺|滾動|撤銷/g)).toBeNull();
+    expect(read('zh_TW').fetchText?.message).toBe('取得正文');
+  });
+
   it('names only messages that exist, in the code and in the pages', () => {
     const named = new Set<string>();
     for (const text of sources(join(ROOT, 'src'), /\.ts$/)) {
