@@ -143,6 +143,13 @@ function run(doc: Document, url: string, opts: ExtractOptions): ExtractResult {
   normaliseBody(body, url);
   dropUnkeptAttributes(body);
   const leadImage = fields.leadImage ?? absoluteUrl(page.image, url);
+  // The page's note on its text (machine-translated, say) opens the text, so no copy of the article loses it.
+  if (fields.note) {
+    const note = clone.createElement('p');
+    note.className = 'qd-note';
+    note.textContent = fields.note;
+    body.prepend(note);
+  }
   let html = body.innerHTML;
   if (fields.leadImage && !queryAll(body, 'img').some((i) => i.getAttribute('src') === fields.leadImage)) {
     const fig = clone.createElement('figure');

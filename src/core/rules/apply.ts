@@ -22,6 +22,8 @@ export interface RuleFields {
   published: string | null;
   updated: string | null;
   translator: string | null;
+  /** A note the page prints about its text (see `SiteRule.notes`), on one line. */
+  note: string | null;
   fullTextUrl: string | null;
   paginated: boolean;
   paywalled: boolean;
@@ -87,6 +89,7 @@ function readFields(doc: Document, rule: SiteRule, url: string): RuleFields {
     published: readFirst(doc, rule.published, readDate),
     updated: readFirst(doc, rule.updated, readDate),
     translator: null,
+    note: readFirst(doc, rule.notes, (el) => oneLine(el.textContent) || null),
     fullTextUrl,
     paginated,
     paywalled,
@@ -170,7 +173,7 @@ function removeAll(doc: Document, selectors: readonly string[]): void {
 export function applyRules(doc: Document, url: string, site: SiteRule | null, generic: readonly SiteRule[]): AppliedRules {
   const empty: RuleFields = {
     title: null, lead: null, leadImage: null, byline: null, published: null, updated: null,
-    translator: null, fullTextUrl: null, paginated: false, paywalled: false,
+    translator: null, note: null, fullTextUrl: null, paginated: false, paywalled: false,
   };
   const fields = site ? readFields(doc, site, url) : empty;
   const rules = site ? [site, ...generic] : [...generic];

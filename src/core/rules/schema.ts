@@ -58,6 +58,11 @@ export interface SiteRule {
    * linked to `link`, both with `{id}` replaced by the first group `pattern` finds in its `attr`.
    */
   embedPicture?: { selector: string; attr: string; pattern: string; image: string; link: string; alt: string };
+  /**
+   * What a page says about its text outside the body, such as that it was machine-translated: the text of the first
+   * match is kept as the body's first paragraph (`p.qd-note`), so the reader and every export say it too.
+   */
+  notes?: string[];
   /** Picture blocks holding one image and its caption as text beside it: each becomes `figure > img + figcaption`. */
   figures?: string[];
   /** Hidden textareas that hold the body when a page's script renders it (used only when the body is empty). */
@@ -75,7 +80,7 @@ export interface RuleProblem {
 
 export type RuleValidation = { ok: true; rule: SiteRule } | { ok: false; problems: RuleProblem[] };
 
-const SELECTOR_FIELDS = ['remove', 'content', 'paywall', 'figures', 'textareaSources'] as const;
+const SELECTOR_FIELDS = ['remove', 'content', 'paywall', 'notes', 'figures', 'textareaSources'] as const;
 const FIELD_SELECTOR_FIELDS = ['title', 'lead', 'leadImage', 'byline', 'published', 'updated'] as const;
 const STRING_LIST_FIELDS = ['translator', 'lazyImageAttrs', 'paywallText', 'dropLines', 'footerMarkers', 'footerLinkHosts'] as const;
 const KNOWN_FIELDS = new Set<string>([

@@ -264,6 +264,15 @@ describe('extractArticle edge cases', () => {
     expect(columnist.ok && columnist.article.byline).toBe('FT中文网专栏作家 徐瑾');
   });
 
+  it("keeps FT's note that the Chinese is machine-translated as the text's first paragraph, once", () => {
+    const note = '为了第一时间为您呈现此信息，中文内容为AI翻译，仅供参考。';
+    const r = extract(`<html><body><div class="story-container"><div class="ai-disclaimer-container">${note}</div><h1 class="story-headline">译文</h1><div id="story-body-container">${PARAS}</div></div></body></html>`, 'https://www.ftchinese.com/story/001000004');
+    expect(r.ok && r.article.contentHtml).toMatch(new RegExp(`^<p class="qd-note">${note}</p>`));
+    expect(r.ok && r.article.textContent.split(note)).toHaveLength(2);
+    const plain = extract(`<html><body><h1 class="story-headline">原文</h1><div id="story-body-container">${PARAS}</div></body></html>`, 'https://www.ftchinese.com/story/001000005');
+    expect(plain.ok && plain.article.contentHtml).not.toContain('qd-note');
+  });
+
   it('uses en for /en pages and zh-TW for big5', () => {
     const c = loadCases().find((x) => x.name.endsWith('story-001090562-translator'))!;
     for (const [url, lang] of [['https://www.ftchinese.com/story/001090562/en', 'en'], ['https://big5.ftchinese.com/story/001090562', 'zh-TW']] as const) {
