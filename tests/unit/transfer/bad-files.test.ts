@@ -138,6 +138,8 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
   ['bookmarks with no links', 'bookmarks.html', () => enc('<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<TITLE>Bookmarks</TITLE><DL><p></DL>'), { message: /browser bookmarks: the file holds no articles/ }],
   ['bookmarks with a BOM and hostile links', 'bookmarks.html', () => enc('\ufeff<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="data:text/html,<script>alert(1)</script>">d</A>\n<DT><A HREF="https://ok.example/" ADD_DATE="1700000000" onclick="x">&lt;b&gt;ok</A>\n</DL>'),
     { added: 1, failed: [/"data:"/], check: (r) => expect(r.toAdd[0]).toMatchObject({ title: '<b>ok', url: 'https://ok.example/' }) }],
+  ['bookmark link left unclosed, with many attributes', 'bookmarks.html', () => enc(`<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="https://b.example/">B</A>\n<DT><A HREF="https://a.example/"${' X="1"'.repeat(24)}\n</DL><p>\n`),
+    { added: 2, check: (r) => expect(r.toAdd.map((i) => i.kind === 'link' && i.title)).toEqual(['B', 'https://a.example/']) }],
   ['truncated bookmarks (cut inside a folder)', 'bookmarks.html', () => enc(fixtureText('bookmarks.html').slice(0, fixtureText('bookmarks.html').indexOf('</DL>'))),
     { message: /^browser bookmarks: the file ends inside a list, so it was probably cut short$/ }],
   ['truncated Pocket HTML (cut inside a list)', 'ril_export.html', () => enc(fixtureText('pocket-ril_export.html').slice(0, fixtureText('pocket-ril_export.html').lastIndexOf('</ul>'))),
@@ -237,6 +239,16 @@ describe('bad files', () => {
     expect(Object.keys(small)).toEqual(['part_000000.csv', 'part_000001.csv']);
     expect(small['part_000001.csv']).toEqual(new Uint8Array(1024));
     expect(zipBomb(16, 16 * 1024 * 1024).length).toBeLessThan(300 * 1024);
+  });
+
+  it('reads a file of unclosed tags in linear time', () => {
+    const unclosed = enc(`<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT>${'<A '.repeat(30_000)}\n</DL><p>\n`);
+    const start = performance.now();
+    const r = importFile('bookmarks.html', unclosed, ctx);
+    expect(performance.now() - start).toBeLessThan(2000);
+    expect(r).toMatchObject({ ok: true, added: 0 });
+    expect(r.failed).toHaveLength(30_000);
+    expect(r.failed[0]).toEqual({ line: 3, reason: 'missing URL' });
   });
 
   it('refuses a file over 50 MB before parsing', () => {
