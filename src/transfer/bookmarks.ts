@@ -54,10 +54,15 @@ function uniq(list: string[]): string[] {
   return [...new Set(list)];
 }
 
+/** Where a bookmark file is cut into entries: before each `<DT`, never inside a comment (one left open runs to the end). */
+const ENTRY_START = /<!--[\s\S]*?(?:-->|$)|<dt/gi;
+
 /**
  * Reads a Netscape bookmark file as its text arrives: `push` each piece, then
- * `end`. Pieces are tokenized up to the last link start seen outside a
- * comment, so only the text of one unfinished link is held back.
+ * `end`. The text is tokenized entry by entry, each from its `<DT` to the
+ * next, so only the text of one unfinished entry is held back, and a damaged
+ * tag (an unclosed quote, a missing `>`) spoils its own entry only, the same
+ * wherever the pieces of the file happen to end.
  */
 export class BookmarksReader {
   private readonly items: ImportItem[] = [];
@@ -68,6 +73,8 @@ export class BookmarksReader {
   private folderTitle = '';
   private link: { attrs: Record<string, string>; line: number; text: string } | null = null;
   private buf = '';
+  /** Where in `buf` the search for the next entry resumes. */
+  private searched = 0;
   private line = 1;
   private started = false;
 
@@ -80,16 +87,13 @@ export class BookmarksReader {
       if (this.buf.length < 256) return;
       this.checkStart();
     }
-    const cut = Math.max(this.buf.lastIndexOf('<DT'), this.buf.lastIndexOf('<dt'));
-    if (cut <= 0 || this.buf.lastIndexOf('<!--', cut) > this.buf.lastIndexOf('-->', cut)) return;
-    this.scan(this.buf.slice(0, cut));
-    this.buf = this.buf.slice(cut);
+    this.buf = this.buf.slice(this.scanEntries(this.buf));
   }
 
   /** The links read. Throws when the file is not a bookmark file. */
   end(): ParseResult {
     if (!this.started) this.checkStart();
-    this.scan(this.buf);
+    this.scan(this.buf.slice(this.scanEntries(this.buf)));
     this.buf = '';
     this.finishLink();
     // Every exporter closes each <DL> it opens: one left open means the file stops early, and its missing links would go unmentioned.
@@ -120,6 +124,29 @@ export class BookmarksReader {
     const tags = uniq([...splitTags(attrs.tags), ...(this.opts.foldersAsTags ? this.folders : [])]);
     const savedAt = isoFromUnix(attrs.add_date) ?? UNKNOWN_TIME;
     this.items.push({ kind: 'link', url, title: text.trim().replace(/\s+/g, ' ') || url, tags, state, savedAt });
+  }
+
+  /** Scans each entry of `text` that the next `<DT` closes; returns where the last one starts. */
+  private scanEntries(text: string): number {
+    let from = 0;
+    // Resume the search where the last one stopped (in an open comment, or just short of the end), not at the start again.
+    ENTRY_START.lastIndex = Math.min(this.searched, text.length);
+    for (let m = ENTRY_START.exec(text); m; m = ENTRY_START.exec(text)) {
+      if (m[0].startsWith('<!--')) {
+        // A comment still open: what follows it waits for its end.
+        if (m[0].length < 7 || !m[0].endsWith('-->')) return this.searchedFrom(from, m.index);
+        continue;
+      }
+      if (m.index > from) this.scan(text.slice(from, m.index));
+      from = m.index;
+    }
+    return this.searchedFrom(from, Math.max(from, text.length - 3));
+  }
+
+  /** Notes where the next search starts in the text that will be kept from `from`. */
+  private searchedFrom(from: number, resume: number): number {
+    this.searched = resume - from;
+    return from;
   }
 
   private scan(html: string): void {

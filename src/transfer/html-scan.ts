@@ -15,14 +15,14 @@ export type HtmlToken =
  * value, as browsers read `a="1"b`), a name and maybe a value. Each is matched
  * once, as a whole (the lookahead and back-reference make it atomic), and
  * neither a name nor an unquoted value takes a `<`: a start tag ends at its
- * `>` or, left unclosed, before the next tag, as `<A HREF="…" PRIVATE` cut
- * off before the next `<DT>`. Trying every way a tag's attributes split took
- * time exponential in their number, and running unclosed tags on to the end
- * of the file took time quadratic in their count; a `<!…>` declaration stops
- * at a `<` for the same reason.
+ * `>` or, left unclosed, before the next tag or at the end of the text, as
+ * `<A HREF="…" PRIVATE` cut off before the next `<DT>`. Trying every way a
+ * tag's attributes split took time exponential in their number, and running
+ * unclosed tags on to the end of the file took time quadratic in their count;
+ * a `<!…>` declaration stops at a `<` for the same reason.
  */
 const ATTRIBUTE = `(?=((?:\\s+|(?<=["']))[^\\s=>/<]+(?:\\s*=\\s*(?:"[^"]*"|'[^']*'|[^\\s><]+))?))\\4`;
-const TOKEN = new RegExp(`<!--[\\s\\S]*?(?:-->|$)|<![^<>]*>|<\\/([a-zA-Z][a-zA-Z0-9]*)\\s*>|<([a-zA-Z][a-zA-Z0-9]*)((?:${ATTRIBUTE})*)\\s*\\/?(?:>|(?=<))|[^<]+|<`, 'g');
+const TOKEN = new RegExp(`<!--[\\s\\S]*?(?:-->|$)|<![^<>]*>|<\\/([a-zA-Z][a-zA-Z0-9]*)\\s*>|<([a-zA-Z][a-zA-Z0-9]*)((?:${ATTRIBUTE})*)\\s*\\/?(?:>|(?=<)|$)|[^<]+|<`, 'g');
 const ATTR = /([^\s=>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
 
 /** Tokens of `html`; `line` is the line number its first character is on (for pieces of a larger file). */

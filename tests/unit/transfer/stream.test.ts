@@ -1,7 +1,7 @@
 /** Reading backups and bookmark files as their text arrives, in pieces of any size. */
 import { describe, expect, it } from 'vitest';
 import {
-  BACKUP_VERSION, BookmarksReader, exportBackup, exportBookmarks, parseBackup, parseBookmarks, readBackup, TransferError, UnorderedBackupError,
+  BACKUP_VERSION, BOOKMARKS_HEAD, BookmarksReader, exportBackup, exportBookmarks, parseBackup, parseBookmarks, readBackup, TransferError, UnorderedBackupError,
   type ImportError, type SavedArticle, type StoredImage,
 } from '../../../src/transfer/index';
 import { JsonSplitter, type JsonStreamEvent } from '../../../src/transfer/json-stream';
@@ -158,6 +158,18 @@ describe('BookmarksReader', () => {
     expect(parseBookmarks(html).items).toHaveLength(60);
     const line = html.slice(0, html.indexOf('javascript:')).split('\n').length;
     expect(parseBookmarks(html).errors).toEqual([{ line, reason: 'unsafe or unsupported URL scheme "javascript:"' }]);
+  });
+
+  // A damaged entry spoils itself only, whether the file arrives whole or cut anywhere: an unclosed tag, an unclosed quote.
+  it.each([1, 5, 40, 1 << 20])('reads damaged entries the same, in pieces of %i', (size) => {
+    const html = `${BOOKMARKS_HEAD}<DT><A HREF="https://a.example/" ADD_DATE="1700000000" PRIVATE\n<DT><A HREF="https://b.example/>B</A>\n`
+      + '<DT><A HREF="https://c.example/">C</A>\n<DT><A HREF="https://d.example/">D</A>\n</DL><p>\n';
+    const reader = new BookmarksReader();
+    for (const p of pieces(html, size)) reader.push(p);
+    const read = reader.end();
+    expect(read).toEqual(parseBookmarks(html));
+    expect(read.items.map((i) => i.kind === 'link' && i.title)).toEqual(['https://a.example/', 'C', 'D']);
+    expect(read.errors).toEqual([{ line: 10, reason: 'invalid URL' }]);
   });
 
   it('refuses a file that is not a bookmark file', () => {
