@@ -145,6 +145,20 @@ const ARTICLE_FIELDS: Record<keyof Article, Kind> = {
 
 const STATES = new Set(['unread', 'read', 'archived']);
 
+/**
+ * ECMAScript's date time string format: the ISO 8601 dates every browser
+ * reads alike. Chrome's Date.parse also takes "0", "1/2/2025" or "2025-010Z",
+ * which Firefox refuses, and the library orders saved times as strings.
+ */
+const ISO_DATE = /^(?:[+-]\d{6}|\d{4})(?:-\d{2}(?:-\d{2})?)?(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+
+/** `v` as Qingdu stores times (UTC, `toISOString`), or null when it is no ISO 8601 date. */
+function isoTime(v: unknown): string | null {
+  if (typeof v !== 'string' || !ISO_DATE.test(v)) return null;
+  const t = Date.parse(v);
+  return Number.isFinite(t) ? new Date(t).toISOString() : null;
+}
+
 function checkField(kind: Kind, v: unknown): string | null {
   switch (kind) {
     case 'string': return typeof v === 'string' ? null : 'must be a string';
@@ -154,8 +168,8 @@ function checkField(kind: Kind, v: unknown): string | null {
     case 'boolean': return typeof v === 'boolean' ? null : 'must be true or false';
     case 'string[]': return Array.isArray(v) && v.every((t) => typeof t === 'string') ? null : 'must be a list of strings';
     case 'state': return typeof v === 'string' && STATES.has(v) ? null : 'must be "unread", "read" or "archived"';
-    case 'iso': return typeof v === 'string' && Number.isFinite(Date.parse(v)) ? null : 'must be an ISO 8601 date';
-    case 'iso?': return v === null || (typeof v === 'string' && Number.isFinite(Date.parse(v))) ? null : 'must be an ISO 8601 date or null';
+    case 'iso': return isoTime(v) ? null : 'must be an ISO 8601 date';
+    case 'iso?': return v === null || isoTime(v) ? null : 'must be an ISO 8601 date or null';
     case 'url': return safeUrl(v) ? null : urlProblem(v);
     case 'url?': return v === null || safeUrl(v) ? null : urlProblem(v);
   }
@@ -168,7 +182,7 @@ function copyChecked(src: Record<string, unknown>, fields: Record<string, Kind>,
     const v = src[key];
     const problem = checkField(kind, v);
     if (problem) throw new TransferError(`${where}${key} ${problem}`);
-    out[key] = Array.isArray(v) ? [...v] : v;
+    out[key] = Array.isArray(v) ? [...v] : (kind === 'iso' || kind === 'iso?') && v !== null ? isoTime(v) : v;
   }
   return out;
 }
