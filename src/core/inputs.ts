@@ -20,7 +20,6 @@ export interface SeedItem {
 }
 
 const SEED_TIME = /^\s*<!--\s*(\d{10,13})\s*-->\s*$/;
-const SEED_LINK = /^\s*\[(.*)\]\((\S+?)\)\s*$/;
 const SEED_RULE = /^\s*-{3,}\s*$/;
 
 /**
@@ -30,14 +29,31 @@ const SEED_RULE = /^\s*-{3,}\s*$/;
 export function parseSeed(text: string): SeedItem | null {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const time = SEED_TIME.exec(lines[0] ?? '');
-  const link = SEED_LINK.exec(lines[1] ?? '');
-  if (!time?.[1] || !link || link[2] === undefined || !SEED_RULE.test(lines[2] ?? '')) return null;
+  const link = seedLink(lines[1] ?? '');
+  if (!time?.[1] || !link || !SEED_RULE.test(lines[2] ?? '')) return null;
   return {
-    title: link[1]?.trim() ?? '',
-    url: link[2],
+    title: link.title.trim(),
+    url: link.url,
     published: fromUnix(time[1]),
     html: lines.slice(3).join('\n').trim(),
   };
+}
+
+/**
+ * `[title](url)`: the url runs from the last `](` to the closing `)` and has
+ * no spaces; the title is what comes before. Read by hand: a regex trying
+ * every `](` with every length of url took time quadratic in the length of a
+ * line full of them.
+ */
+function seedLink(line: string): { title: string; url: string } | null {
+  const s = line.trim();
+  if (!s.startsWith('[') || !s.endsWith(')')) return null;
+  const inner = s.slice(1, -1);
+  let at = inner.lastIndexOf('](');
+  // A url is never empty: in `[a](b]()` it starts at the `](` before.
+  if (at >= 0 && at === inner.length - 2) at = at > 0 ? inner.lastIndexOf('](', at - 1) : -1;
+  const url = at >= 0 ? inner.slice(at + 2) : '';
+  return url && !/\s/.test(url) ? { title: inner.slice(0, at), url } : null;
 }
 
 /** True when `text` looks like a seed (cheap check on its first line). */

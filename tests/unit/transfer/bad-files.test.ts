@@ -254,6 +254,14 @@ describe('bad files', () => {
     expect(r.failed[0]).toEqual({ line: 3, reason: 'missing URL' });
   });
 
+  it('reads a feedx page whose link line never closes in linear time', () => {
+    const page = enc(`<!--1764057600000-->\n[${'](x'.repeat(40_000)}\n------\n<p>x</p>`);
+    const start = performance.now();
+    const r = importFile('seed.html', page, ctx);
+    expect(performance.now() - start).toBeLessThan(2000);
+    expect(r).toMatchObject({ ok: false, message: 'feedx article page: not a feedx article page (expected <!--time-->, [title](url), ------, then HTML)' });
+  });
+
   it('refuses a file over 50 MB before parsing', () => {
     const big = new Uint8Array(50 * 1024 * 1024 + 1).fill(0x20);
     big.set(enc('{"format":"qingdu-backup","version":3,"articles":['));
