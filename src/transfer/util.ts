@@ -179,6 +179,8 @@ export function isoFromUnix(value: unknown): string | null {
 /** ISO 8601 from any string Date understands, or null. */
 export function isoFromDate(value: unknown): string | null {
   if (typeof value !== 'string' || !value.trim()) return null;
+  // A bare number is a Unix time, not a date for Chrome's Date.parse, which reads "0" as 2000 and "-5" as May 2001 (a four-digit year stays a year).
+  if (/^\s*[+-]?\d+(\.\d+)?\s*$/.test(value) && !/^\s*\d{4}\s*$/.test(value)) return isoFromUnix(value);
   // wallabag writes "+0200" offsets, which Date.parse accepts only as "+02:00" on some engines.
   const v = value.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const t = Date.parse(v);

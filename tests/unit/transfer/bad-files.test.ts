@@ -131,6 +131,11 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
     { added: 1, failed: [/^expected 6 columns, found 2$/] }],
   ['Pocket CSV cut inside its last row', 'p.csv', () => enc('title,url,time_added,tags,status\nok,https://a.example/,1700000000,,unread\ncut,https://b.example/,17000'),
     { message: /^Pocket CSV: the file ends inside the row on line 3, so it was probably cut short$/ }],
+  ['Instapaper CSV with a zero or negative Timestamp', 'i.csv', () => enc('URL,Title,Selection,Folder,Timestamp,Tags\nhttps://a.example/,A,,Unread,0,[]\nhttps://b.example/,B,,Unread,-5,[]\n'),
+    { added: 2, check: (r) => {
+      // No save time: both count as saved at import, not in 2000 or 2001 as Date.parse would have it.
+      for (const item of r.toAdd) expect(Date.now() - Date.parse(item.kind === 'link' ? item.savedAt : '')).toBeLessThan(60_000);
+    } }],
   ['Instapaper CSV without a header, 4 columns', 'instapaper.csv', () => enc('https://a.example/,A,,Archive\nhttps://b.example/,B,,Unread\n'), { added: 2 }],
   ['CSV with javascript: and data: URLs', 'i.csv', () => enc('URL,Title,Selection,Folder,Timestamp,Tags\njavascript:alert(1),x,,Unread,1,[]\ndata:text/html;base64,PHNjcmlwdD4=,y,,Unread,1,[]\nhttps://ok.example/,ok,,Unread,1,[]\n'),
     { added: 1, failed: [/"javascript:"/, /"data:"/] }],
