@@ -92,7 +92,8 @@ const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
   ["whyUnexpected", "unexpected error ({})"],
 ];
 
-const HOLE: Record<string, string> = { '{}': '(.+?)', '{f}': '([A-Za-z][\\w.]*)', '{p}': '([^\\s:]+)', '{*}': '(.+)' };
+// A quoted value may be empty (an image whose type is "").
+const HOLE: Record<string, string> = { '{}': '(.*?)', '{f}': '([A-Za-z][\\w.]*)', '{p}': '([^\\s:]+)', '{*}': '(.+)' };
 
 interface Rule {
   key: string;

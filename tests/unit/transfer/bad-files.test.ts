@@ -117,6 +117,7 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
   ['image with bad base64', 'b.json', () => backup([stored(1)], { images: [{ articleId: 'id-1', url: 'https://i/1.png', type: 'image/png', data: '!!notbase64' }] }), { added: 1, failed: [/^image 1: invalid base64 image data$/] }],
   ['orphan image', 'b.json', () => backup([stored(1)], { images: [{ articleId: 'nope', url: 'https://i/1.png', type: 'image/png', data: 'AAAA' }] }), { added: 1, failed: [/belongs to no imported article/] }],
   ['image that is not an image', 'b.json', () => backup([stored(1)], { images: [{ articleId: 'id-1', url: 'https://i/1', type: 'text/html', data: 'AAAA' }] }), { added: 1, failed: [/"text\/html" is not an image type/] }],
+  ['image with an empty type', 'b.json', () => backup([stored(1)], { images: [{ articleId: 'id-1', url: 'https://i/1', type: '', data: 'AAAA' }] }), { added: 1, failed: [/^image 1: type "" is not an image type$/] }],
   ['version 1 backup (before image accounting)', 'b.json', () => { const { imageBytes: _i, missingImages: _m, ...v1 } = stored(1); return backup([v1], { version: 1 }); },
     { added: 1, check: (r) => expect(r.toAdd[0]).toMatchObject({ article: { imageBytes: 0, missingImages: [] } }) }],
   ['CSV with BOM and quoted newlines', 'i.csv', () => enc('\ufeffURL,Title,Selection,Folder,Timestamp,Tags\r\nhttps://a.example/,"two\r\nlines",,Unread,1700000000,[]\r\nhttps://b.example/,"say ""hi""",,Archive,1700000000,[]\r\n'),
