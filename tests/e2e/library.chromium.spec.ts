@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { exportBackup } from '../../src/transfer/index';
+import { exportBackup } from '../../src/transfer/backup';
 import { makeArticle } from '../unit/transfer/helpers';
 import { defaultPages, expect, launchChromium, libraryRow, openLibrary, saveFromPopup, test } from './chromium';
 import { ROOT, SEED_TITLE, SEED_URL, SHARED } from './pages';

@@ -13,8 +13,7 @@ import type { Download, Page } from '@playwright/test';
 import { defaultPages, expect, launchChromium, libraryRow, openLibrary, saveFromPopup, test } from './chromium';
 import { SEED_TITLE, SEED_URL, SHARED } from './pages';
 import { strFromU8, unzipSync, zipSync } from 'fflate';
-import { BACKUP_ZIP_ENTRY } from '../../src/transfer/backup';
-import { exportBackup } from '../../src/transfer/index';
+import { BACKUP_ZIP_ENTRY, exportBackup } from '../../src/transfer/backup';
 import { makeArticle } from '../unit/transfer/helpers';
 
 const FT = join(SHARED, 'fixtures', 'ftchinese');
