@@ -15,7 +15,7 @@
 import browser from '../platform/browser';
 import { sendMessage, type Request } from '../platform/messages';
 import type { LibraryEntry, ReadState } from '../storage/types';
-import { debounce, formatBytes, formatDate } from '../ui/format';
+import { debounce, formatBytes, formatDate, formatListDate } from '../ui/format';
 import { t, tCount, translatePage } from '../ui/i18n';
 import { dialogOpen, isTyping } from '../ui/keys';
 import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
@@ -123,11 +123,13 @@ function buildRow(entry: LibraryEntry): HTMLElement {
   else if (entry.state === 'archived') add('badge', t('stateArchived'));
   else add('badge read', t('stateRead'));
   if (entry.linkOnly) add('badge link', t('linkOnlyBadge')).title = t('linkOnlyHint');
-  add('site', siteOf(entry));
+  // The date before the site, whose name may be a long host: in a narrow row the line's end is what gets cut.
   const date = document.createElement('time');
   date.dateTime = entry.savedAt;
-  date.textContent = formatDate(entry.savedAt, locale);
+  date.textContent = formatListDate(entry.savedAt, locale);
+  date.title = formatDate(entry.savedAt, locale);
   meta.append(date);
+  add('site', siteOf(entry));
   if (entry.readingMinutes > 0) add('minutes', t('readingMinutes', String(entry.readingMinutes)));
   if (entry.progress > 0.02 && entry.progress < 0.98) add('progress', `${Math.round(entry.progress * 100)}%`);
   const missing = entry.missingImages.length;

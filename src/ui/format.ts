@@ -11,6 +11,13 @@ export function formatDate(iso: string | null | undefined, locale: string): stri
   return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric' }).format(date);
 }
 
+/** A list's date: `8月17日` or `Aug 17` in the current year, else as `formatDate` writes it. */
+export function formatListDate(iso: string | null | undefined, locale: string, now = new Date()): string {
+  const date = iso ? new Date(iso) : null;
+  if (!date || Number.isNaN(date.getTime()) || date.getFullYear() !== now.getFullYear()) return formatDate(iso, locale);
+  return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' }).format(date);
+}
+
 /** Date and time, for the reader's "published" line. */
 export function formatDateTime(iso: string | null | undefined, locale: string): string {
   if (!iso) return '';

@@ -501,6 +501,23 @@ for (const lang of ['en-US', 'zh-CN']) {
       expect(lines).toBe(1);
     });
 
+    test('at 360 px a row shows its saved date whole, whatever the length of its site name', async ({ extension }) => {
+      const { context, extensionId } = extension;
+      const library = await openLibrary(context, extensionId);
+      await library.setViewportSize({ width: 360, height: 740 });
+      // 2024-11-01, a link only (its own badge), from a host with a long name, with tags.
+      const link = '<DT><A HREF="https://www.a-news-site-with-a-rather-long-host-name.example.com/story/1" ADD_DATE="1730419200" TAGS="经济,科技">一篇</A>';
+      await library.locator('#transfer-file').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(`<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n${link}\n</DL>\n`) });
+      const importer = library.locator('#transfer-import-dialog');
+      await importer.locator('#transfer-import-confirm').click();
+      await expect(importer.locator('#transfer-import-status')).toHaveText(/(新增 1 篇|1 added)/);
+      await importer.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+      const time = library.locator('.row-meta time');
+      await expect(time).toHaveText(lang === 'en-US' ? 'Nov 1, 2024' : '2024年11月1日');
+      const [date, line] = [(await time.boundingBox())!, (await library.locator('.row-meta').boundingBox())!];
+      expect(date.x + date.width).toBeLessThanOrEqual(line.x + line.width);
+    });
+
     // It took four lines at 360 px (three without "Fetch text of links"), in both languages.
     test('at 360 px the selection bar keeps to two lines, with every action whole, named in full and ringed when focused', async ({
       extension,

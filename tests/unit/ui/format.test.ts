@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { debounce, formatBytes, formatDate, formatDateTime, hostOf, scriptOf, throttle } from '../../../src/ui/format';
+import { debounce, formatBytes, formatDate, formatDateTime, formatListDate, hostOf, scriptOf, throttle } from '../../../src/ui/format';
 
 describe('formatting', () => {
   it('dates follow the UI language and survive bad input', () => {
@@ -9,6 +9,14 @@ describe('formatting', () => {
     expect(formatDate(null, 'zh-CN')).toBe('');
     expect(formatDate('not a date', 'en')).toBe('');
     expect(formatDateTime('2020-08-17T06:52:00Z', 'zh-CN')).toMatch(/^2020年8月17日/);
+  });
+
+  it('a list leaves the year out of dates in the current year', () => {
+    const now = new Date('2026-11-26T12:00:00Z');
+    expect(formatListDate('2026-08-17T06:52:00Z', 'zh-CN', now)).toBe('8月17日');
+    expect(formatListDate('2026-08-17T06:52:00Z', 'en-US', now)).toBe('Aug 17');
+    expect(formatListDate('2025-08-17T06:52:00Z', 'zh-CN', now)).toBe('2025年8月17日');
+    expect(formatListDate('bad', 'en', now)).toBe('');
   });
 
   it('bytes use readable units', () => {
