@@ -1,7 +1,8 @@
 /** Feed files (RSS / Atom / feedx) and seed files, through the injected extraction hooks. */
 import type { Article } from '../core/types';
 import type { SavedArticle } from '../storage/types';
-import { htmlToText, recordFromHtml, textLength, urlId } from './records';
+import { textLength } from '../core/reading-time';
+import { htmlToText, recordFromHtml, urlId } from './records';
 import type { ExtractHooks, ImportError, ImportItem, ParseResult, Sanitize } from './types';
 import { safeUrl, TransferError, urlProblem } from './util';
 

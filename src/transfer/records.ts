@@ -1,4 +1,5 @@
 /** Building library records from imported data that carries full HTML (wallabag, Omnivore). */
+import { countText, lengthOf, minutesOf } from '../core/reading-time';
 import type { Article } from '../core/types';
 import { siteNameOf } from '../core/rules/site-names';
 import type { ReadState, SavedArticle } from '../storage/types';
@@ -7,18 +8,9 @@ import { decodeEntities } from './util';
 
 export { idForUrl as urlId } from '../storage/ids';
 
-const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]/g;
-
 /** Plain text of an HTML fragment, whitespace collapsed. */
 export function htmlToText(html: string): string {
   return decodeEntities(html.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
-}
-
-/** Chinese/Japanese/Korean characters plus words in other scripts (the Article.length contract). */
-export function textLength(text: string): number {
-  const cjk = text.match(CJK)?.length ?? 0;
-  const words = text.replace(CJK, ' ').split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
-  return cjk + words;
 }
 
 export interface RecordInput {
@@ -42,8 +34,10 @@ export interface RecordInput {
 export function recordFromHtml(r: RecordInput): SavedArticle {
   const contentHtml = r.sanitize(r.html);
   const textContent = htmlToText(contentHtml);
-  const length = textLength(textContent);
-  const readingMinutes = Math.max(1, Math.round(length / 400));
+  // Counted as the extraction core counts a saved page: an imported article reads as long as the same one saved.
+  const counts = countText(textContent);
+  const length = lengthOf(counts);
+  const readingMinutes = minutesOf(counts);
   const article: Article = {
     title: r.title, url: r.url, siteName: siteNameOf(r.url), lang: r.lang ?? null, lead: r.lead ?? null, leadImage: r.leadImage ?? null,
     byline: r.byline ?? null, translator: null, published: r.published ?? null, updated: null, contentHtml, textContent,

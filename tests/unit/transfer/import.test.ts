@@ -247,6 +247,22 @@ describe('library report and merge', () => {
     expect(links.toAdd.map((item) => (item.kind === 'link' ? linkEntry(item, 'x').siteName : null))).toEqual(['FT中文网', 'example.com']);
   });
 
+  it('an imported article reads as long as the same article saved from its page (255 Chinese characters or 230 words a minute)', () => {
+    const enc = (text: string) => new TextEncoder().encode(text);
+    const chinese = '央行'.repeat(383);
+    const english = Array.from({ length: 690 }, (_, i) => `word${i}`).join(' ');
+    const entries = [
+      { url: 'https://www.ftchinese.com/story/1', title: 'Z', content: `<p>${chinese}</p>`, is_archived: 0 },
+      { url: 'https://example.com/en', title: 'E', content: `<p>${english}</p>`, is_archived: 0 },
+    ];
+    const r = importFile('wallabag.json', enc(JSON.stringify(entries)), ctx);
+    // 766 characters and 690 words: 3 minutes each, as the extraction core counts them (1.9 and 1.7 at 400 a minute, shown as 2).
+    expect(r.toAdd.map((item) => (item.kind === 'article' ? [item.article.length, item.article.readingMinutes] : null))).toEqual([
+      [766, 3],
+      [690, 3],
+    ]);
+  });
+
   it('a wallabag article without a save time counts as saved at import, and leaves a stored article\'s saved date alone', () => {
     const existing = { ...makeArticle(1), url: 'https://example.com/a', state: 'unread' as const, tags: [] };
     const entries = [
