@@ -88,6 +88,7 @@ const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
   ["whyNoArticles", "the file holds no articles"],
   ["whyTooBig", "the file is {} MB; files above {} MB are refused"],
   ["whyEmptyFile", "the file is empty"],
+  ["whyOneWayExport", "a Markdown or EPUB export is made for other apps and does not import back; to move a library, export and import the JSON backup"],
   ["whyUnknownFormat", "not a file Qingdu can import (expected a Qingdu backup, Pocket, Instapaper, Omnivore or wallabag export, browser bookmarks, an RSS/Atom feed or a feedx article page)"],
   ["whyUnexpected", "unexpected error ({})"],
 ];

@@ -32,6 +32,16 @@ export function isZippedBackup(head: Uint8Array): boolean {
   return isBackupEntry(new TextDecoder().decode(head.subarray(30, 30 + nameLength)));
 }
 
+/**
+ * Whether a file is one of the exports made for other apps (a Markdown file or
+ * zip, an EPUB), which hold too little to come back as a library: an import
+ * that refuses one says what to use instead. Never throws.
+ */
+export function isOneWayExport(name: string, bytes: Uint8Array): boolean {
+  if (/\.(epub|md|markdown)$/i.test(name)) return true;
+  return isZip(bytes) && zipNames(bytes).some((n) => n === 'mimetype' || /(^|\/)reading-list\.md$/.test(n));
+}
+
 /** The format of a file, or null when it is none Qingdu imports. Never throws. */
 export function detectFormat(name: string, bytes: Uint8Array): ImportFormat | null {
   const lower = name.toLowerCase();

@@ -10,7 +10,7 @@ import type { StoredImage } from '../storage/types';
 import { BACKUP_ZIP_ENTRY, isBackupEntry, parseBackup } from './backup';
 import { parseBookmarks, parsePocketHtml } from './bookmarks';
 import { parseInstapaperCsv, parsePocketCsv } from './csv-formats';
-import { detectFormat, FORMAT_NAMES, isPocketHtmlEntry, type ImportFormat } from './detect';
+import { detectFormat, FORMAT_NAMES, isOneWayExport, isPocketHtmlEntry, type ImportFormat } from './detect';
 import { parseFeedFile, parseSeedFile } from './feeds';
 import { linkEntry, mergeRecord, type MergeableRecord } from './merge';
 import { urlId } from './records';
@@ -181,6 +181,8 @@ export function failureReason(format: ImportFormat, e: unknown): string {
   return `${FORMAT_NAMES[format]}: ${reason}`;
 }
 
+const ONE_WAY_EXPORT = 'a Markdown or EPUB export is made for other apps and does not import back; to move a library, export and import the JSON backup';
+
 /**
  * Recognises, parses and plans an import. Never throws and never writes: the
  * caller stores `toAdd` / `toUpdate` when the user confirms.
@@ -190,6 +192,7 @@ export function importFile(name: string, bytes: Uint8Array, ctx: ImportContext):
   if (bytes.length > max) return refusedBySize(bytes.length, max);
   if (bytes.length === 0 || (bytes.length < 4096 && !new TextDecoder().decode(bytes).trim())) return refusal(null, 'the file is empty');
   const format = detectFormat(name, bytes);
+  if (!format && isOneWayExport(name, bytes)) return refusal(null, ONE_WAY_EXPORT);
   if (!format) return refusal(null, 'not a file Qingdu can import (expected a Qingdu backup, Pocket, Instapaper, Omnivore or wallabag export, browser bookmarks, an RSS/Atom feed or a feedx article page)');
   let parsed: ParseResult;
   try {

@@ -166,6 +166,10 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
   ['incomplete seed', 'seed.html', () => enc('<!--1764057600000-->\nno link line\n'), { message: /not a feedx article page/ }],
   ['zip that is damaged', 'pocket.zip', () => Uint8Array.from([0x50, 0x4b, 0x03, 0x04, ...garbage(500)]), { message: /^not a file Qingdu can import/ }],
   ['zip without CSV or metadata', 'other.zip', () => zipSync({ 'readme.txt': strToU8('hello') }), { message: /^not a file Qingdu can import/ }],
+  // Qingdu's own exports for other apps: the refusal points to the backup.
+  ['a Markdown export', 'qingdu-2026-11-26-2篇.zip', () => zipSync({ 'qingdu/一篇.md': strToU8('---\ntitle: "一篇"\n---\n'), 'qingdu/reading-list.md': strToU8('# 清读\n') }), { message: /^a Markdown or EPUB export .* export and import the JSON backup$/ }],
+  ['an EPUB export', 'book.zip', () => zipSync({ mimetype: strToU8('application/epub+zip'), 'OEBPS/content.opf': strToU8('<package/>') }, { level: 0 }), { message: /^a Markdown or EPUB export/ }],
+  ['a Markdown file', 'note.md', () => enc('# 标题\n\n正文\n'), { message: /^a Markdown or EPUB export/ }],
   ['zip with too many entries', 'pocket.zip', () => {
     const files: Record<string, Uint8Array> = {};
     for (let i = 0; i <= 20_000; i++) files[`part_${i}.csv`] = new Uint8Array(0);
