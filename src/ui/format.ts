@@ -27,7 +27,8 @@ export function formatDateTime(iso: string | null | undefined, locale: string): 
     year: 'numeric',
     month: 'long',
     day: 'numeric',
-    hour: '2-digit',
+    // "4:00 PM", not "04:00 PM"; a 24-hour locale still writes 16:00.
+    hour: 'numeric',
     minute: '2-digit',
   }).format(date);
 }

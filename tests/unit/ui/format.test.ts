@@ -9,6 +9,9 @@ describe('formatting', () => {
     expect(formatDate(null, 'zh-CN')).toBe('');
     expect(formatDate('not a date', 'en')).toBe('');
     expect(formatDateTime('2020-08-17T06:52:00Z', 'zh-CN')).toMatch(/^2020年8月17日/);
+    // No leading zero on a 12-hour clock's hour, whatever the time zone the tests run in.
+    expect(formatDateTime('2020-08-17T06:52:00Z', 'en-US')).toMatch(/^August 17, 2020(,| at) [1-9]\d?:52\s[AP]M$/);
+    expect(formatDateTime('2020-08-17T06:52:00Z', 'zh-CN')).toMatch(/^2020年8月17日 \d{1,2}:52$/);
   });
 
   it('a list leaves the year out of dates in the current year', () => {
