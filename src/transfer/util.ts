@@ -167,13 +167,25 @@ export function unixSeconds(iso: string | null | undefined): number {
   return Number.isFinite(t) ? Math.floor(t / 1000) : 0;
 }
 
+/** How far past the clock a file's time may be (time zones, a clock set wrong) and still be taken as it is. */
+const FUTURE_SLACK_MS = 24 * 3600 * 1000;
+
+/**
+ * A time read from a file, as ISO 8601; null when it is no time or lies past
+ * tomorrow: nothing was saved, updated or published there, and a saved date in the year
+ * 33658 (a Pocket `time_added` of 1e15) would head the library for ever.
+ */
+function fileTime(ms: number): string | null {
+  if (!Number.isFinite(ms) || ms > Date.now() + FUTURE_SLACK_MS) return null;
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
 /** ISO 8601 from Unix seconds (or milliseconds when the value is clearly in ms), or null. */
 export function isoFromUnix(value: unknown): string | null {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isFinite(n) || n <= 0) return null;
-  const ms = n > 1e11 ? n : n * 1000; // 13-digit values are milliseconds (Omnivore CSV)
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  return fileTime(n > 1e11 ? n : n * 1000); // 13-digit values are milliseconds (Omnivore CSV)
 }
 
 /** ISO 8601 from any string Date understands, or null. */
@@ -184,7 +196,7 @@ export function isoFromDate(value: unknown): string | null {
   // wallabag writes "+0200" offsets, which Date.parse accepts only as "+02:00" on some engines.
   const v = value.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const t = Date.parse(v);
-  return Number.isFinite(t) ? new Date(t).toISOString() : isoFromUnix(value);
+  return Number.isFinite(t) ? fileTime(t) : isoFromUnix(value);
 }
 
 // ---------------------------------------------------------------------------

@@ -137,6 +137,14 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
       // No save time: both count as saved at import, not in 2000 or 2001 as Date.parse would have it.
       for (const item of r.toAdd) expect(Date.now() - Date.parse(item.kind === 'link' ? item.savedAt : '')).toBeLessThan(60_000);
     } }],
+  ['Pocket CSV and wallabag JSON with save times far in the future', 'p.csv', () => enc('title,url,time_added,tags,status\nA,https://a.example/,1000000000000000,,unread\nB,https://b.example/,99999999999,,unread\n'),
+    { added: 2, check: (r) => {
+      // The year 33658 and 5138 are no save times: both count as saved at import, rather than heading the library for ever.
+      for (const item of r.toAdd) expect(Math.abs(Date.now() - Date.parse(item.kind === 'link' ? item.savedAt : ''))).toBeLessThan(60_000);
+      const wallabag = importFile('w.json', enc(JSON.stringify([{ url: 'https://c.example/', title: 'C', content: '<p>正文</p>', is_archived: 0, created_at: '2999-01-01T00:00:00+0000' }])), ctx);
+      const [item] = wallabag.toAdd;
+      expect(Math.abs(Date.now() - Date.parse(item?.kind === 'article' ? item.article.savedAt : ''))).toBeLessThan(60_000);
+    } }],
   ['Instapaper CSV without a header, 4 columns', 'instapaper.csv', () => enc('https://a.example/,A,,Archive\nhttps://b.example/,B,,Unread\n'), { added: 2 }],
   ['CSV with javascript: and data: URLs', 'i.csv', () => enc('URL,Title,Selection,Folder,Timestamp,Tags\njavascript:alert(1),x,,Unread,1,[]\ndata:text/html;base64,PHNjcmlwdD4=,y,,Unread,1,[]\nhttps://ok.example/,ok,,Unread,1,[]\n'),
     { added: 1, failed: [/"javascript:"/, /"data:"/] }],
