@@ -25,7 +25,7 @@ import { SEED_TITLE, SEED_URL } from './pages';
 const LEAD = '白俄罗斯总统卢卡申科声称赢得总统选举后，国内要求他下台的声浪越来越大。';
 const LAST = '至少导致两人丧生、数百人受伤、近7000人被拘留的镇压行动，最初似乎平息了抗议活动。';
 /** The seed's one image, as FT's image host serves it. */
-const HERO = 'dq4atoxl7csa1.cloudfront.net/unsafe/1340x754/https://thumbor.ftacademy.cn/unsafe/picture/3/000078793_piclink.jpg';
+const HERO = 'thumbor.ftacademy.cn/unsafe/1340x754/https://thumbor.ftacademy.cn/unsafe/picture/3/000078793_piclink.jpg';
 
 let build: ReturnType<typeof copyFirefoxBuild>;
 let sites: SiteServer;
