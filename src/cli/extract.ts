@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { extractArticle, isFeed, parseFeed, parseSeed, type Article, type ExtractResult } from '../core/index';
 import type { WindowLike } from 'dompurify';
-import { createTurndown } from '../transfer/markdown';
+import { createTurndown, standfirstQuote } from '../transfer/markdown';
 import { leadLines } from '../transfer/article-front';
 import { safeUrl } from '../transfer/util';
 
@@ -71,8 +71,7 @@ function toMarkdown(a: Article): string {
     a.updated && `- Updated: ${a.updated}`,
     `- Source: <${a.url}>`,
   ].filter(Boolean);
-  // One quoted paragraph per line, as the export writes it: a bilingual standfirst keeps its English and Chinese apart.
-  const lead = leadLines(a.lead).map((line) => `> ${td.escape(line)}`).join('\n>\n');
+  const lead = standfirstQuote(leadLines(a.lead), td);
   return [`# ${a.title}`, '', ...meta, '', lead ? `${lead}\n` : '', td.turndown(a.contentHtml), ''].join('\n');
 }
 

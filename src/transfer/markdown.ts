@@ -88,13 +88,18 @@ export function createTurndown(resolveImage: (src: string) => string | null): Tu
   return td;
 }
 
+/** A standfirst's lines as a quote, one paragraph a line: a bilingual one keeps its English and Chinese apart. Empty without lines. */
+export function standfirstQuote(lines: readonly string[], td: TurndownService): string {
+  return lines.map((line) => `> ${td.escape(line)}`).join('\n>\n');
+}
+
 /** The Markdown body of one article; images map to `imagePath(url)` or keep their http(s) URL. */
 export function articleMarkdown(a: SavedArticle, imagePath: (url: string) => string | undefined = () => undefined, td?: TurndownService): string {
   const service = td ?? createTurndown((src) => imagePath(src) ?? safeUrl(src));
   const front = articleFront(a);
   const parts = [`# ${service.escape(a.title.replace(/\s+/g, ' '))}`];
-  // The standfirst as a quote, a bilingual one keeping its two lines; then the hero, if the body does not show it.
-  if (front.lead.length) parts.push(front.lead.map((line) => `> ${service.escape(line)}`).join('\n>\n'));
+  // The standfirst as a quote; then the hero, if the body does not show it.
+  parts.push(standfirstQuote(front.lead, service));
   if (front.hero) parts.push(service.turndown(`<img src="${escapeHtml(front.hero)}" alt="">`));
   parts.push(service.turndown(a.article.contentHtml || ''));
   return `${frontMatter(a)}\n${parts.filter(Boolean).join('\n\n')}\n`;
