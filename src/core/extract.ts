@@ -26,7 +26,7 @@ import { matchRules, type SiteRule } from './rules/index';
 import { dropUnkeptAttributes, sanitizeToElement } from './sanitize';
 import { detectChinese, readPageMetadata } from './metadata';
 import { countText, lengthOf, minutesOf } from './reading-time';
-import { absoluteUrl, canonicalUrl } from './url';
+import { absoluteUrl, canonicalUrl, linkUrl } from './url';
 import { isEmptyElement, oneLine, queryAll, textLines } from './dom';
 
 /**
@@ -80,10 +80,10 @@ function langFor(url: string, rule: SiteRule | null, text: string, pageLang: str
   return rule?.lang?.default ?? pageLang ?? zh;
 }
 
-/** Makes links and images absolute, drops tracking pixels and `<source>` (srcset is not kept). */
+/** Makes links and images absolute (mail links stay), drops tracking pixels and `<source>` (srcset is not kept). */
 function normaliseBody(root: Element, url: string): void {
   for (const el of queryAll(root, '[href]')) {
-    const abs = absoluteUrl(el.getAttribute('href'), url);
+    const abs = linkUrl(el.getAttribute('href'), url);
     if (abs) el.setAttribute('href', abs);
     else if (!el.getAttribute('href')?.startsWith('#')) el.removeAttribute('href');
   }

@@ -41,6 +41,21 @@ export function absoluteUrl(href: string | null | undefined, base: string): stri
   }
 }
 
+/**
+ * A link's target for the body: `href` resolved against `base` when it is a web link, or the mail
+ * address of a `mailto:` link (FT ends a column with its author's); null for anything else.
+ */
+export function linkUrl(href: string | null | undefined, base: string): string | null {
+  const abs = absoluteUrl(href, base);
+  if (abs || !href) return abs;
+  try {
+    const u = new URL(href.trim());
+    return u.protocol === 'mailto:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
 /** `url` with only the listed query parameters kept (e.g. `full` for a single-page link). */
 export function keepOnlyParams(url: string, keep: readonly string[]): string {
   const u = new URL(url);

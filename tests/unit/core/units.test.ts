@@ -248,6 +248,21 @@ describe('extractArticle edge cases', () => {
     expect(r.article.contentHtml).toContain('src="https://example.com/a.jpg"');
   });
 
+  it("keeps a mail link a link, and still drops links that run code or carry a document", () => {
+    const links = '<a href="mailto:pilita.clark@ft.com">写信</a><a href=" MAILTO:a@b.c?subject=%E4%BD%A0">大写</a><a href="javascript:alert(1)">js</a>' +
+      '<a href="data:text/html,<script>alert(1)</script>">data</a><a href="vbscript:msgbox(1)">vb</a><a href="tel:123">电话</a>';
+    for (const [url, page] of [
+      ['https://www.ftchinese.com/story/001096000', `<html><body><div id="story-body-container">${PARAS}<p>${links}</p></div></body></html>`],
+      ['https://example.com/a', `<html><body><article>${PARAS}<p>${links}</p></article></body></html>`],
+    ] as const) {
+      const r = extract(page, url);
+      const html = r.ok ? r.article.contentHtml : '';
+      expect([...html.matchAll(/\shref="([^"]*)"/g)].map((m) => m[1]), url).toEqual(['mailto:pilita.clark@ft.com', 'mailto:a@b.c?subject=%E4%BD%A0']);
+      expect(html).toContain('<a href="mailto:pilita.clark@ft.com" rel="noopener noreferrer">写信</a>');
+      expect(r.ok && r.article.textContent).toContain('电话');
+    }
+  });
+
   it('keeps a picture that ends the article', () => {
     // A feed item's body is often just its paragraphs and a closing picture.
     const feedItem = extract(`<html><body>${PARAS}<p><img src="https://example.com/last.jpg" alt="最后一张图"></p></body></html>`);
