@@ -23,6 +23,7 @@ import type { Article, ExtractResult } from './types';
 import { applyRules, type RuleFields } from './rules/apply';
 import { builtinRules } from './rules/index';
 import { matchRules, type SiteRule } from './rules/index';
+import { ruleSiteName } from './rules/site-names';
 import { dropUnkeptAttributes, sanitizeToElement } from './sanitize';
 import { detectChinese, readPageMetadata } from './metadata';
 import { countText, lengthOf, minutesOf } from './reading-time';
@@ -78,6 +79,14 @@ function langFor(url: string, rule: SiteRule | null, text: string, pageLang: str
   const zh = detectChinese(text);
   if (zh === 'zh-TW') return zh;
   return rule?.lang?.default ?? pageLang ?? zh;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
 }
 
 /** Makes links and images absolute (mail links stay), drops tracking pixels and `<source>` (srcset is not kept). */
@@ -212,7 +221,7 @@ function buildArticle({ url, site, fields, rd, page, opts, contentHtml, textCont
   return {
     title: title || k.title || page.title || '',
     url: canonicalUrl(url, { dropParams: site?.canonical?.dropParams ?? [] }),
-    siteName: site?.siteName ?? page.siteName ?? rd.siteName ?? null,
+    siteName: (site && ruleSiteName(site, hostOf(url))) ?? page.siteName ?? rd.siteName ?? null,
     lang: langFor(url, site, textContent, page.lang ?? rd.lang ?? null),
     lead: fields.lead ?? page.description ?? (oneLine(rd.excerpt) || null),
     leadImage,

@@ -14,6 +14,8 @@ export interface SiteRule {
   id: string;
   /** Shown as `Article.siteName`. */
   siteName?: string;
+  /** The name the site gives itself on particular hosts instead (a Traditional Chinese edition, say), by exact host. */
+  siteNameHosts?: Record<string, string>;
   match: {
     /** `example.com` = that host only; `*.example.com` = it and any subdomain; `*` = every host. */
     hosts: string[];
@@ -84,7 +86,7 @@ const SELECTOR_FIELDS = ['remove', 'content', 'paywall', 'notes', 'figures', 'te
 const FIELD_SELECTOR_FIELDS = ['title', 'lead', 'leadImage', 'byline', 'published', 'updated'] as const;
 const STRING_LIST_FIELDS = ['translator', 'lazyImageAttrs', 'paywallText', 'dropLines', 'footerMarkers', 'footerLinkHosts'] as const;
 const KNOWN_FIELDS = new Set<string>([
-  'id', 'siteName', 'match', 'imageUrlTemplate', 'fullText', 'bilingual', 'liveBlog', 'embedPicture', 'canonical', 'lang', 'transforms', '$comment',
+  'id', 'siteName', 'siteNameHosts', 'match', 'imageUrlTemplate', 'fullText', 'bilingual', 'liveBlog', 'embedPicture', 'canonical', 'lang', 'transforms', '$comment',
   ...SELECTOR_FIELDS, ...FIELD_SELECTOR_FIELDS, ...STRING_LIST_FIELDS,
 ]);
 
@@ -129,6 +131,9 @@ export function validateRule(data: unknown, file = '<rule>', probe?: Document | 
   for (const key of Object.keys(r)) if (!KNOWN_FIELDS.has(key)) bad(key, 'unknown field');
   if (typeof r.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(r.id)) bad('id', 'must be a kebab-case string');
   if (r.siteName !== undefined && typeof r.siteName !== 'string') bad('siteName', 'must be a string');
+  if (r.siteNameHosts !== undefined && !(isRecordOfStrings(r.siteNameHosts) && Object.keys(r.siteNameHosts).every((h) => h !== '*' && !h.startsWith('*.') && HOST_PATTERN.test(h)))) {
+    bad('siteNameHosts', 'must map hosts to site names');
+  }
 
   const match = r.match as Record<string, unknown> | undefined;
   if (typeof match !== 'object' || match === null) bad('match', 'must be an object with hosts');

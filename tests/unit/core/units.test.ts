@@ -7,6 +7,7 @@ import {
   parseFeed, parseSeed, readingMinutes, ruleHosts, textLength, validateRule, BUILTIN_RULE_SOURCES,
 } from '../../../src/core/index';
 import { applyRules } from '../../../src/core/rules/apply';
+import { siteNameOf } from '../../../src/core/rules/site-names';
 import { loadCases } from './helpers';
 
 const jsdom = (html: string, url = 'https://example.com/a') => new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
@@ -44,6 +45,15 @@ describe('rule validation', () => {
     const probe = jsdom('').window.document;
     const v = validateRule({ id: 'x', match: { hosts: ['a.com'] }, content: ['div[['] }, 'f.json', probe);
     expect(v.ok).toBe(false);
+  });
+
+  it('rejects a site name per host that is not a host mapped to a name', () => {
+    const rule = (siteNameHosts: unknown) => validateRule({ id: 'x', match: { hosts: ['*.a.com'] }, siteName: 'A', siteNameHosts }, 'f.json');
+    expect(rule({ 'b.a.com': 'A 繁' }).ok).toBe(true);
+    for (const bad of [{ '*.a.com': 'A' }, { '*': 'A' }, { 'b.a.com': 1 }, ['b.a.com'], 'A']) {
+      const v = rule(bad);
+      expect(!v.ok && v.problems.map((p) => p.field), JSON.stringify(bad)).toEqual(['siteNameHosts']);
+    }
   });
 
   it('rejects an embed picture that is not an https URL or whose pattern finds no id', () => {
@@ -286,6 +296,18 @@ describe('extractArticle edge cases', () => {
     expect(r.ok && r.article.textContent.split(note)).toHaveLength(2);
     const plain = extract(`<html><body><h1 class="story-headline">原文</h1><div id="story-body-container">${PARAS}</div></body></html>`, 'https://www.ftchinese.com/story/001000005');
     expect(plain.ok && plain.article.contentHtml).not.toContain('qd-note');
+  });
+
+  it("names FT's Traditional edition as it names itself (FT中文網), and every other FT host FT中文网", () => {
+    const c = loadCases().find((x) => x.name.endsWith('live-blog-big5'))!;
+    for (const [url, name] of [
+      ['https://big5.ftchinese.com/interactive/200000', 'FT中文網'], ['https://www.ftchinese.com/interactive/200000', 'FT中文网'], ['https://cn.ft.com/interactive/200000', 'FT中文网'],
+    ] as const) {
+      const dom = jsdom(c.source, url);
+      const r = extractArticle(dom.window.document, url, { window: dom.window as unknown as WindowLike });
+      expect(r.ok && r.article.siteName, url).toBe(name);
+      expect(siteNameOf(url), url).toBe(name);
+    }
   });
 
   it('uses en for /en pages and zh-TW for big5', () => {

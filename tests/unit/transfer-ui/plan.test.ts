@@ -37,7 +37,7 @@ describe('records from an import plan', () => {
 
   it("lists a bookmark of a site with a rule under the rule's site name, as the articles saved from it are", () => {
     expect(linkRecord({ ...link, url: 'https://www.ftchinese.com/story/001088998' }, 'ft').siteName).toBe('FT中文网');
-    expect(linkRecord({ ...link, url: 'https://big5.ftchinese.com/story/001088998' }, 'big5').siteName).toBe('FT中文网');
+    expect(linkRecord({ ...link, url: 'https://big5.ftchinese.com/story/001088998' }, 'big5').siteName).toBe('FT中文網');
     expect(linkRecord({ ...link, url: 'https://notftchinese.com/story/1' }, 'other').siteName).toBe('notftchinese.com');
   });
 
