@@ -1,9 +1,9 @@
 /**
- * Search terms in both Chinese scripts, so 「纪实」 finds an article saved as
- * 「紀實」 and the other way round, whichever Traditional spelling (爲 or 為,
- * 裏 or 裡) the article uses. The stored search text keeps the script
- * each article was written in (folding it would rewrite every row and slow
- * imports), so the query is spelled both ways instead.
+ * Search terms as OpenCC spells them in the other script, phrase by phrase.
+ * Stored text and queries are folded to one script character by character
+ * (storage/script-fold.ts), which already finds 「紀實」 from 「纪实」 and 頭髮
+ * from 头发; the converters add the words the two scripts write with other
+ * characters, 复苏 and 復甦, 了解 and 瞭解, 借口 and 藉口.
  *
  * The converters are the reader's OpenCC chunks (about 1.2 MB), loaded the
  * first time a query holds a Han character and kept for the page's life.

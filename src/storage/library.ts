@@ -511,21 +511,22 @@ export class Library {
    * Ids of articles matching a query, best first: title matches, then the
    * rest, each newest first. Chinese is matched as a substring anywhere (no
    * word segmentation), other scripts by case-insensitive word prefix; every
-   * space-separated term must match. See search-text.ts.
+   * space-separated term must match; Simplified and Traditional characters
+   * find each other. See search-text.ts.
    *
    * With `forms`, each term matches in any of the forms it gives (the
-   * library page passes Simplified and Traditional spellings of Chinese).
+   * library page passes the phrase converter's spellings of Chinese).
    *
    * The first call loads the search text of the whole library into memory
    * (about 2 bytes a character: ~70 MB for 20,000 articles of 5 KB). Later
    * calls only fetch the segments other contexts changed since.
    */
   async search(query: string, forms?: TermForms): Promise<string[]> {
-    const terms = queryTerms(query);
+    const terms = queryTerms(query, forms);
     if (terms.length === 0) return [];
     const state = await this.searchIndex();
     // Look each sort key up once, not once per comparison.
-    const ranked = state.index.find(forms ? terms.map(forms) : terms).map((h) => ({ id: h.id, title: h.inTitle ? 1 : 0, savedAt: state.savedAt.get(h.id) ?? 0 }));
+    const ranked = state.index.find(terms).map((h) => ({ id: h.id, title: h.inTitle ? 1 : 0, savedAt: state.savedAt.get(h.id) ?? 0 }));
     ranked.sort((a, b) => b.title - a.title || b.savedAt - a.savedAt);
     return ranked.map((h) => h.id);
   }

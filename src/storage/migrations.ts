@@ -1,7 +1,8 @@
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import type { Article } from '../core/types';
-import type { EntryV1, EntryV2, SearchRecord } from './schema';
+import type { EntryV1, EntryV2, SearchRecord, SearchSegment } from './schema';
 import { META_REV, SEGMENT_SIZE } from './schema';
+import { foldScripts } from './script-fold';
 import { buildSearchRecord } from './search-text';
 import { entrySegment } from './segments';
 
@@ -105,4 +106,27 @@ export const MIGRATIONS: Migrations = {
 
   /** v6: saves may add segment rows keyed by an article's id (schema.ts); the stored data stays as it is. */
   6: () => undefined,
+
+  /**
+   * v7: search text folded to one Chinese script (script-fold.ts), so queries
+   * folded the same way find every spelling. A segment at a time; the title is
+   * folded apart from the rest, since a character may fold to one of another
+   * length (in UTF-16 units). The revision stays: no other connection is open
+   * during an upgrade, so no index in memory holds the unfolded text.
+   */
+  7: async (_db, tx) => {
+    const store = tx.objectStore('searchSegments');
+    for (let cursor = await store.openCursor(); cursor; cursor = await cursor.continue()) {
+      const segment = cursor.value as SearchSegment;
+      let changed = false;
+      const rows = segment.rows.map((row): SearchRecord => {
+        const title = foldScripts(row.text.slice(0, row.titleLength));
+        const text = title + foldScripts(row.text.slice(row.titleLength));
+        if (text === row.text) return row;
+        changed = true;
+        return { ...row, text, titleLength: title.length };
+      });
+      if (changed) await cursor.update({ ...segment, rows });
+    }
+  },
 };

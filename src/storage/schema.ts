@@ -38,9 +38,13 @@ import type { LibraryEntry } from './types';
  *   its segment: up to 50 articles' search text, ~200 KB for 5 KB bodies, so its
  *   cost grew with the segment. No data changes: the version keeps builds
  *   that know only numbered segments from opening the database.
+ * - v7 folded search text: Traditional characters and regional variants in
+ *   `searchSegments` are written in their Simplified form (script-fold.ts), and
+ *   queries are folded the same way, so a Simplified query finds every
+ *   Traditional spelling (头发: 頭髮; 后: 后 and 後) and the other way round.
  */
 export const DB_NAME = 'qingdu';
-export const DB_VERSION = 6;
+export const DB_VERSION = 7;
 
 /** Articles per segment row (v4). */
 export const SEGMENT_SIZE = 50;
@@ -64,7 +68,7 @@ export interface ImageRecord {
 /** One row of the v3 `search` store. */
 export interface SearchRecord {
   id: string;
-  /** `normalizeForSearch(title) + ' ' + normalizeForSearch(textContent)`. */
+  /** `normalizeForSearch(title) + ' ' + normalizeForSearch(textContent)` (folded to one script since v7). */
   text: string;
   /** Length of the normalized title at the start of `text` (title hits rank first). */
   titleLength: number;

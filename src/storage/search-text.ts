@@ -22,9 +22,13 @@
  * - Latin, Greek, Cyrillic words and numbers: case-insensitive word prefix,
  *   so `read` finds "Reader" but not "bread".
  * - Several terms separated by spaces must all occur (AND).
- * - A term may come with other forms (its Simplified and Traditional
- *   spellings, see `TermForms`): any one of them occurring is enough.
+ * - Simplified and Traditional find each other: text and query alike are
+ *   folded to one script, character by character (script-fold.ts), so 头发
+ *   finds 頭髮 and 后 finds both 后 and 後.
+ * - A term may come with other forms (spellings a phrase converter gives,
+ *   see `TermForms`): any one of them occurring is enough.
  */
+import { foldScripts } from './script-fold';
 
 /** Signature size per article, in 32-bit words (4,096 bits: ~20% set by a 5 KB article). */
 const SIGNATURE_WORDS = 128;
@@ -37,23 +41,40 @@ const SPACE_RUN = /[\s\p{Cc}]+/gu;
 
 /**
  * The form both stored text and queries take: NFKC (full-width ＡＢＣ１２３ become
- * ASCII), lower case, whitespace and control characters collapsed to one space.
+ * ASCII), lower case, whitespace and control characters collapsed to one space,
+ * Chinese folded to one script (`foldScripts`).
  * Changing this requires a schema migration that rewrites the `searchSegments` store.
  */
 export function normalizeForSearch(text: string): string {
+  return foldScripts(normalizeUnfolded(text));
+}
+
+function normalizeUnfolded(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(SPACE_RUN, ' ').trim();
 }
 
-/** Splits a query into normalized terms (at most eight). */
-export function queryTerms(query: string): string[] {
-  const terms = normalizeForSearch(query).split(' ').filter((t) => t.length > 0);
-  return [...new Set(terms)].slice(0, MAX_TERMS);
+/**
+ * Splits a query into terms (at most eight, none twice), each as the
+ * normalized forms to look for: the term itself first, then the other forms
+ * `forms` gives for it. `forms` sees the term before folding, the way it was
+ * typed, so a phrase converter can still tell 復甦 (which folds to 复甦) from
+ * 复苏.
+ */
+export function queryTerms(query: string, forms?: TermForms): string[][] {
+  const terms = new Map<string, string[]>();
+  for (const term of normalizeUnfolded(query).split(' ')) {
+    if (term.length === 0) continue;
+    const folded = [...new Set((forms ? forms(term) : [term]).map(normalizeForSearch))];
+    if (!terms.has(folded[0]!)) terms.set(folded[0]!, folded);
+    if (terms.size === MAX_TERMS) break;
+  }
+  return [...terms.values()];
 }
 
 /**
- * The forms a query term may take in stored text, the term itself first and
- * none twice. Stored text keeps the script it was saved in, so a query is
- * spelled every way it may have been written instead.
+ * The forms a query term may take in stored text, the term itself first.
+ * Folding finds every spelling of the same characters; a converter that
+ * knows phrases adds those spelled with other characters (复苏 and 復甦).
  */
 export type TermForms = (term: string) => readonly string[];
 

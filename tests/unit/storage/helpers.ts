@@ -51,10 +51,18 @@ export function rawOpen(
   });
 }
 
-export function rawGetAll(db: IDBDatabase, store: string): Promise<unknown[]> {
+export function rawGetAll(db: IDBDatabase, store: string, query?: IDBValidKey | IDBKeyRange): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
-    const request = db.transaction(store, 'readonly').objectStore(store).getAll();
+    const request = db.transaction(store, 'readonly').objectStore(store).getAll(query);
     request.onsuccess = () => resolve(request.result as unknown[]);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+export function rawKeys(db: IDBDatabase, store: string): Promise<IDBValidKey[]> {
+  return new Promise((resolve, reject) => {
+    const request = db.transaction(store, 'readonly').objectStore(store).getAllKeys();
+    request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
 }

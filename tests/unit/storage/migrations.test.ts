@@ -5,9 +5,9 @@ import { StorageError } from '../../../src/storage/errors';
 import { idForUrl } from '../../../src/storage/ids';
 import { Library } from '../../../src/storage/library';
 import { MIGRATIONS } from '../../../src/storage/migrations';
-import { DB_VERSION, type EntryV1 } from '../../../src/storage/schema';
+import { DB_VERSION, type EntryV1, type SearchSegment } from '../../../src/storage/schema';
 import type { LibraryEntry } from '../../../src/storage/types';
-import { article, bytes, createV1Stores, rawGetAll, rawOpen, rawPut } from './helpers';
+import { article, bytes, createV1Stores, NOW, rawGetAll, rawKeys, rawOpen, rawPut } from './helpers';
 
 const URL_1 = 'https://www.ftchinese.com/story/001108000';
 const URL_2 = 'https://example.com/en/reader-mode';
@@ -114,6 +114,54 @@ describe('migrations', () => {
     expect(await library.search('新的正文')).toEqual([ID_1]);
     expect(await library.search('房地产')).toEqual([]);
     await library.close();
+  });
+
+  it('v7 folds the search text v6 stored, in numbered segments and rows of their own', async () => {
+    const factory = new IDBFactory();
+    const old = await Library.open({ factory, version: 6 });
+    const texts: Record<string, { title: string; textContent: string }> = {};
+    const make = (k: number, title: string, textContent: string) => {
+      const url = `https://big5.ftchinese.com/story/00109000${k}`;
+      texts[idForUrl(url)] = { title, textContent };
+      return article(url, { title, textContent, lang: 'zh-TW' });
+    };
+    // An import goes to a numbered segment, a save to a row of its own.
+    const typhoon = make(1, '颱風登陸臺灣', '氣象局說，颱風之後還會下雨。');
+    // U+3823 folds to an astral character: the title grows by one UTF-16 unit.
+    const hair = make(2, '\u3823山理髮', '她剪短了頭髮。');
+    await old.importRecords(
+      [typhoon, hair].map((a) => ({
+        ...V1_ENTRIES[0]!, id: idForUrl(a.url), url: a.url, title: a.title, tags: [], state: 'unread' as const, imageBytes: 0, missingImages: [], article: a,
+      })),
+    );
+    const own = await old.save(make(3, '後來', '吃了一碗麵。'), { now: NOW });
+    await old.close();
+    // Put the text back as v6 stored it: normalized, not folded.
+    const raw = await rawOpen(factory, 6);
+    const keys = (await rawKeys(raw, 'searchSegments')).sort((a, b) => String(a).localeCompare(String(b)));
+    expect(keys).toEqual([0, own.id]);
+    for (const key of keys) {
+      const [segment] = (await rawGetAll(raw, 'searchSegments', key)) as SearchSegment[];
+      const rows = segment!.rows.map((row) => ({ ...row, text: `${texts[row.id]!.title} ${texts[row.id]!.textContent}`, titleLength: texts[row.id]!.title.length }));
+      await rawPut(raw, 'searchSegments', { ...segment, rows }, key);
+    }
+    raw.close();
+
+    const library = await Library.open({ factory });
+    expect(await library.search('台风')).toEqual([idForUrl(typhoon.url)]);
+    expect(await library.search('之后')).toEqual([idForUrl(typhoon.url)]);
+    expect(await library.search('头发')).toEqual([idForUrl(hair.url)]);
+    expect(await library.search('后来 面')).toEqual([own.id]);
+    await library.close();
+    const db = await rawOpen(factory, DB_VERSION);
+    const rows = ((await rawGetAll(db, 'searchSegments')) as SearchSegment[]).flatMap((s) => s.rows);
+    db.close();
+    // Each title measured after folding.
+    expect(rows.map((r) => [r.text, r.titleLength])).toEqual([
+      ['台风登陆台湾 气象局说，台风之后还会下雨。', 6],
+      ['\u{2BD77}山理发 她剪短了头发。', 5],
+      ['后来 吃了一碗面。', 2],
+    ]);
   });
 
   it('a migration that throws leaves the database at its old version with its data readable', async () => {

@@ -9,9 +9,13 @@ import { article, freshLibrary, NOW, rawGetAll, rawOpen } from './helpers';
 const find = (index: TextIndex, query: string) => index.find(queryTerms(query)).map((h) => h.id);
 
 describe('normalizeForSearch', () => {
-  it('folds width and case and collapses whitespace', () => {
-    expect(normalizeForSearch('  ＦＴ中文網\n\tReader　Mode ')).toBe('ft中文網 reader mode');
-    expect(queryTerms('  Reader  reader 清读 ')).toEqual(['reader', '清读']);
+  it('folds width, case and script and collapses whitespace', () => {
+    expect(normalizeForSearch('  ＦＴ中文網\n\tReader　Mode ')).toBe('ft中文网 reader mode');
+    expect(queryTerms('  Reader  reader 清读 ')).toEqual([['reader'], ['清读']]);
+  });
+
+  it('takes a term written in either script once', () => {
+    expect(queryTerms('後來 后来 頭髮')).toEqual([['后来'], ['头发']]);
   });
 });
 
@@ -76,32 +80,30 @@ describe('TextIndex', () => {
 });
 
 describe('TextIndex with term forms', () => {
+  // Words the two scripts write with other characters, which folding leaves apart: 复苏 and 復甦, 了解 and 瞭解.
+  const forms = (term: string) => ({ 复苏: ['复苏', '復甦'], 了解: ['了解', '瞭解'] })[term] ?? [term];
   const index = new TextIndex();
-  index.set('hant', normalizeForSearch('以色列-伊朗第6天紀實 川普稱他可能讓美國捲入衝突'), 10);
-  index.set('hans', normalizeForSearch('老龄化困境 在日本，人口老龄化问题现在只是个不算新闻的惨淡事实。'), 5);
+  index.set('hant', normalizeForSearch('經濟復甦 投資人希望瞭解央行的想法'), 4);
+  index.set('hans', normalizeForSearch('经济复苏 投资者希望了解央行的想法'), 4);
 
   it('matches a term in any of its forms', () => {
-    expect(index.find([['纪实', '紀實']]).map((h) => h.id)).toEqual(['hant']);
-    expect(index.find([['老齡化', '老龄化']]).map((h) => h.id)).toEqual(['hans']);
-    expect(index.find([['纪实']])).toEqual([]);
+    expect(find(index, '复苏')).toEqual(['hans']);
+    expect(find(index, '復甦')).toEqual(['hant']);
+    expect(index.find(queryTerms('复苏', forms)).map((h) => h.id)).toEqual(['hant', 'hans']);
   });
 
   it('requires every term, each in any of its forms', () => {
-    expect(index.find([['纪实', '紀實'], '伊朗']).map((h) => h.id)).toEqual(['hant']);
-    expect(index.find([['纪实', '紀實'], ['老齡化', '老龄化']])).toEqual([]);
-    expect(index.find([['人口'], ['新闻', '新聞']]).map((h) => h.id)).toEqual(['hans']);
+    expect(index.find(queryTerms('复苏 瞭解', forms)).map((h) => h.id)).toEqual(['hant']);
+    expect(index.find(queryTerms('复苏 了解', forms)).map((h) => h.id)).toEqual(['hant', 'hans']);
+    expect(index.find(queryTerms('复苏 投资者', forms)).map((h) => h.id)).toEqual(['hans']);
   });
 
   it('reports a title hit when any form of the first term is in the title', () => {
     const i = new TextIndex();
-    // The Simplified form occurs first (in the text), the Traditional one in the title.
-    i.set('a', normalizeForSearch('新聞 经济新闻'), 2);
-    i.set('b', normalizeForSearch('标题 正文里的新闻'), 2);
-    expect(i.find([['新闻', '新聞']])).toEqual([
-      { id: 'a', inTitle: true },
-      { id: 'b', inTitle: false },
-    ]);
-    expect(i.find([['新聞', '新闻']])).toEqual([
+    // The first form occurs first in the text, the other one in the title.
+    i.set('a', normalizeForSearch('復甦 经济复苏'), 2);
+    i.set('b', normalizeForSearch('标题 正文里的复苏'), 2);
+    expect(i.find(queryTerms('复苏', forms))).toEqual([
       { id: 'a', inTitle: true },
       { id: 'b', inTitle: false },
     ]);
@@ -170,15 +172,64 @@ describe('Library.search', () => {
     await Promise.all([background.close(), page.close()]);
   });
 
+  it('finds every Traditional spelling of a Simplified character, and Simplified text from Traditional', async () => {
+    const { library } = freshLibrary();
+    const texts: [string, string][] = [
+      ['護髮指南', '她每天早上洗頭髮，之後用吹風機吹乾。'],
+      ['王后的生日', '英國王后出席了儀式，皇后大道上人很多。'],
+      ['牛肉麵', '這家麵店的麵條很有名，店面不大。'],
+      ['幹部作風', '黨的幹部要保持清廉，乾淨的作風最重要。'],
+      ['會議裏的爭論', '房間裡面很安靜，會議裏卻爭論不休。'],
+      ['颱風登陸臺灣', '氣象局說，颱風將在臺灣東部登陸。'],
+      ['中美關係', '兩國保持聯繫，但雙邊關係十分複雜，經濟恢復緩慢。'],
+      ['歷史與日曆', '這本日曆記錄了一段歷史。'],
+      ['鐘錶匠', '鍾先生修理鐘錶已經四十年。'],
+      ['头发与后来', '后来她剪短了头发，吃了一碗面条。'],
+    ];
+    const ids: string[] = [];
+    for (const [k, [title, textContent]] of texts.entries()) {
+      ids.push((await library.save(article(`https://e.com/${k}`, { title, textContent }), { now: new Date(NOW.getTime() + k * 1000) })).id);
+    }
+    const [hair, queen, noodles, cadres, inside, typhoon, relations, history, clock, hans] = ids;
+    const expectations: [string, (string | undefined)[]][] = [
+      ['头发', [hans, hair]], // 髮, not OpenCC's 發
+      ['之后', [hair]], // 後
+      ['王后', [queen]], // 后 stays 后
+      ['皇后', [queen]],
+      ['面条', [hans, noodles]], // 麵
+      ['店面', [noodles]], // 面
+      ['吹干', [hair]], // 乾
+      ['干净', [cadres]],
+      ['干部', [cadres]], // 幹
+      ['里面', [inside]], // Taiwan's 裡
+      ['会议里', [inside]], // FT big5's 裏
+      ['台风', [typhoon]], // 颱
+      ['台湾', [typhoon]], // 臺
+      ['关系', [relations]], // 係
+      ['联系', [relations]], // 繫
+      ['复杂', [relations]], // 複
+      ['恢复', [relations]], // 復
+      ['历史', [history]], // 歷
+      ['日历', [history]], // 曆
+      ['钟表', [clock]], // 鐘
+      ['钟先生', [clock]], // 鍾
+      // And the other way: Traditional queries find the Simplified article.
+      ['頭髮', [hans, hair]],
+      ['後來', [hans]],
+      ['麵條', [hans, noodles]],
+    ];
+    for (const [query, expected] of expectations) expect(await library.search(query), query).toEqual(expected);
+  });
+
   it('searches each term in the forms given for it', async () => {
     const { library } = freshLibrary();
-    const hant = await library.save(article('https://e.com/t', { title: '伊朗紀實', textContent: '川普稱他可能讓美國捲入衝突。' }), { now: NOW });
-    const hans = await library.save(article('https://e.com/s', { title: '纪实文学', textContent: '一部关于美国的书。' }), {
+    const hant = await library.save(article('https://e.com/t', { title: '經濟復甦', textContent: '川普稱美國經濟已經復甦。' }), { now: NOW });
+    const hans = await library.save(article('https://e.com/s', { title: '复苏之路', textContent: '一部关于美国经济的书。' }), {
       now: new Date(NOW.getTime() + 1000),
     });
-    const forms = (term: string) => (term === '纪实' ? ['纪实', '紀實'] : [term]);
-    expect(await library.search('纪实', forms)).toEqual([hans.id, hant.id]);
-    expect(await library.search('纪实 川普', forms)).toEqual([hant.id]);
-    expect(await library.search('纪实')).toEqual([hans.id]);
+    const forms = (term: string) => (term === '复苏' ? ['复苏', '復甦'] : [term]);
+    expect(await library.search('复苏', forms)).toEqual([hans.id, hant.id]);
+    expect(await library.search('复苏 川普', forms)).toEqual([hant.id]);
+    expect(await library.search('复苏')).toEqual([hans.id]);
   });
 });

@@ -123,10 +123,42 @@ describe('library page search across Simplified and Traditional', () => {
     expect(await reader.search('纪实 reader')).toEqual([]);
   });
 
-  it('searches the terms as typed when the converters fail to load', async () => {
+  it('finds every Traditional character a Simplified one stands for, from the first keystroke', async () => {
+    const { IdbLibraryReader } = await freshModules();
+    const factory = new IDBFactory();
+    const { library: writer } = freshLibrary(factory);
+    const save = async (k: number, title: string, textContent: string) =>
+      (await writer.save(article(`https://big5.ftchinese.com/story/00109${k}`, { title, textContent, lang: 'zh-TW' }), { now: new Date(NOW.getTime() + k * 1000) })).id;
+    // OpenCC spells 发 as 發, 面 as 面, 系 as 系, 钟 as 鍾: one spelling each, where the articles use others.
+    const hair = await save(1, '護髮', '她剪短了頭髮。');
+    const noodles = await save(2, '牛肉麵', '這碗麵很好吃。');
+    const relations = await save(3, '兩國關係', '雙方保持聯繫。');
+    const clock = await save(4, '鐘樓', '鐘聲響了。');
+    await writer.close();
+    const reader = new IdbLibraryReader({ factory });
+    expect(await reader.search('发')).toEqual([hair]);
+    expect(await reader.search('面')).toEqual([noodles]);
+    expect(await reader.search('系')).toEqual([relations]);
+    expect(await reader.search('钟')).toEqual([clock]);
+    expect(await reader.search('头发')).toEqual([hair]);
+  });
+
+  it('finds words the scripts write with other characters through the converters', async () => {
+    const { IdbLibraryReader } = await freshModules();
+    const factory = new IDBFactory();
+    const { library: writer } = freshLibrary(factory);
+    const { id } = await writer.save(article('https://big5.ftchinese.com/story/001090001', { title: '經濟復甦', textContent: '投資人希望瞭解央行的想法。', lang: 'zh-TW' }), { now: NOW });
+    await writer.close();
+    const reader = new IdbLibraryReader({ factory });
+    expect(await reader.search('复苏')).toEqual([id]);
+    expect(await reader.search('了解')).toEqual([id]);
+  });
+
+  it('still finds the other script when the converters fail to load', async () => {
     loads.fail = true;
     const { reader, hant } = await library();
     expect(await reader.search('紀實')).toEqual([hant]);
-    expect(await reader.search('纪实')).toEqual([]);
+    expect(await reader.search('纪实')).toEqual([hant]);
+    expect(await reader.search('美国')).toEqual([hant]);
   });
 });
