@@ -14,7 +14,7 @@ import { detectFormat, FORMAT_NAMES, isOneWayExport, isPocketHtmlEntry, type Imp
 import { parseFeedFile, parseSeedFile } from './feeds';
 import { linkEntry, mergeRecord, type MergeableRecord } from './merge';
 import { urlId } from './records';
-import type { ExtractHooks, ImportError, ImportItem, ParseResult, Sanitize } from './types';
+import type { Article, ExtractHooks, ImportError, ImportItem, ParseResult, Sanitize, SavedArticle } from './types';
 import { decodeUtf8, isZip, MAX_IMPORT_BYTES, safeUnzip, TransferError, UNKNOWN_TIME } from './util';
 import { parseOmnivore, parseWallabag } from './wallabag';
 
@@ -86,6 +86,34 @@ export function parseImport(format: ImportFormat, bytes: Uint8Array, ctx: Import
 
 const itemUrl = (it: ImportItem): string => (it.kind === 'article' ? it.article.url : it.url);
 
+/** The text fields of a record and of its body (URLs and ids are left as they are: images and ids are keyed by them). */
+const ENTRY_TEXT = ['title', 'siteName', 'lang', 'byline', 'lead', 'published'] as const satisfies readonly (keyof SavedArticle)[];
+const ARTICLE_TEXT = [
+  'title', 'siteName', 'lang', 'lead', 'byline', 'translator', 'published', 'updated', 'contentHtml', 'textContent',
+] as const satisfies readonly (keyof Article)[];
+
+function wellFormed<T extends object>(record: T, fields: readonly (keyof T)[]): T {
+  const out = { ...record };
+  for (const f of fields) {
+    const v = out[f];
+    if (typeof v === 'string') out[f] = v.toWellFormed() as T[keyof T];
+  }
+  return out;
+}
+
+/**
+ * An item's text as the library keeps it, whatever the format: a lone UTF-16
+ * surrogate (a JSON "\ud83d", as a program that cut a title short between the
+ * halves of a pair writes it) becomes U+FFFD, which every page, the search and
+ * every export can hold (EPUB is XML, which cannot carry a lone surrogate).
+ */
+function normalised(item: ImportItem): ImportItem {
+  const tags = (list: readonly string[]) => list.map((t) => t.toWellFormed());
+  if (item.kind === 'link') return { ...item, title: item.title.toWellFormed(), tags: tags(item.tags) };
+  const a = item.article;
+  return { ...item, article: { ...wellFormed(a, ENTRY_TEXT), tags: tags(a.tags), article: wellFormed(a.article, ARTICLE_TEXT) } };
+}
+
 /** What planning did with one item. */
 export type PlanStep =
   | { kind: 'add'; item: ImportItem }
@@ -116,7 +144,8 @@ export class Planner {
     }
   }
 
-  add(item: ImportItem): PlanStep {
+  add(incoming: ImportItem): PlanStep {
+    const item = normalised(incoming);
     // wallabag and Omnivore items, like links, may come without a save time.
     const undated = (item.kind === 'link' ? item.savedAt : item.article.savedAt) === UNKNOWN_TIME;
     const key = urlKey(itemUrl(item));

@@ -285,6 +285,30 @@ describe('library report and merge', () => {
     expect(r.toUpdate[0]!.changes).toEqual(['tags']);
   });
 
+  it('text with half a surrogate pair comes in with U+FFFD in its place, whatever the format', () => {
+    const enc = (text: string) => new TextEncoder().encode(text);
+    const base = makeArticle(1);
+    const record = {
+      ...base, title: '中国经济\ud83d', byline: '\udc00王', lead: 'a\ud800b', siteName: 'FT\ud83d', tags: ['经济\ud83d'],
+      article: { ...base.article, title: '中国经济\ud83d', translator: '\ud800', textContent: '正文\udc00' },
+    };
+    const backup = importFile('b.json', enc(JSON.stringify({ format: 'qingdu-backup', version: 3, exportedAt: base.savedAt, articles: [record] })), ctx);
+    expect(backup.toAdd[0]).toMatchObject({
+      kind: 'article',
+      article: {
+        title: '中国经济\ufffd', byline: '\ufffd王', lead: 'a\ufffdb', siteName: 'FT\ufffd', tags: ['经济\ufffd'],
+        article: { title: '中国经济\ufffd', translator: '\ufffd', textContent: '正文\ufffd' },
+      },
+    });
+    // JSON escapes reach a CSV's tags cell and a wallabag title too.
+    const csv = importFile('instapaper.csv', enc('URL,Title,Selection,Folder,Timestamp,Tags\nhttps://example.com/a,A,,Unread,1700000000,"[""x\\ud800""]"\n'), ctx);
+    expect(csv.toAdd[0]).toMatchObject({ kind: 'link', tags: ['x\ufffd'] });
+    const wallabag = importFile('wallabag.json', enc(JSON.stringify([{ url: 'https://example.com/w', title: '\udc00标题', content: '<p>正文</p>' }])), ctx);
+    expect(wallabag.toAdd[0]).toMatchObject({ kind: 'article', article: { title: '\ufffd标题', article: { title: '\ufffd标题' } } });
+    const strings = JSON.stringify([backup.toAdd, csv.toAdd, wallabag.toAdd]);
+    expect(strings).not.toMatch(/\\ud[89a-f]/);
+  });
+
   it('mergeRecord: newer fields win, tags union, state only advances, bodies never lost', () => {
     const base = makeArticle(2); // archived, updated 2025-01-01T02:01
     const newer = { ...base, title: 'New title', state: 'unread' as const, tags: ['x'], updatedAt: '2026-01-01T00:00:00.000Z', progress: 0 };
