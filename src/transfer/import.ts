@@ -6,6 +6,7 @@
  * and nothing to write.
  */
 import { urlKey } from '../storage/ids';
+import { cleanTags } from '../storage/records';
 import type { StoredImage } from '../storage/types';
 import { BACKUP_ZIP_ENTRY, isBackupEntry, parseBackup } from './backup';
 import { parseBookmarks, parsePocketHtml } from './bookmarks';
@@ -106,9 +107,11 @@ function wellFormed<T extends object>(record: T, fields: readonly (keyof T)[]): 
  * surrogate (a JSON "\ud83d", as a program that cut a title short between the
  * halves of a pair writes it) becomes U+FFFD, which every page, the search and
  * every export can hold (EPUB is XML, which cannot carry a lone surrogate).
+ * Tags are trimmed, and empty or repeated ones dropped, as storage stores
+ * them: a backup's "" or "   " is no change for the report to count.
  */
 function normalised(item: ImportItem): ImportItem {
-  const tags = (list: readonly string[]) => list.map((t) => t.toWellFormed());
+  const tags = (list: readonly string[]) => cleanTags(list.map((t) => t.toWellFormed()));
   if (item.kind === 'link') return { ...item, title: item.title.toWellFormed(), tags: tags(item.tags) };
   const a = item.article;
   return { ...item, article: { ...wellFormed(a, ENTRY_TEXT), tags: tags(a.tags), article: wellFormed(a.article, ARTICLE_TEXT) } };

@@ -113,6 +113,26 @@ describe('a backup imported as a stream', () => {
     ]);
   });
 
+  it('counts no change for empty tags, and stores half a surrogate pair as U+FFFD', async () => {
+    const { library, store, writer } = setup();
+    await plainImport(articles.slice(0, 2), writer, library);
+    const a0 = articles[0] as SavedArticle;
+    const a1 = articles[1] as SavedArticle;
+    const a2 = articles[2] as SavedArticle;
+    const file = new File([(await exportBackup([
+      { ...a1, tags: [...a1.tags, '', '  '] },
+      { ...a2, title: '软着陆\ud83d', tags: ['\udc00', ''], article: { ...a2.article, title: '软着陆\ud83d' } },
+    ])).join('')], 'b.json');
+    const plan = await planFile(file, store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
+    expect(plan.report).toMatchObject({ added: 1, updated: 0, duplicates: 1 });
+    expect(plan.updates).toEqual([]);
+    await plan.apply(writer);
+    const stored = await library.list();
+    expect(stored.find((e) => e.url === a2.url)).toMatchObject({ title: '软着陆\ufffd', tags: ['\ufffd'] });
+    expect((await library.getBody(idForUrl(a2.url)))?.title).toBe('软着陆\ufffd');
+    expect(stored.find((e) => e.url === a0.url)?.tags).toEqual(a0.tags);
+  });
+
   it('refuses a truncated or damaged file before anything is written', async () => {
     const { store, writer, sent } = setup();
     const text = (await exportBackup(articles, makeImageLookup())).join('');

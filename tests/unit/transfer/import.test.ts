@@ -309,6 +309,15 @@ describe('library report and merge', () => {
     expect(strings).not.toMatch(/\\ud[89a-f]/);
   });
 
+  it("a backup's empty tags are not added, and an article that only gains them is a duplicate, not an update", () => {
+    const enc = (text: string) => new TextEncoder().encode(text);
+    const stored = { ...makeArticle(1), tags: ['经济'] };
+    const file = (tags: string[]) => enc(JSON.stringify({ format: 'qingdu-backup', version: 3, exportedAt: stored.savedAt, articles: [{ ...stored, tags }, { ...makeArticle(2), tags }] }));
+    const r = importFile('b.json', file(['经济', '', '   ', ' 经济 ']), { ...ctx, library: new Map([[stored.id, stored]]) });
+    expect(r).toMatchObject({ added: 1, updated: 0, duplicates: 1, toUpdate: [] });
+    expect(r.toAdd[0]).toMatchObject({ kind: 'article', article: { tags: ['经济'] } });
+  });
+
   it('mergeRecord: newer fields win, tags union, state only advances, bodies never lost', () => {
     const base = makeArticle(2); // archived, updated 2025-01-01T02:01
     const newer = { ...base, title: 'New title', state: 'unread' as const, tags: ['x'], updatedAt: '2026-01-01T00:00:00.000Z', progress: 0 };
