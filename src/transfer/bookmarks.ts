@@ -5,7 +5,7 @@
 import type { ReadState, SavedArticle } from '../storage/types';
 import { tokenizeHtml } from './html-scan';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult } from './types';
-import { escapeHtml, isoFromUnix, mapChunked, safeUrl, TransferError, unixSeconds, urlProblem, UNKNOWN_TIME } from './util';
+import { escapeHtml, isoFromUnix, lineEnds, mapChunked, safeUrl, TransferError, unixSeconds, urlProblem, UNKNOWN_TIME } from './util';
 
 /** Karakeep checks `startsWith` on exactly this; nothing (no BOM, no space) may precede it. */
 export const NETSCAPE_DOCTYPE = '<!DOCTYPE NETSCAPE-Bookmark-file-1>';
@@ -171,7 +171,8 @@ export class BookmarksReader {
       } else if (this.link) this.link.text += tok.text;
       else if (this.inFolderTitle) this.folderTitle += tok.text;
     }
-    for (let i = html.indexOf('\n'); i >= 0; i = html.indexOf('\n', i + 1)) this.line++;
+    // Pieces are cut before a `<DT`, never between the CR and LF of a line end.
+    this.line += lineEnds(html);
   }
 }
 

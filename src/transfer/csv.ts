@@ -1,9 +1,10 @@
 /**
  * RFC 4180 CSV, both ways. Written CSV uses CRLF, quotes any field holding
  * `"` `,` CR or LF, doubles quotes, and neutralises cells a spreadsheet would
- * run as a formula. The reader accepts CRLF or LF and quoted newlines.
+ * run as a formula. The reader accepts CRLF, LF or CR alone and quoted newlines,
+ * and counts lines by any of them.
  */
-import { TransferError } from './util';
+import { lineEnds, TransferError } from './util';
 
 /** Cells starting with these run as formulas in Excel/LibreOffice/Sheets (CSV injection). */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -57,7 +58,7 @@ export function parseCsv(text: string): CsvRecord[] {
         const q = text.indexOf('"', i);
         if (q < 0) throw new TransferError(`unterminated quoted field starting on line ${openLine}`);
         const chunk = text.slice(i, q);
-        for (let k = 0; k < chunk.length; k++) if (chunk[k] === '\n') line++;
+        line += lineEnds(chunk);
         buf += chunk;
         if (text[q + 1] === '"') {
           buf += '"';

@@ -3,7 +3,7 @@
  * ril_export.html). Those files are flat and machine-written; a tokenizer keeps
  * the importers pure (no DOM needed in a worker or Node) and linear in time.
  */
-import { decodeEntities } from './util';
+import { decodeEntities, lineEnds } from './util';
 
 export type HtmlToken =
   | { type: 'open'; name: string; attrs: Record<string, string>; line: number }
@@ -30,7 +30,8 @@ export function* tokenizeHtml(html: string, line = 1): Generator<HtmlToken> {
   for (const m of html.matchAll(TOKEN)) {
     const whole = m[0];
     const at = line;
-    for (let i = whole.indexOf('\n'); i >= 0; i = whole.indexOf('\n', i + 1)) line++;
+    // No token ends between the CR and LF of a line end: each ends with a `<` or `>`, before a `<`, or at the end of the text.
+    line += lineEnds(whole);
     if (m[1]) {
       yield { type: 'close', name: m[1].toLowerCase(), line: at };
     } else if (m[2]) {

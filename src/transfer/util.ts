@@ -103,6 +103,14 @@ export function decodeEntities(text: string): string {
   });
 }
 
+/** How many lines `text` ends: at CRLF, LF, or a CR alone (old Mac files), as editors and the CSV reader count them. */
+export function lineEnds(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text[i + 1] !== '\n') n++;
+  return n;
+}
+
 // ---------------------------------------------------------------------------
 // URLs and dates
 

@@ -203,6 +203,18 @@ describe('import fixtures', () => {
   });
 });
 
+describe('line numbers of failed rows', () => {
+  const enc = (text: string) => new TextEncoder().encode(text);
+  // Old Mac files end their lines in CR alone: a row is named by the line an editor shows it on, whatever the line ends.
+  it.each([['LF', '\n'], ['CRLF', '\r\n'], ['CR', '\r']])('count %s as a line end in Pocket HTML and CSV', (_, end) => {
+    const html = ['<!DOCTYPE html>', '<html><body>', '<h1>Unread</h1>', '<ul>', '<li><a href="https://a.example/"', 'time_added="1700000000">A</a></li>',
+      '<li><a href="javascript:x">B</a></li>', '</ul>', '</body></html>', ''].join(end);
+    expect(importFile('ril_export.html', enc(html), ctx).failed).toEqual([{ line: 7, reason: 'unsafe or unsupported URL scheme "javascript:"' }]);
+    const csv = ['title,url,time_added,tags,status', '"two', 'lines",https://a.example/,1700000000,,unread', 'B,javascript:x,1700000000,,unread', ''].join(end);
+    expect(importFile('part_000000.csv', enc(csv), ctx).failed).toEqual([{ line: 4, reason: 'unsafe or unsupported URL scheme "javascript:"' }]);
+  });
+});
+
 describe('detectFormat', () => {
   it.each([
     ['pocket-ril_export.html', 'pocket-html'], ['pocket.csv', 'pocket-csv'], ['pocket-cursor.csv', 'pocket-csv'], ['instapaper-6.csv', 'instapaper-csv'],

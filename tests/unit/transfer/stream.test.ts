@@ -172,6 +172,23 @@ describe('BookmarksReader', () => {
     expect(read.errors).toEqual([{ line: 10, reason: 'invalid URL' }]);
   });
 
+  // Old Mac files end their lines in CR alone; a failed row names the line an editor shows it on, whatever the line ends.
+  it.each([1, 5, 40, 1 << 20])('counts CR, LF and CRLF as line ends, in pieces of %i', (size) => {
+    const lf = `${BOOKMARKS_HEAD}<DT><A HREF="https://a.example/">A</A>\n<!-- a\ncomment -->\n<DT><A HREF="javascript:x">bad</A>\n`
+      + '<DT><A HREF="https://c.example/"\nADD_DATE="1">C</A>\n<DT><A HREF="ftp://d.example/">D</A>\n</DL><p>\n';
+    for (const end of ['\n', '\r\n', '\r']) {
+      const html = lf.replace(/\n/g, end);
+      const reader = new BookmarksReader();
+      for (const p of pieces(html, size)) reader.push(p);
+      const read = reader.end();
+      expect(read).toEqual(parseBookmarks(html));
+      expect(read.errors).toEqual([
+        { line: 12, reason: 'unsafe or unsupported URL scheme "javascript:"' },
+        { line: 15, reason: 'unsafe or unsupported URL scheme "ftp:"' },
+      ]);
+    }
+  });
+
   it('refuses a file that is not a bookmark file', () => {
     expect(() => new BookmarksReader().push('<html>'.repeat(100))).toThrow(/not a bookmarks file/);
     const short = new BookmarksReader();
