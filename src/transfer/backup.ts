@@ -7,7 +7,7 @@ import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
 import { zipSync } from 'fflate';
 import { imagesOf } from './images';
 import type { ChunkOptions, ImageLookup, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { DEFAULT_CHUNK, TransferError, fromBase64, jsonProblem, mapChunked, safeUrl, toBase64, urlProblem, utf8 } from './util';
+import { DEFAULT_CHUNK, TransferError, fromBase64, jsonProblem, mapChunked, pastTomorrow, safeUrl, toBase64, UNKNOWN_TIME, urlProblem, utf8 } from './util';
 
 /**
  * Backup format version: the storage schema version that last changed the
@@ -202,6 +202,12 @@ export function validateSavedArticle(raw: unknown, sanitize: Sanitize, version =
   if (!isObject(raw)) throw new TransferError('record is not an object');
   const entry = copyChecked(raw, ENTRY_FIELDS, '');
   if (!(entry.id as string)) throw new TransferError('id is empty');
+  // A time past tomorrow is no time, as in every other format: an article saved in the year 9999 would head the
+  // library for ever, and one updated then would win every later merge. Undated, it counts as saved at the import.
+  const future = (key: 'savedAt' | 'updatedAt' | 'readAt') => typeof entry[key] === 'string' && pastTomorrow(Date.parse(entry[key] as string));
+  if (future('savedAt')) entry.savedAt = UNKNOWN_TIME;
+  if (future('updatedAt')) entry.updatedAt = entry.savedAt;
+  if (future('readAt')) entry.readAt = null;
   if (!isObject(raw.article)) throw new TransferError('article is missing or not an object');
   const article = copyChecked(raw.article, ARTICLE_FIELDS, 'article.');
   article.contentHtml = sanitize(article.contentHtml as string);

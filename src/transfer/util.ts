@@ -178,13 +178,16 @@ export function unixSeconds(iso: string | null | undefined): number {
 /** How far past the clock a file's time may be (time zones, a clock set wrong) and still be taken as it is. */
 const FUTURE_SLACK_MS = 24 * 3600 * 1000;
 
+/** Whether a time read from a file (ms) lies past tomorrow, where nothing was saved, updated or read yet. */
+export const pastTomorrow = (ms: number): boolean => ms > Date.now() + FUTURE_SLACK_MS;
+
 /**
  * A time read from a file, as ISO 8601; null when it is no time or lies past
  * tomorrow: nothing was saved, updated or published there, and a saved date in the year
  * 33658 (a Pocket `time_added` of 1e15) would head the library for ever.
  */
 function fileTime(ms: number): string | null {
-  if (!Number.isFinite(ms) || ms > Date.now() + FUTURE_SLACK_MS) return null;
+  if (!Number.isFinite(ms) || pastTomorrow(ms)) return null;
   const d = new Date(ms);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }

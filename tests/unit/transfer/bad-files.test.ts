@@ -102,6 +102,19 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
   ['savedAt that only some browsers read as a date', 'b.json', () => backup([withField('savedAt', '2025-010Z')]), { added: 0, failed: [/^article 1: savedAt must be an ISO 8601 date$/] }],
   ['savedAt with a UTC offset', 'b.json', () => backup([withField('savedAt', '2025-01-01T08:00:00+08:00')]),
     { added: 1, check: (r) => expect(r.toAdd[0]).toMatchObject({ article: { savedAt: '2025-01-01T00:00:00.000Z' } }) }],
+  ['backup with times far in the future', 'b.json', () => backup([{ ...stored(1), savedAt: '+275760-09-13T00:00:00.000Z', updatedAt: '9999-01-01T00:00:00Z', readAt: '9999-01-01T00:00:00Z' }]),
+    { added: 1, check: (r) => {
+      // No save, update or read time past tomorrow: the article counts as saved at import, rather than heading the library for ever.
+      const [item] = r.toAdd;
+      const a = item?.kind === 'article' ? item.article : null;
+      for (const t of [a?.savedAt, a?.updatedAt]) expect(Math.abs(Date.now() - Date.parse(t ?? ''))).toBeLessThan(60_000);
+      expect(a?.readAt).toBeNull();
+      // Nor is it newer than the stored article for ever after: the library's own title and dates stay.
+      const own = { ...stored(1), title: 'Stored' };
+      const hostile = { ...stored(1), title: 'Hostile', updatedAt: '9999-01-01T00:00:00Z' };
+      const merged = importFile('b.json', backup([hostile]), { ...ctx, library: new Map([[own.id, own]]) });
+      expect(merged).toMatchObject({ updated: 0, duplicates: 1 });
+    } }],
   ['missing field', 'b.json', () => { const { title: _t, ...rest } = stored(1); return backup([rest]); }, { added: 0, failed: [/^article 1: title is missing$/] }],
   ['javascript: URL', 'b.json', () => backup([withField('url', 'javascript:alert(1)'), stored(2)]), { added: 1, failed: [/^article 1: url unsafe or unsupported URL scheme "javascript:"$/] }],
   ['data: lead image', 'b.json', () => backup([withField('leadImage', 'data:image/svg+xml,<svg onload=alert(1)>')]), { added: 0, failed: [/leadImage unsafe or unsupported URL scheme "data:"/] }],
