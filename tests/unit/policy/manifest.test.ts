@@ -162,6 +162,12 @@ describe.each(TARGETS)('%s manifest', (target) => {
     it('has a background service worker', () => {
       expect(manifest.background?.service_worker, 'background.service_worker').toMatch(/\.js$/);
     });
+
+    // runtime.getContexts (offscreen documents) came in Chrome 116; color-mix() and
+    // String.prototype.toWellFormed in 111. An older Chrome must refuse to install.
+    it('declares the oldest Chrome it runs in', () => {
+      expect(manifest.minimum_chrome_version).toBe('116');
+    });
   }
 });
 
