@@ -1,7 +1,8 @@
 /**
  * Accessibility of every page and dialog (the import report included), as axe-core checks it (names,
  * roles, landmarks, contrast of the colours actually drawn), in the Chinese
- * UI with the light theme and the English UI with the dark one.
+ * UI with the light theme and the English UI with the dark one. axe does not weigh the lines around text fields and
+ * menus, which are all that shows where they are: those are measured here, at 3:1 at least.
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
@@ -14,7 +15,45 @@ async function findings(page: Page, scheme: 'light' | 'dark'): Promise<string[]>
   await page.emulateMedia({ colorScheme: scheme });
   expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(scheme === 'dark');
   const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations.flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id}: ${n.target.join(' ')} (${v.help})`));
+  return [
+    ...violations.flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id}: ${n.target.join(' ')} (${v.help})`)),
+    ...(await page.evaluate(faintFields)),
+  ];
+}
+
+/** Text fields and menus whose outline is under 3:1 against what is around them (run in the page). */
+function faintFields(): string[] {
+  const rgba = (css: string): number[] => {
+    const srgb = /^color\(srgb ([\d.e-]+) ([\d.e-]+) ([\d.e-]+)(?: \/ ([\d.]+))?\)$/.exec(css);
+    if (srgb) return [+srgb[1]! * 255, +srgb[2]! * 255, +srgb[3]! * 255, +(srgb[4] ?? 1)];
+    const [r = 0, g = 0, b = 0, a = 1] = (/rgba?\(([^)]*)\)/.exec(css)?.[1] ?? '0,0,0,0').split(',').map(Number);
+    return [r, g, b, a];
+  };
+  const over = (top: number[], under: number[]) => under.map((u, i) => (i === 3 ? 1 : top[i]! * top[3]! + u * (1 - top[3]!)));
+  const luminance = (c: number[]) =>
+    c.slice(0, 3).reduce((sum, v, i) => {
+      const s = v / 255;
+      return sum + [0.2126, 0.7152, 0.0722][i]! * (s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4);
+    }, 0);
+  /** The colour behind an element: its ancestors' backgrounds laid over each other, over the page's. */
+  const behind = (el: Element): number[] => {
+    const layers: number[][] = [];
+    for (let e: Element | null = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c[3]! > 0) layers.push(c);
+      if (c[3] === 1 || e instanceof HTMLDialogElement) break;
+    }
+    return layers.reduceRight((under, top) => over(top, under), [255, 255, 255, 1]);
+  };
+  const fields = document.querySelectorAll('input:not([type="checkbox"], [type="radio"], [type="file"], [type="hidden"]), select, textarea');
+  return [...fields].flatMap((field) => {
+    if (!field.checkVisibility()) return [];
+    const ground = behind(field.parentElement!);
+    const line = over(rgba(getComputedStyle(field).borderTopColor), ground);
+    const [hi, lo] = [luminance(line), luminance(ground)].sort((a, b) => b - a);
+    const ratio = (hi! + 0.05) / (lo! + 0.05);
+    return ratio < 3 ? [`faint outline: ${field.tagName.toLowerCase()}#${field.id} ${ratio.toFixed(2)}:1`] : [];
+  });
 }
 
 for (const [lang, scheme] of [['zh-CN', 'light'], ['en-US', 'dark']] as const) {

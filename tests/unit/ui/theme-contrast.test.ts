@@ -1,6 +1,7 @@
 /**
  * Every theme's colours in src/ui/base.css, as drawn on Qingdu's pages: text (plain, muted, links and tags, errors,
- * success) on the page and on cards, dialogs and the current row, at 4.5:1 or more; the focus ring at 3:1 or more.
+ * success) on the page and on cards, dialogs and the current row, at 4.5:1 or more; the outline of text fields and
+ * menus at 3:1 or more.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,5 +60,9 @@ describe('theme colours', () => {
     if (contrast(vars['accent-fg']!, vars.accent!) < 4.5) low.push('--accent-fg on --accent');
     if (contrast(vars.bg!, vars.fg!) < 4.5) low.push('--bg on --fg');
     expect(low).toEqual([]);
+  });
+
+  it.each(all)('$name: the outline of a field or menu shows at 3:1 on the page and on cards', ({ vars }) => {
+    for (const ground of ['bg', 'card']) expect(contrast(vars['field-line']!, vars[ground]!), ground).toBeGreaterThanOrEqual(3);
   });
 });
