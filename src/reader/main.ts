@@ -35,6 +35,8 @@ const library = new IdbLibraryReader();
 const blobUrls: string[] = [];
 /** How far one j/k or arrow press scrolls, in lines of body text. */
 const SCROLL_LINES = 3;
+/** Asked for in the system's settings: then a key moves the page at once, with no glide. */
+const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
 
 let prefs: ReaderPrefs = normalizePrefs(undefined);
 let rendered: RenderedArticle | null = null;
@@ -372,16 +374,20 @@ function lineHeightPx(): number {
   return prefs.fontSize * 1.75;
 }
 
+function scrollLines(direction: 1 | -1): void {
+  window.scrollBy({ top: direction * lineHeightPx() * SCROLL_LINES, behavior: reducedMotion.matches ? 'instant' : 'smooth' });
+}
+
 function onKey(event: KeyboardEvent): void {
   if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || dialogOpen()) return;
   switch (event.key) {
     case 'j':
     case 'ArrowDown':
-      window.scrollBy({ top: lineHeightPx() * SCROLL_LINES, behavior: 'smooth' });
+      scrollLines(1);
       break;
     case 'k':
     case 'ArrowUp':
-      window.scrollBy({ top: -lineHeightPx() * SCROLL_LINES, behavior: 'smooth' });
+      scrollLines(-1);
       break;
     case '+':
     case '=':

@@ -106,6 +106,16 @@ test('bilingual layouts, remembered position and keyboard navigation', async ({ 
   const before = await reader.evaluate(() => window.scrollY);
   await reader.keyboard.press('j');
   await expect.poll(() => reader.evaluate(() => window.scrollY)).toBeGreaterThan(before);
+  // With less motion asked for, k moves the page at once: no glide to wait for.
+  await reader.emulateMedia({ reducedMotion: 'reduce' });
+  const settled = () => reader.evaluate(() => new Promise<number>((done) => setTimeout(() => done(window.scrollY), 100)));
+  let at = await settled();
+  for (let next = await settled(); next !== at; next = await settled()) at = next;
+  await reader.keyboard.press('k');
+  // Three lines of body text, all of them by the time the page is next asked.
+  const lines = await reader.evaluate(() => 3 * 1.75 * parseFloat(getComputedStyle(document.querySelector('.rd-article')!).fontSize));
+  expect(at - (await reader.evaluate(() => window.scrollY))).toBeCloseTo(lines, 0);
+  await reader.emulateMedia({ reducedMotion: 'no-preference' });
 
   // At the smallest size, A− says it can go no further, and keeps the keyboard's focus.
   const smaller = reader.locator('#font-smaller');
