@@ -174,10 +174,16 @@ test.describe('library and reader (Chromium)', () => {
     // ---- delete with the keyboard, then undo ----
     await library.locator('.row-title').first().focus();
     const victim = (await library.locator('.row-title').first().textContent()) ?? '';
+    // A screen reader hears a live region's new words only if the region was in the page before: note those there now.
+    const regions = await library.getByRole('status').evaluateAll((els) => els.map((e) => e.id));
     await library.keyboard.press('Delete');
     await expect(library.locator('.row')).toHaveCount(3);
     await expect(row(library, victim)).toHaveCount(0);
     await expect(library.locator('#toast')).toBeVisible();
+    // The deletion is heard, from one of them.
+    const heard = library.getByRole('status').filter({ hasText: victim });
+    await expect(heard).toHaveCount(1);
+    expect(regions).toContain(await heard.getAttribute('id'));
     // ? lists the keys, undo among them.
     await library.keyboard.press('?');
     const keys = library.getByRole('dialog', { name: /^(键盘快捷键|Keyboard shortcuts)$/ });
@@ -267,8 +273,14 @@ test.describe('library and reader (Chromium)', () => {
     await reader.keyboard.press('+');
     await reader.keyboard.press('+');
     await expect.poll(size).not.toBe(before);
+    // A screen reader hears a live region's new words only if the region was in the page before: note those there now.
+    const regions = await reader.getByRole('status').evaluateAll((els) => els.map((e) => e.id));
     await reader.keyboard.press('t');
     await expect(reader.locator('html')).toHaveAttribute('data-theme', 'light');
+    // The new theme is said, by one of them.
+    const heard = reader.getByRole('status').filter({ hasText: /^(浅色|Light)$/ });
+    await expect(heard).toHaveCount(1);
+    expect(regions).toContain(await heard.getAttribute('id'));
     const after = await size();
 
     // ? lists the keys; Escape closes the list and stays in the reader.
