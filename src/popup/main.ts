@@ -51,7 +51,10 @@ function showWaiting(detailKey: string): void {
 }
 
 function renderArticle(article: Article, tabId: number): void {
-  $('article-title').textContent = article.title;
+  const title = $('article-title');
+  title.textContent = article.title;
+  // Spoken in the article's language, not the interface's: an English voice spells a Chinese title out.
+  if (article.lang) title.lang = article.lang;
   const parts = [article.siteName, t('readingMinutes', String(article.readingMinutes))].filter(Boolean);
   $('article-meta').textContent = parts.join(' · ');
   if (article.partial) {

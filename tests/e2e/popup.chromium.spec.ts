@@ -135,6 +135,9 @@ test('the UI speaks the browser\'s language: Simplified or Traditional Chinese, 
       const popup = await openPopupFor(context, worker, extensionId, page);
       await expect(popup.getByRole('button', { name: save, exact: true })).toBeVisible();
       await expect(popup.locator('footer a')).toHaveText(library);
+      // The page is in the interface's language; the article's title in its own.
+      await expect(popup.locator('html')).toHaveAttribute('lang', lang);
+      await expect(popup.locator('#article-title')).toHaveAttribute('lang', 'zh-CN');
     } finally {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
