@@ -1,8 +1,8 @@
 /**
  * Accessibility of every page and dialog (the import report included), as axe-core checks it (names,
  * roles, landmarks, contrast of the colours actually drawn), in the Chinese
- * UI with the light theme and the English UI with the dark one. axe does not weigh the lines around text fields and
- * menus, which are all that shows where they are: those are measured here, at 3:1 at least.
+ * UI with the light theme and the English UI with the dark one. axe does not weigh the lines that show where a
+ * control is, the outline of a text field or menu and the focus ring: those are measured here, at 3:1 at least.
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
@@ -17,12 +17,12 @@ async function findings(page: Page, scheme: 'light' | 'dark'): Promise<string[]>
   const { violations } = await new AxeBuilder({ page }).analyze();
   return [
     ...violations.flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id}: ${n.target.join(' ')} (${v.help})`)),
-    ...(await page.evaluate(faintFields)),
+    ...(await page.evaluate(faintLines)),
   ];
 }
 
-/** Text fields and menus whose outline is under 3:1 against what is around them (run in the page). */
-function faintFields(): string[] {
+/** Outlines of text fields and menus, and the focus ring, under 3:1 against what is around them (run in the page). */
+function faintLines(): string[] {
   const rgba = (css: string): number[] => {
     const srgb = /^color\(srgb ([\d.e-]+) ([\d.e-]+) ([\d.e-]+)(?: \/ ([\d.]+))?\)$/.exec(css);
     if (srgb) return [+srgb[1]! * 255, +srgb[2]! * 255, +srgb[3]! * 255, +(srgb[4] ?? 1)];
@@ -45,15 +45,25 @@ function faintFields(): string[] {
     }
     return layers.reduceRight((under, top) => over(top, under), [255, 255, 255, 1]);
   };
+  /** How `colour`, drawn just outside `el`, stands out from what is there. */
+  const against = (el: Element, colour: string) => {
+    const ground = behind(el.parentElement!);
+    const [hi, lo] = [luminance(over(rgba(colour), ground)), luminance(ground)].sort((a, b) => b - a);
+    return (hi! + 0.05) / (lo! + 0.05);
+  };
+  const name = (el: Element) => `${el.tagName.toLowerCase()}#${el.id}`;
   const fields = document.querySelectorAll('input:not([type="checkbox"], [type="radio"], [type="file"], [type="hidden"]), select, textarea');
-  return [...fields].flatMap((field) => {
-    if (!field.checkVisibility()) return [];
-    const ground = behind(field.parentElement!);
-    const line = over(rgba(getComputedStyle(field).borderTopColor), ground);
-    const [hi, lo] = [luminance(line), luminance(ground)].sort((a, b) => b - a);
-    const ratio = (hi! + 0.05) / (lo! + 0.05);
-    return ratio < 3 ? [`faint outline: ${field.tagName.toLowerCase()}#${field.id} ${ratio.toFixed(2)}:1`] : [];
+  const found = [...fields].flatMap((field) => {
+    const ratio = field.checkVisibility() ? against(field, getComputedStyle(field).borderTopColor) : 3;
+    return ratio < 3 ? [`faint outline: ${name(field)} ${ratio.toFixed(2)}:1`] : [];
   });
+  const focused = document.activeElement;
+  if (focused?.matches(':focus-visible')) {
+    const { outlineStyle, outlineWidth, outlineColor } = getComputedStyle(focused);
+    const ratio = outlineStyle === 'none' || parseFloat(outlineWidth) === 0 ? 0 : against(focused, outlineColor);
+    if (ratio < 3) found.push(`faint focus ring: ${name(focused)} ${ratio.toFixed(2)}:1`);
+  }
+  return found;
 }
 
 for (const [lang, scheme] of [['zh-CN', 'light'], ['en-US', 'dark']] as const) {
@@ -97,6 +107,14 @@ for (const [lang, scheme] of [['zh-CN', 'light'], ['en-US', 'dark']] as const) {
       await expect(library.locator('#shortcuts')).toBeVisible();
       expect(await findings(library, scheme), 'keys').toEqual([]);
       await library.keyboard.press('Escape');
+
+      // Deleting the ticked article puts the keyboard on Undo, in the toast's own colours.
+      await library.keyboard.press('x');
+      await library.keyboard.press('Delete');
+      await expect(library.locator('#toast-undo')).toBeFocused();
+      expect(await findings(library, scheme), 'undo').toEqual([]);
+      await library.keyboard.press('z');
+      await expect(library.locator('.row')).toHaveCount(1);
 
       const reader = await context.newPage();
       await reader.goto(`chrome-extension://${extensionId}/${await library.locator('.row-title').first().getAttribute('href')}`);
