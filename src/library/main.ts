@@ -261,7 +261,11 @@ const pickedRows = (): LibraryEntry[] => all.filter((e) => picked.has(e.id));
 /** The fetch of ticked links under way; `stop` ends it after the link being fetched. */
 let fetching: { stop: boolean } | null = null;
 
-/** The bar that counts the ticked articles and offers to export them (and fetch the text of links); hidden when none is ticked. */
+/**
+ * The bar that counts the ticked articles and offers to export them (and fetch the text of links); empty when none is
+ * ticked. Its count is a live region, so the bar is emptied rather than hidden: a region hidden until it speaks is not
+ * heard, and x ticks a box the keyboard is not on, so the count is all a screen reader says of it.
+ */
 function updatePicks(): void {
   const rows = picked.size ? pickedRows() : [];
   // A ticked article that left the library (deleted here or elsewhere) is ticked no more.
@@ -269,9 +273,10 @@ function updatePicks(): void {
     picked.clear();
     for (const e of rows) picked.add(e.id);
   }
-  $('picks').hidden = picked.size === 0 && !fetching;
+  const idle = picked.size === 0 && !fetching;
+  $('picks').classList.toggle('idle', idle);
   $('picks-fetch').hidden = !fetching && !rows.some((e) => e.linkOnly);
-  if (!fetching) $('picks-count').textContent = t('pickedCount', String(picked.size));
+  if (!fetching) $('picks-count').textContent = idle ? '' : t('pickedCount', String(picked.size));
 }
 
 /** Deletes every ticked article in one write; one Undo brings them all back. */

@@ -277,11 +277,16 @@ test.describe('export and import (Chromium)', () => {
       await expect(library.locator('.row')).toHaveCount(4);
       await expect(library.locator('#picks')).toBeHidden();
 
-      // One ticked with the mouse, one with x on the keyboard-selected row.
-      await row(library, '第一篇').locator('.row-pick').check();
+      // One ticked with x on the keyboard-selected row, one with the mouse. x ticks a box the keyboard is not on, so
+      // the count is what a screen reader hears, from a live region there before (one that shows only then is not heard).
+      const regions = await library.getByRole('status').evaluateAll((els) => els.map((e) => e.id));
       await row(library, '第三篇').locator('.row-title').focus();
       await library.keyboard.press('x');
       await expect(row(library, '第三篇').locator('.row-pick')).toBeChecked();
+      const heard = library.getByRole('status').filter({ hasText: /^(已选中 1 篇|1 selected)$/ });
+      await expect(heard).toHaveCount(1);
+      expect(regions).toContain(await heard.getAttribute('id'));
+      await row(library, '第一篇').locator('.row-pick').check();
       await expect(library.locator('#picks-count')).toHaveText(/(已选中 2 篇|2 selected)/);
 
       // The selection outlives a search that hides one of them.
