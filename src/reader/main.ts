@@ -322,12 +322,12 @@ function setupConversion(root: HTMLElement, script: ReturnType<typeof scriptOf>,
   button.hidden = !chinese;
   if (!chinese) return;
   const conversion = new TextConversion(root);
-  const label = () => {
+  // Named for what a press does, so no pressed state: "简体, pressed" would say Simplified shows when Traditional does.
+  const label = (el: HTMLButtonElement) => {
     const showingHant = conversion.active ? script === 'hans' : script === 'hant';
-    button.textContent = showingHant ? t('toSimplified') : t('toTraditional');
-    button.setAttribute('aria-pressed', String(conversion.active));
+    el.textContent = showingHant ? t('toSimplified') : t('toTraditional');
   };
-  label();
+  label(button);
   // A fresh button per article: drop listeners of an earlier render.
   const fresh = button.cloneNode(true) as HTMLButtonElement;
   button.replaceWith(fresh);
@@ -351,9 +351,7 @@ function setupConversion(root: HTMLElement, script: ReturnType<typeof scriptOf>,
         root.lang = script === 'hans' ? 'zh-Hant' : 'zh-Hans';
         root.dataset.script = script === 'hans' ? 'hant' : 'hans';
       }
-      const showingHant = conversion.active ? script === 'hans' : script === 'hant';
-      fresh.textContent = showingHant ? t('toSimplified') : t('toTraditional');
-      fresh.setAttribute('aria-pressed', String(conversion.active));
+      label(fresh);
     })();
   });
 }

@@ -300,10 +300,15 @@ test.describe('library and reader (Chromium)', () => {
     await expect(again.locator('html')).toHaveAttribute('data-theme', 'light');
     await expect.poll(() => again.locator('.rd-article').evaluate((el) => getComputedStyle(el).fontSize)).toBe(after);
 
-    // 简⇄繁 and back.
-    await again.locator('#convert').click();
+    // 简⇄繁 and back. The button is named for what a press does, and is no toggle: "简体, pressed" said the opposite of
+    // what showed (the text in Traditional).
+    const convert = again.locator('#convert');
+    await expect(convert).toHaveAccessibleName('繁體');
+    await convert.click();
     await expect(again.locator('.rd-title')).toHaveText('俄羅斯表示準備軍事支持白俄羅斯');
     await expect(again.locator('.rd-article')).toHaveAttribute('lang', 'zh-Hant');
+    await expect(convert).toHaveAccessibleName('简体');
+    await expect(convert).not.toHaveAttribute('aria-pressed');
     await again.locator('#convert').click();
     await expect(again.locator('.rd-title')).toHaveText(SEED_TITLE);
 
