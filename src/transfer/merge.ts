@@ -11,6 +11,7 @@
  * Every field that changed is listed in `changes`; every field where the
  * incoming value lost to a newer existing one is listed in `kept`.
  */
+import { detectChinese } from '../core/metadata';
 import { siteNameOf } from '../core/rules/site-names';
 import { furtherState } from '../storage/records';
 import type { LibraryEntry, SavedArticle } from '../storage/types';
@@ -63,10 +64,16 @@ export function mergeRecord<T extends MergeableRecord>(existing: T, incoming: Me
   return { record: out, changed: changes.length > 0, changes, kept };
 }
 
-/** The library row for a link-only import item (no body: the library fetches it later). */
+/** Han characters with no kana or hangul beside them: Chinese, even in a title too short to tell the script. */
+const CHINESE_ONLY = /^(?=.*\p{Script=Han})(?!.*[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])/su;
+
+/**
+ * The library row for a link-only import item (no body: the library fetches it later). Its
+ * language is the title's when that is Chinese, so the title is read out and drawn as Chinese.
+ */
 export function linkEntry(item: Extract<ImportItem, { kind: 'link' }>, id: string): LibraryEntry {
   return {
-    id, url: item.url, title: item.title, siteName: siteNameOf(item.url), lang: null, byline: null, lead: null, leadImage: null, published: null,
+    id, url: item.url, title: item.title, siteName: siteNameOf(item.url), lang: detectChinese(item.title) ?? (CHINESE_ONLY.test(item.title) ? 'zh' : null), byline: null, lead: null, leadImage: null, published: null,
     savedAt: item.savedAt, updatedAt: item.savedAt, readAt: null, state: item.state, tags: item.tags, readingMinutes: 0, length: 0,
     partial: false, progress: 0, linkOnly: true, bodyBytes: 0, imageBytes: 0, missingImages: [],
   };

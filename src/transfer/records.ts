@@ -1,4 +1,5 @@
 /** Building library records from imported data that carries full HTML (wallabag, Omnivore). */
+import { detectChinese } from '../core/metadata';
 import { countText, lengthOf, minutesOf } from '../core/reading-time';
 import type { Article } from '../core/types';
 import { siteNameOf } from '../core/rules/site-names';
@@ -38,8 +39,11 @@ export function recordFromHtml(r: RecordInput): SavedArticle {
   const counts = countText(textContent);
   const length = lengthOf(counts);
   const readingMinutes = minutesOf(counts);
+  // A file that gives no language gets the one the extraction core gives a Chinese page: an EPUB
+  // chapter, a screen reader and the reader's fonts follow it.
+  const lang = r.lang ?? detectChinese(textContent);
   const article: Article = {
-    title: r.title, url: r.url, siteName: siteNameOf(r.url), lang: r.lang ?? null, lead: r.lead ?? null, leadImage: r.leadImage ?? null,
+    title: r.title, url: r.url, siteName: siteNameOf(r.url), lang, lead: r.lead ?? null, leadImage: r.leadImage ?? null,
     byline: r.byline ?? null, translator: null, published: r.published ?? null, updated: null, contentHtml, textContent,
     length, readingMinutes, partial: false, fullTextUrl: null, paywalled: false,
   };

@@ -259,6 +259,18 @@ describe('library report and merge', () => {
     expect(links.toAdd.map((item) => (item.kind === 'link' ? linkEntry(item, 'x').siteName : null))).toEqual(['FT中文网', 'example.com']);
   });
 
+  it('an imported link or article without a language takes Chinese from its title or text, as a saved page does', () => {
+    const enc = (text: string) => new TextEncoder().encode(text);
+    const links = importFile('instapaper.csv', enc('URL,Title\nhttps://example.com/a,中国经济增长放缓的原因\nhttps://example.com/b,臺灣經濟與兩岸關係\nhttps://example.com/c,Why growth slowed\nhttps://example.com/d,日本の経済\n'), ctx);
+    expect(links.toAdd.map((item) => (item.kind === 'link' ? linkEntry(item, 'x').lang : undefined))).toEqual(['zh', 'zh-TW', null, null]);
+    const omnivore = importFile('export.zip', zipSync({
+      'metadata_0_to_20.json': fixture('omnivore.json'),
+      'content/second.html': strToU8('<div><p>中国经济增长放缓，原因有三：出口、消费与投资。这个问题将长期存在。</p></div>'),
+    }), ctx);
+    const art = omnivore.toAdd[1]!;
+    expect(art.kind === 'article' && [art.article.lang, art.article.article.lang]).toEqual(['zh-CN', 'zh-CN']);
+  });
+
   it('an imported article reads as long as the same article saved from its page (255 Chinese characters or 230 words a minute)', () => {
     const enc = (text: string) => new TextEncoder().encode(text);
     const chinese = '央行'.repeat(383);
