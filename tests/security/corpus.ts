@@ -378,11 +378,19 @@ export function groupCases(cases: SecurityCase[], perPage: number, contained: (p
   return [...paginate(shared, perPage), ...solo];
 }
 
-/** Containment test over a DOMParser: the payload's markup closes inside its own box. */
+/**
+ * Containment test over a DOMParser: the payload's markup closes inside its own box. Self-contained (a browser
+ * test passes its source to the page). In a browser a payload's `<img name="getElementById">` or `name="body"`
+ * shadows the document's own members, so they are read from its prototypes.
+ */
 export function containedWith(parser: { parseFromString(s: string, type: 'text/html'): Document }): (payload: string) => boolean {
   return (payload) => {
     const d = parser.parseFromString(`<!doctype html><body><div id="qd-box">${payload}</div><p id="qd-after">x</p>`, 'text/html');
-    const after = d.getElementById('qd-after');
-    return !!after && after.parentElement === d.body && after.previousElementSibling?.id === 'qd-box';
+    let getElementById: Document['getElementById'] | undefined;
+    for (let proto = Object.getPrototypeOf(d) as object | null; proto && !getElementById; proto = Object.getPrototypeOf(proto) as object | null) {
+      getElementById = Object.getOwnPropertyDescriptor(proto, 'getElementById')?.value as Document['getElementById'] | undefined;
+    }
+    const after = getElementById?.call(d, 'qd-after');
+    return !!after && after.parentElement?.localName === 'body' && after.previousElementSibling?.id === 'qd-box';
   };
 }
