@@ -1,8 +1,9 @@
 /**
  * Firefox: save from the popup (the background stores the article's images),
  * find the article in the library after the browser restarts with the same
- * profile, read it from storage with the network gone, search by a phrase from
- * its body, delete and undo.
+ * profile, read it from storage with the network gone (byline, translator
+ * credit, time, 简⇄繁, the reader's keys), search by a phrase from its body,
+ * delete and undo.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,11 @@ import { SEED_TITLE, SEED_URL } from './pages';
 
 const LEAD = '白俄罗斯总统卢卡申科声称赢得总统选举后，国内要求他下台的声浪越来越大。';
 const LAST = '至少导致两人丧生、数百人受伤、近7000人被拘留的镇压行动，最初似乎平息了抗议活动。';
+const BYLINE = '英国《金融时报》 亨利•福伊 莫斯科报道';
+/** The seed page's `data-time`, to the second. */
+const PUBLISHED = '2020-08-16T22:52:26Z';
+/** The title as the 简⇄繁 button shows it (Taiwan's forms). */
+const SEED_TITLE_HANT = '俄羅斯表示準備軍事支持白俄羅斯';
 /** The seed's one image, as FT's image host serves it. */
 const HERO = 'thumbor.ftacademy.cn/unsafe/1340x754/https://thumbor.ftacademy.cn/unsafe/picture/3/000078793_piclink.jpg';
 
@@ -104,6 +110,51 @@ test('saved in Firefox: images stored, listed after a restart, read offline from
   // Nothing was fetched again: no image host was even asked.
   expect(sites.served.length).toBe(servedBefore);
   expect(sites.refused.filter((name) => /ftacademy|ftimg|cloudfront|images\.ft\.com/.test(name))).toEqual([]);
+
+  // ---- what generic reader modes drop: byline, translator credit, publish time ----
+  expect(await reader.$eval('.rd-byline', (el) => el.textContent)).toBe(BYLINE);
+  expect(await reader.$eval('.rd-translator', (el) => el.textContent)).toBe('译者：何黎');
+  const time = await reader.$eval('time.rd-published', (el) => ({ iso: (el as HTMLTimeElement).dateTime, text: el.textContent ?? '' }));
+  expect(time.iso).toBe(PUBLISHED);
+  // In the browser's time zone and language: 06:52 on 17 August in Beijing, 22:52 on the 16th in UTC.
+  expect(time.text).toMatch(/^2020年8月1[67]日 \d\d:52$/);
+
+  // ---- 简⇄繁 and back to the stored text ----
+  await reader.click('#convert');
+  await until(reader, (title) => document.querySelector('.rd-title')?.textContent === title, SEED_TITLE_HANT);
+  expect(await reader.$eval('.rd-translator', (el) => el.textContent)).toBe('譯者：何黎');
+  expect(await reader.$eval('#convert', (el) => el.textContent)).toBe('简体');
+  await reader.click('#convert');
+  await until(reader, (title) => document.querySelector('.rd-title')?.textContent === title, SEED_TITLE);
+
+  // ---- the keyboard: j/k scroll, +/- text size, t theme, Esc back to the list at this article ----
+  await reader.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  const fontSize = () => reader.$eval('.rd-article', (el) => getComputedStyle(el).fontSize);
+  const size = await fontSize();
+  await reader.keyboard.press('+');
+  await until(reader, (px) => getComputedStyle(document.querySelector('.rd-article')!).fontSize === px, `${parseFloat(size) + 1}px`);
+  await reader.keyboard.press('-');
+  await until(reader, (px) => getComputedStyle(document.querySelector('.rd-article')!).fontSize === px, size);
+  await reader.evaluate(() => window.scrollTo({ top: 0, behavior: 'instant' }));
+  await reader.keyboard.press('j');
+  const down = await until(reader, () => (window.scrollY > 0 ? window.scrollY : 0));
+  await reader.keyboard.press('k');
+  await until(reader, (y) => window.scrollY < Number(y), String(down));
+  const theme = () => reader.evaluate(() => ({ name: document.documentElement.dataset.theme, bg: getComputedStyle(document.body).backgroundColor }));
+  const themes = [await theme()];
+  for (let i = 0; i < 2; i++) {
+    const before = themes.at(-1)!.name ?? '';
+    await reader.keyboard.press('t');
+    await until(reader, (name) => document.documentElement.dataset.theme !== name, before);
+    themes.push(await theme());
+  }
+  expect(themes.map((t) => t.name)).toEqual(['system', 'light', 'dark']);
+  expect(themes[2]!.bg).not.toBe(themes[1]!.bg);
+  const id = new URL(href ?? '', 'moz-extension://x/').searchParams.get('id') ?? '';
+  await reader.keyboard.press('Escape');
+  await until(reader, (hash) => location.pathname.endsWith('/library.html') && location.hash === hash, `#${encodeURIComponent(id)}`);
+  // Back at the article's own row, with the keyboard on it.
+  await until(reader, () => document.activeElement?.matches('.row.current .row-title') ?? false);
   await reader.close();
 
   // ---- search by a phrase from the body ----
