@@ -296,7 +296,9 @@ export async function saveFromPopup(session: FirefoxSession, pages: PageTable, u
     return !!save && !save.closest('[hidden]');
   });
   await popup.click('#save');
-  await until(popup, () => /^(已保存|Saved)$/.test(document.querySelector('#save')?.textContent?.trim() ?? ''), '', 30_000).catch(
+  // Polling the popup, a background tab, saw the change up to two seconds late: a change to the page is seen at once.
+  const saved = () => /^(已保存|Saved)$/.test(document.querySelector('#save')?.textContent?.trim() ?? '');
+  await popup.waitForFunction(saved, { polling: 'mutation', timeout: 30_000 }).catch(
     async (error: unknown) => {
       // Say why the save did not finish (the popup's status line), not just that it timed out.
       const status = await popup.$eval('#save-status', (el) => el.textContent).catch(() => null);
