@@ -183,20 +183,25 @@ export async function startSiteServer(hosts: RegExp = IMAGE_HOSTS, pages: PageTa
   return server;
 }
 
-/** Answer every request from the fixture table; nothing reaches the network. */
-export async function servePages(page: Page, pages: PageTable): Promise<void> {
+/**
+ * Answer every request from the fixture table; nothing reaches the network.
+ * @param headers sent with every page from the table (a hostile page's CSP).
+ */
+export async function servePages(page: Page, pages: PageTable, headers: Record<string, string> = {}): Promise<void> {
   await page.setRequestInterception(true);
+  // A request the page has already dropped (a hostile page's loads, cancelled as it goes on) has nobody to answer.
+  const settle = (answer: Promise<void>) => void answer.catch(() => undefined);
   page.on('request', (request) => {
     const url = request.url();
-    if (!/^https?:/.test(url)) return void request.continue();
+    if (!/^https?:/.test(url)) return settle(request.continue());
     const html = pages.get(url);
     if (html !== undefined) {
-      return void request.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+      return settle(request.respond({ status: 200, contentType: 'text/html; charset=utf-8', headers, body: html }));
     }
     if (/\.(png|jpe?g|gif|webp)(\?|$)|thumbor|ftimg|cloudfront|images\.ft\.com/.test(url)) {
-      return void request.respond({ status: 200, contentType: 'image/png', body: HERO_PNG });
+      return settle(request.respond({ status: 200, contentType: 'image/png', body: HERO_PNG }));
     }
-    return void request.abort('internetdisconnected');
+    return settle(request.abort('internetdisconnected'));
   });
 }
 
@@ -284,10 +289,18 @@ async function openPopupOnce(session: FirefoxSession, url: string): Promise<Page
   return findPage(session.browser, popupUrl);
 }
 
-/** Open `url` in a tab answered from `pages`, save it from the popup, and wait until the popup says it is saved. */
-export async function saveFromPopup(session: FirefoxSession, pages: PageTable, url: string): Promise<void> {
+/**
+ * Open `url` in a tab answered from `pages` (with `headers`), save it from the popup, and wait until the popup says
+ * it is saved. The tab is closed, unless `keepTab`: then it is returned, with the content script still in it.
+ */
+export async function saveFromPopup(
+  session: FirefoxSession,
+  pages: PageTable,
+  url: string,
+  { headers, keepTab = false }: { headers?: Record<string, string>; keepTab?: boolean } = {},
+): Promise<Page | null> {
   const page = await session.browser.newPage();
-  await servePages(page, pages);
+  await servePages(page, pages, headers);
   await page.goto(url);
   await page.waitForFunction(() => document.querySelector('h1') !== null);
   const popup = await openPopupFor(session, url);
@@ -306,5 +319,7 @@ export async function saveFromPopup(session: FirefoxSession, pages: PageTable, u
     },
   );
   await popup.close();
+  if (keepTab) return page;
   await page.close();
+  return null;
 }
