@@ -346,8 +346,9 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
       { section: 'library', name: `library first rows (${count})`, value: firstRows, unit: 'ms', baseline: rawRead, ratio: firstRows / rawRead, target: '≤ 1.5× raw read', pass: firstRows / rawRead <= 1.5 },
       { section: 'library', name: 'search per keystroke, input → list (page)', value: keyDom, unit: 'ms', target: '≤ 50 ms', pass: keyDom <= 50 },
       { section: 'library', name: 'Library.search in Chromium vs indexOf', value: directMs, unit: 'ms', baseline: directBase, ratio: directMs / directBase, target: '≤ 50 ms', pass: directMs <= 50 },
-      { section: 'library', name: 'save (library.save message) vs put of the article', value: saveMs, unit: 'ms', baseline: putMs, ratio: saveMs / putMs, target: '≤ 1.5×', pass: saveMs / putMs <= 1.5 },
-      { section: 'library', name: 'save (Library.save) vs put of the article', value: directSaveMs, unit: 'ms', baseline: directPutMs, ratio: directSaveMs / directPutMs, target: '≤ 1.5×', pass: directSaveMs / directPutMs <= 1.5 },
+      // Fewer bytes than a save writes (the article alone), so shown without the target, which is set against the same bytes.
+      { section: 'library', name: 'save (library.save message) vs put of the article', value: saveMs, unit: 'ms', baseline: putMs, ratio: saveMs / putMs },
+      { section: 'library', name: 'save (Library.save) vs put of the article', value: directSaveMs, unit: 'ms', baseline: directPutMs, ratio: directSaveMs / directPutMs },
       // The same bytes: the entry, body, search text and revision a save writes, put raw in one transaction.
       { section: 'library', name: 'save (Library.save) vs raw write of its records', value: directSaveMs, unit: 'ms', baseline: recordsMs, ratio: directSaveMs / recordsMs, target: '≤ 1.5×', pass: directSaveMs / recordsMs <= 1.5 },
       { section: 'library', name: `import ${IMPORT_COUNT} articles (importRecords)`, value: importMs, unit: 'ms', baseline: rawImportMs, ratio: importMs / rawImportMs },
