@@ -15,6 +15,33 @@ export const DIST_FIREFOX = join(ROOT, 'dist', 'firefox');
 export const SEED_URL = 'https://cn.ft.com/story/001088998?full=y';
 export const SEED_TITLE = '俄罗斯表示准备军事支持白俄罗斯';
 /** A front page (no article) on an FT host, where the declared content script runs. */
+/** A message a content script may send the background. */
+export interface ForgedMessage {
+  type: string;
+  data: unknown;
+}
+
+/**
+ * What a content script could send to change the library or read it: the
+ * background serves only Qingdu's own pages, so each must be refused or go
+ * unanswered. `target` is a saved article's id.
+ */
+export function forgedMessages(target: string): ForgedMessage[] {
+  const forged = {
+    title: 'forged', url: 'https://cn.ft.com/story/001099999', siteName: null, lang: null, lead: null, leadImage: null, byline: null,
+    translator: null, published: null, updated: null, contentHtml: '<p>forged</p>', textContent: 'forged', length: 200,
+    readingMinutes: 1, partial: false, fullTextUrl: null, paywalled: false,
+  };
+  return [
+    { type: 'library.delete', data: { id: target } },
+    { type: 'library.update', data: { id: target, patch: { state: 'archived' } } },
+    { type: 'library.setState', data: { ids: [target], state: 'archived' } },
+    { type: 'library.deleteMany', data: { ids: [target] } },
+    { type: 'library.save', data: { article: forged } },
+    { type: 'library.lookup', data: { url: 'https://cn.ft.com/story/001088998' } },
+  ];
+}
+
 export const PLAIN_URL = 'https://cn.ft.com/channel/world.html';
 
 /** The seed (a feedx RSS item) as the story page FT serves: headline, time, then the item's HTML. */

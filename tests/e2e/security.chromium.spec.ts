@@ -25,7 +25,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page, type Request, type Worker } from '@playwright/test';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { CHROMIUM, defaultPages, expect, openPopupFor, routeFixtures, test as base } from './chromium';
-import { DIST_CHROME, ROOT, SEED_TITLE, SEED_URL } from './pages';
+import { DIST_CHROME, forgedMessages, ROOT, SEED_TITLE, SEED_URL, type ForgedMessage } from './pages';
 import { findProblems } from '../security/checks';
 import { allCases, buildPage, containedWith, EVIL_HOST, groupCases, type BuiltPage } from '../security/corpus';
 import type { ExportFormat, FileReport } from '../security/export-files';
@@ -314,27 +314,14 @@ test.describe('messages from web pages and content scripts (Chromium)', () => {
     expect(fromPage.answered).toBe(false);
 
     // The content script's isolated world: it shares our id, but the background only serves extension pages.
-    const attempts = await worker.evaluate(async ({ pageUrl, id }) => {
+    const attempts = await worker.evaluate(async ({ pageUrl, messages }) => {
       const [tab] = await chrome.tabs.query({ url: pageUrl });
       if (!tab?.id) throw new Error('no tab');
       const [injection] = await chrome.scripting.executeScript({
         target: { tabId: tab.id },
         world: 'ISOLATED',
-        args: [id],
-        func: async (target: string) => {
-          const forged = {
-            title: 'forged', url: 'https://cn.ft.com/story/001099999', siteName: null, lang: null, lead: null, leadImage: null, byline: null,
-            translator: null, published: null, updated: null, contentHtml: '<p>forged</p>', textContent: 'forged', length: 200,
-            readingMinutes: 1, partial: false, fullTextUrl: null, paywalled: false,
-          };
-          const messages = [
-            { type: 'library.delete', data: { id: target } },
-            { type: 'library.update', data: { id: target, patch: { state: 'archived' } } },
-            { type: 'library.setState', data: { ids: [target], state: 'archived' } },
-            { type: 'library.deleteMany', data: { ids: [target] } },
-            { type: 'library.save', data: { article: forged } },
-            { type: 'library.lookup', data: { url: 'https://cn.ft.com/story/001088998' } },
-          ];
+        args: [messages],
+        func: async (messages: ForgedMessage[]) => {
           const out: string[] = [];
           for (const m of messages) {
             try {
@@ -347,7 +334,7 @@ test.describe('messages from web pages and content scripts (Chromium)', () => {
         },
       });
       return injection?.result as string[];
-    }, { pageUrl: SEED_URL, id });
+    }, { pageUrl: SEED_URL, messages: forgedMessages(id) });
     for (const line of attempts) expect(line).toMatch(/: (refused|no answer)/);
 
     // Still there, unchanged, and nothing forged was added.

@@ -24,7 +24,7 @@ import {
   type FirefoxSession,
   type SiteServer,
 } from './firefox';
-import { SEED_TITLE, SEED_URL } from './pages';
+import { forgedMessages, SEED_TITLE, SEED_URL, type ForgedMessage } from './pages';
 import { findProblems, findStringProblems } from '../security/checks';
 import { allCases, buildPage, containedWith, EVIL, EVIL_HOST, markerOf, PWN, type SecurityCase } from '../security/corpus';
 
@@ -281,28 +281,15 @@ test('a web page cannot reach the background in Firefox, and a content script ca
 
   // The content script's world: it shares our id, but the background serves only extension pages.
   const attempts = await library.evaluate(
-    async (pageUrl: string, target: string) => {
+    async (pageUrl: string, messages: ForgedMessage[]) => {
       const api = (globalThis as unknown as { browser: typeof chrome }).browser;
       const [tab] = await api.tabs.query({ url: pageUrl });
       if (!tab?.id) throw new Error('no tab');
       const [injection] = await api.scripting.executeScript({
         target: { tabId: tab.id },
-        args: [target],
-        func: async (target: string) => {
+        args: [messages],
+        func: async (messages: ForgedMessage[]) => {
           const runtime = (globalThis as unknown as { browser: typeof chrome }).browser.runtime;
-          const forged = {
-            title: 'forged', url: 'https://cn.ft.com/story/001099999', siteName: null, lang: null, lead: null, leadImage: null, byline: null,
-            translator: null, published: null, updated: null, contentHtml: '<p>forged</p>', textContent: 'forged', length: 200,
-            readingMinutes: 1, partial: false, fullTextUrl: null, paywalled: false,
-          };
-          const messages = [
-            { type: 'library.delete', data: { id: target } },
-            { type: 'library.update', data: { id: target, patch: { state: 'archived' } } },
-            { type: 'library.setState', data: { ids: [target], state: 'archived' } },
-            { type: 'library.deleteMany', data: { ids: [target] } },
-            { type: 'library.save', data: { article: forged } },
-            { type: 'library.lookup', data: { url: 'https://cn.ft.com/story/001088998' } },
-          ];
           const out: string[] = [];
           for (const m of messages) {
             try {
@@ -317,7 +304,7 @@ test('a web page cannot reach the background in Firefox, and a content script ca
       return injection?.result as string[];
     },
     SEED_URL,
-    id,
+    forgedMessages(id),
   );
   expect(attempts).toHaveLength(6);
   for (const line of attempts) expect(line).toMatch(/: (refused|no answer)/);
