@@ -138,6 +138,15 @@ export function urlProblem(raw: unknown): string {
   return 'invalid URL';
 }
 
+/** Where the line after the one holding `from` starts in `text`, or -1 when that is the last line. */
+function nextLineStart(text: string, from: number): number {
+  const lf = text.indexOf('\n', from);
+  const cr = text.indexOf('\r', from);
+  const end = cr < 0 || (lf >= 0 && lf < cr) ? lf : cr;
+  if (end < 0) return -1;
+  return end + (text.startsWith('\r\n', end) ? 2 : 1);
+}
+
 /**
  * Where `JSON.parse(text)` failed, in one wording whatever the engine's
  * (each browser words its errors differently, in English only): "at
@@ -149,8 +158,9 @@ export function jsonProblem(error: unknown, text: string, offset = 0): string {
   const lineColumn = /line (\d+) column (\d+)/.exec(message);
   let at: number | null = position === undefined ? null : Number(position);
   if (at === null && lineColumn) {
+    // Firefox counts lines as editors do: a CRLF, an LF or a CR alone ends one.
     let lineStart = 0;
-    for (let line = 1; line < Number(lineColumn[1]) && lineStart >= 0; line++) lineStart = text.indexOf('\n', lineStart) + 1 || -1;
+    for (let line = 1; line < Number(lineColumn[1]) && lineStart >= 0; line++) lineStart = nextLineStart(text, lineStart);
     if (lineStart >= 0) at = lineStart + Number(lineColumn[2]) - 1;
   }
   // Engines name no place when the text stops short ("Unexpected end of JSON input"): it fails at its end.

@@ -211,4 +211,13 @@ describe('where JSON is damaged, in one wording for every browser', () => {
     // Counted from where the damaged piece starts in the whole file.
     if (expected.startsWith('at')) expect(jsonProblem(new SyntaxError(message), text, 100)).toBe(expected.replace(/\d+/, (n) => String(Number(n) + 100)));
   });
+
+  // Firefox ESR 153 gives "line 3 column 8" for all three: it ends a line at CRLF, LF or a CR alone.
+  it.each([
+    ['CR', '{\r  "a": 1,\r  "b": x\r}', 'at character 20'],
+    ['CRLF', '{\r\n  "a": 1,\r\n  "b": x\r\n}', 'at character 22'],
+  ])('Firefox, lines ending in %s', (_, damaged, expected) => {
+    expect(jsonProblem(new SyntaxError('JSON.parse: unexpected character at line 3 column 8 of the JSON data'), damaged)).toBe(expected);
+    expect(damaged[Number(/\d+/.exec(expected)![0]) - 1]).toBe('x');
+  });
 });
