@@ -93,11 +93,14 @@ const ARTICLE_TEXT = [
   'title', 'siteName', 'lang', 'lead', 'byline', 'translator', 'published', 'updated', 'contentHtml', 'textContent',
 ] as const satisfies readonly (keyof Article)[];
 
+/** `text` with any lone surrogate as U+FFFD. Checked first: V8's toWellFormed copies even a well-formed string, 3× the time of the check on long Chinese text. */
+const wellFormedText = (text: string): string => (text.isWellFormed() ? text : text.toWellFormed());
+
 function wellFormed<T extends object>(record: T, fields: readonly (keyof T)[]): T {
   const out = { ...record };
   for (const f of fields) {
     const v = out[f];
-    if (typeof v === 'string') out[f] = v.toWellFormed() as T[keyof T];
+    if (typeof v === 'string') out[f] = wellFormedText(v) as T[keyof T];
   }
   return out;
 }
@@ -111,8 +114,8 @@ function wellFormed<T extends object>(record: T, fields: readonly (keyof T)[]): 
  * them: a backup's "" or "   " is no change for the report to count.
  */
 function normalised(item: ImportItem): ImportItem {
-  const tags = (list: readonly string[]) => cleanTags(list.map((t) => t.toWellFormed()));
-  if (item.kind === 'link') return { ...item, title: item.title.toWellFormed(), tags: tags(item.tags) };
+  const tags = (list: readonly string[]) => cleanTags(list.map(wellFormedText));
+  if (item.kind === 'link') return { ...item, title: wellFormedText(item.title), tags: tags(item.tags) };
   const a = item.article;
   return { ...item, article: { ...wellFormed(a, ENTRY_TEXT), tags: tags(a.tags), article: wellFormed(a.article, ARTICLE_TEXT) } };
 }
