@@ -27,7 +27,7 @@ import { ruleSiteName } from './rules/site-names';
 import { dropUnkeptAttributes, sanitizeToElement } from './sanitize';
 import { detectChinese, readPageMetadata } from './metadata';
 import { countText, lengthOf, minutesOf } from './reading-time';
-import { absoluteUrl, canonicalUrl, linkUrl } from './url';
+import { absoluteUrl, canonicalUrl, linkUrl, rewritePrefix } from './url';
 import { isEmptyElement, oneLine, queryAll, textLines } from './dom';
 
 /**
@@ -89,8 +89,11 @@ function hostOf(url: string): string {
   }
 }
 
-/** Makes links and images absolute (mail links stay), drops tracking pixels and `<source>` (srcset is not kept). */
-function normaliseBody(root: Element, url: string): void {
+/**
+ * Makes links and images absolute (mail links stay), moves images to the hosts the rules name (`imageUrlRewrites`),
+ * drops tracking pixels and `<source>` (srcset is not kept).
+ */
+function normaliseBody(root: Element, url: string, rewrites: readonly (readonly [string, string])[]): void {
   for (const el of queryAll(root, '[href]')) {
     const abs = linkUrl(el.getAttribute('href'), url);
     if (abs) el.setAttribute('href', abs);
@@ -100,7 +103,7 @@ function normaliseBody(root: Element, url: string): void {
     const w = Number(img.getAttribute('width')), h = Number(img.getAttribute('height'));
     const src = absoluteUrl(img.getAttribute('src'), url);
     if ((img.hasAttribute('width') && w <= 1 && img.hasAttribute('height') && h <= 1) || !src) img.remove();
-    else img.setAttribute('src', src);
+    else img.setAttribute('src', rewritePrefix(src, rewrites));
   }
   queryAll(root, 'source').forEach((s) => s.remove());
   // Script-filled placeholders (chart embeds, ad slots under other names) leave empty boxes; pair columns stay aligned.
@@ -149,9 +152,12 @@ function run(doc: Document, url: string, opts: ExtractOptions): ExtractResult {
   }
 
   // 6. Normalise; hero image first unless the body already shows it.
-  normaliseBody(body, url);
+  const rewrites = matched.flatMap((r) => Object.entries(r.imageUrlRewrites ?? {}));
+  normaliseBody(body, url, rewrites);
   dropUnkeptAttributes(body);
-  const leadImage = fields.leadImage ?? absoluteUrl(page.image, url);
+  if (fields.leadImage) fields.leadImage = rewritePrefix(fields.leadImage, rewrites);
+  const pageImage = absoluteUrl(page.image, url);
+  const leadImage = fields.leadImage ?? (pageImage && rewritePrefix(pageImage, rewrites));
   // The page's note on its text (machine-translated, say) opens the text, so no copy of the article loses it.
   if (fields.note) {
     const note = clone.createElement('p');

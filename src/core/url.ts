@@ -41,6 +41,12 @@ export function absoluteUrl(href: string | null | undefined, base: string): stri
   }
 }
 
+/** `url` with the first of `rewrites`' prefixes it starts with replaced (a site rule's `imageUrlRewrites`). */
+export function rewritePrefix(url: string, rewrites: readonly (readonly [string, string])[]): string {
+  for (const [from, to] of rewrites) if (url.startsWith(from)) return to + url.slice(from.length);
+  return url;
+}
+
 /**
  * A link's target for the body: `href` resolved against `base` when it is a web link, or the mail
  * address of a `mailto:` link (FT ends a column with its author's); null for anything else.

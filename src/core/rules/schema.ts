@@ -38,6 +38,11 @@ export interface SiteRule {
   lazyImageAttrs?: string[];
   /** Builds an image URL from a lazy one: `{url}` is replaced by the raw URL. */
   imageUrlTemplate?: string;
+  /**
+   * Image URLs whose start is a key get that start replaced by its value, in the body and the hero image (first key
+   * that matches wins): an old image host only reachable over http becomes the https host that now serves it.
+   */
+  imageUrlRewrites?: Record<string, string>;
   /** Where the single-page text is when the page is one of several. */
   fullText?: { container: string; link: string; keepParams?: string[] };
   /** Selectors whose presence means the text is cut by a paywall. */
@@ -86,13 +91,15 @@ const SELECTOR_FIELDS = ['remove', 'content', 'paywall', 'notes', 'figures', 'te
 const FIELD_SELECTOR_FIELDS = ['title', 'lead', 'leadImage', 'byline', 'published', 'updated'] as const;
 const STRING_LIST_FIELDS = ['translator', 'lazyImageAttrs', 'paywallText', 'dropLines', 'footerMarkers', 'footerLinkHosts'] as const;
 const KNOWN_FIELDS = new Set<string>([
-  'id', 'siteName', 'siteNameHosts', 'match', 'imageUrlTemplate', 'fullText', 'bilingual', 'liveBlog', 'embedPicture', 'canonical', 'lang', 'transforms', '$comment',
+  'id', 'siteName', 'siteNameHosts', 'match', 'imageUrlTemplate', 'imageUrlRewrites', 'fullText', 'bilingual', 'liveBlog', 'embedPicture', 'canonical', 'lang', 'transforms', '$comment',
   ...SELECTOR_FIELDS, ...FIELD_SELECTOR_FIELDS, ...STRING_LIST_FIELDS,
 ]);
 
 /** Characters and words a selector never needs, but code or markup smuggled into one does. */
 const UNSAFE_SELECTOR = /[<>{};\\`]|javascript:|expression\s*\(|url\s*\(|@import/i;
 const ATTRIBUTE_NAME = /^[a-zA-Z_:][-a-zA-Z0-9_:.]*$/;
+/** `http(s)://host/` and a path: a prefix that cannot end inside the host (`https://a.com` would match `https://a.com.evil`). */
+const URL_PREFIX = /^https?:\/\/[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+\/[^\s"'<>{}\\]*$/;
 const HOST_PATTERN = /^(?:\*|(?:\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$/;
 
 /**
@@ -185,6 +192,14 @@ export function validateRule(data: unknown, file = '<rule>', probe?: Document | 
   });
   if (r.imageUrlTemplate !== undefined && (typeof r.imageUrlTemplate !== 'string' || !/^https:\/\/[^\s"'<>]*\{url\}$/.test(r.imageUrlTemplate))) {
     bad('imageUrlTemplate', 'must be an https URL ending in {url}');
+  }
+  if (r.imageUrlRewrites !== undefined) {
+    const w = r.imageUrlRewrites;
+    if (!isRecordOfStrings(w) || Object.keys(w).length === 0) bad('imageUrlRewrites', 'must map URL prefixes to https URL prefixes');
+    else for (const [from, to] of Object.entries(w)) {
+      if (!URL_PREFIX.test(from)) bad('imageUrlRewrites', `not an http(s) URL prefix with a host and a path: ${JSON.stringify(from)}`);
+      if (!URL_PREFIX.test(to) || !to.startsWith('https://')) bad('imageUrlRewrites', `not an https URL prefix with a host and a path: ${JSON.stringify(to)}`);
+    }
   }
   if (r.fullText !== undefined) {
     const ft = r.fullText as Record<string, unknown>;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { Window } from 'happy-dom';
@@ -8,6 +10,7 @@ import {
 } from '../../../src/core/index';
 import { applyRules } from '../../../src/core/rules/apply';
 import { siteNameOf } from '../../../src/core/rules/site-names';
+import { imageUrls, originPatterns } from '../../../src/core/article-images';
 import { loadCases } from './helpers';
 
 const jsdom = (html: string, url = 'https://example.com/a') => new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
@@ -361,6 +364,58 @@ describe('bilingual pairs', () => {
     expect(pairs).toContain('When, in | 3月，喜达屋披露');
     expect(pairs).toContain('Mr Wu to | 吴小晖告诉顾问们');
     expect(pairs[pairs.length - 1]).toBe('Regardle | 不管怎样，那位熟');
+  });
+});
+
+describe('image URL rewrites', () => {
+  const MANIFEST = JSON.parse(readFileSync(join(import.meta.dirname, '../../../manifest.json'), 'utf8')) as { host_permissions: string[] };
+
+  it('rejects rewrites that are not http(s) URL prefixes moved to https', () => {
+    const rule = (imageUrlRewrites: unknown) => validateRule({ id: 'x', match: { hosts: ['a.com'] }, imageUrlRewrites }, 'f.json');
+    expect(rule({ 'http://old.a.com/picture/': 'https://cdn.a.com/picture/' }).ok).toBe(true);
+    for (const bad of [
+      { 'http://old.a.com/picture/': 'http://cdn.a.com/picture/' },
+      { 'http://old.a.com/picture/': 'javascript:alert(1)//' },
+      { 'http://old.a.com': 'https://cdn.a.com/' },
+      { 'ftp://old.a.com/': 'https://cdn.a.com/' },
+      { 'http://old.a.com/': 'https://cdn.a.com/"><script>' },
+      { 'http://old.a.com/': 1 },
+      {},
+      [['http://old.a.com/', 'https://cdn.a.com/']],
+      'https://cdn.a.com/',
+    ]) {
+      const v = rule(bad);
+      expect(!v.ok && [...new Set(v.problems.map((p) => p.field))], JSON.stringify(bad)).toEqual(['imageUrlRewrites']);
+    }
+  });
+
+  it('moves the 2016 page\'s pictures from http://i.ftimg.net to the https host FT serves them from, which saving may fetch', () => {
+    const c = loadCases().find((x) => x.name.endsWith('story-001066979-ce-2016'))!;
+    const dom = jsdom(c.source, c.expected.url);
+    const r = extractArticle(dom.window.document, c.expected.url, { window: dom.window as unknown as WindowLike });
+    const urls = r.ok ? imageUrls(r.article) : [];
+    expect(urls).toEqual(['9/000060429', '0/000060430', '1/000060431', '2/000060432', '3/000060433'].map((p) => `https://d1sh1cgb4xvhl.cloudfront.net/unsafe/picture/${p}_piclink.jpg`));
+    // Every picture is on a host the extension holds, so the background stores it and nothing is missing offline.
+    expect(originPatterns(urls).filter((o) => !MANIFEST.host_permissions.includes(o))).toEqual([]);
+  });
+
+  it('rewrites the hero image a rule reads, and the page\'s own, the first matching prefix winning', () => {
+    const rule = {
+      id: 'old-pictures', match: { hosts: ['a.com'] }, content: ['article'], leadImage: [['.hero img', 'src']],
+      imageUrlRewrites: { 'http://old.a.com/picture/': 'https://cdn.a.com/p/', 'http://old.a.com/': 'https://cdn.a.com/other/' },
+    };
+    const rules = loadRules([{ file: 'old.json', data: rule }]).rules;
+    expect(rules).toHaveLength(1);
+    const run = (hero: string, head = '') => {
+      const dom = jsdom(`<html><head>${head}</head><body>${hero}<article>${PARAS}<img src="//old.a.com/picture/2.jpg"><img src="http://old.a.com/x.png"></article></body></html>`, 'http://a.com/s');
+      const r = extractArticle(dom.window.document, 'http://a.com/s', { window: dom.window as unknown as WindowLike, rules });
+      return r.ok ? r.article : null;
+    };
+    const a = run('<div class="hero"><img src="http://old.a.com/picture/1.jpg"></div>');
+    expect(a?.leadImage).toBe('https://cdn.a.com/p/1.jpg');
+    expect(a?.contentHtml).toMatch(/^<figure><img src="https:\/\/cdn\.a\.com\/p\/1\.jpg"/);
+    expect(a?.contentHtml).toContain('<img src="https://cdn.a.com/p/2.jpg"><img src="https://cdn.a.com/other/x.png">');
+    expect(run('', '<meta property="og:image" content="http://old.a.com/picture/og.jpg">')?.leadImage).toBe('https://cdn.a.com/p/og.jpg');
   });
 });
 
