@@ -1,11 +1,14 @@
 /**
  * Faults during a save, in real Chromium with the built extension: an image
- * host failing, storage full, the service worker stopped mid-save. Each ends
+ * host failing, pictures printed on a host it may not fetch from, storage
+ * full, the service worker stopped mid-save. Each ends
  * with a clear message in the popup and nothing lost from the library.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { expect, openPopupFor, test } from './chromium';
-import { HERO_PNG, SEED_TITLE, SEED_URL, seedPage } from './pages';
+import { HERO_PNG, ROOT, SEED_TITLE, SEED_URL, seedPage } from './pages';
 
 const SAVE = /^(保存|Save|再次保存（更新）|Save again \(update\))$/;
 
@@ -69,6 +72,28 @@ test.describe('faults while saving (Chromium)', () => {
     [row] = (await stored(worker)).rows;
     expect(row?.missingImages).toEqual([]);
     expect(row?.imageBytes).toBe(HERO_PNG.length);
+  });
+
+  test('a 2016 story whose pictures the page prints as http://i.ftimg.net: no access is asked for on Save, and all five are fetched over https and stored', async ({ extension, pages }) => {
+    const { context, worker, extensionId } = extension;
+    const url = 'https://www.ftchinese.com/story/001066979/ce';
+    pages.set(url, readFileSync(join(ROOT, 'tests', 'fixtures', 'www.ftchinese.com--story-001066979-ce-2016', 'source.html'), 'utf8'));
+    // What the background fetches to store (the story page loads its own pictures too).
+    const fetched: string[] = [];
+    await context.route(/\/picture\//, (route) => {
+      if (route.request().serviceWorker()) fetched.push(route.request().url());
+      return route.fallback();
+    });
+    const popup = await clickSave(context, worker, extensionId, url);
+    await expect(popup.locator('#save')).toHaveText(/^(已保存|Saved)$/);
+    await expect(popup.locator('#save-status')).not.toHaveText(/未能保存|not saved/);
+    // A picture host the extension has no access to would have meant a permission prompt on Save, remembered as asked.
+    expect(await worker.evaluate(() => chrome.storage.local.get('asked-image-origins'))).toEqual({});
+    expect(fetched).toHaveLength(5);
+    expect(fetched.filter((u) => !u.startsWith('https://d1sh1cgb4xvhl.cloudfront.net/unsafe/picture/'))).toEqual([]);
+    const [row] = (await stored(worker)).rows;
+    expect(row?.missingImages).toEqual([]);
+    expect(row?.imageBytes).toBe(5 * HERO_PNG.length);
   });
 
   test('storage full: the save fails with a clear message and earlier articles are intact', async ({ extension, pages }) => {
