@@ -67,6 +67,9 @@ function show(state: State): void {
 function showError(error: unknown): void {
   $('error-detail').textContent = error instanceof Error ? error.message : String(error);
   show('error');
+  // The error replaces the list, and often the control that failed (Undo hides first): focus
+  // moves to the heading so a screen reader speaks it and its reason, and Tab next reaches Reload.
+  $('error-title').focus();
 }
 
 // ---- rows ----

@@ -609,3 +609,45 @@ for (const lang of ['en-US', 'zh-CN']) {
     });
   });
 }
+
+test('when Undo cannot reach the background, the error takes focus from the vanished toast and Reload shows the library again', async ({
+  extension,
+}) => {
+  const { context, worker, extensionId } = extension;
+  await saveFromPopup(context, worker, extensionId, SEED_URL);
+  await saveFromPopup(context, worker, extensionId, TRANSLATOR_URL);
+  const library = await openLibrary(context, extensionId);
+  await expect(library.locator('.row')).toHaveCount(2);
+
+  // Delete from the selection bar: Undo takes focus, as the bar has gone.
+  await row(library, SEED_TITLE).locator('.row-pick').check();
+  await library.locator('#picks-delete').click();
+  const undo = library.locator('#toast-undo');
+  await expect(undo).toBeFocused();
+  await expect(library.locator('.row')).toHaveCount(1);
+
+  // What the page gets when the background cannot be reached: every request rejects.
+  await library.evaluate(() => {
+    chrome.runtime.sendMessage = () => {
+      throw new Error('Could not establish connection. Receiving end does not exist.');
+    };
+  });
+  await library.keyboard.press('Enter');
+
+  const error = library.locator('#state-error');
+  await expect(error).toBeVisible();
+  await expect(library.locator('#list')).toBeHidden();
+  await expect(undo).toBeHidden();
+  const heading = error.getByRole('heading', { name: /^(出了点问题|Something went wrong)$/ });
+  // Focus leaves the hidden Undo for the heading, whose description is the reason.
+  await expect(heading).toBeFocused();
+  await expect(heading).toHaveAccessibleDescription('Could not establish connection. Receiving end does not exist.');
+
+  // The next Tab reaches the way out; taking it shows the library as it is (the delete stands).
+  await library.keyboard.press('Tab');
+  await expect(error.getByRole('button', { name: /^(重新载入|Reload)$/ })).toBeFocused();
+  await library.keyboard.press('Enter');
+  await expect(library.locator('.row')).toHaveCount(1);
+  await expect(library.locator('.row-title')).toHaveText('老龄化困境：东京留给北京的教训');
+  await expect(error).toBeHidden();
+});
