@@ -12,7 +12,6 @@ export * from './builtin';
 export { siteNameOf } from './site-names';
 export { TRANSFORM_NAMES } from './transforms';
 
-
 export interface LoadedRules {
   rules: SiteRule[];
   problems: RuleProblem[];
