@@ -35,6 +35,10 @@ function show(state: State): void {
   for (const name of ['loading', 'article', 'empty', 'waiting', 'error'] as const) {
     $(`state-${name}`).hidden = name !== state;
   }
+  // The status line says what a state's heading and message say; the article's own state is
+  // heard through the Save button, which takes focus, and its status line (#save-status).
+  const said = state === 'article' ? [] : [...$(`state-${state}`).querySelectorAll('h1, p, .state-message')];
+  $('state-status').textContent = said.map((el) => el.textContent?.trim()).filter(Boolean).join(' ');
 }
 
 function showEmpty(detailKey: string): void {

@@ -2,6 +2,7 @@ import { PLAIN_URL, ROOT, SEED_TITLE, SEED_URL, seedPage } from './pages';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { defaultPages, expect, launchChromium, openPopupFor, test } from './chromium';
 
 test.describe('popup and content script (Chromium)', () => {
@@ -82,6 +83,36 @@ test.describe('popup and content script (Chromium)', () => {
     await expect(again.getByRole('link', { name: /^(阅读|Reader view)$/ })).toBeFocused();
     await expect(again.getByRole('button', { name: /^(再次保存（更新）|Save again \(update\))$/ })).not.toHaveClass(/primary/);
     await expect(again.getByRole('link', { name: /^(在阅读列表中打开|Open in library)$/ })).toHaveAttribute('href', row ?? '');
+  });
+
+  test('only the status messages are live: what a state says is heard, the title and buttons are not read out again', async ({ extension }) => {
+    const { context, worker, extensionId } = extension;
+    /** Every live region in the popup, by id, with the text a screen reader would announce from it. */
+    const liveRegions = (popup: Page) =>
+      popup
+        .locator('[aria-live], [role="status"], [role="alert"], [role="log"]')
+        .evaluateAll((els) => els.map((el) => [el.id, (el.textContent ?? '').replace(/\s+/g, ' ').trim()]));
+
+    const page = await context.newPage();
+    await page.goto(SEED_URL);
+    const popup = await openPopupFor(context, worker, extensionId, page);
+    await expect(popup.locator('#article-title')).toHaveText(SEED_TITLE);
+    // The article is shown and Save has focus: no live region holds the title, the reading time or a button.
+    expect(await liveRegions(popup)).toEqual([['state-status', ''], ['save-status', '']]);
+    await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
+    await expect(popup.getByRole('button', { name: /^(已保存|Saved)$/ })).toBeVisible({ timeout: 20_000 });
+    // The button's new name and the library link that appear are heard through focus, not as a live change.
+    expect(await liveRegions(popup)).toEqual([['state-status', ''], ['save-status', '']]);
+    await popup.close();
+
+    // A state with no focusable control says its heading and message through the status line.
+    const plain = await context.newPage();
+    await plain.goto(PLAIN_URL);
+    const empty = await openPopupFor(context, worker, extensionId, plain);
+    await expect(empty.locator('#state-empty')).toBeVisible();
+    const heading = await empty.locator('#state-empty h1').textContent();
+    const detail = await empty.locator('#empty-detail').textContent();
+    expect(await liveRegions(empty)).toEqual([['state-status', `${heading} ${detail}`], ['save-status', '']]);
   });
 
   test('on an image tab the popup says it is an image or a PDF, not "open an article page"', async ({ extension }) => {
