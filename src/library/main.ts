@@ -62,14 +62,22 @@ type State = 'loading' | 'empty' | 'nomatch' | 'error' | 'list';
 function show(state: State): void {
   for (const name of ['loading', 'empty', 'nomatch', 'error'] as const) $(`state-${name}`).hidden = name !== state;
   $('list').hidden = state !== 'list';
+  // The alert says what the error screen says, no longer than it shows.
+  if (state !== 'error') $('error-alert').textContent = '';
 }
 
-function showError(error: unknown): void {
-  $('error-detail').textContent = error instanceof Error ? error.message : String(error);
+/**
+ * Shows the error screen. It replaces the list, and often the control that failed (Undo hides
+ * first): focus moves to the heading so a screen reader speaks it and its reason, and Tab next
+ * reaches Reload. With `keepFocus` (a search that failed as the reader typed) focus stays where
+ * it is and the alert says the same: taking it would send the next keystrokes elsewhere.
+ */
+function showError(error: unknown, { keepFocus = false } = {}): void {
+  const reason = error instanceof Error ? error.message : String(error);
+  $('error-detail').textContent = reason;
   show('error');
-  // The error replaces the list, and often the control that failed (Undo hides first): focus
-  // moves to the heading so a screen reader speaks it and its reason, and Tab next reaches Reload.
-  $('error-title').focus();
+  if (keepFocus) $('error-alert').textContent = `${t('errorTitle')} ${reason}`;
+  else $('error-title').focus();
 }
 
 // ---- rows ----
@@ -452,8 +460,12 @@ async function runSearch(): Promise<void> {
     refreshView();
     return;
   }
-  const ids = await reader.search(q);
-  if (seq !== searchSeq) return;
+  const ids = await reader.search(q).catch((error: unknown) => {
+    // A search a newer keystroke has overtaken fails silently, as it would have been dropped.
+    if (seq === searchSeq) throw error;
+    return null;
+  });
+  if (seq !== searchSeq || !ids) return;
   searchIds = ids;
   window.scrollTo({ top: 0 });
   cursor = -1;
@@ -747,7 +759,7 @@ function wire(): void {
   // runSearch drops results that a newer keystroke has overtaken.
   search.addEventListener('input', () => {
     query = search.value;
-    void runSearch().catch(showError);
+    void runSearch().catch((error: unknown) => showError(error, { keepFocus: true }));
   });
   // The index costs memory, so it loads when the reader shows intent to search, not on every visit.
   const prepare = () => void reader.prepareSearch().catch(() => undefined);

@@ -651,3 +651,40 @@ test('when Undo cannot reach the background, the error takes focus from the vani
   await expect(library.locator('.row-title')).toHaveText('老龄化困境：东京留给北京的教训');
   await expect(error).toBeHidden();
 });
+
+test('a search that fails as the reader types is announced and leaves the keyboard in the search field; the next one that works shows the list again', async ({
+  extension,
+}) => {
+  const { context, worker, extensionId } = extension;
+  await saveFromPopup(context, worker, extensionId, SEED_URL);
+  const library = await openLibrary(context, extensionId);
+  await expect(library.locator('.row')).toHaveCount(1);
+  const search = library.getByRole('searchbox');
+  await search.focus();
+  await search.pressSequentially('卢卡');
+  await expect(library.locator('.row-title')).toHaveText(SEED_TITLE);
+
+  // What the page gets when its database connection goes (the profile's data cleared, say): every read throws.
+  const reason = "Failed to execute 'transaction' on 'IDBDatabase': The database connection is closing.";
+  await library.evaluate((message) => {
+    const original = IDBDatabase.prototype.transaction;
+    (window as unknown as { restoreIdb: () => void }).restoreIdb = () => (IDBDatabase.prototype.transaction = original);
+    IDBDatabase.prototype.transaction = () => {
+      throw new DOMException(message, 'InvalidStateError');
+    };
+  }, reason);
+  await library.keyboard.type('申');
+
+  const error = library.locator('#state-error');
+  await expect(error).toBeVisible();
+  await expect(error.getByRole('heading', { name: /^(出了点问题|Something went wrong)$/ })).toHaveAccessibleDescription(reason);
+  // Heard without taking the keyboard away: the alert says the heading and the reason, and typing goes on in the field.
+  await expect(search).toBeFocused();
+  await expect(library.getByRole('alert')).toHaveText(new RegExp(`^(出了点问题|Something went wrong) ${reason.replace(/[.()']/g, '\\$&')}$`));
+  await library.evaluate(() => (window as unknown as { restoreIdb: () => void }).restoreIdb());
+  await library.keyboard.type('科');
+  await expect(search).toHaveValue('卢卡申科');
+  await expect(library.locator('.row-title')).toHaveText(SEED_TITLE);
+  await expect(error).toBeHidden();
+  await expect(library.getByRole('alert')).toHaveText('');
+});
