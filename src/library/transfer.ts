@@ -394,6 +394,8 @@ function buildImportDialog(store: TransferStore) {
     report.replaceChildren();
     if (!r.ok) {
       const refusal = el('p', { className: 'error', id: 'transfer-import-refused', textContent: t('transferImportRefused', localizeReason(r.message ?? '', formatName)) });
+      // Focus goes to Close and the status line empties: without the alert a screen reader heard no reason, only "Close".
+      refusal.setAttribute('role', 'alert');
       report.append(refusal);
       return;
     }

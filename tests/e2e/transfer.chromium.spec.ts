@@ -167,6 +167,18 @@ test.describe('export and import (Chromium)', () => {
     }
   });
 
+  test('a refused file is heard with its reason, and the keyboard is left on Close', async ({ extension }) => {
+    const library = await openLibrary(extension.context, extension.extensionId);
+    await library.getByRole('button', { name: /^(导入|Import)$/ }).focus();
+    await library.locator('#transfer-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"qingdu-backup","version":3,"articles":[{') });
+    const dialog = library.getByRole('dialog', { name: /^(导入|Import)$/ });
+    const close = dialog.getByRole('button', { name: /^(关闭|Close)$/ });
+    await expect(close).toBeFocused();
+    // The reason is announced as it appears: the status line that said "Reading…" is empty now, and Close says nothing of it.
+    await expect(dialog.getByRole('alert')).toHaveText(/^(Nothing was imported: .*not valid JSON|未导入任何内容：.*不是有效的 JSON)/);
+    await expect(library.locator('#transfer-import-status')).toHaveText('');
+  });
+
   test('in a Chinese browser, import reports give their reasons in Chinese', async () => {
     const profile = mkdtempSync(join(tmpdir(), 'qingdu-zh-'));
     const { context, extensionId } = await launchChromium(profile, pages(), 'zh-CN');
