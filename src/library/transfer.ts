@@ -342,6 +342,9 @@ function nothingToImport(r: ImportReport): string {
   return t(r.duplicates ? 'transferNothingNewOrReadable' : 'transferNothingReadable');
 }
 
+/** The plan's counts, which describe the Import button. */
+const COUNTS_ID = 'transfer-import-counts';
+
 function buildImportDialog(store: TransferStore) {
   const titleId = 'transfer-import-title';
   const dialog = el('dialog', { id: 'transfer-import-dialog', className: 'transfer-dialog' });
@@ -356,6 +359,9 @@ function buildImportDialog(store: TransferStore) {
   progress.setAttribute('aria-labelledby', 'transfer-import-status');
   const cancel = el('button', { type: 'button', textContent: t('cancel') });
   const confirm = el('button', { type: 'button', id: 'transfer-import-confirm', className: 'primary', textContent: t('transferConfirmImport') });
+  // Focus comes to Import once the file is planned: the counts describe it, or a screen reader heard only "Import".
+  // A description, not a live region, so they are read once, with the button, and not again as the dialog's text.
+  confirm.setAttribute('aria-describedby', COUNTS_ID);
   dialog.append(
     el('h2', { id: titleId, textContent: t('transferImportTitle') }),
     fileLine,
@@ -402,7 +408,7 @@ function buildImportDialog(store: TransferStore) {
     if (r.format) report.append(el('p', { className: 'transfer-format-line', textContent: t('transferImportFormat', formatName(r.format)) }));
     const counts = el(
       'ul',
-      { className: 'transfer-counts' },
+      { className: 'transfer-counts', id: COUNTS_ID },
       countLine('added', t('transferPlanAdded', String(r.added)), r.added),
       countLine('updated', t('transferPlanUpdated', String(r.updated)), r.updated),
       countLine('duplicates', t('transferPlanDuplicates', String(r.duplicates)), r.duplicates),

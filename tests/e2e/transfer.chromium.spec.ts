@@ -179,6 +179,28 @@ test.describe('export and import (Chromium)', () => {
     await expect(library.locator('#transfer-import-status')).toHaveText('');
   });
 
+  test('the plan is heard with the Import button the keyboard is left on, once, and the last word as the import ends', async ({ extension }) => {
+    const library = await openLibrary(extension.context, extension.extensionId);
+    await library.getByRole('button', { name: /^(导入|Import)$/ }).focus();
+    const bookmarks = `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="${HERO_URL}">FT</A>\n<DT><A HREF="javascript:alert(1)">小书签</A>\n</DL>\n`;
+    await library.locator('#transfer-file').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(bookmarks) });
+    const dialog = library.getByRole('dialog', { name: /^(导入|Import)$/ });
+    const confirm = dialog.getByRole('button', { name: /^(导入|Import)$/ });
+    await expect(confirm).toBeFocused();
+    // With the button: what it will add, update, skip, and what the file could not give.
+    await expect(confirm).toHaveAccessibleDescription(/^(新增 1 篇\s*更新 0 篇.*\s*跳过 0 篇重复\s*1 条无法导入|1 to add\s*0 to update.*\s*0 skipped as duplicates\s*1 could not be imported)$/);
+    // Once only: the counts are in no live region, and the status line has nothing of its own to say.
+    expect(await dialog.locator('.transfer-counts').evaluate((counts) => counts.closest('[aria-live], [role="status"], [role="alert"], [role="log"]'))).toBeNull();
+    await expect(dialog.getByRole('status')).toHaveText('');
+
+    await library.keyboard.press('Enter');
+    const close = dialog.getByRole('button', { name: /^(关闭|Close)$/ });
+    await expect(close).toBeFocused();
+    // The last word is spoken by the status line, there since the dialog opened; Close adds nothing to it.
+    await expect(dialog.getByRole('status')).toHaveText(/^(导入完成：新增 1 篇.*1 条无法导入（原因见上）。|Imported: 1 added.* 1 could not be imported \(the reasons are above\)\.)$/);
+    await expect(close).toHaveAccessibleDescription('');
+  });
+
   test('in a Chinese browser, import reports give their reasons in Chinese', async () => {
     const profile = mkdtempSync(join(tmpdir(), 'qingdu-zh-'));
     const { context, extensionId } = await launchChromium(profile, pages(), 'zh-CN');
