@@ -487,6 +487,8 @@ function buildImportDialog(store: TransferStore) {
     confirm.hidden = true;
     // Batches go in one after another: Stop keeps what is stored and sends no more.
     cancel.textContent = t('transferImportStop');
+    // Import, which had the focus, is hidden: without this the focus fell to the page, out of reach of Stop.
+    cancel.focus();
     progress.hidden = false;
     progress.value = 0;
     status.classList.remove('error');

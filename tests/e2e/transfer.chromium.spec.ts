@@ -513,7 +513,10 @@ test.describe('export and import (Chromium)', () => {
       await dialog.locator('#transfer-import-confirm').click();
       // The count moves while the batches go in: stopped once some are stored.
       await expect(dialog.locator('#transfer-import-status')).toHaveText(new RegExp(`([1-9]\\d* / ${N} 篇|[1-9]\\d* of ${N})`));
-      await dialog.getByRole('button', { name: /^(停止导入|Stop importing)$/ }).click();
+      // Import, pressed, is gone: the keyboard is on Stop, not dropped onto the page.
+      const stop = dialog.getByRole('button', { name: /^(停止导入|Stop importing)$/ });
+      await expect(stop).toBeFocused();
+      await library.keyboard.press('Enter');
       await expect(dialog.locator('#transfer-import-status')).toHaveText(/已停止导入|Import stopped/, { timeout: 120_000 });
       const kept = Number(/(?:新增 |: )(\d+)(?: 篇| added)/.exec((await dialog.locator('#transfer-import-status').textContent()) ?? '')?.[1]);
       expect(kept).toBeGreaterThan(0);
