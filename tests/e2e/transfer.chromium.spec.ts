@@ -201,6 +201,40 @@ test.describe('export and import (Chromium)', () => {
     await expect(close).toHaveAccessibleDescription('');
   });
 
+  test('in a phone-wide window as in a wide one, the dialogs\' buttons follow what they say without an empty line', async ({ extension }) => {
+    const library = await openLibrary(extension.context, extension.extensionId);
+    /** Pixels from the bottom of `above` to the top of the dialog's buttons. */
+    const gap = (dialog: string, above: string) =>
+      library.locator(dialog).evaluate((d, sel) => d.querySelector('.dialog-actions')!.getBoundingClientRect().top - d.querySelector(sel)!.getBoundingClientRect().bottom, above);
+    const bookmarks = `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="${HERO_URL}">FT</A>\n<DT><A HREF="javascript:alert(1)">小书签</A>\n</DL>\n`;
+    const importer = library.locator('#transfer-import-dialog');
+    for (const width of [360, 1280]) {
+      await library.setViewportSize({ width, height: 740 });
+      // The plan: its last words are the rows that could not be read.
+      await library.locator('#transfer-file').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(bookmarks) });
+      await expect(importer.locator('#transfer-import-confirm')).toBeFocused();
+      expect.soft(await gap('#transfer-import-dialog', '.transfer-failed-details'), `plan at ${width}px`).toBeLessThanOrEqual(16);
+      await library.keyboard.press('Escape');
+      // A refused file: its reason, then Close.
+      await library.locator('#transfer-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"qingdu-backup","version":3,"articles":[{') });
+      await expect(importer.locator('#transfer-import-refused')).toBeVisible();
+      expect.soft(await gap('#transfer-import-dialog', '#transfer-import-refused'), `refused at ${width}px`).toBeLessThanOrEqual(16);
+      await library.keyboard.press('Escape');
+    }
+    // Export, with an article to export: the formats, then Close.
+    await library.locator('#transfer-file').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(bookmarks) });
+    await importer.locator('#transfer-import-confirm').click();
+    await expect(importer.locator('#transfer-import-status')).toHaveText(/(新增 1 篇|1 added)/);
+    await library.keyboard.press('Escape');
+    for (const width of [360, 1280]) {
+      await library.setViewportSize({ width, height: 740 });
+      await library.locator('#transfer-export').click();
+      await expect(library.locator('#transfer-scope-all')).toHaveAccessibleName(/1/);
+      expect.soft(await gap('#transfer-export-dialog', '.transfer-formats'), `export at ${width}px`).toBeLessThanOrEqual(16);
+      await library.keyboard.press('Escape');
+    }
+  });
+
   test('in a Chinese browser, import reports give their reasons in Chinese', async () => {
     const profile = mkdtempSync(join(tmpdir(), 'qingdu-zh-'));
     const { context, extensionId } = await launchChromium(profile, pages(), 'zh-CN');
