@@ -15,7 +15,7 @@
 import browser from '../platform/browser';
 import { sendMessage, type Request } from '../platform/messages';
 import type { LibraryEntry, ReadState } from '../storage/types';
-import { debounce, formatBytes, formatDate, formatListDate } from '../ui/format';
+import { debounce, formatBytes, formatDate, formatListDate, joinSentences } from '../ui/format';
 import { t, tCount, translatePage } from '../ui/i18n';
 import { dialogOpen, isTyping } from '../ui/keys';
 import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
@@ -376,7 +376,7 @@ function fetchPicked(): void {
       if (outcome?.ok) fetched++;
       else failed++;
     }
-    toast(t('fetchedLinks', [String(fetched), String(links.length)]) + (failed ? ` ${t('fetchedLinksFailed', String(failed))}` : ''), null);
+    toast(joinSentences(t('fetchedLinks', [String(fetched), String(links.length)]), failed ? t('fetchedLinksFailed', String(failed)) : ''), null);
   })().finally(() => {
     fetching = null;
     labelButton(button, 'pickedFetch', 'pickedFetchShort');

@@ -25,7 +25,7 @@ import type { LibraryEntry } from '../storage/types';
 import type { ImportReport } from '../transfer/index';
 import { libraryWriter, type ImportOutcome } from './import-writer';
 import type { FilePlan, UpdateNote } from './transfer-import';
-import { formatDate } from '../ui/format';
+import { formatDate, joinSentences } from '../ui/format';
 import { t, tCount } from '../ui/i18n';
 import { dialogOpen } from '../ui/keys';
 import { TransferStore } from './transfer-data';
@@ -511,7 +511,7 @@ function buildImportDialog(store: TransferStore) {
       });
       const failed = planned.report.failed.length;
       // The rows the file could not give count in the last word too, not only in the list above it.
-      status.textContent = t('transferImported', [String(outcome.added), String(outcome.updated), String(outcome.skipped)]) + (failed ? ` ${t('transferImportedFailed', String(failed))}` : '');
+      status.textContent = joinSentences(t('transferImported', [String(outcome.added), String(outcome.updated), String(outcome.skipped)]), failed ? t('transferImportedFailed', String(failed)) : '');
       status.classList.add('done');
     } catch (e) {
       const partial = (e as { outcome?: ImportOutcome }).outcome;

@@ -103,3 +103,11 @@ export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: numb
     timer = setTimeout(() => fn(...args), ms);
   };
 }
+
+/**
+ * Sentences of a message run together: a space after a Latin full stop, none after a
+ * full-width one (Chinese sets 。 with its own space, and "。 1 条" reads as a stray gap).
+ */
+export function joinSentences(...sentences: string[]): string {
+  return sentences.filter(Boolean).reduce((text, next) => (!text || /[\u3000-\u303f\uff01-\uff60]$/.test(text) ? text + next : `${text} ${next}`), '');
+}

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { debounce, formatBytes, formatDate, formatDateTime, formatListDate, hostOf, scriptOf, throttle } from '../../../src/ui/format';
+import { debounce, formatBytes, formatDate, formatDateTime, formatListDate, hostOf, joinSentences, scriptOf, throttle } from '../../../src/ui/format';
 
 describe('formatting', () => {
   it('dates follow the UI language and survive bad input', () => {
@@ -27,6 +27,12 @@ describe('formatting', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1536)).toBe('1.5 KB');
     expect(formatBytes(25 * 1024 * 1024)).toBe('25 MB');
+  });
+
+  it('sentences run together with a space after a Latin full stop and none after a full-width one', () => {
+    expect(joinSentences('Imported: 1 added.', '1 could not be imported.')).toBe('Imported: 1 added. 1 could not be imported.');
+    expect(joinSentences('导入完成：新增 1 篇。', '1 条无法导入（原因见上）。')).toBe('导入完成：新增 1 篇。1 条无法导入（原因见上）。');
+    expect(joinSentences('', '匯入完成。', '')).toBe('匯入完成。');
   });
 
   it('hosts drop www', () => {
