@@ -51,6 +51,16 @@ function el<K extends El>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { c
 const isAbort = (e: unknown): boolean => e instanceof Error && e.name === 'AbortError';
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/**
+ * A status line that counts batches is marked busy while it counts: its text changes several times a
+ * second, and a screen reader would queue every count. The last word is read once the count ends; the
+ * progress bar, named by the line, gives the count to whoever asks.
+ */
+function counting(status: HTMLElement, on: boolean): void {
+  if (on) status.setAttribute('aria-busy', 'true');
+  else status.removeAttribute('aria-busy');
+}
+
 /** Starts a download of `parts` as `name`; the blob URL is revoked once the browser has taken it. */
 export function download(parts: BlobPart[], name: string, type: string): void {
   const url = URL.createObjectURL(new Blob(parts, { type }));
@@ -197,6 +207,7 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
     cancel.hidden = !on;
     progress.hidden = !on;
     close.hidden = on;
+    counting(status, on);
   };
   cancel.addEventListener('click', () => controller?.abort());
   close.addEventListener('click', () => dialog.close());
@@ -493,6 +504,7 @@ function buildImportDialog(store: TransferStore) {
     progress.value = 0;
     status.classList.remove('error');
     status.textContent = t('transferImporting');
+    counting(status, true);
     let outcome: ImportOutcome | null = null;
     // What would be written is being written: the status line counts it from here on.
     report.querySelector('.transfer-counts')?.remove();
@@ -523,6 +535,7 @@ function buildImportDialog(store: TransferStore) {
         status.classList.add('error');
       }
     } finally {
+      counting(status, false);
       await library.close();
       window.removeEventListener('beforeunload', holdPage);
       writing = false;

@@ -550,8 +550,11 @@ test.describe('export and import (Chromium)', () => {
       // Import, pressed, is gone: the keyboard is on Stop, not dropped onto the page.
       const stop = dialog.getByRole('button', { name: /^(停止导入|Stop importing)$/ });
       await expect(stop).toBeFocused();
+      // Counting, the line is busy: a screen reader holds the counts back and reads the last word once.
+      await expect(dialog.locator('#transfer-import-status')).toHaveAttribute('aria-busy', 'true');
       await library.keyboard.press('Enter');
       await expect(dialog.locator('#transfer-import-status')).toHaveText(/已停止导入|Import stopped/, { timeout: 120_000 });
+      await expect(dialog.locator('#transfer-import-status')).not.toHaveAttribute('aria-busy');
       const kept = Number(/(?:新增 |: )(\d+)(?: 篇| added)/.exec((await dialog.locator('#transfer-import-status').textContent()) ?? '')?.[1]);
       expect(kept).toBeGreaterThan(0);
       expect(kept).toBeLessThan(N);
@@ -587,8 +590,10 @@ test.describe('export and import (Chromium)', () => {
       const exportDialog = library.locator('#transfer-export-dialog');
       await exportDialog.locator('button[data-format="epub"]').click();
       await expect(exportDialog.locator('#transfer-export-progress')).toBeVisible();
+      await expect(exportDialog.locator('#transfer-export-status')).toHaveAttribute('aria-busy', 'true');
       await exportDialog.locator('#transfer-export-cancel').click();
       await expect(exportDialog.locator('#transfer-export-status')).toHaveText(/已取消|cancelled/);
+      await expect(exportDialog.locator('#transfer-export-status')).not.toHaveAttribute('aria-busy');
       await expect(exportDialog.locator('button[data-format="epub"]')).toBeEnabled();
       await library.waitForTimeout(500);
       expect(downloads).toBe(0);
