@@ -1,8 +1,13 @@
 /** Small DOM helpers shared by the core. They use only the standard `Document`/`Element` API. */
 
-const BLOCK = new Set(['P', 'DIV', 'LI', 'BR', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BLOCKQUOTE', 'SECTION', 'TR', 'UL', 'OL', 'FIGURE', 'TABLE']);
+const BLOCK = new Set([
+  'P', 'DIV', 'LI', 'BR', 'HR', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BLOCKQUOTE', 'SECTION', 'ARTICLE', 'HEADER', 'FOOTER', 'ASIDE',
+  'UL', 'OL', 'DL', 'DT', 'DD', 'PRE', 'FIGURE', 'FIGCAPTION', 'TABLE', 'CAPTION', 'TR',
+]);
+/** Table cells: a row stays one line, its cells apart ("1 2 香港 中国", not "12香港中国"). */
+const CELL = new Set(['TD', 'TH']);
 
-/** Text of `el` with block boundaries and `<br>` as line breaks; lines trimmed, empty ones dropped. */
+/** Text of `el` with block boundaries and `<br>` as line breaks, table cells a space apart; lines trimmed, empty ones dropped. */
 export function textLines(el: Node): string[] {
   const out: string[] = [];
   // Text of the line being built, in pieces (joined once per line).
@@ -18,10 +23,13 @@ export function textLines(el: Node): string[] {
       const type = c.nodeType;
       if (type === 3) line.push((c as Text).data);
       else if (type === 1) {
-        const block = BLOCK.has((c as Element).tagName);
+        const tag = (c as Element).tagName;
+        const block = BLOCK.has(tag);
         if (block) endLine();
+        else if (CELL.has(tag)) line.push(' ');
         walk(c);
         if (block) endLine();
+        else if (CELL.has(tag)) line.push(' ');
       }
     }
   };
