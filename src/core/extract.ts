@@ -28,7 +28,7 @@ import { dropUnkeptAttributes, sanitizeToElement } from './sanitize';
 import { detectChinese, readPageMetadata } from './metadata';
 import { countText, lengthOf, minutesOf } from './reading-time';
 import { absoluteUrl, canonicalUrl, linkUrl, rewritePrefix } from './url';
-import { isEmptyElement, oneLine, queryAll, textLines } from './dom';
+import { isEmptyElement, moveChildren, oneLine, queryAll, textLines } from './dom';
 
 /**
  * HTML larger than this is refused (reason `too-large`); default 8 MB of markup.
@@ -91,7 +91,9 @@ function hostOf(url: string): string {
 
 /**
  * Makes links and images absolute (mail links stay), moves images to the hosts the rules name (`imageUrlRewrites`),
- * drops tracking pixels and `<source>` (srcset is not kept).
+ * drops tracking pixels and `<source>` (srcset is not kept). The title is the article's one `<h1>`: headings the
+ * body writes as `<h1>` (FT's section heads) become `<h2>`, as Readability makes them, so they are not drawn larger
+ * than the title nor exported at its level; empty headings go.
  */
 function normaliseBody(root: Element, url: string, rewrites: readonly (readonly [string, string])[]): void {
   for (const el of queryAll(root, '[href]')) {
@@ -106,8 +108,14 @@ function normaliseBody(root: Element, url: string, rewrites: readonly (readonly 
     else img.setAttribute('src', rewritePrefix(src, rewrites));
   }
   queryAll(root, 'source').forEach((s) => s.remove());
+  for (const h1 of queryAll(root, 'h1')) {
+    const h2 = h1.ownerDocument.createElement('h2');
+    for (const { name, value } of Array.from(h1.attributes)) h2.setAttribute(name, value);
+    moveChildren(h1, h2);
+    h1.replaceWith(h2);
+  }
   // Script-filled placeholders (chart embeds, ad slots under other names) leave empty boxes; pair columns stay aligned.
-  for (const el of queryAll(root, 'div, span, p, section').reverse()) {
+  for (const el of queryAll(root, 'div, span, p, section, h2, h3, h4, h5, h6').reverse()) {
     if (isEmptyElement(el) && !el.parentElement?.classList.contains('qd-pair')) el.remove();
   }
 }

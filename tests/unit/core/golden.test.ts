@@ -19,6 +19,8 @@ const FORBIDDEN_HTML: [string, RegExp][] = [
   ['print-only notice', /温馨提示/],
   ['copyright block', /版权声明|版權聲明/],
   ['non-qd class', /class="(?!qd-)[^"]*"/],
+  ['<h1> (the title is the one h1)', /<h1[\s>]/i],
+  ['empty heading', /<h([1-6])[^>]*>\s*<\/h\1>/i],
 ];
 
 describe.each(loadCases())('$name', (c) => {
