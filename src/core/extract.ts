@@ -237,7 +237,7 @@ function buildArticle({ url, site, fields, rd, page, opts, contentHtml, textCont
     url: canonicalUrl(url, { dropParams: site?.canonical?.dropParams ?? [] }),
     siteName: (site && ruleSiteName(site, hostOf(url))) ?? page.siteName ?? rd.siteName ?? null,
     lang: langFor(url, site, textContent, page.lang ?? rd.lang ?? null),
-    lead: fields.lead ?? page.description ?? (oneLine(rd.excerpt) || null),
+    lead: fields.lead ?? notOpening(page.description ?? (oneLine(rd.excerpt) || null), textContent),
     leadImage,
     byline: fields.byline ?? page.author ?? (oneLine(rd.byline) || null) ?? k.byline ?? null,
     translator: fields.translator,
@@ -251,6 +251,22 @@ function buildArticle({ url, site, fields, rd, page, opts, contentHtml, textCont
     fullTextUrl: fields.paginated ? fields.fullTextUrl : null,
     paywalled: fields.paywalled,
   };
+}
+
+/** Lines of the body's opening searched for a summary that repeats it. */
+const OPENING_LINES = 3;
+
+/**
+ * A summary the page gives (its description, or Readability's excerpt, which is the body's first paragraph) when
+ * the body does not open with it; else null. Many pages describe themselves with their opening paragraph, and the
+ * reader and every export show the standfirst above the body: the same paragraph twice. A description cut short
+ * ("…") counts when the paragraph starts with what is left of it.
+ */
+function notOpening(summary: string | null, textContent: string): string | null {
+  const core = oneLine(summary).replace(/\s*(?:…|\.\.\.)$/, '');
+  if (!core) return null;
+  const opening = textContent.split('\n', OPENING_LINES);
+  return opening.some((line) => line.startsWith(core)) ? null : summary;
 }
 
 /**

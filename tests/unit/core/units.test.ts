@@ -276,6 +276,20 @@ describe('extractArticle edge cases', () => {
     }
   });
 
+  it('gives no standfirst that only repeats the opening paragraph, so the reader does not show it twice', () => {
+    const first = '第1段：这是一段足够长的正文，用来确认通用提取能够找到文章主体，而不会把页脚当成正文的一部分。This sentence adds English words too.';
+    const page = (head: string) => `<html><head>${head}</head><body><article><h1>标题</h1>${PARAS}</article></body></html>`;
+    const lead = (head: string) => {
+      const r = extract(page(head));
+      return r.ok ? r.article.lead : 'no article';
+    };
+    expect(lead(`<meta property="og:description" content="${first}">`)).toBeNull();
+    expect(lead(`<meta name="description" content="${first.slice(0, 30)}…">`)).toBeNull();
+    // Without a description Readability's excerpt is the first paragraph itself.
+    expect(lead('')).toBeNull();
+    expect(lead('<meta name="description" content="秋收进度过半，农机手昼夜忙碌。">')).toBe('秋收进度过半，农机手昼夜忙碌。');
+  });
+
   it('keeps a picture that ends the article', () => {
     // A feed item's body is often just its paragraphs and a closing picture.
     const feedItem = extract(`<html><body>${PARAS}<p><img src="https://example.com/last.jpg" alt="最后一张图"></p></body></html>`);
