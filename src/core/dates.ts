@@ -47,18 +47,26 @@ export function parseChineseDate(text: string, tzOffsetMinutes = DEFAULT_TZ_OFFS
   return toIso(new Date(utc));
 }
 
+/** `+08:00` for 480 minutes. */
+function zoneOf(offsetMinutes: number): string {
+  const m = Math.abs(offsetMinutes);
+  return `${offsetMinutes < 0 ? '-' : '+'}${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
 /**
  * Best-effort parse of one date value: unix seconds/ms, Chinese date text,
- * ISO 8601 (no zone = UTC), or a JavaScript Date string. Anything else → null,
- * never a guess (free text like "更新于2019年2月18日" must not reach `Date.parse`).
+ * ISO 8601, or a JavaScript Date string. Anything else → null, never a guess
+ * (free text like "更新于2019年2月18日" must not reach `Date.parse`).
+ * Chinese text is wall-clock time at `tzOffsetMinutes`; an ISO date and time
+ * without a zone at `isoOffsetMinutes` (default UTC; a date alone stays UTC midnight).
  */
-export function parseDate(value: string | null | undefined, tzOffsetMinutes = DEFAULT_TZ_OFFSET_MINUTES): string | null {
+export function parseDate(value: string | null | undefined, tzOffsetMinutes = DEFAULT_TZ_OFFSET_MINUTES, isoOffsetMinutes = 0): string | null {
   if (!value) return null;
   const v = value.trim();
   if (/^\d{9,13}$/.test(v)) return fromUnix(v);
   if (CJK_DATE.test(v)) return parseChineseDate(v, tzOffsetMinutes);
   if (ISO_LIKE.test(v)) {
-    const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/.test(v) || v.length === 10 ? v : `${v.replace(' ', 'T')}Z`;
+    const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/.test(v) || v.length === 10 ? v : `${v.replace(' ', 'T')}${zoneOf(isoOffsetMinutes)}`;
     return toIso(new Date(zoned));
   }
   if (RFC822.test(v)) return toIso(new Date(v));

@@ -4,7 +4,7 @@
  * Chinese text (Simplified vs Traditional).
  */
 import { oneLine, queryAll } from './dom';
-import { parseDate } from './dates';
+import { DEFAULT_TZ_OFFSET_MINUTES, parseDate } from './dates';
 
 export interface PageMetadata {
   title: string | null;
@@ -63,15 +63,21 @@ export function readPageMetadata(doc: Document): PageMetadata {
   const ldAuthor = ld.author as { name?: unknown } | { name?: unknown }[] | undefined;
   const author = Array.isArray(ldAuthor) ? ldAuthor.map((a) => str(a.name)).filter(Boolean).join(', ') || null : str(ldAuthor?.name);
   const ldImage = ld.image as unknown;
+  const lang = doc.documentElement?.getAttribute('lang')?.trim() || null;
+  const title = str(ld.headline) ?? meta(m, 'og:title', 'twitter:title') ?? (oneLine(doc.title) || null);
+  const description = str(ld.description) ?? meta(m, 'og:description', 'description', 'twitter:description');
+  // A Chinese page's "2024-09-20 08:30:00" is the wall clock it prints beside it: Beijing (or Taipei, Hong Kong) time, UTC+8.
+  const chinese = lang ? /^zh\b/i.test(lang) : detectChinese(`${title ?? ''}${description ?? ''}`) !== null;
+  const date = (v: string | null): string | null => parseDate(v, DEFAULT_TZ_OFFSET_MINUTES, chinese ? DEFAULT_TZ_OFFSET_MINUTES : 0);
   return {
-    title: str(ld.headline) ?? meta(m, 'og:title', 'twitter:title') ?? (oneLine(doc.title) || null),
-    description: str(ld.description) ?? meta(m, 'og:description', 'description', 'twitter:description'),
+    title,
+    description,
     image: str(typeof ldImage === 'object' && ldImage ? (ldImage as { url?: unknown }).url : ldImage) ?? meta(m, 'og:image', 'twitter:image'),
     siteName: meta(m, 'og:site_name', 'application-name'),
     author: author ?? meta(m, 'author', 'article:author'),
-    published: parseDate(str(ld.datePublished)) ?? parseDate(meta(m, 'article:published_time', 'pubdate', 'date')),
-    updated: parseDate(str(ld.dateModified)) ?? parseDate(meta(m, 'article:modified_time')),
-    lang: doc.documentElement?.getAttribute('lang')?.trim() || null,
+    published: date(str(ld.datePublished)) ?? date(meta(m, 'article:published_time', 'pubdate', 'date')),
+    updated: date(str(ld.dateModified)) ?? date(meta(m, 'article:modified_time')),
+    lang,
   };
 }
 

@@ -132,6 +132,20 @@ describe('dates', () => {
     expect(r.ok && [r.article.published, r.article.updated]).toEqual(['2025-11-01T16:00:00Z', '2025-11-02T07:22:00Z']);
   });
 
+  it("reads a Chinese page's zoneless meta time as the Beijing time it prints, and other pages' as UTC", () => {
+    const page = (lang: string, time: string) => `<html lang="${lang}"><head><meta name="pubdate" content="${time}"><title>长江中游多地迎来秋收</title></head><body><article>${PARAS}</article></body></html>`;
+    const published = (html: string) => {
+      const r = extract(html);
+      return r.ok ? r.article.published : 'no article';
+    };
+    expect(published(page('zh-CN', '2024-09-20 08:30:00'))).toBe('2024-09-20T00:30:00Z');
+    expect(published(page('zh-TW', '2024-09-20T08:30'))).toBe('2024-09-20T00:30:00Z');
+    expect(published(page('zh-CN', '2024-09-20T08:30:00+09:00'))).toBe('2024-09-19T23:30:00Z');
+    expect(published(page('en', '2024-09-20 08:30:00'))).toBe('2024-09-20T08:30:00Z');
+    // No lang attribute: the title and description tell.
+    expect(published(page('zh', '2024-09-20 08:30:00').replace(' lang="zh"', '').replace('长江中游多地迎来秋收', '这个国家发展的问题与开关'))).toBe('2024-09-20T00:30:00Z');
+  });
+
   it('reads wall-clock text at the given offset', () => {
     expect(parseChineseDate('2019年2月18日 07:17', 0)).toBe('2019-02-18T07:17:00Z');
   });
