@@ -88,7 +88,7 @@ function toHtml(a: Article): string {
 </head><body><article>
 <h1>${escapeHtml(a.title)}</h1>
 ${leadLines(a.lead).map((line) => `<p><em>${escapeHtml(line)}</em></p>`).join('')}
-<p><small>${escapeHtml([a.byline, a.translator && `译者 ${a.translator}`, a.published].filter(Boolean).join(' · '))}</small></p>
+<p><small>${escapeHtml([a.byline, a.translator && `译者 ${a.translator}`, a.published ?? a.updated].filter(Boolean).join(' · '))}</small></p>
 ${a.contentHtml}
 <p><a href="${escapeHtml(a.url)}">${escapeHtml(a.url)}</a></p>
 </article></body></html>

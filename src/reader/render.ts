@@ -116,10 +116,12 @@ export function renderArticle(article: Article, options: RenderOptions): Rendere
   const metaParts: Node[] = [];
   if (article.byline) metaParts.push(el('span', 'rd-byline', article.byline));
   if (article.translator) metaParts.push(el('span', 'rd-translator', labels.translator(article.translator)));
-  const published = formatDateTime(article.published, options.locale);
-  if (published && article.published) {
-    const time = el('time', 'rd-published', published);
-    time.dateTime = article.published;
+  // One time, unlabelled as the site prints it: the publish time, or the update time of a page that shows only that.
+  const stamp = article.published ?? article.updated;
+  const shown = formatDateTime(stamp, options.locale);
+  if (shown && stamp) {
+    const time = el('time', article.published ? 'rd-published' : 'rd-updated', shown);
+    time.dateTime = stamp;
     metaParts.push(time);
   }
   if (article.readingMinutes > 0) metaParts.push(el('span', 'rd-minutes', labels.readingMinutes(article.readingMinutes)));

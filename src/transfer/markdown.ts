@@ -45,6 +45,7 @@ export function frontMatter(a: SavedArticle): string {
     `author: ${a.byline === null ? 'null' : yamlString(a.byline)}`,
     ...(a.article.translator ? [`translator: ${yamlString(a.article.translator)}`] : []),
     `published: ${a.published === null ? 'null' : yamlString(a.published)}`,
+    ...(a.article.updated ? [`updated: ${yamlString(a.article.updated)}`] : []),
     `saved: ${yamlString(a.savedAt)}`,
     `tags: [${noteTags(a.tags).map(yamlString).join(', ')}]`,
     `state: ${yamlString(a.state)}`,

@@ -253,6 +253,29 @@ describe('what the reader shows beside the body, in every export of the text', (
   });
 });
 
+describe('an article whose page prints only when it was updated', () => {
+  // FT's 2019–2021 pages print "更新于…" alone: the update time is known, the publish time is not.
+  const [base] = storedLibrary(1);
+  const updated = '2020-12-09T08:59:08Z';
+  const a: SavedArticle = { ...base!, published: null, article: { ...base!.article, published: null, updated } };
+
+  it('Markdown: updated in the front matter, published left null', () => {
+    const md = articleMarkdown(a);
+    expect(md).toContain('\npublished: null\nupdated: "2020-12-09T08:59:08Z"\n');
+    expect(articleMarkdown({ ...a, article: { ...a.article, updated: null } })).not.toContain('updated:');
+  });
+
+  it('EPUB: the date beside the byline, as the reader shows it', async () => {
+    const page = strFromU8(unzipSync(await exportEpub([a], () => undefined, { env }))['OEBPS/text/c0001.xhtml']!);
+    expect(page).toMatch(/<p class="meta">[^<]*2020-12-09<\/p>/);
+  });
+
+  it('wallabag: no publish date is made up from it', async () => {
+    const [row] = JSON.parse(await exportWallabag([a]));
+    expect(row.published_at).toBeNull();
+  });
+});
+
 describe('Markdown', () => {
   it('writes YAML front matter that survives quotes, colons and newlines, and leaves Chinese untouched', () => {
     const [a] = storedLibrary(1);

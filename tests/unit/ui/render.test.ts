@@ -37,6 +37,16 @@ describe('reader rendering', () => {
     expect([...root.querySelectorAll('.rd-body p')].map((p) => p.textContent)).toEqual(['第一段。', '最后一段。']);
   });
 
+  it('shows the update time, unlabelled as the page prints it, when the publish time is not known', () => {
+    const updated = render({ published: null, updated: '2020-12-09T08:59:08Z' }).root.querySelector('.rd-meta time');
+    expect(updated?.className).toBe('rd-updated');
+    expect(updated?.getAttribute('datetime')).toBe('2020-12-09T08:59:08Z');
+    expect(updated?.textContent).toMatch(/^2020年12月9日/);
+    const both = render({ updated: '2020-08-18T01:00:00Z' }).root.querySelectorAll('.rd-meta time');
+    expect([...both].map((t) => [t.className, t.getAttribute('datetime')])).toEqual([['rd-published', '2020-08-17T06:52:00Z']]);
+    expect(render({ published: null }).root.querySelector('.rd-meta time')).toBeNull();
+  });
+
   it('keeps each line of a bilingual lead on its own line', () => {
     const { root } = render({ lead: 'Some of the smartest people rarely speak in meetings\n一些最聪明的人很少在工作会议上发言' });
     const lead = root.querySelector('.rd-lead');
