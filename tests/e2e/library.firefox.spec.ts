@@ -26,8 +26,8 @@ import { SEED_TITLE, SEED_URL } from './pages';
 const LEAD = '白俄罗斯总统卢卡申科声称赢得总统选举后，国内要求他下台的声浪越来越大。';
 const LAST = '至少导致两人丧生、数百人受伤、近7000人被拘留的镇压行动，最初似乎平息了抗议活动。';
 const BYLINE = '英国《金融时报》 亨利•福伊 莫斯科报道';
-/** The seed page's `data-time`, to the second. */
-const PUBLISHED = '2020-08-16T22:52:26Z';
+/** The seed page's `data-time`, to the second: FT prints it as "更新于…", the time the story was updated. */
+const UPDATED = '2020-08-16T22:52:26Z';
 /** The title as the 简⇄繁 button shows it (Taiwan's forms). */
 const SEED_TITLE_HANT = '俄羅斯表示準備軍事支持白俄羅斯';
 /** The seed's one image, as FT's image host serves it. */
@@ -111,11 +111,11 @@ test('saved in Firefox: images stored, listed after a restart, read offline from
   expect(sites.served.length).toBe(servedBefore);
   expect(sites.refused.filter((name) => /ftacademy|ftimg|cloudfront|images\.ft\.com/.test(name))).toEqual([]);
 
-  // ---- what generic reader modes drop: byline, translator credit, publish time ----
+  // ---- what generic reader modes drop: byline, translator credit, the time the page prints ----
   expect(await reader.$eval('.rd-byline', (el) => el.textContent)).toBe(BYLINE);
   expect(await reader.$eval('.rd-translator', (el) => el.textContent)).toBe('译者：何黎');
-  const time = await reader.$eval('time.rd-published', (el) => ({ iso: (el as HTMLTimeElement).dateTime, text: el.textContent ?? '' }));
-  expect(time.iso).toBe(PUBLISHED);
+  const time = await reader.$eval('.rd-meta time', (el) => ({ iso: (el as HTMLTimeElement).dateTime, kind: el.className, text: el.textContent ?? '' }));
+  expect(time).toMatchObject({ iso: UPDATED, kind: 'rd-updated' });
   // In the browser's time zone and language: 06:52 on 17 August in Beijing, 22:52 on the 16th in UTC.
   expect(time.text).toMatch(/^2020年8月1[67]日 \d\d:52$/);
 

@@ -50,12 +50,42 @@ function readFirst(doc: Document, selectors: readonly FieldSelector[] | undefine
 
 const readText: Reader = (el, source) => (source ? el.getAttribute(source) : textLines(el).join('\n')) || null;
 
-const readDate: Reader = (el, source) => {
-  if (!source) return parseDate(oneLine(el.textContent));
-  if (source === 'text') return parseDate(oneLine(el.textContent));
-  if (source.startsWith('text:')) return parseLabelledDate(oneLine(el.textContent), source.slice(5));
-  return parseDate(el.getAttribute(source)) ?? parseDate(unquotedAttribute(el, source));
-};
+const LABELLED = 'labelled:';
+
+/** The labels a field's `text:<label>` sources read a date after ("发布于", "更新于"). */
+function textLabels(selectors: readonly FieldSelector[] | undefined): string[] {
+  return (selectors ?? []).flatMap((s) => (typeof s !== 'string' && s[1].startsWith('text:') ? [s[1].slice(5)] : []));
+}
+
+/** Of `labels`, the one written last in `text`, or null when none is. */
+function lastLabel(text: string, labels: readonly string[]): string | null {
+  let best: string | null = null, at = -1;
+  for (const l of labels) {
+    const i = text.lastIndexOf(l);
+    if (i > at) [best, at] = [l, i];
+  }
+  return best;
+}
+
+/**
+ * Reads a field's times. `labelled:<attr>` reads the attribute only when the element's text gives it this field's
+ * meaning: the last of the rule's time labels in it (the `text:` labels of `published` and `updated`) is one of
+ * this field's, or, for `published`, the text has none. FT prints one stamp, `data-time`, as "发布于…" or "更新于…"
+ * (or "发布于… 更新于…", the stamp being the update), and its script rewrites the text from it keeping the label.
+ */
+function dateReader(own: readonly string[], other: readonly string[], unlabelledIsOwn: boolean): Reader {
+  return (el, source) => {
+    if (!source) return parseDate(oneLine(el.textContent));
+    if (source === 'text') return parseDate(oneLine(el.textContent));
+    if (source.startsWith('text:')) return parseLabelledDate(oneLine(el.textContent), source.slice(5));
+    if (source.startsWith(LABELLED)) {
+      const label = lastLabel(el.textContent ?? '', [...own, ...other]);
+      if (label === null ? !unlabelledIsOwn : !own.includes(label)) return null;
+      source = source.slice(LABELLED.length);
+    }
+    return parseDate(el.getAttribute(source)) ?? parseDate(unquotedAttribute(el, source));
+  };
+}
 
 function readFields(doc: Document, rule: SiteRule, url: string): RuleFields {
   const lazy = new Set(rule.lazyImageAttrs ?? []);
@@ -79,6 +109,7 @@ function readFields(doc: Document, rule: SiteRule, url: string): RuleFields {
   const paywalled =
     (rule.paywall ?? []).some((s) => queryOne(doc, s) !== null) ||
     (rule.paywallText ?? []).some((t) => bodyText.includes(t));
+  const publishedLabels = textLabels(rule.published), updatedLabels = textLabels(rule.updated);
   const title = readFirst(doc, rule.title, readText);
   const lead = readFirst(doc, rule.lead, readText);
   return {
@@ -86,8 +117,8 @@ function readFields(doc: Document, rule: SiteRule, url: string): RuleFields {
     lead,
     leadImage: readFirst(doc, rule.leadImage, readImage),
     byline: readFirst(doc, rule.byline, (el, src) => oneLine(src ? el.getAttribute(src) : el.textContent) || null),
-    published: readFirst(doc, rule.published, readDate),
-    updated: readFirst(doc, rule.updated, readDate),
+    published: readFirst(doc, rule.published, dateReader(publishedLabels, updatedLabels, true)),
+    updated: readFirst(doc, rule.updated, dateReader(updatedLabels, publishedLabels, false)),
     translator: null,
     note: readFirst(doc, rule.notes, (el) => oneLine(el.textContent) || null),
     fullTextUrl,

@@ -6,7 +6,11 @@
  */
 import { TRANSFORM_NAMES } from './transforms';
 
-/** A CSS selector, or `[selector, source]` where source is an attribute name or `text:<label>` (the date after a label). */
+/**
+ * A CSS selector, or `[selector, source]` where source is an attribute name, `text:<label>` (the date after a label),
+ * or, in `published` and `updated`, `labelled:<attribute>`: a time whose meaning the element's text gives by its
+ * label (the last of the `text:` labels of those two fields in it; no label counts as published).
+ */
 export type FieldSelector = string | [string, string];
 
 export interface SiteRule {
@@ -178,8 +182,11 @@ export function validateRule(data: unknown, file = '<rule>', probe?: Document | 
       const [sel, src] = Array.isArray(s) ? s : [s, undefined];
       if (Array.isArray(s) && s.length !== 2) bad(`${f}[${i}]`, 'a pair must be [selector, attribute]');
       if (!isSafeSelector(sel, probe)) bad(`${f}[${i}]`, `not a safe CSS selector: ${JSON.stringify(sel)}`);
-      if (src !== undefined && (typeof src !== 'string' || !(ATTRIBUTE_NAME.test(src) || /^text(?::\S{1,20})?$/.test(src)))) {
-        bad(`${f}[${i}]`, `not an attribute name or text:<label>: ${JSON.stringify(src)}`);
+      const labelled = typeof src === 'string' && src.startsWith('labelled:');
+      if (labelled && !((f === 'published' || f === 'updated') && ATTRIBUTE_NAME.test(src.slice(9)))) {
+        bad(`${f}[${i}]`, `labelled:<attribute> is for published and updated times: ${JSON.stringify(src)}`);
+      } else if (src !== undefined && !labelled && (typeof src !== 'string' || !(ATTRIBUTE_NAME.test(src) || /^text(?::\S{1,20})?$/.test(src)))) {
+        bad(`${f}[${i}]`, `not an attribute name, text:<label> or labelled:<attribute>: ${JSON.stringify(src)}`);
       }
     });
   }

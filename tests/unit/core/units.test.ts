@@ -44,6 +44,13 @@ describe('rule validation', () => {
     expect(validateRule({ id: 'x', match: { hosts: ['a.com'] }, content: [sel] }, 'f.json').ok).toBe(false);
   });
 
+  it('takes labelled:<attribute> for published and updated times only', () => {
+    const rule = (fields: object) => validateRule({ id: 'x', match: { hosts: ['a.com'] }, ...fields }, 'f.json');
+    expect(rule({ published: [['.t', 'labelled:data-time']], updated: [['.t', 'labelled:data-time'], ['.t', 'text:更新于']] }).ok).toBe(true);
+    expect(rule({ byline: [['.t', 'labelled:data-time']] }).ok).toBe(false);
+    expect(rule({ published: [['.t', 'labelled:']] }).ok).toBe(false);
+  });
+
   it('rejects selectors the DOM cannot parse when a probe document is given', () => {
     const probe = jsdom('').window.document;
     const v = validateRule({ id: 'x', match: { hosts: ['a.com'] }, content: ['div[['] }, 'f.json', probe);
@@ -144,6 +151,25 @@ describe('dates', () => {
     expect(published(page('en', '2024-09-20 08:30:00'))).toBe('2024-09-20T08:30:00Z');
     // No lang attribute: the title and description tell.
     expect(published(page('zh', '2024-09-20 08:30:00').replace(' lang="zh"', '').replace('长江中游多地迎来秋收', '这个国家发展的问题与开关'))).toBe('2024-09-20T00:30:00Z');
+  });
+
+  it("reads FT's one printed stamp by its label: 更新于 is an update time, 发布于 (or no label) a publish time", () => {
+    // 1607504348 is 2020-12-09T08:59:08Z, 16:59 in Beijing.
+    const times = (time: string) => {
+      const r = extract(`<html><body><div class="story-byline">${time}<span class="story-author">英国《金融时报》 利奥•刘易斯</span></div><div id="story-body-container">${PARAS}</div></body></html>`, 'https://www.ftchinese.com/story/001090562');
+      return r.ok ? [r.article.published, r.article.updated] : 'no article';
+    };
+    // 2019–2021 pages print only the update: the publish time is not on the page.
+    expect(times('<span class="story-time" data-time="1607504348">更新于2020年12月9日 16:59</span>')).toEqual([null, '2020-12-09T08:59:08Z']);
+    expect(times('<span class="story-time">更新于2019年2月7日 06:21</span>')).toEqual([null, '2019-02-06T22:21:00Z']);
+    // FT's script rewrites the text from data-time in the reader's own time zone (here UTC), keeping the label.
+    expect(times('<span class="story-time" data-time="1607504348">更新于2020年12月9日 08:59</span>')).toEqual([null, '2020-12-09T08:59:08Z']);
+    expect(times('<span class="story-time" data-time="1607504348">发布于2020年12月9日 08:59</span>')).toEqual(['2020-12-09T08:59:08Z', null]);
+    expect(times('<span class="story-time" data-time="1607504348"></span>')).toEqual(['2020-12-09T08:59:08Z', null]);
+    // Both printed: the stamp is the update, the publish date is the text's.
+    expect(times('<span class="story-time" data-time="1607504348">发布于2020年12月1日 更新于2020年12月9日 16:59</span>')).toEqual(['2020-11-30T16:00:00Z', '2020-12-09T08:59:08Z']);
+    // pub-date, when there, is the publish time whatever the label.
+    expect(times('<span class="story-time" data-time="1607504348" pub-date="1607443200">更新于2020年12月9日 16:59</span>')).toEqual(['2020-12-08T16:00:00Z', '2020-12-09T08:59:08Z']);
   });
 
   it('reads wall-clock text at the given offset', () => {
