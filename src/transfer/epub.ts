@@ -454,8 +454,10 @@ export class EpubWriter {
     const heroHref = front.hero ? resolve(front.hero) : null;
     const content = htmlToXhtml(a.article.contentHtml, this.env, resolve);
     const title = a.title.trim() || a.url;
-    // The date the reader shows: the publish time, or the update time of a page that prints only that.
-    const meta = [a.byline, front.translator, a.siteName, (a.published ?? a.article.updated)?.slice(0, 10)].filter((s): s is string => !!s).map(escapeXml).join(' · ');
+    // The date the reader shows: the publish time, or the update time of a page that prints only that, on the
+    // local calendar as the reader shows it (a story of 06:21 Beijing time is not dated the day before, UTC's).
+    const stamp = a.published ?? a.article.updated;
+    const meta = [a.byline, front.translator, a.siteName, stamp && localDay(new Date(stamp))].filter((s): s is string => !!s).map(escapeXml).join(' · ');
     const src = safeUrl(a.url);
     const header =
       `<header>\n<h1>${escapeXml(title)}</h1>\n` +

@@ -270,6 +270,20 @@ describe('an article whose page prints only when it was updated', () => {
     expect(page).toMatch(/<p class="meta">[^<]*2020-12-09<\/p>/);
   });
 
+  it('EPUB: the date on the local calendar, as the reader shows it, not the UTC one', async () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'Asia/Shanghai';
+    try {
+      // 06:21 on 7 February in Beijing, 22:21 on the 6th in UTC.
+      const early = { ...a, published: '2019-02-06T22:21:00Z', article: { ...a.article, published: '2019-02-06T22:21:00Z' } };
+      const page = strFromU8(unzipSync(await exportEpub([early], () => undefined, { env }))['OEBPS/text/c0001.xhtml']!);
+      expect(page).toMatch(/<p class="meta">[^<]*2019-02-07<\/p>/);
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+
   it('wallabag: no publish date is made up from it', async () => {
     const [row] = JSON.parse(await exportWallabag([a]));
     expect(row.published_at).toBeNull();
