@@ -221,6 +221,7 @@ export function applyRules(doc: Document, url: string, site: SiteRule | null, ge
       for (const name of rule.transforms ?? []) TRANSFORMS[name]?.({ doc, root, rule, url, found });
     }
     fields.translator = found.translator ?? null;
+    if (found.published) [fields.published, fields.updated] = [found.published, found.updated ?? null];
   }
   return { fields, content };
 }

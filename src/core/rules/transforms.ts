@@ -16,8 +16,8 @@ export interface TransformContext {
   rule: SiteRule;
   /** Page URL, for resolving relative links. */
   url: string;
-  /** Values found while transforming, read back as article metadata. */
-  found: { translator?: string };
+  /** Values found while transforming, read back as article metadata (they win over the rule's fields). */
+  found: { translator?: string; published?: string; updated?: string };
 }
 
 export type Transform = (ctx: TransformContext) => void;
@@ -197,11 +197,16 @@ function two(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-/** Each live-blog post becomes `section.qd-post` with a `<time>`, author, heading and its text. */
-const liveBlogPosts: Transform = ({ root, rule }) => {
+/**
+ * Each live-blog post becomes `section.qd-post` with a `<time>`, author, heading and its text. The blog was
+ * published with its first post and updated with its latest: the page prints no time of its own, and its first
+ * `.story-time` is a pinned post's, wherever that falls.
+ */
+const liveBlogPosts: Transform = ({ root, rule, found }) => {
   const lb = rule.liveBlog;
   if (!lb) return;
   const doc = root.ownerDocument;
+  const times: string[] = [];
   for (const post of queryAll(root, lb.post)) {
     const section = doc.createElement('section');
     section.setAttribute('class', 'qd-post');
@@ -212,6 +217,7 @@ const liveBlogPosts: Transform = ({ root, rule }) => {
     const meta = doc.createElement('p');
     meta.setAttribute('class', 'qd-post-meta');
     if (iso) {
+      times.push(iso);
       const time = doc.createElement('time');
       time.setAttribute('datetime', iso);
       const local = new Date(Date.parse(iso) + DEFAULT_TZ_OFFSET_MINUTES * 60_000);
@@ -230,6 +236,13 @@ const liveBlogPosts: Transform = ({ root, rule }) => {
     for (const el of Array.from(post.children)) if (isEmptyElement(el)) el.remove();
     moveChildren(post, section);
     post.replaceWith(section);
+  }
+  // ISO 8601 UTC strings sort as times do.
+  times.sort();
+  const [first] = times, last = times[times.length - 1];
+  if (first && last) {
+    found.published = first;
+    if (last !== first) found.updated = last;
   }
 };
 

@@ -346,6 +346,16 @@ describe('extractArticle edge cases', () => {
     expect(columnist.ok && columnist.article.byline).toBe('FT中文网专栏作家 徐瑾');
   });
 
+  it('dates a live blog from its first post to its latest, not by the pinned post that opens the page', () => {
+    const post = (ms: number, pinned = '') => `<div class="live-blog-container${pinned}"><div class="time-byline-container"><span class="story-time" data-publish-time="${ms}">t</span><div class="story-author">記者</div></div><h1>标题</h1>${PARAS}</div>`;
+    // The pinned post (08:56 Beijing) comes first; the blog began at 06:59 and was last written to at 00:43 the next day.
+    const html = `<html><body><h1 class="story-headline">直播</h1><div id="story-body-container">${post(1750208182000, ' live-blog-pinned')}${post(1750201167000)}${post(1750265032000)}</div></body></html>`;
+    const r = extract(html, 'https://big5.ftchinese.com/interactive/200000');
+    expect(r.ok && [r.article.published, r.article.updated]).toEqual(['2025-06-17T22:59:27Z', '2025-06-18T16:43:52Z']);
+    const one = extract(`<html><body><h1 class="story-headline">直播</h1><div id="story-body-container">${post(1750208182000)}</div></body></html>`, 'https://big5.ftchinese.com/interactive/200000');
+    expect(one.ok && [one.article.published, one.article.updated]).toEqual(['2025-06-18T00:56:22Z', null]);
+  });
+
   it("keeps FT's note that the Chinese is machine-translated as the text's first paragraph, once", () => {
     const note = '为了第一时间为您呈现此信息，中文内容为AI翻译，仅供参考。';
     const r = extract(`<html><body><div class="story-container"><div class="ai-disclaimer-container">${note}</div><h1 class="story-headline">译文</h1><div id="story-body-container">${PARAS}</div></div></body></html>`, 'https://www.ftchinese.com/story/001000004');
