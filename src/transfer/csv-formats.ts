@@ -4,7 +4,7 @@
 import type { ReadState, SavedArticle } from '../storage/types';
 import { checkNotCut, csvRow, parseCsv, restoreFormula, type CsvRecord } from './csv';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult } from './types';
-import { isoFromDate, isoFromUnix, mapChunked, safeUnzip, safeUrl, TransferError, unixSeconds, urlProblem, decodeUtf8, UNKNOWN_TIME } from './util';
+import { inArchive, isoFromDate, isoFromUnix, mapChunked, safeUnzip, safeUrl, TransferError, unixSeconds, urlProblem, decodeUtf8, UNKNOWN_TIME } from './util';
 
 export const INSTAPAPER_HEADER = ['URL', 'Title', 'Selection', 'Folder', 'Timestamp', 'Tags'] as const;
 export const POCKET_HEADER = ['title', 'url', 'time_added', 'tags', 'status'] as const;
@@ -19,7 +19,7 @@ const oneLine = (s: string | null): string => (s ?? '').replace(/\s+/g, ' ').tri
 export function instapaperRow(a: SavedArticle): string {
   const url = safeUrl(a.url);
   if (!url) return '';
-  const folder = a.state === 'unread' ? 'Unread' : 'Archive';
+  const folder = inArchive(a) ? 'Archive' : 'Unread';
   return csvRow([url, a.title, oneLine(a.lead), folder, String(unixSeconds(a.savedAt)), JSON.stringify(a.tags)], INSTAPAPER_RAW);
 }
 
@@ -28,15 +28,15 @@ export function pocketRow(a: SavedArticle): string {
   const url = safeUrl(a.url);
   if (!url) return '';
   const tags = a.tags.map((t) => t.replace(/\|/g, '/')).join('|');
-  return csvRow([a.title || url, url, String(unixSeconds(a.savedAt)), tags, a.state === 'unread' ? 'unread' : 'archive'], POCKET_RAW);
+  return csvRow([a.title || url, url, String(unixSeconds(a.savedAt)), tags, inArchive(a) ? 'archive' : 'unread'], POCKET_RAW);
 }
 
-/** Instapaper CSV: all six headers (Karakeep requires them), Tags as a JSON array, Folder Unread/Archive. */
+/** Instapaper CSV: all six headers (Karakeep requires them), Tags as a JSON array, Folder Unread/Archive (see `inArchive`). */
 export async function exportInstapaperCsv(articles: readonly SavedArticle[], opts: ChunkOptions = {}): Promise<string> {
   return csvRow([...INSTAPAPER_HEADER]) + (await mapChunked(articles, instapaperRow, opts)).join('');
 }
 
-/** Pocket CSV: `title,url,time_added,tags,status`. */
+/** Pocket CSV: `title,url,time_added,tags,status` (`archive` for archived articles, see `inArchive`). */
 export async function exportPocketCsv(articles: readonly SavedArticle[], opts: ChunkOptions = {}): Promise<string> {
   return csvRow([...POCKET_HEADER]) + (await mapChunked(articles, pocketRow, opts)).join('');
 }

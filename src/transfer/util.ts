@@ -3,7 +3,7 @@
  * extension APIs or a DOM, so every module runs in a page, a worker or Node.
  */
 import { unzipSync } from 'fflate';
-import type { ChunkOptions } from './types';
+import type { ChunkOptions, ReadState } from './types';
 
 /** A refusal the user sees as is: the file is wrong, not the program. */
 export class TransferError extends Error {
@@ -59,6 +59,15 @@ export async function mapChunked<T, R>(items: readonly T[], fn: (item: T, index:
   if (items.length === 0) opts.onProgress?.(0, 0);
   return out;
 }
+
+/**
+ * Pocket's, Instapaper's and wallabag's two states are a list and its archive
+ * (My List / Home / Unread, and Archive), which is how the library divides
+ * itself too: an article read in Qingdu (opened, so marked read) stays in the
+ * list until it is archived. Only archived articles go to the archive, so an
+ * article read but kept comes back, and arrives elsewhere, still in the list.
+ */
+export const inArchive = (a: { state: ReadState }): boolean => a.state === 'archived';
 
 // ---------------------------------------------------------------------------
 // Escaping

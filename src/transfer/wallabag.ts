@@ -3,7 +3,7 @@ import type { ReadState, SavedArticle } from '../storage/types';
 import { articleFront } from './article-front';
 import { recordFromHtml, urlId } from './records';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { decodeUtf8, escapeHtml, isoFromDate, jsonProblem, mapChunked, safeUnzip, safeUrl, TransferError, urlProblem, UNKNOWN_TIME } from './util';
+import { decodeUtf8, escapeHtml, inArchive, isoFromDate, jsonProblem, mapChunked, safeUnzip, safeUrl, TransferError, urlProblem, UNKNOWN_TIME } from './util';
 
 /** `2016-09-08T11:55:58+0000`: the serializer's shape, which PHP DateTime parses. */
 function wallabagDate(iso: string | null): string | null {
@@ -35,7 +35,7 @@ function wallabagContent(a: SavedArticle): string {
 export function wallabagEntry(a: SavedArticle, i: number): string | null {
   const url = safeUrl(a.url);
   if (!url) return null;
-  const archived = a.state === 'archived' || a.state === 'read';
+  const archived = inArchive(a);
   return JSON.stringify({
     // A blank title makes wallabag fetch the page again instead of keeping `content` (ContentProxy::validateContent).
     id: i + 1, uid: null, title: a.title.trim() ? a.title : url, url, given_url: url, origin_url: null,

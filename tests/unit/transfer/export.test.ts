@@ -155,11 +155,34 @@ describe('CSV exports read back by papaparse', () => {
     expect(parsed.meta.fields).toEqual([...POCKET_HEADER]);
     expect(parsed.data[0]!.tags).toBe("'+cmd|@x|-1|😀🀄|a,b"); // the cell is neutralised as a whole
     expect(parsed.data[0]!.title).toBe('\'=HYPERLINK("http://evil")');
-    expect(parsed.data.map((r) => r.status)).toEqual(lib.filter((a) => !a.url.startsWith('javascript')).map((a) => (a.state === 'unread' ? 'unread' : 'archive')));
+    expect(parsed.data.map((r) => r.status)).toEqual(lib.filter((a) => !a.url.startsWith('javascript')).map((a) => (a.state === 'archived' ? 'archive' : 'unread')));
     const report = importFile('pocket.csv', new TextEncoder().encode(csv), { sanitize });
     expect(report.ok).toBe(true);
     const first = report.toAdd[0]!;
     expect(first).toMatchObject({ kind: 'link', title: '=HYPERLINK("http://evil")', tags: ['+cmd', '@x', '-1', '😀🀄', 'a,b'], url: lib[0]!.url });
+  });
+});
+
+/**
+ * The library's default list holds every article not archived: one read in
+ * the reader stays there. Pocket, Instapaper and wallabag have a list and an
+ * archive and no third state, so an article read but kept goes to their list,
+ * and comes back into the library's, not into its archive.
+ */
+describe('read state through Pocket, Instapaper and wallabag', () => {
+  const lib = storedLibrary(3);
+  const states = lib.map((a) => a.state);
+  const formats: [string, () => Promise<string>][] = [
+    ['pocket.csv', () => exportPocketCsv(lib)],
+    ['instapaper.csv', () => exportInstapaperCsv(lib)],
+    ['wallabag.json', () => exportWallabag(lib)],
+  ];
+  it.each(formats)('%s: an archived article comes back archived, a read one in the list', async (name, write) => {
+    expect(states).toEqual(['unread', 'read', 'archived']);
+    const report = importFile(name, new TextEncoder().encode(await write()), { sanitize });
+    expect(report.ok).toBe(true);
+    const back = new Map(report.toAdd.map((it) => (it.kind === 'link' ? [it.url, it.state] : [it.article.url, it.article.state])));
+    expect(lib.map((a) => back.get(a.url))).toEqual(['unread', 'unread', 'archived']);
   });
 });
 
@@ -197,7 +220,7 @@ describe('wallabag v2 JSON', () => {
     for (const [i, r] of rows.entries()) {
       const a = lib[i]!;
       expect(r).toMatchObject({ url: a.url, given_url: a.url, title: a.title, content: expect.stringContaining(a.article.contentHtml), mimetype: 'text/html', tags: a.tags, language: a.lang });
-      expect(r.is_archived).toBe(a.state === 'unread' ? 0 : 1);
+      expect(r.is_archived).toBe(a.state === 'archived' ? 1 : 0);
       expect(r.is_starred).toBe(0);
       expect(r.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000$/);
       expect(Date.parse(r.created_at.replace('+0000', 'Z'))).toBe(Date.parse(a.savedAt));
