@@ -377,6 +377,16 @@ function defaultEnv(): XhtmlEnv {
   return { DOMParser: g.DOMParser, XMLSerializer: g.XMLSerializer };
 }
 
+/**
+ * The title a chapter, the table of contents and a one-article book show: an
+ * empty `<title>`, `dc:title` or table-of-contents link fails epubcheck, so a
+ * title of blanks or of characters XML cannot carry (a backup may hold one)
+ * gives way to the URL.
+ */
+function shownTitle(a: Pick<SavedArticle, 'title' | 'url'>): string {
+  return stripXmlInvalid(a.title).replace(/\s+/g, ' ').trim() || a.url;
+}
+
 /** What the book says of itself: decided before its first chapter, from the list of its articles. */
 export interface EpubBook {
   title: string;
@@ -391,7 +401,7 @@ export function epubBook(rows: readonly Pick<SavedArticle, 'title' | 'url' | 'la
   const now = opts.now ?? new Date();
   const single = rows.length === 1 ? rows[0] : undefined;
   return {
-    title: opts.title ?? (single ? single.title || single.url : `清读 · ${localDay(now)} · ${rows.length}篇`),
+    title: opts.title ?? (single ? shownTitle(single) : `清读 · ${localDay(now)} · ${rows.length}篇`),
     lang: opts.lang && LANG_TAG.test(opts.lang) ? opts.lang : (mostCommonLang(rows.map((r) => r.lang)) ?? 'zh-CN'),
     identifier: opts.identifier ?? `urn:uuid:${randomUuid()}`,
     now,
@@ -453,7 +463,7 @@ export class EpubWriter {
     const front = articleFront(a);
     const heroHref = front.hero ? resolve(front.hero) : null;
     const content = htmlToXhtml(a.article.contentHtml, this.env, resolve);
-    const title = a.title.trim() || a.url;
+    const title = shownTitle(a);
     // The date the reader shows: the publish time, or the update time of a page that prints only that, on the
     // local calendar as the reader shows it (a story of 06:21 Beijing time is not dated the day before, UTC's).
     const stamp = a.published ?? a.article.updated;

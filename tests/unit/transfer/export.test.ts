@@ -547,6 +547,9 @@ describe('EPUB 3 validity for any article HTML (epubcheck)', () => {
       const html = `<div>${p}</div><p>段中 ${p} 之后</p><figure><img src="https://img.example.com/3.png" alt="${escapeAttr(p)}"><figcaption>${p}</figcaption></figure><ul><li>${p}</li></ul>`;
       add(`xss: ${id}`, sanitize(html), makeImageLookup(), { title: `${id} ${p}` });
     }
+    // A backup may hold any string as a title: blanks, or characters XML cannot carry.
+    add('titles: blanks', '<p>正文</p>', makeImageLookup(), { title: ' \n\t\u3000' });
+    add('titles: control characters', '<p>正文</p>', makeImageLookup(), { title: '\u0001\u0008' });
     add('images: types', imagesHtml, storedByName);
     add('images: redrawn', imagesHtml, storedByName);
     const lookups = new Map(chapters.map((c) => [c.article.id, c.lookup]));
@@ -639,9 +642,24 @@ describe('EPUB 3 validity for any article HTML (epubcheck)', () => {
     expectValid('images');
   });
 
+  it('names a chapter whose title is blank or unwritable in XML by its URL, in the chapter and the table of contents', () => {
+    for (const { label, article } of group('titles')) {
+      expect(xhtml(label), label).toContain(`<title>${article.url.replace(/&/g, '&amp;')}</title>`);
+      expect(strFromU8(files['OEBPS/nav.xhtml']!)).toContain(`<a href="${fileOf(label).slice('OEBPS/'.length)}">${article.url.replace(/&/g, '&amp;')}</a>`);
+    }
+    expectValid('titles');
+  });
+
   it('passes epubcheck as a whole: no fatals, errors or warnings', () => {
     expect(messages).toEqual([]);
   });
+
+  it('makes a valid book of one article whose title is blank or unwritable in XML, titled by its URL', async () => {
+    const a = { ...makeArticle(0), title: ' \n\u0001 ' };
+    const bytes = await exportEpub([a], undefined, { env });
+    expect(strFromU8(unzipSync(bytes)['OEBPS/content.opf']!)).toContain(`<dc:title>${a.url.replace(/&/g, '&amp;')}</dc:title>`);
+    expect(epubcheckMessages(bytes, 'qingdu-one.epub')).toEqual([]);
+  }, 60_000);
 });
 
 describe('file names', () => {
