@@ -14,7 +14,7 @@ import type { SavedArticle, StoredImage } from '../storage/types';
 import { articleFront } from './article-front';
 import { imageExtension, imagesOf, sniffImageType } from './images';
 import type { ChunkOptions, ImageLookup } from './types';
-import { escapeXml, localDay, mapChunked, safeUrl, stripXmlInvalid, TransferError, utf8 } from './util';
+import { escapeXml, localDay, localDayOf, mapChunked, safeUrl, stripXmlInvalid, TransferError, utf8 } from './util';
 import { joinBytes, ZipStream } from './zip-stream';
 
 /** The DOM classes the exporter needs: the page's own in the extension, jsdom's in Node. */
@@ -466,8 +466,7 @@ export class EpubWriter {
     const title = shownTitle(a);
     // The date the reader shows: the publish time, or the update time of a page that prints only that, on the
     // local calendar as the reader shows it (a story of 06:21 Beijing time is not dated the day before, UTC's).
-    const stamp = a.published ?? a.article.updated;
-    const meta = [a.byline, front.translator, a.siteName, stamp && localDay(new Date(stamp))].filter((s): s is string => !!s).map(escapeXml).join(' · ');
+    const meta = [a.byline, front.translator, a.siteName, localDayOf(a.published ?? a.article.updated)].filter((s): s is string => !!s).map(escapeXml).join(' · ');
     const src = safeUrl(a.url);
     const header =
       `<header>\n<h1>${escapeXml(title)}</h1>\n` +

@@ -11,7 +11,7 @@ import { articleFront } from './article-front';
 import { imageExtension, imagesOf, sniffImageType } from './images';
 import { addTableRules } from './markdown-tables';
 import type { ChunkOptions, ImageLookup } from './types';
-import { escapeHtml, mapChunked, safeFileName, safeUrl, utf8 } from './util';
+import { escapeHtml, localDayOf, mapChunked, safeFileName, safeUrl, utf8 } from './util';
 import { joinBytes, ZipStream } from './zip-stream';
 
 /** A YAML scalar that always parses back as this exact string: JSON strings are valid YAML double-quoted scalars. */
@@ -168,13 +168,13 @@ export async function exportMarkdownZip(articles: readonly SavedArticle[], looku
 /** The reading list's heading: the file starts with it, then one line per article. */
 export const READING_LIST_HEAD = '# 清读 · 阅读清单\n\n';
 
-/** One reading-list line (with its newline): `- [ ]` unread, `- [x]` read or archived, tags as `#tag`; null without a safe URL. */
+/** One reading-list line (with its newline): `- [ ]` unread, `- [x]` read or archived, the day saved on the local calendar, tags as `#tag`; null without a safe URL. */
 export function readingListLine(a: ReadingListRow): string | null {
   const url = safeUrl(a.url);
   if (!url) return null;
   const tags = noteTags(a.tags).map((t) => ` #${t}`).join('');
-  const day = a.savedAt.slice(0, 10);
-  return `- [${a.state === 'unread' ? ' ' : 'x'}] [${escapeLinkText(a.title.replace(/\s+/g, ' ') || url)}](${url.replace(/[()]/g, encodeURIComponent)}) · ${day}${tags}\n`;
+  const day = localDayOf(a.savedAt);
+  return `- [${a.state === 'unread' ? ' ' : 'x'}] [${escapeLinkText(a.title.replace(/\s+/g, ' ') || url)}](${url.replace(/[()]/g, encodeURIComponent)})${day ? ` · ${day}` : ''}${tags}\n`;
 }
 
 /** A single Markdown file of links (see `readingListLine`). */

@@ -327,6 +327,12 @@ export function localDay(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
+/** The local calendar day (YYYY-MM-DD) of an ISO time, as the library and the reader show it; null when it is no time. */
+export function localDayOf(iso: string | null | undefined): string | null {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isFinite(t) ? localDay(new Date(t)) : null;
+}
+
 /**
  * Names Windows keeps for devices: `CON`, `nul.txt` or `Aux.tar.gz` cannot be
  * created there whatever follows the first dot, so an article titled so would

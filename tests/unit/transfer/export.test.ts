@@ -380,6 +380,34 @@ describe('Markdown', () => {
   });
 });
 
+/**
+ * FT Chinese dates a story by its day in Beijing: 2 May at midnight there is
+ * 2022-05-01T16:00:00Z, as the extraction core stores it. The reader and the
+ * library show the day on the reader's own calendar, and so must the files.
+ */
+describe("days on the reader's calendar, not UTC's", () => {
+  const tz = process.env.TZ;
+  beforeAll(() => {
+    process.env.TZ = 'Asia/Shanghai';
+    return () => {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    };
+  });
+  const [base] = storedLibrary(1);
+  const a: SavedArticle = { ...base!, byline: null, siteName: null, published: '2022-05-01T16:00:00Z', savedAt: '2026-11-25T23:30:00.000Z', article: { ...base!.article, translator: null } };
+
+  it('the reading list gives the day the article was saved', () => {
+    expect(new Date(a.savedAt).getDate()).toBe(26); // the time zone took
+    expect(readingListMarkdown([a])).toContain(') · 2026-11-26');
+  });
+
+  it('the book gives the day the article was published', async () => {
+    const chapter = strFromU8(unzipSync(await exportEpub([a], undefined, { env }))['OEBPS/text/c0001.xhtml']!);
+    expect(chapter).toContain('<p class="meta">2022-05-02</p>');
+  });
+});
+
 describe('EPUB 3', () => {
   let bytes: Uint8Array;
   let files: Record<string, Uint8Array>;
