@@ -5,7 +5,7 @@
 import type { ReadState, SavedArticle } from '../storage/types';
 import { tokenizeHtml } from './html-scan';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult } from './types';
-import { escapeHtml, isoFromUnix, lineEnds, mapChunked, safeUrl, TransferError, unixSeconds, urlProblem, UNKNOWN_TIME } from './util';
+import { escapeHtml, inArchive, isoFromUnix, lineEnds, mapChunked, safeUrl, TransferError, unixSeconds, urlProblem, UNKNOWN_TIME } from './util';
 
 /** Karakeep checks `startsWith` on exactly this; nothing (no BOM, no space) may precede it. */
 export const NETSCAPE_DOCTYPE = '<!DOCTYPE NETSCAPE-Bookmark-file-1>';
@@ -20,9 +20,10 @@ export const BOOKMARKS_TAIL = '</DL><p>\n';
 const CUT_SHORT = 'the file ends inside a list, so it was probably cut short';
 
 /**
- * One article's lines in a Netscape bookmark file. Unread articles carry
- * `TOREAD="1"`, read and archived ones `TOREAD="0"` (Readeck reads 0 as
- * archived). An article whose URL is not http(s) gives nothing.
+ * One article's lines in a Netscape bookmark file. Archived articles carry
+ * `TOREAD="0"`, which Readeck and Qingdu read as archived; the others, read
+ * ones among them, `TOREAD="1"`: they are still in the list (see `inArchive`).
+ * An article whose URL is not http(s) gives nothing.
  */
 export function bookmarkRow(a: SavedArticle): string {
   const href = safeUrl(a.url);
@@ -31,7 +32,7 @@ export function bookmarkRow(a: SavedArticle): string {
   const desc = a.lead ? `\n    <DD>${escapeHtml(a.lead.replace(/\s+/g, ' '))}` : '';
   return (
     `    <DT><A HREF="${escapeHtml(href)}" ADD_DATE="${unixSeconds(a.savedAt)}" LAST_MODIFIED="${unixSeconds(a.updatedAt)}"` +
-    ` TAGS="${escapeHtml(tags)}" TOREAD="${a.state === 'unread' ? 1 : 0}">${escapeHtml(a.title || href)}</A>${desc}\n`
+    ` TAGS="${escapeHtml(tags)}" TOREAD="${inArchive(a) ? 0 : 1}">${escapeHtml(a.title || href)}</A>${desc}\n`
   );
 }
 

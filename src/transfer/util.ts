@@ -62,7 +62,8 @@ export async function mapChunked<T, R>(items: readonly T[], fn: (item: T, index:
 
 /**
  * Pocket's, Instapaper's and wallabag's two states are a list and its archive
- * (My List / Home / Unread, and Archive), which is how the library divides
+ * (My List / Home / Unread, and Archive), as are a bookmark's TOREAD 1 and 0
+ * to Readeck, and that is how the library divides
  * itself too: an article read in Qingdu (opened, so marked read) stays in the
  * list until it is archived. Only archived articles go to the archive, so an
  * article read but kept comes back, and arrives elsewhere, still in the list.

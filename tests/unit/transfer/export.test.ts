@@ -166,16 +166,17 @@ describe('CSV exports read back by papaparse', () => {
 /**
  * The library's default list holds every article not archived: one read in
  * the reader stays there. Pocket, Instapaper and wallabag have a list and an
- * archive and no third state, so an article read but kept goes to their list,
+ * archive and no third state (Readeck reads a bookmark's TOREAD so), so an article read but kept goes to their list,
  * and comes back into the library's, not into its archive.
  */
-describe('read state through Pocket, Instapaper and wallabag', () => {
+describe('read state through Pocket, Instapaper, wallabag and bookmarks', () => {
   const lib = storedLibrary(3);
   const states = lib.map((a) => a.state);
   const formats: [string, () => Promise<string>][] = [
     ['pocket.csv', () => exportPocketCsv(lib)],
     ['instapaper.csv', () => exportInstapaperCsv(lib)],
     ['wallabag.json', () => exportWallabag(lib)],
+    ['bookmarks.html', () => exportBookmarks(lib)],
   ];
   it.each(formats)('%s: an archived article comes back archived, a read one in the list', async (name, write) => {
     expect(states).toEqual(['unread', 'read', 'archived']);
