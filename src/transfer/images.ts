@@ -41,8 +41,14 @@ export function sniffImageType(b: Uint8Array): string | null {
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'image/avif': 'avif', 'image/svg+xml': 'svg',
+  'image/bmp': 'bmp', 'image/x-icon': 'ico', 'image/vnd.microsoft.icon': 'ico', 'image/tiff': 'tif',
 };
 
+/**
+ * The file extension for a media type. The type an image was stored with is
+ * the server's Content-Type as sent (`image/svg+xml; charset=utf-8`), and a
+ * note app shows a picture by its extension, never one named `.bin`.
+ */
 export function imageExtension(type: string): string {
-  return EXTENSIONS[type] ?? 'bin';
+  return EXTENSIONS[type.split(';')[0]!.trim().toLowerCase()] ?? 'bin';
 }

@@ -340,6 +340,22 @@ describe('Markdown', () => {
     expect(list.split('\n').filter((l) => l.startsWith('- ['))).toHaveLength(7);
   });
 
+  it('names each picture by its type, whatever parameters its server gave the type, so a note app shows it', async () => {
+    const [a] = storedLibrary(1);
+    const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>');
+    const bmp = new Uint8Array([0x42, 0x4d, 0x3a, 0, 0, 0, 0, 0, 0, 0, 0x36, 0, 0, 0]);
+    const types: Record<string, [string, Uint8Array]> = {
+      'https://img.example.com/chart': ['image/svg+xml; charset=utf-8', svg],
+      'https://img.example.com/old': ['image/bmp', bmp],
+      'https://img.example.com/photo': ['IMAGE/PNG', PNG_1x1],
+    };
+    const html = Object.keys(types).map((url) => `<p><img src="${url}" alt=""></p>`).join('');
+    const lookup: ImageLookup = (articleId, url) => (types[url] ? { articleId, url, type: types[url][0], bytes: types[url][1] } : undefined);
+    const zip = unzipSync(await exportMarkdownZip([{ ...a!, title: 'pictures', leadImage: null, article: { ...a!.article, leadImage: null, contentHtml: html } }], lookup));
+    expect(Object.keys(zip).filter((n) => n.startsWith('qingdu/pictures/')).sort()).toEqual(['qingdu/pictures/01.svg', 'qingdu/pictures/02.bmp', 'qingdu/pictures/03.png']);
+    expect(strFromU8(zip['qingdu/pictures.md']!)).toContain('![](pictures/01.svg)\n\n![](pictures/02.bmp)\n\n![](pictures/03.png)');
+  });
+
   it('writes tables as GFM tables a Markdown parser reads back cell by cell', () => {
     const [a] = storedLibrary(1);
     const html = sanitize(
