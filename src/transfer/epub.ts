@@ -12,7 +12,7 @@
  */
 import type { SavedArticle, StoredImage } from '../storage/types';
 import { articleFront } from './article-front';
-import { imageExtension, imagesOf, sniffImageType } from './images';
+import { hasImageSize, imageExtension, imagesOf, sniffImageType } from './images';
 import type { ChunkOptions, ImageLookup } from './types';
 import { escapeXml, localDay, localDayOf, mapChunked, safeUrl, stripXmlInvalid, TransferError, utf8 } from './util';
 import { joinBytes, ZipStream } from './zip-stream';
@@ -41,7 +41,8 @@ export interface EpubOptions extends ChunkOptions {
  * Image types embedded as they are. EPUB 3.3 adds image/webp to the core media
  * types, but Debian's epubcheck (4.2.6, EPUB 3.2 rules) and the e-readers it
  * stands for still want a fallback for it (MED-003). WebP and AVIF go in only
- * once a `Transcode` has redrawn them; others leave their alt text.
+ * once a `Transcode` has redrawn them; others, and pictures cut short before
+ * their size (see `hasImageSize`), leave their alt text.
  */
 const CORE_IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif']);
 
@@ -449,7 +450,7 @@ export class EpubWriter {
       const img = lookup?.(a.id, url);
       const type = img ? sniffImageType(img.bytes) : null;
       let href: string | null = null;
-      if (img && type && CORE_IMAGE_TYPES.has(type)) {
+      if (img && type && CORE_IMAGE_TYPES.has(type) && hasImageSize(img.bytes, type)) {
         const n = imageHrefs.size + 1;
         const file = `${id}-${String(n).padStart(2, '0')}.${imageExtension(type)}`;
         this.zip.add(`OEBPS/images/${file}`, img.bytes, false);

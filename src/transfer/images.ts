@@ -39,6 +39,49 @@ export function sniffImageType(b: Uint8Array): string | null {
   return null;
 }
 
+/** Whether `b` holds a GIF's first image descriptor, which gives the picture's size. */
+function gifHasImage(b: Uint8Array): boolean {
+  let at = 13 + ((b[10] ?? 0) & 0x80 ? 3 << (((b[10] ?? 0) & 7) + 1) : 0);
+  while (at < b.length) {
+    if (b[at] === 0x2c) return at + 10 <= b.length;
+    if (b[at] !== 0x21) return false;
+    // An extension: its label, then sub-blocks until an empty one.
+    at += 2;
+    while (at < b.length && b[at] !== 0) at += (b[at] as number) + 1;
+    at++;
+  }
+  return false;
+}
+
+/** Whether `b` holds a JPEG frame header (SOF0–SOF15 but DHT, JPG and DAC), which gives the picture's size. */
+function jpegHasFrame(b: Uint8Array): boolean {
+  let at = 2;
+  while (at + 4 <= b.length && b[at] === 0xff) {
+    const marker = b[at + 1] as number;
+    if (marker === 0xff) {
+      at++; // fill byte
+      continue;
+    }
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return at + 9 <= b.length;
+    if (marker === 0xd9 || marker === 0xda) return false; // end of image, or scan data before any frame
+    at += 2 + (((b[at + 2] as number) << 8) | (b[at + 3] as number));
+  }
+  return false;
+}
+
+/**
+ * Whether a JPEG, PNG or GIF (as `sniffImageType` names it) is whole enough
+ * for a reader to learn its size: a picture cut short in its header (a
+ * damaged download, a backup's bytes) fails epubcheck (PKG-021) and shows as
+ * nothing on an e-reader.
+ */
+export function hasImageSize(b: Uint8Array, type: string): boolean {
+  if (type === 'image/png') return b.length >= 24 && b[12] === 0x49 && b[13] === 0x48 && b[14] === 0x44 && b[15] === 0x52;
+  if (type === 'image/gif') return gifHasImage(b);
+  if (type === 'image/jpeg') return jpegHasFrame(b);
+  return false;
+}
+
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'image/avif': 'avif', 'image/svg+xml': 'svg',
   'image/bmp': 'bmp', 'image/x-icon': 'ico', 'image/vnd.microsoft.icon': 'ico', 'image/tiff': 'tif',

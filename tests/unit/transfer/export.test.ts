@@ -521,6 +521,15 @@ const GIF_1x1 = Uint8Array.from(atob('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAA
 const WEBP_1x1 = Uint8Array.from(atob('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA=='), (c) => c.charCodeAt(0));
 const AVIF_HEAD = new Uint8Array([0, 0, 0, 0x1c, 0x66, 0x74, 0x79, 0x70, 0x61, 0x76, 0x69, 0x66, 0, 0, 0, 0]);
 const SVG = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>');
+const JPEG_1x1 = Uint8Array.from(
+  atob('/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA='),
+  (c) => c.charCodeAt(0),
+);
+/** Pictures cut short before their size (a damaged download, a backup's bytes), and whole ones. */
+const CUT: Record<string, Uint8Array> = {
+  'png-cut.png': PNG_1x1.subarray(0, 10), 'gif-cut.gif': GIF_1x1.subarray(0, 30), 'jpeg-cut.jpg': JPEG_1x1.subarray(0, 20),
+  'jpeg-whole.jpg': JPEG_1x1, 'gif-whole.gif': GIF_1x1, 'png-whole.png': PNG_1x1,
+};
 
 /**
  * Messy article HTML, each case one chapter: parts the parser leaves outside
@@ -596,6 +605,11 @@ describe('EPUB 3 validity for any article HTML (epubcheck)', () => {
     add('titles: blanks', '<p>正文</p>', makeImageLookup(), { title: ' \n\t\u3000' });
     add('titles: control characters', '<p>正文</p>', makeImageLookup(), { title: '\u0001\u0008' });
     add('images: types', imagesHtml, storedByName);
+    const cutByName: ImageLookup = (articleId, url) => {
+      const bytes = CUT[url.slice(url.lastIndexOf('/') + 1)];
+      return bytes && { articleId, url, type: 'image/png', bytes };
+    };
+    add('images: cut short', Object.keys(CUT).map((f) => `<p><img src="https://img.example.com/${f}" alt="图 ${f}"></p>`).join(''), cutByName);
     add('images: redrawn', imagesHtml, storedByName);
     const lookups = new Map(chapters.map((c) => [c.article.id, c.lookup]));
     // As the library page redraws WebP and AVIF (in a browser): here the WebP becomes a PNG, one AVIF
@@ -672,6 +686,13 @@ describe('EPUB 3 validity for any article HTML (epubcheck)', () => {
     const chapter = xhtml('images: types');
     for (const f of ['c.webp', 'd.avif', 'e.svg']) expect(chapter).toContain(`<p><span class="img-alt">图 ${f}</span></p>`);
     expect(chapter).toContain('<p></p>'); // empty alt: nothing to show
+    expectValid('images');
+  });
+
+  it('leaves out a JPEG, PNG or GIF cut short before its size, keeping its alt text, and embeds whole ones', () => {
+    const chapter = xhtml('images: cut short');
+    for (const f of ['png-cut.png', 'gif-cut.gif', 'jpeg-cut.jpg']) expect(chapter).toContain(`<p><span class="img-alt">图 ${f}</span></p>`);
+    expect(chapter.match(/<img src="\.\.\/images\/c\d{4}-0\d\.(jpg|gif|png)" alt="图 [a-z]+-whole\.\1" \/>/g)).toHaveLength(3);
     expectValid('images');
   });
 
