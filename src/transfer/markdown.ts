@@ -23,13 +23,15 @@ export function yamlString(s: string): string {
  * A tag as Obsidian reads one: letters, digits, `_`, `-`, `/` and emoji. A
  * space or punctuation would end it (or, in front matter, make Obsidian drop
  * it), so each run of them becomes `_`: "machine learning" → machine_learning.
- * A tag of punctuation alone is left out.
+ * Obsidian takes no tag of digits alone (#1984 is none), so one gets a `_`
+ * before it: 2024 → _2024. A tag of punctuation alone is left out.
  */
 function noteTag(tag: string): string {
-  return tag
+  const t = tag
     .trim()
     .replace(/^#+/, '')
     .replace(/[^\p{L}\p{N}\p{M}_\-/\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Modifier}\u200d]+/gu, '_');
+  return /^\p{N}+$/u.test(t) ? `_${t}` : t;
 }
 
 /** An article's tags as note tags, each once. */

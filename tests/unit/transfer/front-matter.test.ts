@@ -6,7 +6,7 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { exportMarkdownZip, frontMatter } from '../../../src/transfer/index';
+import { exportMarkdownZip, frontMatter, readingListLine } from '../../../src/transfer/index';
 import { makeArticle, makeImageLookup, makeLibrary } from './helpers';
 
 /** The YAML between the first two `---` lines of a Markdown file. */
@@ -23,8 +23,8 @@ const HOSTILE = [
   'crlf\r\nend', '=SUM(A1)', '中文标题：冒号与“引号”', '😀 emoji 𠀋', '\u2028line separator', 'bom\ufeffinside', 'nel\u0085char', '  padded  ', '',
 ];
 
-/** Obsidian's tag characters: letters, digits, `_`, `-`, `/` and emoji. */
-const OBSIDIAN_TAG = /^[\p{L}\p{N}\p{M}_\-/\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Modifier}\u200d]+$/u;
+/** Obsidian's tag characters: letters, digits, `_`, `-`, `/` and emoji, and not digits alone (#1984 is no tag). */
+const OBSIDIAN_TAG = /^(?!\p{N}+$)[\p{L}\p{N}\p{M}_\-/\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Modifier}\u200d]+$/u;
 
 describe('Markdown front matter', () => {
   it.each(HOSTILE)('%j comes back exactly as title and author, and as an Obsidian tag', (text) => {
@@ -40,6 +40,12 @@ describe('Markdown front matter', () => {
   it('writes tags as Obsidian reads them: no spaces or punctuation, each once, none empty', () => {
     const a = { ...makeArticle(2), tags: ['machine learning', 'machine  learning', '#科技', 'R&D', 'FT/中国', '经济, 政治', '  ', '+++', '🇨🇳 news'] };
     expect((yamlOf(frontMatter(a)) as { tags: string[] }).tags).toEqual(['machine_learning', '科技', 'R_D', 'FT/中国', '经济_政治', '🇨🇳_news']);
+  });
+
+  it('writes a tag of digits alone, which Obsidian would not take, with a _ before it, in the notes and the reading list', () => {
+    const a = { ...makeArticle(3), tags: ['2024', '１９８４', 'G20', '2024-25'] };
+    expect((yamlOf(frontMatter(a)) as { tags: string[] }).tags).toEqual(['_2024', '_１９８４', 'G20', '2024-25']);
+    expect(readingListLine(a)).toMatch(/ #_2024 #_１９８４ #G20 #2024-25\n$/);
   });
 
   it('writes null for a missing author and date', () => {
