@@ -16,6 +16,19 @@ export function furtherState(a: ReadState, b: ReadState): ReadState {
 }
 
 /**
+ * The earlier of two save times: what a merge of two copies keeps. Most files
+ * give the time in whole seconds (Pocket, Instapaper, bookmarks, wallabag),
+ * so `incoming` on the second of `local` is the same save, not an earlier
+ * one: importing a library's own export would otherwise move every saved
+ * date back by its milliseconds, and count each article as updated.
+ */
+export function earlierSave(local: string, incoming: string): string {
+  const l = Date.parse(local);
+  const i = Date.parse(incoming);
+  return i < l && i !== Math.floor(l / 1000) * 1000 ? incoming : local;
+}
+
+/**
  * A record as export files carry it: the saved article plus, optionally, its
  * images; `isNew` when an import plan found nothing stored for it.
  */
@@ -188,7 +201,7 @@ export function mergeEntries(local: LibraryEntry, incoming: LibraryEntry): { ent
     linkOnly: base.linkOnly,
     bodyBytes: base.bodyBytes,
     missingImages: base.missingImages,
-    savedAt: Date.parse(incoming.savedAt) < Date.parse(local.savedAt) ? incoming.savedAt : local.savedAt,
+    savedAt: earlierSave(local.savedAt, incoming.savedAt),
     updatedAt: later(local.updatedAt, incoming.updatedAt) ?? local.updatedAt,
     readAt: later(local.readAt, incoming.readAt),
     tags: cleanTags([...local.tags, ...incoming.tags]),

@@ -4,7 +4,8 @@
  * Rules, in order:
  * - Read state only moves forward: archived > read > unread.
  * - Tags are unioned (existing order first).
- * - Progress keeps the larger value; readAt the later time; savedAt the earlier.
+ * - Progress keeps the larger value; readAt the later time; savedAt the earlier
+ *   (one in the same whole second is the same time: see `earlierSave`).
  * - Text is never replaced by nothing: a link-only record never overwrites a body;
  *   a body always fills a link-only record.
  * - Otherwise the record with the later `updatedAt` wins field by field.
@@ -13,7 +14,7 @@
  */
 import { detectChinese } from '../core/metadata';
 import { siteNameOf } from '../core/rules/site-names';
-import { furtherState } from '../storage/records';
+import { earlierSave, furtherState } from '../storage/records';
 import type { LibraryEntry, SavedArticle } from '../storage/types';
 import type { ImportItem } from './types';
 
@@ -57,7 +58,7 @@ export function mergeRecord<T extends MergeableRecord>(existing: T, incoming: Me
   out.state = furtherState(existing.state, incoming.state);
   out.progress = Math.max(existing.progress, incoming.progress);
   out.readAt = later(existing.readAt, incoming.readAt);
-  out.savedAt = Date.parse(incoming.savedAt) < Date.parse(existing.savedAt) ? incoming.savedAt : existing.savedAt;
+  out.savedAt = earlierSave(existing.savedAt, incoming.savedAt);
   const changes = Object.keys(out).filter((k) => k !== 'updatedAt' && !same(out[k], (existing as unknown as Record<string, unknown>)[k]));
   out.updatedAt = changes.length ? (later(existing.updatedAt, incoming.updatedAt) as string) : existing.updatedAt;
   if (changes.length && !same(out.updatedAt, existing.updatedAt)) changes.push('updatedAt');

@@ -4,7 +4,10 @@ import { zipSync, strToU8 } from 'fflate';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { coreHooks, coreSanitize } from '../../../src/transfer/core-hooks';
-import { detectFormat, importFile, linkEntry, mergeRecord, type ImportContext, type ImportItem } from '../../../src/transfer/index';
+import { mergeEntries } from '../../../src/storage/records';
+import {
+  detectFormat, exportBookmarks, exportInstapaperCsv, exportPocketCsv, exportWallabag, importFile, linkEntry, mergeRecord, type ImportContext, type ImportItem,
+} from '../../../src/transfer/index';
 import { makeArticle } from './helpers';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/import');
@@ -234,6 +237,23 @@ describe('library report and merge', () => {
     expect(r.toUpdate[0]!.changes).toEqual(['savedAt', 'tags']);
     const urlsOnly = importFile('ril_export.html', fixture('pocket-ril_export.html'), { ...ctx, library: ['https://example.com/a#frag'] });
     expect(urlsOnly).toMatchObject({ added: 2, updated: 0, duplicates: 1 });
+  });
+
+  // A save is timed to the millisecond; Pocket, Instapaper, bookmarks and wallabag give whole seconds.
+  it.each([
+    ['bookmarks.html', exportBookmarks], ['instapaper.csv', exportInstapaperCsv], ['pocket.csv', exportPocketCsv], ['wallabag.json', exportWallabag],
+  ] as const)('the library\'s own %s imported back changes nothing, though it gives saved times in whole seconds', async (name, write) => {
+    const stored = [1, 2, 3].map((i) => ({ ...makeArticle(i), tags: ['经济'], savedAt: `2026-03-0${i}T08:00:00.${i}23Z` }));
+    const library = new Map(stored.map((a) => [a.id, a]));
+    const r = importFile(name, new TextEncoder().encode(await write(stored)), { ...ctx, library });
+    expect(r).toMatchObject({ ok: true, added: 0, updated: 0, duplicates: 3 });
+  });
+
+  it('mergeEntries keeps the stored saved time against the same time in whole seconds, and takes one a second earlier', () => {
+    const local = { ...makeArticle(1), savedAt: '2026-03-01T08:00:00.123Z' };
+    expect(mergeEntries(local, { ...local, savedAt: '2026-03-01T08:00:00.000Z' }).entry.savedAt).toBe('2026-03-01T08:00:00.123Z');
+    expect(mergeEntries(local, { ...local, savedAt: '2026-03-01T07:59:59.000Z' }).entry.savedAt).toBe('2026-03-01T07:59:59.000Z');
+    expect(mergeEntries(local, { ...local, savedAt: '2026-03-01T08:00:00.100Z' }).entry.savedAt).toBe('2026-03-01T08:00:00.100Z');
   });
 
   // Safari's bookmarks carry no ADD_DATE, and Instapaper's 4-column export no Timestamp: such a link was saved "some time",
