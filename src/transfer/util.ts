@@ -341,10 +341,18 @@ export function localDayOf(iso: string | null | undefined): string | null {
  */
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]) *(\.|$)/i;
 
-/** A file-name-safe slug: keeps Chinese and other letters, drops characters Windows/macOS forbid, avoids Windows device names. */
+/**
+ * A file-name-safe slug: keeps Chinese and other letters, drops characters Windows/macOS forbid, avoids Windows device names.
+ * The fallback (an article id) is cleaned the same way: the library's ids are hashes of the URL, but a fallback
+ * such as `../../x` would otherwise name a file outside the folder a zip unpacks into.
+ */
 export function safeFileName(title: string, fallback: string, max = 60): string {
+  return fileNamePart(title, max) || fileNamePart(fallback, max) || 'untitled';
+}
+
+function fileNamePart(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex
-  const cleaned = title.replace(/[\u0000-\u001f\u007f<>:"/\\|?*#%{}^~[\]`]/g, ' ').replace(/\s+/g, ' ').trim().replace(/^\.+/, '');
+  const cleaned = text.replace(/[\u0000-\u001f\u007f<>:"/\\|?*#%{}^~[\]`]/g, ' ').replace(/\s+/g, ' ').replace(/^[\s.]+/, '');
   const chars = Array.from(cleaned).slice(0, max).join('').trim().replace(/[. ]+$/, '');
-  return WINDOWS_DEVICE.test(chars) ? `_${chars}` : chars || fallback;
+  return WINDOWS_DEVICE.test(chars) ? `_${chars}` : chars;
 }

@@ -356,6 +356,18 @@ describe('Markdown', () => {
     expect(strFromU8(zip['qingdu/pictures.md']!)).toContain('![](pictures/01.svg)\n\n![](pictures/02.bmp)\n\n![](pictures/03.png)');
   });
 
+  it('keeps every file inside the zip\'s folder when a title leaves no file name and the id it falls back on is a path', async () => {
+    // The library's ids are hashes of the URL; the writer takes any record, and a fallback is a file name like a title.
+    const [a, b] = storedLibrary(4, true).filter((r) => r.article.contentHtml.includes('<img'));
+    const records = [{ ...a!, id: '../../../.config/autostart/x', title: '...' }, { ...b!, id: '..\\..\\Startup\\y', title: '' }];
+    const names = Object.keys(unzipSync(await exportMarkdownZip(records, makeImageLookup())));
+    expect(names.filter((n) => n.endsWith('.md'))).toHaveLength(3);
+    for (const name of names) {
+      expect(name.startsWith('qingdu/')).toBe(true);
+      expect(name.split(/[/\\]/)).not.toContain('..');
+    }
+  });
+
   it('writes tables as GFM tables a Markdown parser reads back cell by cell', () => {
     const [a] = storedLibrary(1);
     const html = sanitize(
