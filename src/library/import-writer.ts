@@ -8,6 +8,7 @@
 import type { Library } from '../storage/library';
 import type { ImportRecord } from '../storage/records';
 import type { StoredImage } from '../storage/types';
+import { quoted } from '../transfer/util';
 
 /** What an import stored. */
 export interface ImportOutcome {
@@ -52,7 +53,7 @@ export function libraryWriter(library: ImportTarget, announce: () => void): Impo
       const rejected: string[] = [];
       for (const [articleId, list] of others) {
         // Resolves undefined when the article is not in the library: those images have nowhere to go.
-        if ((await library.putImages(articleId, list)) === undefined) rejected.push(`${list.length} image(s) for an article not in the library (${articleId})`);
+        if ((await library.putImages(articleId, list)) === undefined) rejected.push(`${list.length} image(s) for an article not in the library (${quoted(articleId)})`);
       }
       return { ...result, rejected };
     },

@@ -136,8 +136,16 @@ function translate(reason: string, message: typeof t): string | undefined {
   return undefined;
 }
 
+/**
+ * Longest reason matched against the messages. Reasons quote at most a short piece of the file (`quoted`), so
+ * real ones stay far below it; a longer one is shown as written: with a hole followed by text a value can repeat,
+ * matching takes time quadratic in the value's length.
+ */
+const MAX_TRANSLATED = 2_000;
+
 /** `reason` in the UI language where there is a message for it; as written otherwise. */
 export function localizeReason(reason: string, formatName: (format: string) => string, message: typeof t = t): string {
+  if (reason.length > MAX_TRANSLATED) return reason;
   // A refusal names the format first ("Pocket CSV: the CSV file is empty").
   for (const [format, name] of Object.entries(FORMAT_NAMES)) {
     if (reason.startsWith(`${name}: `)) {

@@ -7,7 +7,7 @@ import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
 import { zipSync } from 'fflate';
 import { imagesOf } from './images';
 import type { ChunkOptions, ImageLookup, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { DEFAULT_CHUNK, TransferError, fromBase64, jsonProblem, mapChunked, pastTomorrow, safeUrl, toBase64, UNKNOWN_TIME, urlProblem, utf8 } from './util';
+import { DEFAULT_CHUNK, TransferError, fromBase64, jsonProblem, mapChunked, pastTomorrow, quoted, safeUrl, toBase64, UNKNOWN_TIME, urlProblem, utf8 } from './util';
 
 /**
  * Backup format version: the storage schema version that last changed the
@@ -246,8 +246,8 @@ export class BackupRecords {
   article(raw: unknown, index: number): SavedArticle | ImportError {
     try {
       const saved = validateSavedArticle(raw, this.sanitize, this.version);
-      if (this.ids.has(saved.id)) throw new TransferError(`duplicate id "${saved.id}"`);
-      if (this.urls.has(saved.url)) throw new TransferError(`duplicate URL ${saved.url}`);
+      if (this.ids.has(saved.id)) throw new TransferError(`duplicate id "${quoted(saved.id)}"`);
+      if (this.urls.has(saved.url)) throw new TransferError(`duplicate URL ${quoted(saved.url)}`);
       this.ids.set(saved.id, saved.url);
       this.urls.add(saved.url);
       return saved;
@@ -263,10 +263,10 @@ export class BackupRecords {
       return refuse('needs articleId, url, type and data strings');
     }
     const articleUrl = this.ids.get(raw.articleId);
-    if (articleUrl === undefined) return refuse(`belongs to no imported article (${raw.articleId})`);
+    if (articleUrl === undefined) return refuse(`belongs to no imported article (${quoted(raw.articleId)})`);
     // Articles write image URLs as their pages did, so relative ones resolve against the article.
-    if (!imageUrlOk(raw.url, articleUrl)) return refuse(`URL ${raw.url.slice(0, 80)} is not an http(s) URL`);
-    if (!/^image\/[a-z0-9.+-]+$/i.test(raw.type)) return refuse(`type "${raw.type}" is not an image type`);
+    if (!imageUrlOk(raw.url, articleUrl)) return refuse(`URL ${quoted(raw.url)} is not an http(s) URL`);
+    if (!/^image\/[a-z0-9.+-]+$/i.test(raw.type)) return refuse(`type "${quoted(raw.type)}" is not an image type`);
     // base64 is 4 characters per 3 bytes: refused before anything is decoded.
     if (raw.data.length > Math.ceil(MAX_BACKUP_IMAGE_BYTES / 3) * 4) return refuse(`larger than ${MAX_BACKUP_IMAGE_BYTES >> 20} MB`);
     let bytes: Uint8Array;

@@ -140,6 +140,14 @@ export function safeUrl(raw: unknown): string | null {
   }
 }
 
+/** Longest value from a file that a reason quotes: an id, a type or a URL of any length would fill the report. */
+const MAX_QUOTED = 80;
+
+/** `value` as an import reason quotes it: its first {@link MAX_QUOTED} characters, and `…` when there were more. */
+export function quoted(value: string): string {
+  return value.length > MAX_QUOTED ? `${Array.from(value.slice(0, MAX_QUOTED + 1)).slice(0, MAX_QUOTED).join('')}…` : value;
+}
+
 /** Why a URL is refused, phrased for the import report. */
 export function urlProblem(raw: unknown): string {
   if (typeof raw !== 'string' || !raw.trim()) return 'missing URL';

@@ -48,6 +48,12 @@ describe('the import writer', () => {
     expect(target.putCalls.map(([id]) => id)).toEqual(['saved', 'gone']);
     expect(outcome.rejected).toEqual(['1 image(s) for an article not in the library (gone)']);
   });
+
+  it('quotes only the start of a long article id in what it reports', async () => {
+    const id = '图'.repeat(100_000);
+    const outcome = await libraryWriter(new FakeTarget(), noAnnounce).write({ records: [], images: [png(id, 'https://i.example/1.png')] });
+    expect(outcome.rejected).toEqual([`1 image(s) for an article not in the library (${'图'.repeat(80)}…)`]);
+  });
 });
 
 describe('backup images', () => {

@@ -100,6 +100,32 @@ describe('import reasons in Chinese', () => {
     );
   });
 
+  it('shows a hostile backup\'s refusals at once and in a few words, whatever the ids and types it carries', () => {
+    // A value that repeats a message's own wording made matching its reason against the messages take time quadratic
+    // in its length (360,000 characters: two seconds; a record may hold 64 MB), and the report showed it whole.
+    const words = ' image(s) for an article not in the library ('.repeat(8_000);
+    const [a, b] = [makeArticle(0), makeArticle(1)];
+    const file = backup([a, { ...b, id: a!.id }], {
+      images: [
+        { articleId: words, url: 'https://img.example.com/1.png', type: 'image/png', data: 'AAAA' },
+        { articleId: a!.id, url: 'https://img.example.com/2.png', type: words, data: 'AAAA' },
+      ],
+    });
+    const started = performance.now();
+    const shown = reasons('backup.json', file).map(inChinese);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(shown).toHaveLength(3);
+    expect(shown[0]).toMatch(/^第 2 篇文章：/);
+    expect(shown[1]).toMatch(/^第 1 张图片：/);
+    expect(shown[2]).toMatch(/^第 2 张图片：/);
+    for (const reason of shown) expect(reason.length).toBeLessThan(300);
+    // A reason that still quotes a long value is shown as written, not matched against every message.
+    const long = `image 2: type "${words}" is not an image type`;
+    const before = performance.now();
+    expect(inChinese(long)).toBe(long);
+    expect(performance.now() - before).toBeLessThan(500);
+  });
+
   it('shows a reason it has no message for as written', () => {
     expect(inChinese('something nobody foresaw')).toBe('something nobody foresaw');
   });
