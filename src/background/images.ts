@@ -16,6 +16,7 @@ export async function fetchImages(
   await Promise.all(
     urls.map(async (url) => {
       try {
+        if (!fetchable(url)) throw new Error('not a web address');
         const response = await fetch(url, { signal: AbortSignal.timeout(IMAGE_TIMEOUT_MS), credentials: 'omit' });
         const type = response.headers.get('content-type') ?? '';
         if (!response.ok || !type.startsWith('image/')) throw new Error(`HTTP ${response.status} ${type}`);
@@ -28,4 +29,17 @@ export async function fetchImages(
     }),
   );
   return { images, missing };
+}
+
+/**
+ * Only web addresses are fetched, never `file:`, `data:`, the browser's or an extension's own pages, and never
+ * with a user name or password in them: stored lists of missing images come from imports too.
+ */
+function fetchable(url: string): boolean {
+  try {
+    const { protocol, username, password } = new URL(url);
+    return (protocol === 'http:' || protocol === 'https:') && !username && !password;
+  } catch {
+    return false;
+  }
 }

@@ -208,6 +208,8 @@ export function validateSavedArticle(raw: unknown, sanitize: Sanitize, version =
   if (future('savedAt')) entry.savedAt = UNKNOWN_TIME;
   if (future('updatedAt')) entry.updatedAt = entry.savedAt;
   if (future('readAt')) entry.readAt = null;
+  // The background fetches these when the reader asks for its missing images again: web addresses only.
+  entry.missingImages = (entry.missingImages as string[]).filter((url) => safeUrl(url) !== null);
   if (!isObject(raw.article)) throw new TransferError('article is missing or not an object');
   const article = copyChecked(raw.article, ARTICLE_FIELDS, 'article.');
   article.contentHtml = sanitize(article.contentHtml as string);

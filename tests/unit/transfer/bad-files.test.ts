@@ -133,6 +133,9 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
   ['image with an empty type', 'b.json', () => backup([stored(1)], { images: [{ articleId: 'id-1', url: 'https://i/1', type: '', data: 'AAAA' }] }), { added: 1, failed: [/^image 1: type "" is not an image type$/] }],
   ['version 1 backup (before image accounting)', 'b.json', () => { const { imageBytes: _i, missingImages: _m, ...v1 } = stored(1); return backup([v1], { version: 1 }); },
     { added: 1, check: (r) => expect(r.toAdd[0]).toMatchObject({ article: { imageBytes: 0, missingImages: [] } }) }],
+  // The reader's retry button and a newly granted site have the background fetch these: only web addresses are kept.
+  ['missing images that are not web addresses', 'b.json', () => backup([withField('missingImages', ['file:///etc/passwd', 'javascript:alert(1)', 'chrome://settings/', 'https://img.example.com/1.png', 'http://intranet.example/2.png'])]),
+    { added: 1, check: (r) => expect(r.toAdd[0]).toMatchObject({ article: { missingImages: ['https://img.example.com/1.png', 'http://intranet.example/2.png'] } }) }],
   ['CSV with BOM and quoted newlines', 'i.csv', () => enc('\ufeffURL,Title,Selection,Folder,Timestamp,Tags\r\nhttps://a.example/,"two\r\nlines",,Unread,1700000000,[]\r\nhttps://b.example/,"say ""hi""",,Archive,1700000000,[]\r\n'),
     { added: 2, check: (r) => expect(r.toAdd.map((i) => i.kind === 'link' && i.title)).toEqual(['two\r\nlines', 'say "hi"']) }],
   ['CSV with 4-byte emoji and CJK extension B', 'p.csv', () => enc('title,url,time_added,tags,status\n😀𠀋 title,https://a.example/,1700000000,🀄|𩸽,unread\n'),
