@@ -38,8 +38,9 @@ function onMessage(message: unknown, sender: Runtime.MessageSender): Promise<Ext
   return extractHere();
 }
 
-// Injected twice (manifest + on demand) must still mean one listener.
-if (!window.__qingduContentReady) {
+// Injected twice (manifest + on demand) must still mean one listener. Compared with true, not read as truthy: the
+// page's own `<div id="__qingduContentReady">` is a property of the window in this world too (in Chromium).
+if (window.__qingduContentReady !== true) {
   window.__qingduContentReady = true;
   browser.runtime.onMessage.addListener(onMessage);
 }

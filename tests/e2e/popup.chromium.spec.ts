@@ -33,6 +33,20 @@ test.describe('popup and content script (Chromium)', () => {
     expect(await page.evaluate(() => performance.getEntriesByName('qingdu:extract').length)).toBe(1);
   });
 
+  test('a page that names an element like the content script\'s marker is still read', async ({ extension }) => {
+    const { context, worker, extensionId } = extension;
+    // An element's id is a property of the window in the content script's world too: it read as "already set up",
+    // so no listener was added and the popup showed "Could not establish connection. Receiving end does not exist."
+    const url = 'https://cn.ft.com/story/001088998?clobbered';
+    const html = seedPage().replace('<body>', '<body><div id="__qingduContentReady"></div>');
+    await context.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    const page = await context.newPage();
+    await page.goto(url);
+    const popup = await openPopupFor(context, worker, extensionId, page);
+    await expect(popup.locator('#article-title')).toHaveText(SEED_TITLE);
+    await expect(popup.locator('#state-error')).toBeHidden();
+  });
+
   test('on a page with no article the popup says so plainly', async ({ extension }) => {
     const { context, worker, extensionId } = extension;
     const page = await context.newPage();
