@@ -9,7 +9,7 @@
  * JSON.parse, so a document the splitter accepts is one JSON.parse accepts,
  * except that a repeated top-level key is refused rather than overwritten.
  */
-import { jsonProblem, TransferError } from './util';
+import { jsonProblem, quoted, TransferError } from './util';
 
 export type JsonStreamEvent =
   | { type: 'field'; key: string; value: unknown }
@@ -179,7 +179,7 @@ export class JsonSplitter {
           } catch (e) {
             throw damaged(jsonProblem(e, this.buf.slice(at, end), this.dropped + at));
           }
-          if (this.seen.has(this.key)) throw new TransferError(`the backup has "${this.key}" twice`);
+          if (this.seen.has(this.key)) throw new TransferError(`the backup has "${quoted(this.key)}" twice`);
           this.seen.add(this.key);
           this.pos = end;
           this.state = 'colon';

@@ -152,7 +152,7 @@ export function quoted(value: string): string {
 export function urlProblem(raw: unknown): string {
   if (typeof raw !== 'string' || !raw.trim()) return 'missing URL';
   const scheme = /^\s*([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase();
-  if (scheme && scheme !== 'http' && scheme !== 'https') return `unsafe or unsupported URL scheme "${scheme}:"`;
+  if (scheme && scheme !== 'http' && scheme !== 'https') return `unsafe or unsupported URL scheme "${quoted(scheme)}:"`;
   return 'invalid URL';
 }
 

@@ -119,6 +119,11 @@ describe('import reasons in Chinese', () => {
     expect(shown[1]).toMatch(/^第 1 张图片：/);
     expect(shown[2]).toMatch(/^第 2 张图片：/);
     for (const reason of shown) expect(reason.length).toBeLessThan(300);
+    // A web address with a scheme of any length is quoted as briefly.
+    const scheme = reasons('backup.json', backup([{ ...makeArticle(2), url: `${'x'.repeat(100_000)}:y` }])).map(inChinese);
+    expect(scheme).toHaveLength(1);
+    expect(scheme[0]).toMatch(/^第 1 篇文章：/);
+    expect(scheme[0]!.length).toBeLessThan(300);
     // A reason that still quotes a long value is shown as written, not matched against every message.
     const long = `image 2: type "${words}" is not an image type`;
     const before = performance.now();

@@ -78,6 +78,11 @@ describe('JsonSplitter', () => {
     expect(() => split(text, 1000)).toThrow(message);
   });
 
+  it('quotes only the start of a long key given twice', () => {
+    const key = 'k'.repeat(100_000);
+    expect(() => split(`{"${key}":1,"${key}":2}`, 4096)).toThrow(new RegExp(`^the backup has "${'k'.repeat(80)}…" twice$`));
+  });
+
   it('refuses an entry above the size limit without holding more of it', () => {
     const text = `{"articles":["${'x'.repeat(5000)}"]}`;
     expect(() => split(text, 100, ['articles'], 1000)).toThrow(/larger than/);
