@@ -49,12 +49,15 @@ export async function saveFromTab(tabId: number): Promise<SaveOutcome> {
 
 /** A link is fetched and extracted here only where the extension already has host access. */
 export async function saveLink(url: string): Promise<SaveOutcome> {
-  let origin: string;
+  let origin: string | null = null;
   try {
-    origin = `${new URL(url).origin}/*`;
+    const parsed = new URL(url);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') origin = `${parsed.origin}/*`;
   } catch {
-    return { ok: false, error: 'invalid', message: 'Not a web address.' };
+    // not a URL at all
   }
+  // A mailto:, javascript: or file: link has no origin to ask about: the browser refuses `null/*` with an error.
+  if (!origin) return { ok: false, error: 'invalid', message: browser.i18n.getMessage('linkNotWeb') || 'That link is not a web page.' };
   if (!(await browser.permissions.contains({ origins: [origin] }))) {
     return {
       ok: false,

@@ -24,8 +24,15 @@ vi.mock('../../../src/platform/browser', () => ({
     runtime: { id: 'qingdu', onInstalled: on('installed'), getURL: (p: string) => `chrome-extension://qingdu/${p}` },
     contextMenus: { removeAll: async () => undefined, create: () => undefined, onClicked: on('menu') },
     commands: { onCommand: on('command') },
-    i18n: { getMessage: (key: string) => ({ saved: '已保存', saveFailed: '保存失败：', linkNoAccess: '清读无权读取该网站。' })[key] ?? '' },
-    permissions: { contains: async ({ origins }: { origins: string[] }) => origins.every((o) => granted.has(o)) },
+    i18n: { getMessage: (key: string) => ({ saved: '已保存', saveFailed: '保存失败：', linkNoAccess: '清读无权读取该网站。', linkNotWeb: '这个链接不是网页，无法保存。' })[key] ?? '' },
+    permissions: {
+      // As the browsers do, a pattern that is no web origin (`null/*` for a mailto: link) is an error, not false.
+      contains: async ({ origins }: { origins: string[] }) => {
+        const bad = origins.find((o) => !/^https?:\/\/[^/]+\/\*$/.test(o));
+        if (bad) throw new Error(`Invalid value for origin pattern ${bad}`);
+        return origins.every((o) => granted.has(o));
+      },
+    },
     scripting: { executeScript: async () => [] },
     tabs: {
       // The tab's content script answers with the seed page's article.
@@ -85,6 +92,16 @@ describe('saving from the shortcut and the context menus', () => {
     await settle();
     expect(badge.text).toBe('!');
     expect(badge.title).toContain('清读无权读取该网站');
+  });
+
+  it.each(['mailto:editor@ftchinese.com', 'javascript:void(0)', 'file:///home/me/a.html'])('a link that is no web page (%s) is refused with the reason', async (linkUrl) => {
+    const fetched: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => (fetched.push(url), new Response('')));
+    (listeners.menu as (info: object, tab: object) => void)({ menuItemId: 'qingdu-save-link', linkUrl }, { id: 7 });
+    await settle();
+    expect(badge.text).toBe('!');
+    expect(badge.title).toContain('这个链接不是网页，无法保存。');
+    expect(fetched).toEqual([]);
   });
 
   it('a link on a site Qingdu may read is fetched, extracted and saved', async () => {
