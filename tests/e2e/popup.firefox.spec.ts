@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import type { Page } from 'puppeteer-core';
 import { launchFirefox, openPopupFor, servePages, type FirefoxSession } from './firefox';
 import { defaultPages } from './chromium';
-import { PLAIN_URL, SEED_TITLE, SEED_URL } from './pages';
+import { PLAIN_URL, SEED_TITLE, SEED_URL, seedPage } from './pages';
 
 let session: FirefoxSession;
 test.beforeEach(async () => {
@@ -37,6 +37,18 @@ test.describe('popup and content script (Firefox)', () => {
     const label = await popup.$eval('#save', (b) => b.textContent?.trim());
     expect(label).toBe('保存');
     expect(await page.evaluate(() => performance.getEntriesByName('qingdu:extract').length)).toBe(1);
+  });
+
+  test('a page that names an element like the content script\'s marker is still read', async () => {
+    const url = 'https://cn.ft.com/story/001088998?clobbered';
+    const pages = defaultPages();
+    pages.set(url, seedPage().replace('<body>', '<body><div id="__qingduContentReady"></div>'));
+    const page = await session.browser.newPage();
+    await servePages(page, pages);
+    await page.goto(url);
+    await page.waitForFunction(() => document.querySelector('h1') !== null);
+    const popup = await openPopupFor(session, url);
+    expect(await textOf(popup, '#article-title')).toBe(SEED_TITLE);
   });
 
   test('on a page with no article the popup says so', async () => {
