@@ -13,9 +13,10 @@ import { registerShortcuts } from './shortcuts';
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
   // Content scripts and web pages never talk to the library: only our own pages do.
   if (!isFromExtensionPage(sender) || !isEnvelope(message)) return undefined;
+  // Own names only: `constructor` or `toString` is found on every object, and would be called with the page's data.
+  if (!Object.hasOwn(HANDLERS, message.type)) return undefined;
   const handler = HANDLERS[message.type as Envelope['type']];
-  if (!handler) return undefined;
-  return handler(message.data as never);
+  return handler?.(message.data as never);
 });
 
 registerShortcuts();
