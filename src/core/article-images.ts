@@ -14,16 +14,31 @@ export function imageUrls(article: Pick<Article, 'leadImage' | 'contentHtml'>): 
   return [...urls];
 }
 
-/** Host-permission patterns (`https://host/*`) for a list of URLs. */
+/**
+ * A host as a match pattern may write it: letters, digits, `-`, `_` and dots, or an IPv6 address in brackets, with
+ * a port or not. The URL parsers leave other characters in a host: Chromium's writes `*` as `%2A`, which makes the
+ * pattern invalid and the browser refuse the whole request (every other host asked for with it too); the standard
+ * parser (Firefox's) keeps `*`, and `https://*.example/*` would ask for every subdomain of example.
+ */
+const PATTERN_HOST = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?|\[[0-9a-f:.]+\])(?::\d+)?$/;
+
+/** The host-permission pattern (`https://host/*`) that covers `url`, or null when it has none. */
+export function originPattern(url: string): string | null {
+  try {
+    const { protocol, host } = new URL(url);
+    if (protocol !== 'http:' && protocol !== 'https:') return null;
+    return PATTERN_HOST.test(host) ? `${protocol}//${host}/*` : null;
+  } catch {
+    return null; // not a URL: nothing to ask for
+  }
+}
+
+/** Host-permission patterns (`https://host/*`) for a list of URLs; those that cannot form one are left out. */
 export function originPatterns(urls: readonly string[]): string[] {
   const patterns = new Set<string>();
   for (const url of urls) {
-    try {
-      const { protocol, host } = new URL(url);
-      patterns.add(`${protocol}//${host}/*`);
-    } catch {
-      // not a URL: nothing to ask for
-    }
+    const pattern = originPattern(url);
+    if (pattern) patterns.add(pattern);
   }
   return [...patterns];
 }

@@ -25,4 +25,11 @@ describe('article images', () => {
       'http://b.example:8080/*',
     ]);
   });
+
+  it('gives no pattern for a host that no match pattern can name, rather than one the browser refuses or a wildcard', () => {
+    expect(originPatterns(['https://a*b.example/x.png', 'https://*.example/y.png', 'https://a$b.example/z.png', 'https://[::1]:8080/v.png', 'https://例子.example/w.png'])).toEqual([
+      'https://[::1]:8080/*',
+      'https://xn--fsqu00a.example/*',
+    ]);
+  });
 });
