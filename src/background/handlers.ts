@@ -9,6 +9,7 @@ import { announceChange } from '../storage/changes';
 import { describeError, getLibrary } from './library';
 import { fetchLinkEntry, saveArticle } from './saves';
 import { fetchImages } from './images';
+import { ARTICLE_IMAGE_BUDGET } from '../core/article-images';
 import { takeUndo, keepForUndo } from './undo';
 
 type Handler<N extends MessageName> = (data: ProtocolMap[N]['req']) => Promise<ProtocolMap[N]['res']>;
@@ -83,10 +84,11 @@ export const HANDLERS: HandlerTable = {
       const library = await getLibrary();
       const entry = await library.getEntry(id);
       if (!entry) return { ok: false, error: 'missing', message: 'The article is no longer in the library.' };
-      const { images, missing } = await fetchImages(id, entry.missingImages);
+      // What the article already stores counts against its images' budget.
+      const { images, missing, overBudget } = await fetchImages(id, entry.missingImages, ARTICLE_IMAGE_BUDGET - entry.imageBytes);
       const updated = (await library.putImages(id, images)) ?? entry;
       announceChange([id]);
-      return { ok: true, entry: updated, created: false, missingImages: missing };
+      return { ok: true, entry: updated, created: false, missingImages: missing, imagesOverBudget: overBudget };
     } catch (error) {
       return { ok: false, ...describeError(error) };
     }

@@ -4,6 +4,7 @@
  */
 import browser from '../platform/browser';
 import { fetchImages } from './images';
+import { ARTICLE_IMAGE_BUDGET } from '../core/article-images';
 import { announceChange } from '../storage/changes';
 import { getLibrary } from './library';
 
@@ -20,7 +21,7 @@ export async function retryImagesFor(origins: readonly string[]): Promise<void> 
   for (const entry of await library.list()) {
     const urls = entry.missingImages.filter((url) => covered(url, origins));
     if (urls.length === 0) continue;
-    const { images } = await fetchImages(entry.id, urls);
+    const { images } = await fetchImages(entry.id, urls, ARTICLE_IMAGE_BUDGET - entry.imageBytes);
     if (images.length && (await library.putImages(entry.id, images))) announceChange([entry.id]);
   }
 }

@@ -2,43 +2,88 @@
  * Fetch an article's images at save time so the reader shows them offline.
  * A failed image never fails the save: it is reported, and can be retried.
  */
+import { ARTICLE_IMAGE_BUDGET } from '../core/article-images';
 import type { StoredImage } from '../storage/types';
 
 const IMAGE_TIMEOUT_MS = 15_000;
 const MAX_IMAGE_BYTES = 15 * 1024 * 1024;
+/**
+ * Images fetched at once. All of a page's at once, a page of hundreds of large pictures opened hundreds of
+ * connections and held up to 15 MB for each in the background's memory.
+ */
+const CONCURRENT_FETCHES = 4;
 
-export async function fetchImages(
-  articleId: string,
-  urls: string[],
-): Promise<{ images: StoredImage[]; missing: string[] }> {
-  const images: StoredImage[] = [];
-  const missing: string[] = [];
-  await Promise.all(
-    urls.map(async (url) => {
-      try {
-        if (!fetchable(url)) throw new Error('not a web address');
-        const response = await fetch(url, { signal: AbortSignal.timeout(IMAGE_TIMEOUT_MS), credentials: 'omit' });
-        const type = response.headers.get('content-type') ?? '';
-        if (!response.ok || !type.startsWith('image/')) throw new Error(`HTTP ${response.status} ${type}`);
-        images.push({ articleId, url, type, bytes: await readAtMost(response, MAX_IMAGE_BYTES) });
-      } catch {
-        missing.push(url);
-      }
-    }),
-  );
-  return { images, missing };
+export interface FetchedImages {
+  /** Stored in the article's order. */
+  images: StoredImage[];
+  /** Not stored, in the article's order: failed, refused, or past the budget. */
+  missing: string[];
+  /** How many of `missing` were left because the article's images had reached `budget` bytes. */
+  overBudget: number;
 }
 
 /**
- * The body of `response`, refused as soon as it is known to be larger than `max` bytes: from its declared length
+ * Fetches `urls`, a few at a time, and keeps them in order until their bytes reach `budget` (the article's
+ * images already stored count against it on a retry). An image goes to the budget only once every image before it
+ * has, so which ones are kept does not depend on which server answered first; for the same reason at most
+ * `CONCURRENT_FETCHES` images, fetched or being fetched, wait beyond the budget.
+ */
+export async function fetchImages(articleId: string, urls: string[], budget = ARTICLE_IMAGE_BUDGET): Promise<FetchedImages> {
+  const result: FetchedImages = { images: [], missing: [], overBudget: 0 };
+  const pending = new Map<number, Promise<Fetched>>();
+  let left = Math.max(0, budget);
+  let started = 0;
+  for (let i = 0; i < urls.length; i++) {
+    for (; started < urls.length && started < i + CONCURRENT_FETCHES; started++) {
+      pending.set(started, fetchImage(urls[started] as string, Math.min(MAX_IMAGE_BYTES, left)));
+    }
+    const fetched = await (pending.get(i) as Promise<Fetched>);
+    pending.delete(i);
+    const url = urls[i] as string;
+    if (fetched === 'over-budget' || (typeof fetched === 'object' && fetched.bytes.byteLength > left)) {
+      result.missing.push(url);
+      result.overBudget++;
+    } else if (fetched === 'failed') {
+      result.missing.push(url);
+    } else {
+      left -= fetched.bytes.byteLength;
+      result.images.push({ articleId, url, ...fetched });
+    }
+  }
+  return result;
+}
+
+type Fetched = { type: string; bytes: Uint8Array } | 'failed' | 'over-budget';
+
+/** One image, refused past `max` bytes; 'over-budget' when only the article's budget (under 15 MB) refused it. */
+async function fetchImage(url: string, max: number): Promise<Fetched> {
+  try {
+    if (!fetchable(url)) return 'failed';
+    // Nothing left for it: not even asked for.
+    if (max <= 0) return 'over-budget';
+    const response = await fetch(url, { signal: AbortSignal.timeout(IMAGE_TIMEOUT_MS), credentials: 'omit' });
+    const type = response.headers.get('content-type') ?? '';
+    if (!response.ok || !type.startsWith('image/')) {
+      await response.body?.cancel().catch(() => undefined);
+      return 'failed';
+    }
+    const bytes = await readAtMost(response, max);
+    return bytes ? { type, bytes } : max < MAX_IMAGE_BYTES ? 'over-budget' : 'failed';
+  } catch {
+    return 'failed';
+  }
+}
+
+/**
+ * The body of `response`, or null as soon as it is known to be larger than `max` bytes: from its declared length
  * before reading, or while reading it. Read whole first, a page's image of a gigabyte (or one that never ends) was
  * held in the background's memory, with every other image of the save, until the timeout.
  */
-async function readAtMost(response: Response, max: number): Promise<Uint8Array> {
+async function readAtMost(response: Response, max: number): Promise<Uint8Array | null> {
   const declared = Number(response.headers.get('content-length'));
   if (declared > max) {
     await response.body?.cancel().catch(() => undefined);
-    throw new Error('image too large');
+    return null;
   }
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
@@ -50,7 +95,7 @@ async function readAtMost(response: Response, max: number): Promise<Uint8Array> 
     size += value.byteLength;
     if (size > max) {
       await reader.cancel().catch(() => undefined);
-      throw new Error('image too large');
+      return null;
     }
     chunks.push(value);
   }

@@ -25,12 +25,12 @@ export async function saveArticle(raw: unknown): Promise<SaveOutcome> {
   try {
     const library = await getLibrary();
     const id = library.idForUrl(article.url);
-    const { images, missing } = await fetchImages(id, imageUrls(article));
+    const { images, missing, overBudget } = await fetchImages(id, imageUrls(article));
     // The page has the article it sent: answer with the index row only, not a copy of the body.
     const { article: _body, ...entry } = await library.save(article, { images, missingImages: missing });
     announceChange([entry.id]);
     // A re-save keeps the first savedAt and moves updatedAt on: no separate read needed to tell.
-    return { ok: true, entry, created: entry.savedAt === entry.updatedAt, missingImages: missing };
+    return { ok: true, entry, created: entry.savedAt === entry.updatedAt, missingImages: missing, imagesOverBudget: overBudget };
   } catch (error) {
     return { ok: false, ...describeError(error) };
   }

@@ -1,5 +1,13 @@
 import type { Article } from './types';
 
+/**
+ * The most image bytes stored with one article; images past it are left missing. The library has no quota to
+ * fill (`unlimitedStorage`: only the disk bounds it), so the limit is for the save itself: its images are held in the
+ * background's memory and written in the one transaction that stores the article. An FT story's pictures come to a
+ * few megabytes, and 50 MB still takes three images at the 15 MB each may have.
+ */
+export const ARTICLE_IMAGE_BUDGET = 50 * 1024 * 1024;
+
 // Sanitized HTML is serialized by the DOM: attributes are always double-quoted.
 const IMG_SRC = /<img\b[^>]*?\ssrc="([^"]+)"/gi;
 

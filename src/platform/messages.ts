@@ -13,7 +13,8 @@ import browser, { type Runtime } from './browser';
 
 /** Result the popup shows after a save, with a reason users can act on when it failed. */
 export type SaveOutcome =
-  | { ok: true; entry: LibraryEntry; created: boolean; missingImages: string[] }
+  /** `imagesOverBudget`: how many of `missingImages` were left because the article's images reached their limit. */
+  | { ok: true; entry: LibraryEntry; created: boolean; missingImages: string[]; imagesOverBudget: number }
   | { ok: false; error: string; message: string };
 
 export interface ProtocolMap {

@@ -6,7 +6,7 @@
 import type { Article } from '../core/types';
 import browser from '../platform/browser';
 import { sendMessage } from '../platform/messages';
-import { t, tCount, translatePage } from '../ui/i18n';
+import { imagesOverBudgetText, t, tCount, translatePage } from '../ui/i18n';
 import { followThemePref } from '../ui/theme';
 import { askForOrigins, originsToAsk } from './image-access';
 import { extractInTab, isReadableUrl } from '../platform/tab-access';
@@ -98,8 +98,12 @@ async function saveArticle(article: Article, tabId: number, button: HTMLButtonEl
     // The button stays disabled (there is nothing left to do there) but reads as success, not as faded.
     button.textContent = t('saved');
     button.classList.add('saved');
-    const missing = outcome.missingImages.length;
-    status.textContent = missing ? tCount('imagesNotSavedOne', 'imagesNotSaved', missing) : '';
+    // Those past the article's budget would be missed again by a retry: they get their own reason, not Retry.
+    const over = outcome.imagesOverBudget;
+    const failed = outcome.missingImages.length - over;
+    status.textContent = [failed ? tCount('imagesNotSavedOne', 'imagesNotSaved', failed) : '', over ? imagesOverBudgetText(over) : '']
+      .filter(Boolean)
+      .join(' ');
     // Focus was on the now-disabled button: without this it drops to the body and Tab starts over.
     showLibraryLink(outcome.entry.id).focus();
   } else {

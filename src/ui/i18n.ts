@@ -2,7 +2,9 @@
  * UI strings come from `_locales/<lang>/messages.json` through `browser.i18n`,
  * so the browser's language picks Chinese or English with no code of ours.
  */
+import { ARTICLE_IMAGE_BUDGET } from '../core/article-images';
 import browser from '../platform/browser';
+import { formatBytes } from './format';
 
 export function t(key: string, substitutions?: string | string[]): string {
   return browser.i18n.getMessage(key, substitutions) || key;
@@ -11,6 +13,11 @@ export function t(key: string, substitutions?: string | string[]): string {
 /** A count in words: `browser.i18n` has no plural rules, so English needs its own message for one. */
 export function tCount(one: string, many: string, count: number): string {
   return t(count === 1 ? one : many, String(count));
+}
+
+/** Why `count` images were left out: the article's images had reached the most stored with one article. */
+export function imagesOverBudgetText(count: number): string {
+  return t(count === 1 ? 'imagesOverBudgetOne' : 'imagesOverBudget', [String(count), formatBytes(ARTICLE_IMAGE_BUDGET)]);
 }
 
 /** Fill every `[data-i18n]` element's text and `[data-i18n-<attr>]` attributes. */

@@ -96,6 +96,35 @@ test.describe('faults while saving (Chromium)', () => {
     expect(row?.imageBytes).toBe(5 * HERO_PNG.length);
   });
 
+  test('a page of many large pictures: a few are fetched at a time, the first 50 MB are stored in order and the popup says why the rest are not', async ({ extension, pages }) => {
+    const { context, worker, extensionId } = extension;
+    const url = 'https://cn.ft.com/story/001088997';
+    const big = Array.from({ length: 8 }, (_, i) => `https://thumbor.ftacademy.cn/unsafe/big/${i}.jpg`);
+    const figures = big.map((src, i) => `<figure><img src="${src}" alt="大图 ${i}" width="1200" height="800"></figure>`).join('');
+    pages.set(url, seedPage().replace(/001088998/g, '001088997').replace('<div id="story-body-container">', `<div id="story-body-container">${figures}`));
+    // The background's requests get 12 MB each, the later pictures sooner; the page itself gets the small PNG.
+    const MB = 1024 * 1024;
+    let open = 0;
+    let most = 0;
+    await context.route(/thumbor\.ftacademy\.cn\/unsafe\/big\//, async (route) => {
+      if (!route.request().serviceWorker()) return route.fulfill({ status: 200, contentType: 'image/png', body: HERO_PNG });
+      most = Math.max(most, ++open);
+      const n = Number(/(\d+)\.jpg$/.exec(route.request().url())?.[1]);
+      await new Promise((resolve) => setTimeout(resolve, 400 - n * 40));
+      await route.fulfill({ status: 200, contentType: 'image/jpeg', body: Buffer.alloc(12 * MB, n) }).catch(() => undefined);
+      open--;
+    });
+
+    const popup = await clickSave(context, worker, extensionId, url);
+    await expect(popup.locator('#save')).toHaveText(/^(已保存|Saved)$/, { timeout: 30_000 });
+    await expect(popup.locator('#save-status')).toHaveText(/^(4 张图片没有保存：这篇文章的图片已达 50 MB|4 images were not saved: this article's images reached 50 MB)/);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(4);
+    const [row] = (await stored(worker)).rows;
+    expect(row?.missingImages).toEqual(big.slice(4));
+    expect(row?.imageBytes).toBe(4 * 12 * MB + HERO_PNG.length);
+  });
+
   test('storage full: the save fails with a clear message and earlier articles are intact', async ({ extension, pages }) => {
     const { context, worker, extensionId } = extension;
     const first = await clickSave(context, worker, extensionId, SEED_URL);

@@ -45,14 +45,14 @@ describe('fetching an article\'s images', () => {
       : new Response(endless(), { headers: { 'content-type': 'image/png' } }));
 
     const streamed = await fetchImages('a1', ['https://img.example/huge.png']);
-    expect(streamed).toEqual({ images: [], missing: ['https://img.example/huge.png'] });
+    expect(streamed).toEqual({ images: [], missing: ['https://img.example/huge.png'], overBudget: 0 });
     // What it held at most: the limit and the chunk that crossed it.
     expect(pulled).toBeLessThanOrEqual(16);
     expect(cancelled).toBe(true);
 
     pulled = 0;
     const declared = await fetchImages('a1', ['https://img.example/declared.png']);
-    expect(declared).toEqual({ images: [], missing: ['https://img.example/declared.png'] });
+    expect(declared).toEqual({ images: [], missing: ['https://img.example/declared.png'], overBudget: 0 });
     expect(pulled).toBeLessThanOrEqual(1);
   });
 
@@ -68,5 +68,51 @@ describe('fetching an article\'s images', () => {
       ['https://img.example/chunked.jpg', 'image/jpeg', body.length, 7],
     ]);
   });
-});
 
+  it('fetches a few at a time, however many the page has, and keeps them in the article\'s order', async () => {
+    let open = 0;
+    let most = 0;
+    vi.stubGlobal('fetch', async (url: string) => {
+      most = Math.max(most, ++open);
+      // Later images answer sooner.
+      await new Promise((resolve) => setTimeout(resolve, 20 - Number(/(\d+)\.png$/.exec(url)?.[1]) % 20));
+      open--;
+      return new Response(PNG, { headers: { 'content-type': 'image/png' } });
+    });
+    const urls = Array.from({ length: 300 }, (_, i) => `https://img.example/${i}.png`);
+    const { images, missing } = await fetchImages('a1', urls);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(6);
+    expect(missing).toEqual([]);
+    expect(images.map((i) => i.url)).toEqual(urls);
+  });
+
+  it('stores an article\'s images up to 50 MB in the article\'s order, and lists the rest as missing past the budget', async () => {
+    const MB = 1024 * 1024;
+    vi.stubGlobal('fetch', async (url: string) => {
+      const n = Number(/(\d+)\.jpg$/.exec(url)?.[1]);
+      // Ten pictures of 12 MB, the first answering last; the sixth is small and still fits.
+      await new Promise((resolve) => setTimeout(resolve, 50 - n * 5));
+      return new Response(new Uint8Array(n === 5 ? 1024 : 12 * MB), { headers: { 'content-type': 'image/jpeg' } });
+    });
+    const urls = Array.from({ length: 10 }, (_, i) => `https://img.example/${i}.jpg`);
+    const { images, missing, overBudget } = await fetchImages('a1', urls);
+    expect(images.map((i) => i.url)).toEqual([urls[0], urls[1], urls[2], urls[3], urls[5]]);
+    expect(images.reduce((sum, i) => sum + i.bytes.length, 0)).toBeLessThanOrEqual(50 * MB);
+    expect(missing).toEqual([urls[4], ...urls.slice(6)]);
+    expect(overBudget).toBe(5);
+  });
+
+  it('asks for no image once the budget is spent (a retry of an article whose stored images fill it)', async () => {
+    const requested: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => (requested.push(url), new Response(PNG, { headers: { 'content-type': 'image/png' } })));
+    const urls = ['https://img.example/1.png', 'https://img.example/2.png'];
+    expect(await fetchImages('a1', urls, 0)).toEqual({ images: [], missing: urls, overBudget: 2 });
+    expect(requested).toEqual([]);
+    expect(await fetchImages('a1', urls, PNG.length)).toEqual({
+      images: [{ articleId: 'a1', url: urls[0], type: 'image/png', bytes: PNG }],
+      missing: [urls[1]],
+      overBudget: 1,
+    });
+  });
+});
