@@ -5,10 +5,16 @@
  */
 import type { StoredImage } from '../storage/types';
 import type { Transcode } from '../transfer/index';
-import { sniffImageType } from '../transfer/images';
+import { imageDimensions, sniffImageType } from '../transfer/images';
 
 /** Longest side kept: more than any e-reader screen, and it bounds the pixels held at once. */
 const MAX_SIDE = 2400;
+/**
+ * Most pixels a picture may have to be redrawn: 50 megapixels, 200 MB as the browser holds them decoded, four
+ * bytes to a pixel. A browser decodes the whole picture before it can be scaled, and a small file may say
+ * 20000 × 20000 pixels (1.6 GB decoded): such a picture is left out for its alt text, as an undecodable one is.
+ */
+const MAX_PIXELS = 50_000_000;
 const JPEG_QUALITY = 0.88;
 
 function opaque(pixels: Uint8ClampedArray): boolean {
@@ -17,9 +23,13 @@ function opaque(pixels: Uint8ClampedArray): boolean {
 }
 
 export const redrawImage: Transcode = async (image: StoredImage) => {
+  const type = sniffImageType(image.bytes) ?? image.type;
+  // Read from the header before anything is decoded; a picture whose size cannot be read is not decoded either.
+  const size = imageDimensions(image.bytes, type);
+  if (!size || size.width * size.height > MAX_PIXELS) return null;
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(new Blob([image.bytes as BlobPart], { type: sniffImageType(image.bytes) ?? image.type }));
+    bitmap = await createImageBitmap(new Blob([image.bytes as BlobPart], { type }));
   } catch {
     return null; // a type this browser cannot decode, or damaged bytes
   }
@@ -31,7 +41,7 @@ export const redrawImage: Transcode = async (image: StoredImage) => {
   if (!context) return null;
   context.drawImage(bitmap, 0, 0, width, height);
   bitmap.close();
-  const type = opaque(context.getImageData(0, 0, width, height).data) ? 'image/jpeg' : 'image/png';
-  const blob = await canvas.convertToBlob({ type, quality: JPEG_QUALITY });
+  const redrawn = opaque(context.getImageData(0, 0, width, height).data) ? 'image/jpeg' : 'image/png';
+  const blob = await canvas.convertToBlob({ type: redrawn, quality: JPEG_QUALITY });
   return { ...image, type: blob.type, bytes: new Uint8Array(await blob.arrayBuffer()) };
 };

@@ -82,6 +82,64 @@ export function hasImageSize(b: Uint8Array, type: string): boolean {
   return false;
 }
 
+/** The picture's size from a WebP's or an AVIF's header (as `sniffImageType` names it); null when it cannot be read. */
+export function imageDimensions(b: Uint8Array, type: string): { width: number; height: number } | null {
+  if (type === 'image/webp') return webpDimensions(b);
+  if (type === 'image/avif') return avifDimensions(b);
+  return null;
+}
+
+const u16le = (b: Uint8Array, at: number) => (b[at] as number) | ((b[at + 1] as number) << 8);
+const u24le = (b: Uint8Array, at: number) => u16le(b, at) | ((b[at + 2] as number) << 16);
+const u32be = (b: Uint8Array, at: number) => (((b[at] as number) << 24) | ((b[at + 1] as number) << 16) | ((b[at + 2] as number) << 8) | (b[at + 3] as number)) >>> 0;
+const fourCC = (b: Uint8Array, at: number) => String.fromCharCode(...b.subarray(at, at + 4));
+
+/** The first chunk of a WebP: `VP8X` gives the canvas, `VP8 ` the lossy frame, `VP8L` the lossless image. */
+function webpDimensions(b: Uint8Array): { width: number; height: number } | null {
+  if (b.length < 30) return null;
+  const chunk = fourCC(b, 12);
+  if (chunk === 'VP8X') return { width: u24le(b, 24) + 1, height: u24le(b, 27) + 1 };
+  if (chunk === 'VP8 ' && b[23] === 0x9d && b[24] === 0x01 && b[25] === 0x2a) return { width: u16le(b, 26) & 0x3fff, height: u16le(b, 28) & 0x3fff };
+  if (chunk === 'VP8L' && b[20] === 0x2f) {
+    const bits = (u24le(b, 21) | ((b[24] as number) << 24)) >>> 0;
+    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+  }
+  return null;
+}
+
+/**
+ * The largest image spatial extents (`ispe`) in an AVIF's `meta/iprp/ipco`: the primary image's, or more when a
+ * thumbnail or a grid's tile is larger, so it never reads less than the browser would decode.
+ */
+function avifDimensions(b: Uint8Array): { width: number; height: number } | null {
+  let found: { width: number; height: number } | null = null;
+  const walk = (start: number, end: number, path: readonly string[]): void => {
+    for (let at = start; at + 8 <= end; ) {
+      let size = u32be(b, at);
+      const type = fourCC(b, at + 4);
+      let body = at + 8;
+      if (size === 1) {
+        if (at + 16 > end) return;
+        size = u32be(b, at + 8) * 2 ** 32 + u32be(b, at + 12);
+        body = at + 16;
+      } else if (size === 0) size = end - at;
+      if (size < body - at || at + size > end) return;
+      const next = [...path, type];
+      const route = next.join('/');
+      if (route === 'meta') walk(body + 4, at + size, next); // a full box: version and flags first
+      else if (route === 'meta/iprp' || route === 'meta/iprp/ipco') walk(body, at + size, next);
+      else if (route === 'meta/iprp/ipco/ispe' && body + 12 <= at + size) {
+        const width = u32be(b, body + 4);
+        const height = u32be(b, body + 8);
+        if (!found || width * height > found.width * found.height) found = { width, height };
+      }
+      at += size;
+    }
+  };
+  walk(0, b.length, []);
+  return found;
+}
+
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'image/avif': 'avif', 'image/svg+xml': 'svg',
   'image/bmp': 'bmp', 'image/x-icon': 'ico', 'image/vnd.microsoft.icon': 'ico', 'image/tiff': 'tif',

@@ -448,32 +448,34 @@ test.describe('export and import (Chromium)', () => {
     await expect(row(library, '不存在的文章')).toBeVisible();
   });
 
-  test('an EPUB carries stored WebP pictures redrawn as JPEG, or PNG when transparent, and passes epubcheck', async ({ extension }) => {
+  test('an EPUB carries stored WebP pictures redrawn as JPEG, or PNG when transparent, leaves one too large to decode for its alt text, and passes epubcheck', async ({ extension }) => {
     const { context, extensionId } = extension;
     const dir = mkdtempSync(join(tmpdir(), 'qingdu-webp-'));
     try {
       const library = await openLibrary(context, extensionId);
-      // Two WebP pictures made by the browser itself: one opaque, one half transparent.
-      const [opaque, clear] = await library.evaluate(async () => {
-        const webp = async (fill: string) => {
-          const canvas = new OffscreenCanvas(64, 48);
+      // WebP pictures made by the browser itself: one opaque, one half transparent, and one of 10000 × 8000 pixels
+      // in a small file, 320 MB once decoded.
+      const [opaque, clear, huge] = await library.evaluate(async () => {
+        const webp = async (fill: string, width = 64, height = 48) => {
+          const canvas = new OffscreenCanvas(width, height);
           const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
           ctx.fillStyle = fill;
-          ctx.fillRect(0, 0, 64, 48);
+          ctx.fillRect(0, 0, width, height);
           return Array.from(new Uint8Array(await (await canvas.convertToBlob({ type: 'image/webp', quality: 1 })).arrayBuffer()));
         };
-        return [await webp('#c81e1e'), await webp('rgba(30, 30, 200, 0.5)')];
+        return [await webp('#c81e1e'), await webp('rgba(30, 30, 200, 0.5)'), await webp('#1e8c3c', 10_000, 8_000)];
       });
-      for (const bytes of [opaque, clear]) expect(Buffer.from(bytes!.slice(8, 12)).toString('latin1')).toBe('WEBP');
+      for (const bytes of [opaque, clear, huge]) expect(Buffer.from(bytes!.slice(8, 12)).toString('latin1')).toBe('WEBP');
+      expect(huge!.length).toBeLessThan(2 * 1024 * 1024);
       const base = makeArticle(0);
-      const pictures: Record<string, number[]> = { 'https://img.example.com/opaque.webp': opaque!, 'https://img.example.com/clear.webp': clear! };
+      const pictures: Record<string, number[]> = { 'https://img.example.com/opaque.webp': opaque!, 'https://img.example.com/clear.webp': clear!, 'https://img.example.com/huge.webp': huge! };
       const article = {
         ...base,
         leadImage: null,
         article: {
           ...base.article,
           leadImage: null,
-          contentHtml: '<p>第一张图</p><figure><img src="https://img.example.com/opaque.webp" alt="不透明的图"></figure><p>第二张图</p><figure><img src="https://img.example.com/clear.webp" alt="透明的图"></figure>',
+          contentHtml: '<p>第一张图</p><figure><img src="https://img.example.com/opaque.webp" alt="不透明的图"></figure><p>第二张图</p><figure><img src="https://img.example.com/clear.webp" alt="透明的图"></figure><p>第三张图</p><figure><img src="https://img.example.com/huge.webp" alt="太大的图"></figure>',
         },
       };
       const file = join(dir, 'webp-backup.json');
@@ -489,10 +491,12 @@ test.describe('export and import (Chromium)', () => {
       const epubPath = (await exportAs(library, 'epub', dir)).path;
       const files = unzipSync(readFileSync(epubPath));
       const chapter = strFromU8(files['OEBPS/text/c0001.xhtml']!);
-      // Both pictures are in the book, not their alt text.
-      expect(chapter).not.toContain('img-alt');
+      // The first two pictures are in the book, not their alt text; the third is its alt text alone.
       expect(chapter).toMatch(/<img src="\.\.\/images\/c0001-01\.jpg" alt="不透明的图" \/>/);
       expect(chapter).toMatch(/<img src="\.\.\/images\/c0001-02\.png" alt="透明的图" \/>/);
+      expect(chapter.match(/<img /g)).toHaveLength(2);
+      expect(chapter).toMatch(/class="img-alt"[^>]*>太大的图</);
+      expect(Object.keys(files).filter((name) => name.startsWith('OEBPS/images/'))).toHaveLength(2);
       expect(Buffer.from(files['OEBPS/images/c0001-01.jpg']!.subarray(0, 3)).toString('hex')).toBe('ffd8ff');
       expect(Buffer.from(files['OEBPS/images/c0001-02.png']!.subarray(1, 4)).toString('latin1')).toBe('PNG');
       const check = spawnSync('java', ['-jar', '/usr/bin/epubcheck', epubPath], { encoding: 'utf8' });
