@@ -9,7 +9,7 @@ import { furtherState } from '../storage/records';
 import { extractInTab } from '../platform/tab-access';
 import { announceChange } from '../storage/changes';
 import { describeError, getLibrary } from './library';
-import { imageUrls } from '../core/article-images';
+import { imageUrls, originPattern } from '../core/article-images';
 import { fetchImages } from './images';
 import { extractFromHtml } from './offscreen-extract';
 import { validateArticle } from '../transfer/backup';
@@ -49,14 +49,9 @@ export async function saveFromTab(tabId: number): Promise<SaveOutcome> {
 
 /** A link is fetched and extracted here only where the extension already has host access. */
 export async function saveLink(url: string): Promise<SaveOutcome> {
-  let origin: string | null = null;
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') origin = `${parsed.origin}/*`;
-  } catch {
-    // not a URL at all
-  }
-  // A mailto:, javascript: or file: link has no origin to ask about: the browser refuses `null/*` with an error.
+  // A mailto:, javascript: or file: link has no origin to ask about (the browser refuses `null/*` with an error),
+  // nor has a host no match pattern can spell (`a*b.example`).
+  const origin = originPattern(url);
   if (!origin) return { ok: false, error: 'invalid', message: browser.i18n.getMessage('linkNotWeb') || 'That link is not a web page.' };
   if (!(await browser.permissions.contains({ origins: [origin] }))) {
     return {

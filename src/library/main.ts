@@ -12,6 +12,7 @@
  * `qingdu-library`; the page also re-reads the index whenever it becomes
  * visible again.
  */
+import { originPatterns } from '../core/article-images';
 import browser from '../platform/browser';
 import { sendMessage, type Request } from '../platform/messages';
 import type { LibraryEntry, ReadState } from '../storage/types';
@@ -358,7 +359,7 @@ function fetchPicked(): void {
   }
   const links = pickedRows().filter((e) => e.linkOnly);
   if (!links.length) return;
-  const asked = browser.permissions.request({ origins: [...new Set(links.map((e) => `${new URL(e.url).origin}/*`))] }).catch(() => false);
+  const asked = browser.permissions.request({ origins: originPatterns(links.map((e) => e.url)) }).catch(() => false);
   const run = (fetching = { stop: false });
   const button = $('picks-fetch');
   labelButton(button, 'fetchLinksStop', 'fetchLinksStopShort');

@@ -5,6 +5,7 @@
  * Writes (read state, progress, image retry) go to the background by message.
  */
 import type { Article } from '../core/types';
+import { originPatterns } from '../core/article-images';
 import { IdbLibraryReader } from '../library/data';
 import browser from '../platform/browser';
 import { sendMessage, sendToTab } from '../platform/messages';
@@ -131,7 +132,7 @@ async function loadSaved(id: string): Promise<void> {
 async function fetchText(entry: LibraryEntry): Promise<void> {
   const button = $<HTMLButtonElement>('linkonly-fetch');
   const status = $('linkonly-status');
-  const asked = browser.permissions.request({ origins: [`${new URL(entry.url).origin}/*`] }).catch(() => false);
+  const asked = browser.permissions.request({ origins: originPatterns([entry.url]) }).catch(() => false);
   button.disabled = true;
   status.classList.remove('error');
   status.textContent = t('fetchTextWorking');

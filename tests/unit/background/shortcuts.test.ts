@@ -26,9 +26,9 @@ vi.mock('../../../src/platform/browser', () => ({
     commands: { onCommand: on('command') },
     i18n: { getMessage: (key: string) => ({ saved: '已保存', saveFailed: '保存失败：', linkNoAccess: '清读无权读取该网站。', linkNotWeb: '这个链接不是网页，无法保存。' })[key] ?? '' },
     permissions: {
-      // As the browsers do, a pattern that is no web origin (`null/*` for a mailto: link) is an error, not false.
+      // As the browsers do, a pattern that is no web origin (`null/*` for a mailto: link, `a*b` for a host) is an error, not false.
       contains: async ({ origins }: { origins: string[] }) => {
-        const bad = origins.find((o) => !/^https?:\/\/[^/]+\/\*$/.test(o));
+        const bad = origins.find((o) => !/^https?:\/\/(?:\*\.)?[^/*]+\/\*$/.test(o));
         if (bad) throw new Error(`Invalid value for origin pattern ${bad}`);
         return origins.every((o) => granted.has(o));
       },
@@ -94,7 +94,7 @@ describe('saving from the shortcut and the context menus', () => {
     expect(badge.title).toContain('清读无权读取该网站');
   });
 
-  it.each(['mailto:editor@ftchinese.com', 'javascript:void(0)', 'file:///home/me/a.html'])('a link that is no web page (%s) is refused with the reason', async (linkUrl) => {
+  it.each(['mailto:editor@ftchinese.com', 'javascript:void(0)', 'file:///home/me/a.html', 'https://a*b.example/story'])('a link that is no web page (%s) is refused with the reason', async (linkUrl) => {
     const fetched: string[] = [];
     vi.stubGlobal('fetch', async (url: string) => (fetched.push(url), new Response('')));
     (listeners.menu as (info: object, tab: object) => void)({ menuItemId: 'qingdu-save-link', linkUrl }, { id: 7 });
