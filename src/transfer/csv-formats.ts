@@ -4,7 +4,7 @@
 import type { ReadState, SavedArticle } from '../storage/types';
 import { checkNotCut, csvRow, parseCsv, restoreFormula, type CsvRecord } from './csv';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult } from './types';
-import { inArchive, isoFromDate, isoFromUnix, mapChunked, safeUnzip, safeUrl, TransferError, unixSeconds, urlProblem, decodeUtf8, UNKNOWN_TIME } from './util';
+import { inArchive, isoFromDate, isoFromUnix, mapChunked, oneLine, safeUnzip, safeUrl, TransferError, unixSeconds, urlProblem, decodeUtf8, UNKNOWN_TIME } from './util';
 
 export const INSTAPAPER_HEADER = ['URL', 'Title', 'Selection', 'Folder', 'Timestamp', 'Tags'] as const;
 export const POCKET_HEADER = ['title', 'url', 'time_added', 'tags', 'status'] as const;
@@ -13,7 +13,6 @@ export const POCKET_HEADER = ['title', 'url', 'time_added', 'tags', 'status'] as
 const INSTAPAPER_RAW = new Set([0, 4]);
 const POCKET_RAW = new Set([1, 2]);
 
-const oneLine = (s: string | null): string => (s ?? '').replace(/\s+/g, ' ').trim();
 
 /** One article's Instapaper CSV row; nothing for a URL that is not http(s). */
 export function instapaperRow(a: SavedArticle): string {
@@ -60,7 +59,7 @@ function linkItem(rec: CsvRecord, rawUrl: string | undefined, title: string, tag
     return null;
   }
   return {
-    kind: 'link', url, title: restoreFormula(title).trim() || url, tags: [...new Set(tags.map((t) => t.trim()).filter(Boolean))],
+    kind: 'link', url, title: oneLine(restoreFormula(title)) || url, tags: [...new Set(tags.map((t) => t.trim()).filter(Boolean))],
     state, savedAt: savedAt ?? UNKNOWN_TIME,
   };
 }

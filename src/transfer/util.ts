@@ -113,6 +113,16 @@ export function decodeEntities(text: string): string {
   });
 }
 
+/**
+ * `text` on one line: every run of whitespace (line breaks included) one
+ * space, none at the ends. Imported titles are kept so, whatever the format,
+ * as the extraction core keeps the titles of saved pages: a title cell that
+ * held a line break would otherwise break the library's rows and every export.
+ */
+export function oneLine(text: string | null | undefined): string {
+  return (text ?? '').replace(/\s+/g, ' ').trim();
+}
+
 /** How many lines `text` ends: at CRLF, LF, or a CR alone (old Mac files), as editors and the CSV reader count them. */
 export function lineEnds(text: string): number {
   let n = 0;

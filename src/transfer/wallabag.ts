@@ -3,7 +3,7 @@ import type { ReadState, SavedArticle } from '../storage/types';
 import { articleFront } from './article-front';
 import { recordFromHtml, urlId } from './records';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { decodeUtf8, escapeHtml, inArchive, isoFromDate, jsonProblem, mapChunked, safeUnzip, safeUrl, TransferError, urlProblem, UNKNOWN_TIME } from './util';
+import { decodeUtf8, escapeHtml, inArchive, isoFromDate, jsonProblem, mapChunked, oneLine, safeUnzip, safeUrl, TransferError, urlProblem, UNKNOWN_TIME } from './util';
 
 /** `2016-09-08T11:55:58+0000`: the serializer's shape, which PHP DateTime parses. */
 function wallabagDate(iso: string | null): string | null {
@@ -99,7 +99,7 @@ export function parseWallabag(text: string, opts: FullImportOptions): ParseResul
     const state: ReadState = e.is_archived === 1 || e.is_archived === true || e.is_archived === '1' ? 'archived' : 'unread';
     const tags = strList(e.tags);
     if (e.is_starred === 1 || e.is_starred === true) tags.push('starred');
-    const title = str(e.title)?.trim() || url;
+    const title = oneLine(str(e.title)) || url;
     const savedAt = isoFromDate(e.created_at) ?? UNKNOWN_TIME;
     const content = str(e.content);
     if (content && content.trim()) {
@@ -159,7 +159,7 @@ export function parseOmnivore(input: string | Uint8Array, opts: FullImportOption
     }
     // Exports users posted say `Archived` / `Active`; Omnivore's export job (packages/api/src/jobs/export.ts) writes the stored `ARCHIVED` / `SUCCEEDED`.
     const state: ReadState = typeof e.state === 'string' && e.state.toLowerCase() === 'archived' ? 'archived' : 'unread';
-    const title = str(e.title)?.trim() || url;
+    const title = oneLine(str(e.title)) || url;
     const tags = [...new Set(strList(e.labels))];
     const savedAt = isoFromDate(e.savedAt) ?? UNKNOWN_TIME;
     const html = typeof e.slug === 'string' ? contents.get(e.slug) : undefined;

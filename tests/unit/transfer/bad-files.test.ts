@@ -137,7 +137,7 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
   ['missing images that are not web addresses', 'b.json', () => backup([withField('missingImages', ['file:///etc/passwd', 'javascript:alert(1)', 'chrome://settings/', 'https://img.example.com/1.png', 'http://intranet.example/2.png'])]),
     { added: 1, check: (r) => expect(r.toAdd[0]).toMatchObject({ article: { missingImages: ['https://img.example.com/1.png', 'http://intranet.example/2.png'] } }) }],
   ['CSV with BOM and quoted newlines', 'i.csv', () => enc('\ufeffURL,Title,Selection,Folder,Timestamp,Tags\r\nhttps://a.example/,"two\r\nlines",,Unread,1700000000,[]\r\nhttps://b.example/,"say ""hi""",,Archive,1700000000,[]\r\n'),
-    { added: 2, check: (r) => expect(r.toAdd.map((i) => i.kind === 'link' && i.title)).toEqual(['two\r\nlines', 'say "hi"']) }],
+    { added: 2, check: (r) => expect(r.toAdd.map((i) => i.kind === 'link' && i.title)).toEqual(['two lines', 'say "hi"']) }],
   ['CSV with 4-byte emoji and CJK extension B', 'p.csv', () => enc('title,url,time_added,tags,status\n😀𠀋 title,https://a.example/,1700000000,🀄|𩸽,unread\n'),
     { added: 1, check: (r) => expect(r.toAdd[0]).toMatchObject({ title: '😀𠀋 title', tags: ['🀄', '𩸽'] }) }],
   ['truncated CSV (open quote)', 'p.csv', () => enc('title,url,time_added,tags,status\nok,https://a.example/,1,,unread\n"cut off,https://b.example/,2,,unread\n'), { message: /Pocket CSV: unterminated quoted field starting on line 3/ }],

@@ -35,7 +35,7 @@ describe('import fixtures', () => {
     expect(r.added).toBe(4);
     expect(links(r.toAdd)[1]).toMatchObject({ tags: ['opensource', 'withÄumlaut', 'with space'], state: 'unread' });
     expect(links(r.toAdd)[2]).toMatchObject({ url: 'https://somewebsite.com/with,commas,in,the,url', state: 'archived' });
-    expect(links(r.toAdd)[3]).toMatchObject({ title: 'A title with\r\na newline and "quotes" 😀', tags: ['中文', '😀'], state: 'archived' });
+    expect(links(r.toAdd)[3]).toMatchObject({ title: 'A title with a newline and "quotes" 😀', tags: ['中文', '😀'], state: 'archived' });
   });
 
   it('Pocket CSV with the early cursor column, bare and zipped in parts', () => {
@@ -318,6 +318,20 @@ describe('library report and merge', () => {
     // The stored one is left as it is (its saved date would otherwise move back to 1970, an update).
     expect(r).toMatchObject({ added: 1, updated: 0, duplicates: 1 });
     expect(r.toAdd[0]).toMatchObject({ kind: 'article', article: { url: 'https://example.com/new', savedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' } });
+  });
+
+  it('titles with line breaks and tabs come in on one line, from an Instapaper CSV, wallabag and Omnivore as from bookmarks', () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const csv = importFile('instapaper.csv', enc('URL,Title,Selection,Folder,Timestamp,Tags\r\nhttps://example.com/i,"  第一行\r\n第二行\t 完  ",,Unread,1700000000,[]\r\n'), ctx);
+    expect(links(csv.toAdd)).toMatchObject([{ title: '第一行 第二行 完' }]);
+    const wallabag = importFile('wallabag.json', enc(JSON.stringify([
+      { url: 'https://example.com/w', title: 'Full\ntext', content: '<p>正文</p>', is_archived: 0 },
+      { url: 'https://example.com/l', title: 'Link\r\n only', is_archived: 0 },
+    ])), ctx);
+    expect(links(wallabag.toAdd).map((l) => l.title)).toEqual(['Full text', 'Link only']);
+    expect(wallabag.toAdd[0]).toMatchObject({ kind: 'article', article: { article: { title: 'Full text' } } });
+    const omnivore = importFile('metadata_0_to_1.json', enc(JSON.stringify([{ slug: 'a', title: '标题\n\n续', url: 'https://example.com/o', state: 'Active', labels: [] }])), ctx);
+    expect(links(omnivore.toAdd).map((l) => l.title)).toEqual(['标题 续']);
   });
 
   it('an undated link is not newer than a stored link: its title does not replace the stored one', () => {
