@@ -60,6 +60,8 @@ export interface FullImportOptions {
   idFor?: (url: string) => string;
 }
 
+/** A wallabag flag: `1` or `true` as wallabag writes it, or `"1"` as other tools and older exports give it. */
+const isSet = (v: unknown): boolean => v === 1 || v === true || v === '1';
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const strList = (v: unknown): string[] =>
@@ -96,9 +98,9 @@ export function parseWallabag(text: string, opts: FullImportOptions): ParseResul
       errors.push({ reason: where + urlProblem(e.url) });
       return;
     }
-    const state: ReadState = e.is_archived === 1 || e.is_archived === true || e.is_archived === '1' ? 'archived' : 'unread';
+    const state: ReadState = isSet(e.is_archived) ? 'archived' : 'unread';
     const tags = strList(e.tags);
-    if (e.is_starred === 1 || e.is_starred === true) tags.push('starred');
+    if (isSet(e.is_starred)) tags.push('starred');
     const title = oneLine(str(e.title)) || url;
     const savedAt = isoFromDate(e.created_at) ?? UNKNOWN_TIME;
     const content = str(e.content);

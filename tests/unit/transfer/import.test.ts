@@ -320,6 +320,15 @@ describe('library report and merge', () => {
     expect(r.toAdd[0]).toMatchObject({ kind: 'article', article: { url: 'https://example.com/new', savedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' } });
   });
 
+  it('wallabag flags given as strings: "1" is archived and starred alike, "0" neither', () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const r = importFile('wallabag.json', enc(JSON.stringify([
+      { url: 'https://example.com/s', title: 'S', is_archived: '1', is_starred: '1', tags: [] },
+      { url: 'https://example.com/n', title: 'N', is_archived: '0', is_starred: '0', tags: [] },
+    ])), ctx);
+    expect(links(r.toAdd).map((l) => [l.state, l.tags])).toEqual([['archived', ['starred']], ['unread', []]]);
+  });
+
   it('titles with line breaks and tabs come in on one line, from an Instapaper CSV, wallabag and Omnivore as from bookmarks', () => {
     const enc = (s: string) => new TextEncoder().encode(s);
     const csv = importFile('instapaper.csv', enc('URL,Title,Selection,Folder,Timestamp,Tags\r\nhttps://example.com/i,"  第一行\r\n第二行\t 完  ",,Unread,1700000000,[]\r\n'), ctx);
