@@ -77,6 +77,8 @@ const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
   ["whyNotSeed", "not a feedx article page (expected <!--time-->, [title](url), ------, then HTML)"],
   ["whyZipNoEntry", "the zip holds no {}"],
   ["whyNotUtf8", "the file is not UTF-8 text"],
+  ["whyNotTextIn", "the file is not {} text"],
+  ["whyNotKnownText", "the file is not text in UTF-8, GB18030 (GBK) or Big5; save it as UTF-8 and import it again"],
   ["whyZipDamaged", "the zip archive is damaged ({})"],
   ["whyZipEntries", "the zip archive has too many entries ({} > {})"],
   ["whyZipBomb", "the zip archive would unpack to {} MB, above the {} MB limit"],

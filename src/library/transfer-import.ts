@@ -39,6 +39,7 @@ import {
   type StreamOptions,
   type Sanitize,
 } from '../transfer/index';
+import { declaredCharset, decodeText } from '../transfer/text-encoding';
 import { isZip } from '../transfer/util';
 import { readBackupThrough } from './backup-reading';
 import { workerChannel, type WorkerChannel } from './worker-channel';
@@ -233,7 +234,7 @@ export async function planFile(file: File, store: TransferStore, opts: PlanOptio
   } else if (format === 'netscape') {
     if (file.size > MAX_IMPORT_BYTES) return nothingToWrite(refusedBySize(file.size, MAX_IMPORT_BYTES));
     try {
-      return await planBookmarks(file, store, reading);
+      return await planBookmarks(file, head, store, reading);
     } catch (e) {
       return nothingToWrite(refusal(format, failureReason(format, e)));
     }
@@ -376,13 +377,18 @@ async function writeBackup({ file, store, sanitize, library, reader, records }: 
   }
 }
 
-/** A bookmarks file, read as a stream; its links are kept for the write. Throws TransferError. */
-async function planBookmarks(file: File, store: TransferStore, reading: StreamOptions): Promise<FilePlan> {
+/**
+ * A bookmarks file, read as a stream in the encoding its first bytes `head`
+ * give (its BOM, UTF-8, the charset it declares, or GBK / Big5); its links are
+ * kept for the write. Throws TransferError.
+ */
+async function planBookmarks(file: File, head: Uint8Array, store: TransferStore, reading: StreamOptions): Promise<FilePlan> {
+  const { encoding } = decodeText(head, { head: true, declared: declaredCharset(head) });
   const reader = new BookmarksReader();
-  for await (const piece of blobText(file, reading)) reader.push(piece);
+  for await (const piece of blobText(file, reading, encoding)) reader.push(piece);
   const parsed = reader.end();
   if (parsed.items.length === 0 && parsed.errors.length === 0) throw new TransferError('the file holds no articles');
   const entries = await store.entries();
-  const report: ImportReport = { ok: true, format: 'netscape', message: null, ...planImport(parsed, { library: new Map(entries.map((e) => [e.id, e])), idFor: idForUrl }) };
+  const report: ImportReport = { ok: true, format: 'netscape', message: null, encoding, ...planImport(parsed, { library: new Map(entries.map((e) => [e.id, e])), idFor: idForUrl }) };
   return reportPlan(report, store);
 }

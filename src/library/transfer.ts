@@ -23,6 +23,7 @@ import { announceChange } from '../storage/changes';
 import { Library } from '../storage/library';
 import type { LibraryEntry } from '../storage/types';
 import type { ImportReport } from '../transfer/index';
+import { encodingName } from '../transfer/format-names';
 import { libraryWriter, type ImportOutcome } from './import-writer';
 import type { FilePlan, UpdateNote } from './transfer-import';
 import { formatDate, joinSentences } from '../ui/format';
@@ -417,6 +418,8 @@ function buildImportDialog(store: TransferStore) {
       return;
     }
     if (r.format) report.append(el('p', { className: 'transfer-format-line', textContent: t('transferImportFormat', formatName(r.format)) }));
+    // Said only when it is not UTF-8: a list a spreadsheet saved in GBK or Big5, read in it.
+    if (r.encoding && r.encoding !== 'utf-8') report.append(el('p', { className: 'transfer-encoding-line', textContent: t('transferImportEncoding', encodingName(r.encoding)) }));
     const counts = el(
       'ul',
       { className: 'transfer-counts', id: COUNTS_ID },

@@ -11,6 +11,7 @@ import type { SavedArticle, StoredImage } from '../storage/types';
 import { BACKUP_ZIP_ENTRY, BackupRecords, backupVersion, isBackupEntry, isRefusal } from './backup';
 import { JsonSplitter } from './json-stream';
 import type { ImportError, Sanitize } from './types';
+import { notTextIn } from './text-encoding';
 import { TransferError } from './util';
 
 /** The backup lists its articles or images before its format and version: it can only be read whole. */
@@ -118,14 +119,17 @@ async function* blobBytes(blob: Blob, opts: StreamOptions): AsyncGenerator<Uint8
   }
 }
 
-/** The text of `blob`, decoded strictly as UTF-8 piece by piece (a leading BOM is dropped). */
-export async function* blobText(blob: Blob, opts: StreamOptions = {}): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+/**
+ * The text of `blob`, decoded strictly piece by piece as `encoding` (UTF-8
+ * unless told; `TextDecoder`'s names), its BOM dropped.
+ */
+export async function* blobText(blob: Blob, opts: StreamOptions = {}, encoding = 'utf-8'): AsyncGenerator<string> {
+  const decoder = new TextDecoder(encoding, { fatal: true });
   const decode = (bytes?: Uint8Array): string => {
     try {
       return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
     } catch {
-      throw new TransferError('the file is not UTF-8 text');
+      throw new TransferError(notTextIn(encoding));
     }
   };
   for await (const bytes of blobBytes(blob, opts)) {

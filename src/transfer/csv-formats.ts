@@ -4,7 +4,8 @@
 import type { ReadState, SavedArticle } from '../storage/types';
 import { checkNotCut, csvRow, parseCsv, restoreFormula, type CsvRecord } from './csv';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult } from './types';
-import { inArchive, isoFromDate, isoFromUnix, mapChunked, oneLine, safeUnzip, safeUrl, TransferError, unixSeconds, urlProblem, decodeUtf8, UNKNOWN_TIME } from './util';
+import { decodeText } from './text-encoding';
+import { inArchive, isoFromDate, isoFromUnix, mapChunked, oneLine, safeUnzip, safeUrl, TransferError, unixSeconds, urlProblem, UNKNOWN_TIME } from './util';
 
 export const INSTAPAPER_HEADER = ['URL', 'Title', 'Selection', 'Folder', 'Timestamp', 'Tags'] as const;
 export const POCKET_HEADER = ['title', 'url', 'time_added', 'tags', 'status'] as const;
@@ -145,17 +146,30 @@ export function parsePocketCsvText(text: string, where = ''): ParseResult {
   return { items, errors };
 }
 
-/** Pocket's zip (`part_000000.csv`, …, every `*.csv` inside) or a bare CSV. */
+/**
+ * Pocket's zip (`part_000000.csv`, …, every `*.csv` inside) or a bare CSV.
+ * Bytes are read in their encoding (`decodeText`: a CSV saved again by a
+ * spreadsheet may be GBK or Big5); the result names the first part's that is
+ * not UTF-8, else UTF-8.
+ */
 export function parsePocketCsv(input: string | Uint8Array): ParseResult {
   if (typeof input === 'string') return parsePocketCsvText(input);
   const files = safeUnzip(input, (name) => /\.csv$/i.test(name) && !name.startsWith('__MACOSX/'));
   const names = Object.keys(files).sort();
   if (names.length === 0) throw new TransferError('the zip holds no CSV files');
-  const out: ParseResult = { items: [], errors: [] };
+  const out: ParseResult = { items: [], errors: [], encoding: 'utf-8' };
   for (const name of names) {
-    const r = parsePocketCsvText(decodeUtf8(files[name] as Uint8Array), `${name}: `);
+    const where = `${name}: `;
+    let decoded;
+    try {
+      decoded = decodeText(files[name] as Uint8Array);
+    } catch (e) {
+      throw e instanceof TransferError ? new TransferError(where + e.message) : e;
+    }
+    const r = parsePocketCsvText(decoded.text, where);
     out.items.push(...r.items);
     out.errors.push(...r.errors);
+    if (out.encoding === 'utf-8') out.encoding = decoded.encoding;
   }
   return out;
 }

@@ -35,10 +35,21 @@ export interface CsvRecord {
 }
 
 /**
- * Parses CSV text into records. Throws TransferError on an unterminated quote
- * (a truncated file), naming the line where the quote opened.
+ * The delimiter of a list: a tab when its first line holds tabs and no comma
+ * (Excel's "Unicode Text", UTF-16 with tabs between the cells), else a comma.
  */
-export function parseCsv(text: string): CsvRecord[] {
+export function csvDelimiter(text: string): ',' | '\t' {
+  const end = text.search(/[\r\n]/);
+  const first = end < 0 ? text : text.slice(0, end);
+  return first.includes('\t') && !first.includes(',') ? '\t' : ',';
+}
+
+/**
+ * Parses CSV text into records, its cells split at `delimiter` (default: as
+ * `csvDelimiter` finds it). Throws TransferError on an unterminated quote (a
+ * truncated file), naming the line where the quote opened.
+ */
+export function parseCsv(text: string, delimiter: ',' | '\t' = csvDelimiter(text)): CsvRecord[] {
   const records: CsvRecord[] = [];
   let cells: string[] = [];
   let cell = '';
@@ -71,10 +82,10 @@ export function parseCsv(text: string): CsvRecord[] {
       cell = buf;
       atRecordStart = false;
       // Anything between the closing quote and the delimiter is kept (lenient, like most readers).
-      while (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') cell += text[i++];
+      while (i < n && text[i] !== delimiter && text[i] !== '\n' && text[i] !== '\r') cell += text[i++];
       continue;
     }
-    if (c === ',') {
+    if (c === delimiter) {
       cells.push(cell);
       cell = '';
       atRecordStart = false;

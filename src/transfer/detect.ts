@@ -2,6 +2,8 @@
 import { unzipSync } from 'fflate';
 import type { ImportFormat } from './format-names';
 import { isBackupEntry } from './backup';
+import { csvDelimiter } from './csv';
+import { bomEncoding, declaredCharset, decodeText } from './text-encoding';
 import { isZip } from './util';
 
 export { FORMAT_NAMES, type ImportFormat } from './format-names';
@@ -42,6 +44,24 @@ export function isOneWayExport(name: string, bytes: Uint8Array): boolean {
   return isZip(bytes) && zipNames(bytes).some((n) => n === 'mimetype' || /(^|\/)reading-list\.md$/.test(n));
 }
 
+/**
+ * The text of a file's first bytes, in the encoding it would be read in
+ * (`decodeText`: a CSV saved by a spreadsheet in GBK, a bookmarks page that
+ * declares its charset); when none reads it, in the encoding its BOM names or
+ * UTF-8, with U+FFFD for what is not, so the format is still told and its
+ * reading can say what is wrong. `bytes` may be the first bytes of a longer
+ * file (the library page reads no more to choose how to read the rest), cut
+ * inside a character.
+ */
+export function headText(bytes: Uint8Array): string {
+  const head = bytes.subarray(0, SNIFF_BYTES);
+  try {
+    return decodeText(head, { head: true, declared: declaredCharset(head) }).text;
+  } catch {
+    return new TextDecoder(bomEncoding(head) ?? 'utf-8').decode(head);
+  }
+}
+
 /** The format of a file, or null when it is none Qingdu imports. Never throws. */
 export function detectFormat(name: string, bytes: Uint8Array): ImportFormat | null {
   const lower = name.toLowerCase();
@@ -53,7 +73,7 @@ export function detectFormat(name: string, bytes: Uint8Array): ImportFormat | nu
     if (names.some(isPocketHtmlEntry)) return 'pocket-html';
     return null;
   }
-  const head = new TextDecoder('utf-8').decode(bytes.subarray(0, SNIFF_BYTES)).replace(/^\uFEFF/, '');
+  const head = headText(bytes);
   if (head.includes('\ufffd\ufffd') || /[\u0000-\u0008\u000e-\u001f]/.test(head.slice(0, 1024))) return null; // eslint-disable-line no-control-regex
   const t = head.trimStart();
   if (t.startsWith('{')) return /"format"\s*:\s*"qingdu-backup"/.test(t) ? 'qingdu-backup' : null;
@@ -71,7 +91,9 @@ export function detectFormat(name: string, bytes: Uint8Array): ImportFormat | nu
     if (/<title>\s*Pocket Export\s*<\/title>/i.test(t) || /<a\s[^>]*\btime_added=/i.test(t)) return 'pocket-html';
     return null;
   }
-  const firstLine = t.split(/\r?\n/, 1)[0]?.toLowerCase().replace(/"/g, '') ?? '';
+  // A tab-separated list (Excel's "Unicode Text") is recognised as its CSV.
+  const line = t.split(/\r?\n/, 1)[0] ?? '';
+  const firstLine = (csvDelimiter(line) === '\t' ? line.replace(/\t/g, ',') : line).toLowerCase().replace(/"/g, '');
   if (/^url,title(,|$)/.test(firstLine)) return 'instapaper-csv';
   if (/^title,url,time_added(,|$)/.test(firstLine)) return 'pocket-csv';
   if (lower.endsWith('.csv')) {

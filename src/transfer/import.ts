@@ -15,6 +15,7 @@ import { detectFormat, FORMAT_NAMES, isOneWayExport, isPocketHtmlEntry, type Imp
 import { parseFeedFile, parseSeedFile } from './feeds';
 import { linkEntry, mergeRecord, type MergeableRecord } from './merge';
 import { urlId } from './records';
+import { declaredCharset, decodeText, type DecodedText } from './text-encoding';
 import type { Article, ExtractHooks, ImportError, ImportItem, ParseResult, Sanitize, SavedArticle } from './types';
 import { decodeUtf8, isZip, MAX_IMPORT_BYTES, safeUnzip, TransferError, UNKNOWN_TIME } from './util';
 import { parseOmnivore, parseWallabag } from './wallabag';
@@ -48,6 +49,12 @@ export interface ImportReport {
   format: ImportFormat | null;
   /** Why nothing was imported, when `ok` is false. */
   message: string | null;
+  /**
+   * The text encoding the file was read in, as `TextDecoder` names it
+   * (`utf-8`, `gb18030`, `big5`…), for the lists and bookmarks that may come in
+   * others than UTF-8; absent for the formats that are always UTF-8.
+   */
+  encoding?: string;
   added: number;
   updated: number;
   duplicates: number;
@@ -58,9 +65,17 @@ export interface ImportReport {
   toUpdate: PlannedUpdate[];
 }
 
+/** `parse` of the text of `decoded`, with the encoding it was read in. */
+function readIn(decoded: DecodedText, parse: (text: string) => ParseResult): ParseResult {
+  return { ...parse(decoded.text), encoding: decoded.encoding };
+}
+
 /** Parses `bytes` as `format`. Throws TransferError on a file-level problem. */
 export function parseImport(format: ImportFormat, bytes: Uint8Array, ctx: ImportContext): ParseResult {
   const text = () => decodeUtf8(bytes);
+  // A spreadsheet saves lists in its system's code page; a bookmarks page may declare a charset.
+  const listText = () => decodeText(bytes);
+  const pageText = (page: Uint8Array) => decodeText(page, { declared: declaredCharset(page) });
   const full = { sanitize: ctx.sanitize, idFor: ctx.idFor };
   switch (format) {
     case 'qingdu-backup': {
@@ -71,15 +86,15 @@ export function parseImport(format: ImportFormat, bytes: Uint8Array, ctx: Import
     }
     case 'wallabag': return parseWallabag(text(), full);
     case 'omnivore': return parseOmnivore(isZip(bytes) ? bytes : text(), full);
-    case 'pocket-csv': return parsePocketCsv(isZip(bytes) ? bytes : text());
+    case 'pocket-csv': return isZip(bytes) ? parsePocketCsv(bytes) : readIn(listText(), parsePocketCsv);
     case 'pocket-html': {
-      if (!isZip(bytes)) return parsePocketHtml(text());
+      if (!isZip(bytes)) return readIn(pageText(bytes), parsePocketHtml);
       const [entry] = Object.values(safeUnzip(bytes, isPocketHtmlEntry));
       if (!entry) throw new TransferError('the zip holds no ril_export.html');
-      return parsePocketHtml(decodeUtf8(entry));
+      return readIn(pageText(entry), parsePocketHtml);
     }
-    case 'instapaper-csv': return parseInstapaperCsv(text());
-    case 'netscape': return parseBookmarks(text(), { foldersAsTags: ctx.foldersAsTags });
+    case 'instapaper-csv': return readIn(listText(), parseInstapaperCsv);
+    case 'netscape': return readIn(pageText(bytes), (t) => parseBookmarks(t, { foldersAsTags: ctx.foldersAsTags }));
     case 'feed': return parseFeedFile(text(), { hooks: ctx.hooks ?? {}, ...full, now: ctx.now });
     case 'seed': return parseSeedFile(text(), { hooks: ctx.hooks ?? {}, ...full, now: ctx.now });
   }
@@ -236,5 +251,5 @@ export function importFile(name: string, bytes: Uint8Array, ctx: ImportContext):
     return refusal(format, failureReason(format, e));
   }
   if (parsed.items.length === 0 && parsed.errors.length === 0) return refusal(format, `${FORMAT_NAMES[format]}: the file holds no articles`);
-  return { ok: true, format, message: null, ...planImport(parsed, ctx) };
+  return { ok: true, format, message: null, ...(parsed.encoding ? { encoding: parsed.encoding } : {}), ...planImport(parsed, ctx) };
 }

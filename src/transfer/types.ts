@@ -43,6 +43,8 @@ export interface ImportError {
 export interface ParseResult {
   items: ImportItem[];
   errors: ImportError[];
+  /** The text encoding the file was read in (`TextDecoder`'s name), for the formats that may come in others than UTF-8. */
+  encoding?: string;
 }
 
 /** Turns untrusted article HTML into the HTML Qingdu stores (the shared DOMPurify configuration). */

@@ -17,6 +17,7 @@ import { BACKUP_ZIP_ENTRY, exportBackup } from '../../src/transfer/backup';
 import { makeArticle } from '../unit/transfer/helpers';
 
 const FT = join(SHARED, 'fixtures', 'ftchinese');
+const IMPORT_FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'import');
 const HERO_URL = 'https://www.ftchinese.com/content/a84f7e35-e062-4a47-8da2-5e11efb3f05c';
 const HERO_TITLE = '沃顿商学院位居英国《金融时报》影响力商学院排名榜首';
 const HERO_PHRASE = '阿斯顿商学院';
@@ -298,6 +299,28 @@ test.describe('export and import (Chromium)', () => {
     await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
     await expect(row(library, '拖进来的书签')).toBeVisible();
     await expect(library.locator('.row')).toHaveCount(1);
+  });
+
+  test('lists a spreadsheet saved in GBK or Big5 on Chinese Windows import in their encoding, which the plan names', async ({ extension }) => {
+    const library = await openLibrary(extension.context, extension.extensionId);
+    const dialog = library.locator('#transfer-import-dialog');
+    const lists = [
+      // The unread one of each file's two (the list shows unread articles until asked for the archive).
+      ['part_000000.csv', 'pocket-gbk.csv', 'GB18030', '中国经济“软着陆”的前景'],
+      ['instapaper.csv', 'instapaper-big5.csv', 'Big5', '臺灣半導體產業的下一步'],
+    ] as const;
+    for (const [name, file, encoding, title] of lists) {
+      await library.locator('#transfer-file').setInputFiles({ name, mimeType: 'text/csv', buffer: readFileSync(join(IMPORT_FIXTURES, file)) });
+      await expect(dialog.locator('.transfer-encoding-line')).toHaveText(new RegExp(`^(文本编码：|Text encoding: )${encoding}$`));
+      await dialog.locator('#transfer-import-confirm').click();
+      await expect(dialog.locator('#transfer-import-status')).toHaveText(/(新增 2 篇|2 added)/);
+      await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+      await expect(row(library, title)).toHaveCount(1);
+    }
+    // A UTF-8 list's plan says nothing of its encoding.
+    await library.locator('#transfer-file').setInputFiles({ name: 'links.csv', mimeType: 'text/csv', buffer: Buffer.from('URL,Title\nhttps://example.com/a,一篇\n') });
+    await expect(dialog.locator('.transfer-format-line')).toBeVisible();
+    await expect(dialog.locator('.transfer-encoding-line')).toHaveCount(0);
   });
 
   test('an imported bookmark is a link until the reader fetches its text, which then reads offline', async ({ extension }) => {

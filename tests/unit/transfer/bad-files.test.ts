@@ -165,7 +165,17 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
   ['CSV with javascript: and data: URLs', 'i.csv', () => enc('URL,Title,Selection,Folder,Timestamp,Tags\njavascript:alert(1),x,,Unread,1,[]\ndata:text/html;base64,PHNjcmlwdD4=,y,,Unread,1,[]\nhttps://ok.example/,ok,,Unread,1,[]\n'),
     { added: 1, failed: [/"javascript:"/, /"data:"/] }],
   ['CSV header only', 'p.csv', () => enc('title,url,time_added,tags,status\r\n'), { message: /Pocket CSV: the file holds no articles/ }],
-  ['CSV not in UTF-8 (Latin-1)', 'i.csv', () => Uint8Array.from([...enc('URL,Title\nhttps://a.example/,Caf'), 0xe9, 0x0a]), { message: /Instapaper CSV: the file is not UTF-8 text/ }],
+  ['CSV not in UTF-8 (Latin-1)', 'i.csv', () => Uint8Array.from([...enc('URL,Title\nhttps://a.example/,Caf'), 0xe9, 0x0a]), { message: /^Instapaper CSV: the file is not text in UTF-8, GB18030 \(GBK\) or Big5; save it as UTF-8 and import it again$/ }],
+  ['CSV in UTF-16 (its BOM) with a lone surrogate', 'i.csv', () => {
+    const text = 'URL,Title\nhttps://a.example/,x\ud800\n';
+    const out = new Uint8Array(2 + text.length * 2);
+    out.set([0xff, 0xfe]);
+    for (let i = 0; i < text.length; i++) out.set([text.charCodeAt(i) & 0xff, text.charCodeAt(i) >> 8], 2 + i * 2);
+    return out;
+  }, { message: /^Instapaper CSV: the file is not UTF-16LE text$/ }],
+  ['bookmarks that declare GBK with bytes that are no GBK character', 'bookmarks.html',
+    () => Uint8Array.from([...enc('<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=GBK">\n<DL><p>\n<DT><A HREF="https://a.example/">'), 0xd6, 0xd0, 0x81, ...enc(' </A>\n</DL><p>\n')]),
+    { message: /^browser bookmarks: the file is not GBK text$/ }],
   ['unknown CSV', 'data.csv', () => enc('a,b,c\n1,2,3\n'), { message: /^not a file Qingdu can import/ }],
   ['HTML that is not bookmarks', 'page.html', () => enc('<!DOCTYPE html><html><head><title>Hi</title></head><body><a href="https://x.example/">x</a></body></html>'), { message: /^not a file Qingdu can import/ }],
   ['bookmarks with no links', 'bookmarks.html', () => enc('<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<TITLE>Bookmarks</TITLE><DL><p></DL>'), { message: /browser bookmarks: the file holds no articles/ }],

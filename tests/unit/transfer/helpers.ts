@@ -75,3 +75,38 @@ export function makeImageLookup(): (articleId: string, url: string) => StoredIma
 export function joinParts(parts: string[]): string {
   return parts.join('');
 }
+
+const legacyTables = new Map<string, Map<string, number[]>>();
+
+/**
+ * `text` in GBK or Big5, as a spreadsheet on Chinese Windows saves it (no
+ * BOM). TextEncoder writes only UTF-8: the table is the one the runtime's own
+ * decoder reads, every two-byte code decoded once. Throws for a character the
+ * encoding has no code for.
+ */
+export function encodeLegacy(text: string, encoding: 'gbk' | 'big5'): Uint8Array<ArrayBuffer> {
+  let table = legacyTables.get(encoding);
+  if (!table) {
+    table = new Map();
+    const decoder = new TextDecoder(encoding);
+    for (let lead = 0x81; lead <= 0xfe; lead++) {
+      for (let trail = 0x40; trail <= 0xfe; trail++) {
+        if (trail === 0x7f) continue;
+        const ch = decoder.decode(Uint8Array.of(lead, trail));
+        if (ch !== '\ufffd' && [...ch].length === 1 && !table.has(ch)) table.set(ch, [lead, trail]);
+      }
+    }
+    legacyTables.set(encoding, table);
+  }
+  const out: number[] = [];
+  for (const ch of text) {
+    const code = ch.codePointAt(0) as number;
+    if (code < 0x80) out.push(code);
+    else {
+      const bytes = table.get(ch);
+      if (!bytes) throw new Error(`no ${encoding} code for ${ch}`);
+      out.push(...bytes);
+    }
+  }
+  return Uint8Array.from(out);
+}
