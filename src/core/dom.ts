@@ -76,6 +76,22 @@ export function isEmptyElement(el: Element): boolean {
   return isBlank(el.textContent) && !el.matches(MEDIA) && !el.querySelector(MEDIA);
 }
 
+/** Elements that are the article, or hold it, whatever their class says. */
+const ARTICLE_TAGS = new Set(['html', 'body', 'main', 'article']);
+/** What an ad box or a sign-up box never holds: the article's container, its title, or a run of paragraphs. */
+const ARTICLE_PARTS = 'article, main, h1';
+/** Paragraphs enough to be a text rather than a box beside one. */
+const ARTICLE_PARAGRAPHS = 5;
+
+/**
+ * True when `el` is, or holds, the article: `<html>`, `<body>`, `<main>` or `<article>`, or an element holding one
+ * of them, an `<h1>`, or five paragraphs. Generic rules name boxes by what their class says (`sponsored`, `ad`,
+ * `subscribe`), and some pages put such a class on the article's own container (a sponsored post): those stay.
+ */
+export function holdsArticle(el: Element): boolean {
+  return ARTICLE_TAGS.has(el.localName) || el.querySelector(ARTICLE_PARTS) !== null || el.getElementsByTagName('p').length >= ARTICLE_PARAGRAPHS;
+}
+
 /**
  * An attribute value written without quotes, as the page wrote it: `a=Sun Nov 02 2025` parses as
  * `a="Sun"` followed by valueless attributes named after the other words, lower-cased (a name the

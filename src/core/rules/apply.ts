@@ -4,13 +4,13 @@
  *
  *   1. read signals that removals would destroy (pagination → full text link, paywall);
  *   2. read metadata fields by selector (title, lead, image, byline, times);
- *   3. remove the rule's `remove` selectors everywhere;
+ *   3. remove the rules' `remove` selectors everywhere (a generic rule's never take the article: `holdsArticle`);
  *   4. choose the content root (first `content` selector that matches, else `<body>`);
  *   5. run the rule's named transforms on that root.
  */
 import type { FieldSelector, SiteRule } from './schema';
 import { TRANSFORMS, imageUrl, type TransformContext } from './transforms';
-import { oneLine, queryAll, queryOne, textLines, unquotedAttribute } from '../dom';
+import { holdsArticle, oneLine, queryAll, queryOne, textLines, unquotedAttribute } from '../dom';
 import { parseDate, parseLabelledDate } from '../dates';
 import { absoluteUrl, keepOnlyParams } from '../url';
 
@@ -174,10 +174,13 @@ function matchSimple(doc: Document, simple: readonly string[]): Element[] {
  * more). Otherwise, or when the list as a whole is refused (one selector this
  * DOM does not support must not spare what the others match), one query per
  * selector. Quirks-mode pages match classes and ids without regard to case,
- * so they go through the selector engine.
+ * so they go through the selector engine. An element `spare` accepts stays.
  */
-function removeAll(doc: Document, selectors: readonly string[]): void {
+function removeAll(doc: Document, selectors: readonly string[], spare?: (el: Element) => boolean): void {
   if (!selectors.length) return;
+  const remove = (el: Element | undefined): void => {
+    if (el && !spare?.(el)) el.remove();
+  };
   if (!selectors.some((s) => ORDER_SENSITIVE.test(s))) {
     const simple = doc.compatMode === 'CSS1Compat' ? selectors.filter((s) => SIMPLE.test(s)) : [];
     const rest = selectors.filter((s) => !simple.includes(s));
@@ -189,12 +192,12 @@ function removeAll(doc: Document, selectors: readonly string[]): void {
     }
     if (found) {
       const matched = simple.length ? matchSimple(doc, simple) : [];
-      for (const el of matched) el.remove();
-      for (let i = 0; i < found.length; i++) found[i]?.remove();
+      for (const el of matched) remove(el);
+      for (let i = 0; i < found.length; i++) remove(found[i]);
       return;
     }
   }
-  for (const sel of selectors) queryAll(doc, sel).forEach((el) => el.remove());
+  for (const sel of selectors) queryAll(doc, sel).forEach(remove);
 }
 
 /**
@@ -208,7 +211,9 @@ export function applyRules(doc: Document, url: string, site: SiteRule | null, ge
   };
   const fields = site ? readFields(doc, site, url) : empty;
   const rules = site ? [site, ...generic] : [...generic];
-  removeAll(doc, rules.flatMap((rule) => rule.remove ?? []));
+  removeAll(doc, site?.remove ?? []);
+  // A generic rule names boxes by their class alone, on pages nobody checked it against: it never takes the article.
+  removeAll(doc, generic.flatMap((rule) => rule.remove ?? []), holdsArticle);
   let content: Element | null = null;
   for (const sel of site?.content ?? []) {
     content = queryOne(doc, sel);

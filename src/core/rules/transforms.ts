@@ -6,7 +6,7 @@
  */
 import type { SiteRule } from './schema';
 import { DEFAULT_TZ_OFFSET_MINUTES, parseDate } from '../dates';
-import { isBlank, isEmptyElement, moveChildren, oneLine, queryAll, queryOne, shortLine, textLines, trimTrailing } from '../dom';
+import { holdsArticle, isBlank, isEmptyElement, moveChildren, oneLine, queryAll, queryOne, shortLine, textLines, trimTrailing } from '../dom';
 import { hostMatches } from './match';
 
 export interface TransformContext {
@@ -91,16 +91,22 @@ const stripTrailingFooter: Transform = ({ root, rule }) => {
   }
 };
 
-/** Drops elements and text lines whose whole text is one of `dropLines` (e.g. a stray "广告"). */
-const dropAdLines: Transform = ({ root, rule }) => {
+/** A test for text whose whole, on one line, is one of `dropLines`; null when the rule has none. */
+function adLineTest(rule: SiteRule): ((text: string | null) => boolean) | null {
   const lines = new Set((rule.dropLines ?? []).map((l) => oneLine(l)));
-  if (!lines.size) return;
+  if (!lines.size) return null;
   // Longer text cannot be one of the lines: it is turned down without being normalised.
   const max = Math.max(...[...lines].map((l) => l.length));
-  const isAdLine = (text: string | null): boolean => {
+  return (text) => {
     const line = shortLine(text, max);
     return line !== null && lines.has(line);
   };
+}
+
+/** Drops elements and text lines whose whole text is one of `dropLines` (e.g. a stray "广告"). */
+const dropAdLines: Transform = ({ root, rule }) => {
+  const isAdLine = adLineTest(rule);
+  if (!isAdLine) return;
   for (const el of queryAll(root, 'p, div, span, li, strong, b')) {
     if (isAdLine(el.textContent) && !el.querySelector('img, picture, video')) el.remove();
   }
@@ -108,6 +114,43 @@ const dropAdLines: Transform = ({ root, rule }) => {
   const drop: Node[] = [];
   for (let n = walker.nextNode(); n; n = walker.nextNode()) if (isAdLine(n.nodeValue)) drop.push(n);
   drop.forEach((n) => n.parentNode?.removeChild(n));
+};
+
+/** Text a labelled ad box may hold besides its label, in characters, and in lines. */
+const LABELLED_BOX_CHARS = 100;
+const LABELLED_BOX_LINES = 2;
+/** Elements that frame an ad under its label. */
+const AD_BOX_TAGS = new Set(['div', 'aside', 'section', 'figure']);
+
+/**
+ * An ad's label ("Advertisement", "广告": a text whose whole is one of `dropLines`) goes with what it labels. The
+ * outermost box (`div`, `aside`, `section`, `figure`) whose first line is the label, over an ad's picture, an empty
+ * slot a script fills, or a line or two of the advertiser's text, goes whole; failing one, the outermost element
+ * whose whole text is the label and that shows no picture, or the label's text alone. The search starts from the
+ * label's text and climbs only while the text stays short: no element's text is read in full.
+ */
+const dropAdLabels: Transform = ({ root, rule }) => {
+  const isAdLine = adLineTest(rule);
+  if (!isAdLine) return;
+  const max = Math.max(...(rule.dropLines ?? []).map((l) => l.length)) + LABELLED_BOX_CHARS;
+  const walker = root.ownerDocument.createTreeWalker(root, 4 /* SHOW_TEXT */);
+  const labels: Text[] = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) if (isAdLine(n.nodeValue)) labels.push(n as Text);
+  for (const label of labels) {
+    if (!root.contains(label)) continue;
+    let box: Element | null = null, line: Element | null = null;
+    for (let el = label.parentElement; el && el !== root; el = el.parentElement) {
+      // Longer text is turned down unread, and every element further up holds it.
+      const text = shortLine(el.textContent, max);
+      if (text === null) break;
+      if (isAdLine(text) && !el.querySelector('img, picture, video')) line = el;
+      if (AD_BOX_TAGS.has(el.localName)) {
+        const lines = textLines(el);
+        if (lines.length <= 1 + LABELLED_BOX_LINES && isAdLine(lines[0] ?? null) && !holdsArticle(el)) box = el;
+      }
+    }
+    (box ?? line ?? label).remove();
+  }
 };
 
 /** `<p>译者/何黎</p>` → `found.translator = "何黎"`, paragraph removed. Prefixes come from `translator`. */
@@ -329,6 +372,7 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = {
   'unlazy-figures': unlazyFigures,
   'strip-trailing-footer': stripTrailingFooter,
   'drop-ad-lines': dropAdLines,
+  'drop-ad-labels': dropAdLabels,
   'translator-credit': translatorCredit,
   'bilingual-pairs': bilingualPairs,
   'live-blog-posts': liveBlogPosts,

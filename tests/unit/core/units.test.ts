@@ -24,7 +24,7 @@ describe('rule validation', () => {
   it('accepts the built-in rules', () => {
     const { rules, problems } = loadRules();
     expect(problems).toEqual([]);
-    expect(rules.map((r) => r.id)).toEqual(['ft-chinese', 'flourish', 'feedx']);
+    expect(rules.map((r) => r.id)).toEqual(['ft-chinese', 'flourish', 'feedx', 'ads']);
   });
 
   it('reports the file and the field of a bad rule', () => {
@@ -596,5 +596,60 @@ describe('rule removals', () => {
     const html = `<html><body>${PAGE}</body></html>`;
     expect(applied(html)).toBe(reference(html));
     expect(applied(html)).not.toContain('case');
+  });
+});
+
+/** The generic (`*`) built-in rules applied to a page, as they run before Readability: what is left of its body. */
+function afterGenericRules(html: string): string {
+  const doc = jsdom(`<!DOCTYPE html><html><body>${html}</body></html>`).window.document;
+  applyRules(doc, 'https://example.com/a', null, builtinRules().filter((r) => r.match.hosts.includes('*')));
+  return doc.body.textContent ?? '';
+}
+
+const EN_PARAS = Array.from({ length: 6 }, (_, i) => `<p>Paragraph ${i + 1}: the council approved the harbour plan on Thursday after a long debate about costs, roads, schools and the future of the district.</p>`);
+/** A page whose body is `EN_PARAS` with `box` after the second paragraph. */
+const withBox = (box: string) => `<html><body><article><h1>Harbour plan approved</h1><div class="body">${EN_PARAS.slice(0, 2).join('')}${box}${EN_PARAS.slice(2).join('')}</div></article></body></html>`;
+
+describe('ad slots on any site', () => {
+  it.each([
+    ['div.ad', '<div class="ad"><p>Buy the new Lumen phone today, now with a better camera and a longer battery.</p></div>'],
+    ['div.ad-slot with its label', '<div class="ad-slot ad-slot--inline"><p>Advertisement</p><p>Buy the new Lumen phone today, now with a better camera and a longer battery.</p></div>'],
+    ['div.advert', '<div class="advert">Buy the new Lumen phone today, now with a better camera and a longer battery.</div>'],
+    ['div.advertisement', '<div class="advertisement">Buy the new Lumen phone today, now with a better camera and a longer battery.</div>'],
+    ['div.sponsored', '<div class="sponsored content-card"><p>Buy the new Lumen phone today, now with a better camera and a longer battery.</p></div>'],
+    ['ins.adsbygoogle', '<p><ins class="adsbygoogle" data-ad-client="ca-pub-1">Buy the new Lumen phone today, now with a better camera and a longer battery.</ins></p>'],
+    ['a figure labelled ADVERTISEMENT', '<figure><a href="https://ads.example.net/c"><img src="https://ads.example.net/lumen.jpg"></a><figcaption>ADVERTISEMENT</figcaption></figure>'],
+    ['a box labelled 广告 over a picture', '<div class="mid"><span>广告</span><a href="https://ads.example.net/c"><img src="https://ads.example.net/lumen.jpg" alt=""></a></div>'],
+    ['a box labelled Advertisement over a line of text', '<div class="mid"><p>Advertisement</p><p>Buy the new Lumen phone today, with a better camera.</p></div>'],
+  ])('removes %s from the article', (_label, box) => {
+    const r = extract(withBox(box));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.article.textContent).not.toMatch(/Lumen|Advertisement|ADVERTISEMENT|广告/);
+    expect(r.article.contentHtml).not.toContain('ads.example.net');
+    expect(r.article.textContent).toContain('Paragraph 3:');
+  });
+
+  it('keeps text whose class merely contains "ad": whole class tokens only', () => {
+    const classes = ['header', 'lead', 'shadow', 'read-more', 'download', 'gradient', 'badge', 'ad-hoc-note', 'ads-free', 'loading', 'adapt', 'head', 'pad', 'thread', 'advice', 'advocacy', 'advent', 'sponsored-by-note'];
+    const kept = afterGenericRules(classes.map((c) => `<div class="${c}" id="${c}"><p>Kept ${c}.</p></div>`).join(''));
+    for (const c of classes) expect(kept).toContain(`Kept ${c}.`);
+    // An ad's label is a line of its own: the word in a sentence stays.
+    const r = extract(withBox('<p>Advertisement spending by the council rose by a tenth, to £2.1m, the report says.</p><p class="lead shadow badge">广告法修订草案今日提交审议。</p>'));
+    expect(r.ok && r.article.textContent).toContain('Advertisement spending by the council rose');
+    expect(r.ok && r.article.textContent).toContain('广告法修订草案今日提交审议。');
+  });
+
+  it('takes only the label line from a box that goes on with more text than an ad has', () => {
+    const more = extract(withBox(`<div class="mid"><p>Advertisement</p>${EN_PARAS[0]?.replace('Paragraph 1', 'Paragraph 1b')}</div>`));
+    expect(more.ok && more.article.textContent).toContain('Paragraph 1b:');
+    expect(more.ok && more.article.textContent).not.toContain('Advertisement');
+  });
+
+  it('never removes the article for its class: a sponsored post, or a page that wraps its text in an ad class', () => {
+    const sponsored = extract(`<html><body><article class="post sponsored"><h1>Harbour plan approved</h1>${EN_PARAS.join('')}</article></body></html>`);
+    expect(sponsored.ok && sponsored.article.textContent).toContain('Paragraph 6:');
+    const wrapped = extract(`<html><body><div class="ad-container"><div class="story">${EN_PARAS.join('')}</div></div></body></html>`);
+    expect(wrapped.ok && wrapped.article.textContent).toContain('Paragraph 6:');
   });
 });
