@@ -3,6 +3,7 @@ import ftChinese from '../../rules/sites/ft-chinese.json';
 import feedx from '../../rules/sites/feedx.json';
 import flourish from '../../rules/sites/flourish.json';
 import ads from '../../rules/sites/ads.json';
+import newsletter from '../../rules/sites/newsletter.json';
 
 export interface RuleSource {
   /** Where the rule came from, for problem reports (e.g. `src/rules/sites/ft-chinese.json`). */
@@ -16,4 +17,5 @@ export const BUILTIN_RULE_SOURCES: readonly RuleSource[] = [
   { file: 'src/rules/sites/flourish.json', data: flourish },
   { file: 'src/rules/sites/feedx.json', data: feedx },
   { file: 'src/rules/sites/ads.json', data: ads },
+  { file: 'src/rules/sites/newsletter.json', data: newsletter },
 ];

@@ -74,6 +74,13 @@ export interface SiteRule {
    * match is kept as the body's first paragraph (`p.qd-note`), so the reader and every export say it too.
    */
   notes?: string[];
+  /**
+   * Sign-up boxes: an element one of whose class or id words (split at `-`, `_` and between camelCase words, each
+   * pair of neighbouring words also joined: `sign-up` gives `sign`, `up` and `signup`) is one of `words`, holding an
+   * element that matches `holding` (a form, an email field). The outermost such element goes, never one that holds
+   * the article (see `holdsArticle`).
+   */
+  formBoxes?: { words: string[]; holding: string };
   /** Picture blocks holding one image and its caption as text beside it: each becomes `figure > img + figcaption`. */
   figures?: string[];
   /** Hidden textareas that hold the body when a page's script renders it (used only when the body is empty). */
@@ -95,7 +102,7 @@ const SELECTOR_FIELDS = ['remove', 'content', 'paywall', 'notes', 'figures', 'te
 const FIELD_SELECTOR_FIELDS = ['title', 'lead', 'leadImage', 'byline', 'published', 'updated'] as const;
 const STRING_LIST_FIELDS = ['translator', 'lazyImageAttrs', 'paywallText', 'dropLines', 'footerMarkers', 'footerLinkHosts'] as const;
 const KNOWN_FIELDS = new Set<string>([
-  'id', 'siteName', 'siteNameHosts', 'match', 'imageUrlTemplate', 'imageUrlRewrites', 'fullText', 'bilingual', 'liveBlog', 'embedPicture', 'canonical', 'lang', 'transforms', '$comment',
+  'id', 'siteName', 'siteNameHosts', 'match', 'imageUrlTemplate', 'imageUrlRewrites', 'fullText', 'bilingual', 'liveBlog', 'embedPicture', 'formBoxes', 'canonical', 'lang', 'transforms', '$comment',
   ...SELECTOR_FIELDS, ...FIELD_SELECTOR_FIELDS, ...STRING_LIST_FIELDS,
 ]);
 
@@ -242,6 +249,16 @@ export function validateRule(data: unknown, file = '<rule>', probe?: Document | 
         if (typeof e[k] !== 'string' || !/^https:\/\/[^\s"'<>{}]+\{id\}[^\s"'<>{}]*$/.test(e[k])) bad(`embedPicture.${k}`, 'must be an https URL with {id}');
       }
       if (typeof e.alt !== 'string') bad('embedPicture.alt', 'must be a string');
+    }
+  }
+  if (r.formBoxes !== undefined) {
+    const f = r.formBoxes as Record<string, unknown>;
+    if (typeof f !== 'object' || f === null) bad('formBoxes', 'must be an object');
+    else {
+      if (!Array.isArray(f.words) || !f.words.length || !f.words.every((w) => typeof w === 'string' && /^[a-z0-9]+$/.test(w))) {
+        bad('formBoxes.words', 'must be a non-empty array of lower-case words (letters and digits)');
+      }
+      if (!isSafeSelector(f.holding, probe)) bad('formBoxes.holding', 'not a safe CSS selector');
     }
   }
   if (r.canonical !== undefined) {

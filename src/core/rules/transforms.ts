@@ -153,6 +153,41 @@ const dropAdLabels: Transform = ({ root, rule }) => {
   }
 };
 
+/** Words of the class and id of `el`, lower-cased: split at `-`, `_` and camelCase, each neighbouring pair also joined. */
+function nameWords(el: Element): Set<string> {
+  const words = new Set<string>();
+  for (const token of `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`.split(/\s+/)) {
+    const parts = token.split(/[-_]+|(?<=[a-z])(?=[A-Z])/).filter(Boolean).map((p) => p.toLowerCase());
+    parts.forEach((p, i) => {
+      words.add(p);
+      if (i > 0) words.add(`${parts[i - 1] ?? ''}${p}`);
+    });
+  }
+  return words;
+}
+
+/**
+ * Sign-up boxes (`formBoxes`): from each form or email field up to the root, the outermost element named by one
+ * of the words that does not hold the article goes. Sanitizing drops the form alone, which left the box's heading
+ * and pitch ("Sign up to our morning briefing") in the text.
+ */
+const dropFormBoxes: Transform = ({ root, rule }) => {
+  const f = rule.formBoxes;
+  if (!f) return;
+  const words = new Set(f.words);
+  for (const field of queryAll(root, f.holding)) {
+    if (!root.contains(field)) continue;
+    let box: Element | null = null;
+    for (let el: Element | null = field; el && el !== root; el = el.parentElement) {
+      if ([...nameWords(el)].some((w) => words.has(w))) {
+        if (holdsArticle(el)) break;
+        box = el;
+      }
+    }
+    box?.remove();
+  }
+};
+
 /** `<p>译者/何黎</p>` → `found.translator = "何黎"`, paragraph removed. Prefixes come from `translator`. */
 const translatorCredit: Transform = ({ root, rule, found }) => {
   const prefixes = (rule.translator ?? []).map(escapeRegExp).join('|');
@@ -373,6 +408,7 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = {
   'strip-trailing-footer': stripTrailingFooter,
   'drop-ad-lines': dropAdLines,
   'drop-ad-labels': dropAdLabels,
+  'drop-form-boxes': dropFormBoxes,
   'translator-credit': translatorCredit,
   'bilingual-pairs': bilingualPairs,
   'live-blog-posts': liveBlogPosts,

@@ -24,7 +24,7 @@ describe('rule validation', () => {
   it('accepts the built-in rules', () => {
     const { rules, problems } = loadRules();
     expect(problems).toEqual([]);
-    expect(rules.map((r) => r.id)).toEqual(['ft-chinese', 'flourish', 'feedx', 'ads']);
+    expect(rules.map((r) => r.id)).toEqual(['ft-chinese', 'flourish', 'feedx', 'ads', 'newsletter']);
   });
 
   it('reports the file and the field of a bad rule', () => {
@@ -651,5 +651,39 @@ describe('ad slots on any site', () => {
     expect(sponsored.ok && sponsored.article.textContent).toContain('Paragraph 6:');
     const wrapped = extract(`<html><body><div class="ad-container"><div class="story">${EN_PARAS.join('')}</div></div></body></html>`);
     expect(wrapped.ok && wrapped.article.textContent).toContain('Paragraph 6:');
+  });
+});
+
+describe('newsletter sign-up boxes on any site', () => {
+  it.each([
+    ['div.newsletter', '<div class="newsletter"><h3>Get our newsletter</h3><p>The best Lumen stories in your inbox every morning, free of charge.</p><form><input type="email"><button>Sign up</button></form></div>'],
+    ['a box named in camelCase', '<div id="morningBriefingSignup"><h3>Get our newsletter</h3><p>The best Lumen stories in your inbox every morning, free of charge.</p><form><input type="email"><button>Sign up</button></form></div>'],
+    ['a box named sign-up, its email field outside a form', '<section class="nl-sign-up"><h3>Get our newsletter</h3><p>The best Lumen stories in your inbox every morning, free of charge.</p><div><input type="email" placeholder="you@example.com"><button>Sign up</button></div></section>'],
+    ['a subscribe box in Chinese', '<div class="subscribe-box"><h3>订阅晨江早报</h3><p>每天早上七点，把最值得读的 Lumen 新闻送到你的邮箱。</p><form><input type="email" placeholder="请输入邮箱地址"><button>订阅</button></form></div>'],
+    ['the outermost box of nested ones', '<div class="newsletter-promo"><div class="newsletter-promo__copy"><h3>Get our newsletter</h3><p>The best Lumen stories in your inbox every morning, free of charge.</p></div><form class="newsletter-promo__form"><input type="email"><button>Sign up</button></form></div>'],
+  ])('removes %s, heading and pitch with its form', (_label, box) => {
+    const r = extract(withBox(box));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.article.textContent).not.toMatch(/Lumen|newsletter|订阅/);
+    expect(r.article.textContent).toContain('Paragraph 3:');
+  });
+
+  it('keeps boxes without a form or an email field, boxes with a form named otherwise, and words that only contain the names', () => {
+    const kept = afterGenericRules([
+      '<div class="newsletter-archive"><p>Kept archive: read past issues of the Morning Briefing.</p></div>',
+      '<div class="subscribe-note"><p>Kept note: <a href="/podcasts">subscribe to the podcast</a>.</p></div>',
+      '<div class="poll"><p>Kept poll: should the harbour be dredged?</p><form><input type="radio" name="q"><input type="text"></form></div>',
+      '<div class="subscriber-only"><p>Kept subscriber text.</p><form><input type="email"></form></div>',
+      '<div class="newsletters-unsubscribed-note"><p>Kept prose about newsletters.</p></div>',
+    ].join(''));
+    for (const t of ['Kept archive', 'Kept note', 'Kept poll', 'Kept subscriber text', 'Kept prose']) expect(kept).toContain(t);
+    const r = extract(withBox('<p>The council also launched a newsletter, which 4,000 residents have signed up to since March.</p>'));
+    expect(r.ok && r.article.textContent).toContain('launched a newsletter');
+  });
+
+  it('never removes the article for its class: a page whose sign-up wall holds the text keeps it', () => {
+    const r = extract(`<html><body><div class="subscribe-wall"><form><input type="email"><button>Sign up to read on</button></form><article><h1>Harbour plan approved</h1>${EN_PARAS.join('')}</article></div></body></html>`);
+    expect(r.ok && r.article.textContent).toContain('Paragraph 6:');
   });
 });
