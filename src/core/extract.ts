@@ -11,7 +11,7 @@
  *   2. Clone the document.
  *   3. Match rules for the URL: at most one site rule plus every generic (`*`) rule.
  *   4. Apply rules on the clone (signals → metadata → removals → content root → transforms).
- *   5. When no site rule named the content, run Readability on the clone.
+ *   5. When no site rule named the content, run Readability on the clone, and put back the lead figure it drops.
  *   6. Normalise the body: absolute URLs, no tracking pixels, hero image first.
  *   7. Sanitize with DOMPurify (the single config in sanitize.ts).
  *   8. Fill metadata (rule fields → Readability → page meta → caller's known values),
@@ -29,6 +29,7 @@ import { detectChinese, readPageMetadata } from './metadata';
 import { countText, lengthOf, minutesOf } from './reading-time';
 import { absoluteUrl, canonicalUrl, linkUrl, rewritePrefix } from './url';
 import { isEmptyElement, moveChildren, oneLine, queryAll, textLines } from './dom';
+import { findLeadFigure, placeLeadFigure } from './lead-figure';
 
 /**
  * HTML larger than this is refused (reason `too-large`); default 8 MB of markup.
@@ -151,12 +152,16 @@ function run(doc: Document, url: string, opts: ExtractOptions): ExtractResult {
   // 5. Readability when no site rule named the content.
   let body: Element | null = content;
   let rd: ReadabilityResult = {};
+  let leadFigure: Element | null = null;
   if (!body) {
+    // Readability drops a hero figure printed above the text: it is noted first, and put back when it belongs.
+    const lead = findLeadFigure(clone, url, page.image);
     // Keep Readability's element rather than re-parsing its HTML string: one parse less.
     const reader = new Readability<Element>(clone, { charThreshold: 200, serializer: (el) => el as Element });
     rd = (reader.parse() ?? {}) as ReadabilityResult;
     if (!rd.content) return { ok: false, reason: 'no-article', message: 'no article content found on this page' };
     body = rd.content;
+    leadFigure = placeLeadFigure(body, lead, url);
   }
 
   // 6. Normalise; hero image first unless the body already shows it.
@@ -165,7 +170,8 @@ function run(doc: Document, url: string, opts: ExtractOptions): ExtractResult {
   dropUnkeptAttributes(body);
   if (fields.leadImage) fields.leadImage = rewritePrefix(fields.leadImage, rewrites);
   const pageImage = absoluteUrl(page.image, url);
-  const leadImage = fields.leadImage ?? (pageImage && rewritePrefix(pageImage, rewrites));
+  // The hero put back is the page's picture, shown once: the page's own image URL (another size of it, often) would show it twice.
+  const leadImage = fields.leadImage ?? leadFigure?.querySelector('img')?.getAttribute('src') ?? (pageImage && rewritePrefix(pageImage, rewrites));
   // The page's note on its text (machine-translated, say) opens the text, so no copy of the article loses it.
   if (fields.note) {
     const note = clone.createElement('p');

@@ -687,3 +687,57 @@ describe('newsletter sign-up boxes on any site', () => {
     expect(r.ok && r.article.textContent).toContain('Paragraph 6:');
   });
 });
+
+describe('lead figure of a page Readability reads', () => {
+  const BODY = `<div class="article-body">${EN_PARAS.join('')}</div>`;
+  const HEADER = '<header class="article-header"><h1>Harbour plan approved</h1><p class="standfirst">Councillors backed the £40m scheme after a six-hour meeting that ran past midnight.</p></header>';
+  const page = (head: string, body: string) => `<!DOCTYPE html><html><head>${head}</head><body>${body}</body></html>`;
+  const og = (url: string) => `<meta property="og:image" content="${url}">`;
+  const count = (html: string, s: string) => html.split(s).length - 1;
+
+  it('keeps the hero figure and its caption printed above the text in the same article, shown once', () => {
+    const r = extract(page(og('https://example.com/img/harbour.jpg?width=1200&crop=1200x630'),
+      `<main><article>${HEADER}<figure class="lead-media"><picture><source srcset="/img/harbour.jpg?width=1300 1300w"><img src="/img/harbour.jpg?width=700" alt="The harbour at dawn"></picture><figcaption>The harbour at dawn. <span class="credit">Photograph: Ana Lee</span></figcaption></figure>${BODY}</article></main>`));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.article.contentHtml.startsWith('<figure><img src="https://example.com/img/harbour.jpg?width=700" alt="The harbour at dawn"><figcaption>The harbour at dawn. <span>Photograph: Ana Lee</span></figcaption></figure>')).toBe(true);
+    expect(r.article.leadImage).toBe('https://example.com/img/harbour.jpg?width=700');
+    expect(count(r.article.contentHtml, '<img')).toBe(1);
+    expect(r.article.textContent).toContain('Paragraph 6:');
+  });
+
+  it("keeps a hero printed outside the text's container when it is the page's image at another size, its URL from a lazy loader", () => {
+    const r = extract(page(og('https://img.example.cn/news/0312/a8f3.jpg'),
+      `<div class="article-head"><h1>长江口湿地越冬候鸟数量创十年新高</h1></div><div class="article-pic"><figure><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="https://img.example.cn/news/0312/a8f3.jpg?x-oss-process=image/resize,w_800" alt="白头鹤"><figcaption>3月10日，成群的白头鹤在崇明东滩湿地觅食。</figcaption></figure></div><div class="article-content">${PARAS}</div>`));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.article.contentHtml.startsWith('<figure><img src="https://img.example.cn/news/0312/a8f3.jpg?x-oss-process=image/resize,w_800" alt="白头鹤"><figcaption>3月10日，成群的白头鹤在崇明东滩湿地觅食。</figcaption></figure>')).toBe(true);
+    expect(r.article.leadImage).toBe('https://img.example.cn/news/0312/a8f3.jpg?x-oss-process=image/resize,w_800');
+  });
+
+  it("leaves out a figure outside the article that is not the page's image, and one that follows the text", () => {
+    const promo = extract(page(og('https://example.com/img/harbour.jpg'),
+      `<div class="promo"><figure><img src="/img/festival.jpg" alt=""><figcaption>Book now for the harbour festival.</figcaption></figure></div><article>${HEADER}${BODY}</article>`));
+    expect(promo.ok && promo.article.contentHtml).not.toContain('festival');
+    expect(promo.ok && promo.article.leadImage).toBe('https://example.com/img/harbour.jpg');
+    const after = extract(page('', `<article>${HEADER}${BODY}<footer class="article-footer"></footer><figure class="author-card"><img src="/img/ana-lee.png" alt=""><figcaption>Ana Lee covers the harbour for the paper.</figcaption></figure></article>`));
+    expect(after.ok && after.article.contentHtml).not.toMatch(/^<figure><img src="https:\/\/example\.com\/img\/ana-lee\.png"/);
+  });
+
+  it('takes no figure from navigation, a sidebar or a link to another page', () => {
+    for (const box of [
+      '<aside class="rail"><figure><img src="/img/other.jpg" alt=""><figcaption>Most read: the other story.</figcaption></figure></aside>',
+      '<nav><figure><img src="/img/other.jpg" alt=""><figcaption>Most read: the other story.</figcaption></figure></nav>',
+      '<a href="/other-story"><figure><img src="/img/other.jpg" alt=""><figcaption>Most read: the other story.</figcaption></figure></a>',
+    ]) {
+      const r = extract(page(og('https://example.com/img/other.jpg'), `<main><article>${HEADER}${box}${BODY}</article></main>`));
+      expect(r.ok && r.article.contentHtml, box).not.toContain('Most read');
+    }
+  });
+
+  it('shows a hero the body already has once', () => {
+    const r = extract(page(og('https://example.com/img/harbour.jpg'),
+      `<article>${HEADER}<figure><img src="/img/harbour.jpg" alt=""><figcaption>The harbour at dawn.</figcaption></figure><div class="article-body"><p><img src="/img/harbour.jpg?width=620" alt=""></p>${EN_PARAS.join('')}</div></article>`));
+    expect(r.ok && count(r.article.contentHtml, '/img/harbour.jpg')).toBe(1);
+  });
+});
