@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type UserConfig } from 'vite';
 import webExtension from 'vite-plugin-web-extension';
+import { checkedRules } from './src/build/rules-plugin.ts';
 import { safeHtml } from './src/build/safe-html-plugin.ts';
 
 const TARGET = process.env.TARGET_BROWSER === 'firefox' ? 'firefox' : 'chrome';
@@ -31,6 +32,8 @@ const extensionConfig: UserConfig = {
   plugins: [
     // DOMPurify's and Readability's innerHTML assignments go through src/platform/html.ts (see the plugin).
     safeHtml(),
+    // The site rules are validated by the build, which fails on a bad one (see the plugin).
+    checkedRules(),
     webExtension({
       browser: TARGET,
       // The manifest lives at the top level; entry paths inside it are relative to `src/`.
