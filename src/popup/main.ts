@@ -7,6 +7,7 @@ import type { Article } from '../core/types';
 import browser from '../platform/browser';
 import { sendMessage } from '../platform/messages';
 import { imagesOverBudgetText, t, tCount, translatePage } from '../ui/i18n';
+import { joinSentences } from '../ui/format';
 import { followThemePref } from '../ui/theme';
 import { askForOrigins, originsToAsk } from './image-access';
 import { extractInTab, isReadableUrl } from '../platform/tab-access';
@@ -101,9 +102,7 @@ async function saveArticle(article: Article, tabId: number, button: HTMLButtonEl
     // Those past the article's budget would be missed again by a retry: they get their own reason, not Retry.
     const over = outcome.imagesOverBudget;
     const failed = outcome.missingImages.length - over;
-    status.textContent = [failed ? tCount('imagesNotSavedOne', 'imagesNotSaved', failed) : '', over ? imagesOverBudgetText(over) : '']
-      .filter(Boolean)
-      .join(' ');
+    status.textContent = joinSentences(failed ? tCount('imagesNotSavedOne', 'imagesNotSaved', failed) : '', over ? imagesOverBudgetText(over) : '');
     // Focus was on the now-disabled button: without this it drops to the body and Tab starts over.
     showLibraryLink(outcome.entry.id).focus();
   } else {

@@ -10,7 +10,7 @@ import { IdbLibraryReader } from '../library/data';
 import browser from '../platform/browser';
 import { sendMessage, sendToTab } from '../platform/messages';
 import type { LibraryEntry } from '../storage/types';
-import { scriptOf, throttle } from '../ui/format';
+import { joinSentences, scriptOf, throttle } from '../ui/format';
 import { imagesOverBudgetText, t, tCount, translatePage } from '../ui/i18n';
 import { dialogOpen, isTyping } from '../ui/keys';
 import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
@@ -309,7 +309,7 @@ async function retryImages(button: HTMLButtonElement): Promise<void> {
   const left = document.querySelectorAll('.rd-missing').length;
   document.querySelectorAll<HTMLButtonElement>('.rd-retry').forEach((b) => (b.disabled = false));
   if (!outcome.ok) announce(`${t('retryFailed')} ${outcome.message}`);
-  else if (left) announce([tCount('imagesStillMissingOne', 'imagesStillMissing', left), outcome.imagesOverBudget ? imagesOverBudgetText(outcome.imagesOverBudget) : ''].filter(Boolean).join(' '));
+  else if (left) announce(joinSentences(tCount('imagesStillMissingOne', 'imagesStillMissing', left), outcome.imagesOverBudget ? imagesOverBudgetText(outcome.imagesOverBudget) : ''));
   else announce(tCount('imagesRestoredOne', 'imagesRestored', restored));
   // The placeholder pressed may be gone, replaced by its image: focus the next one left, or the article.
   const next = button.isConnected ? button : document.querySelector<HTMLButtonElement>('.rd-retry');
