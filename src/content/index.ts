@@ -23,10 +23,8 @@ async function extractHere(): Promise<ExtractResult> {
   if (!HTML_TYPES.has(document.contentType)) {
     return { ok: false, reason: 'not-html', message: `the tab shows ${document.contentType}, not a web page` };
   }
-  // Marks show up in the page's performance timeline (DevTools), so the cost is visible.
-  performance.mark('qingdu:extract-start');
+  // No performance marks here: the page's timeline is the page's to read, and they told it Qingdu had run.
   const result = extractArticle(document, location.href);
-  performance.measure('qingdu:extract', 'qingdu:extract-start');
   // One page of several: the reader must never get page 1 of 3.
   return extractWithFullText(result, fetchSameOriginDocument);
 }

@@ -349,3 +349,27 @@ test.describe('messages from web pages and content scripts (Chromium)', () => {
 async function closeAll(context: BrowserContext): Promise<void> {
   for (const p of context.pages()) await p.close().catch(() => undefined);
 }
+
+test.describe('what a web page sees of Qingdu (Chromium)', () => {
+  test('reading a page leaves nothing in its performance timeline', async ({ extension }) => {
+    const { context, worker, extensionId } = extension;
+    const page = await context.newPage();
+    // The page's own script, in its own world: it watches for marks and measures from the start, as a page could.
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { __seen: string[] }).__seen = seen;
+      new PerformanceObserver((list) => seen.push(...list.getEntries().map((e) => `${e.entryType} ${e.name}`))).observe({ entryTypes: ['mark', 'measure'] });
+    });
+    await page.goto(SEED_URL);
+    const popup = await openPopupFor(context, worker, extensionId, page);
+    // The popup has the article: the content script has read the page.
+    await expect(popup.locator('#article-title')).toHaveText(SEED_TITLE, { timeout: 15_000 });
+    const seen = await page.evaluate(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const timeline = performance.getEntries().filter((e) => e.entryType === 'mark' || e.entryType === 'measure');
+      return [...(window as unknown as { __seen: string[] }).__seen, ...timeline.map((e) => `${e.entryType} ${e.name}`)];
+    });
+    expect(seen).toEqual([]);
+    await closeAll(context);
+  });
+});
