@@ -4,22 +4,15 @@
  */
 import browser from '../platform/browser';
 import { fetchImages } from './images';
-import { ARTICLE_IMAGE_BUDGET } from '../core/article-images';
+import { ARTICLE_IMAGE_BUDGET, patternCovers } from '../core/article-images';
 import { announceChange } from '../storage/changes';
 import { getLibrary } from './library';
-
-function covered(url: string, origins: readonly string[]): boolean {
-  return origins.some((pattern) => {
-    const prefix = pattern.replace(/\*$/, '');
-    return pattern === '<all_urls>' || (pattern.endsWith('/*') && url.startsWith(prefix));
-  });
-}
 
 export async function retryImagesFor(origins: readonly string[]): Promise<void> {
   if (origins.length === 0) return;
   const library = await getLibrary();
   for (const entry of await library.list()) {
-    const urls = entry.missingImages.filter((url) => covered(url, origins));
+    const urls = entry.missingImages.filter((url) => origins.some((pattern) => patternCovers(pattern, url)));
     if (urls.length === 0) continue;
     const { images } = await fetchImages(entry.id, urls, ARTICLE_IMAGE_BUDGET - entry.imageBytes);
     if (images.length && (await library.putImages(entry.id, images))) announceChange([entry.id]);

@@ -50,3 +50,25 @@ export function originPatterns(urls: readonly string[]): string[] {
   }
   return [...patterns];
 }
+
+// Whether the host-permission pattern `pattern` covers `url`, for grants as `permissions.onAdded` reports them:
+// `https://host/*`, `*://*.example.com/*`, `https://*/*`, `<all_urls>`. A pattern without a port covers every
+// port; the path is not compared, as browsers ignore it in host permissions.
+export function patternCovers(pattern: string, url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
+  if (pattern === '<all_urls>') return true;
+  const m = /^(\*|https?):\/\/([^/]+)\//.exec(pattern);
+  if (!m) return false;
+  const [, scheme, host] = m as unknown as [string, string, string];
+  if (scheme !== '*' && `${scheme}:` !== u.protocol) return false;
+  const parts = /^(.*?)(?::(\d+))?$/.exec(host)!;
+  const name = parts[1]!.toLowerCase();
+  if (parts[2] !== undefined && parts[2] !== (u.port || (u.protocol === 'https:' ? '443' : '80'))) return false;
+  return name === '*' || u.hostname === name || (name.startsWith('*.') && (u.hostname === name.slice(2) || u.hostname.endsWith(name.slice(1))));
+}

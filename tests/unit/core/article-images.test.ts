@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageUrls, originPatterns } from '../../../src/core/article-images';
+import { imageUrls, originPatterns, patternCovers } from '../../../src/core/article-images';
 
 describe('article images', () => {
   it('lists the hero first, then body images, decoded and without duplicates or non-http sources', () => {
@@ -31,5 +31,21 @@ describe('article images', () => {
       'https://[::1]:8080/*',
       'https://xn--fsqu00a.example/*',
     ]);
+  });
+
+  it('tells which missing images a granted host permission covers, broad grants and ports included', () => {
+    const img = 'https://img.example.com:8443/a/b.jpg?w=1';
+    // What permissions.onAdded reports: the popup's own request, or a grant from the browser's site-access settings.
+    for (const pattern of ['<all_urls>', 'https://*/*', '*://*/*', '*://*.example.com/*', 'https://img.example.com/*', 'https://img.example.com:8443/*', 'https://IMG.example.com/*']) {
+      expect(patternCovers(pattern, img), pattern).toBe(true);
+    }
+    for (const pattern of ['http://*/*', 'https://img.example.com:443/*', 'https://example.com/*', 'https://*.other.com/*', 'https://img.example.com.evil/*', 'nonsense']) {
+      expect(patternCovers(pattern, img), pattern).toBe(false);
+    }
+    expect(patternCovers('https://*.example.com/*', 'https://example.com/x.png')).toBe(true);
+    expect(patternCovers('https://*.example.com/*', 'https://badexample.com/x.png')).toBe(false);
+    expect(patternCovers('http://a.example/*', 'http://a.example/x.png')).toBe(true);
+    expect(patternCovers('https://[::1]:8080/*', 'https://[::1]:8080/v.png')).toBe(true);
+    expect(patternCovers('<all_urls>', 'data:image/png;base64,AAAA')).toBe(false);
   });
 });
