@@ -85,7 +85,7 @@ export const HANDLERS: HandlerTable = {
       const entry = await library.getEntry(id);
       if (!entry) return { ok: false, error: 'missing', message: 'The article is no longer in the library.' };
       // What the article already stores counts against its images' budget.
-      const { images, missing, overBudget } = await fetchImages(id, entry.missingImages, ARTICLE_IMAGE_BUDGET - entry.imageBytes);
+      const { images, missing, overBudget } = await fetchImages(entry, entry.missingImages, ARTICLE_IMAGE_BUDGET - entry.imageBytes);
       const updated = (await library.putImages(id, images)) ?? entry;
       announceChange([id]);
       return { ok: true, entry: updated, created: false, missingImages: missing, imagesOverBudget: overBudget };

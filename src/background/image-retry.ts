@@ -14,7 +14,7 @@ export async function retryImagesFor(origins: readonly string[]): Promise<void> 
   for (const entry of await library.list()) {
     const urls = entry.missingImages.filter((url) => origins.some((pattern) => patternCovers(pattern, url)));
     if (urls.length === 0) continue;
-    const { images } = await fetchImages(entry.id, urls, ARTICLE_IMAGE_BUDGET - entry.imageBytes);
+    const { images } = await fetchImages(entry, urls, ARTICLE_IMAGE_BUDGET - entry.imageBytes);
     if (images.length && (await library.putImages(entry.id, images))) announceChange([entry.id]);
   }
 }

@@ -25,7 +25,7 @@ export async function saveArticle(raw: unknown): Promise<SaveOutcome> {
   try {
     const library = await getLibrary();
     const id = library.idForUrl(article.url);
-    const { images, missing, overBudget } = await fetchImages(id, imageUrls(article));
+    const { images, missing, overBudget } = await fetchImages({ id, url: article.url }, imageUrls(article));
     // The page has the article it sent: answer with the index row only, not a copy of the body.
     const { article: _body, ...entry } = await library.save(article, { images, missingImages: missing });
     announceChange([entry.id]);

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fetchImages } from '../../../src/background/images';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
+const ARTICLE = { id: 'a1', url: 'https://news.example/story/1' };
 
 describe('fetching an article\'s images', () => {
   afterEach(() => vi.unstubAllGlobals());
@@ -17,13 +18,36 @@ describe('fetching an article\'s images', () => {
       'https://img.example/1.png', 'http://intranet.example/2.png', 'file:///etc/passwd', 'data:image/png;base64,AAAA',
       'chrome-extension://abc/icons/16.png', 'https://user:secret@img.example/3.png', 'not a url',
     ];
-    const { images, missing } = await fetchImages('a1', urls);
+    const { images, missing } = await fetchImages(ARTICLE, urls);
     expect(fetched).toEqual([
       { url: 'https://img.example/1.png', credentials: 'omit' },
       { url: 'http://intranet.example/2.png', credentials: 'omit' },
     ]);
     expect(images.map((i) => i.url)).toEqual(['https://img.example/1.png', 'http://intranet.example/2.png']);
     expect(missing).toEqual(urls.slice(2));
+  });
+
+  it('fetches no image on this machine or the local network for a public page, and fetches them for a page there', async () => {
+    const fetched: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      fetched.push(url);
+      return new Response(PNG, { headers: { 'content-type': 'image/png' } });
+    });
+    const local = [
+      'http://192.168.1.1/reboot.png', 'http://10.0.0.5/a.png', 'http://172.20.1.1/a.png', 'http://127.0.0.1:8080/a.png',
+      'http://0x7f.1/a.png', 'http://169.254.169.254/latest/meta-data.png', 'http://100.64.0.1/a.png', 'http://localhost/a.png',
+      'http://printer.local/a.png', 'http://nas.home.arpa/a.png', 'http://[::1]/a.png', 'http://[fd00::1]/a.png',
+      'http://[fe80::1]/a.png', 'http://[::ffff:192.168.1.1]/a.png', 'http://0.0.0.0/a.png',
+    ];
+    const publicHosts = ['https://img.example/a.png', 'http://172.32.0.1/a.png', 'http://11.0.0.1/a.png', 'https://localhost.example/a.png'];
+    const fromPublic = await fetchImages(ARTICLE, [...local, ...publicHosts]);
+    expect(fetched).toEqual(publicHosts);
+    expect(fromPublic.missing).toEqual(local);
+
+    fetched.length = 0;
+    const fromLocal = await fetchImages({ id: 'a2', url: 'http://192.168.1.20/wiki/page' }, local.slice(0, 2));
+    expect(fetched).toEqual(local.slice(0, 2));
+    expect(fromLocal.images.map((i) => i.url)).toEqual(local.slice(0, 2));
   });
 
   it('stops reading an image once it is past 15 MB, and never starts on one that says it is larger', async () => {
@@ -44,14 +68,14 @@ describe('fetching an article\'s images', () => {
       ? new Response(endless(), { headers: { 'content-type': 'image/png', 'content-length': String(1024 * MB) } })
       : new Response(endless(), { headers: { 'content-type': 'image/png' } }));
 
-    const streamed = await fetchImages('a1', ['https://img.example/huge.png']);
+    const streamed = await fetchImages(ARTICLE, ['https://img.example/huge.png']);
     expect(streamed).toEqual({ images: [], missing: ['https://img.example/huge.png'], overBudget: 0 });
     // What it held at most: the limit and the chunk that crossed it.
     expect(pulled).toBeLessThanOrEqual(16);
     expect(cancelled).toBe(true);
 
     pulled = 0;
-    const declared = await fetchImages('a1', ['https://img.example/declared.png']);
+    const declared = await fetchImages(ARTICLE, ['https://img.example/declared.png']);
     expect(declared).toEqual({ images: [], missing: ['https://img.example/declared.png'], overBudget: 0 });
     expect(pulled).toBeLessThanOrEqual(1);
   });
@@ -61,7 +85,7 @@ describe('fetching an article\'s images', () => {
     vi.stubGlobal('fetch', async (url: string) => new Response(body, {
       headers: { 'content-type': 'image/jpeg', ...(url.endsWith('/sized.jpg') ? { 'content-length': String(body.length) } : {}) },
     }));
-    const { images, missing } = await fetchImages('a1', ['https://img.example/sized.jpg', 'https://img.example/chunked.jpg']);
+    const { images, missing } = await fetchImages(ARTICLE, ['https://img.example/sized.jpg', 'https://img.example/chunked.jpg']);
     expect(missing).toEqual([]);
     expect(images.map((i) => [i.url, i.type, i.bytes.length, i.bytes[i.bytes.length - 1]])).toEqual([
       ['https://img.example/sized.jpg', 'image/jpeg', body.length, 7],
@@ -80,7 +104,7 @@ describe('fetching an article\'s images', () => {
       return new Response(PNG, { headers: { 'content-type': 'image/png' } });
     });
     const urls = Array.from({ length: 300 }, (_, i) => `https://img.example/${i}.png`);
-    const { images, missing } = await fetchImages('a1', urls);
+    const { images, missing } = await fetchImages(ARTICLE, urls);
     expect(most).toBeGreaterThan(1);
     expect(most).toBeLessThanOrEqual(6);
     expect(missing).toEqual([]);
@@ -96,7 +120,7 @@ describe('fetching an article\'s images', () => {
       return new Response(new Uint8Array(n === 5 ? 1024 : 12 * MB), { headers: { 'content-type': 'image/jpeg' } });
     });
     const urls = Array.from({ length: 10 }, (_, i) => `https://img.example/${i}.jpg`);
-    const { images, missing, overBudget } = await fetchImages('a1', urls);
+    const { images, missing, overBudget } = await fetchImages(ARTICLE, urls);
     expect(images.map((i) => i.url)).toEqual([urls[0], urls[1], urls[2], urls[3], urls[5]]);
     expect(images.reduce((sum, i) => sum + i.bytes.length, 0)).toBeLessThanOrEqual(50 * MB);
     expect(missing).toEqual([urls[4], ...urls.slice(6)]);
@@ -107,9 +131,9 @@ describe('fetching an article\'s images', () => {
     const requested: string[] = [];
     vi.stubGlobal('fetch', async (url: string) => (requested.push(url), new Response(PNG, { headers: { 'content-type': 'image/png' } })));
     const urls = ['https://img.example/1.png', 'https://img.example/2.png'];
-    expect(await fetchImages('a1', urls, 0)).toEqual({ images: [], missing: urls, overBudget: 2 });
+    expect(await fetchImages(ARTICLE, urls, 0)).toEqual({ images: [], missing: urls, overBudget: 2 });
     expect(requested).toEqual([]);
-    expect(await fetchImages('a1', urls, PNG.length)).toEqual({
+    expect(await fetchImages(ARTICLE, urls, PNG.length)).toEqual({
       images: [{ articleId: 'a1', url: urls[0], type: 'image/png', bytes: PNG }],
       missing: [urls[1]],
       overBudget: 1,
