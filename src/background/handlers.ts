@@ -36,7 +36,8 @@ export const HANDLERS: HandlerTable = {
     if (patch.state !== undefined && STATES.includes(patch.state)) clean.state = patch.state;
     if (Array.isArray(patch.tags)) clean.tags = [...new Set(patch.tags.filter(isString).map((t) => t.trim()).filter(Boolean))];
     if (typeof patch.progress === 'number' && patch.progress >= 0 && patch.progress <= 1) clean.progress = patch.progress;
-    if (patch.readAt === null || isString(patch.readAt)) clean.readAt = patch.readAt;
+    if (patch.readAt === null) clean.readAt = null;
+    else if (isString(patch.readAt) && !Number.isNaN(Date.parse(patch.readAt))) clean.readAt = new Date(patch.readAt).toISOString();
     const library = await getLibrary();
     const updated = (await library.update(id, clean)) ?? null;
     announceChange([id]);
@@ -80,6 +81,7 @@ export const HANDLERS: HandlerTable = {
   },
 
   'library.retryImages': async ({ id }) => {
+    if (!isString(id)) return { ok: false, error: 'invalid', message: 'No article id.' };
     try {
       const library = await getLibrary();
       const entry = await library.getEntry(id);

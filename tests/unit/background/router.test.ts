@@ -35,4 +35,21 @@ describe('the background\'s message router', () => {
       expect(send({ type, data: {} })).toBeUndefined();
     },
   );
+
+  it('keeps a read time only when it is a time, written as the library writes times', async () => {
+    const saved = (await send({ type: 'library.save', data: { article: {
+      title: '读过的文章', url: 'https://example.com/read-at', siteName: null, lang: 'zh-CN', lead: null, leadImage: null, byline: null,
+      translator: null, published: null, updated: null, contentHtml: '<p>正文</p>', textContent: '正文', length: 2, readingMinutes: 1,
+      partial: false, fullTextUrl: null, paywalled: false,
+    } } })) as { ok: boolean; entry: { id: string } };
+    expect(saved.ok).toBe(true);
+    const update = (readAt: unknown) => send({ type: 'library.update', data: { id: saved.entry.id, patch: { readAt } } }) as Promise<{ readAt: string | null }>;
+    expect((await update('2026-11-26T08:00:00+08:00')).readAt).toBe('2026-11-26T00:00:00.000Z');
+    expect((await update('<img src=x onerror=alert(1)>')).readAt).toBe('2026-11-26T00:00:00.000Z');
+    expect((await update(null)).readAt).toBeNull();
+  });
+
+  it('answers a request to fetch images without an article id with a reason', async () => {
+    expect(await send({ type: 'library.retryImages', data: { id: { length: 1 } } })).toMatchObject({ ok: false, error: 'invalid' });
+  });
 });
