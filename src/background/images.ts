@@ -2,7 +2,7 @@
  * Fetch an article's images at save time so the reader shows them offline.
  * A failed image never fails the save: it is reported, and can be retried.
  */
-import { ARTICLE_IMAGE_BUDGET } from '../core/article-images';
+import { ARTICLE_IMAGE_BUDGET, fetchableImage } from '../core/article-images';
 import type { StoredImage } from '../storage/types';
 
 const IMAGE_TIMEOUT_MS = 15_000;
@@ -58,7 +58,7 @@ type Fetched = { type: string; bytes: Uint8Array } | 'failed' | 'over-budget';
 /** One image, refused past `max` bytes; 'over-budget' when only the article's budget (under 15 MB) refused it. */
 async function fetchImage(url: string, pageUrl: string, max: number): Promise<Fetched> {
   try {
-    if (!fetchable(url, pageUrl)) return 'failed';
+    if (!fetchableImage(url, pageUrl)) return 'failed';
     // Nothing left for it: not even asked for.
     if (max <= 0) return 'over-budget';
     const response = await fetch(url, { signal: AbortSignal.timeout(IMAGE_TIMEOUT_MS), credentials: 'omit' });
@@ -107,45 +107,4 @@ async function readAtMost(response: Response, max: number): Promise<Uint8Array |
     at += chunk.byteLength;
   }
   return bytes;
-}
-
-/**
- * Only web addresses are fetched, never `file:`, `data:`, the browser's or an extension's own pages, and never
- * with a user name or password in them: stored lists of missing images come from imports too. An image on this
- * machine or the local network is fetched only for a page there too: the background is not bound by the
- * browser's limits on what public pages may request from local addresses, so a public page naming
- * `http://192.168.1.1/…` as a picture would otherwise have Qingdu send that request (to a router, a printer) for it.
- */
-function fetchable(url: string, pageUrl: string): boolean {
-  try {
-    const { protocol, username, password, hostname } = new URL(url);
-    if ((protocol !== 'http:' && protocol !== 'https:') || username || password) return false;
-    return !isLocalHost(hostname) || isLocalHost(new URL(pageUrl).hostname);
-  } catch {
-    return false;
-  }
-}
-
-const LOCAL_NAMES = /(?:^|\.)(?:localhost|local|internal|home\.arpa)\.?$/;
-
-/** This machine or the local network, by name or address, as the URL parser writes hosts (IPv4 dotted, IPv6 bracketed). */
-function isLocalHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (LOCAL_NAMES.test(host)) return true;
-  const v4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
-  if (v4) return privateV4(Number(v4[1]), Number(v4[2]));
-  if (!host.startsWith('[')) return false;
-  const v6 = host.slice(1, -1);
-  // An IPv4 address written in IPv6 (::ffff:c0a8:101 is 192.168.1.1).
-  const mapped = /^::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(v6);
-  if (mapped) {
-    const high = parseInt(mapped[1]!, 16);
-    return privateV4(high >> 8, high & 0xff);
-  }
-  return v6 === '::' || v6 === '::1' || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6);
-}
-
-/** Unspecified, private, loopback and link-local IPv4 ranges, and shared address space (carrier NAT). */
-function privateV4(a: number, b: number): boolean {
-  return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
 }

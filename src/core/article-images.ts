@@ -72,3 +72,45 @@ export function patternCovers(pattern: string, url: string): boolean {
   if (parts[2] !== undefined && parts[2] !== (u.port || (u.protocol === 'https:' ? '443' : '80'))) return false;
   return name === '*' || u.hostname === name || (name.startsWith('*.') && (u.hostname === name.slice(2) || u.hostname.endsWith(name.slice(1))));
 }
+
+/**
+ * Whether the extension fetches image `url` for the page at `pageUrl`. Only web addresses, never `file:`, `data:`,
+ * the browser's or an extension's own pages, and never one with a user name or password in it: stored lists of
+ * missing images come from imports too. An image on this machine or the local network is fetched only for a page
+ * there too: the extension is not bound by the
+ * browser's limits on what public pages may request from local addresses, so a public page naming
+ * `http://192.168.1.1/…` as a picture would otherwise have Qingdu send that request (to a router, a printer) for it.
+ */
+export function fetchableImage(url: string, pageUrl: string): boolean {
+  try {
+    const { protocol, username, password, hostname } = new URL(url);
+    if ((protocol !== 'http:' && protocol !== 'https:') || username || password) return false;
+    return !isLocalHost(hostname) || isLocalHost(new URL(pageUrl).hostname);
+  } catch {
+    return false;
+  }
+}
+
+const LOCAL_NAMES = /(?:^|\.)(?:localhost|local|internal|home\.arpa)\.?$/;
+
+/** This machine or the local network, by name or address, as the URL parser writes hosts (IPv4 dotted, IPv6 bracketed). */
+function isLocalHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (LOCAL_NAMES.test(host)) return true;
+  const v4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
+  if (v4) return privateV4(Number(v4[1]), Number(v4[2]));
+  if (!host.startsWith('[')) return false;
+  const v6 = host.slice(1, -1);
+  // An IPv4 address written in IPv6 (::ffff:c0a8:101 is 192.168.1.1).
+  const mapped = /^::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(v6);
+  if (mapped) {
+    const high = parseInt(mapped[1]!, 16);
+    return privateV4(high >> 8, high & 0xff);
+  }
+  return v6 === '::' || v6 === '::1' || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6);
+}
+
+/** Unspecified, private, loopback and link-local IPv4 ranges, and shared address space (carrier NAT). */
+function privateV4(a: number, b: number): boolean {
+  return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+}

@@ -4,15 +4,18 @@
  * user's gesture). The save never waits for the answer: if access is granted
  * later, the background fetches the images it missed.
  */
-import { imageUrls, originPatterns } from '../core/article-images';
+import { fetchableImage, imageUrls, originPatterns } from '../core/article-images';
 import type { Article } from '../core/types';
 import browser from '../platform/browser';
 
 const ASKED_KEY = 'asked-image-origins';
 
-/** Origins worth asking for: not granted, and not asked before. Computed ahead so the click can ask synchronously. */
+/**
+ * Origins worth asking for: of images the background would fetch, not granted, and not asked before. Computed ahead
+ * so the click can ask synchronously.
+ */
 export async function originsToAsk(article: Article): Promise<string[]> {
-  const wanted = originPatterns(imageUrls(article));
+  const wanted = originPatterns(imageUrls(article).filter((url) => fetchableImage(url, article.url)));
   const { [ASKED_KEY]: asked = [] } = (await browser.storage.local.get(ASKED_KEY)) as Record<string, string[]>;
   const result: string[] = [];
   for (const origin of wanted) {

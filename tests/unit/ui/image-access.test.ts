@@ -33,7 +33,11 @@ vi.mock('../../../src/platform/browser', () => ({
 const { askForOrigins, originsToAsk } = await import('../../../src/popup/image-access');
 
 function article(...srcs: string[]): Article {
-  return { contentHtml: srcs.map((src) => `<p><img src="${src}"></p>`).join(''), leadImage: null } as unknown as Article;
+  return articleAt('https://news.example/story', ...srcs);
+}
+
+function articleAt(url: string, ...srcs: string[]): Article {
+  return { url, contentHtml: srcs.map((src) => `<p><img src="${src}"></p>`).join(''), leadImage: null } as unknown as Article;
 }
 
 describe('asking for access to image hosts', () => {
@@ -51,5 +55,13 @@ describe('asking for access to image hosts', () => {
     expect(origins).toEqual(['https://a.example/*', 'http://b.example:8080/*']);
     askForOrigins(origins);
     await vi.waitFor(() => expect(requested).toEqual([['https://a.example/*', 'http://b.example:8080/*']]));
+  });
+
+  it('never asks for a host on this machine or the local network for a public page, which would not be fetched', async () => {
+    const local = ['http://192.168.1.1/a.png', 'http://localhost:8080/b.png', 'http://printer.local/c.png'];
+    expect(await originsToAsk(article('https://a.example/1.png', ...local))).toEqual(['https://a.example/*']);
+    expect(await originsToAsk(articleAt('http://192.168.1.20/wiki', ...local))).toEqual([
+      'http://192.168.1.1/*', 'http://localhost:8080/*', 'http://printer.local/*',
+    ]);
   });
 });
