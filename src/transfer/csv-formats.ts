@@ -2,7 +2,7 @@
  * Instapaper and Pocket CSV, export and import (FORMATS.md §2, §3).
  */
 import type { ReadState, SavedArticle } from '../storage/types';
-import { checkNotCut, csvRow, parseCsv, restoreFormula, type CsvRecord } from './csv';
+import { checkNotCut, csvRow, formulaReader, parseCsv, type CsvRecord } from './csv';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult } from './types';
 import { decodeText } from './text-encoding';
 import { inArchive, isoFromDate, isoFromUnix, mapChunked, oneLine, safeUnzip, safeUrl, TransferError, unixSeconds, urlProblem, UNKNOWN_TIME } from './util';
@@ -60,7 +60,7 @@ function linkItem(rec: CsvRecord, rawUrl: string | undefined, title: string, tag
     return null;
   }
   return {
-    kind: 'link', url, title: oneLine(restoreFormula(title)) || url, tags: [...new Set(tags.map((t) => t.trim()).filter(Boolean))],
+    kind: 'link', url, title: oneLine(title) || url, tags: [...new Set(tags.map((t) => t.trim()).filter(Boolean))],
     state, savedAt: savedAt ?? UNKNOWN_TIME,
   };
 }
@@ -94,7 +94,9 @@ export function parseInstapaperCsv(text: string): ParseResult {
   if (col.url < 0 || col.title < 0) throw new TransferError('not an Instapaper CSV (needs URL and Title columns)');
   if (hasHeader) checkNotCut(text, records, h.length);
   const minCells = Math.max(col.url, col.title) + 1;
-  for (const rec of hasHeader ? records.slice(1) : records) {
+  const rows = hasHeader ? records.slice(1) : records;
+  const cell = formulaReader(rows, new Set([col.url, col.time]));
+  for (const rec of rows) {
     // Under a header, a shorter row is a damaged one, not an older layout (the 4- and 5-column files have headers of their own).
     if (hasHeader && rec.cells.length < h.length) {
       errors.push({ line: rec.line, reason: `expected ${h.length} columns, found ${rec.cells.length}` });
@@ -104,7 +106,7 @@ export function parseInstapaperCsv(text: string): ParseResult {
       errors.push({ line: rec.line, reason: `expected at least ${minCells} columns, found ${rec.cells.length}` });
       continue;
     }
-    const folder = col.folder >= 0 ? (rec.cells[col.folder] ?? '').trim() : '';
+    const folder = col.folder >= 0 ? cell(rec.cells[col.folder] ?? '').trim() : '';
     const f = folder.toLowerCase();
     const state: ReadState = f === 'archive' ? 'archived' : 'unread';
     const tags = col.tags >= 0 ? parseJsonTags(rec.cells[col.tags]) : [];
@@ -112,7 +114,7 @@ export function parseInstapaperCsv(text: string): ParseResult {
     else if (folder && f !== 'unread' && f !== 'archive') tags.push(folder);
     const timeCell = col.time >= 0 ? rec.cells[col.time] : undefined;
     const savedAt = isoFromUnix(timeCell) ?? isoFromDate(timeCell);
-    const item = linkItem(rec, rec.cells[col.url], rec.cells[col.title] ?? '', tags, state, savedAt, errors);
+    const item = linkItem(rec, rec.cells[col.url], cell(rec.cells[col.title] ?? ''), tags, state, savedAt, errors);
     if (item) items.push(item);
   }
   return { items, errors };
@@ -132,15 +134,17 @@ export function parsePocketCsvText(text: string, where = ''): ParseResult {
   checkNotCut(text, records, header.length, where);
   const items: ImportItem[] = [];
   const errors: ImportError[] = [];
-  for (const rec of records.slice(1)) {
+  const rows = records.slice(1);
+  const cell = formulaReader(rows, new Set([col.url, col.time]));
+  for (const rec of rows) {
     if (rec.cells.length !== header.length) {
       errors.push({ line: rec.line, reason: `${where}expected ${header.length} columns, found ${rec.cells.length}` });
       continue;
     }
-    const tags = col.tags >= 0 ? restoreFormula(rec.cells[col.tags] ?? '').split('|') : [];
+    const tags = col.tags >= 0 ? cell(rec.cells[col.tags] ?? '').split('|') : [];
     const state: ReadState = col.status >= 0 && rec.cells[col.status]?.trim().toLowerCase() === 'archive' ? 'archived' : 'unread';
     const savedAt = col.time >= 0 ? isoFromUnix(rec.cells[col.time]) : null;
-    const item = linkItem(rec, rec.cells[col.url], rec.cells[col.title] ?? '', tags, state, savedAt, errors, where);
+    const item = linkItem(rec, rec.cells[col.url], cell(rec.cells[col.title] ?? ''), tags, state, savedAt, errors, where);
     if (item) items.push(item);
   }
   return { items, errors };

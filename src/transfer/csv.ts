@@ -9,14 +9,39 @@ import { lineEnds, TransferError } from './util';
 /** Cells starting with these run as formulas in Excel/LibreOffice/Sheets (CSV injection). */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** Prefixes `'` to a cell a spreadsheet would evaluate. URLs never start with these, so they pass unchanged. */
+/**
+ * A cell `neutraliseFormula` prefixes: a formula start, or apostrophes before
+ * one. A cell that already starts `'=` gets its own `'` too, so the one
+ * `restoreFormula` takes off is always the exporter's: `'=x` goes out as
+ * `''=x` and comes back as `'=x`, not as `=x`.
+ */
+const NEUTRALISED = /^'*[=+\-@\t\r]/;
+
+/** Prefixes `'` to a cell a spreadsheet would evaluate (see `NEUTRALISED`). URLs never start with these, so they pass unchanged. */
 export function neutraliseFormula(cell: string): string {
-  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+  return NEUTRALISED.test(cell) ? `'${cell}` : cell;
 }
 
-/** Reverses `neutraliseFormula` on import, so our own exports round-trip. */
+/** Reverses `neutraliseFormula`: one `'` off a cell that starts with apostrophes before a formula start. */
 export function restoreFormula(cell: string): string {
-  return cell.length > 1 && cell[0] === "'" && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+  return /^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+}
+
+/**
+ * How the text cells of a list's `rows` are read back: through
+ * `restoreFormula` when the file is neutralised as Qingdu writes it, else as
+ * they are. Instapaper's and Pocket's own exports (FORMATS.md §2, §3) write
+ * every cell raw: a title such as `'+1' for remote work` is the title, and
+ * taking its apostrophe off would change it. Their files cannot be told from
+ * ours by their header, but every text cell of ours that starts with a
+ * formula character has the `'` before it; a file with one bare (`=`, `+`,
+ * `-`, `@`, a tab or a CR first) was written by another tool, or saved again
+ * by a spreadsheet that dropped the prefixes, and its apostrophes are its
+ * own. `raw`: the columns written without neutralising (URLs, numbers).
+ */
+export function formulaReader(rows: readonly CsvRecord[], raw: ReadonlySet<number>): (cell: string) => string {
+  const neutralised = rows.every((r) => r.cells.every((cell, i) => raw.has(i) || !FORMULA_START.test(cell)));
+  return neutralised ? restoreFormula : (cell) => cell;
 }
 
 export function csvField(value: string): string {

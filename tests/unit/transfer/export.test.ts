@@ -19,9 +19,11 @@ import { htmlToXhtml, type Transcode } from '../../../src/transfer/epub';
 import { escapeAttr, loadVectors } from '../../security/corpus';
 import { loadCases, runCase } from '../core/helpers';
 import { joinParts, makeArticle, makeImageLookup, makeLibrary, PNG_1x1 } from './helpers';
+import type { ImportItem } from '../../../src/transfer/types';
 
 const { window } = new JSDOM('');
 const sanitize = coreSanitize(window as unknown as Window & typeof globalThis);
+const links = (items: ImportItem[]) => items.flatMap((i) => (i.kind === 'link' ? [i] : []));
 const env = { DOMParser: window.DOMParser, XMLSerializer: window.XMLSerializer };
 
 /** The library as storage holds it: bodies already through the shared sanitizer. */
@@ -169,6 +171,22 @@ describe('CSV exports read back by papaparse', () => {
  * archive and no third state (Readeck reads a bookmark's TOREAD so), so an article read but kept goes to their list,
  * and comes back into the library's, not into its archive.
  */
+describe('formula neutralisation undone on import, exactly', () => {
+  const titles = ['=SUM(A1)', '+1', '-', '@x', "'=already quoted", "''-two", "'plain quote'", 'no prefix'];
+  const lib = storedLibrary(titles.length).map((a, i) => ({ ...a, title: titles[i]!, tags: i === 4 ? ["'=tag", 'b'] : ['-t', "'q"] }));
+
+  it.each([
+    ['instapaper.csv', () => exportInstapaperCsv(lib)],
+    ['pocket.csv', () => exportPocketCsv(lib)],
+  ] as const)('%s: titles and tags starting with = + - @ or apostrophes come back as they were', async (name, write) => {
+    const csv = await write();
+    // A cell that starts with apostrophes before a formula character gets one more, so the one taken off is always the exporter's.
+    expect(csv).toContain("''=already quoted");
+    const report = importFile(name, new TextEncoder().encode(csv), { sanitize });
+    expect(links(report.toAdd).map((l) => [l.title, l.tags])).toEqual(lib.map((a) => [a.title, a.tags]));
+  });
+});
+
 describe('read state through Pocket, Instapaper, wallabag and bookmarks', () => {
   const lib = storedLibrary(3);
   const states = lib.map((a) => a.state);

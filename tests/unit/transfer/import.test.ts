@@ -76,6 +76,17 @@ describe('import fixtures', () => {
     expect(four.failed).toEqual([{ line: 4, reason: 'unsafe or unsupported URL scheme "instapaper-private:"' }]);
   });
 
+  // Instapaper and Pocket write every cell as it is: an apostrophe first is the title's own, whatever follows it.
+  it('Instapaper and Pocket CSV from those apps keep the apostrophe a title or tag starts with', () => {
+    const instapaper = "URL,Title,Selection,Folder,Timestamp,Tags\r\nhttps://a.example/,'+1' for remote work,,Unread,1700000000,[]\r\n" +
+      'https://b.example/,-5% growth,@someone said,Unread,1700000001,[]\r\n';
+    expect(links(importFile('instapaper-export.csv', new TextEncoder().encode(instapaper), ctx).toAdd).map((l) => l.title)).toEqual(["'+1' for remote work", '-5% growth']);
+    const pocket = "title,url,time_added,tags,status\n'@home' and away,https://c.example/,1700000000,'=x|-minus,unread\n=2+2,https://d.example/,1700000001,,archive\n";
+    expect(links(importFile('part_000000.csv', new TextEncoder().encode(pocket), ctx).toAdd).map((l) => [l.title, l.tags])).toEqual([
+      ["'@home' and away", ["'=x", '-minus']], ['=2+2', []],
+    ]);
+  });
+
   it('Netscape bookmarks: TOREAD, TAGS, multi-line tags, folders as tags on request', () => {
     const plain = importFile('bookmarks.html', fixture('bookmarks.html'), ctx);
     expect(plain.format).toBe('netscape');
