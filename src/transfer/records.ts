@@ -27,6 +27,7 @@ export interface RecordInput {
   lang?: string | null;
   byline?: string | null;
   lead?: string | null;
+  translator?: string | null;
   leadImage?: string | null;
   published?: string | null;
   progress?: number;
@@ -44,7 +45,7 @@ export function recordFromHtml(r: RecordInput): SavedArticle {
   const lang = r.lang ?? detectChinese(textContent);
   const article: Article = {
     title: r.title, url: r.url, siteName: siteNameOf(r.url), lang, lead: r.lead ?? null, leadImage: r.leadImage ?? null,
-    byline: r.byline ?? null, translator: null, published: r.published ?? null, updated: null, contentHtml, textContent,
+    byline: r.byline ?? null, translator: r.translator ?? null, published: r.published ?? null, updated: null, contentHtml, textContent,
     length, readingMinutes, partial: false, fullTextUrl: null, paywalled: false,
   };
   return {

@@ -3,7 +3,7 @@ import type { ReadState, SavedArticle } from '../storage/types';
 import { articleFront } from './article-front';
 import { recordFromHtml, urlId } from './records';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { decodeUtf8, escapeHtml, inArchive, isoFromDate, jsonProblem, mapChunked, oneLine, safeUnzip, safeUrl, TransferError, urlProblem, UNKNOWN_TIME } from './util';
+import { decodeEntities, decodeUtf8, escapeHtml, inArchive, isoFromDate, jsonProblem, mapChunked, oneLine, safeUnzip, safeUrl, TransferError, urlProblem, UNKNOWN_TIME } from './util';
 
 /** `2016-09-08T11:55:58+0000`: the serializer's shape, which PHP DateTime parses. */
 function wallabagDate(iso: string | null): string | null {
@@ -20,12 +20,41 @@ function hostOf(url: string): string | null {
   }
 }
 
-/** The article's HTML with the standfirst before it and the translator's credit after, which wallabag has no field for. */
+/**
+ * The article's HTML with the standfirst before it and the translator's credit after, which wallabag has no field for.
+ * Their classes mark them as Qingdu's, so that `qingduFront` takes them out again when the file comes back.
+ */
 function wallabagContent(a: SavedArticle): string {
   const { lead, translator } = articleFront(a);
-  const before = lead.length ? `<p><em>${lead.map(escapeHtml).join('<br>')}</em></p>` : '';
-  const after = translator ? `<p>${escapeHtml(translator)}</p>` : '';
+  const before = lead.length ? `<p class="${STANDFIRST_CLASS}"><em>${lead.map(escapeHtml).join('<br>')}</em></p>` : '';
+  const after = translator ? `<p class="${CREDIT_CLASS}">${escapeHtml(translator)}</p>` : '';
   return before + a.article.contentHtml + after;
+}
+
+const STANDFIRST_CLASS = 'qd-standfirst';
+const CREDIT_CLASS = 'qd-credit';
+/** The standfirst as `wallabagContent` writes it, first in the content: escaped lines between `<br>`s. */
+const STANDFIRST = new RegExp(`^<p class="${STANDFIRST_CLASS}"><em>([^<]*(?:<br>[^<]*)*)</em></p>`);
+/** The credit as `wallabagContent` writes it, last in the content, in any of the words `translatorCredit` gives it. */
+const CREDIT = new RegExp(`<p class="${CREDIT_CLASS}">(?:译者：|譯者：|Translated by )([^<]+)</p>$`);
+
+/**
+ * A Qingdu export's content taken apart again: the article's HTML, its
+ * standfirst and its translator, so that the article comes back as it was
+ * rather than with them in its text. Content from wallabag itself has
+ * neither mark and is left whole.
+ */
+function qingduFront(content: string): { html: string; lead: string | null; translator: string | null } {
+  let html = content;
+  const standfirst = STANDFIRST.exec(html);
+  if (standfirst) html = html.slice(standfirst[0].length);
+  const credit = CREDIT.exec(html);
+  if (credit) html = html.slice(0, credit.index);
+  return {
+    html,
+    lead: standfirst ? (standfirst[1] as string).split('<br>').map(decodeEntities).join('\n') : null,
+    translator: credit ? decodeEntities(credit[1] as string) : null,
+  };
 }
 
 /**
@@ -106,11 +135,12 @@ export function parseWallabag(text: string, opts: FullImportOptions): ParseResul
     const content = str(e.content);
     if (content && content.trim()) {
       const by = Array.isArray(e.published_by) ? e.published_by.filter((x): x is string => typeof x === 'string').join(', ') : null;
+      const { html, lead, translator } = qingduFront(content);
       items.push({
         kind: 'article', images: [],
         article: recordFromHtml({
-          url, title, html: content, sanitize: opts.sanitize, id: idFor(url), state, tags: [...new Set(tags)], savedAt,
-          updatedAt: isoFromDate(e.updated_at), lang: str(e.language), byline: by || null, leadImage: safeUrl(e.preview_picture),
+          url, title, html, sanitize: opts.sanitize, id: idFor(url), state, tags: [...new Set(tags)], savedAt,
+          updatedAt: isoFromDate(e.updated_at), lang: str(e.language), byline: by || null, lead, translator, leadImage: safeUrl(e.preview_picture),
           published: isoFromDate(e.published_at),
         }),
       });

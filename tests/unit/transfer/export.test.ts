@@ -291,7 +291,17 @@ describe('what the reader shows beside the body, in every export of the text', (
 
   it('wallabag: the standfirst before the HTML and the credit after it', async () => {
     const [row] = JSON.parse(await exportWallabag([a]));
-    expect(row.content).toBe(`<p><em>导语：一个<br>两行的导语</em></p>${a.article.contentHtml}<p>译者：何黎</p>`);
+    expect(row.content).toBe(`<p class="qd-standfirst"><em>导语：一个<br>两行的导语</em></p>${a.article.contentHtml}<p class="qd-credit">译者：何黎</p>`);
+  });
+
+  it('wallabag imported back: the standfirst and the credit are the article\'s again, not part of its text', async () => {
+    const quoting = { ...a, article: { ...a.article, lead: 'A "standfirst" & <more>\n导语', translator: "O'Brien & 何黎", lang: 'en' } };
+    for (const article of [a, quoting]) {
+      const report = importFile('wallabag.json', new TextEncoder().encode(await exportWallabag([article])), { sanitize });
+      const back = report.toAdd[0]?.kind === 'article' ? report.toAdd[0].article : undefined;
+      expect(back?.article).toMatchObject({ contentHtml: article.article.contentHtml, lead: article.article.lead, translator: article.article.translator });
+      expect(back?.lead).toBe(article.article.lead);
+    }
   });
 });
 
