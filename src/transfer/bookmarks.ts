@@ -19,6 +19,9 @@ export const BOOKMARKS_TAIL = '</DL><p>\n';
 /** Why a list file is refused when a list it opens is never closed. */
 const CUT_SHORT = 'the file ends inside a list, so it was probably cut short';
 
+/** A tag as a bookmarks file writes it: TAGS are comma-separated, so a comma in a tag becomes a space. */
+export const bookmarkTag = (tag: string): string => tag.replace(/,/g, ' ').trim();
+
 /**
  * One article's lines in a Netscape bookmark file. Archived articles carry
  * `TOREAD="0"`, which Readeck and Qingdu read as archived; the others, read
@@ -28,7 +31,7 @@ const CUT_SHORT = 'the file ends inside a list, so it was probably cut short';
 export function bookmarkRow(a: SavedArticle): string {
   const href = safeUrl(a.url);
   if (!href) return '';
-  const tags = a.tags.map((t) => t.replace(/,/g, ' ').trim()).filter(Boolean).join(',');
+  const tags = a.tags.map(bookmarkTag).filter(Boolean).join(',');
   const desc = a.lead ? `\n    <DD>${escapeHtml(a.lead.replace(/\s+/g, ' '))}` : '';
   return (
     `    <DT><A HREF="${escapeHtml(href)}" ADD_DATE="${unixSeconds(a.savedAt)}" LAST_MODIFIED="${unixSeconds(a.updatedAt)}"` +
@@ -101,7 +104,7 @@ export class BookmarksReader {
     if (this.folders.length > 0) throw new TransferError(CUT_SHORT);
     // The outermost <DL> has no folder title; drop empty names used as placeholders.
     for (const it of this.items) if (it.kind === 'link') it.tags = it.tags.filter(Boolean);
-    return { items: this.items, errors: this.errors };
+    return { items: this.items, errors: this.errors, tagForm: bookmarkTag };
   }
 
   private checkStart(): void {

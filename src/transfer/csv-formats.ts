@@ -23,11 +23,14 @@ export function instapaperRow(a: SavedArticle): string {
   return csvRow([url, a.title, oneLine(a.lead), folder, String(unixSeconds(a.savedAt)), JSON.stringify(a.tags)], INSTAPAPER_RAW);
 }
 
-/** One article's Pocket CSV row: tags `|`-separated (a `|` inside a tag becomes `/`); nothing for a URL that is not http(s). */
+/** A tag as a Pocket CSV writes it: tags are `|`-separated, so a `|` in a tag becomes `/`. */
+export const pocketTag = (tag: string): string => tag.replace(/\|/g, '/');
+
+/** One article's Pocket CSV row: tags `|`-separated (see `pocketTag`); nothing for a URL that is not http(s). */
 export function pocketRow(a: SavedArticle): string {
   const url = safeUrl(a.url);
   if (!url) return '';
-  const tags = a.tags.map((t) => t.replace(/\|/g, '/')).join('|');
+  const tags = a.tags.map(pocketTag).join('|');
   return csvRow([a.title || url, url, String(unixSeconds(a.savedAt)), tags, inArchive(a) ? 'archive' : 'unread'], POCKET_RAW);
 }
 
@@ -147,7 +150,7 @@ export function parsePocketCsvText(text: string, where = ''): ParseResult {
     const item = linkItem(rec, rec.cells[col.url], cell(rec.cells[col.title] ?? ''), tags, state, savedAt, errors, where);
     if (item) items.push(item);
   }
-  return { items, errors };
+  return { items, errors, tagForm: pocketTag };
 }
 
 /**
@@ -161,7 +164,7 @@ export function parsePocketCsv(input: string | Uint8Array): ParseResult {
   const files = safeUnzip(input, (name) => /\.csv$/i.test(name) && !name.startsWith('__MACOSX/'));
   const names = Object.keys(files).sort();
   if (names.length === 0) throw new TransferError('the zip holds no CSV files');
-  const out: ParseResult = { items: [], errors: [], encoding: 'utf-8' };
+  const out: ParseResult = { items: [], errors: [], encoding: 'utf-8', tagForm: pocketTag };
   for (const name of names) {
     const where = `${name}: `;
     let decoded;

@@ -142,9 +142,17 @@ export type PlanStep =
   /** `existing`: the id of the library record it duplicates; absent for a repeat within the file or a bare known URL. */
   | { kind: 'duplicate'; existing?: string };
 
+/** What a `Planner` plans against. */
+export type PlanContext = Pick<ImportContext, 'library' | 'idFor' | 'now'> & Pick<ParseResult, 'tagForm'>;
+
 /**
  * Sorts items, one at a time, into added / updated / duplicate against the
  * library, keeping the counts; what to write is left to the caller. Pure.
+ *
+ * With a `tagForm`, an incoming tag that a stored article's tag becomes in
+ * the file's format is that tag: a bookmarks file cannot hold `a,b`, nor a
+ * Pocket CSV `a|b`, so they write `a b` and `a/b`, and importing the
+ * library's own file back would otherwise give the article a second tag.
  */
 export class Planner {
   readonly counts = { added: 0, updated: 0, duplicates: 0 };
@@ -153,9 +161,11 @@ export class Planner {
   private readonly records = new Map<string, MergeableRecord>();
   private readonly seen = new Set<string>();
   private readonly now: string;
+  private readonly tagForm?: (tag: string) => string;
 
-  constructor(ctx: Pick<ImportContext, 'library' | 'idFor' | 'now'>) {
+  constructor(ctx: PlanContext) {
     this.idFor = ctx.idFor ?? urlId;
+    this.tagForm = ctx.tagForm;
     this.now = (ctx.now ?? new Date()).toISOString();
     const lib = ctx.library;
     if (lib && 'get' in lib && typeof lib.get === 'function') {
@@ -177,7 +187,8 @@ export class Planner {
     this.seen.add(key);
     const existing = this.records.get(key);
     if (existing) {
-      const incoming = item.kind === 'article' ? item.article : linkEntry(item, existing.id);
+      const incoming = { ...(item.kind === 'article' ? item.article : linkEntry(item, existing.id)) };
+      incoming.tags = this.storedTags(incoming.tags, existing.tags);
       // An undated item (UNKNOWN_TIME, the earliest time there is) moves no saved date back, and is newer than nothing.
       const merged = mergeRecord(existing, { ...incoming, id: existing.id, ...(undated ? { savedAt: existing.savedAt } : {}) });
       if (merged.changed || (item.kind === 'article' && item.images.length)) {
@@ -200,11 +211,18 @@ export class Planner {
     }
     return { kind: 'add', item: { ...item, article } };
   }
+
+  /** `tags` with each one that is a stored tag as the file's format writes it replaced by that stored tag. */
+  private storedTags(tags: string[], stored: readonly string[]): string[] {
+    const form = this.tagForm;
+    if (!form) return tags;
+    return cleanTags(tags.map((t) => (stored.includes(t) ? t : stored.find((s) => form(s).trim() === t) ?? t)));
+  }
 }
 
 /** Sorts parsed items into added / updated / duplicate against the library. Pure. */
 export function planImport(parsed: ParseResult, ctx: Pick<ImportContext, 'library' | 'idFor' | 'now'>): Omit<ImportReport, 'ok' | 'format' | 'message'> {
-  const planner = new Planner(ctx);
+  const planner = new Planner({ ...ctx, tagForm: parsed.tagForm });
   const toAdd: ImportItem[] = [];
   const toUpdate: PlannedUpdate[] = [];
   for (const item of parsed.items) {

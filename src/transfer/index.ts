@@ -14,7 +14,7 @@ export { epubBook, EpubWriter, exportEpub, htmlToXhtml, transcodedLookup, type E
 export { parseFeedFile, parseSeedFile } from './feeds';
 export { detectFormat, FORMAT_NAMES, type ImportFormat } from './detect';
 export { mergeRecord, linkEntry, type MergeResult, type MergeableRecord } from './merge';
-export { failureReason, importFile, parseImport, planImport, Planner, refusal, refusedBySize, type ImportContext, type ImportReport, type PlanStep, type PlannedUpdate } from './import';
+export { failureReason, importFile, parseImport, planImport, Planner, refusal, refusedBySize, type ImportContext, type PlanContext, type ImportReport, type PlanStep, type PlannedUpdate } from './import';
 export { blobText, MAX_STREAMED_BACKUP_BYTES, readBackup, UnorderedBackupError, zippedBackupText, type BackupVisitor, type StreamOptions } from './backup-stream';
 export { exportFileName, safeFileName, TransferError, MAX_IMPORT_BYTES, MAX_UNZIPPED_BYTES, MAX_ZIP_ENTRIES } from './util';
 export { imageUrls, imagesOf } from './images';

@@ -45,6 +45,11 @@ export interface ParseResult {
   errors: ImportError[];
   /** The text encoding the file was read in (`TextDecoder`'s name), for the formats that may come in others than UTF-8. */
   encoding?: string;
+  /**
+   * How the format writes a stored tag, for the formats that cannot write every tag as it is (see `Planner`); absent
+   * when it writes them as they are.
+   */
+  tagForm?: (tag: string) => string;
 }
 
 /** Turns untrusted article HTML into the HTML Qingdu stores (the shared DOMPurify configuration). */
