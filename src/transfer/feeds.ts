@@ -4,7 +4,7 @@ import type { SavedArticle } from '../storage/types';
 import { textLength } from '../core/reading-time';
 import { htmlToText, recordFromHtml, urlId } from './records';
 import type { ExtractHooks, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { safeUrl, TransferError, urlProblem } from './util';
+import { safeUrl, TransferError, UNKNOWN_TIME, urlProblem } from './util';
 
 /** Feed items with less text than this are imported as links (a summary is not the article). */
 export const FEED_MIN_TEXT = 200;
@@ -13,8 +13,6 @@ export interface FeedImportOptions {
   hooks: ExtractHooks;
   sanitize: Sanitize;
   idFor?: (url: string) => string;
-  /** Save time for the imported items. Default: the item's published time, else now. */
-  now?: Date;
 }
 
 function fromArticle(a: Article, id: string, savedAt: string): SavedArticle {
@@ -39,7 +37,10 @@ function itemFor(
     return null;
   }
   const title = raw.title.trim() || url;
-  const savedAt = (opts.now ?? new Date()).toISOString();
+  // A feed gives no save time (an item's date is when it was published): planning saves a new item at the import, and
+  // an item already in the library is no newer than what is stored, so importing the same feed again changes nothing,
+  // where an item dated at the import was newer every time and rewrote each stored body with the same text.
+  const savedAt = UNKNOWN_TIME;
   const id = (opts.idFor ?? urlId)(url);
   const enough = textLength(htmlToText(raw.html)) >= FEED_MIN_TEXT;
   if (raw.html.trim() && (alwaysArticle || enough)) {

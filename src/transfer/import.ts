@@ -95,8 +95,8 @@ export function parseImport(format: ImportFormat, bytes: Uint8Array, ctx: Import
     }
     case 'instapaper-csv': return readIn(listText(), parseInstapaperCsv);
     case 'netscape': return readIn(pageText(bytes), (t) => parseBookmarks(t, { foldersAsTags: ctx.foldersAsTags }));
-    case 'feed': return parseFeedFile(text(), { hooks: ctx.hooks ?? {}, ...full, now: ctx.now });
-    case 'seed': return parseSeedFile(text(), { hooks: ctx.hooks ?? {}, ...full, now: ctx.now });
+    case 'feed': return parseFeedFile(text(), { hooks: ctx.hooks ?? {}, ...full });
+    case 'seed': return parseSeedFile(text(), { hooks: ctx.hooks ?? {}, ...full });
   }
 }
 

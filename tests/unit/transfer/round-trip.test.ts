@@ -6,7 +6,10 @@
  * it changes nothing.
  */
 import 'fake-indexeddb/auto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
+import { strToU8, zipSync } from 'fflate';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { localWriter } from '../../../src/library/export-writing';
@@ -16,12 +19,13 @@ import { exportList, type ListFormatId } from '../../../src/library/transfer-exp
 import { planFile } from '../../../src/library/transfer-import';
 import { Library } from '../../../src/storage/library';
 import type { LibraryEntry, SavedArticle } from '../../../src/storage/types';
-import { coreSanitize } from '../../../src/transfer/core-hooks';
+import { coreHooks, coreSanitize } from '../../../src/transfer/core-hooks';
 import { channelReader } from '../transfer-ui/backup-channel';
 import { makeArticle } from './helpers';
 
 const { window } = new JSDOM('');
-const sanitize = coreSanitize(window as unknown as Window & typeof globalThis);
+const win = window as unknown as Window & typeof globalThis;
+const sanitize = coreSanitize(win);
 
 /** Titles a spreadsheet, an HTML writer or a JSON writer could get wrong. */
 const TITLES = [
@@ -80,7 +84,7 @@ async function exported(factory: IDBFactory, id: ListFormatId): Promise<File> {
 
 async function importInto(factory: IDBFactory, file: File) {
   const library = new Library({ factory });
-  const plan = await planFile(file, new TransferStore({ factory }), { backupReader: channelReader, sanitize, hooks: {} });
+  const plan = await planFile(file, new TransferStore({ factory }), { backupReader: channelReader, sanitize, hooks: coreHooks(win) });
   const outcome = await plan.apply(libraryWriter(library, () => undefined));
   await library.close();
   return { report: plan.report, outcome };
@@ -166,6 +170,27 @@ describe('a library exported and imported back', () => {
     const once = await contents(target);
     const { report, outcome } = await importInto(target, file);
     expect(report).toMatchObject({ ok: true, added: 0, updated: 0, duplicates: articles.length });
+    expect(outcome).toMatchObject({ added: 0, updated: 0 });
+    expect(await contents(target)).toEqual(once);
+  }, 60_000);
+});
+
+describe('every kind of file Qingdu imports, imported twice', () => {
+  const dir = join(import.meta.dirname, '../../fixtures/import');
+  const files: [string, Uint8Array<ArrayBuffer>][] = readdirSync(dir).map((name) => [name, new Uint8Array(readFileSync(join(dir, name)))]);
+  const omnivore = readFileSync(join(dir, 'omnivore.json'));
+  const slug = (JSON.parse(omnivore.toString()) as { slug: string }[])[0]!.slug;
+  files.push(['omnivore-export.zip', new Uint8Array(zipSync({ 'metadata_0_to_20.json': omnivore, [`content/${slug}.html`]: strToU8('<p>The text.</p>') }))]);
+
+  it.each(files)('%s: the second import skips everything and changes nothing', async (name, bytes) => {
+    const target = new IDBFactory();
+    const first = await importInto(target, new File([bytes], name));
+    expect(first.report).toMatchObject({ ok: true });
+    expect(first.report.added).toBeGreaterThan(0);
+    const once = await contents(target);
+    const { report, outcome } = await importInto(target, new File([bytes], name));
+    expect(report.toUpdate.map((u) => [u.record.title, u.changes])).toEqual([]);
+    expect(report).toMatchObject({ ok: true, added: 0, updated: 0, duplicates: first.report.added });
     expect(outcome).toMatchObject({ added: 0, updated: 0 });
     expect(await contents(target)).toEqual(once);
   }, 60_000);
