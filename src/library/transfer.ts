@@ -525,16 +525,21 @@ function buildImportDialog(store: TransferStore) {
         },
       });
       const failed = planned.report.failed.length;
-      // The rows the file could not give count in the last word too, not only in the list above it.
-      status.textContent = joinSentences(t('transferImported', [String(outcome.added), String(outcome.updated), String(outcome.skipped)]), failed ? t('transferImportedFailed', String(failed)) : '');
+      // The rows the file could not give, and the images the last check refused, count in the last word too: the
+      // lists above it are in no live region, so a screen reader would not hear of them.
+      status.textContent = joinSentences(
+        t('transferImported', [String(outcome.added), String(outcome.updated), String(outcome.skipped)]),
+        failed ? t('transferImportedFailed', String(failed)) : '',
+        refusedNote(outcome),
+      );
       status.classList.add('done');
     } catch (e) {
       const partial = (e as { outcome?: ImportOutcome }).outcome;
       outcome = partial ?? null;
       const counts = [String(partial?.added ?? 0), String(partial?.updated ?? 0)];
-      if (e instanceof Error && e.name === 'ImportStoppedError') status.textContent = t('transferImportStopped', counts);
+      if (e instanceof Error && e.name === 'ImportStoppedError') status.textContent = joinSentences(t('transferImportStopped', counts), refusedNote(partial));
       else {
-        status.textContent = t('transferImportFailed', [message(e), ...counts]);
+        status.textContent = joinSentences(t('transferImportFailed', [message(e), ...counts]), refusedNote(partial));
         status.classList.add('error');
       }
     } finally {
@@ -563,6 +568,12 @@ const FORMAT_KEYS: Record<string, string> = {
   'pocket-html': 'importFormatPocketHtml', 'instapaper-csv': 'importFormatInstapaper', netscape: 'importFormatBookmarks', feed: 'importFormatFeed',
   seed: 'importFormatSeed',
 };
+
+/** "2 refused by the final check (listed above).", or nothing when the import stored every image it sent. */
+function refusedNote(outcome: ImportOutcome | null | undefined): string {
+  const count = outcome?.rejected.length ?? 0;
+  return count ? t('transferImportedRejected', String(count)) : '';
+}
 
 function holdPage(event: BeforeUnloadEvent): void {
   event.preventDefault();

@@ -1,0 +1,73 @@
+// @vitest-environment happy-dom
+/**
+ * The import dialog's last word: what a screen reader hears when the import ends is the status line (a live
+ * region); the lists above it are in none, so whatever they add must be said there too.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import type { ImportOutcome } from '../../../src/library/import-writer';
+import type { FilePlan } from '../../../src/library/transfer-import';
+import { getMessage } from './messages';
+
+/** The UI's language for the next import: the strings are read as each is shown. */
+let lang = 'en';
+const messages = { en: getMessage('en'), zh_CN: getMessage('zh_CN') };
+
+vi.mock('../../../src/platform/browser', () => ({
+  default: { i18n: { getMessage: (key: string, subs?: string | string[]) => messages[lang as keyof typeof messages](key, subs), getUILanguage: () => lang } },
+}));
+vi.mock('../../../src/storage/library', () => ({ Library: class { close = async () => undefined; } }));
+vi.mock('../../../src/storage/changes', () => ({ announceChange: () => undefined }));
+
+/** The outcome the next import's write gives. */
+let outcome: ImportOutcome = { added: 0, updated: 0, skipped: 0, rejected: [] };
+vi.mock('../../../src/library/transfer-import', () => ({
+  planFile: async (): Promise<FilePlan> => ({
+    report: { ok: true, format: 'qingdu-backup', message: null, added: 1, updated: 1, duplicates: 0, failed: [], toAdd: [], toUpdate: [] },
+    updates: [],
+    writes: 2,
+    apply: async () => outcome,
+  }),
+}));
+
+const { mountTransfer } = await import('../../../src/library/transfer');
+
+/** Imports a file through the dialog and waits for its last word. */
+async function importWith(result: ImportOutcome, uiLang = 'en'): Promise<HTMLDialogElement> {
+  outcome = result;
+  lang = uiLang;
+  document.body.replaceChildren();
+  const actions = document.createElement('div');
+  document.body.append(actions);
+  mountTransfer(actions);
+  const input = document.querySelector<HTMLInputElement>('#transfer-file')!;
+  Object.defineProperty(input, 'files', { value: [new File(['{}'], 'backup.json')], configurable: true });
+  input.dispatchEvent(new Event('change'));
+  const dialog = document.querySelector<HTMLDialogElement>('#transfer-import-dialog')!;
+  const confirm = dialog.querySelector<HTMLButtonElement>('#transfer-import-confirm')!;
+  await vi.waitFor(() => expect(confirm.hidden).toBe(false));
+  confirm.click();
+  await vi.waitFor(() => expect(dialog.querySelector('#transfer-import-status')!.textContent).toMatch(/^(Imported|导入完成)/));
+  await vi.waitFor(() => expect(dialog.querySelector<HTMLButtonElement>('.dialog-actions button')!.textContent).toMatch(/^(Close|关闭)$/));
+  return dialog;
+}
+
+/** Text inside a live region of `root`: what a screen reader is told as it changes. */
+const liveText = (root: Element): string =>
+  [...root.querySelectorAll('[role="status"], [role="alert"], [role="log"], [aria-live]:not([aria-live="off"])')].map((el) => el.textContent).join(' ');
+
+describe('the import dialog', () => {
+  it('says in its live status line that images were refused, not only in the list above it', async () => {
+    const dialog = await importWith({ added: 1, updated: 0, skipped: 0, rejected: ['2 image(s) for an article not in the library (id-7)'] });
+    expect(dialog.querySelector('.transfer-failed li')!.textContent).toBe('2 image(s) for an article not in the library (id-7)');
+    expect(liveText(dialog)).toMatch(/1 refused by the final check \(listed above\)\./);
+    const zh = await importWith({ added: 1, updated: 0, skipped: 0, rejected: ['2 image(s) for an article not in the library (id-7)'] }, 'zh_CN');
+    expect(zh.querySelector('.transfer-failed li')!.textContent).toBe('2 张图片所属的文章不在阅读列表中（id-7）');
+    expect(liveText(zh)).toBe('导入完成：新增 1 篇，更新 0 篇，未变 0 篇。最终检查拒收 1 条（见上）。');
+  });
+
+  it('says nothing of refusals when there were none', async () => {
+    const dialog = await importWith({ added: 1, updated: 1, skipped: 0, rejected: [] });
+    expect(dialog.querySelector('.transfer-failed')).toBeNull();
+    expect(liveText(dialog)).toBe('Imported: 1 added, 1 updated, 0 unchanged.');
+  });
+});
