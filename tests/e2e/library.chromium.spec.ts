@@ -518,6 +518,13 @@ for (const lang of ['en-US', 'zh-CN']) {
       expect(lines).toBe(1);
     });
 
+    test('the reader\'s tab is named in the UI\'s language while it has no article to name it', async ({ extension }) => {
+      const reader = await extension.context.newPage();
+      await reader.goto(`chrome-extension://${extension.extensionId}/reader.html?id=nope`);
+      await expect(reader.locator('#state-missing')).toBeVisible();
+      await expect(reader).toHaveTitle(lang === 'en-US' ? 'Qingdu' : '清读');
+    });
+
     test('at 360 px a row shows its saved date whole, whatever the length of its site name', async ({ extension }) => {
       const { context, extensionId } = extension;
       const library = await openLibrary(context, extensionId);
