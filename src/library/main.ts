@@ -14,7 +14,7 @@
  */
 import { originPatterns } from '../core/article-images';
 import browser from '../platform/browser';
-import { sendMessage, type Request } from '../platform/messages';
+import { sendMessage, type MessageName, type Request, type Response } from '../platform/messages';
 import type { LibraryEntry, ReadState } from '../storage/types';
 import { debounce, formatBytes, formatDate, formatListDate, joinSentences } from '../ui/format';
 import { t, tCount, translatePage } from '../ui/i18n';
@@ -57,6 +57,19 @@ let cursor = -1;
 /** Ids of the articles ticked for export, kept while filters and searches change what is shown. */
 const picked = new Set<string>();
 const rows = new Map<string, { el: HTMLElement; entry: LibraryEntry }>();
+
+/**
+ * Sends a change to the background. A request that rejects never reached it, or went with it when it stopped; its write
+ * is one transaction, so nothing changed. The browser's reason ("Could not establish connection. Receiving end does
+ * not exist.") is English whatever the UI's language and tells a reader nothing: the error screen says what happened.
+ */
+async function ask<N extends MessageName>(type: N, data: Request<N>): Promise<Response<N>> {
+  try {
+    return await sendMessage(type, data);
+  } catch {
+    throw new Error(t('changeInterrupted'));
+  }
+}
 
 type State = 'loading' | 'empty' | 'nomatch' | 'error' | 'list';
 
@@ -295,7 +308,7 @@ function updatePicks(): void {
 async function removePicked(): Promise<void> {
   const ids = [...picked];
   if (ids.length === 0) return;
-  const result = await sendMessage('library.deleteMany', { ids });
+  const result = await ask('library.deleteMany', { ids });
   if (!result.ok) {
     toast(t('deleteFailed'), null);
     return;
@@ -319,7 +332,7 @@ async function removePicked(): Promise<void> {
  * reading, unread starts over). Resolves to the rows changed; null if refused.
  */
 async function moveTo(ids: string[], state: ReadState): Promise<LibraryEntry[] | null> {
-  const changed = await sendMessage('library.setState', { ids, state });
+  const changed = await ask('library.setState', { ids, state });
   if (!changed) return null;
   // Their places in the list do not move: each row is swapped for its new self.
   const byId = new Map(changed.map((e) => [e.id, e]));
@@ -558,7 +571,7 @@ function applyLocal(entry: LibraryEntry | null): void {
 }
 
 async function update(entry: LibraryEntry, patch: Request<'library.update'>['patch']): Promise<void> {
-  applyLocal(await sendMessage('library.update', { id: entry.id, patch }));
+  applyLocal(await ask('library.update', { id: entry.id, patch }));
 }
 
 let undoTimer: ReturnType<typeof setTimeout> | null = null;
@@ -586,7 +599,7 @@ function toast(text: string, token: string | null): void {
 
 async function remove(entry: LibraryEntry): Promise<void> {
   const index = view.findIndex((e) => e.id === entry.id);
-  const result = await sendMessage('library.delete', { id: entry.id });
+  const result = await ask('library.delete', { id: entry.id });
   if (!result.ok) {
     toast(t('deleteFailed'), null);
     return;
@@ -605,7 +618,7 @@ async function undoDelete(): Promise<void> {
   const token = undoToken;
   if (!token) return;
   hideToast();
-  const result = await sendMessage('library.undoDelete', { undoToken: token });
+  const result = await ask('library.undoDelete', { undoToken: token });
   if (!result.ok) {
     toast(t('undoFailed'), null);
     return;
@@ -660,7 +673,8 @@ function act(action: string, entry: LibraryEntry): void {
         return Promise.resolve();
     }
   };
-  run().catch((error: unknown) => toast(`${t('actionFailed')} ${error instanceof Error ? error.message : String(error)}`, null));
+  // After a full-width colon ("操作失败：") the reason follows with no space.
+  run().catch((error: unknown) => toast(joinSentences(t('actionFailed'), error instanceof Error ? error.message : String(error)), null));
 }
 
 // ---- input ----

@@ -525,6 +525,25 @@ for (const lang of ['en-US', 'zh-CN']) {
       await expect(reader).toHaveTitle(lang === 'en-US' ? 'Qingdu' : '清读');
     });
 
+    test('a change the background never gets is explained in the UI\'s language, not in the browser\'s English', async ({ extension }) => {
+      const { context, worker, extensionId } = extension;
+      await saveFromPopup(context, worker, extensionId, SEED_URL);
+      const library = await openLibrary(context, extensionId);
+      await expect(library.locator('.row')).toHaveCount(1);
+      // What the page gets when the background cannot be reached: every request rejects, with the browser's words.
+      await library.evaluate(() => {
+        chrome.runtime.sendMessage = () => {
+          throw new Error('Could not establish connection. Receiving end does not exist.');
+        };
+      });
+      await library.locator('.row [data-action="archive"]').first().click();
+      await expect(library.locator('#toast-text')).toHaveText(
+        lang === 'en-US'
+          ? "That did not work: The change was not made: Qingdu's background stopped or could not be reached, so your library is as it was. Reload the page and try again."
+          : '操作失败：改动没有完成：清读的后台已停止或无法连接，阅读列表保持原样。请重新载入页面后再试。',
+      );
+    });
+
     test('at 360 px a row shows its saved date whole, whatever the length of its site name', async ({ extension }) => {
       const { context, extensionId } = extension;
       const library = await openLibrary(context, extensionId);
@@ -648,7 +667,7 @@ test('when Undo cannot reach the background, the error takes focus from the vani
   const heading = error.getByRole('heading', { name: /^(出了点问题|Something went wrong)$/ });
   // Focus leaves the hidden Undo for the heading, whose description is the reason.
   await expect(heading).toBeFocused();
-  await expect(heading).toHaveAccessibleDescription('Could not establish connection. Receiving end does not exist.');
+  await expect(heading).toHaveAccessibleDescription(/^(The change was not made: Qingdu's background stopped or could not be reached|改动没有完成：清读的后台已停止或无法连接)/);
 
   // The next Tab reaches the way out; taking it shows the library as it is (the delete stands).
   await library.keyboard.press('Tab');
