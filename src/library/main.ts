@@ -591,6 +591,8 @@ function hideToast(): void {
 function toast(text: string, token: string | null): void {
   $('toast-text').textContent = text;
   $('toast-undo').hidden = token === null;
+  // A message with no Undo is read whole, on as many lines as it takes; "Deleted “…”" keeps to one (library.css).
+  $('toast').classList.toggle('toast-note', token === null);
   $('toast').hidden = false;
   undoToken = token;
   if (undoTimer) clearTimeout(undoTimer);

@@ -525,7 +525,7 @@ for (const lang of ['en-US', 'zh-CN']) {
       await expect(reader).toHaveTitle(lang === 'en-US' ? 'Qingdu' : '清读');
     });
 
-    test('a change the background never gets is explained in the UI\'s language, not in the browser\'s English', async ({ extension }) => {
+    test('a change the background never gets is explained in the UI\'s language, not in the browser\'s English, and read whole at 360 px', async ({ extension }) => {
       const { context, worker, extensionId } = extension;
       await saveFromPopup(context, worker, extensionId, SEED_URL);
       const library = await openLibrary(context, extensionId);
@@ -536,12 +536,24 @@ for (const lang of ['en-US', 'zh-CN']) {
           throw new Error('Could not establish connection. Receiving end does not exist.');
         };
       });
+      // In a phone-wide window, where the message takes several lines.
+      await library.setViewportSize({ width: 360, height: 740 });
       await library.locator('.row [data-action="archive"]').first().click();
       await expect(library.locator('#toast-text')).toHaveText(
         lang === 'en-US'
           ? "That did not work: The change was not made: Qingdu's background stopped or could not be reached, so your library is as it was. Reload the page and try again."
           : '操作失败：改动没有完成：清读的后台已停止或无法连接，阅读列表保持原样。请重新载入页面后再试。',
       );
+      // Read whole: not cut off with an ellipsis, and all of the toast within the window.
+      const [scrollWidth, clientWidth] = await library.locator('#toast-text').evaluate((text) => [text.scrollWidth, text.clientWidth]);
+      expect(scrollWidth).toBeLessThanOrEqual(clientWidth!);
+      const box = (await library.locator('#toast').boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(360);
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.y + box.height).toBeLessThanOrEqual(740);
+      // Wrapped across the window's width (90 %), not squeezed into half of it a word to a line.
+      expect(box.width).toBeGreaterThan(0.85 * 360);
     });
 
     test('at 360 px a row shows its saved date whole, whatever the length of its site name', async ({ extension }) => {
