@@ -20,8 +20,8 @@ type State = 'loading' | 'article' | 'empty' | 'waiting' | 'error';
  */
 const READ_TIMEOUT_MS = 12_000;
 
-/** Storage failures the user can act on, in the browser's language. */
-const SAVE_ERRORS: Record<string, string> = { quota: 'saveQuota', aborted: 'saveAborted' };
+/** Storage failures in the browser's language: the message the background sends with them is English (src/storage/errors.ts). */
+const SAVE_ERRORS: Record<string, string> = { quota: 'saveQuota', aborted: 'saveAborted', unknown: 'saveUnknown' };
 
 /** Why a page gave no article, in words for the reader. */
 const NO_ARTICLE_REASONS: Record<'no-article' | 'not-html' | 'too-large', string> = {
@@ -109,7 +109,8 @@ async function saveArticle(article: Article, tabId: number, button: HTMLButtonEl
     button.disabled = false;
     status.className = 'error';
     const known = SAVE_ERRORS[outcome.error];
-    status.textContent = `${t('saveFailed')} ${known ? t(known) : outcome.message}`;
+    // joinSentences: no space after the full-width colon of "保存失败：".
+    status.textContent = joinSentences(t('saveFailed'), known ? t(known) : outcome.message);
   }
 }
 

@@ -185,6 +185,36 @@ test.describe('faults while saving (Chromium)', () => {
   });
 });
 
+test.describe('in a Chinese browser', () => {
+  test.use({ lang: 'zh-CN' });
+
+  test('a storage failure of no known kind is told in Chinese, and a full disk with no space after the colon', async ({ extension, pages }) => {
+    const { context, worker, extensionId } = extension;
+    // The database failing in a way the storage module has no name for: its message is English.
+    const restore = await worker.evaluateHandle(() => {
+      const original = IDBDatabase.prototype.transaction;
+      IDBDatabase.prototype.transaction = () => {
+        throw new Error('Something unforeseen.');
+      };
+      return () => (IDBDatabase.prototype.transaction = original);
+    });
+    const popup = await clickSave(context, worker, extensionId, SEED_URL);
+    await expect(popup.locator('#save-status')).toHaveText('保存失败：保存时出了问题，阅读列表没有改动。请再试一次。');
+    await expect(popup.locator('#save')).toBeEnabled();
+
+    await restore.evaluate((undo) => undo());
+    await worker.evaluate(() => {
+      IDBObjectStore.prototype.put = () => {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      };
+    });
+    const secondUrl = 'https://cn.ft.com/story/001088999';
+    pages.set(secondUrl, seedPage().replace(/001088998/g, '001088999'));
+    const second = await clickSave(context, worker, extensionId, secondUrl);
+    await expect(second.locator('#save-status')).toHaveText(/^保存失败：存储空间已满/);
+  });
+});
+
 test('200 saves from 20 tabs at once: all 200 present, none mixed up', async ({ extension }) => {
   test.setTimeout(120_000);
   const { context, extensionId } = extension;
