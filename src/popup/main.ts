@@ -6,7 +6,7 @@
 import type { Article } from '../core/types';
 import browser from '../platform/browser';
 import { sendMessage } from '../platform/messages';
-import { imagesOverBudgetText, t, tCount, translatePage } from '../ui/i18n';
+import { imagesOverBudgetText, saveFailedText, t, tCount, translatePage } from '../ui/i18n';
 import { joinSentences } from '../ui/format';
 import { followThemePref } from '../ui/theme';
 import { askForOrigins, originsToAsk } from './image-access';
@@ -19,9 +19,6 @@ type State = 'loading' | 'article' | 'empty' | 'waiting' | 'error';
  * for the page to finish loading, which on a slow page can take as long as it likes.
  */
 const READ_TIMEOUT_MS = 12_000;
-
-/** Storage failures in the browser's language: the message the background sends with them is English (src/storage/errors.ts). */
-const SAVE_ERRORS: Record<string, string> = { quota: 'saveQuota', aborted: 'saveAborted', unknown: 'saveUnknown' };
 
 /** Why a page gave no article, in words for the reader. */
 const NO_ARTICLE_REASONS: Record<'no-article' | 'not-html' | 'too-large', string> = {
@@ -108,9 +105,7 @@ async function saveArticle(article: Article, tabId: number, button: HTMLButtonEl
   } else {
     button.disabled = false;
     status.className = 'error';
-    const known = SAVE_ERRORS[outcome.error];
-    // joinSentences: no space after the full-width colon of "保存失败：".
-    status.textContent = joinSentences(t('saveFailed'), known ? t(known) : outcome.message);
+    status.textContent = saveFailedText(outcome.error, outcome.message);
   }
 }
 

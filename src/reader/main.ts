@@ -11,7 +11,7 @@ import browser from '../platform/browser';
 import { sendMessage, sendToTab } from '../platform/messages';
 import type { LibraryEntry } from '../storage/types';
 import { joinSentences, scriptOf, throttle } from '../ui/format';
-import { imagesOverBudgetText, t, tCount, translatePage } from '../ui/i18n';
+import { imagesOverBudgetText, saveFailedText, t, tCount, translatePage } from '../ui/i18n';
 import { dialogOpen, isTyping } from '../ui/keys';
 import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
 import {
@@ -195,7 +195,7 @@ function offerSave(article: Article): void {
       $('article-host').focus({ preventScroll: true });
     } else {
       button.disabled = false;
-      announce(`${t('saveFailed')} ${outcome?.message ?? t('saveInterrupted')}`);
+      announce(outcome ? saveFailedText(outcome.error, outcome.message) : joinSentences(t('saveFailed'), t('saveInterrupted')));
     }
   });
 }

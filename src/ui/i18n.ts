@@ -4,7 +4,7 @@
  */
 import { ARTICLE_IMAGE_BUDGET } from '../core/article-images';
 import browser from '../platform/browser';
-import { formatBytes } from './format';
+import { formatBytes, joinSentences } from './format';
 
 export function t(key: string, substitutions?: string | string[]): string {
   return browser.i18n.getMessage(key, substitutions) || key;
@@ -13,6 +13,18 @@ export function t(key: string, substitutions?: string | string[]): string {
 /** A count in words: `browser.i18n` has no plural rules, so English needs its own message for one. */
 export function tCount(one: string, many: string, count: number): string {
   return t(count === 1 ? one : many, String(count));
+}
+
+/** Storage failures in the browser's language: the message the background sends with them is English (src/storage/errors.ts). */
+const SAVE_ERRORS: Record<string, string> = { quota: 'saveQuota', aborted: 'saveAborted', unknown: 'saveUnknown' };
+
+/**
+ * "保存失败：存储空间已满…" for a save the background refused with `error` (a storage failure's code) and `message`:
+ * known failures in the UI's language, the reason after the label with no space after a full-width colon.
+ */
+export function saveFailedText(error: string, message: string): string {
+  const known = SAVE_ERRORS[error];
+  return joinSentences(t('saveFailed'), known ? t(known) : message);
 }
 
 /** Why `count` images were left out: the article's images had reached the most stored with one article. */

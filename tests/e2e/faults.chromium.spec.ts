@@ -213,6 +213,23 @@ test.describe('in a Chinese browser', () => {
     const second = await clickSave(context, worker, extensionId, secondUrl);
     await expect(second.locator('#save-status')).toHaveText(/^保存失败：存储空间已满/);
   });
+
+  test('the reader\'s Save says the same, in Chinese', async ({ extension }) => {
+    const { context, worker, extensionId } = extension;
+    const page = await context.newPage();
+    await page.goto(SEED_URL);
+    const tabId = await worker.evaluate(async (url: string) => (await chrome.tabs.query({ url }))[0]?.id, SEED_URL);
+    const reader = await context.newPage();
+    await reader.goto(`chrome-extension://${extensionId}/reader.html?tab=${tabId}`);
+    await expect(reader.locator('.rd-title')).toHaveText(SEED_TITLE);
+    await worker.evaluate(() => {
+      IDBDatabase.prototype.transaction = () => {
+        throw new Error('Something unforeseen.');
+      };
+    });
+    await reader.getByRole('button', { name: '保存' }).click();
+    await expect(reader.locator('#status')).toHaveText('保存失败：保存时出了问题，阅读列表没有改动。请再试一次。');
+  });
 });
 
 test('200 saves from 20 tabs at once: all 200 present, none mixed up', async ({ extension }) => {
