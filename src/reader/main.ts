@@ -84,11 +84,14 @@ function changePrefs(patch: Partial<ReaderPrefs>): void {
 }
 
 let announceTimer: ReturnType<typeof setTimeout> | null = null;
-/** A short status line (theme changed, images fetched) that clears itself. */
-function announce(text: string): void {
+/**
+ * A short status line (theme changed, images fetched) that clears itself. A failure (`stay`) stays until the next
+ * line: read once and gone after four seconds, a reader who looked away never learnt why Save did nothing.
+ */
+function announce(text: string, { stay = false } = {}): void {
   $('status').textContent = text;
   if (announceTimer) clearTimeout(announceTimer);
-  announceTimer = setTimeout(() => ($('status').textContent = ''), 4000);
+  announceTimer = stay ? null : setTimeout(() => ($('status').textContent = ''), 4000);
 }
 
 // ---- loading ----
@@ -195,7 +198,7 @@ function offerSave(article: Article): void {
       $('article-host').focus({ preventScroll: true });
     } else {
       button.disabled = false;
-      announce(outcome ? saveFailedText(outcome.error, outcome.message) : joinSentences(t('saveFailed'), t('saveInterrupted')));
+      announce(outcome ? saveFailedText(outcome.error, outcome.message) : joinSentences(t('saveFailed'), t('saveInterrupted')), { stay: true });
     }
   });
 }
@@ -308,7 +311,7 @@ async function retryImages(button: HTMLButtonElement): Promise<void> {
   }
   const left = document.querySelectorAll('.rd-missing').length;
   document.querySelectorAll<HTMLButtonElement>('.rd-retry').forEach((b) => (b.disabled = false));
-  if (!outcome.ok) announce(`${t('retryFailed')} ${outcome.message}`);
+  if (!outcome.ok) announce(joinSentences(t('retryFailed'), outcome.message), { stay: true });
   else if (left) announce(joinSentences(tCount('imagesStillMissingOne', 'imagesStillMissing', left), outcome.imagesOverBudget ? imagesOverBudgetText(outcome.imagesOverBudget) : ''));
   else announce(tCount('imagesRestoredOne', 'imagesRestored', restored));
   // The placeholder pressed may be gone, replaced by its image: focus the next one left, or the article.
@@ -344,7 +347,7 @@ function setupConversion(root: HTMLElement, script: ReturnType<typeof scriptOf>,
         try {
           conversion.apply(await loadConverter(script));
         } catch (error) {
-          announce(`${t('convertFailed')} ${error instanceof Error ? error.message : String(error)}`);
+          announce(joinSentences(t('convertFailed'), error instanceof Error ? error.message : String(error)), { stay: true });
           return;
         } finally {
           fresh.disabled = false;

@@ -214,7 +214,7 @@ test.describe('in a Chinese browser', () => {
     await expect(second.locator('#save-status')).toHaveText(/^保存失败：存储空间已满/);
   });
 
-  test('the reader\'s Save says the same, in Chinese', async ({ extension }) => {
+  test('the reader\'s Save says the same, in Chinese, and it stays', async ({ extension }) => {
     const { context, worker, extensionId } = extension;
     const page = await context.newPage();
     await page.goto(SEED_URL);
@@ -229,6 +229,9 @@ test.describe('in a Chinese browser', () => {
     });
     await reader.getByRole('button', { name: '保存' }).click();
     await expect(reader.locator('#status')).toHaveText('保存失败：保存时出了问题，阅读列表没有改动。请再试一次。');
+    // Still there for a reader who looked away: a passing note (a theme's name) goes after 4 s, a failure stays.
+    await reader.waitForTimeout(5000);
+    expect(await reader.locator('#status').textContent()).toBe('保存失败：保存时出了问题，阅读列表没有改动。请再试一次。');
   });
 });
 
