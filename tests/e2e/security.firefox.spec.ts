@@ -222,7 +222,12 @@ test('hostile articles in Firefox: saved, listed and read, nothing runs, nothing
       { timeout: 5_000 },
       marker,
       url,
-    ).catch(async (e) => { console.log('DEBUG', title, await Promise.race([reader.evaluate(() => location.href + ' | ' + document.readyState + ' | ' + [...document.querySelectorAll('[id^=state-]')].map(e=>e.id+':'+(e as HTMLElement).hidden).join(',') + ' | ' + (document.querySelector('#error-detail')?.textContent) + ' | ' + (document.querySelector('.rd-body')?.textContent ?? 'NOBODY').slice(0,200)), new Promise(r=>setTimeout(r,3000,'EVAL HUNG'))])); throw e; });
+    ).catch(async (error: unknown) => {
+      // Say what the reader shows instead: its state and the start of its text.
+      const looking = reader.evaluate(() => `${document.querySelector('[id^=state-]:not([hidden])')?.id ?? 'no state'}: ${(document.querySelector('.rd-body, #error-detail')?.textContent ?? '').slice(0, 200)}`);
+      const shown = await Promise.race([looking, new Promise<string>((resolve) => setTimeout(resolve, 3_000, 'no answer'))]).catch(() => 'page unreachable');
+      throw new Error(`the reader of "${title}" did not show its text (${shown})`, { cause: error });
+    });
     readers.push({ title, url, reader });
   }
   // Let late loads (images, media, refreshes) happen before looking.
