@@ -22,6 +22,7 @@ import { dialogOpen, isTyping } from '../ui/keys';
 import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
 import { followThemePref } from '../ui/theme';
 import { LIBRARY_CHANNEL, isLibraryChange } from '../storage/changes';
+import { StorageError } from '../storage/errors';
 import { IdbLibraryReader, usageOf } from './data';
 import { mountTransfer } from './transfer';
 import {
@@ -81,13 +82,26 @@ function show(state: State): void {
 }
 
 /**
+ * Why the page failed, in the UI's language. The database's own reasons ("The database connection is closing.") are
+ * the browser's English whatever the UI's language and name no way out: a reader is told the articles are safe and
+ * to reload, and the console keeps the browser's words. Reasons the page wrote itself are shown as they are.
+ */
+function errorReason(error: unknown): string {
+  if (error instanceof DOMException || error instanceof StorageError) {
+    console.error(error);
+    return t('libraryUnreadable');
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
  * Shows the error screen. It replaces the list, and often the control that failed (Undo hides
  * first): focus moves to the heading so a screen reader speaks it and its reason, and Tab next
  * reaches Reload. With `keepFocus` (a search that failed as the reader typed) focus stays where
  * it is and the alert says the same: taking it would send the next keystrokes elsewhere.
  */
 function showError(error: unknown, { keepFocus = false } = {}): void {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorReason(error);
   $('error-detail').textContent = reason;
   show('error');
   if (keepFocus) $('error-alert').textContent = `${t('errorTitle')} ${reason}`;
