@@ -286,17 +286,23 @@ function trackProgress(id: string): void {
 
 // ---- missing images ----
 
+/**
+ * Why a retry failed, by the background's error code: its messages, and the browser's when the background could not
+ * be reached, are English whatever the UI's language.
+ */
+const RETRY_FAILURES: Record<string, string> = {
+  unreachable: 'retryUnreachable',
+  missing: 'retryArticleGone',
+  quota: 'retryStorageFull',
+};
+
 async function retryImages(button: HTMLButtonElement): Promise<void> {
   if (!savedId) return;
   const id = savedId;
   const buttons = [...document.querySelectorAll<HTMLButtonElement>('.rd-retry')];
   buttons.forEach((b) => (b.disabled = true));
   announce(t('retryingImages'));
-  const outcome = await sendMessage('library.retryImages', { id }).catch((error: unknown) => ({
-    ok: false as const,
-    error: 'unreachable',
-    message: error instanceof Error ? error.message : String(error),
-  }));
+  const outcome = await sendMessage('library.retryImages', { id }).catch(() => ({ ok: false as const, error: 'unreachable', message: '' }));
   let restored = 0;
   for (const box of document.querySelectorAll<HTMLElement>('.rd-missing')) {
     const url = box.dataset.url ?? '';
@@ -311,7 +317,7 @@ async function retryImages(button: HTMLButtonElement): Promise<void> {
   }
   const left = document.querySelectorAll('.rd-missing').length;
   document.querySelectorAll<HTMLButtonElement>('.rd-retry').forEach((b) => (b.disabled = false));
-  if (!outcome.ok) announce(joinSentences(t('retryFailed'), outcome.message), { stay: true });
+  if (!outcome.ok) announce(joinSentences(t('retryFailed'), t(RETRY_FAILURES[outcome.error] ?? 'retryNotStored')), { stay: true });
   else if (left) announce(joinSentences(tCount('imagesStillMissingOne', 'imagesStillMissing', left), outcome.imagesOverBudget ? imagesOverBudgetText(outcome.imagesOverBudget) : ''));
   else announce(tCount('imagesRestoredOne', 'imagesRestored', restored));
   // The placeholder pressed may be gone, replaced by its image: focus the next one left, or the article.

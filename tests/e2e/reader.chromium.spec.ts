@@ -190,3 +190,38 @@ test('an image that failed at save time shows a placeholder, and retry stores it
   await expect(img).toHaveAttribute('src', /^blob:/);
   await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
 });
+
+test('a retry that fails says why in the UI\'s language: the background gone, or the article deleted meanwhile', async ({ extension }) => {
+  const { context, worker, extensionId } = extension;
+  await context.route(/000078793_piclink\.jpg/, (route) => route.abort('connectionreset'));
+  const page = await context.newPage();
+  await page.goto(SEED_URL);
+  const popup = await openPopupFor(context, worker, extensionId, page);
+  await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
+  await expect(popup.locator('#save')).toHaveText(/^(已保存|Saved)$/, { timeout: 20_000 });
+
+  const reader = await context.newPage();
+  await reader.goto(`chrome-extension://${extensionId}/library.html`);
+  await reader.locator('.row-title').click();
+  const retry = reader.locator('.rd-missing').getByRole('button', { name: /^(重试|Retry)$/ });
+  await expect(retry).toBeVisible();
+  const status = reader.locator('#status');
+
+  // What the page gets when the background cannot be reached: the browser's English reason, which is not shown.
+  await reader.evaluate(() => {
+    const send = chrome.runtime.sendMessage;
+    (window as unknown as { restoreSend: () => void }).restoreSend = () => (chrome.runtime.sendMessage = send);
+    chrome.runtime.sendMessage = () => Promise.reject(new Error('Could not establish connection. Receiving end does not exist.'));
+  });
+  await retry.press('Enter');
+  await expect(status).toHaveText(/^(无法获取图片：清读的后台已停止或无法连接。请重新载入页面后再试。|Could not fetch the images: Qingdu's background stopped or could not be reached\. Reload the page and try again\.)$/);
+
+  // Deleted from the library in another tab while the reader stays open.
+  await reader.evaluate(() => (window as unknown as { restoreSend: () => void }).restoreSend());
+  const library = await context.newPage();
+  await library.goto(`chrome-extension://${extensionId}/library.html`);
+  await library.locator('.row button.danger').first().click();
+  await expect(library.locator('.row')).toHaveCount(0);
+  await retry.press('Enter');
+  await expect(status).toHaveText(/^(无法获取图片：这篇文章已不在阅读列表中。|Could not fetch the images: this article is no longer in the library\.)$/);
+});
