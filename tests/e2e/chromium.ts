@@ -95,6 +95,18 @@ export async function saveFromPopup(context: BrowserContext, worker: Worker, ext
   await page.close();
 }
 
+/** Open `url` in a tab, then the reader's preview of that tab (unsaved), as its toolbar button would; waits for the title. */
+export async function previewTab(context: BrowserContext, worker: Worker, extensionId: string, url: string): Promise<{ tabId: number; reader: Page }> {
+  const page = await context.newPage();
+  await page.goto(url);
+  const tabId = await worker.evaluate(async (u: string) => (await chrome.tabs.query({ url: u }))[0]?.id, url);
+  if (tabId === undefined) throw new Error(`no tab for ${url}`);
+  const reader = await context.newPage();
+  await reader.goto(`chrome-extension://${extensionId}/reader.html?tab=${tabId}`);
+  await expect(reader.locator('.rd-title')).not.toBeEmpty();
+  return { tabId, reader };
+}
+
 export async function openLibrary(context: BrowserContext, extensionId: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/library.html`);

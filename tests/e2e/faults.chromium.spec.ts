@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
-import { expect, openPopupFor, test } from './chromium';
+import { expect, openPopupFor, previewTab, test } from './chromium';
 import { HERO_PNG, ROOT, SEED_TITLE, SEED_URL, seedPage } from './pages';
 
 const SAVE = /^(保存|Save|再次保存（更新）|Save again \(update\))$/;
@@ -216,11 +216,7 @@ test.describe('in a Chinese browser', () => {
 
   test('the reader\'s Save says the same, in Chinese, and it stays', async ({ extension }) => {
     const { context, worker, extensionId } = extension;
-    const page = await context.newPage();
-    await page.goto(SEED_URL);
-    const tabId = await worker.evaluate(async (url: string) => (await chrome.tabs.query({ url }))[0]?.id, SEED_URL);
-    const reader = await context.newPage();
-    await reader.goto(`chrome-extension://${extensionId}/reader.html?tab=${tabId}`);
+    const { reader } = await previewTab(context, worker, extensionId, SEED_URL);
     await expect(reader.locator('.rd-title')).toHaveText(SEED_TITLE);
     await worker.evaluate(() => {
       IDBDatabase.prototype.transaction = () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { exportBackup } from '../../src/transfer/backup';
 import { makeArticle } from '../unit/transfer/helpers';
-import { defaultPages, expect, launchChromium, libraryRow, openLibrary, saveFromPopup, test } from './chromium';
+import { defaultPages, expect, launchChromium, libraryRow, openLibrary, previewTab, saveFromPopup, test } from './chromium';
 import { ROOT, SEED_TITLE, SEED_URL, SHARED } from './pages';
 
 interface Saved {
@@ -258,11 +258,7 @@ test.describe('library and reader (Chromium)', () => {
 
   test('reader preview of an unsaved tab, and reader settings remembered across articles', async ({ extension }) => {
     const { context, worker, extensionId } = extension;
-    const page = await context.newPage();
-    await page.goto(SEED_URL);
-    const tabId = await worker.evaluate(async (url: string) => (await chrome.tabs.query({ url }))[0]?.id, SEED_URL);
-    const reader = await context.newPage();
-    await reader.goto(`chrome-extension://${extensionId}/reader.html?tab=${tabId}`);
+    const { tabId, reader } = await previewTab(context, worker, extensionId, SEED_URL);
     await expect(reader.locator('.rd-title')).toHaveText(SEED_TITLE);
     await expect(reader.locator('.rd-translator')).toHaveText(/何黎/);
     await expect(reader.locator('.rd-article')).toHaveAttribute('lang', 'zh-CN');
