@@ -92,7 +92,7 @@ function hostOf(url: string): string {
 
 /**
  * Makes links and images absolute (mail links stay), moves images to the hosts the rules name (`imageUrlRewrites`),
- * drops tracking pixels and `<source>` (srcset is not kept). The title is the article's one `<h1>`: headings the
+ * drops tracking pixels, `<source>` (srcset is not kept) and the fallback a page writes inside `<video>` and `<audio>`. The title is the article's one `<h1>`: headings the
  * body writes as `<h1>` (FT's section heads) become `<h2>`, as Readability makes them, so they are not drawn larger
  * than the title nor exported at its level; empty headings go.
  */
@@ -109,6 +109,8 @@ function normaliseBody(root: Element, url: string, rewrites: readonly (readonly 
     else img.setAttribute('src', rewritePrefix(src, rewrites));
   }
   queryAll(root, 'source').forEach((s) => s.remove());
+  // What a page writes inside <video> / <audio> shows only where they are unsupported ("您的浏览器不支持 video 标签"): not article text.
+  for (const media of queryAll(root, 'video, audio')) media.replaceChildren();
   for (const h1 of queryAll(root, 'h1')) {
     const h2 = h1.ownerDocument.createElement('h2');
     for (const { name, value } of Array.from(h1.attributes)) h2.setAttribute(name, value);
