@@ -118,7 +118,8 @@ function normaliseBody(root: Element, url: string, rewrites: readonly (readonly 
     h1.replaceWith(h2);
   }
   // Script-filled placeholders (chart embeds, ad slots under other names) leave empty boxes; pair columns stay aligned.
-  for (const el of queryAll(root, 'div, span, p, section, h2, h3, h4, h5, h6').reverse()) {
+  // A pull quote's empty <footer> and a table's empty <tfoot> row (a bordered blank line under the table) go too.
+  for (const el of queryAll(root, 'div, span, p, section, footer, tfoot, h2, h3, h4, h5, h6').reverse()) {
     if (isEmptyElement(el) && !el.parentElement?.classList.contains('qd-pair')) el.remove();
   }
 }
