@@ -189,6 +189,11 @@ function run(doc: Document, url: string, opts: ExtractOptions): ExtractResult {
     img.setAttribute('src', fields.leadImage);
     img.setAttribute('alt', '');
     fig.appendChild(img);
+    if (fields.leadImageCaption) {
+      const caption = clone.createElement('figcaption');
+      caption.textContent = fields.leadImageCaption;
+      fig.appendChild(caption);
+    }
     html = fig.outerHTML + html;
   }
 

@@ -18,6 +18,8 @@ export interface RuleFields {
   title: string | null;
   lead: string | null;
   leadImage: string | null;
+  /** The hero picture's caption, on one line. */
+  leadImageCaption: string | null;
   byline: string | null;
   published: string | null;
   updated: string | null;
@@ -116,6 +118,7 @@ function readFields(doc: Document, rule: SiteRule, url: string): RuleFields {
     title: title ? textLinesJoin(title, ' / ') : null,
     lead,
     leadImage: readFirst(doc, rule.leadImage, readImage),
+    leadImageCaption: readFirst(doc, rule.leadImageCaption, (el, src) => oneLine(src ? el.getAttribute(src) : el.textContent) || null),
     byline: readFirst(doc, rule.byline, (el, src) => oneLine(src ? el.getAttribute(src) : el.textContent) || null),
     published: readFirst(doc, rule.published, dateReader(publishedLabels, updatedLabels, true)),
     updated: readFirst(doc, rule.updated, dateReader(updatedLabels, publishedLabels, false)),
@@ -206,7 +209,7 @@ function removeAll(doc: Document, selectors: readonly string[], spare?: (el: Ele
  */
 export function applyRules(doc: Document, url: string, site: SiteRule | null, generic: readonly SiteRule[]): AppliedRules {
   const empty: RuleFields = {
-    title: null, lead: null, leadImage: null, byline: null, published: null, updated: null,
+    title: null, lead: null, leadImage: null, leadImageCaption: null, byline: null, published: null, updated: null,
     translator: null, note: null, fullTextUrl: null, paginated: false, paywalled: false,
   };
   const fields = site ? readFields(doc, site, url) : empty;

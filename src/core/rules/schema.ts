@@ -33,6 +33,8 @@ export interface SiteRule {
   title?: FieldSelector[];
   lead?: FieldSelector[];
   leadImage?: FieldSelector[];
+  /** The hero picture's caption, when the page prints it outside the body: it goes under the picture put first in the body. */
+  leadImageCaption?: FieldSelector[];
   byline?: FieldSelector[];
   published?: FieldSelector[];
   updated?: FieldSelector[];
@@ -99,7 +101,7 @@ export interface RuleProblem {
 export type RuleValidation = { ok: true; rule: SiteRule } | { ok: false; problems: RuleProblem[] };
 
 const SELECTOR_FIELDS = ['remove', 'content', 'paywall', 'notes', 'figures', 'textareaSources'] as const;
-const FIELD_SELECTOR_FIELDS = ['title', 'lead', 'leadImage', 'byline', 'published', 'updated'] as const;
+const FIELD_SELECTOR_FIELDS = ['title', 'lead', 'leadImage', 'leadImageCaption', 'byline', 'published', 'updated'] as const;
 const STRING_LIST_FIELDS = ['translator', 'lazyImageAttrs', 'paywallText', 'dropLines', 'footerMarkers', 'footerLinkHosts'] as const;
 const KNOWN_FIELDS = new Set<string>([
   'id', 'siteName', 'siteNameHosts', 'match', 'imageUrlTemplate', 'imageUrlRewrites', 'fullText', 'bilingual', 'liveBlog', 'embedPicture', 'formBoxes', 'canonical', 'lang', 'transforms', '$comment',

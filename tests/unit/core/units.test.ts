@@ -338,6 +338,19 @@ describe('extractArticle edge cases', () => {
     expect(ft.ok && ft.article.contentHtml).toMatch(/<figure><img src="https:\/\/thumbor\.ftacademy\.cn\/unsafe\/picture\/8\/000108288_piclink\.png"><\/figure>$/);
   });
 
+  it("gives FT's hero picture its caption, printed beside it above the text", () => {
+    // div.story-image > figure[data-url] + div.caption: the picture and its caption sit outside the body.
+    const page = (caption: string) => `<html><body><h1 class="story-headline">标题</h1><div class="story-image image"><figure data-url="https://thumbor.ftacademy.cn/unsafe/picture/5/000108225_piclink.jpg" class="loading"></figure>${caption}</div><div id="story-body-container">${PARAS}</div></body></html>`;
+    const hero = '<figure><img src="https://dq4atoxl7csa1.cloudfront.net/unsafe/1340x754/https://thumbor.ftacademy.cn/unsafe/picture/5/000108225_piclink.jpg" alt="">';
+    const r = extract(page('<div class="caption">东京街头的老年人 <span>彭博社</span></div>'), 'https://www.ftchinese.com/story/001090562');
+    expect(r.ok && r.article.contentHtml.startsWith(`${hero}<figcaption>东京街头的老年人 彭博社</figcaption></figure><p>第1段`)).toBe(true);
+    expect(r.ok && r.article.textContent.split('\n')[0]).toBe('东京街头的老年人 彭博社');
+    for (const none of ['', '<div class="caption"> </div>']) {
+      const bare = extract(page(none), 'https://www.ftchinese.com/story/001090562');
+      expect(bare.ok && bare.article.contentHtml.startsWith(`${hero}</figure><p>第1段`)).toBe(true);
+    }
+  });
+
   it('credits no one post\'s author as a live blog\'s byline, and still reads a columnist\'s', () => {
     const post = (who: string) => `<div class="live-blog-container"><div class="time-byline-container"><span class="story-time" data-publish-time="1750208182000">t</span><div class="story-author">${who}</div></div><h1>标题</h1>${PARAS}</div>`;
     const live = extract(`<html><body><h1 class="story-headline">直播</h1><div id="story-body-container">${post('喬治•斯蒂爾')}${post('萊拉•阿布德')}</div></body></html>`, 'https://big5.ftchinese.com/interactive/200000');
