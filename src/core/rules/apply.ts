@@ -53,6 +53,7 @@ function readFirst(doc: Document, selectors: readonly FieldSelector[] | undefine
 const readText: Reader = (el, source) => (source ? el.getAttribute(source) : textLines(el).join('\n')) || null;
 
 const LABELLED = 'labelled:';
+const RAW = 'raw:';
 
 /** The labels a field's `text:<label>` sources read a date after ("发布于", "更新于"). */
 function textLabels(selectors: readonly FieldSelector[] | undefined): string[] {
@@ -91,10 +92,13 @@ function dateReader(own: readonly string[], other: readonly string[], unlabelled
 
 function readFields(doc: Document, rule: SiteRule, url: string): RuleFields {
   const lazy = new Set(rule.lazyImageAttrs ?? []);
+  // `raw:<attr>`: the lazy URL as the page gives it, not through `imageUrlTemplate` (whose size would crop this picture).
   const readImage: Reader = (el, source) => {
-    const raw = source ? el.getAttribute(source)?.trim() : null;
+    const asGiven = source?.startsWith(RAW) ?? false;
+    const attr = asGiven ? source?.slice(RAW.length) : source;
+    const raw = attr ? el.getAttribute(attr)?.trim() : null;
     if (!raw || raw.startsWith('data:')) return null;
-    return absoluteUrl(lazy.has(source ?? '') ? imageUrl(raw, rule, url) : raw, url);
+    return absoluteUrl(!asGiven && lazy.has(attr ?? '') ? imageUrl(raw, rule, url) : raw, url);
   };
   let fullTextUrl: string | null = null;
   let paginated = false;

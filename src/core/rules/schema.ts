@@ -9,7 +9,8 @@ import { TRANSFORM_NAMES } from './transforms';
 /**
  * A CSS selector, or `[selector, source]` where source is an attribute name, `text:<label>` (the date after a label),
  * or, in `published` and `updated`, `labelled:<attribute>`: a time whose meaning the element's text gives by its
- * label (the last of the `text:` labels of those two fields in it; no label counts as published).
+ * label (the last of the `text:` labels of those two fields in it; no label counts as published), or, in
+ * `leadImage`, `raw:<attribute>`: a lazy image URL as the page gives it, without `imageUrlTemplate`.
  */
 export type FieldSelector = string | [string, string];
 
@@ -192,8 +193,11 @@ export function validateRule(data: unknown, file = '<rule>', probe?: Document | 
       if (Array.isArray(s) && s.length !== 2) bad(`${f}[${i}]`, 'a pair must be [selector, attribute]');
       if (!isSafeSelector(sel, probe)) bad(`${f}[${i}]`, `not a safe CSS selector: ${JSON.stringify(sel)}`);
       const labelled = typeof src === 'string' && src.startsWith('labelled:');
+      const raw = typeof src === 'string' && src.startsWith('raw:');
       if (labelled && !((f === 'published' || f === 'updated') && ATTRIBUTE_NAME.test(src.slice(9)))) {
         bad(`${f}[${i}]`, `labelled:<attribute> is for published and updated times: ${JSON.stringify(src)}`);
+      } else if (raw && !(f === 'leadImage' && ATTRIBUTE_NAME.test(src.slice(4)))) {
+        bad(`${f}[${i}]`, `raw:<attribute> is for the lead image: ${JSON.stringify(src)}`);
       } else if (src !== undefined && !labelled && (typeof src !== 'string' || !(ATTRIBUTE_NAME.test(src) || /^text(?::\S{1,20})?$/.test(src)))) {
         bad(`${f}[${i}]`, `not an attribute name, text:<label> or labelled:<attribute>: ${JSON.stringify(src)}`);
       }

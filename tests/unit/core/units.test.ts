@@ -51,6 +51,13 @@ describe('rule validation', () => {
     expect(rule({ published: [['.t', 'labelled:']] }).ok).toBe(false);
   });
 
+  it('takes raw:<attribute> for the lead image only', () => {
+    const rule = (fields: object) => validateRule({ id: 'x', match: { hosts: ['a.com'] }, ...fields }, 'f.json');
+    expect(rule({ leadImage: [['.pic figure', 'raw:data-url'], ['.hero figure', 'data-url']] }).ok).toBe(true);
+    expect(rule({ byline: [['.t', 'raw:data-name']] }).ok).toBe(false);
+    expect(rule({ leadImage: [['.pic figure', 'raw:']] }).ok).toBe(false);
+  });
+
   it('rejects selectors the DOM cannot parse when a probe document is given', () => {
     const probe = jsdom('').window.document;
     const v = validateRule({ id: 'x', match: { hosts: ['a.com'] }, content: ['div[['] }, 'f.json', probe);
@@ -348,6 +355,22 @@ describe('extractArticle edge cases', () => {
     for (const none of ['', '<div class="caption"> </div>']) {
       const bare = extract(page(none), 'https://www.ftchinese.com/story/001090562');
       expect(bare.ok && bare.article.contentHtml.startsWith(`${hero}</figure><p>第1段`)).toBe(true);
+    }
+  });
+
+  it("takes FT's portrait hero, printed beside the text in the story body, at its own shape", () => {
+    // A story tagged 插图 or with a portrait picture gets div.leftPic (a skyline picture div.left-pic-small) inside
+    // div.story-body, before #story-body-container, instead of div.story-image above the byline.
+    const page = (box: string, url: string) => `<html><body><h1 class="story-headline">标题</h1><div class="story-body"><div class="${box} image portrait-img"><figure class="loading" data-url=${url}></figure></div><div id="story-body-container">${PARAS}</div></div></body></html>`;
+    const cases: [string, string, string][] = [
+      ['leftPic', 'https://thumbor.ftacademy.cn/unsafe/picture/2/000217942_piclink.jpeg', 'https://thumbor.ftacademy.cn/unsafe/picture/2/000217942_piclink.jpeg'],
+      ['left-pic-small', 'http://i.ftimg.net/picture/9/000063189_piclink.jpg', 'https://d1sh1cgb4xvhl.cloudfront.net/unsafe/picture/9/000063189_piclink.jpg'],
+    ];
+    for (const [box, raw, shown] of cases) {
+      const r = extract(page(box, raw), 'https://www.ftchinese.com/story/001090562');
+      // Not through the 1340x754 landscape crop the hero above the byline gets: that would cut a portrait to a strip.
+      expect(r.ok && r.article.leadImage).toBe(shown);
+      expect(r.ok && r.article.contentHtml.startsWith(`<figure><img src="${shown}" alt=""></figure><p>第1段`)).toBe(true);
     }
   });
 
