@@ -239,6 +239,12 @@ interface Parts {
   leadImage: string | null;
 }
 
+/** `title` without the first of `prefixes` it starts with (a promotion label such as "【限免】"). */
+function withoutPrefixes(title: string, prefixes: readonly string[]): string {
+  const p = prefixes.find((x) => title.startsWith(x));
+  return p ? title.slice(p.length).trim() || title : title;
+}
+
 function buildArticle({ url, site, fields, rd, page, opts, contentHtml, textContent, length, minutes, leadImage }: Parts): Article {
   const k = opts.known ?? {};
   const published = fields.published ?? page.published ?? k.published ?? null;
@@ -247,7 +253,7 @@ function buildArticle({ url, site, fields, rd, page, opts, contentHtml, textCont
   if (updated && published && updated < published) updated = null;
   const title = fields.title ?? oneLine(rd.title) ?? '';
   return {
-    title: title || k.title || page.title || '',
+    title: withoutPrefixes(title || k.title || page.title || '', site?.dropTitlePrefixes ?? []),
     url: canonicalUrl(url, { dropParams: site?.canonical?.dropParams ?? [] }),
     siteName: (site && ruleSiteName(site, hostOf(url))) ?? page.siteName ?? rd.siteName ?? null,
     lang: langFor(url, site, textContent, page.lang ?? rd.lang ?? null),

@@ -58,6 +58,8 @@ export interface SiteRule {
   paywallText?: string[];
   /** Lines whose whole text equals one of these are dropped (e.g. a stray "广告"). */
   dropLines?: string[];
+  /** Labels a site prints before a headline for a promotion ("【限免】"): dropped from the start of the title. */
+  dropTitlePrefixes?: string[];
   /** Text that starts a trailing footer: it and everything after it are dropped. */
   footerMarkers?: string[];
   /** Hosts of links that may sit in such a footer. */
@@ -103,7 +105,7 @@ export type RuleValidation = { ok: true; rule: SiteRule } | { ok: false; problem
 
 const SELECTOR_FIELDS = ['remove', 'content', 'paywall', 'notes', 'figures', 'textareaSources'] as const;
 const FIELD_SELECTOR_FIELDS = ['title', 'lead', 'leadImage', 'leadImageCaption', 'byline', 'published', 'updated'] as const;
-const STRING_LIST_FIELDS = ['translator', 'lazyImageAttrs', 'paywallText', 'dropLines', 'footerMarkers', 'footerLinkHosts'] as const;
+const STRING_LIST_FIELDS = ['translator', 'lazyImageAttrs', 'paywallText', 'dropLines', 'dropTitlePrefixes', 'footerMarkers', 'footerLinkHosts'] as const;
 const KNOWN_FIELDS = new Set<string>([
   'id', 'siteName', 'siteNameHosts', 'match', 'imageUrlTemplate', 'imageUrlRewrites', 'fullText', 'bilingual', 'liveBlog', 'embedPicture', 'formBoxes', 'canonical', 'lang', 'transforms', '$comment',
   ...SELECTOR_FIELDS, ...FIELD_SELECTOR_FIELDS, ...STRING_LIST_FIELDS,

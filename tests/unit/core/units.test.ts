@@ -374,6 +374,22 @@ describe('extractArticle edge cases', () => {
     }
   });
 
+  it("drops the promotion label FT prints before a headline (【限免】, 【高端限免】) from the title", () => {
+    const title = (h1: string, path = '/story/001090562') => {
+      const r = extract(`<html><body><h1 class="story-headline">${h1}</h1><div id="story-body-container">${PARAS}</div></body></html>`, `https://www.ftchinese.com${path}`);
+      return r.ok ? r.article.title : 'no article';
+    };
+    expect(title('【限免】老龄化困境：东京留给北京的教训')).toBe('老龄化困境：东京留给北京的教训');
+    expect(title('【高端限免】It’s OK to be quiet in meetings<br>为什么在会议上少说话对你更有利？', '/story/001096000/ce')).toBe('It’s OK to be quiet in meetings / 为什么在会议上少说话对你更有利？');
+    // Only as a prefix, and only these labels: a headline's own brackets stay.
+    expect(title('【FT大视野】中国的老龄化')).toBe('【FT大视野】中国的老龄化');
+    expect(title('为何说“【限免】”不是营销')).toBe('为何说“【限免】”不是营销');
+    // A feed item's title, when the page has no headline of its own.
+    const seed = jsdom(`<html><body><div id="story-body-container">${PARAS}</div></body></html>`, 'https://cn.ft.com/story/001088998');
+    const r = extractArticle(seed.window.document, 'https://cn.ft.com/story/001088998', { window: seed.window as unknown as WindowLike, known: { title: '【限免】俄罗斯表示准备军事支持白俄罗斯' } });
+    expect(r.ok && r.article.title).toBe('俄罗斯表示准备军事支持白俄罗斯');
+  });
+
   it('credits no one post\'s author as a live blog\'s byline, and still reads a columnist\'s', () => {
     const post = (who: string) => `<div class="live-blog-container"><div class="time-byline-container"><span class="story-time" data-publish-time="1750208182000">t</span><div class="story-author">${who}</div></div><h1>标题</h1>${PARAS}</div>`;
     const live = extract(`<html><body><h1 class="story-headline">直播</h1><div id="story-body-container">${post('喬治•斯蒂爾')}${post('萊拉•阿布德')}</div></body></html>`, 'https://big5.ftchinese.com/interactive/200000');
