@@ -117,11 +117,23 @@ function normaliseBody(root: Element, url: string, rewrites: readonly (readonly 
     moveChildren(h1, h2);
     h1.replaceWith(h2);
   }
+  // A <br> (or a run of them) with a block or nothing on each side breaks no line of text: it only draws empty ones.
+  for (const br of queryAll(root, 'br')) {
+    if (standsAlone(br.previousSibling, 'previousSibling') && standsAlone(br.nextSibling, 'nextSibling')) br.remove();
+  }
   // Script-filled placeholders (chart embeds, ad slots under other names) leave empty boxes; pair columns stay aligned.
   // A pull quote's empty <footer> and a table's empty <tfoot> row (a bordered blank line under the table) go too.
   for (const el of queryAll(root, 'div, span, p, section, footer, tfoot, h2, h3, h4, h5, h6').reverse()) {
     if (isEmptyElement(el) && !el.parentElement?.classList.contains('qd-pair')) el.remove();
   }
+}
+
+const BLOCKS = new Set(['p', 'div', 'hr', 'figure', 'table', 'ul', 'ol', 'dl', 'blockquote', 'pre', 'section', 'aside', 'header', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
+/** True when `node`, after skipping blank text and other `<br>`s the `way` it goes, is the container's edge or a block. */
+function standsAlone(node: ChildNode | null, way: 'previousSibling' | 'nextSibling'): boolean {
+  while (node && ((node.nodeType === 3 && !node.textContent?.trim()) || (node as Element).localName === 'br')) node = node[way];
+  return !node || (node.nodeType === 1 && BLOCKS.has((node as Element).localName));
 }
 
 /** Runs the pipeline; never throws (failures become `{ ok: false }`). */

@@ -337,6 +337,15 @@ describe('extractArticle edge cases', () => {
     expect(lead('<meta name="description" content="秋收进度过半，农机手昼夜忙碌。">')).toBe('秋收进度过半，农机手昼夜忙碌。');
   });
 
+  it('drops a line break standing between blocks, and keeps those inside text', () => {
+    // FT's template turns a separator paragraph (<p>___</p>) into <hr/><br/>: the <br> drew an empty line under the rule.
+    const body = `<p>${'第一段正文。'.repeat(20)}</p><hr/><br/><p>${'第二段正文。'.repeat(20)}</p><br>\n<br><div>第一行<br>第二行</div><p>诗句一<br><br>诗句二</p>`;
+    const r = extract(`<html><body><h1 class="story-headline">标题</h1><div id="story-body-container">${body}${PARAS}</div></body></html>`, 'https://www.ftchinese.com/story/001000002');
+    const html = r.ok ? r.article.contentHtml : '';
+    expect(html).toContain(`<hr><p>${'第二段正文。'.repeat(20)}</p>\n<div>第一行<br>第二行</div><p>诗句一<br><br>诗句二</p>`);
+    expect(html).not.toMatch(/<\/p><br>|<hr><br>/);
+  });
+
   it('keeps a picture that ends the article', () => {
     // A feed item's body is often just its paragraphs and a closing picture.
     const feedItem = extract(`<html><body>${PARAS}<p><img src="https://example.com/last.jpg" alt="最后一张图"></p></body></html>`);
