@@ -117,6 +117,12 @@ function normaliseBody(root: Element, url: string, rewrites: readonly (readonly 
     moveChildren(h1, h2);
     h1.replaceWith(h2);
   }
+  // A rule before anything it could separate goes (FT's live blog opens with the <hr> it prints between posts).
+  for (let node = root.firstChild; node && (node.nodeType !== 1 || (node as Element).localName === 'hr') && !node.textContent?.trim();) {
+    const next = node.nextSibling;
+    if (node.nodeType === 1) (node as Element).remove();
+    node = next;
+  }
   // A <br> (or a run of them) with a block or nothing on each side breaks no line of text: it only draws empty ones.
   for (const br of queryAll(root, 'br')) {
     if (standsAlone(br.previousSibling, 'previousSibling') && standsAlone(br.nextSibling, 'nextSibling')) br.remove();
