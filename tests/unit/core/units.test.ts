@@ -346,6 +346,13 @@ describe('extractArticle edge cases', () => {
     expect(html).not.toMatch(/<\/p><br>|<hr><br>/);
   });
 
+  it('keeps a player whose media a <source> names, playable and absolute', () => {
+    const page = `<html><body><article><h1>标题</h1>${PARAS}<audio controls><source src="/audio/ep1.mp3" type="audio/mpeg">您的浏览器不支持 audio 标签。</audio><video controls src="clip.mp4"></video></article></body></html>`;
+    const r = extract(page, 'https://radio.example.com/show/1');
+    expect(r.ok && r.article.contentHtml).toContain('<audio controls="" src="https://radio.example.com/audio/ep1.mp3" preload="none"></audio>');
+    expect(r.ok && r.article.contentHtml).toContain('<video controls="" src="https://radio.example.com/show/clip.mp4" preload="none"></video>');
+  });
+
   it('keeps a picture that ends the article', () => {
     // A feed item's body is often just its paragraphs and a closing picture.
     const feedItem = extract(`<html><body>${PARAS}<p><img src="https://example.com/last.jpg" alt="最后一张图"></p></body></html>`);
