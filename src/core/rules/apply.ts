@@ -5,7 +5,7 @@
  *   1. read signals that removals would destroy (pagination → full text link, paywall);
  *   2. read metadata fields by selector (title, lead, image, byline, times);
  *   3. remove the rules' `remove` selectors everywhere (a generic rule's never take the article: `holdsArticle`);
- *   4. choose the content root (first `content` selector that matches, else `<body>`);
+ *   4. choose the content root (first `content` selector that matches, else `<body>`), and move the `prepend` parts to its start;
  *   5. run the rule's named transforms on that root.
  */
 import type { FieldSelector, SiteRule } from './schema';
@@ -225,6 +225,12 @@ export function applyRules(doc: Document, url: string, site: SiteRule | null, ge
   for (const sel of site?.content ?? []) {
     content = queryOne(doc, sel);
     if (content) break;
+  }
+  if (content) {
+    for (const sel of [...(site?.prepend ?? [])].reverse()) {
+      const part = queryOne(doc, sel);
+      if (part && !part.contains(content) && !content.contains(part)) content.prepend(part);
+    }
   }
   const root = content ?? doc.body;
   if (root) {

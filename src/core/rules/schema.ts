@@ -31,6 +31,8 @@ export interface SiteRule {
   remove?: string[];
   /** Body containers; the first that matches wins. */
   content?: string[];
+  /** Parts of the article printed outside the body container (an audio player above the text): moved to its start, in order. */
+  prepend?: string[];
   title?: FieldSelector[];
   lead?: FieldSelector[];
   leadImage?: FieldSelector[];
@@ -103,7 +105,7 @@ export interface RuleProblem {
 
 export type RuleValidation = { ok: true; rule: SiteRule } | { ok: false; problems: RuleProblem[] };
 
-const SELECTOR_FIELDS = ['remove', 'content', 'paywall', 'notes', 'figures', 'textareaSources'] as const;
+const SELECTOR_FIELDS = ['remove', 'content', 'prepend', 'paywall', 'notes', 'figures', 'textareaSources'] as const;
 const FIELD_SELECTOR_FIELDS = ['title', 'lead', 'leadImage', 'leadImageCaption', 'byline', 'published', 'updated'] as const;
 const STRING_LIST_FIELDS = ['translator', 'lazyImageAttrs', 'paywallText', 'dropLines', 'dropTitlePrefixes', 'footerMarkers', 'footerLinkHosts'] as const;
 const KNOWN_FIELDS = new Set<string>([

@@ -353,6 +353,15 @@ describe('extractArticle edge cases', () => {
     expect(r.ok && r.article.contentHtml).toContain('<video controls="" src="https://radio.example.com/show/clip.mp4" preload="none"></video>');
   });
 
+  it("keeps the audio FT prints above a story's text, at the start of the body", () => {
+    // An audio story (FT英语电台 and others): div.story-body holds the player, then #story-body-container.
+    const player = `<div class="audio-placeholder" id="audio-placeholder"><div class="audio-container"><audio preload="none" controls=""><source src="https://creatives.ftimg.net/album/ep-20240101.mp3"><br clear='all'></audio></div></div>`;
+    const page = `<html><body><h1 class="story-headline">标题</h1><div class="story-body">${player}<div id="story-body-container">${PARAS}</div></div></body></html>`;
+    const r = extract(page, 'https://www.ftchinese.com/interactive/12345');
+    expect(r.ok && r.article.contentHtml.startsWith('<div><div><audio preload="none" controls="" src="https://creatives.ftimg.net/album/ep-20240101.mp3"></audio></div></div>')).toBe(true);
+    expect(r.ok && r.article.textContent.startsWith('第1段')).toBe(true);
+  });
+
   it('keeps a picture that ends the article', () => {
     // A feed item's body is often just its paragraphs and a closing picture.
     const feedItem = extract(`<html><body>${PARAS}<p><img src="https://example.com/last.jpg" alt="最后一张图"></p></body></html>`);
