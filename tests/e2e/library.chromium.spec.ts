@@ -725,3 +725,22 @@ test('a search that fails as the reader types is announced and leaves the keyboa
   await expect(error).toBeHidden();
   await expect(library.getByRole('alert')).toHaveText('');
 });
+
+test('a live blog reads as posts one line apart, not two', async ({ extension }) => {
+  const { context, worker, extensionId } = extension;
+  await saveFromPopup(context, worker, extensionId, BIG5_URL);
+  const reader = await openLibrary(context, extensionId);
+  await reader.locator('.row-title').click();
+  const posts = reader.locator('.rd-body .qd-post');
+  await expect(posts.first()).toBeVisible();
+  expect(await posts.count()).toBeGreaterThan(10);
+  // Between two posts only the post's own top border shows: no rule of FT's above it.
+  const lines = await reader.locator('.rd-body').evaluate((body) =>
+    [...body.querySelectorAll('.qd-post')].slice(1).map((post) => {
+      const before = post.previousElementSibling;
+      return before?.tagName === 'HR' && getComputedStyle(before).display !== 'none' ? 2 : 1;
+    }),
+  );
+  expect(new Set(lines)).toEqual(new Set([1]));
+  await expect(posts.nth(1)).toHaveCSS('border-top-style', 'solid');
+});
