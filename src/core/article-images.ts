@@ -77,9 +77,8 @@ export function patternCovers(pattern: string, url: string): boolean {
  * Whether the extension fetches image `url` for the page at `pageUrl`. Only web addresses, never `file:`, `data:`,
  * the browser's or an extension's own pages, and never one with a user name or password in it: stored lists of
  * missing images come from imports too. An image on this machine or the local network is fetched only for a page
- * there too: the extension is not bound by the
- * browser's limits on what public pages may request from local addresses, so a public page naming
- * `http://192.168.1.1/…` as a picture would otherwise have Qingdu send that request (to a router, a printer) for it.
+ * there too: the extension is not bound by the browser's limits on what public pages may request from local
+ * addresses, so a public page naming `http://192.168.1.1/…` as a picture would have Qingdu send that request.
  */
 export function fetchableImage(url: string, pageUrl: string): boolean {
   try {
@@ -107,7 +106,8 @@ function isLocalHost(hostname: string): boolean {
     const high = parseInt(mapped[1]!, 16);
     return privateV4(high >> 8, high & 0xff);
   }
-  return v6 === '::' || v6 === '::1' || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6);
+  // Unique local fc00::/7 and link-local fe80::/10: a first group of four digits (`fc::1` is 00fc::1, a public address).
+  return v6 === '::' || v6 === '::1' || /^f[cd][0-9a-f]{2}:/.test(v6) || /^fe[89ab][0-9a-f]:/.test(v6);
 }
 
 /** Unspecified, private, loopback and link-local IPv4 ranges, and shared address space (carrier NAT). */

@@ -39,7 +39,7 @@ describe('fetching an article\'s images', () => {
       'http://printer.local/a.png', 'http://nas.home.arpa/a.png', 'http://[::1]/a.png', 'http://[fd00::1]/a.png',
       'http://[fe80::1]/a.png', 'http://[::ffff:192.168.1.1]/a.png', 'http://0.0.0.0/a.png',
     ];
-    const publicHosts = ['https://img.example/a.png', 'http://172.32.0.1/a.png', 'http://11.0.0.1/a.png', 'https://localhost.example/a.png'];
+    const publicHosts = ['https://img.example/a.png', 'http://172.32.0.1/a.png', 'http://11.0.0.1/a.png', 'https://localhost.example/a.png', 'http://[fc::1]/a.png'];
     const fromPublic = await fetchImages(ARTICLE, [...local, ...publicHosts]);
     expect(fetched).toEqual(publicHosts);
     expect(fromPublic.missing).toEqual(local);
