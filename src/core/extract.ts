@@ -108,16 +108,16 @@ function normaliseBody(root: Element, url: string, rewrites: readonly (readonly 
     if ((img.hasAttribute('width') && w <= 1 && img.hasAttribute('height') && h <= 1) || !src) img.remove();
     else img.setAttribute('src', rewritePrefix(src, rewrites));
   }
-  // A player that names its media only in a <source> keeps the first one's, as its own src (the <source>s go next).
   for (const media of queryAll(root, 'video, audio')) {
+    // A player that names its media only in a <source> keeps the first one's, as its own src.
     const src = media.getAttribute('src') || media.querySelector('source[src]')?.getAttribute('src');
     const abs = absoluteUrl(src, url);
     if (abs) media.setAttribute('src', abs);
     else media.removeAttribute('src');
+    // Its <source>s go, and what a page writes inside shows only where players are unsupported ("您的浏览器不支持 video 标签"): not article text.
+    media.replaceChildren();
   }
   queryAll(root, 'source').forEach((s) => s.remove());
-  // What a page writes inside <video> / <audio> shows only where they are unsupported ("您的浏览器不支持 video 标签"): not article text.
-  for (const media of queryAll(root, 'video, audio')) media.replaceChildren();
   for (const h1 of queryAll(root, 'h1')) {
     const h2 = h1.ownerDocument.createElement('h2');
     for (const { name, value } of Array.from(h1.attributes)) h2.setAttribute(name, value);

@@ -17,11 +17,15 @@ export interface ArticleFront {
   hero: string | null;
 }
 
+/** The words before a translator's name in a credit: Traditional Chinese, Simplified Chinese, any other language. */
+export const CREDIT_WORDS = ['譯者：', '译者：', 'Translated by '] as const;
+
 /** A translator's credit in the article's own language, as the reader shows it. */
 export function translatorCredit(name: string, lang: string | null): string {
-  if (/^zh-(tw|hk|mo|hant)\b/i.test(lang ?? '')) return `譯者：${name}`;
-  if (/^zh\b/i.test(lang ?? '')) return `译者：${name}`;
-  return `Translated by ${name}`;
+  const [hant, hans, other] = CREDIT_WORDS;
+  if (/^zh-(tw|hk|mo|hant)\b/i.test(lang ?? '')) return hant + name;
+  if (/^zh\b/i.test(lang ?? '')) return hans + name;
+  return other + name;
 }
 
 /** A standfirst's lines, blank ones left out. */

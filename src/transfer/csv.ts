@@ -24,7 +24,7 @@ export function neutraliseFormula(cell: string): string {
 
 /** Reverses `neutraliseFormula`: one `'` off a cell that starts with apostrophes before a formula start. */
 export function restoreFormula(cell: string): string {
-  return /^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+  return cell.startsWith("'") && NEUTRALISED.test(cell.slice(1)) ? cell.slice(1) : cell;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** wallabag v2 JSON (FORMATS.md §7a) export and import, and Omnivore's export (§5a). */
 import type { ReadState, SavedArticle } from '../storage/types';
-import { articleFront } from './article-front';
+import { articleFront, CREDIT_WORDS } from './article-front';
 import { recordFromHtml, urlId } from './records';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult, Sanitize } from './types';
 import { decodeEntities, decodeUtf8, escapeHtml, inArchive, isoFromDate, jsonProblem, mapChunked, oneLine, safeUnzip, safeUrl, TransferError, urlProblem, UNKNOWN_TIME } from './util';
@@ -36,7 +36,7 @@ const CREDIT_CLASS = 'qd-credit';
 /** The standfirst as `wallabagContent` writes it, first in the content: escaped lines between `<br>`s. */
 const STANDFIRST = new RegExp(`^<p class="${STANDFIRST_CLASS}"><em>([^<]*(?:<br>[^<]*)*)</em></p>`);
 /** The credit as `wallabagContent` writes it, last in the content, in any of the words `translatorCredit` gives it. */
-const CREDIT = new RegExp(`<p class="${CREDIT_CLASS}">(?:译者：|譯者：|Translated by )([^<]+)</p>$`);
+const CREDIT = new RegExp(`<p class="${CREDIT_CLASS}">(?:${CREDIT_WORDS.join('|')})([^<]+)</p>$`);
 
 /**
  * A Qingdu export's content taken apart again: the article's HTML, its

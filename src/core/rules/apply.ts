@@ -51,6 +51,8 @@ function readFirst(doc: Document, selectors: readonly FieldSelector[] | undefine
 }
 
 const readText: Reader = (el, source) => (source ? el.getAttribute(source) : textLines(el).join('\n')) || null;
+/** A field shown on one line (a byline, a caption). */
+const readLine: Reader = (el, source) => oneLine(source ? el.getAttribute(source) : el.textContent) || null;
 
 const LABELLED = 'labelled:';
 const RAW = 'raw:';
@@ -122,8 +124,8 @@ function readFields(doc: Document, rule: SiteRule, url: string): RuleFields {
     title: title ? textLinesJoin(title, ' / ') : null,
     lead,
     leadImage: readFirst(doc, rule.leadImage, readImage),
-    leadImageCaption: readFirst(doc, rule.leadImageCaption, (el, src) => oneLine(src ? el.getAttribute(src) : el.textContent) || null),
-    byline: readFirst(doc, rule.byline, (el, src) => oneLine(src ? el.getAttribute(src) : el.textContent) || null),
+    leadImageCaption: readFirst(doc, rule.leadImageCaption, readLine),
+    byline: readFirst(doc, rule.byline, readLine),
     published: readFirst(doc, rule.published, dateReader(publishedLabels, updatedLabels, true)),
     updated: readFirst(doc, rule.updated, dateReader(updatedLabels, publishedLabels, false)),
     translator: null,
