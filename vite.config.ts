@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { defineConfig, type UserConfig } from 'vite';
 import webExtension from 'vite-plugin-web-extension';
@@ -14,6 +15,9 @@ const testConfig: UserConfig = {
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
+    // Many files wait on child processes (epubcheck, the command-line tool) as much as they compute: one worker
+    // per core, not Vitest's one fewer, takes the run on 2 cores from about 210 s to 150 s.
+    maxWorkers: availableParallelism(),
   },
 } as UserConfig;
 
