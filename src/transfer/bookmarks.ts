@@ -4,7 +4,7 @@
  */
 import type { ReadState, SavedArticle } from '../storage/types';
 import { tokenizeHtml } from './html-scan';
-import type { ChunkOptions, ImportError, ImportItem, ParseResult } from './types';
+import type { ChunkOptions, ImportError, ImportedLink, ImportItem, ParseResult } from './types';
 import { escapeHtml, inArchive, isoFromUnix, lineEnds, mapChunked, safeUrl, TransferError, unixSeconds, urlProblem, UNKNOWN_TIME } from './util';
 
 /** Karakeep checks `startsWith` on exactly this; nothing (no BOM, no space) may precede it. */
@@ -58,6 +58,9 @@ function uniq(list: string[]): string[] {
   return [...new Set(list)];
 }
 
+/** Tags that end a `<DD>`'s text: the next entry, list or link. */
+const DESCRIPTION_END = new Set(['dt', 'dd', 'dl', 'h3', 'a']);
+
 /** Where a bookmark file is cut into entries: before each `<DT`, never inside a comment (one left open runs to the end). */
 const ENTRY_START = /<!--[\s\S]*?(?:-->|$)|<dt/gi;
 
@@ -76,6 +79,9 @@ export class BookmarksReader {
   private inFolderTitle = false;
   private folderTitle = '';
   private link: { attrs: Record<string, string>; line: number; text: string } | null = null;
+  /** The link just read, which a `<DD>` next describes (a `<DD>` after a folder's `<H3>` describes the folder). */
+  private describable: ImportedLink | null = null;
+  private description: { item: ImportedLink; text: string } | null = null;
   private buf = '';
   /** Where in `buf` the search for the next entry resumes. */
   private searched = 0;
@@ -100,6 +106,7 @@ export class BookmarksReader {
     this.scan(this.buf.slice(this.scanEntries(this.buf)));
     this.buf = '';
     this.finishLink();
+    this.finishDescription();
     // Every exporter closes each <DL> it opens: one left open means the file stops early, and its missing links would go unmentioned.
     if (this.folders.length > 0) throw new TransferError(CUT_SHORT);
     // The outermost <DL> has no folder title; drop empty names used as placeholders.
@@ -127,7 +134,16 @@ export class BookmarksReader {
     const state: ReadState = toread === '0' ? 'archived' : 'unread';
     const tags = uniq([...splitTags(attrs.tags), ...(this.opts.foldersAsTags ? this.folders : [])]);
     const savedAt = isoFromUnix(attrs.add_date) ?? UNKNOWN_TIME;
-    this.items.push({ kind: 'link', url, title: text.trim().replace(/\s+/g, ' ') || url, tags, state, savedAt });
+    this.describable = { kind: 'link', url, title: text.trim().replace(/\s+/g, ' ') || url, tags, state, savedAt };
+    this.items.push(this.describable);
+  }
+
+  /** Gives the described link its lead: the `<DD>`'s text on one line, as Firefox and Raindrop write notes. */
+  private finishDescription(): void {
+    if (!this.description) return;
+    const lead = this.description.text.trim().replace(/\s+/g, ' ');
+    if (lead) this.description.item.lead = lead;
+    this.description = null;
   }
 
   /** Scans each entry of `text` that the next `<DT` closes; returns where the last one starts. */
@@ -155,6 +171,11 @@ export class BookmarksReader {
 
   private scan(html: string): void {
     for (const tok of tokenizeHtml(html, this.line)) {
+      if (tok.type !== 'text' && DESCRIPTION_END.has(tok.name)) {
+        this.finishDescription();
+        if (tok.type === 'open' && tok.name === 'dd' && this.describable) this.description = { item: this.describable, text: '' };
+        this.describable = null;
+      }
       if (tok.type === 'open') {
         if (tok.name === 'a') {
           this.finishLink();
@@ -173,6 +194,7 @@ export class BookmarksReader {
           this.pendingFolder = this.folderTitle.trim().replace(/\s+/g, ' ');
         } else if (tok.name === 'dl') this.folders.pop();
       } else if (this.link) this.link.text += tok.text;
+      else if (this.description) this.description.text += tok.text;
       else if (this.inFolderTitle) this.folderTitle += tok.text;
     }
     // Pieces are cut before a `<DT`, never between the CR and LF of a line end.

@@ -3,7 +3,7 @@
  */
 import type { ReadState, SavedArticle } from '../storage/types';
 import { checkNotCut, csvRow, formulaReader, parseCsv, type CsvRecord } from './csv';
-import type { ChunkOptions, ImportError, ImportItem, ParseResult } from './types';
+import type { ChunkOptions, ImportError, ImportedLink, ImportItem, ParseResult } from './types';
 import { decodeText } from './text-encoding';
 import { inArchive, isoFromDate, isoFromUnix, mapChunked, oneLine, safeUnzip, safeUrl, TransferError, unixSeconds, urlProblem, UNKNOWN_TIME } from './util';
 
@@ -56,7 +56,7 @@ function headerIndex(header: string[], names: string[]): number {
   return -1;
 }
 
-function linkItem(rec: CsvRecord, rawUrl: string | undefined, title: string, tags: string[], state: ReadState, savedAt: string | null, errors: ImportError[], where = ''): ImportItem | null {
+function linkItem(rec: CsvRecord, rawUrl: string | undefined, title: string, tags: string[], state: ReadState, savedAt: string | null, errors: ImportError[], where = ''): ImportedLink | null {
   const url = safeUrl(rawUrl);
   if (!url) {
     errors.push({ line: rec.line, reason: `${where}${urlProblem(rawUrl)}` });
@@ -92,7 +92,7 @@ export function parseInstapaperCsv(text: string): ParseResult {
   const h = hasHeader ? first.cells : [...INSTAPAPER_HEADER];
   const col = {
     url: headerIndex(h, ['url']), title: headerIndex(h, ['title']), folder: headerIndex(h, ['folder', 'state']),
-    time: headerIndex(h, ['timestamp', 'created']), tags: headerIndex(h, ['tags', 'labels']),
+    time: headerIndex(h, ['timestamp', 'created']), tags: headerIndex(h, ['tags', 'labels']), selection: headerIndex(h, ['selection']),
   };
   if (col.url < 0 || col.title < 0) throw new TransferError('not an Instapaper CSV (needs URL and Title columns)');
   if (hasHeader) checkNotCut(text, records, h.length);
@@ -118,7 +118,8 @@ export function parseInstapaperCsv(text: string): ParseResult {
     const timeCell = col.time >= 0 ? rec.cells[col.time] : undefined;
     const savedAt = isoFromUnix(timeCell) ?? isoFromDate(timeCell);
     const item = linkItem(rec, rec.cells[col.url], cell(rec.cells[col.title] ?? ''), tags, state, savedAt, errors);
-    if (item) items.push(item);
+    const selection = col.selection >= 0 ? cell(rec.cells[col.selection] ?? '').replace(/\r\n?/g, '\n').trim() : '';
+    if (item) items.push(selection ? { ...item, lead: selection } : item);
   }
   return { items, errors };
 }

@@ -130,7 +130,9 @@ function wellFormed<T extends object>(record: T, fields: readonly (keyof T)[]): 
  */
 function normalised(item: ImportItem): ImportItem {
   const tags = (list: readonly string[]) => cleanTags(list.map(wellFormedText));
-  if (item.kind === 'link') return { ...item, title: wellFormedText(item.title), tags: tags(item.tags) };
+  if (item.kind === 'link') {
+    return { ...item, title: wellFormedText(item.title), tags: tags(item.tags), ...(item.lead ? { lead: wellFormedText(item.lead) } : {}) };
+  }
   const a = item.article;
   return { ...item, article: { ...wellFormed(a, ENTRY_TEXT), tags: tags(a.tags), article: wellFormed(a.article, ARTICLE_TEXT) } };
 }

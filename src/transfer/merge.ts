@@ -7,7 +7,8 @@
  * - Progress keeps the larger value; readAt the later time; savedAt the earlier
  *   (one in the same whole second is the same time: see `earlierSave`).
  * - Text is never replaced by nothing: a link-only record never overwrites a body;
- *   a body always fills a link-only record.
+ *   a body always fills a link-only record, and a newer link-only one gives it
+ *   its title and lead (a description), when it has them.
  * - Otherwise the record with the later `updatedAt` wins field by field.
  * Every field that changed is listed in `changes`; every field where the
  * incoming value lost to a newer existing one is listed in `kept`.
@@ -51,6 +52,7 @@ export function mergeRecord<T extends MergeableRecord>(existing: T, incoming: Me
     if (value === undefined || same(value, out[f])) continue;
     if (takeContent) (out as Record<string, unknown>)[f] = value;
     else if (f === 'title' && !existingHasBody && incomingNewer && typeof value === 'string' && value && value !== incoming.url) out.title = value;
+    else if (f === 'lead' && !existingHasBody && incomingNewer && value) out.lead = value as string;
     else kept.push(f);
   }
   out.linkOnly = existing.linkOnly && !incomingHasBody;
@@ -74,7 +76,7 @@ const CHINESE_ONLY = /^(?=.*\p{Script=Han})(?!.*[\p{Script=Hiragana}\p{Script=Ka
  */
 export function linkEntry(item: Extract<ImportItem, { kind: 'link' }>, id: string): LibraryEntry {
   return {
-    id, url: item.url, title: item.title, siteName: siteNameOf(item.url), lang: detectChinese(item.title) ?? (CHINESE_ONLY.test(item.title) ? 'zh' : null), byline: null, lead: null, leadImage: null, published: null,
+    id, url: item.url, title: item.title, siteName: siteNameOf(item.url), lang: detectChinese(item.title) ?? (CHINESE_ONLY.test(item.title) ? 'zh' : null), byline: null, lead: item.lead ?? null, leadImage: null, published: null,
     savedAt: item.savedAt, updatedAt: item.savedAt, readAt: null, state: item.state, tags: item.tags, readingMinutes: 0, length: 0,
     partial: false, progress: 0, linkOnly: true, bodyBytes: 0, imageBytes: 0, missingImages: [],
   };

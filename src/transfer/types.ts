@@ -30,6 +30,8 @@ export interface ImportedLink {
   state: ReadState;
   /** ISO 8601. */
   savedAt: string;
+  /** What the file says of the link (a bookmark's `<DD>`, Instapaper's Selection, Omnivore's description), kept as its lead. */
+  lead?: string;
 }
 
 export type ImportItem = ImportedArticle | ImportedLink;

@@ -205,7 +205,8 @@ export function parseOmnivore(input: string | Uint8Array, opts: FullImportOption
         }),
       });
     } else {
-      items.push({ kind: 'link', url, title, tags, state, savedAt });
+      const lead = str(e.description)?.trim();
+      items.push({ kind: 'link', url, title, tags, state, savedAt, ...(lead ? { lead } : {}) });
     }
   });
   return { items, errors };

@@ -67,7 +67,7 @@ describe('import fixtures', () => {
       { kind: 'link', url: 'https://css-irl.info/dont-forget-the-lang-attribute/', title: 'CSS { In Real Life } | Don’t Forget the “lang” Attribute', tags: [], state: 'unread', savedAt: '2021-12-21T10:01:19.000Z' },
       { kind: 'link', url: 'https://archived.example/', title: 'Archived Article', tags: ['a', 'b'], state: 'archived', savedAt: '2023-11-14T22:13:20.000Z' },
       { kind: 'link', url: 'https://custom.example/', title: 'Custom Article', tags: ['Reading List'], state: 'unread', savedAt: '2023-11-14T22:13:22.000Z' },
-      { kind: 'link', url: 'https://starred.example/', title: 'Starred Article', tags: ['starred'], state: 'unread', savedAt: '2023-11-14T22:13:23.000Z' },
+      { kind: 'link', url: 'https://starred.example/', title: 'Starred Article', tags: ['starred'], state: 'unread', savedAt: '2023-11-14T22:13:23.000Z', lead: 'some selection' },
     ]);
     expect(importFile('i.csv', fixture('instapaper-5.csv'), ctx)).toMatchObject({ added: 2, failed: [] });
     const four = importFile('i.csv', fixture('instapaper-4.csv'), ctx);
@@ -91,7 +91,7 @@ describe('import fixtures', () => {
     const plain = importFile('bookmarks.html', fixture('bookmarks.html'), ctx);
     expect(plain.format).toBe('netscape');
     expect(links(plain.toAdd)).toEqual([
-      { kind: 'link', url: 'https://example.com/', title: 'Title & more', tags: ['alpha', 'beta'], state: 'unread', savedAt: '2023-11-14T22:13:20.000Z' },
+      { kind: 'link', url: 'https://example.com/', title: 'Title & more', tags: ['alpha', 'beta'], state: 'unread', savedAt: '2023-11-14T22:13:20.000Z', lead: 'Description / notes' },
       { kind: 'link', url: 'https://www.ftchinese.com/story/001', title: 'FT 中文网', tags: [], state: 'archived', savedAt: '2023-11-14T22:15:00.000Z' },
       { kind: 'link', url: 'https://top.example/', title: 'Top level', tags: [], state: 'unread', savedAt: '2023-11-14T22:18:20.000Z' },
     ]);
@@ -100,11 +100,53 @@ describe('import fixtures', () => {
     expect(links(folders.toAdd).map((l) => l.tags)).toEqual([['alpha', 'beta', '阅读'], ['阅读', 'Sub folder'], []]);
   });
 
+  it('a bookmark\'s <DD> is its lead; a folder\'s, or one after a refused link, describes no link', () => {
+    const file = `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>
+    <DT><A HREF="https://a.example/" ADD_DATE="1700000000">A</A>
+    <DD>第一行 &amp; more
+        second line
+    <DT><H3>Folder</H3>
+    <DD>About the folder
+    <DL><p>
+        <DT><A HREF="https://b.example/" ADD_DATE="1700000001">B</A>
+        <DT><A HREF="javascript:alert(1)">bad</A>
+        <DD>Of the bad one
+    </DL><p>
+    <DT><A HREF="https://c.example/" ADD_DATE="1700000002">C</A>
+    <DD>
+</DL><p>\n`;
+    const r = importFile('bookmarks.html', new TextEncoder().encode(file), ctx);
+    expect(links(r.toAdd).map((l) => [l.title, 'lead' in l ? l.lead : undefined])).toEqual([
+      ['A', '第一行 & more second line'], ['B', undefined], ['C', undefined],
+    ]);
+    // Stored as the link's lead, which the reader shows and every export writes.
+    expect(linkEntry(links(r.toAdd)[0] as Extract<ImportItem, { kind: 'link' }>, 'x').lead).toBe('第一行 & more second line');
+  });
+
+  it('a description comes back with a link exported from a library that does not have it', async () => {
+    const stored = [{ ...makeArticle(1), lead: '一句导语，“引号”与 <b>' }];
+    for (const write of [exportBookmarks, exportInstapaperCsv]) {
+      const r = importFile(write === exportBookmarks ? 'b.html' : 'i.csv', new TextEncoder().encode(await write(stored)), ctx);
+      expect(links(r.toAdd)).toMatchObject([{ url: stored[0]!.url, lead: '一句导语，“引号”与 <b>' }]);
+    }
+  });
+
+  it('a newer link gives a link-only record its description; an older one, or one with none, leaves it', () => {
+    const stored = linkEntry({ kind: 'link', url: 'https://a.example/', title: 'A', tags: [], state: 'unread', savedAt: '2026-01-01T00:00:00Z', lead: 'old' }, 'id');
+    const newer = linkEntry({ kind: 'link', url: 'https://a.example/', title: 'A', tags: [], state: 'unread', savedAt: '2026-02-01T00:00:00Z', lead: 'new' }, 'id');
+    const bare = linkEntry({ kind: 'link', url: 'https://a.example/', title: 'A', tags: [], state: 'unread', savedAt: '2026-02-01T00:00:00Z' }, 'id');
+    expect(mergeRecord(stored, newer).record.lead).toBe('new');
+    expect(mergeRecord(newer, stored).record.lead).toBe('new');
+    expect(mergeRecord(stored, bare).record.lead).toBe('old');
+    const full = { ...makeArticle(1), url: 'https://a.example/', lead: 'the article\'s' };
+    expect(mergeRecord(full, { ...newer, updatedAt: '2030-01-01T00:00:00Z' }).record.lead).toBe('the article\'s');
+  });
+
   it('Omnivore metadata JSON and export zip with content', () => {
     const json = importFile('omnivore.json', fixture('omnivore.json'), ctx);
     expect(json.format).toBe('omnivore');
     expect(links(json.toAdd)).toMatchObject([
-      { kind: 'link', title: 'Malgré la crise du marché des montres', state: 'archived', tags: ['RSS'], savedAt: '2024-10-29T16:30:11.000Z' },
+      { kind: 'link', title: 'Malgré la crise du marché des montres', state: 'archived', tags: ['RSS'], savedAt: '2024-10-29T16:30:11.000Z', lead: 'Description' },
       { kind: 'link', title: '中文标题', state: 'unread', tags: ['中文', 'RSS'] },
     ]);
     const zip = zipSync({
