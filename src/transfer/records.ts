@@ -31,6 +31,8 @@ export interface RecordInput {
   leadImage?: string | null;
   published?: string | null;
   progress?: number;
+  /** When it was read or archived (ISO 8601). */
+  readAt?: string | null;
 }
 
 export function recordFromHtml(r: RecordInput): SavedArticle {
@@ -50,7 +52,7 @@ export function recordFromHtml(r: RecordInput): SavedArticle {
   };
   return {
     id: r.id, url: r.url, title: r.title, siteName: article.siteName, lang: article.lang, byline: article.byline, lead: article.lead,
-    leadImage: article.leadImage, published: article.published, savedAt: r.savedAt, updatedAt: r.updatedAt ?? r.savedAt, readAt: null,
+    leadImage: article.leadImage, published: article.published, savedAt: r.savedAt, updatedAt: r.updatedAt ?? r.savedAt, readAt: r.readAt ?? null,
     state: r.state, tags: r.tags, readingMinutes, length, partial: false, progress: r.progress ?? 0, linkOnly: false,
     bodyBytes: new TextEncoder().encode(contentHtml).length, imageBytes: 0, missingImages: [], article,
   };

@@ -141,7 +141,7 @@ export function parseWallabag(text: string, opts: FullImportOptions): ParseResul
         article: recordFromHtml({
           url, title, html, sanitize: opts.sanitize, id: idFor(url), state, tags: [...new Set(tags)], savedAt,
           updatedAt: isoFromDate(e.updated_at), lang: str(e.language), byline: by || null, lead, translator, leadImage: safeUrl(e.preview_picture),
-          published: isoFromDate(e.published_at),
+          published: isoFromDate(e.published_at), readAt: state === 'archived' ? isoFromDate(e.archived_at) : null,
         }),
       });
     } else {

@@ -360,6 +360,18 @@ describe('library report and merge', () => {
     ]);
   });
 
+  it('a wallabag article archived keeps when it was archived', () => {
+    const entries = [
+      { url: 'https://example.com/a', title: 'A', content: '<p>正文</p>', is_archived: 1, archived_at: '2026-03-02T10:00:00+0100' },
+      { url: 'https://example.com/b', title: 'B', content: '<p>正文</p>', is_archived: 0, archived_at: '2026-03-02T10:00:00+0100' },
+      { url: 'https://example.com/c', title: 'C', content: '<p>正文</p>', is_archived: 1, archived_at: 'not a date' },
+    ];
+    const r = importFile('wallabag.json', new TextEncoder().encode(JSON.stringify(entries)), ctx);
+    expect(r.toAdd.map((i) => (i.kind === 'article' ? [i.article.state, i.article.readAt] : null))).toEqual([
+      ['archived', '2026-03-02T09:00:00.000Z'], ['unread', null], ['archived', null],
+    ]);
+  });
+
   it('a wallabag article without a save time counts as saved at import, and leaves a stored article\'s saved date alone', () => {
     const existing = { ...makeArticle(1), url: 'https://example.com/a', state: 'unread' as const, tags: [] };
     const entries = [
