@@ -74,7 +74,14 @@ async function ask<N extends MessageName>(type: N, data: Request<N>): Promise<Re
 
 type State = 'loading' | 'empty' | 'nomatch' | 'error' | 'list';
 
+/**
+ * An error screen that took focus stays until Reload: a change arriving from another tab, or the late
+ * notice of this page's own last change, would otherwise swap it for the list while it is being read.
+ */
+let errorStays = false;
+
 function show(state: State): void {
+  if (errorStays && state !== 'error') return;
   for (const name of ['loading', 'empty', 'nomatch', 'error'] as const) $(`state-${name}`).hidden = name !== state;
   $('list').hidden = state !== 'list';
   // The alert says what the error screen says, no longer than it shows.
@@ -103,6 +110,7 @@ function errorReason(error: unknown): string {
 function showError(error: unknown, { keepFocus = false } = {}): void {
   const reason = errorReason(error);
   $('error-detail').textContent = reason;
+  errorStays = !keepFocus;
   show('error');
   if (keepFocus) $('error-alert').textContent = `${t('errorTitle')} ${reason}`;
   else $('error-title').focus();

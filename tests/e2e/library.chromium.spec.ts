@@ -676,6 +676,11 @@ test('when Undo cannot reach the background, the error takes focus from the vani
   // Focus leaves the hidden Undo for the heading, whose description is the reason.
   await expect(heading).toBeFocused();
   await expect(heading).toHaveAccessibleDescription(/^(The change was not made: Qingdu's background stopped or could not be reached|改动没有完成：清读的后台已停止或无法连接)/);
+  // A change arriving now (another tab's, or the late notice of the delete) leaves the error where it is, focus too.
+  await library.evaluate(() => new BroadcastChannel('qingdu-library').postMessage({ type: 'changed' }));
+  await library.waitForTimeout(1_000);
+  await expect(heading).toBeFocused();
+  await expect(library.locator('#list')).toBeHidden();
 
   // The next Tab reaches the way out; taking it shows the library as it is (the delete stands).
   await library.keyboard.press('Tab');
