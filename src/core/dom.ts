@@ -134,6 +134,15 @@ export function moveChildren(from: Element, to: Element): void {
   while (from.firstChild) to.appendChild(from.firstChild);
 }
 
+/** Puts an element named `name`, with `el`'s attributes and children, in `el`'s place. */
+export function renameElement(el: Element, name: string): Element {
+  const renamed = el.ownerDocument.createElement(name);
+  for (const { name: attr, value } of Array.from(el.attributes)) renamed.setAttribute(attr, value);
+  moveChildren(el, renamed);
+  el.replaceWith(renamed);
+  return renamed;
+}
+
 /** Removes `<br>`, `<hr>`, whitespace and empty elements from the end of `root`, depth first. */
 export function trimTrailing(root: Element): void {
   for (;;) {

@@ -28,7 +28,7 @@ import { dropUnkeptAttributes, sanitizeToElement } from './sanitize';
 import { detectChinese, readPageMetadata } from './metadata';
 import { countText, lengthOf, minutesOf } from './reading-time';
 import { absoluteUrl, canonicalUrl, linkUrl, rewritePrefix } from './url';
-import { isEmptyElement, moveChildren, oneLine, queryAll, textLines } from './dom';
+import { isEmptyElement, oneLine, queryAll, renameElement, textLines } from './dom';
 import { findLeadFigure, placeLeadFigure } from './lead-figure';
 
 /**
@@ -90,11 +90,20 @@ function hostOf(url: string): string {
   }
 }
 
+/** Moves every heading of `root` up by as many levels as its highest one is below `<h2>`. */
+function raiseHeadings(root: Element): void {
+  const headings = queryAll(root, 'h2, h3, h4, h5, h6');
+  const shift = Math.min(...headings.map((h) => Number(h.localName[1]))) - 2;
+  if (!(shift > 0)) return;
+  for (const h of headings) renameElement(h, `h${Number(h.localName[1]) - shift}`);
+}
+
 /**
  * Makes links and images absolute (mail links stay), moves images to the hosts the rules name (`imageUrlRewrites`),
  * drops tracking pixels, `<source>` (srcset is not kept) and the fallback a page writes inside `<video>` and `<audio>`. The title is the article's one `<h1>`: headings the
  * body writes as `<h1>` (FT's section heads) become `<h2>`, as Readability makes them, so they are not drawn larger
- * than the title nor exported at its level; empty headings go.
+ * than the title nor exported at its level; a body whose headings start lower (FT's 2026 pages use `<h3>`) has them
+ * all moved up, its first level to `<h2>`, so no level is skipped under the title; empty headings go.
  */
 function normaliseBody(root: Element, url: string, rewrites: readonly (readonly [string, string])[]): void {
   for (const el of queryAll(root, '[href]')) {
@@ -118,12 +127,8 @@ function normaliseBody(root: Element, url: string, rewrites: readonly (readonly 
     media.replaceChildren();
   }
   queryAll(root, 'source').forEach((s) => s.remove());
-  for (const h1 of queryAll(root, 'h1')) {
-    const h2 = h1.ownerDocument.createElement('h2');
-    for (const { name, value } of Array.from(h1.attributes)) h2.setAttribute(name, value);
-    moveChildren(h1, h2);
-    h1.replaceWith(h2);
-  }
+  for (const h1 of queryAll(root, 'h1')) renameElement(h1, 'h2');
+  raiseHeadings(root);
   // A rule before anything it could separate goes (FT's live blog opens with the <hr> it prints between posts).
   for (let node = root.firstChild; node && (node.nodeType !== 1 || (node as Element).localName === 'hr') && !node.textContent?.trim();) {
     const next = node.nextSibling;

@@ -346,6 +346,16 @@ describe('extractArticle edge cases', () => {
     expect(html).not.toMatch(/<\/p><br>|<hr><br>/);
   });
 
+  it('moves a body\'s headings up when they start below <h2>, keeping their levels apart', () => {
+    const page = (heads: string) => `<html><head><title>标题</title></head><body><article>${PARAS}${heads}${PARAS}</article></body></html>`;
+    const html = (heads: string) => {
+      const r = extract(page(heads), 'https://news.example.com/a');
+      return r.ok ? (r.article.contentHtml.match(/<h\d[^>]*>[^<]*/g) ?? []) : [];
+    };
+    expect(html('<h3>表格脚注</h3><p>脚注。</p><h4>细节</h4><p>细节。</p><h3>更多</h3><p>更多。</p>')).toEqual(['<h2>表格脚注', '<h3>细节', '<h2>更多']);
+    expect(html('<h2>一</h2><p>一。</p><h4>二</h4><p>二。</p>')).toEqual(['<h2>一', '<h4>二']);
+  });
+
   it('keeps a player whose media a <source> names, playable and absolute', () => {
     const page = `<html><body><article><h1>标题</h1>${PARAS}<audio controls><source src="/audio/ep1.mp3" type="audio/mpeg">您的浏览器不支持 audio 标签。</audio><video controls src="clip.mp4"></video></article></body></html>`;
     const r = extract(page, 'https://radio.example.com/show/1');
