@@ -116,6 +116,26 @@ const dropAdLines: Transform = ({ root, rule }) => {
   drop.forEach((n) => n.parentNode?.removeChild(n));
 };
 
+const SENTENCE_ENDS = '。！？!?';
+
+/**
+ * Drops the sentence that says the text stops for subscribers ("您已阅读5%(500字)，剩余95%…订阅以继续探索完整内容…"):
+ * the one holding a `paywallText` marker, from the end of the sentence before it to its own end. The page's words
+ * for it are not the article's, and the reader says the text is cut in its own note.
+ */
+const dropPaywallNotice: Transform = ({ root, rule }) => {
+  const markers = rule.paywallText ?? [];
+  const walker = root.ownerDocument.createTreeWalker(root, 4 /* SHOW_TEXT */);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const text = n.nodeValue ?? '';
+    const at = Math.max(...markers.map((m) => text.indexOf(m)));
+    if (at < 0) continue;
+    const start = Math.max(...[...SENTENCE_ENDS].map((c) => text.lastIndexOf(c, at) + 1));
+    const ends = [...SENTENCE_ENDS].map((c) => text.indexOf(c, at)).filter((i) => i >= 0);
+    n.nodeValue = text.slice(0, start) + (ends.length ? text.slice(Math.min(...ends) + 1) : '');
+  }
+};
+
 /** Text a labelled ad box may hold besides its label, in characters, and in lines. */
 const LABELLED_BOX_CHARS = 100;
 const LABELLED_BOX_LINES = 2;
@@ -407,6 +427,7 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = {
   'unlazy-figures': unlazyFigures,
   'strip-trailing-footer': stripTrailingFooter,
   'drop-ad-lines': dropAdLines,
+  'drop-paywall-notice': dropPaywallNotice,
   'drop-ad-labels': dropAdLabels,
   'drop-form-boxes': dropFormBoxes,
   'translator-credit': translatorCredit,

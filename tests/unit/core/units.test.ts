@@ -298,6 +298,23 @@ describe('extractArticle edge cases', () => {
     if (r.ok) expect(r.article.textContent).not.toContain('成为付费会员');
   });
 
+  it("drops FT's sentence that the text stops for subscribers, and marks the page partial", () => {
+    const notice = '您已阅读5%(500字),剩余95%(10269字)包含更多重要信息,订阅以继续探索完整内容,并享受更多专属服务。';
+    const page = (tail: string) => `<html><body><h1 class="story-headline">付费文章</h1><div id="story-body-container">${PARAS}${tail}</div></body></html>`;
+    for (const [tail, left] of [
+      [`<p>${notice}</p><p>版权声明：本文版权归FT中文网所有。</p>`, '版权声明：本文版权归FT中文网所有。'],
+      [`<div>最后一句正文。${notice}</div>`, '最后一句正文。'],
+      ['<p>最后一句正文。您已閱讀11%(332字)，剩餘89%(2687字)包含更多重要資訊，訂閱以繼續探索完整內容，並享受更多專屬服務。</p>', '最后一句正文。'],
+    ] as const) {
+      const r = extract(page(tail), 'https://www.ftchinese.com/story/001058069');
+      expect(r).toMatchObject({ ok: true, article: { paywalled: true, partial: true } });
+      if (!r.ok) continue;
+      expect(r.article.textContent).not.toMatch(/您已[阅閱][读讀]|探索完整/);
+      expect(r.article.textContent.trimEnd().endsWith(left)).toBe(true);
+      expect(r.article.contentHtml).not.toMatch(/<p><\/p>|<div><\/div>/);
+    }
+  });
+
   it('sanitizes: no handlers, scripts, javascript: URLs, pixels or forms', () => {
     const html = `<html><body><article>${PARAS}<p onclick="x()">click<a href="javascript:alert(1)">bad</a><a href="/rel">rel</a></p><img src="https://t.example/p.gif" width="1" height="1"><img src="/a.jpg" onerror="x()"><form><input></form><script>alert(1)</script><iframe src="https://x"></iframe></article></body></html>`;
     const r = extract(html);
