@@ -105,6 +105,15 @@ async function loadSaved(id: string): Promise<void> {
   if (!article || (entry.linkOnly && !article.contentHtml)) {
     // An imported bookmark: there is no text to show yet, only the way to it.
     $('linkonly-title').textContent = entry.title || entry.url;
+    // What the imported file said of the link (a bookmark's description, an Instapaper selection).
+    const lead = $('linkonly-lead');
+    lead.textContent = entry.lead ?? '';
+    lead.hidden = !entry.lead;
+    // The title and lead are in the article's language, the rest of the screen in the UI's.
+    for (const el of [$('linkonly-title'), lead]) {
+      if (entry.lang) el.lang = entry.lang;
+      else el.removeAttribute('lang');
+    }
     $<HTMLAnchorElement>('linkonly-open').href = entry.url;
     $('linkonly-fetch').onclick = () => void fetchText(entry);
     document.title = `${entry.title} · ${t('extShortName')}`;

@@ -326,7 +326,7 @@ test.describe('export and import (Chromium)', () => {
   test('an imported bookmark is a link until the reader fetches its text, which then reads offline', async ({ extension }) => {
     const { context, extensionId } = extension;
     const library = await openLibrary(context, extensionId);
-    const bookmarks = `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="${HERO_URL}" ADD_DATE="1715000000" TAGS="通勤">FT 商学院排名</A>\n</DL>\n`;
+    const bookmarks = `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="${HERO_URL}" ADD_DATE="1715000000" TAGS="通勤">FT 商学院排名</A>\n<DD>沃顿商学院居首 &amp; 影响力排名\n</DL>\n`;
     await library.locator('#transfer-file').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(bookmarks) });
     const dialog = library.locator('#transfer-import-dialog');
     await dialog.locator('#transfer-import-confirm').click();
@@ -339,6 +339,8 @@ test.describe('export and import (Chromium)', () => {
     const reader = await context.newPage();
     await reader.goto(`chrome-extension://${extensionId}/${href}`);
     await expect(reader.locator('#state-linkonly')).toBeVisible();
+    // The bookmark's description, under its title.
+    await expect(reader.locator('#linkonly-lead')).toHaveText('沃顿商学院居首 & 影响力排名');
     await reader.locator('#linkonly-fetch').click();
     await expect(reader.locator('.rd-title')).toHaveText(HERO_TITLE);
     await expect(reader.locator('.rd-article')).toContainText(HERO_PHRASE);
