@@ -509,8 +509,9 @@ export class Library {
 
   /**
    * Ids of articles matching a query, best first: title matches, then the
-   * rest, each newest first. Chinese is matched as a substring anywhere (no
-   * word segmentation), other scripts by case-insensitive word prefix; every
+   * rest (a match in the text, the standfirst or the byline), each newest
+   * first. Chinese is matched as a substring anywhere (no word
+   * segmentation), other scripts by case-insensitive word prefix; every
    * space-separated term must match; Simplified and Traditional characters
    * find each other. See search-text.ts.
    *

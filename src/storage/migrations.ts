@@ -1,9 +1,9 @@
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import type { Article } from '../core/types';
-import type { EntryV1, EntryV2, SearchRecord, SearchSegment } from './schema';
+import type { EntrySegment, EntryV1, EntryV2, SearchRecord, SearchSegment } from './schema';
 import { META_REV, SEGMENT_SIZE } from './schema';
 import { foldScripts } from './script-fold';
-import { buildSearchRecord } from './search-text';
+import { buildSearchRecord, searchTextBeside } from './search-text';
 import { entrySegment } from './segments';
 
 /**
@@ -125,6 +125,35 @@ export const MIGRATIONS: Migrations = {
         if (text === row.text) return row;
         changed = true;
         return { ...row, text, titleLength: title.length };
+      });
+      if (changed) await cursor.update({ ...segment, rows });
+    }
+  },
+
+  /**
+   * v8: the standfirst and the byline are searched too. Each stored article's
+   * search row gets its index row's `lead` and `byline` appended, as
+   * `buildSearchRecord` now ends its text, so an upgraded row reads as a new
+   * save would write it. A segment at a time: both stores key a segment alike,
+   * numbered or an article's id (v6). The title and its length stay; the
+   * revision stays too, as in v7. Migrations 3 and 4 build rows from the title
+   * and the body alone, so a database upgraded from any version gets the
+   * standfirst and the byline here, once.
+   */
+  8: async (_db, tx) => {
+    const entrySegments = tx.objectStore('entrySegments');
+    const store = tx.objectStore('searchSegments');
+    for (let cursor = await store.openCursor(); cursor; cursor = await cursor.continue()) {
+      const segment = cursor.value as SearchSegment;
+      const entries = (await entrySegments.get(cursor.key)) as EntrySegment | undefined;
+      const byId = new Map((entries?.entries ?? []).map((entry) => [entry?.id, entry]));
+      let changed = false;
+      const rows = segment.rows.map((row): SearchRecord => {
+        const entry = byId.get(row.id);
+        const beside = entry ? searchTextBeside(entry) : '';
+        if (!beside) return row;
+        changed = true;
+        return { ...row, text: row.text + beside };
       });
       if (changed) await cursor.update({ ...segment, rows });
     }

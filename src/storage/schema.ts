@@ -42,9 +42,15 @@ import type { LibraryEntry } from './types';
  *   `searchSegments` are written in their Simplified form (script-fold.ts), and
  *   queries are folded the same way, so a Simplified query finds every
  *   Traditional spelling (头发: 頭髮; 后: 后 and 後) and the other way round.
+ * - v8 the standfirst and the byline in the search text: each `searchSegments`
+ *   row ends with its article's `lead` and `byline`, normalized and folded like
+ *   the body, after it, so a phrase from the standfirst or the author's name
+ *   finds the article (a title hit still ranks first). The reader shows them
+ *   apart from the body, and they were in no searched text; the upgrade appends
+ *   them from the index rows, a segment at a time.
  */
 export const DB_NAME = 'qingdu';
-export const DB_VERSION = 7;
+export const DB_VERSION = 8;
 
 /** Articles per segment row (v4). */
 export const SEGMENT_SIZE = 50;
@@ -68,7 +74,10 @@ export interface ImageRecord {
 /** One row of the v3 `search` store. */
 export interface SearchRecord {
   id: string;
-  /** `normalizeForSearch(title) + ' ' + normalizeForSearch(textContent)` (folded to one script since v7). */
+  /**
+   * `normalizeForSearch(title) + ' ' + normalizeForSearch(textContent)` (folded to one script since v7),
+   * then the lead and the byline, each after a space when it has text (since v8; see `searchTextBeside`).
+   */
   text: string;
   /** Length of the normalized title at the start of `text` (title hits rank first). */
   titleLength: number;

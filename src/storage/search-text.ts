@@ -1,9 +1,9 @@
 /**
  * Full-text search over the library, built for Chinese without a segmenter.
  *
- * Every article contributes one normalized string (title + text), kept in
- * memory, and a 4,096-bit signature of the characters and character pairs
- * (bigrams) it contains. A query term is looked for with
+ * Every article contributes one normalized string (title, text, standfirst
+ * and byline), kept in memory, and a 4,096-bit signature of the characters
+ * and character pairs (bigrams) it contains. A query term is looked for with
  * `String.prototype.indexOf` only in articles whose signature holds all of the
  * term's characters and bigrams. For 2-3 character Chinese terms that skips
  * most of the library: V8 scans CJK text slowly for some first characters (its
@@ -22,6 +22,8 @@
  * - Latin, Greek, Cyrillic words and numbers: case-insensitive word prefix,
  *   so `read` finds "Reader" but not "bread".
  * - Several terms separated by spaces must all occur (AND).
+ * - The standfirst and the byline are searched as the body is (they follow
+ *   it in the text); only a hit in the title ranks an article first.
  * - Simplified and Traditional find each other: text and query alike are
  *   folded to one script, character by character (script-fold.ts), so 头发
  *   finds 頭髮 and 后 finds both 后 and 後.
@@ -244,14 +246,39 @@ function isWordChar(code: number): boolean {
   return WORD_CHAR.test(String.fromCharCode(code));
 }
 
+/** What an article's search text is made of: the title, the body, and what the reader shows beside the body. */
+export interface SearchFields {
+  title: string;
+  textContent: string;
+  /** The standfirst, kept apart from the body (since v8). */
+  lead?: string | null;
+  /** The author (since v8). */
+  byline?: string | null;
+}
+
 /** The `search` store row for an article (see schema.ts `SearchRecord`). */
 export function buildSearchRecord(
   id: string,
-  article: { title: string; textContent: string },
+  article: SearchFields,
   savedAt: string,
   rev: number,
 ): { id: string; text: string; titleLength: number; savedAt: number; rev: number } {
   const title = normalizeForSearch(article.title);
   const body = normalizeForSearch(article.textContent);
-  return { id, text: title + ' ' + body, titleLength: title.length, savedAt: Date.parse(savedAt) || 0, rev };
+  return { id, text: title + ' ' + body + searchTextBeside(article), titleLength: title.length, savedAt: Date.parse(savedAt) || 0, rev };
+}
+
+/**
+ * The standfirst and the byline, normalized, each after a space ('' when
+ * neither has any text): the end of an article's search text, after its body.
+ * Schema v8 appends the same to the rows stored before it, from the index rows.
+ * A value that is not a string (a hand-made backup's) counts as none.
+ */
+export function searchTextBeside(fields: { lead?: unknown; byline?: unknown }): string {
+  let out = '';
+  for (const field of [fields.lead, fields.byline]) {
+    const text = typeof field === 'string' ? normalizeForSearch(field) : '';
+    if (text) out += ' ' + text;
+  }
+  return out;
 }

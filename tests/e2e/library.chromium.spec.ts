@@ -2,7 +2,8 @@
  * Save four FT articles from the popup (one from the Traditional big5 site),
  * find them in the library (also after the browser restarts with the same
  * profile), read three offline from storage, search by a Chinese phrase from
- * a body and across Simplified and Traditional spellings, delete and undo.
+ * a body, a standfirst or a byline and across Simplified and Traditional
+ * spellings, delete and undo.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -153,6 +154,19 @@ test.describe('library and reader (Chromium)', () => {
     await expect(library.locator('#summary')).toHaveText(/^(找到 1 \/ 4 篇|Found 1 of 4)$/);
     await search.fill(ARTICLES[1]!.phrase);
     await expect(library.locator('.row-title')).toHaveText(ARTICLES[1]!.title);
+
+    // ---- the standfirst and the author, which the reader shows apart from the body, are searched too ----
+    // The second article's standfirst, typed in Traditional characters.
+    await search.fill('超越學術界');
+    await expect(library.locator('.row')).toHaveCount(1);
+    await expect(library.locator('.row-title')).toHaveText(ARTICLES[1]!.title);
+    // Its byline is 安德鲁•杰克，Anjali Dalal; the third's, 英国《金融时报》 利奥•刘易斯.
+    await search.fill('dalal');
+    await expect(library.locator('.row')).toHaveCount(1);
+    await expect(library.locator('.row-title')).toHaveText(ARTICLES[1]!.title);
+    await search.fill('刘易斯');
+    await expect(library.locator('.row')).toHaveCount(1);
+    await expect(library.locator('.row-title')).toHaveText(ARTICLES[2]!.title);
 
     // ---- Simplified and Traditional spellings find each other ----
     await search.fill('纪实');

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import { Library } from '../../../src/storage/library';
 import { DB_VERSION } from '../../../src/storage/schema';
-import { normalizeForSearch, queryTerms, TextIndex } from '../../../src/storage/search-text';
+import { buildSearchRecord, normalizeForSearch, queryTerms, TextIndex } from '../../../src/storage/search-text';
+import { linkRecord } from '../../../src/library/transfer-plan';
 import { generateChineseArticles } from '../../bench/storage-fixtures';
 import { article, freshLibrary, NOW, rawGetAll, rawOpen } from './helpers';
 
@@ -16,6 +17,16 @@ describe('normalizeForSearch', () => {
 
   it('takes a term written in either script once', () => {
     expect(queryTerms('後來 后来 頭髮')).toEqual([['后来'], ['头发']]);
+  });
+});
+
+describe('buildSearchRecord', () => {
+  it('puts the standfirst and the byline after the body, the title alone at the start', () => {
+    const record = buildSearchRecord('a', { title: '經濟', textContent: '正文。', lead: ' 導語 ', byline: 'Martin WOLF' }, NOW.toISOString(), 3);
+    expect(record).toEqual({ id: 'a', text: '经济 正文。 导语 martin wolf', titleLength: 2, savedAt: NOW.getTime(), rev: 3 });
+    // Nothing for a field that is missing, empty or not text.
+    expect(buildSearchRecord('a', { title: 'T', textContent: 'b', lead: '  ', byline: null }, '', 0).text).toBe('t b');
+    expect(buildSearchRecord('a', { title: 'T', textContent: 'b', lead: 7 as unknown as string }, '', 0).text).toBe('t b');
   });
 });
 
@@ -219,6 +230,66 @@ describe('Library.search', () => {
       ['麵條', [hans, noodles]],
     ];
     for (const [query, expected] of expectations) expect(await library.search(query), query).toEqual(expected);
+  });
+
+  it('finds an article by a phrase of its standfirst, in either script, or by its author', async () => {
+    const { library } = freshLibrary();
+    // FT's big5 edition: the standfirst and the author in Traditional, apart from the body.
+    const hant = await library.save(
+      article('https://big5.ftchinese.com/story/001100001', {
+        title: '中國經濟的下一步', lang: 'zh-TW', lead: '房地產市場低迷之際，北京能否提振內需？', byline: '瑪蒂娜·斯蒂文斯', textContent: '分析師認為，消費仍然疲弱。',
+      }),
+      { now: NOW },
+    );
+    const hans = await library.save(
+      article('https://www.ftchinese.com/story/001100002', {
+        title: '欧洲央行按兵不动', lead: '通胀回落后，降息的时机仍有争议。', byline: 'FT中文网专栏作家 吴晓波', textContent: '欧元区的工资增长依然强劲。',
+      }),
+      { now: new Date(NOW.getTime() + 1000) },
+    );
+    expect(await library.search('房地产市场')).toEqual([hant.id]);
+    expect(await library.search('提振內需')).toEqual([hant.id]);
+    expect(await library.search('玛蒂娜')).toEqual([hant.id]);
+    expect(await library.search('降息的时机')).toEqual([hans.id]);
+    expect(await library.search('通脹回落後')).toEqual([hans.id]);
+    expect(await library.search('吴晓波')).toEqual([hans.id]);
+    expect(await library.search('吳曉波')).toEqual([hans.id]);
+    // With a word of the body, as two terms.
+    expect(await library.search('专栏作家 工资')).toEqual([hans.id]);
+    // The reader's standfirst changed with a re-save: the old one is found no more.
+    await library.save({ ...(await library.getBody(hans.id))!, lead: '市场等待六月的决定。' });
+    expect(await library.search('降息的时机')).toEqual([]);
+    expect(await library.search('六月的决定')).toEqual([hans.id]);
+  });
+
+  it('a title hit still ranks before a hit in a standfirst, a byline or a body, which stay newest first', async () => {
+    const { library } = freshLibrary();
+    const at = (s: number) => ({ now: new Date(NOW.getTime() + s * 1000) });
+    const titled = await library.save(article('https://e.com/t', { title: '人工智能的泡沫', textContent: '投资者担心估值过高。' }), at(0));
+    const led = await library.save(article('https://e.com/l', { title: '芯片之争', lead: '人工智能需要更多的芯片。', textContent: '美国收紧出口管制。' }), at(1));
+    const bylined = await library.save(article('https://e.com/b', { title: '科技周评', byline: '人工智能编辑部', textContent: '本周要闻。' }), at(2));
+    const body = await library.save(article('https://e.com/x', { title: '市场综述', textContent: '人工智能股票下跌。' }), at(3));
+    expect(await library.search('人工智能')).toEqual([titled.id, body.id, bylined.id, led.id]);
+    expect(await library.search('人工智能 芯片')).toEqual([led.id]);
+  });
+
+  it('finds imported links by the description kept as their lead, and merged and restored articles by theirs', async () => {
+    const { library } = freshLibrary();
+    const url = 'https://www.ftchinese.com/story/001100003';
+    const id = library.idForUrl(url);
+    const link = linkRecord({ kind: 'link', url, title: '稀土出口', tags: [], state: 'unread', savedAt: NOW.toISOString(), lead: '一份關於稀土供應鏈的書籤說明' }, id);
+    await library.importRecords([{ ...link, isNew: true }]);
+    expect(await library.search('稀土供应链')).toEqual([id]);
+    // A newer copy of the link merges into the stored one and brings its own description.
+    const later = new Date(NOW.getTime() + 60_000).toISOString();
+    await library.importRecords([linkRecord({ kind: 'link', url, title: '稀土出口', tags: [], state: 'unread', savedAt: later, lead: '第二段说明' }, id)].map((r) => ({ ...r, updatedAt: later })));
+    expect(await library.search('第二段说明')).toEqual([id]);
+    expect(await library.search('供应链')).toEqual([]);
+    // Undoing a delete brings the standfirst back into the search.
+    const removed = await library.remove(id);
+    expect(await library.search('第二段说明')).toEqual([]);
+    await library.restore(removed!);
+    expect(await library.search('第二段说明')).toEqual([id]);
   });
 
   it('searches each term in the forms given for it', async () => {
