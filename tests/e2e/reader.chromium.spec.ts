@@ -194,11 +194,7 @@ test('an image that failed at save time shows a placeholder, and retry stores it
 test('a retry that fails says why in the UI\'s language: the background gone, or the article deleted meanwhile', async ({ extension }) => {
   const { context, worker, extensionId } = extension;
   await context.route(/000078793_piclink\.jpg/, (route) => route.abort('connectionreset'));
-  const page = await context.newPage();
-  await page.goto(SEED_URL);
-  const popup = await openPopupFor(context, worker, extensionId, page);
-  await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
-  await expect(popup.locator('#save')).toHaveText(/^(已保存|Saved)$/, { timeout: 20_000 });
+  await saveFromPopup(context, worker, extensionId, SEED_URL);
 
   const reader = await context.newPage();
   await reader.goto(`chrome-extension://${extensionId}/library.html`);
