@@ -7,7 +7,7 @@ import type { IDBPDatabase } from 'idb';
 import type { Article } from '../core/types';
 import { readBodies, readBody } from '../storage/bodies';
 import { DatabaseHandle, type OpenOptions } from '../storage/db';
-import { emptyBody } from '../storage/records';
+import { emptyBody, withoutPack } from '../storage/records';
 import { readAllEntries } from '../storage/segments';
 import { BODY_STORES, type QingduDB } from '../storage/schema';
 import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
@@ -83,12 +83,12 @@ export class TransferStore {
       const tx = (await this.open()).transaction([...BODY_STORES, 'images'], 'readonly');
       const index = tx.objectStore('images').index('articleId');
       [bodies, images] = await Promise.all([
-        readBodies(tx, rows.map((e) => e.id)),
+        readBodies(tx, rows.map((e) => e.id), rows.map((e) => e.pack)),
         Promise.all(opts.images ? rows.filter((e) => opts.images?.has(e.id)).map((e) => index.getAll(e.id)) : []),
       ]);
     }
     // A row whose body is missing (never expected) still exports its link and metadata.
-    const articles = rows.map((entry, i): SavedArticle => ({ ...entry, article: bodies[i] ?? emptyBody(entry) }));
+    const articles = rows.map((entry, i): SavedArticle => ({ ...withoutPack(entry), article: bodies[i] ?? emptyBody(entry) }));
     return { articles, lookup: opts.images ? lookupOf(images.flat()) : undefined };
   }
 

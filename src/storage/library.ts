@@ -16,6 +16,7 @@ import {
   mergeEntries,
   sameEntry,
   sanitizeImport,
+  withoutPack,
   type ImportRecord,
   type RemovedArticle,
 } from './records';
@@ -201,14 +202,15 @@ export class Library {
     const tx = db.transaction(['entrySegments', ...BODY_STORES], 'readonly');
     const [entry, article] = await Promise.all([readEntry(tx.objectStore('entrySegments'), id), readBody(tx, id)]);
     if (!entry) return undefined;
-    if (isArticle(article)) return { ...entry, article };
+    if (isArticle(article)) return { ...withoutPack(entry), article };
     // Imported bookmarks have no body row until their text is fetched.
-    return entry.linkOnly ? { ...entry, article: emptyArticle(entry) } : undefined;
+    return entry.linkOnly ? { ...withoutPack(entry), article: emptyArticle(entry) } : undefined;
   }
 
   /** Just the index row, without loading the body. */
   async getEntry(id: string): Promise<LibraryEntry | undefined> {
-    return readEntry((await this.db()).transaction('entrySegments', 'readonly').store, id);
+    const entry = await readEntry((await this.db()).transaction('entrySegments', 'readonly').store, id);
+    return entry && withoutPack(entry);
   }
 
   /** Just the body, for the reader. */
@@ -218,12 +220,12 @@ export class Library {
 
   /** Every index row, newest first. Never loads a body. Malformed rows are left out. */
   async list(): Promise<LibraryEntry[]> {
-    return readAllEntries(await this.db());
+    return (await readAllEntries(await this.db())).map(withoutPack);
   }
 
   /** The newest `limit` index rows, newest first, without reading the whole index. */
   async firstEntries(limit: number): Promise<LibraryEntry[]> {
-    return readFirstEntries(await this.db(), limit);
+    return (await readFirstEntries(await this.db(), limit)).map(withoutPack);
   }
 
   /** Changes the reader's fields of one article. Resolves undefined when it is not in the library. */
@@ -240,7 +242,7 @@ export class Library {
       if (patch.readAt !== undefined) next.readAt = patch.readAt;
       await segments.put(next);
       await segments.flush(0);
-      return next;
+      return withoutPack(next);
     }, ['entrySegments']);
   }
 
@@ -263,7 +265,7 @@ export class Library {
         if (state === 'read') next.readAt = entry.readAt ?? now.toISOString();
         if (state === 'unread') next.progress = 0;
         await segments.put(next);
-        changed.push(next);
+        changed.push(withoutPack(next));
       }
       await segments.flush(0);
       return changed;
@@ -296,7 +298,7 @@ export class Library {
         await segments.delete(id);
         await bodies.delete(id);
         for (const img of images) imageSink.delete([img.articleId, img.url]);
-        out.push({ entry, article, images });
+        out.push({ entry: withoutPack(entry), article, images });
       }
       if (out.length === 0) return out;
       await segments.flush(rev);
@@ -364,7 +366,7 @@ export class Library {
       };
       await segments.put(next);
       await segments.flush(0);
-      return next;
+      return withoutPack(next);
     }, ['entrySegments', 'images']);
   }
 
@@ -432,7 +434,7 @@ export class Library {
         const firstNew = new Set(guess ? drafts.filter((d) => d.isNew).map((d) => d.entry.id) : []);
         const read = ids.filter((id) => !firstNew.has(id));
         // The batch's reads go out together: one round trip, not one per record.
-        const [rev] = await Promise.all([this.nextRev(tx), segments.find(read, true)]);
+        const [rev] = await Promise.all([this.nextRev(tx), segments.find(read, true), bodies.reservePacks()]);
         const present = read.filter((id) => segments.segmentOf(id) !== undefined);
         const imageIndex = tx.objectStore('images').index('articleId');
         const [rows, imageKeys] = await Promise.all([
@@ -452,10 +454,10 @@ export class Library {
           const local = locals.get(id);
           if (!local) {
             const search = { ...draft.search, rev };
-            await segments.put(draft.entry, search);
-            if (!bodyless(draft)) bodies.add(id, draft.article);
+            const entry = bodyless(draft) ? draft.entry : { ...draft.entry, pack: bodies.add(id, draft.article) };
+            await segments.put(entry, search);
             for (const img of draft.images) imageSink.put(img);
-            locals.set(id, draft.entry);
+            locals.set(id, entry);
             storedImages.set(id, new Set(draft.images.map((img) => img.url)));
             writtenBodies.set(id, draft.article);
             puts.push(search);
@@ -477,11 +479,13 @@ export class Library {
             // Only an import that moves savedAt without bringing a newer body reads one (rare).
             const article = incomingBody ? draft.article : (writtenBodies.get(id) ?? (await bodies.read(id)));
             const search = buildSearchRecord(id, article ?? emptyArticle(entry), entry.savedAt, rev);
-            await segments.put(entry, search);
             if (incomingBody) {
               bodyWrites.push(bodyless(draft) ? bodies.delete(id) : bodies.put(id, draft.article));
               writtenBodies.set(id, draft.article);
+              // The body leaves its pack for a row of its own, unless this write packs it.
+              setPack(entry, bodies.packOf(id));
             }
+            await segments.put(entry, search);
             puts.push(search);
           } else {
             await segments.put(entry);
@@ -728,6 +732,12 @@ function toStoredImage(record: StoredImage): StoredImage {
  */
 function bodyless({ entry, article }: { entry: LibraryEntry; article: Article }): boolean {
   return entry.linkOnly && !article.contentHtml && !article.textContent;
+}
+
+/** Names the pack an entry's body is in, or none. */
+function setPack(entry: LibraryEntry, pack: number | undefined): void {
+  if (pack === undefined) delete entry.pack;
+  else entry.pack = pack;
 }
 
 /** Stand-in body for an index row whose body is missing (a link-only entry's, or one never expected). */

@@ -217,6 +217,13 @@ export function newestFirst(a: LibraryEntry, b: LibraryEntry): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** The row without the pack its body is in (`LibraryEntry.pack`), as the library hands rows out and files carry them. */
+export function withoutPack<T extends LibraryEntry>(entry: T): Omit<T, 'pack'> {
+  if (entry.pack === undefined) return entry;
+  const { pack: _, ...rest } = entry;
+  return rest;
+}
+
 /** Field-by-field equality for index rows (all fields are JSON-like). */
 export function sameEntry(a: LibraryEntry, b: LibraryEntry): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);

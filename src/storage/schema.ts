@@ -30,7 +30,10 @@ import type { LibraryEntry } from './types';
  *   and the import's write step went from 12.2-12.6 s to 7.7-10.5 s. A body saved, re-saved or restored
  *   one at a time still gets its own `bodies` row and leaves its pack (see
  *   bodies.ts), so a save never rewrites a pack; an id has a body in one of
- *   the two stores at most.
+ *   the two stores at most. The index rows an import writes name their
+ *   body's pack (`LibraryEntry.pack`, no version of its own: a row without
+ *   one is looked up in the `ids` index, as before), so an export reads the
+ *   packs without a lookup per id; a reader checks the pack holds the id.
  * - v6 rows of their own: an article saved on its own gets its index row and
  *   search text in `entrySegments` and `searchSegments` rows keyed by its id,
  *   each a segment of one, and the save that would gather SEGMENT_SIZE of them

@@ -37,6 +37,12 @@ export interface LibraryEntry {
   imageBytes: number;
   /** Images that could not be fetched at save time (shown as "image not saved", with a retry). */
   missingImages: string[];
+  /**
+   * Key of the `bodyPacks` row an import packed its body into, so an export
+   * reads the pack without looking the id up first. Storage's own: a reader
+   * checks the pack still holds the id, and nothing leaves in a file.
+   */
+  pack?: number;
 }
 
 /** Everything stored for one article: the index row plus its body. */

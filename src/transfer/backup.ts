@@ -129,8 +129,11 @@ export async function exportBackupZip(articles: readonly SavedArticle[], lookup?
 
 type Kind = 'string' | 'string?' | 'number' | 'boolean' | 'string[]' | 'url' | 'url?' | 'iso' | 'iso?' | 'state' | 'fraction';
 
-/** Every field of a library row and of its Article: the compiler refuses a field added to either type but not here, which the backup would drop. */
-const ENTRY_FIELDS: Record<keyof LibraryEntry, Kind> = {
+/**
+ * Every field of a library row and of its Article: the compiler refuses a field added to either type but not here, which the backup would drop.
+ * The pack a body is stored in is the storage's own, and no file carries it.
+ */
+const ENTRY_FIELDS: Record<Exclude<keyof LibraryEntry, 'pack'>, Kind> = {
   id: 'string', url: 'url', title: 'string', siteName: 'string?', lang: 'string?', byline: 'string?', lead: 'string?',
   leadImage: 'url?', published: 'string?', savedAt: 'iso', updatedAt: 'iso', readAt: 'iso?', state: 'state', tags: 'string[]',
   readingMinutes: 'number', length: 'number', partial: 'boolean', progress: 'fraction', linkOnly: 'boolean',

@@ -1,10 +1,13 @@
+import { IDBIndex } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { localWriter } from '../../../src/library/export-writing';
+import { exportList } from '../../../src/library/transfer-export';
 import { TransferStore } from '../../../src/library/transfer-data';
 import { idForUrl } from '../../../src/storage/ids';
 import { articleFields, type ImportRecord } from '../../../src/storage/records';
 import { BODY_PACK_SIZE } from '../../../src/storage/schema';
 import { DB_VERSION } from '../../../src/storage/schema';
-import { article, freshLibrary, NOW, rawGetAll, rawOpen } from './helpers';
+import { article, freshLibrary, NOW, rawGetAll, rawKeys, rawOpen } from './helpers';
 
 const url = (k: number) => `https://www.ftchinese.com/story/${String(k).padStart(3, '0')}`;
 const iso = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
@@ -115,5 +118,67 @@ describe('bodies an import adds are packed', () => {
     expect((await stored(factory)).packs.flat()).toEqual(records.slice(0, 200).map((r) => r.id));
     expect(await library.getBody(records[199]!.id)).toEqual(records[199]!.article);
     expect(await library.get(records[200]!.id)).toBeUndefined();
+  });
+});
+
+describe('an index row names the pack of its body', () => {
+  /** Each pack's ids by its key. */
+  async function packsByKey(factory: IDBFactory): Promise<Map<number, string[]>> {
+    const db = await rawOpen(factory, DB_VERSION);
+    const [keys, packs] = await Promise.all([rawKeys(db, 'bodyPacks'), rawGetAll(db, 'bodyPacks') as Promise<{ ids: string[] }[]>]);
+    db.close();
+    return new Map(keys.map((key, k) => [key as number, packs[k]!.ids]));
+  }
+
+  it('an import names each body\'s pack, and an export reads the packs named without looking an id up', async () => {
+    const { library, factory } = freshLibrary();
+    const records = Array.from({ length: 45 }, (_, k) => record(k));
+    // Two imports: the second one's packs come after the first one's, none replaced.
+    await library.importRecords(records.slice(0, 25), { now: NOW });
+    await library.importRecords(records.slice(25), { now: NOW });
+    const packs = await packsByKey(factory);
+    expect([...packs.values()].flat().sort()).toEqual(records.map((r) => r.id).sort());
+    const store = new TransferStore({ factory });
+    const rows = await store.entries();
+    for (const row of rows) expect(packs.get(row.pack as number)).toContain(row.id);
+
+    const lookups = vi.spyOn(IDBIndex.prototype, 'getKey');
+    const { articles } = await store.articles(rows, { bodies: true, images: null });
+    expect(articles.map((a) => a.article)).toEqual(rows.map((row) => records.find((r) => r.id === row.id)!.article));
+    expect(lookups).not.toHaveBeenCalled();
+    // A row naming a pack that does not hold its body (or none) still gets its own body, through a lookup.
+    const misnamed = rows.map((row, k) => ({ ...row, pack: k % 2 ? 1 : undefined }));
+    const again = await store.articles(misnamed, { bodies: true, images: null });
+    expect(again.articles.map((a) => a.article)).toEqual(articles.map((a) => a.article));
+    expect(lookups).toHaveBeenCalled();
+  });
+
+  it('a body that leaves its pack for a row of its own leaves its index row\'s pack too', async () => {
+    const { library, factory } = freshLibrary();
+    const records = Array.from({ length: 3 }, (_, k) => record(k));
+    await library.importRecords(records, { now: NOW });
+    // A newer copy in a later import, a save, and an undone delete each store the body in a row of its own.
+    await library.importRecords([record(0, '新的正文', iso(90))], { now: NOW });
+    await library.save(article(url(1), { contentHtml: '<p>改过的正文</p>', textContent: '改过的正文' }), { now: new Date(iso(60)) });
+    await library.restore((await library.remove(records[2]!.id))!);
+    expect(await stored(factory)).toEqual({ packs: [], rows: expect.arrayContaining(records.map((r) => r.id)) as unknown as string[] });
+    expect((await new TransferStore({ factory }).entries()).map((row) => row.pack)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('where a body is stored never leaves the library: not in the rows it hands out, nor in a backup', async () => {
+    const { library, factory } = freshLibrary();
+    const records = Array.from({ length: 3 }, (_, k) => record(k));
+    await library.importRecords(records, { now: NOW });
+    const id = records[0]!.id;
+    const handedOut = [
+      ...(await library.list()), ...(await library.firstEntries(2)), await library.getEntry(id), await library.get(id),
+      await library.update(id, { tags: ['经济'] }), ...(await library.setState([id], 'read')),
+    ];
+    for (const row of handedOut) expect(row).not.toHaveProperty('pack');
+    const store = new TransferStore({ factory });
+    const file = await exportList('backup', await store.entries(), localWriter(store, 'backup', { bodies: true, images: null }));
+    const text = await new Blob(file.parts).text();
+    expect(text).toContain(records[2]!.article.textContent);
+    expect(text).not.toContain('"pack"');
   });
 });

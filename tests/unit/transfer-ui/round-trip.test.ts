@@ -27,7 +27,8 @@ const sanitize = coreSanitize(window as unknown as Window & typeof globalThis);
 async function contents(factory: IDBFactory) {
   const store = new TransferStore({ factory });
   const library = new Library({ factory });
-  const rows = [...(await store.entries())].sort((a, b) => a.id.localeCompare(b.id));
+  // The rows as the library hands them out: where a body is stored (its pack) is no part of what it holds.
+  const rows = [...(await library.list())].sort((a, b) => a.id.localeCompare(b.id));
   const whole = await Promise.all(
     rows.map(async (row: LibraryEntry) => {
       const urls = [...(await store.imageUrls(row.id))].sort();
