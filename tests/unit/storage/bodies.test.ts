@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { localWriter } from '../../../src/library/export-writing';
 import { exportList } from '../../../src/library/transfer-export';
 import { TransferStore } from '../../../src/library/transfer-data';
+import { IMPORT_BATCH } from '../../../src/storage/library';
 import { idForUrl } from '../../../src/storage/ids';
 import { articleFields, type ImportRecord } from '../../../src/storage/records';
 import { BODY_PACK_SIZE } from '../../../src/storage/schema';
@@ -104,20 +105,20 @@ describe('bodies an import adds are packed', () => {
 
   it('storage full while packing the second batch: the import rejects with "quota", keeps the first batch and nothing of the second', async () => {
     const { library, factory } = freshLibrary();
-    const records = Array.from({ length: 300 }, (_, k) => record(k));
+    const records = Array.from({ length: IMPORT_BATCH + 100 }, (_, k) => record(k));
     const put = IDBObjectStore.prototype.put;
     let packs = 0;
     vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
-      // The first batch of 200 fills 200 / BODY_PACK_SIZE packs; the next pack is refused.
-      if (this.name === 'bodyPacks' && ++packs > 200 / BODY_PACK_SIZE) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      // The first batch fills IMPORT_BATCH / BODY_PACK_SIZE packs; the next pack is refused.
+      if (this.name === 'bodyPacks' && ++packs > IMPORT_BATCH / BODY_PACK_SIZE) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return put.apply(this, args);
     });
     await expect(library.importRecords(records, { now: NOW })).rejects.toMatchObject({ code: 'quota' });
     vi.restoreAllMocks();
-    expect((await library.list()).length).toBe(200);
-    expect((await stored(factory)).packs.flat()).toEqual(records.slice(0, 200).map((r) => r.id));
-    expect(await library.getBody(records[199]!.id)).toEqual(records[199]!.article);
-    expect(await library.get(records[200]!.id)).toBeUndefined();
+    expect((await library.list()).length).toBe(IMPORT_BATCH);
+    expect((await stored(factory)).packs.flat()).toEqual(records.slice(0, IMPORT_BATCH).map((r) => r.id));
+    expect(await library.getBody(records[IMPORT_BATCH - 1]!.id)).toEqual(records[IMPORT_BATCH - 1]!.article);
+    expect(await library.get(records[IMPORT_BATCH]!.id)).toBeUndefined();
   });
 });
 

@@ -120,6 +120,15 @@ describe('batching', () => {
   it('sends nothing for an empty plan', () => {
     expect(batchRecords([])).toEqual([]);
   });
+
+  it('by default sends links a thousand at a time, and articles of 5 KB about two hundred, by size', () => {
+    const links = Array.from({ length: 2500 }, (_, i) => ({ record: linkRecord({ ...link, url: `https://example.com/${i}` }, `id-${i}`), images: [] }));
+    expect(batchRecords(links).map((b) => b.records.length)).toEqual([1000, 1000, 500]);
+    const articles = records(600).map(({ record }) => ({ record: { ...record, article: { ...record.article, contentHtml: `<p>${'经'.repeat(5000)}</p>`, textContent: '经'.repeat(5000) } }, images: [] }));
+    const sizes = batchRecords(articles).map((b) => b.records.length);
+    expect(Math.max(...sizes)).toBeGreaterThan(150);
+    expect(Math.max(...sizes)).toBeLessThan(300);
+  });
 });
 
 describe('updates that only bring images', () => {
