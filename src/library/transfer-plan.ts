@@ -23,16 +23,19 @@ export interface OutgoingRecord {
 }
 
 export interface BatchLimits {
-  /** Records per batch. Default 1,000 (the storage's records per transaction): links, which are small. */
+  /** Records per batch. Default 1,000 (the storage's records per transaction): links are small. */
   maxRecords?: number;
-  /** Estimated size per batch. Default 3 MB: about 200 articles of 5 KB, which one transaction commits quickly. */
+  /** Records with text (not link-only) per batch. Default 200: a batch of articles commits quickly, and Stop takes effect soon. */
+  maxArticles?: number;
+  /** Estimated size per batch. Default 8 MB: small enough that one batch commits quickly. */
   maxBytes?: number;
   /** Images per batch. Default 1000. */
   maxImages?: number;
 }
 
 export const DEFAULT_BATCH_RECORDS = 1000;
-export const DEFAULT_BATCH_BYTES = 3 * 1024 * 1024;
+export const DEFAULT_BATCH_ARTICLES = 200;
+export const DEFAULT_BATCH_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_BATCH_IMAGES = 1000;
 
 /** The library record for an imported bookmark: no text yet, shown as a link to the original. */
@@ -115,20 +118,23 @@ export function recordBytes(record: SavedArticle): number {
 }
 
 /**
- * Gathers records and images into batches of at most `maxRecords` records,
- * `maxImages` images and about `maxBytes` (a single record larger than that
+ * Gathers records and images into batches of at most `maxRecords` records
+ * (`maxArticles` of them with text), `maxImages` images and about `maxBytes` (a single record larger than that
  * still goes, alone). A record's images go in its batch, keyed by its id;
  * `image` adds an image for an article already stored.
  */
 export class Batcher {
   private readonly maxRecords: number;
+  private readonly maxArticles: number;
   private readonly maxBytes: number;
   private readonly maxImages: number;
   private current: ImportBatch = { records: [], images: [] };
   private bytes = 0;
+  private articles = 0;
 
   constructor(limits: BatchLimits = {}) {
     this.maxRecords = Math.max(1, limits.maxRecords ?? DEFAULT_BATCH_RECORDS);
+    this.maxArticles = Math.max(1, limits.maxArticles ?? DEFAULT_BATCH_ARTICLES);
     this.maxBytes = Math.max(1, limits.maxBytes ?? DEFAULT_BATCH_BYTES);
     this.maxImages = Math.max(1, limits.maxImages ?? DEFAULT_BATCH_IMAGES);
   }
@@ -149,17 +155,24 @@ export class Batcher {
     const c = this.current;
     this.current = { records: [], images: [] };
     this.bytes = 0;
+    this.articles = 0;
     return c.records.length || c.images.length ? c : null;
   }
 
   private add(images: StoredImage[], size: number, record?: ImportRecord): ImportBatch | null {
     const c = this.current;
     const used = c.records.length || c.images.length;
-    const full = c.records.length + (record ? 1 : 0) > this.maxRecords || this.bytes + size > this.maxBytes || c.images.length + images.length > this.maxImages;
+    const article = record?.linkOnly === false ? 1 : 0;
+    const full =
+      c.records.length + (record ? 1 : 0) > this.maxRecords ||
+      this.articles + article > this.maxArticles ||
+      this.bytes + size > this.maxBytes ||
+      c.images.length + images.length > this.maxImages;
     const closed = used && full ? this.flush() : null;
     if (record) this.current.records.push(record);
     this.current.images.push(...images);
     this.bytes += size;
+    this.articles += article;
     return closed;
   }
 }

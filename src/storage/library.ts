@@ -67,9 +67,9 @@ type DB = IDBPDatabase<QingduDB>;
  * Importing a backup of 20,000 articles from the library page in Chromium,
  * its write step took 13.9-14.8 s in transactions of 100, 13.1-13.2 s in
  * transactions of 200 and the same in transactions of 500, which hold more
- * memory and make a save from another tab wait longer: the library page's
- * batches are bounded by size too (see transfer-plan.ts), about 200 such
- * articles. Links are small, and fewer transactions wait less: storing
+ * memory and make a save from another tab wait longer: the library page
+ * sends at most 200 articles with text in a batch (see transfer-plan.ts).
+ * Links are small, and fewer transactions wait less: storing
  * 20,000 bookmarks from the library page took a median of 2.13 s in
  * transactions of 1,000 against 2.27 s in transactions of 200 (ten imports
  * of each, taking turns).

@@ -121,13 +121,14 @@ describe('batching', () => {
     expect(batchRecords([])).toEqual([]);
   });
 
-  it('by default sends links a thousand at a time, and articles of 5 KB about two hundred, by size', () => {
-    const links = Array.from({ length: 2500 }, (_, i) => ({ record: linkRecord({ ...link, url: `https://example.com/${i}` }, `id-${i}`), images: [] }));
-    expect(batchRecords(links).map((b) => b.records.length)).toEqual([1000, 1000, 500]);
-    const articles = records(600).map(({ record }) => ({ record: { ...record, article: { ...record.article, contentHtml: `<p>${'经'.repeat(5000)}</p>`, textContent: '经'.repeat(5000) } }, images: [] }));
-    const sizes = batchRecords(articles).map((b) => b.records.length);
-    expect(Math.max(...sizes)).toBeGreaterThan(150);
-    expect(Math.max(...sizes)).toBeLessThan(300);
+  it('by default sends links a thousand at a time, and articles two hundred, in file order', () => {
+    const links = Array.from({ length: 1500 }, (_, i) => ({ record: linkRecord({ ...link, url: `https://example.com/${i}` }, `id-${i}`), images: [] }));
+    expect(batchRecords(links).map((b) => b.records.length)).toEqual([1000, 500]);
+    expect(batchRecords(records(450)).map((b) => b.records.length)).toEqual([200, 200, 50]);
+    // A batch holds up to 200 articles among the links.
+    const mixed = [...records(150), ...links.slice(0, 100), ...records(100).map(({ record }) => ({ record: { ...record, id: `more-${record.id}` }, images: [] }))];
+    expect(batchRecords(mixed).map((b) => b.records.length)).toEqual([300, 50]);
+    expect(batchRecords(mixed).flatMap((b) => b.records.map((r) => r.id))).toEqual(mixed.map((r) => r.record.id));
   });
 });
 
