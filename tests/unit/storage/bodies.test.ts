@@ -101,6 +101,12 @@ describe('bodies an import adds are packed', () => {
     expect(await library.getBody(newer.id)).toEqual(newer.article);
     expect(await library.getBody(twice[1]!.id)).toEqual(twice[1]!.article);
     expect(await stored(factory)).toEqual({ packs: [[record(1).id], [twice[1]!.id]], rows: [newer.id] });
+    // The row of the URL that came twice names the pack its newer body went into; the one moved to a row names none.
+    const rows = new Map((await new TransferStore({ factory }).entries()).map((row) => [row.id, row.pack]));
+    const db = await rawOpen(factory, DB_VERSION);
+    const packOf = new Map((await rawKeys(db, 'bodyPacks')).map((key, k) => [k, key]));
+    db.close();
+    expect([rows.get(record(1).id), rows.get(twice[1]!.id), rows.get(newer.id)]).toEqual([packOf.get(0), packOf.get(1), undefined]);
   });
 
   it('storage full while packing the second batch: the import rejects with "quota", keeps the first batch and nothing of the second', async () => {
