@@ -15,7 +15,7 @@ import { extractArticle } from '../../src/core/index';
 import { buildBrowserBundle } from './browser-bundle';
 import type { PageTimes } from './browser/extract-entry';
 import {
-  CHROMIUM, DIST_CHROME, kb, loadFixturePages, median, ms, ratio, shortName, table,
+  AS_USERS, CHROMIUM, DIST_CHROME, kb, loadFixturePages, median, ms, ratio, shortName, table,
   type FixturePage, type Headline, type SectionResult,
 } from './common';
 
@@ -91,7 +91,7 @@ function benchNodePage(page: FixturePage, minRuns: number, maxRuns: number, budg
 
 async function benchChromium(pages: FixturePage[]): Promise<PageFigures[]> {
   const bundle = await buildBrowserBundle('extract-entry.ts');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  const browser = await chromium.launch({ ...AS_USERS, executablePath: CHROMIUM, headless: true });
   try {
     // Page scripts are blocked by CSP (not by turning JavaScript off, which also stops
     // DOMPurify's Trusted Types callback): the DOM is the page as served.

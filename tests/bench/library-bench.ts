@@ -29,7 +29,7 @@ import type { Page } from '@playwright/test';
 import { launchChromium } from '../e2e/chromium';
 import { buildBrowserBundle } from './browser-bundle';
 import type { LibraryBenchApi } from './browser/library-entry';
-import { CHROMIUM, DIST_CHROME, heapUsed, mb, median, ms, ratio, ROOT, table, type Headline, type SectionResult } from './common';
+import { AS_USERS, CHROMIUM, DIST_CHROME, heapUsed, mb, median, ms, ratio, ROOT, table, type Headline, type SectionResult } from './common';
 
 const COUNT = Number(process.env.QINGDU_BENCH_ARTICLES) || 20_000;
 const OPEN_RUNS = 7;
@@ -116,7 +116,7 @@ export async function runLibraryBench(count = COUNT): Promise<SectionResult> {
   }
   const bundle = await buildBrowserBundle('library-entry.ts');
   const profileDir = mkdtempSync(join(tmpdir(), 'qingdu-bench-'));
-  const { context, extensionId } = await launchChromium(profileDir, new Map());
+  const { context, extensionId } = await launchChromium(profileDir, new Map(), undefined, AS_USERS);
   const base = `chrome-extension://${extensionId}`;
   try {
     const bench = await context.newPage();

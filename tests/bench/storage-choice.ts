@@ -7,12 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '../e2e/chromium';
+import { AS_USERS } from './common';
 
 const N = Number(process.argv[2] ?? 2000);
 
 async function main(): Promise<void> {
   const profile = mkdtempSync(join(tmpdir(), 'qingdu-choice-'));
-  const { context, extensionId } = await launchChromium(profile, new Map());
+  const { context, extensionId } = await launchChromium(profile, new Map(), undefined, AS_USERS);
   try {
     const page = await context.newPage();
     await page.goto(`chrome-extension://${extensionId}/library.html`);

@@ -24,7 +24,7 @@ import { launchChromium } from '../e2e/chromium';
 import { buildBrowserBundle } from './browser-bundle';
 import { writeTransferFiles } from './transfer-files';
 import type { TransferBenchApi } from './browser/transfer-entry';
-import { CHROMIUM, DIST_CHROME, heapUsed, mb, median, ms, ratio, table, type Headline, type SectionResult } from './common';
+import { AS_USERS, CHROMIUM, DIST_CHROME, heapUsed, mb, median, ms, ratio, table, type Headline, type SectionResult } from './common';
 
 const COUNT = Number(process.env.QINGDU_BENCH_TRANSFER_ARTICLES ?? 20_000);
 const RUNS = Number(process.env.QINGDU_BENCH_TRANSFER_RUNS ?? 3);
@@ -119,7 +119,7 @@ interface ImportRun {
 /** One import of `file` into an empty profile: file chosen → plan shown; confirm → last batch stored. */
 async function importOnce(file: string, count: number): Promise<ImportRun> {
   const profileDir = mkdtempSync(join(tmpdir(), 'qingdu-bench-import-'));
-  const { context, extensionId } = await launchChromium(profileDir, new Map());
+  const { context, extensionId } = await launchChromium(profileDir, new Map(), undefined, AS_USERS);
   try {
     const page = await openLibrary(context, `chrome-extension://${extensionId}`);
     const dialog = page.locator('#transfer-import-dialog');
@@ -158,7 +158,7 @@ export async function runTransferBrowserBench(count = COUNT, runs = RUNS): Promi
   const bundle = await buildBrowserBundle('transfer-entry.ts');
   const profileDir = mkdtempSync(join(tmpdir(), 'qingdu-bench-'));
   const files = mkdtempSync(join(tmpdir(), 'qingdu-bench-files-'));
-  const { context, extensionId } = await launchChromium(profileDir, new Map());
+  const { context, extensionId } = await launchChromium(profileDir, new Map(), undefined, AS_USERS);
   const base = `chrome-extension://${extensionId}`;
   try {
     const bench = await context.newPage();

@@ -2,7 +2,7 @@
  * Chromium with the built extension loaded (Playwright, Debian's /usr/bin/chromium).
  * Pages are answered from fixtures at their real URLs; everything else fails fast.
  */
-import { chromium, expect, test as base, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { chromium, expect, test as base, type BrowserContext, type LaunchOptions, type Page, type Worker } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,8 +25,11 @@ export async function launchChromium(
   pages: PageTable,
   /** Browser UI language (e.g. `zh-CN`), which picks the extension's strings. Default: Chromium's own. */
   lang?: string,
+  /** Changes to Playwright's launch (the benchmarks leave out a default switch). */
+  launch: Pick<LaunchOptions, 'ignoreDefaultArgs'> = {},
 ): Promise<{ context: BrowserContext; worker: Worker; extensionId: string }> {
   const context = await chromium.launchPersistentContext(profileDir, {
+    ...launch,
     executablePath: CHROMIUM,
     headless: true,
     // Chromium on Linux takes its UI language (and so `i18n.getMessage`) from the environment.
