@@ -3,6 +3,7 @@
  * The same URL always gives the same id, so saving a story twice (or importing
  * it from another device) lands on the same record.
  */
+import { inParsedForm } from '../core/url';
 
 /**
  * The key ids are hashed from. `Article.url` is already canonical (tracking
@@ -11,6 +12,9 @@
  */
 export function urlKey(url: string): string {
   const trimmed = url.trim();
+  const hash = trimmed.indexOf('#');
+  const head = hash < 0 ? trimmed : trimmed.slice(0, hash);
+  if (inParsedForm(head)) return head;
   try {
     const parsed = new URL(trimmed);
     parsed.hash = '';

@@ -3,6 +3,7 @@
  * extension APIs or a DOM, so every module runs in a page, a worker or Node.
  */
 import { unzipSync } from 'fflate';
+import { inParsedForm } from '../core/url';
 import type { ChunkOptions, ReadState } from './types';
 
 /** A refusal the user sees as is: the file is wrong, not the program. */
@@ -142,6 +143,7 @@ export function safeUrl(raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
   const trimmed = raw.trim();
   if (!trimmed) return null;
+  if (inParsedForm(trimmed)) return trimmed;
   try {
     const u = new URL(trimmed);
     return SAFE_SCHEMES.has(u.protocol) ? u.href : null;
