@@ -101,8 +101,11 @@ export function isReadState(value: unknown): value is ReadState {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const isoOr = (v: unknown, fallback: string): string =>
-  typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : fallback;
+/** `v` as ISO 8601 when it is a date string, else `fallback`. Parsed once: an import checks three dates a record. */
+function isoOr(v: unknown, fallback: string): string {
+  const time = typeof v === 'string' ? Date.parse(v) : NaN;
+  return Number.isNaN(time) ? fallback : new Date(time).toISOString();
+}
 
 /** True when an object read back from the index has the fields the library relies on. */
 export function isEntry(value: unknown): value is LibraryEntry {
