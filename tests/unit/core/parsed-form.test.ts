@@ -7,17 +7,8 @@ import { safeUrl } from '../../../src/transfer/util';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
 
-/** What `urlKey` returned before it had a shortcut: always parsed. */
-function parsedKey(url: string): string {
-  const trimmed = url.trim();
-  try {
-    const parsed = new URL(trimmed);
-    parsed.hash = '';
-    return parsed.href;
-  } catch {
-    return trimmed;
-  }
-}
+/** What `urlKey` returned before it had a shortcut: always parsed, the fragment dropped. */
+const parsedKey = (url: string): string => URL.parse(url.trim())?.href.replace(/#.*$/s, '') ?? url.trim();
 
 /** Every href and src of the fixture pages, resolved as a browser would. */
 function fixtureUrls(): string[] {
