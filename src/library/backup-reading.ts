@@ -10,6 +10,7 @@
  * `AHEAD` chunks beyond what the page has taken, so memory stays bounded when
  * storing is slower than reading.
  */
+import { prepareText, type PreparedText } from '../storage/search-text';
 import type { SavedArticle, StoredImage } from '../storage/types';
 import { blobText, MAX_STREAMED_BACKUP_BYTES, readBackup, UnorderedBackupError, zippedBackupText, type BackupVisitor, type StreamOptions } from '../transfer/backup-stream';
 import type { ImportError, Sanitize } from '../transfer/types';
@@ -17,11 +18,11 @@ import { isZip, TransferError } from '../transfer/util';
 import type { Port, WorkerChannel } from './worker-channel';
 
 type Found =
-  | { kind: 'article'; saved: SavedArticle; index: number }
+  | { kind: 'article'; saved: SavedArticle; index: number; prepared?: PreparedText }
   | { kind: 'image'; image: StoredImage; index: number }
   | { kind: 'failed'; error: ImportError };
 
-type ToReader = { type: 'read'; file: Blob } | { type: 'more' };
+type ToReader = { type: 'read'; file: Blob; prepare: boolean } | { type: 'more' };
 type FromReader =
   | { type: 'found'; found: Found[]; read: number }
   | { type: 'done' }
@@ -45,10 +46,10 @@ export function serveBackupReading(port: Port): void {
       credit++;
       wake?.();
       wake = null;
-    } else void read(message.file);
+    } else void read(message.file, message.prepare);
   };
 
-  async function read(file: Blob): Promise<void> {
+  async function read(file: Blob, prepare: boolean): Promise<void> {
     let found: Found[] = [];
     let chars = 0;
     let bytes = 0;
@@ -70,7 +71,11 @@ export function serveBackupReading(port: Port): void {
       const zipped = isZip(new Uint8Array(await file.slice(0, 4).arrayBuffer()));
       const text = zipped ? zippedBackupText(file, MAX_STREAMED_BACKUP_BYTES, reading) : blobText(file, reading);
       await readBackup(text, keep, {
-        article: (saved, index) => add({ kind: 'article', saved, index }, saved.article.contentHtml.length + saved.article.textContent.length),
+        article: (saved, index) =>
+          add(
+            { kind: 'article', saved, index, ...(prepare ? { prepared: prepareText(saved.article) } : {}) },
+            saved.article.contentHtml.length + saved.article.textContent.length,
+          ),
         image: (image, index) => add({ kind: 'image', image, index }, image.bytes.byteLength / 2),
         failed: (error) => void found.push({ kind: 'failed', error }),
       });
@@ -96,9 +101,17 @@ function rebuild(name: string, message: string): Error {
  * Reads `file` through `channel` (closed at the end) and calls `visitor` as
  * `readBackup` would: bodies sanitized with `sanitize` here, records in file
  * order, each awaited before the next. Rejects as `readBackup` does, or with
- * an AbortError when `opts.signal` aborts.
+ * an AbortError when `opts.signal` aborts. With `opts.prepare`, the worker
+ * also makes each article's `PreparedText`, which the page would otherwise
+ * make as it stores: the page's thread is the busier one while an import writes.
  */
-export function readBackupThrough(channel: WorkerChannel, file: Blob, sanitize: Sanitize, visitor: BackupVisitor, opts: StreamOptions = {}): Promise<void> {
+export function readBackupThrough(
+  channel: WorkerChannel,
+  file: Blob,
+  sanitize: Sanitize,
+  visitor: BackupVisitor,
+  opts: StreamOptions & { prepare?: boolean } = {},
+): Promise<void> {
   const { port } = channel;
   return new Promise<void>((resolve, reject) => {
     let settled = false;
@@ -131,7 +144,7 @@ export function readBackupThrough(channel: WorkerChannel, file: Blob, sanitize: 
         else if (item.kind === 'image') await visitor.image(item.image, item.index);
         else {
           item.saved.article.contentHtml = sanitize(item.saved.article.contentHtml);
-          await visitor.article(item.saved, item.index);
+          await visitor.article(item.saved, item.index, item.prepared);
         }
       }
       opts.onBytes?.(message.read);
@@ -140,6 +153,6 @@ export function readBackupThrough(channel: WorkerChannel, file: Blob, sanitize: 
     port.onmessage = (event) => {
       chain = chain.then(() => take(event.data as FromReader)).catch(finish);
     };
-    port.postMessage({ type: 'read', file } satisfies ToReader);
+    port.postMessage({ type: 'read', file, prepare: opts.prepare === true } satisfies ToReader);
   });
 }

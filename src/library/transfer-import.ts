@@ -345,10 +345,11 @@ async function writeBackup({ file, store, sanitize, library, reader, records }: 
   };
   try {
     await readBackupThrough(reader(), file, sanitize, {
-      async article(saved) {
+      async article(saved, _index, prepared) {
         const step = planner.add({ kind: 'article', article: saved, images: [] });
         targets.set(saved.id, imageTarget(step, saved));
-        if (step.kind === 'add') await flushed(batcher.record(addRecord(step.item, idForUrl)));
+        // What was prepared holds for an added article's own text; an update's text may be the stored one.
+        if (step.kind === 'add') await flushed(batcher.record({ ...addRecord(step.item, idForUrl), prepared }));
         else if (step.kind === 'update') await flushed(batcher.record(await updateRecord(step.update, (id) => store.body(id))));
       },
       async image(image) {
@@ -369,7 +370,7 @@ async function writeBackup({ file, store, sanitize, library, reader, records }: 
         await flushed(batcher.image(own));
       },
       failed: () => undefined,
-    }, { signal: opts.signal });
+    }, { signal: opts.signal, prepare: true });
     await flushed(batcher.flush());
     return await queue.finish();
   } catch (e) {

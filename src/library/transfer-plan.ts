@@ -10,6 +10,7 @@
  */
 import type { Article } from '../core/types';
 import { emptyBody, type ImportRecord } from '../storage/records';
+import type { PreparedText } from '../storage/search-text';
 import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
 import { linkEntry, type ImportedLink, type ImportReport } from '../transfer/index';
 import type { ImportBatch } from './import-writer';
@@ -20,6 +21,8 @@ export interface OutgoingRecord {
   images: StoredImage[];
   /** The plan found no stored article for it (the library checks again as it writes). */
   isNew?: boolean;
+  /** What the backup's reading worker derived from the record's text (the library uses it instead of making it). */
+  prepared?: PreparedText;
 }
 
 export interface BatchLimits {
@@ -140,9 +143,9 @@ export class Batcher {
   }
 
   /** Adds a record; returns the batch it closed, if any. */
-  record({ record, images, isNew }: OutgoingRecord): ImportBatch | null {
+  record({ record, images, isNew, prepared }: OutgoingRecord): ImportBatch | null {
     const own = images.map((img) => ({ articleId: record.id, url: img.url, type: img.type, bytes: img.bytes }));
-    return this.add(own, recordBytes(record) + imageBytes(own), isNew ? { ...record, isNew } : record);
+    return this.add(own, recordBytes(record) + imageBytes(own), isNew || prepared ? { ...record, isNew, prepared } : record);
   }
 
   /** Adds an image of a stored article; returns the batch it closed, if any. */

@@ -22,7 +22,7 @@ import {
 } from './records';
 import { ARTICLE_STORES, BODY_STORES, META_REV, TEXT_STORES, type QingduDB, type SearchRecord, type SearchSegment, type SegmentKey, type StoreName } from './schema';
 import { ownRowKeys, readAllEntries, readEntry, readFirstEntries, SegmentWriter, type ArticleTx } from './segments';
-import { buildSearchRecord, queryTerms, TextIndex, type TermForms } from './search-text';
+import { buildSearchRecord, isPreparedText, queryTerms, TextIndex, type TermForms } from './search-text';
 import type { LibraryEntry, ReadState, SavedArticle, StoredImage } from './types';
 
 export interface SaveOptions {
@@ -408,9 +408,12 @@ export class Library {
     const result: ImportResult = { added: 0, updated: 0, skipped: 0 };
     for (let start = 0; start < records.length; start += IMPORT_BATCH) {
       const batch = records.slice(start, start + IMPORT_BATCH);
-      const clean = batch.map((r) => sanitizeImport(r, idForUrl, now));
+      const prepared = batch.map((r) => (isPreparedText(r.prepared) ? r.prepared : undefined));
+      const clean = batch.map((r, k) => sanitizeImport(r, idForUrl, now, prepared[k]?.textBytes));
       result.skipped += clean.filter((c) => c === null).length;
-      const drafts = clean.flatMap((c, k) => (c ? [{ ...c, search: buildSearchRecord(c.entry.id, c.article, c.entry.savedAt, 0), isNew: batch[k]?.isNew === true }] : []));
+      const drafts = clean.flatMap((c, k) =>
+        c ? [{ ...c, search: buildSearchRecord(c.entry.id, c.article, c.entry.savedAt, 0, prepared[k]), isNew: batch[k]?.isNew === true }] : [],
+      );
       const write = (guess: boolean) => this.importBatch(drafts, guess);
       // A record believed new but stored after all (saved since the plan) makes its
       // segment write fail on the unique `ids` index: the batch then runs again, reading every id.

@@ -1,4 +1,5 @@
 import type { Article } from '../core/types';
+import type { PreparedText } from './search-text';
 import type { LibraryEntry, ReadState, SavedArticle, StoredImage } from './types';
 
 /**
@@ -32,7 +33,12 @@ export function earlierSave(local: string, incoming: string): string {
  * A record as export files carry it: the saved article plus, optionally, its
  * images; `isNew` when an import plan found nothing stored for it.
  */
-export type ImportRecord = SavedArticle & { images?: StoredImage[]; isNew?: boolean };
+export type ImportRecord = SavedArticle & {
+  images?: StoredImage[];
+  isNew?: boolean;
+  /** What the caller already derived from this record's text (see `PreparedText`); checked, and made here when absent. */
+  prepared?: PreparedText;
+};
 
 /** What `remove` hands back so the library can offer "Undo". */
 export type RemovedArticle = SavedArticle & { images: StoredImage[] };
@@ -141,6 +147,8 @@ export function sanitizeImport(
   record: unknown,
   id: (url: string) => string,
   now: string,
+  /** The UTF-8 size of the record's plain text, when already counted. */
+  textBytes?: number,
 ): { entry: LibraryEntry; article: Article; images: StoredImage[] } | null {
   if (!isObject(record) || !isArticle(record.article)) return null;
   const article = record.article;
@@ -164,7 +172,7 @@ export function sanitizeImport(
     tags: Array.isArray(record.tags) ? cleanTags(record.tags) : [],
     progress: clampProgress(record.progress),
     linkOnly: record.linkOnly === true,
-    bodyBytes: bodyBytesOf(article),
+    bodyBytes: textBytes === undefined ? bodyBytesOf(article) : utf8Length(article.contentHtml) + textBytes,
     imageBytes: images.reduce((sum, img) => sum + img.bytes.byteLength, 0),
     // An image that came with the record is no longer missing.
     missingImages: Array.isArray(record.missingImages)

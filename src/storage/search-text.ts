@@ -30,6 +30,7 @@
  * - A term may come with other forms (spellings a phrase converter gives,
  *   see `TermForms`): any one of them occurring is enough.
  */
+import { utf8Length } from './records';
 import { foldScripts } from './script-fold';
 
 /** Signature size per article, in 32-bit words (4,096 bits: ~20% set by a 5 KB article). */
@@ -256,16 +257,48 @@ export interface SearchFields {
   byline?: string | null;
 }
 
-/** The `search` store row for an article (see schema.ts `SearchRecord`). */
+/**
+ * What storing an article derives from its text alone: its search text (see
+ * schema.ts `SearchRecord`) and the UTF-8 size of its plain text. A backup
+ * import has its reading worker make these, off the page's busy thread.
+ */
+export interface PreparedText {
+  text: string;
+  titleLength: number;
+  textBytes: number;
+}
+
+export function prepareText(article: SearchFields): PreparedText {
+  // As an import stores them: a lone surrogate read from the file becomes U+FFFD.
+  const whole = (text: string) => (text.isWellFormed() ? text : text.toWellFormed());
+  const { title, textContent, lead, byline } = article;
+  const fields = { title: whole(title), textContent: whole(textContent), lead: typeof lead === 'string' ? whole(lead) : lead, byline: typeof byline === 'string' ? whole(byline) : byline };
+  return { ...prepareSearch(fields), textBytes: utf8Length(fields.textContent) };
+}
+
+/** True when `value` has the shape of a `PreparedText` (a record's `prepared` is checked before it is used). */
+export function isPreparedText(value: unknown): value is PreparedText {
+  if (typeof value !== 'object' || value === null) return false;
+  const { text, titleLength, textBytes } = value as Record<string, unknown>;
+  return typeof text === 'string' && Number.isSafeInteger(titleLength) && (titleLength as number) >= 0 && (titleLength as number) <= text.length &&
+    Number.isSafeInteger(textBytes) && (textBytes as number) >= 0;
+}
+
+/** The `search` store row for an article (see schema.ts `SearchRecord`), from its text or from what was prepared of it. */
 export function buildSearchRecord(
   id: string,
   article: SearchFields,
   savedAt: string,
   rev: number,
+  prepared?: PreparedText,
 ): { id: string; text: string; titleLength: number; savedAt: number; rev: number } {
+  const { text, titleLength } = prepared ?? prepareSearch(article);
+  return { id, text, titleLength, savedAt: Date.parse(savedAt) || 0, rev };
+}
+
+function prepareSearch(article: SearchFields): { text: string; titleLength: number } {
   const title = normalizeForSearch(article.title);
-  const body = normalizeForSearch(article.textContent);
-  return { id, text: title + ' ' + body + searchTextBeside(article), titleLength: title.length, savedAt: Date.parse(savedAt) || 0, rev };
+  return { text: title + ' ' + normalizeForSearch(article.textContent) + searchTextBeside(article), titleLength: title.length };
 }
 
 /**

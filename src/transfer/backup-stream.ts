@@ -8,6 +8,7 @@
  */
 import { Unzip, UnzipInflate } from 'fflate';
 import type { SavedArticle, StoredImage } from '../storage/types';
+import type { PreparedText } from '../storage/search-text';
 import { BACKUP_ZIP_ENTRY, BackupRecords, backupVersion, isBackupEntry, isRefusal } from './backup';
 import { JsonSplitter } from './json-stream';
 import type { ImportError, Sanitize } from './types';
@@ -20,8 +21,11 @@ export class UnorderedBackupError extends TransferError {
 }
 
 export interface BackupVisitor {
-  /** A record that passed every check, its body re-sanitized. */
-  article(saved: SavedArticle, index: number): void | Promise<void>;
+  /**
+   * A record that passed every check, its body re-sanitized. `prepared` is
+   * what a reading worker derived from its text, when asked to.
+   */
+  article(saved: SavedArticle, index: number, prepared?: PreparedText): void | Promise<void>;
   /** An image whose article passed. */
   image(image: StoredImage, index: number): void | Promise<void>;
   /** A record or image that did not pass, with the reason. */

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import type { Article } from '../../../src/core/types';
 import { Library } from '../../../src/storage/library';
+import { DB_VERSION } from '../../../src/storage/schema';
 
 export const NOW = new Date('2025-03-01T08:00:00.000Z');
 
@@ -85,4 +86,12 @@ export function createV1Stores(raw: IDBDatabase): void {
   entries.createIndex('site', 'siteName');
   entries.createIndex('tags', 'tags', { multiEntry: true });
   raw.createObjectStore('bodies');
+}
+
+/** Every stored search row, by id (fake-indexeddb). */
+export async function searchRows(factory: IDBFactory): Promise<unknown[]> {
+  const db = await rawOpen(factory, DB_VERSION);
+  const segments = (await rawGetAll(db, 'searchSegments')) as { rows: { id: string }[] }[];
+  db.close();
+  return segments.flatMap((s) => s.rows).sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { idForUrl } from '../../../src/storage/ids';
 import type { ImportRecord } from '../../../src/storage/records';
+import { prepareText } from '../../../src/storage/search-text';
 import type { SavedArticle } from '../../../src/storage/types';
-import { article, bytes, freshLibrary, NOW } from './helpers';
+import { article, bytes, freshLibrary, NOW, searchRows } from './helpers';
 
 const URL_A = 'https://www.ftchinese.com/story/001';
 const iso = (hours: number) => new Date(NOW.getTime() + hours * 3_600_000).toISOString();
@@ -184,5 +185,47 @@ describe('importRecords', () => {
     expect(await target.list()).toEqual(await source.list());
     expect(await target.get(idForUrl('https://e.com/3'))).toEqual(await source.get(idForUrl('https://e.com/3')));
     expect(await target.search('第229篇')).toEqual([idForUrl('https://e.com/229')]);
+  });
+});
+
+describe('importRecords given prepared text', () => {
+  it('stores what it would have made itself, half a surrogate pair included', async () => {
+    const records = [
+      exported(URL_A, {}, { title: '俄罗斯表示准备军事支持白俄罗斯', textContent: '卢卡申科 Lukashenko 說', lead: '欧盟与白俄罗斯', byline: '英国《金融时报》 Henry Foy' }),
+      exported('https://example.com/b', {}, { title: 'Soft landing\ud83d', textContent: 'Ｆｕｌｌ width\udc00 text' }),
+    ];
+    const made = freshLibrary();
+    const given = freshLibrary();
+    await made.library.importRecords(records.map((r) => ({ ...r, title: r.article.title.toWellFormed(), article: { ...r.article, title: r.article.title.toWellFormed(), textContent: r.article.textContent.toWellFormed() } })), { now: NOW });
+    await given.library.importRecords(
+      records.map((r) => ({
+        ...r,
+        title: r.article.title.toWellFormed(),
+        article: { ...r.article, title: r.article.title.toWellFormed(), textContent: r.article.textContent.toWellFormed() },
+        prepared: prepareText(r.article),
+      })),
+      { now: NOW },
+    );
+    expect(await given.library.list()).toEqual(await made.library.list());
+    expect(await searchRows(given.factory)).toEqual(await searchRows(made.factory));
+  });
+
+  it('uses what was prepared, and makes its own when that is malformed', async () => {
+    const { library, factory } = freshLibrary();
+    const a = exported(URL_A);
+    const b = exported('https://example.com/b');
+    await library.importRecords(
+      [
+        { ...a, prepared: { text: 'prepared', titleLength: 3, textBytes: 5 } },
+        { ...b, prepared: { text: 'prepared', titleLength: 9, textBytes: 5 } },
+      ],
+      { now: NOW },
+    );
+    const rows = (await searchRows(factory)) as { id: string; text: string; titleLength: number }[];
+    expect(rows.find((r) => r.id === idForUrl(URL_A))).toMatchObject({ text: 'prepared', titleLength: 3 });
+    expect(rows.find((r) => r.id === idForUrl(b.url))?.text).not.toBe('prepared');
+    const bytesOf = (text: string) => new TextEncoder().encode(text).length;
+    expect((await library.get(idForUrl(URL_A)))?.bodyBytes).toBe(bytesOf(a.article.contentHtml) + 5);
+    expect((await library.get(idForUrl(b.url)))?.bodyBytes).toBe(bytesOf(b.article.contentHtml) + bytesOf(b.article.textContent));
   });
 });

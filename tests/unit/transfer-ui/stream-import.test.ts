@@ -14,6 +14,7 @@ import { BACKUP_ZIP_ENTRY, isBackupEntry } from '../../../src/transfer/backup';
 import { exportBackup, exportBookmarks, importFile, zippedBackupText } from '../../../src/transfer/index';
 import { joinBytes, ZipStream } from '../../../src/transfer/zip-stream';
 import { makeImageLookup, makeLibrary } from '../transfer/helpers';
+import { searchRows } from '../storage/helpers';
 import { channelReader } from './backup-channel';
 
 function setup() {
@@ -78,6 +79,25 @@ describe('a backup imported as a stream', () => {
     const again = await planFile(await backupFile(), store, { backupReader: channelReader, sanitize, hooks: {} });
     expect(again.report).toMatchObject({ added: 0, updated: 0, duplicates: 30 });
     expect(again.writes).toBe(0);
+  });
+
+  it('has the reading worker prepare each added article\'s search text and size, and stores them as the library would make them', async () => {
+    const { factory, library, store } = setup();
+    const prepared: boolean[] = [];
+    const writer = libraryWriter(library, () => undefined);
+    const watching: ImportWriter = { write: (batch) => (prepared.push(...batch.records.map((r) => r.prepared !== undefined)), writer.write(batch)), announce: () => undefined };
+    const odd = { ...(articles[4] as SavedArticle), title: '软着陆\ud83d', article: { ...(articles[4] as SavedArticle).article, title: '软着陆\ud83d', textContent: 'Ｆｕｌｌ 說\udc00' } };
+    const list = [...articles.slice(0, 4), odd];
+    await (await planFile(await backupFile(list), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} })).apply(watching);
+    expect(prepared).toEqual([true, true, true, true, true]);
+
+    const other = setup();
+    const whole = importFile('b.json', new Uint8Array(await (await backupFile(list)).arrayBuffer()), { sanitize: (h) => h, library: new Map(), idFor: idForUrl });
+    for (const batch of batchRecords(await recordsFromPlan(whole, idForUrl, async () => undefined))) await other.writer.write(batch);
+    expect(batchRecords(await recordsFromPlan(whole, idForUrl, async () => undefined)).flatMap((b) => b.records).some((r) => r.prepared)).toBe(false);
+    const byId = (rows: { id: string }[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+    expect(byId(await library.list())).toEqual(byId(await other.library.list()));
+    expect(await searchRows(factory)).toEqual(await searchRows(other.factory));
   });
 
   it('counts a stored article that only gains images as updated, and sends only its images', async () => {
