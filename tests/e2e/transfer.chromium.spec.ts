@@ -134,6 +134,14 @@ test.describe('export and import (Chromium)', () => {
       await library.locator('#filter-state').selectOption('all');
       await expect(library.locator('.row')).toHaveCount(2);
       for (const title of [SEED_TITLE, HERO_TITLE]) await expect(row(library, title)).toBeVisible();
+      // Found by words of their text (made as the import stored them), in either script.
+      const search = library.getByRole('searchbox');
+      await search.fill('數百人受傷');
+      await expect(library.locator('.row-title')).toHaveText([SEED_TITLE]);
+      await search.fill(HERO_PHRASE);
+      await expect(library.locator('.row-title')).toHaveText([HERO_TITLE]);
+      await search.fill('');
+      await expect(library.locator('.row')).toHaveCount(2);
 
       // Read one from storage, images included, while offline.
       const href = await row(library, SEED_TITLE).locator('.row-title').getAttribute('href');
