@@ -484,9 +484,10 @@ export class Library {
           }
           for (const img of newImages) imageSink.put(img);
           if (incomingBody || entry.savedAt !== local.savedAt) {
-            // Only an import that moves savedAt without bringing a newer body reads one (rare).
-            const article = incomingBody ? draft.article : (writtenBodies.get(id) ?? (await bodies.read(id)));
-            const search = buildSearchRecord(id, article ?? emptyArticle(entry), entry.savedAt, rev);
+            // A newer body's search text is the draft's; only an import that moves savedAt without one reads the stored body (rare).
+            const search = incomingBody
+              ? { ...draft.search, savedAt: Date.parse(entry.savedAt) || 0, rev }
+              : buildSearchRecord(id, (writtenBodies.get(id) ?? (await bodies.read(id))) ?? emptyArticle(entry), entry.savedAt, rev);
             if (incomingBody) {
               bodyWrites.push(bodyless(draft) ? bodies.delete(id) : bodies.put(id, draft.article));
               writtenBodies.set(id, draft.article);

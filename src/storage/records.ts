@@ -65,9 +65,9 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
-/** What a body costs on disk, roughly: its HTML plus its plain text. */
-export function bodyBytesOf(article: Article): number {
-  return utf8Length(article.contentHtml) + utf8Length(article.textContent);
+/** What a body costs on disk, roughly: its HTML plus its plain text (`textBytes`, when already counted). */
+export function bodyBytesOf(article: Article, textBytes = utf8Length(article.textContent)): number {
+  return utf8Length(article.contentHtml) + textBytes;
 }
 
 /** The article's own fields as they appear on its index row. */
@@ -172,7 +172,7 @@ export function sanitizeImport(
     tags: Array.isArray(record.tags) ? cleanTags(record.tags) : [],
     progress: clampProgress(record.progress),
     linkOnly: record.linkOnly === true,
-    bodyBytes: textBytes === undefined ? bodyBytesOf(article) : utf8Length(article.contentHtml) + textBytes,
+    bodyBytes: bodyBytesOf(article, textBytes),
     imageBytes: images.reduce((sum, img) => sum + img.bytes.byteLength, 0),
     // An image that came with the record is no longer missing.
     missingImages: Array.isArray(record.missingImages)
