@@ -176,7 +176,7 @@ export function readingListLine(a: ReadingListRow): string | null {
   if (!url) return null;
   const tags = noteTags(a.tags).map((t) => ` #${t}`).join('');
   const day = localDayOf(a.savedAt);
-  return `- [${a.state === 'unread' ? ' ' : 'x'}] [${escapeLinkText(a.title.replace(/\s+/g, ' ') || url)}](${url.replace(/[()]/g, encodeURIComponent)})${day ? ` · ${day}` : ''}${tags}\n`;
+  return `- [${a.state === 'unread' ? ' ' : 'x'}] [${escapeLinkText(a.title.replace(/\s+/g, ' ') || url)}](${url.replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29'))})${day ? ` · ${day}` : ''}${tags}\n`;
 }
 
 /** A single Markdown file of links (see `readingListLine`). */

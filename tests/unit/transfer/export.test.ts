@@ -429,6 +429,14 @@ describe('Markdown', () => {
     expect(articleMarkdown({ ...a!, article: { ...a!.article, contentHtml: html } })).toContain('中(zhōng)文(wén)很美');
   });
 
+  it('reading list links reach URLs with unmatched parentheses, as a Markdown parser reads them', () => {
+    const urls = ['https://en.wikipedia.org/wiki/Mercury_(planet)', 'https://example.com/a)b', 'https://example.com/a(b', 'https://example.com/p(1)/x)y'];
+    const md = readingListMarkdown(urls.map((url, i) => ({ url, title: `T${i}`, state: 'unread' as const, savedAt: '2026-11-25T00:00:00.000Z', tags: [] })));
+    const hrefs: string[] = [];
+    marked.walkTokens(marked.lexer(md), (t) => void (t.type === 'link' && hrefs.push(decodeURI((t as Tokens.Link).href))));
+    expect(hrefs).toEqual(urls);
+  });
+
   it('reading list marks read items and escapes brackets', () => {
     const [a, b] = storedLibrary(3).slice(1);
     const list = readingListMarkdown([{ ...a!, title: 'A [b] c', state: 'read' }, { ...b!, state: 'unread' }]);
