@@ -65,16 +65,19 @@ export function wallabagEntry(a: SavedArticle, i: number): string | null {
   const url = safeUrl(a.url);
   if (!url) return null;
   const archived = inArchive(a);
-  return JSON.stringify({
+  const entry = {
     // A blank title makes wallabag fetch the page again instead of keeping `content` (ContentProxy::validateContent).
     id: i + 1, uid: null, title: a.title.trim() ? a.title : url, url, given_url: url, origin_url: null,
     is_archived: archived ? 1 : 0, archived_at: archived ? wallabagDate(a.readAt ?? a.updatedAt) : null,
-    is_starred: 0, starred_at: null, content: wallabagContent(a),
+    // A link never fetched has only its description: as content, wallabag would keep that and never fetch the page.
+    is_starred: 0, starred_at: null, content: a.linkOnly ? '' : wallabagContent(a),
     created_at: wallabagDate(a.savedAt), updated_at: wallabagDate(a.updatedAt), published_at: wallabagDate(a.published),
     published_by: a.byline ? [a.byline] : [], annotations: [], mimetype: 'text/html', language: a.lang,
     reading_time: a.readingMinutes, domain_name: hostOf(url), preview_picture: safeUrl(a.leadImage),
     http_status: '200', headers: [], is_not_parsed: false, is_public: false, tags: a.tags,
-  });
+  };
+  // Half a surrogate pair would be written as an escape PHP's json_decode refuses, and wallabag then imports nothing.
+  return JSON.stringify(entry, (_key, value: unknown) => (typeof value === 'string' ? value.toWellFormed() : value));
 }
 
 /** wallabag v2 JSON with the full article HTML in `content`, so wallabag does not re-fetch (paywalled pages survive). */

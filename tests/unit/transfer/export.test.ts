@@ -8,6 +8,7 @@ import { JSDOM } from 'jsdom';
 import { marked, type Tokens } from 'marked';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { emptyBody } from '../../../src/storage/records';
 import { coreSanitize } from '../../../src/transfer/core-hooks';
 import {
   BACKUP_VERSION, exportBackup, exportBackupZip, exportBookmarks, exportEpub, exportFileName, exportInstapaperCsv, exportMarkdownZip, exportPocketCsv,
@@ -256,6 +257,23 @@ describe('wallabag v2 JSON', () => {
     const [row] = JSON.parse(await exportWallabag([{ ...a!, title: '' }]));
     expect(row.title).toBe(a!.url);
     expect(row.content).not.toBe('');
+  });
+
+  it('leaves the content of a link never fetched empty, so wallabag fetches the page rather than keep its description', async () => {
+    const [a] = storedLibrary(1);
+    const link = { ...a!, linkOnly: true, lead: 'What the bookmark said of it', article: emptyBody({ ...a!, lead: 'What the bookmark said of it' }) };
+    const json = await exportWallabag([link]);
+    expect(JSON.parse(json)[0].content).toBe('');
+    const back = importFile('wallabag.json', new TextEncoder().encode(json), { sanitize });
+    expect(back.toAdd.map((it) => it.kind)).toEqual(['link']);
+  });
+
+  // PHP's json_decode refuses an escaped half of a surrogate pair, and wallabag then imports no entry of the file.
+  it('writes no half of a surrogate pair', async () => {
+    const [a] = storedLibrary(1);
+    const json = await exportWallabag([{ ...a!, title: 'lone \ud83d high', tags: ['\udc00'], article: { ...a!.article, contentHtml: '<p>x\ud83d</p>' } }]);
+    expect(json).not.toMatch(/\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i);
+    expect(JSON.parse(json)[0].title).toBe('lone \ufffd high');
   });
 });
 
