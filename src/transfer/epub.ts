@@ -172,7 +172,21 @@ const ORDER: Record<string, (el: Element) => void> = {
 };
 
 const XHTML = 'http://www.w3.org/1999/xhtml';
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const LANG_TAG = /^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$/;
+
+/**
+ * A link as RFC 3986 allows it (epubcheck's RSC-020). Browsers take `|`, `{`, `^`, a backtick, a second `#` or a
+ * `%` without two hex digits after it and leave them in the URL; here they are percent-encoded. Brackets are
+ * encoded too, except in the host, where they hold an IPv6 address.
+ */
+export function rfc3986(url: string): string {
+  const authority = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i.exec(url)?.[0] ?? '';
+  const rest = url.slice(authority.length);
+  const hash = rest.indexOf('#');
+  const encode = (part: string) => part.toWellFormed().replace(/%(?![\da-fA-F]{2})|[^\w\-.~:/?@!$&'()*+,;=%]/gu, encodeURIComponent);
+  return authority + (hash < 0 ? encode(rest) : `${encode(rest.slice(0, hash))}#${encode(rest.slice(hash + 1)).replaceAll('#', '%23')}`);
+}
 
 interface ChapterImages {
   /** Image URL → href relative to the chapter. */
@@ -186,10 +200,13 @@ function cleanAttributes(el: Element, name: string): void {
   if (dir && /^(ltr|rtl|auto)$/.test(dir)) keep.dir = dir;
   const title = get('title');
   if (title) keep.title = stripXmlInvalid(title);
+  // A passage in another language or script than its chapter's (繁體 in a Simplified article) keeps its glyphs and voice.
+  const lang = get('lang');
+  if (lang && LANG_TAG.test(lang)) keep.lang = lang;
   if (name === 'a') {
     const href = get('href') ?? '';
     const safe = safeUrl(href) ?? (/^mailto:[^\s<>]+$/i.test(href) ? href : null);
-    if (safe) keep.href = safe;
+    if (safe) keep.href = rfc3986(safe);
   } else if (name === 'td' || name === 'th') {
     for (const a of ['colspan', 'rowspan']) {
       const v = get(a);
@@ -206,6 +223,8 @@ function cleanAttributes(el: Element, name: string): void {
   }
   for (const attr of Array.from(el.attributes)) el.removeAttribute(attr.name);
   for (const [k, v] of Object.entries(keep)) el.setAttribute(k, v);
+  // XHTML wants both, the same.
+  if (keep.lang) el.setAttributeNS(XML_NS, 'xml:lang', keep.lang);
 }
 
 function unwrap(el: Element): void {
@@ -472,7 +491,7 @@ export class EpubWriter {
     const header =
       `<header>\n<h1>${escapeXml(title)}</h1>\n` +
       (meta ? `<p class="meta">${meta}</p>\n` : '') +
-      (src ? `<p class="meta"><a href="${escapeXml(src)}">${escapeXml(src)}</a></p>\n` : '') +
+      (src ? `<p class="meta"><a href="${escapeXml(rfc3986(src))}">${escapeXml(src)}</a></p>\n` : '') +
       (front.lead.length ? `<p class="lead">${front.lead.map(escapeXml).join('<br/>')}</p>\n` : '') +
       (heroHref ? `<figure class="hero"><img src="${escapeXml(heroHref)}" alt=""/></figure>\n` : '') +
       '</header>';

@@ -502,9 +502,12 @@ describe('EPUB 3', () => {
       contentHtml:
         '<div><span><p>block in span</p></span><ul>loose text<li>x</li></ul><table><tr><td colspan="x">a</td></tr></table>' +
         '<a href="#frag">frag</a><a href="javascript:alert(1)">js</a><video src="a.mp4"></video><h2><div>h</div></h2>\u0001ctrl</div>' +
-        '<img src="https://img.example.com/missing.png" alt="gone"><p>5 &lt; 6 &amp; "q" ‘中文’ 🀄</p><pre>a\n  b</pre><br>',
+        '<img src="https://img.example.com/missing.png" alt="gone"><p>5 &lt; 6 &amp; "q" ‘中文’ 🀄</p><pre>a\n  b</pre><br>' +
+        '<p lang="zh-Hant">繁體 <span lang="ja">直</span> <span lang="1bad">x</span></p>' +
+        '<p><a href="https://example.com/css?family=A|B&amp;q={id}^`t`#a#b">odd</a> <a href="https://example.com/bad%zz?a[]=1">pct</a></p>',
     },
   };
+  lib[2] = { ...lib[2]!, url: 'https://example.com/story?id={42}|x' };
   beforeAll(async () => {
     bytes = await exportEpub(lib, makeImageLookup(), { env, now: new Date('2026-11-25T08:00:00.123Z'), identifier: 'urn:uuid:00000000-0000-4000-8000-000000000000' });
     files = unzipSync(bytes);
@@ -553,6 +556,18 @@ describe('EPUB 3', () => {
     expect(odd).not.toMatch(/javascript:|<video|missing\.png|href="#/);
     expect(odd).not.toContain(String.fromCharCode(1));
     expect(odd).toContain('5 &lt; 6 &amp; "q" ‘中文’ 🀄');
+  });
+
+  it('keeps the language of a passage, as XHTML spells it twice', () => {
+    const odd = strFromU8(files['OEBPS/text/c0002.xhtml']!);
+    expect(odd).toContain('<p lang="zh-Hant" xml:lang="zh-Hant">繁體 <span lang="ja" xml:lang="ja">直</span> <span>x</span></p>');
+  });
+
+  it('percent-encodes what browsers leave in a URL and RFC 3986 does not allow', () => {
+    const odd = strFromU8(files['OEBPS/text/c0002.xhtml']!);
+    expect(odd).toContain('href="https://example.com/css?family=A%7CB&amp;q=%7Bid%7D%5E%60t%60#a%23b"');
+    expect(odd).toContain('href="https://example.com/bad%25zz?a%5B%5D=1"');
+    expect(strFromU8(files['OEBPS/text/c0003.xhtml']!)).toContain('<a href="https://example.com/story?id=%7B42%7D%7Cx">https://example.com/story?id={42}|x</a>');
   });
 
   // Readers on older EPUB 2 engines (Adobe's RMSDK) look for the NCX, not nav.xhtml.
