@@ -90,18 +90,20 @@ export function fetchableImage(url: string, pageUrl: string): boolean {
   }
 }
 
-const LOCAL_NAMES = /(?:^|\.)(?:localhost|local|internal|home\.arpa)\.?$/;
+/** Names of this machine and the local network: reserved ones, and the endings RFC 6762 (appendix G) finds in private use. */
+const LOCAL_NAMES = /(?:^|\.)(?:localhost|local|internal|home\.arpa|localdomain|lan|home|corp|intranet|private)\.?$/;
 
 /** This machine or the local network, by name or address, as the URL parser writes hosts (IPv4 dotted, IPv6 bracketed). */
 function isLocalHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
-  if (LOCAL_NAMES.test(host)) return true;
+  // A name of one label (`router`, `intranet`) is looked up on the local network's own domain.
+  if (LOCAL_NAMES.test(host) || !/[.[]/.test(host)) return true;
   const v4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
   if (v4) return privateV4(Number(v4[1]), Number(v4[2]));
   if (!host.startsWith('[')) return false;
   const v6 = host.slice(1, -1);
-  // An IPv4 address written in IPv6 (::ffff:c0a8:101 is 192.168.1.1).
-  const mapped = /^::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(v6);
+  // An IPv4 address written in IPv6 (::ffff:c0a8:101 is 192.168.1.1), the old compatible way (::c0a8:101), or for NAT64 (64:ff9b::c0a8:101).
+  const mapped = /^(?:::ffff:|::|64:ff9b::)([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(v6);
   if (mapped) {
     const high = parseInt(mapped[1]!, 16);
     return privateV4(high >> 8, high & 0xff);

@@ -38,8 +38,10 @@ describe('fetching an article\'s images', () => {
       'http://0x7f.1/a.png', 'http://169.254.169.254/latest/meta-data.png', 'http://100.64.0.1/a.png', 'http://localhost/a.png',
       'http://printer.local/a.png', 'http://nas.home.arpa/a.png', 'http://[::1]/a.png', 'http://[fd00::1]/a.png',
       'http://[fe80::1]/a.png', 'http://[::ffff:192.168.1.1]/a.png', 'http://0.0.0.0/a.png',
+      'http://router/a.png', 'http://intranet:8080/a.png', 'http://router.lan/a.png', 'http://nas.home/a.png', 'http://wiki.corp./a.png',
+      'http://[::7f00:1]/a.png', 'http://[64:ff9b::c0a8:101]/a.png',
     ];
-    const publicHosts = ['https://img.example/a.png', 'http://172.32.0.1/a.png', 'http://11.0.0.1/a.png', 'https://localhost.example/a.png', 'http://[fc::1]/a.png'];
+    const publicHosts = ['https://img.example/a.png', 'http://172.32.0.1/a.png', 'http://11.0.0.1/a.png', 'https://localhost.example/a.png', 'http://[fc::1]/a.png', 'https://lan.example/a.png', 'http://[64:ff9b::808:808]/a.png'];
     const fromPublic = await fetchImages(ARTICLE, [...local, ...publicHosts]);
     expect(fetched).toEqual(publicHosts);
     expect(fromPublic.missing).toEqual(local);
