@@ -2,6 +2,7 @@
  * Saving: from the popup (article already extracted), from a tab (shortcut,
  * page menu) or from a link (link menu). All of them end in `saveArticle`.
  */
+import { MAX_HTML_CHARS } from '../core';
 import type { Article } from '../core/types';
 import browser from '../platform/browser';
 import type { SaveOutcome } from '../platform/messages';
@@ -11,6 +12,8 @@ import { announceChange } from '../storage/changes';
 import { describeError, getLibrary } from './library';
 import { imageUrls, originPattern } from '../core/article-images';
 import { fetchImages } from './images';
+import { pageText } from './page-text';
+import { readAtMost } from './read-at-most';
 import { extractFromHtml } from './offscreen-extract';
 import { validateArticle } from '../transfer/backup';
 
@@ -47,6 +50,10 @@ export async function saveFromTab(tabId: number): Promise<SaveOutcome> {
   }
 }
 
+const LINK_TIMEOUT_MS = 30_000;
+/** A linked page's bytes read at most: the extraction's limit of HTML, were every character three bytes of UTF-8. */
+const MAX_LINK_BYTES = MAX_HTML_CHARS * 3;
+
 /** A link is fetched and extracted here only where the extension already has host access. */
 export async function saveLink(url: string): Promise<SaveOutcome> {
   // A mailto:, javascript: or file: link has no origin to ask about (the browser refuses `null/*` with an error),
@@ -61,15 +68,24 @@ export async function saveLink(url: string): Promise<SaveOutcome> {
     };
   }
   try {
-    const response = await fetch(url, { credentials: 'include' });
-    if (!response.ok) return { ok: false, error: 'network', message: `HTTP ${response.status}` };
-    const result = await extractFromHtml(await response.text(), response.url || url);
+    // A server that never answers, or never ends its page, would hold the fetch (and the reader's "Fetching…") open.
+    const response = await fetch(url, { credentials: 'include', signal: AbortSignal.timeout(LINK_TIMEOUT_MS) });
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      return { ok: false, error: 'network', message: `HTTP ${response.status}` };
+    }
+    const bytes = await readAtMost(response, MAX_LINK_BYTES);
+    if (!bytes) return { ok: false, error: 'too-large', message: browser.i18n.getMessage('pageTooLarge') || 'This page is too large for Qingdu to read safely.' };
+    const result = await extractFromHtml(pageText(bytes, response.headers.get('content-type')), response.url || url);
     if (!result.ok) return { ok: false, error: result.reason, message: result.message };
     return await saveArticle(result.article satisfies Article);
   } catch (error) {
-    // A network failure rejects fetch() with a TypeError in the browser's own English ("Failed to fetch"): say it in the reader's language.
-    const unreachable = error instanceof TypeError && browser.i18n.getMessage('fetchTextNetwork');
-    return { ok: false, error: 'network', message: unreachable || (error instanceof Error ? error.message : String(error)) };
+    // A network failure rejects fetch() with a TypeError in the browser's own English ("Failed to fetch"), a timeout
+    // with "signal timed out": say them in the reader's language.
+    const known =
+      error instanceof TypeError ? browser.i18n.getMessage('fetchTextNetwork') :
+      error instanceof DOMException && error.name === 'TimeoutError' ? browser.i18n.getMessage('fetchTextTimeout', String(LINK_TIMEOUT_MS / 1000)) : '';
+    return { ok: false, error: 'network', message: known || (error instanceof Error ? error.message : String(error)) };
   }
 }
 
