@@ -529,8 +529,13 @@ async function start(): Promise<void> {
   // Benchmarks and tests read this mark: time from navigation to the first screen of rows.
   performance.mark('qingdu:library-first-rows');
   await loadAll();
-  // The popup links here as library.html#<id>: select that article.
-  const target = decodeURIComponent(location.hash.slice(1));
+  // The popup links here as library.html#<id>: select that article. A mistyped address (`#%zz`) names none.
+  let target = '';
+  try {
+    target = decodeURIComponent(location.hash.slice(1));
+  } catch {
+    // URIError: the list stays as it is.
+  }
   if (target) {
     const index = view.findIndex((e) => e.id === target);
     if (index >= 0) setCursor(index);

@@ -115,6 +115,17 @@ test.describe('library and reader (Chromium)', () => {
     library = await openLibrary(context, extensionId);
     for (const article of ARTICLES) await expect(row(library, article.title)).toBeVisible();
     await expect(row(library, BIG5_TITLE)).toBeVisible();
+    // The popup's "Open in library" names an article in the address, which the list then selects; a mistyped one names none.
+    const secondId = new URL((await library.locator('.row').nth(1).locator('.row-title').getAttribute('href'))!, 'https://x/').searchParams.get('id')!;
+    for (const [hash, current] of [[encodeURIComponent(secondId), 1], ['%zz', -1]] as const) {
+      const at = await context.newPage();
+      await at.goto(`chrome-extension://${extensionId}/library.html#${hash}`);
+      await expect(at.locator('.row')).toHaveCount(4);
+      await expect(at.locator('.row.current')).toHaveCount(current < 0 ? 0 : 1);
+      if (current >= 0) await expect(at.locator('.row').nth(current)).toHaveClass(/\bcurrent\b/);
+      await expect(at.locator('#state-error')).toBeHidden();
+      await at.close();
+    }
 
     // ---- offline: nothing answers any more, not even the fixture routes ----
     await context.unrouteAll({ behavior: 'ignoreErrors' });
