@@ -279,6 +279,32 @@ describe('detectFormat', () => {
   ])('%s → %s', (name, format) => {
     expect(detectFormat(name, fixture(name))).toBe(format);
   });
+
+  const text = (name: string) => new TextDecoder().decode(fixture(name));
+  const declaration = '<?xml version="1.0" encoding="UTF-8"?>\n';
+  it.each([
+    ['a stylesheet for browsers', (t: string) => t.replace(declaration, `${declaration}<?xml-stylesheet type="text/xsl" href="/rss.xsl"?>\n`)],
+    ["RSS 0.91's doctype", (t: string) => t.replace(declaration, `${declaration}<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">\n`)],
+    ['comments', (t: string) => t.replace(declaration, `${declaration}${'<!-- generated -->\n'.repeat(40)}`)],
+  ])('knows a feed that opens with %s', (_, change) => {
+    const bytes = new TextEncoder().encode(change(text('feed-rss.xml')));
+    expect(detectFormat('feed.xml', bytes)).toBe('feed');
+    expect(importFile('feed.xml', bytes, ctx).added).toBeGreaterThan(0);
+  });
+
+  // Tried as a feed by a regular expression whose time doubled with each comment: 40 took hours.
+  it('tells a page that opens with many comments is none it imports, at once', () => {
+    expect(detectFormat('page.html', new TextEncoder().encode(`${'<!-- c -->\n'.repeat(40)}<html><body>x</body></html>`))).toBeNull();
+  });
+
+  it('reads a file with a few characters no text has in its first titles (a damaged title), and refuses binary', () => {
+    const damaged = (t: string) => t.replace('CSS { In Real Life }', 'CSS \ufffd\ufffd In Real \u0008Life');
+    const csv = new TextEncoder().encode(damaged(text('instapaper-6.csv')));
+    expect(detectFormat('instapaper.csv', csv)).toBe('instapaper-csv');
+    const backup = new TextEncoder().encode(JSON.stringify({ format: 'qingdu-backup', version: 3, articles: [{ title: '\ufffd\ufffd\u001f' }] }));
+    expect(detectFormat('b.json', backup)).toBe('qingdu-backup');
+    expect(detectFormat('instapaper.csv', Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251))).toBeNull();
+  });
 });
 
 describe('library report and merge', () => {
