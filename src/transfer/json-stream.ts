@@ -46,8 +46,17 @@ export class JsonSplitter {
   private key = '';
   private readonly seen = new Set<string>();
   private count = 0;
-  /** The value being scanned: its start in `buf`, and where the scan stopped. */
-  private value: { start: number; at: number; depth: number; inString: boolean } | null = null;
+  /**
+   * The value being scanned: its first character, its start in `buf` (0 once earlier pieces of it are in `held`),
+   * where the scan stopped, and where the document's text it starts (for messages).
+   */
+  private value: { first: string; start: number; at: number; depth: number; inString: boolean; origin: number } | null = null;
+  /**
+   * The text of the value being scanned that came in earlier pieces, and its length. Joined to `buf` piece by piece,
+   * a value of many pieces (a backup's image of 20 MB) was copied whole again with each: 20 s for that image.
+   */
+  private held: string[] = [];
+  private heldChars = 0;
   private readonly lists: ReadonlySet<string>;
   private readonly maxField: number;
   private readonly maxItem: number;
@@ -119,26 +128,29 @@ export class JsonSplitter {
             out.push({ type: 'list-start', key: this.key });
             continue;
           }
-          this.value = { start: at, at, depth: 0, inString: false };
+          this.value = this.startValue(at);
         }
         const end = this.scan(final);
         const inList = this.state !== 'value';
         if (end < 0) {
-          const size = this.buf.length - this.value.start;
+          const size = this.heldChars + this.buf.length - this.value.start;
           if (size > (inList ? this.maxItem : this.maxField)) {
             throw new TransferError(inList ? `an entry of "${this.key}" is larger than ${this.maxItem >> 20} MB` : `the backup's "${this.key}" field is too large`);
           }
+          this.hold();
           return;
         }
-        const start = this.value.start;
-        const text = this.buf.slice(start, end);
+        const { start, origin } = this.value;
+        const text = this.held.join('') + this.buf.slice(start, end);
+        this.held = [];
+        this.heldChars = 0;
         this.value = null;
         this.pos = end;
         let value: unknown;
         try {
           value = JSON.parse(text);
         } catch (e) {
-          throw damaged(jsonProblem(e, text, this.dropped + start));
+          throw damaged(jsonProblem(e, text, origin));
         }
         if (inList) {
           out.push({ type: 'item', key: this.key, value, index: this.count++ });
@@ -166,7 +178,7 @@ export class JsonSplitter {
             break;
           }
           if (c !== '"') throw this.unexpected(at);
-          this.value = { start: at, at, depth: 0, inString: false };
+          this.value = this.startValue(at);
           const end = this.scan(final);
           this.value = null;
           if (end < 0) {
@@ -211,6 +223,24 @@ export class JsonSplitter {
     }
   }
 
+  private startValue(at: number): NonNullable<JsonSplitter['value']> {
+    return { first: this.buf[at] as string, start: at, at, depth: 0, inString: false, origin: this.dropped + at };
+  }
+
+  /** Sets aside what is scanned of the value, leaving in `buf` only what the scan resumes at (a backslash at most). */
+  private hold(): void {
+    const v = this.value as NonNullable<JsonSplitter['value']>;
+    const scanned = this.buf.slice(v.start, v.at);
+    if (scanned) {
+      this.held.push(scanned);
+      this.heldChars += scanned.length;
+    }
+    this.buf = this.buf.slice(v.at);
+    this.dropped += v.at;
+    this.pos = 0;
+    v.start = v.at = 0;
+  }
+
   private closeList(out: JsonStreamEvent[]): void {
     out.push({ type: 'list-end', key: this.key, count: this.count });
     this.state = 'after-value';
@@ -223,7 +253,7 @@ export class JsonSplitter {
   private scan(final: boolean): number {
     const v = this.value as NonNullable<JsonSplitter['value']>;
     const buf = this.buf;
-    const first = buf[v.start];
+    const first = v.first;
     if (first !== '{' && first !== '[' && first !== '"') {
       // A number or a literal: it ends at the next delimiter (JSON.parse checks it).
       SCALAR_END.lastIndex = v.at;
@@ -233,7 +263,7 @@ export class JsonSplitter {
       return final ? buf.length : -1;
     }
     let at = v.at;
-    if (at === v.start) {
+    if (at === v.start && this.heldChars === 0) {
       if (first === '"') v.inString = true;
       else v.depth = 1;
       at++;
@@ -242,7 +272,11 @@ export class JsonSplitter {
       if (v.inString) {
         STRING_END.lastIndex = at;
         const m = STRING_END.exec(buf);
-        if (!m) break;
+        if (!m) {
+          // Nothing left that ends or escapes: the next piece is searched from its start, not the string's.
+          at = buf.length;
+          break;
+        }
         if (m[0] === '\\') {
           // The escaped character may not have arrived yet: resume at the backslash.
           if (m.index + 1 >= buf.length) {
