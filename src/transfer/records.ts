@@ -9,9 +9,39 @@ import { decodeEntities } from './util';
 
 export { idForUrl as urlId } from '../storage/ids';
 
-/** Plain text of an HTML fragment, whitespace collapsed. */
+/**
+ * Plain text of an HTML fragment, whitespace collapsed. Linear in the fragment, a feed's raw HTML included: each `<`
+ * or `<script` left open searched to the end again (a feed item of `&lt;`s took minutes).
+ */
 export function htmlToText(html: string): string {
-  return decodeEntities(html.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+  const code = withoutCode(html);
+  // Past the last `>`, no `<` starts a tag.
+  const tagsEnd = code.lastIndexOf('>') + 1;
+  return decodeEntities(code.slice(0, tagsEnd).replace(/<[^>]*>/g, ' ') + code.slice(tagsEnd)).replace(/\s+/g, ' ').trim();
+}
+
+const CODE_OPEN = /<(script|style)\b/gi;
+
+/** `html` with each `<script>` and `<style>` element, up to its closing tag, made a space; one never closed is left. */
+function withoutCode(html: string): string {
+  const unclosed = new Set<string>();
+  let out = '';
+  let from = 0;
+  CODE_OPEN.lastIndex = 0;
+  for (let open = CODE_OPEN.exec(html); open; open = CODE_OPEN.exec(html)) {
+    const name = (open[1] as string).toLowerCase();
+    if (unclosed.has(name)) continue;
+    const close = new RegExp(`</${name}>`, 'gi');
+    close.lastIndex = CODE_OPEN.lastIndex;
+    // None after this one, so none after any later one of the same name.
+    if (!close.exec(html)) {
+      unclosed.add(name);
+      continue;
+    }
+    out += html.slice(from, open.index) + ' ';
+    from = CODE_OPEN.lastIndex = close.lastIndex;
+  }
+  return out + html.slice(from);
 }
 
 export interface RecordInput {
