@@ -172,7 +172,8 @@ export function parseOmnivore(input: string | Uint8Array, opts: FullImportOption
     });
     if (metas.length === 0) throw new TransferError('the zip holds no Omnivore metadata_*.json files');
     entries = [];
-    for (const n of metas) entries.push(...parseJsonArray(decodeUtf8(files[n] as Uint8Array), 'Omnivore'));
+    // Not spread into push(): a file of more than about 125,000 entries overflowed the call stack.
+    for (const n of metas) entries = entries.concat(parseJsonArray(decodeUtf8(files[n] as Uint8Array), 'Omnivore'));
     for (const [n, b] of Object.entries(files)) {
       const slug = /content\/([^/]+)\.html$/i.exec(n)?.[1];
       if (slug) contents.set(slug, decodeUtf8(b));
