@@ -45,7 +45,8 @@ export const MAX_BACKUP_RECORD_CHARS = 64 << 20;
 /** Reads the backup in `text` (pieces of the file, decoded). Throws TransferError on a file-level problem. */
 export async function readBackup(text: AsyncIterable<string>, sanitize: Sanitize, visitor: BackupVisitor): Promise<BackupSummary> {
   const splitter = new JsonSplitter({ lists: ['articles', 'images'], maxItem: MAX_BACKUP_RECORD_CHARS });
-  const fields: Record<string, unknown> = {};
+  // No prototype: a "__proto__" key is a field like any other, as JSON.parse makes it, not the object's prototype.
+  const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const lists = new Set<string>();
   let records: BackupRecords | null = null;
   let version = 0;

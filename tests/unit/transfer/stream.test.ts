@@ -167,6 +167,12 @@ describe('readBackup', () => {
     await expect(read(text, 9)).rejects.toBeInstanceOf(TransferError);
   });
 
+  it('takes a "__proto__" key for a field, as the whole reading does: a format and version inside it are none', async () => {
+    const text = `{"__proto__":{"format":"qingdu-backup","version":${BACKUP_VERSION}},"articles":[${JSON.stringify(makeArticle(1))}]}`;
+    expect(() => parseBackup(text, { sanitize: (h) => h })).toThrow(/not a Qingdu backup/);
+    await expect(read(text, 9)).rejects.toBeInstanceOf(UnorderedBackupError);
+  });
+
   it('asks for a whole reading when the version comes after the articles', async () => {
     const text = JSON.stringify({ articles: [makeArticle(1)], format: 'qingdu-backup', version: BACKUP_VERSION });
     await expect(read(text, 9)).rejects.toBeInstanceOf(UnorderedBackupError);
