@@ -82,7 +82,6 @@ export function parseCsv(text: string, delimiter: ',' | '\t' = csvDelimiter(text
   let recordLine = 1;
   let i = 0;
   const n = text.length;
-  let atRecordStart = true;
   while (i < n) {
     const c = text[i];
     if (c === '"' && cell === '') {
@@ -105,7 +104,6 @@ export function parseCsv(text: string, delimiter: ',' | '\t' = csvDelimiter(text
         break;
       }
       cell = buf;
-      atRecordStart = false;
       // Anything between the closing quote and the delimiter is kept (lenient, like most readers).
       while (i < n && text[i] !== delimiter && text[i] !== '\n' && text[i] !== '\r') cell += text[i++];
       continue;
@@ -113,14 +111,13 @@ export function parseCsv(text: string, delimiter: ',' | '\t' = csvDelimiter(text
     if (c === delimiter) {
       cells.push(cell);
       cell = '';
-      atRecordStart = false;
       i++;
       continue;
     }
     if (c === '\r' || c === '\n') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       i++;
-      if (!(atRecordStart && cell === '' && cells.length === 0)) {
+      if (!blankLine(cells, cell)) {
         cells.push(cell);
         records.push({ line: recordLine, cells });
       }
@@ -128,19 +125,20 @@ export function parseCsv(text: string, delimiter: ',' | '\t' = csvDelimiter(text
       cell = '';
       line++;
       recordLine = line;
-      atRecordStart = true;
       continue;
     }
     cell += c;
-    atRecordStart = false;
     i++;
   }
-  if (!atRecordStart || cell !== '' || cells.length > 0) {
+  if (!blankLine(cells, cell)) {
     cells.push(cell);
     records.push({ line: recordLine, cells });
   }
   return records;
 }
+
+/** A line of one cell of spaces at most is no record: the lists read here have four columns or more. */
+const blankLine = (cells: readonly string[], cell: string): boolean => cells.length === 0 && cell.trim() === '';
 
 /**
  * Throws when `text` stops inside its last record: a record with no line break

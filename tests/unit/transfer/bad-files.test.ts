@@ -141,6 +141,8 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
   ['CSV with 4-byte emoji and CJK extension B', 'p.csv', () => enc('title,url,time_added,tags,status\n😀𠀋 title,https://a.example/,1700000000,🀄|𩸽,unread\n'),
     { added: 1, check: (r) => expect(r.toAdd[0]).toMatchObject({ title: '😀𠀋 title', tags: ['🀄', '𩸽'] }) }],
   ['truncated CSV (open quote)', 'p.csv', () => enc('title,url,time_added,tags,status\nok,https://a.example/,1,,unread\n"cut off,https://b.example/,2,,unread\n'), { message: /Pocket CSV: unterminated quoted field starting on line 3/ }],
+  // Once a failed row, and without a line break after it, a file "cut short".
+  ['CSV with lines of spaces, one last', 'i.csv', () => enc('URL,Title,Selection,Folder,Timestamp,Tags\r\n  \r\nhttps://a.example/,A,,Unread,1700000000,[]\r\n\t\r\n   '), { added: 1 }],
   ['CSV rows with missing columns', 'p.csv', () => enc('title,url,time_added,tags,status\nok,https://a.example/,1,,unread\nshort,https://b.example/\n'), { added: 1, failed: [/^expected 5 columns, found 2$/] }],
   ['Instapaper CSV cut inside its last row', 'i.csv', () => enc('URL,Title,Selection,Folder,Timestamp,Tags\nhttps://a.example/,A,,Archive,1700000000,[]\nhttps://b.example/,Cut ti'),
     { message: /^Instapaper CSV: the file ends inside the row on line 3, so it was probably cut short$/ }],
