@@ -5,6 +5,7 @@
 import { unzipSync } from 'fflate';
 import { inParsedForm } from '../core/url';
 import type { ChunkOptions, ReadState } from './types';
+import { damagedEntry } from './zip-crc';
 
 /** A refusal the user sees as is: the file is wrong, not the program. */
 export class TransferError extends Error {
@@ -330,11 +331,15 @@ export function safeUnzip(bytes: Uint8Array, want: (name: string) => boolean, li
   if (total > maxBytes) {
     throw new TransferError(`the zip archive would unpack to ${Math.round(total / 1048576)} MB, above the ${Math.round(maxBytes / 1048576)} MB limit`);
   }
+  let files: Record<string, Uint8Array>;
   try {
-    return unzipSync(bytes, { filter: (f) => want(f.name) });
+    files = unzipSync(bytes, { filter: (f) => want(f.name) });
   } catch (e) {
     throw new TransferError(`the zip archive is damaged (${(e as Error).message})`);
   }
+  const damaged = damagedEntry(bytes, files);
+  if (damaged !== null) throw new TransferError(`the zip archive is damaged (${quoted(damaged)}: its checksum does not match)`);
+  return files;
 }
 
 /** Joins a date (local calendar day) and a count into `qingdu-2026-11-25-128篇.epub`; `counted` words the count in another language. */

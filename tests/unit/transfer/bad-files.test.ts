@@ -201,6 +201,12 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
   ['feed that is not well-formed XML', 'feed.xml', () => enc('<?xml version="1.0"?><rss><channel><item><title>x</item></rss>'), { message: /^RSS\/Atom feed: the feed does not parse/ }],
   ['incomplete seed', 'seed.html', () => enc('<!--1764057600000-->\nno link line\n'), { message: /not a feedx article page/ }],
   ['zip that is damaged', 'pocket.zip', () => Uint8Array.from([0x50, 0x4b, 0x03, 0x04, ...garbage(500)]), { message: /^not a file Qingdu can import/ }],
+  // fflate does not check CRC-32: a byte damaged in an entry stored as is read as other text.
+  ['zip with a damaged entry', 'pocket.zip', () => {
+    const zip = zipSync({ 'part_000000.csv': strToU8('title,url,time_added,tags,status\nA,https://example.com/aaaa,1700000000,,unread\n') }, { level: 0 });
+    zip[zip.indexOf(0x61, zip.indexOf(0x2f, 60))] = 0x62;
+    return zip;
+  }, { message: /^Pocket CSV: the zip archive is damaged \(part_000000\.csv: its checksum does not match\)$/ }],
   ['zip without CSV or metadata', 'other.zip', () => zipSync({ 'readme.txt': strToU8('hello') }), { message: /^not a file Qingdu can import/ }],
   // Qingdu's own exports for other apps: the refusal points to the backup.
   ['a Markdown export', 'qingdu-2026-11-26-2篇.zip', () => zipSync({ 'qingdu/一篇.md': strToU8('---\ntitle: "一篇"\n---\n'), 'qingdu/reading-list.md': strToU8('# 清读\n') }), { message: /^a Markdown or EPUB export .* export and import the JSON backup$/ }],
