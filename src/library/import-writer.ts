@@ -35,8 +35,11 @@ export interface ImportWriter {
 /** The two library methods an import needs. */
 export type ImportTarget = Pick<Library, 'importRecords' | 'putImages'>;
 
-/** Stores each batch's records with their images in one go, then images of articles stored before. */
-export function libraryWriter(library: ImportTarget, announce: () => void): ImportWriter {
+/**
+ * Stores each batch's records with their images in one go, then images of articles stored before. A batch waiting
+ * for the one before it when `signal` aborts is not written (it rejects): Stop leaves no batch already sent to come.
+ */
+export function libraryWriter(library: ImportTarget, announce: () => void, signal?: AbortSignal): ImportWriter {
   return {
     announce,
     async write({ records, images }) {
@@ -48,10 +51,11 @@ export function libraryWriter(library: ImportTarget, announce: () => void): Impo
         else others.set(image.articleId, [image]);
       }
       const result = records.length
-        ? await library.importRecords(records.map((r) => ({ ...r, images: own.get(r.id) })))
+        ? await library.importRecords(records.map((r) => ({ ...r, images: own.get(r.id) })), { signal })
         : { added: 0, updated: 0, skipped: 0 };
       const rejected: string[] = [];
       for (const [articleId, list] of others) {
+        signal?.throwIfAborted();
         // Resolves undefined when the article is not in the library: those images have nowhere to go.
         if ((await library.putImages(articleId, list)) === undefined) rejected.push(`${list.length} image(s) for an article not in the library (${quoted(articleId)})`);
       }

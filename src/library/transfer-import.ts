@@ -181,6 +181,8 @@ class BatchQueue {
     try {
       outcome = await this.writer.write(batch);
     } catch (e) {
+      // A batch the writer left unwritten for the stop.
+      if (this.signal?.aborted) throw new ImportStoppedError('stopped', this.total);
       throw new PartialImportError((e as Error)?.message || String(e), this.total);
     }
     this.total.added += outcome.added;

@@ -515,7 +515,7 @@ function buildImportDialog(store: TransferStore) {
     window.addEventListener('beforeunload', holdPage);
     const library = new Library();
     try {
-      outcome = await planned.apply(libraryWriter(library, () => announceChange()), {
+      outcome = await planned.apply(libraryWriter(library, () => announceChange(), stopping.signal), {
         signal: stopping.signal,
         onProgress: (done, total) => {
           if (stopping.signal.aborted) return;
@@ -528,6 +528,8 @@ function buildImportDialog(store: TransferStore) {
       // The rows the file could not give, and the images the last check refused, count in the last word too: the
       // lists above it are in no live region, so a screen reader would not hear of them.
       status.textContent = joinSentences(
+        // Stop pressed while the last batch was being stored: it was, and the words say so rather than take no notice.
+        stopping.signal.aborted ? t('transferImportEndedFirst') : '',
         t('transferImported', [String(outcome.added), String(outcome.updated), String(outcome.skipped)]),
         failed ? t('transferImportedFailed', String(failed)) : '',
         refusedNote(outcome),

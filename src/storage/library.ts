@@ -403,7 +403,7 @@ export class Library {
    * the unique `ids` index fails the batch, which runs again reading every id:
    * a wrong mark costs a second try, never a record.
    */
-  async importRecords(records: readonly ImportRecord[], opts: { now?: Date } = {}): Promise<ImportResult> {
+  async importRecords(records: readonly ImportRecord[], opts: { now?: Date; signal?: AbortSignal } = {}): Promise<ImportResult> {
     const now = (opts.now ?? new Date()).toISOString();
     const result: ImportResult = { added: 0, updated: 0, skipped: 0 };
     for (let start = 0; start < records.length; start += IMPORT_BATCH) {
@@ -414,7 +414,7 @@ export class Library {
       const drafts = clean.flatMap((c, k) =>
         c ? [{ ...c, search: buildSearchRecord(c.entry.id, c.article, c.entry.savedAt, 0, prepared[k]), isNew: batch[k]?.isNew === true }] : [],
       );
-      const write = (guess: boolean) => this.importBatch(drafts, guess);
+      const write = (guess: boolean) => this.importBatch(drafts, guess, opts.signal);
       // A record believed new but stored after all (saved since the plan) makes its
       // segment write fail on the unique `ids` index: the batch then runs again, reading every id.
       const { counts, change } = await write(true).catch((error: unknown) => {
@@ -430,7 +430,7 @@ export class Library {
   }
 
   /** One import transaction: see `importRecords`. With `guess`, ids marked new are appended without a lookup. */
-  private async importBatch(drafts: readonly ImportDraft[], guess: boolean): Promise<{ counts: ImportResult; change: SearchChange }> {
+  private async importBatch(drafts: readonly ImportDraft[], guess: boolean, signal?: AbortSignal): Promise<{ counts: ImportResult; change: SearchChange }> {
     const counts: ImportResult = { added: 0, updated: 0, skipped: 0 };
     let change: SearchChange = { rev: 0, put: [], remove: [], segments: [] };
     await this.write(
@@ -443,6 +443,8 @@ export class Library {
         const read = ids.filter((id) => !firstNew.has(id));
         // The batch's reads go out together: one round trip, not one per record.
         const [rev] = await Promise.all([this.nextRev(tx), segments.find(read, true), bodies.reservePacks()]);
+        // The reads answer once the transactions before this one have ended: a stop since then leaves it unwritten.
+        signal?.throwIfAborted();
         const present = read.filter((id) => segments.segmentOf(id) !== undefined);
         const imageIndex = tx.objectStore('images').index('articleId');
         const [rows, imageKeys] = await Promise.all([

@@ -18,14 +18,19 @@ vi.mock('../../../src/platform/browser', () => ({
 vi.mock('../../../src/storage/library', () => ({ Library: class { close = async () => undefined; } }));
 vi.mock('../../../src/storage/changes', () => ({ announceChange: () => undefined }));
 
-/** The outcome the next import's write gives. */
+/** The outcome the next import's write gives, and what happens while it writes. */
 let outcome: ImportOutcome = { added: 0, updated: 0, skipped: 0, rejected: [] };
+let whileWriting: () => void = () => undefined;
 vi.mock('../../../src/library/transfer-import', () => ({
   planFile: async (): Promise<FilePlan> => ({
     report: { ok: true, format: 'qingdu-backup', message: null, added: 1, updated: 1, duplicates: 0, failed: [], toAdd: [], toUpdate: [] },
     updates: [],
     writes: 2,
-    apply: async () => outcome,
+    apply: async () => {
+      whileWriting();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return outcome;
+    },
   }),
 }));
 
@@ -46,7 +51,7 @@ async function importWith(result: ImportOutcome, uiLang = 'en'): Promise<HTMLDia
   const confirm = dialog.querySelector<HTMLButtonElement>('#transfer-import-confirm')!;
   await vi.waitFor(() => expect(confirm.hidden).toBe(false));
   confirm.click();
-  await vi.waitFor(() => expect(dialog.querySelector('#transfer-import-status')!.textContent).toMatch(/^(Imported|导入完成)/));
+  await vi.waitFor(() => expect(dialog.querySelector('#transfer-import-status')!.textContent).toMatch(/(Imported|导入完成)/));
   await vi.waitFor(() => expect(dialog.querySelector<HTMLButtonElement>('.dialog-actions button')!.textContent).toMatch(/^(Close|关闭)$/));
   return dialog;
 }
@@ -63,6 +68,17 @@ describe('the import dialog', () => {
     const zh = await importWith({ added: 1, updated: 0, skipped: 0, rejected: ['2 image(s) for an article not in the library (id-7)'] }, 'zh_CN');
     expect(zh.querySelector('.transfer-failed li')!.textContent).toBe('2 张图片所属的文章不在阅读列表中（id-7）');
     expect(liveText(zh)).toBe('导入完成：新增 1 篇，更新 0 篇，未变 0 篇。最终检查拒收 1 条（见上）。');
+  });
+
+  // Stop pressed while the last batch was being stored: that batch is stored, and the last word says the stop came too late.
+  it('says the import ended before a stop pressed as its last batch was stored', async () => {
+    whileWriting = () => document.querySelector<HTMLButtonElement>('#transfer-import-dialog .dialog-actions button')!.click();
+    try {
+      const dialog = await importWith({ added: 1, updated: 0, skipped: 0, rejected: [] });
+      expect(liveText(dialog)).toBe('The import ended before the stop could take effect. Imported: 1 added, 0 updated, 0 unchanged.');
+    } finally {
+      whileWriting = () => undefined;
+    }
   });
 
   it('says nothing of refusals when there were none', async () => {

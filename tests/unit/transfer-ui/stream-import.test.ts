@@ -365,6 +365,26 @@ describe('stopping an import', () => {
     expect(reported).toBe(stored);
   });
 
+  // Batches go to the database one ahead of need: a stop once the last had gone stored it anyway, and said all was imported.
+  it('leaves unwritten a batch sent before the stop that waits for the one before it', async () => {
+    const { library, store } = setup();
+    const plan = await planFile(await backupFile(), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
+    const stop = new AbortController();
+    const inner = libraryWriter(library, () => undefined, stop.signal);
+    let writes = 0;
+    const stopping: ImportWriter = {
+      // The user stops as the last batch is sent, the one before it still being stored.
+      write: (batch) => (++writes === 3 && stop.abort(), inner.write(batch)),
+      announce: inner.announce,
+    };
+    const error = await plan.apply(stopping, { maxRecords: 10, signal: stop.signal }).catch((e: unknown) => e);
+    expect(writes).toBe(3);
+    expect(error).toBeInstanceOf(ImportStoppedError);
+    const kept = (error as ImportStoppedError).outcome.added;
+    expect(kept).toBeLessThan(30);
+    expect(await library.list()).toHaveLength(kept);
+  });
+
   it('stops reading a file being planned', async () => {
     const { store } = setup();
     const stop = new AbortController();
