@@ -889,4 +889,4 @@ mountShortcutHelp(SHORTCUTS);
 listenForChanges();
 start().catch(showError);
 const transfer = mountTransfer($('transfer-actions'), { visible: () => view, picked: pickedRows });
-$('picks-export').addEventListener('click', () => transfer.openExport());
+$('picks-export').addEventListener('click', () => transfer.openExport($('picks-export')));

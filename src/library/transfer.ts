@@ -81,8 +81,11 @@ export interface ListedRows {
   picked: () => readonly LibraryEntry[];
 }
 
-/** Puts the Export and Import buttons into `container`; `openExport` opens the export dialog (on the ticked articles when there are some). */
-export function mountTransfer(container: HTMLElement, listed?: ListedRows): { openExport: () => void } {
+/**
+ * Puts the Export and Import buttons into `container`; `openExport` opens the export dialog (on the ticked articles
+ * when there are some) from `opener`, which has the focus again when it closes.
+ */
+export function mountTransfer(container: HTMLElement, listed?: ListedRows): { openExport: (opener: HTMLElement) => void } {
   const store = new TransferStore();
   const exportButton = el('button', { type: 'button', id: 'transfer-export', textContent: t('transferExport') });
   const importButton = el('button', { type: 'button', id: 'transfer-import', textContent: t('transferImport') });
@@ -97,8 +100,15 @@ export function mountTransfer(container: HTMLElement, listed?: ListedRows): { op
   const importer = buildImportDialog(store);
   document.body.append(exporter.dialog, importer.dialog);
 
-  exportButton.addEventListener('click', () => void exporter.open());
-  exporter.dialog.addEventListener('close', () => exportButton.focus());
+  // Focus goes back to the control that opened the dialog (the toolbar's Export, or "Export selected…" among the
+  // ticked articles' actions), or to Export when that one has gone.
+  let exportOpener: HTMLElement = exportButton;
+  const openExport = (opener: HTMLElement) => {
+    exportOpener = opener;
+    void exporter.open();
+  };
+  exportButton.addEventListener('click', () => openExport(exportButton));
+  exporter.dialog.addEventListener('close', () => (exportOpener.isConnected && exportOpener.checkVisibility?.() !== false ? exportOpener : exportButton).focus());
   importButton.addEventListener('click', () => fileInput.click());
   fileInput.addEventListener('change', () => {
     const file = fileInput.files?.[0];
@@ -107,7 +117,7 @@ export function mountTransfer(container: HTMLElement, listed?: ListedRows): { op
   });
   importer.dialog.addEventListener('close', () => importButton.focus());
   acceptDroppedFiles((file) => void importer.open(file));
-  return { openExport: () => void exporter.open() };
+  return { openExport };
 }
 
 /**

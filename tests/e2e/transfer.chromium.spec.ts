@@ -410,6 +410,8 @@ test.describe('export and import (Chromium)', () => {
       const titles = [...readFileSync(path, 'utf8').matchAll(/<A [^>]*>([^<]*)<\/A>/g)].map((m) => m[1]).sort();
       expect(titles).toEqual(['第一篇', '第三篇']);
       await library.keyboard.press('Escape');
+      // Back to the button that opened the dialog, among the ticked articles' actions.
+      await expect(library.locator('#picks-export')).toBeFocused();
 
       // The ticked ones marked read at once, then archived: they leave the list of those not archived.
       await library.locator('#picks').getByRole('button', { name: /^(标为已读|Mark read)$/ }).click();
