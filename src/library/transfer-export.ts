@@ -33,7 +33,7 @@ import {
   MarkdownZipWriter,
   POCKET_HEADER,
   pocketRow,
-  READING_LIST_HEAD,
+  readingListHead,
   readingListLine,
   transcodedLookup,
   wallabagEntry,
@@ -59,6 +59,8 @@ interface Progress {
   now?: Date;
   /** The count as the file name gives it, in the reader's language. Default: `128篇`. */
   counted?: (count: number) => string;
+  /** The reading list's title (the list export's, and the Markdown zip's `reading-list.md`), in the reader's language. */
+  listTitle?: string;
 }
 
 const cancelled = (): DOMException => new DOMException('Export cancelled', 'AbortError');
@@ -70,7 +72,7 @@ export const isListFormat = (id: ExportFormatId): id is ListFormatId => id !== '
 
 /** A format that is a list of items, one per article, each written without knowing the others. */
 interface ListFormat {
-  head(now: Date): string;
+  head(now: Date, opts: Progress): string;
   /** The article's item, or null when the format leaves it out; `index` is its place in the export. */
   item(a: SavedArticle, index: number): string | null;
   separator: string;
@@ -94,7 +96,7 @@ const LIST_FORMATS: Record<ListFormatId, ListFormat> = {
   instapaper: csv(INSTAPAPER_HEADER, instapaperRow, 'instapaper.csv'),
   pocket: csv(POCKET_HEADER, pocketRow, 'pocket.csv'),
   wallabag: { head: () => '[', item: wallabagEntry, separator: ',\n', tail: ']\n', ext: 'wallabag.json', type: 'application/json' },
-  'reading-list': { head: () => READING_LIST_HEAD, item: readingListLine, separator: '', tail: '', ext: 'md', type: 'text/markdown' },
+  'reading-list': { head: (_now, opts) => readingListHead(opts.listTitle), item: readingListLine, separator: '', tail: '', ext: 'md', type: 'text/markdown' },
 };
 
 /** One chunk of a list format as written: its items joined (no separator before the first), and its image items. */
@@ -164,7 +166,7 @@ export async function exportList(id: ListFormatId, rows: readonly LibraryEntry[]
   await Promise.all(Array.from({ length: Math.max(1, opts.parallel ?? 1) }, lane));
   if (opts.signal?.aborted) throw cancelled();
 
-  const parts: BlobPart[] = [format.head(now)];
+  const parts: BlobPart[] = [format.head(now, opts)];
   const images: BlobPart[] = [];
   let items = 0;
   let imageItems = 0;
@@ -212,7 +214,7 @@ const zipped = (bytes: Uint8Array[]): BlobPart[] => (bytes.length ? [new Blob(by
 
 function zipFormat(id: ZipFormatId, opts: PagedExportOptions, now: Date): PageFormat {
   let writer: MarkdownZipWriter | EpubWriter;
-  if (id === 'markdown') writer = new MarkdownZipWriter();
+  if (id === 'markdown') writer = new MarkdownZipWriter(undefined, opts.listTitle);
   else if (opts.epub) writer = new EpubWriter(epubBook(opts.epub.rows, { now, title: opts.epub.title }), opts.epub.env);
   else throw new Error('an EPUB export needs its rows and DOM classes');
   return {

@@ -265,13 +265,13 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
         const pool = format.bodies && workersPayOff() ? writerPool() : null;
         try {
           const write = pool ? pool.writer(format.id, read) : localWriter(store, format.id, read);
-          file = await exportList(format.id, rows, write, { signal, onProgress: bar, parallel: pool?.size ?? 2, counted });
+          file = await exportList(format.id, rows, write, { signal, onProgress: bar, parallel: pool?.size ?? 2, counted, listTitle: t('readingListTitle') });
         } finally {
           pool?.close();
         }
       } else {
         const pages = store.pages(rows.map((e) => e.id), { signal, images: format.images, rows });
-        file = await exportPages(format.id, pages, { total: rows.length, signal, onProgress: bar, counted, epub: { rows, env: window, transcode: redrawImage, title: bookTitle(rows.length) } });
+        file = await exportPages(format.id, pages, { total: rows.length, signal, onProgress: bar, counted, listTitle: t('readingListTitle'), epub: { rows, env: window, transcode: redrawImage, title: bookTitle(rows.length) } });
       }
       if (signal.aborted) throw new DOMException('Export cancelled', 'AbortError');
       download(file.parts, file.name, file.type);

@@ -9,7 +9,7 @@ export { BOOKMARKS_HEAD, BOOKMARKS_TAIL, bookmarkRow, BookmarksReader, exportBoo
 export { exportInstapaperCsv, exportPocketCsv, instapaperRow, pocketRow, parseInstapaperCsv, parsePocketCsv, INSTAPAPER_HEADER, POCKET_HEADER } from './csv-formats';
 export { parseCsv, csvRow, neutraliseFormula } from './csv';
 export { exportWallabag, wallabagEntry, parseWallabag, parseOmnivore } from './wallabag';
-export { exportMarkdownZip, articleMarkdown, MarkdownZipWriter, READING_LIST_HEAD, readingListLine, readingListMarkdown, frontMatter } from './markdown';
+export { exportMarkdownZip, articleMarkdown, MarkdownZipWriter, readingListHead, readingListLine, readingListMarkdown, frontMatter } from './markdown';
 export { epubBook, EpubWriter, exportEpub, htmlToXhtml, transcodedLookup, type EpubBook, type EpubOptions, type Transcode, type XhtmlEnv } from './epub';
 export { parseFeedFile, parseSeedFile } from './feeds';
 export { detectFormat, FORMAT_NAMES, type ImportFormat } from './detect';

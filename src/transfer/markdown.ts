@@ -130,7 +130,8 @@ export class MarkdownZipWriter {
   private images = new Map<string, string>();
   private readonly td = createTurndown((src) => this.images.get(src) ?? safeUrl(src));
 
-  constructor(private readonly root = 'qingdu') {}
+  /** `listTitle`: the reading list's, in the reader's language. */
+  constructor(private readonly root = 'qingdu', private readonly listTitle?: string) {}
 
   article(a: SavedArticle, lookup?: ImageLookup): void {
     const base = safeFileName(a.title, a.id);
@@ -150,7 +151,7 @@ export class MarkdownZipWriter {
 
   /** Adds the reading list and closes the zip. */
   end(): void {
-    this.zip.add(`${this.root}/reading-list.md`, utf8(readingListMarkdown(this.list)), true);
+    this.zip.add(`${this.root}/reading-list.md`, utf8(readingListMarkdown(this.list, this.listTitle)), true);
     this.zip.end();
   }
 
@@ -167,8 +168,8 @@ export async function exportMarkdownZip(articles: readonly SavedArticle[], looku
   return joinBytes(writer.take());
 }
 
-/** The reading list's heading: the file starts with it, then one line per article. */
-export const READING_LIST_HEAD = '# 清读 · 阅读清单\n\n';
+/** The reading list's heading, `title` in the reader's language: the file starts with it, then one line per article. */
+export const readingListHead = (title = '清读 · 阅读清单'): string => `# ${title.replace(/\s+/g, ' ')}\n\n`;
 
 /** One reading-list line (with its newline): `- [ ]` unread, `- [x]` read or archived, the day saved on the local calendar, tags as `#tag`; null without a safe URL. */
 export function readingListLine(a: ReadingListRow): string | null {
@@ -179,7 +180,7 @@ export function readingListLine(a: ReadingListRow): string | null {
   return `- [${a.state === 'unread' ? ' ' : 'x'}] [${escapeLinkText(a.title.replace(/\s+/g, ' ') || url)}](${url.replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29'))})${day ? ` · ${day}` : ''}${tags}\n`;
 }
 
-/** A single Markdown file of links (see `readingListLine`). */
-export function readingListMarkdown(articles: readonly ReadingListRow[]): string {
-  return READING_LIST_HEAD + articles.map(readingListLine).join('');
+/** A single Markdown file of links (see `readingListLine`) under `title`. */
+export function readingListMarkdown(articles: readonly ReadingListRow[], title?: string): string {
+  return readingListHead(title) + articles.map(readingListLine).join('');
 }

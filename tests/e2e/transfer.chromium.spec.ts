@@ -84,6 +84,11 @@ test.describe('export and import (Chromium)', () => {
       // E-readers list the book under a title in the reader's language.
       expect(strFromU8(unzipSync(epub)['OEBPS/content.opf']!)).toMatch(/<dc:title>(清读 · \d{4}年\d{1,2}月\d{1,2}日 · 2 篇|Qingdu · \w{3} \d{1,2}, \d{4} · 2 articles)<\/dc:title>/);
 
+      // ---- the reading list, under a heading in the same language ----
+      const list = readFileSync((await exportAs(library, 'reading-list', out)).path, 'utf8');
+      expect(list.split('\n')[0]).toBe(backup.status.startsWith('已导出') ? '# 清读 · 阅读清单' : '# Qingdu · Reading list');
+      expect(list.match(/^- \[ \] /gm)).toHaveLength(2);
+
       // ---- bookmarks of the current search only ----
       await library.getByRole('searchbox').fill(HERO_PHRASE);
       await expect(library.locator('.row')).toHaveCount(1);

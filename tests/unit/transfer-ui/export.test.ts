@@ -38,6 +38,7 @@ function memoryWriter(id: ListFormatId, list: readonly SavedArticle[], delay?: (
 interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  listTitle?: string;
 }
 
 /** An export of `list` as the library page runs it: list formats in chunks, zips in pages of 2. */
@@ -67,6 +68,13 @@ describe('library export formats', () => {
     expect(file.type).toBe(type);
     check(new TextDecoder().decode(await bytesOf(file.parts)));
     expect(progress).toEqual([5]);
+  });
+
+  it('titles the reading list in the reader\'s language, alone and in the Markdown zip', async () => {
+    const list = new TextDecoder().decode(await bytesOf((await run('reading-list', articles, { listTitle: 'Qingdu · Reading list' })).parts));
+    expect(list.split('\n')[0]).toBe('# Qingdu · Reading list');
+    const zip = unzipSync(await bytesOf((await run('markdown', articles, { listTitle: 'Qingdu · Reading list' })).parts));
+    expect(strFromU8(zip['qingdu/reading-list.md']!).split('\n')[0]).toBe('# Qingdu · Reading list');
   });
 
   it('backup carries the stored images', async () => {
