@@ -50,6 +50,12 @@ describe('import reasons in Chinese', () => {
     ['an Instapaper row shorter than its header', 'instapaper.csv', enc('URL,Title,Selection,Folder\nhttps://a.example/,A,,Unread\nhttps://b.example/\n'), ['应有 4 列，实际为 1 列']],
     ['a zipped CSV without Pocket\'s columns', 'export.zip', zipSync({ 'instapaper.csv': enc('URL,Title,Selection,Folder\nhttps://a.example/,A,,Unread\n') }), ['instapaper.csv：不是 Pocket CSV（需要 title、url 和 time_added 列）']],
     ['a CSV cut inside its last row', 'pocket.csv', enc('title,url,time_added,tags,status\nok,https://a.example/,1700000000,,unread\ncut,https://b.exa'), ['文件在第 3 行中途结束，可能不完整']],
+    ['a feed that is not well-formed', 'feed.xml', enc('<?xml version="1.0"?><rss><channel><item><title>x</item></rss>'), ['订阅源无法解析（XML 格式有误）']],
+    ['a zip entry that is not what it held', 'pocket.zip', (() => {
+      const zip = zipSync({ 'part_000000.csv': enc('title,url,time_added,tags,status\nA,https://example.com/aaaa,1700000000,,unread\n') }, { level: 0 });
+      zip[zip.indexOf(0x61, zip.indexOf(0x2f, 60))] = 0x62;
+      return zip;
+    })(), ['zip 压缩包已损坏（part_000000.csv 与其校验和不符）']],
     ['an empty file', 'empty.json', enc('   '), ['文件是空的']],
     ['a file of no known format', 'notes.txt', enc('just some notes'), ['清读无法导入这个文件']],
   ];
@@ -58,6 +64,16 @@ describe('import reasons in Chinese', () => {
     const shown = reasons(name, bytes).map(inChinese);
     expect(shown).toHaveLength(expected.length);
     shown.forEach((text, i) => expect(text).toContain(expected[i]));
+  });
+
+  // The words of fflate, and of a backup read as a stream, which the page reads and no file above gives.
+  it.each([
+    ['Qingdu backup: the zip archive is damaged (invalid zip data)', '清读备份：zip 压缩包已损坏（数据不是 zip 格式）'],
+    ['Qingdu backup: the zip archive is damaged (unexpected EOF)', '清读备份：zip 压缩包已损坏（文件提前结束）'],
+    ['Qingdu backup: the backup lists its images before its articles', '清读备份：备份在文章之前列出了图片'],
+  ])('%s', (reason, shown) => {
+    expect(localizeReason(reason, (f) => FORMATS_ZH[f] ?? f, zh)).toBe(shown);
+    expect(inEnglish(reason)).toBe(reason);
   });
 
   it('shows English reasons exactly as the transfer code wrote them', () => {
