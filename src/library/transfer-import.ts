@@ -281,6 +281,8 @@ async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, 
   const updates: UpdateNote[] = [];
   /** The notes of updated articles, by stored id, to count the images that follow them in the file. */
   const noted = new Map<string, UpdateNote>();
+  /** The image URLs the file brings for each noted article. */
+  const notedImages = new Map<string, Set<string>>();
   let records = 0;
   await readBackupThrough(reader(), file, keepHtml, {
     article(saved) {
@@ -297,8 +299,10 @@ async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, 
     },
     image(image) {
       const target = targets.get(image.articleId);
-      const note = target && noted.get(target.id);
-      if (note) note.images++;
+      if (target && noted.has(target.id)) {
+        const urls = notedImages.get(target.id) ?? new Set<string>();
+        notedImages.set(target.id, urls.add(image.url));
+      }
       if (!target || !duplicates.has(target.id)) return;
       const urls = broughtImages.get(target.id) ?? new Set<string>();
       urls.add(image.url);
@@ -307,6 +311,11 @@ async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, 
     failed: (e) => failed.push(e),
   }, reading);
   if (records === 0 && failed.length === 0) throw new TransferError('the file holds no articles');
+  // Images the library already has are not written again, and a note does not count them.
+  for (const [id, urls] of notedImages) {
+    const stored = await store.imageUrls(id);
+    (noted.get(id) as UpdateNote).images = [...urls].filter((u) => !stored.has(u)).length;
+  }
   // A stored article that only gains images is an update after all (as settleImageUpdates decides for whole files);
   // its images go to the stored article, with no record.
   let imagesOnly = 0;

@@ -133,6 +133,15 @@ describe('a backup imported as a stream', () => {
     ]);
   });
 
+  it('counts in its notes only the images the library does not have yet', async () => {
+    const { store, writer } = setup();
+    const six = articles.slice(0, 6);
+    await (await planFile(await backupFile(six), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} })).apply(writer);
+    // Article 0 has an image, stored above: a new tag is the only change the file brings.
+    const plan = await planFile(await backupFile(six.map((a, i) => (i === 0 ? { ...a, tags: [...a.tags, '通勤'] } : a))), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
+    expect(plan.updates).toEqual([expect.objectContaining({ title: (articles[0] as SavedArticle).title, changes: ['tags'], images: 0 })]);
+  });
+
   it('counts no change for empty tags, and stores half a surrogate pair as U+FFFD', async () => {
     const { library, store, writer } = setup();
     await plainImport(articles.slice(0, 2), writer, library);
