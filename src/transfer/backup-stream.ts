@@ -13,7 +13,8 @@ import { BACKUP_ZIP_ENTRY, BackupRecords, backupVersion, isBackupEntry, isRefusa
 import { JsonSplitter } from './json-stream';
 import type { ImportError, Sanitize } from './types';
 import { notTextIn } from './text-encoding';
-import { TransferError } from './util';
+import { quoted, TransferError } from './util';
+import { crc32, directoryOf, recordedCrcs, ZIP_TAIL } from './zip-crc';
 
 /** The backup lists its articles or images before its format and version: it can only be read whole. */
 export class UnorderedBackupError extends TransferError {
@@ -163,6 +164,9 @@ export async function* zippedBackupText(blob: Blob, maxBytes: number, opts: Stre
   let found = false;
   let ended = false;
   let failure: Error | null = null;
+  /** The entry read, and the CRC-32 of what it unpacked to so far. */
+  let name = '';
+  let crc = 0;
   const unzip = new Unzip((file) => {
     if (found || !isBackupEntry(file.name)) return;
     found = true;
@@ -170,11 +174,13 @@ export async function* zippedBackupText(blob: Blob, maxBytes: number, opts: Stre
       failure = new TransferError(`the zip archive would unpack to ${Math.round(file.originalSize / MB)} MB, above the ${Math.round(maxBytes / MB)} MB limit`);
       return;
     }
+    name = file.name;
     file.ondata = (error, data, final) => {
       if (failure) return;
       if (error) failure = new TransferError(`the zip archive is damaged (${error.message})`);
       else if ((unpacked += data.length) > maxBytes) failure = new TransferError(`the zip archive unpacks to more than ${Math.round(maxBytes / MB)} MB, the limit`);
       else {
+        crc = crc32(data, crc);
         try {
           pieces.push(decoder.decode(data, { stream: !final }));
         } catch {
@@ -202,12 +208,27 @@ export async function* zippedBackupText(blob: Blob, maxBytes: number, opts: Stre
       const text = taken();
       if (text) yield text;
     }
-    if (ended) return;
+    if (ended) return await checkCrc(blob, name, crc);
   }
   pushTo(unzip, new Uint8Array(0), true);
   const rest = taken();
   if (rest) yield rest;
   if (!ended) throw new TransferError(found ? 'the zip archive ends before the backup does' : `the zip holds no ${BACKUP_ZIP_ENTRY}`);
+  await checkCrc(blob, name, crc);
+}
+
+/**
+ * Throws when the entry `name` of zip `blob` unpacked to bytes whose CRC-32 is not `crc`, the one its central
+ * directory records (read from the end of the blob: two small reads). After the last record has been read, before
+ * the import is planned: a damaged byte in an entry stored as is would otherwise read as other text.
+ */
+async function checkCrc(blob: Blob, name: string, crc: number): Promise<void> {
+  const bytes = async (from: number, to: number) => new Uint8Array(await blob.slice(from, to).arrayBuffer());
+  const tail = await bytes(Math.max(0, blob.size - ZIP_TAIL), blob.size);
+  const directory = directoryOf(tail);
+  if (!directory || directory.offset + directory.size > blob.size) return;
+  const recorded = recordedCrcs(await bytes(directory.offset, directory.offset + directory.size), directory.entries).get(name);
+  if (recorded !== undefined && recorded !== crc) throw new TransferError(`the zip archive is damaged (${quoted(name)}: its checksum does not match)`);
 }
 
 function pushTo(unzip: Unzip, bytes: Uint8Array, final: boolean): void {

@@ -297,6 +297,26 @@ describe('a zipped backup imported as a stream', () => {
     expect(plan.writes).toBe(0);
     expect(sent).toEqual([]);
   });
+
+  // fflate inflates without checking CRC-32: a byte damaged in a backup stored as is read as other text.
+  it('refuses a zipped backup whose bytes are not those its checksum was made of, writing nothing', async () => {
+    const { store, sent } = setup();
+    for (const stream of [false, true]) {
+      let zip: Uint8Array;
+      if (stream) {
+        const writer = new ZipStream();
+        writer.add(BACKUP_ZIP_ENTRY, await json(), false);
+        writer.end();
+        zip = joinBytes(writer.take());
+      } else zip = zipSync({ [BACKUP_ZIP_ENTRY]: await json() }, { level: 0 });
+      // A letter of the first title, inside its JSON string: the file still parses.
+      const at = zip.indexOf(0x22, new TextDecoder('latin1').decode(zip).indexOf('"title":"') + 9) - 1;
+      zip[at] = (zip[at] as number) ^ 0x01;
+      const plan = await planFile(new File([zip as BlobPart], 'damaged.zip'), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
+      expect(plan.report).toMatchObject({ ok: false, message: `Qingdu backup: the zip archive is damaged (${BACKUP_ZIP_ENTRY}: its checksum does not match)` });
+    }
+    expect(sent).toEqual([]);
+  });
 });
 
 describe('batches in flight', () => {
