@@ -22,7 +22,7 @@ type Found =
   | { kind: 'image'; image: StoredImage; index: number }
   | { kind: 'failed'; error: ImportError };
 
-type ToReader = { type: 'read'; file: Blob; prepare: boolean } | { type: 'more' };
+type ToReader = { type: 'read'; file: Blob; prepare: boolean; checksum: boolean } | { type: 'more' };
 type FromReader =
   | { type: 'found'; found: Found[]; read: number }
   | { type: 'done' }
@@ -46,10 +46,10 @@ export function serveBackupReading(port: Port): void {
       credit++;
       wake?.();
       wake = null;
-    } else void read(message.file, message.prepare);
+    } else void read(message.file, message.prepare, message.checksum);
   };
 
-  async function read(file: Blob, prepare: boolean): Promise<void> {
+  async function read(file: Blob, prepare: boolean, checksum: boolean): Promise<void> {
     let found: Found[] = [];
     let chars = 0;
     let bytes = 0;
@@ -66,7 +66,7 @@ export function serveBackupReading(port: Port): void {
       if (chars >= CHUNK_CHARS || found.length >= CHUNK_ITEMS) await post();
     };
     try {
-      const reading = { onBytes: (n: number) => (bytes = n) };
+      const reading = { onBytes: (n: number) => (bytes = n), checksum };
       // A zipped backup is inflated as it is read: the JSON inside is never held whole either.
       const zipped = isZip(new Uint8Array(await file.slice(0, 4).arrayBuffer()));
       const text = zipped ? zippedBackupText(file, MAX_STREAMED_BACKUP_BYTES, reading) : blobText(file, reading);
@@ -153,6 +153,6 @@ export function readBackupThrough(
     port.onmessage = (event) => {
       chain = chain.then(() => take(event.data as FromReader)).catch(finish);
     };
-    port.postMessage({ type: 'read', file, prepare: opts.prepare === true } satisfies ToReader);
+    port.postMessage({ type: 'read', file, prepare: opts.prepare === true, checksum: opts.checksum !== false } satisfies ToReader);
   });
 }

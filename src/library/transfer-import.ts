@@ -381,7 +381,7 @@ async function writeBackup({ file, store, sanitize, library, reader, records }: 
         await flushed(batcher.image(own));
       },
       failed: () => undefined,
-    }, { signal: opts.signal, prepare: true });
+    }, { signal: opts.signal, prepare: true, checksum: false });
     await flushed(batcher.flush());
     return await queue.finish();
   } catch (e) {
