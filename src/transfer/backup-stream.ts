@@ -13,7 +13,7 @@ import { BACKUP_ZIP_ENTRY, BackupRecords, backupVersion, isBackupEntry, isRefusa
 import { JsonSplitter } from './json-stream';
 import type { ImportError, Sanitize } from './types';
 import { notTextIn } from './text-encoding';
-import { quoted, TransferError } from './util';
+import { checksumMismatch, TransferError } from './util';
 import { crc32, directoryOf, recordedCrcs, ZIP_TAIL } from './zip-crc';
 
 /** The backup lists its articles or images before its format and version: it can only be read whole. */
@@ -213,12 +213,14 @@ export async function* zippedBackupText(blob: Blob, maxBytes: number, opts: Stre
       const text = taken();
       if (text) yield text;
     }
-    if (ended) return opts.checksum === false ? undefined : await checkCrc(blob, name, crc);
+    if (ended) break;
   }
-  pushTo(unzip, new Uint8Array(0), true);
-  const rest = taken();
-  if (rest) yield rest;
-  if (!ended) throw new TransferError(found ? 'the zip archive ends before the backup does' : `the zip holds no ${BACKUP_ZIP_ENTRY}`);
+  if (!ended) {
+    pushTo(unzip, new Uint8Array(0), true);
+    const rest = taken();
+    if (rest) yield rest;
+    if (!ended) throw new TransferError(found ? 'the zip archive ends before the backup does' : `the zip holds no ${BACKUP_ZIP_ENTRY}`);
+  }
   if (opts.checksum !== false) await checkCrc(blob, name, crc);
 }
 
@@ -233,7 +235,7 @@ async function checkCrc(blob: Blob, name: string, crc: number): Promise<void> {
   const directory = directoryOf(tail);
   if (!directory || directory.offset + directory.size > blob.size) return;
   const recorded = recordedCrcs(await bytes(directory.offset, directory.offset + directory.size), directory.entries).get(name);
-  if (recorded !== undefined && recorded !== crc) throw new TransferError(`the zip archive is damaged (${quoted(name)}: its checksum does not match)`);
+  if (recorded !== undefined && recorded !== crc) throw checksumMismatch(name);
 }
 
 function pushTo(unzip: Unzip, bytes: Uint8Array, final: boolean): void {

@@ -338,8 +338,13 @@ export function safeUnzip(bytes: Uint8Array, want: (name: string) => boolean, li
     throw new TransferError(`the zip archive is damaged (${(e as Error).message})`);
   }
   const damaged = damagedEntry(bytes, files);
-  if (damaged !== null) throw new TransferError(`the zip archive is damaged (${quoted(damaged)}: its checksum does not match)`);
+  if (damaged !== null) throw checksumMismatch(damaged);
   return files;
+}
+
+/** The refusal of a zip whose entry `name` unpacked to bytes other than its recorded CRC-32 was made of. */
+export function checksumMismatch(name: string): TransferError {
+  return new TransferError(`the zip archive is damaged (${quoted(name)}: its checksum does not match)`);
 }
 
 /** Joins a date (local calendar day) and a count into `qingdu-2026-11-25-128篇.epub`; `counted` words the count in another language. */
