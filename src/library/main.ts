@@ -24,12 +24,14 @@ import { followThemePref } from '../ui/theme';
 import { LIBRARY_CHANNEL, isLibraryChange } from '../storage/changes';
 import { StorageError } from '../storage/errors';
 import { IdbLibraryReader, usageOf } from './data';
+import { LocalEdits } from './local-edits';
 import { mountTransfer } from './transfer';
 import {
   DEFAULT_FILTERS,
   applyView,
   facets,
   parseTags,
+  reconcile,
   removeEntry,
   siteOf,
   upsertEntry,
@@ -47,7 +49,9 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getEleme
 const reader = new IdbLibraryReader();
 const locale = browser.i18n.getUILanguage();
 
-let all: LibraryEntry[] = [];
+let all: readonly LibraryEntry[] = [];
+/** Rows this page changed with its own writes: a reread begun before them leaves them as they are. */
+const edits = new LocalEdits();
 let loadedAll = false;
 let view: LibraryEntry[] = [];
 let filters: Filters = { ...DEFAULT_FILTERS };
@@ -336,6 +340,7 @@ async function removePicked(): Promise<void> {
     return;
   }
   const gone = new Set(ids);
+  edits.mark(gone);
   all = all.filter((e) => !gone.has(e.id));
   picked.clear();
   updateFacets();
@@ -358,6 +363,7 @@ async function moveTo(ids: string[], state: ReadState): Promise<LibraryEntry[] |
   if (!changed) return null;
   // Their places in the list do not move: each row is swapped for its new self.
   const byId = new Map(changed.map((e) => [e.id, e]));
+  edits.mark(byId.keys());
   all = all.map((e) => byId.get(e.id) ?? e);
   updateFacets();
   refreshView();
@@ -511,7 +517,9 @@ async function runSearch(): Promise<void> {
 // ---- loading ----
 
 async function loadAll(): Promise<void> {
-  all = await reader.allEntries();
+  const since = edits.now();
+  const fresh = await reader.allEntries();
+  all = reconcile(all, fresh, (id) => edits.changedSince(id, since));
   loadedAll = true;
   updateFacets();
   updateUsage();
@@ -544,26 +552,32 @@ async function start(): Promise<void> {
 
 const pendingIds = new Set<string>();
 let reloadEverything = false;
+/** The rereads the announced changes ask for, one after another: a slow one never ends after the next. */
+let applying = Promise.resolve();
 const applyChanges = debounce(() => {
-  void (async () => {
-    if (reloadEverything) {
-      reloadEverything = false;
-      pendingIds.clear();
-      await loadAll();
-      return;
-    }
-    const ids = [...pendingIds];
-    pendingIds.clear();
-    for (const id of ids) {
-      const entry = await reader.getEntry(id);
-      all = entry ? upsertEntry(all, entry) : removeEntry(all, id);
-    }
-    updateFacets();
-    updateUsage();
-    if (query) await runSearch();
-    else refreshView();
-  })().catch(showError);
+  applying = applying.then(rereadChanged).catch(showError);
 }, 120);
+
+async function rereadChanged(): Promise<void> {
+  if (reloadEverything) {
+    reloadEverything = false;
+    pendingIds.clear();
+    await loadAll();
+    return;
+  }
+  const ids = [...pendingIds];
+  pendingIds.clear();
+  for (const id of ids) {
+    const since = edits.now();
+    const entry = await reader.getEntry(id);
+    if (edits.changedSince(id, since)) continue;
+    all = entry ? upsertEntry(all, entry) : removeEntry(all, id);
+  }
+  updateFacets();
+  updateUsage();
+  if (query) await runSearch();
+  else refreshView();
+}
 
 function listenForChanges(): void {
   if (typeof BroadcastChannel === 'function') {
@@ -592,6 +606,7 @@ function entryFor(el: Element): LibraryEntry | undefined {
 
 function applyLocal(entry: LibraryEntry | null): void {
   if (!entry) return;
+  edits.mark([entry.id]);
   all = upsertEntry(all, entry);
   updateFacets();
   refreshView();
@@ -633,6 +648,7 @@ async function remove(entry: LibraryEntry): Promise<void> {
     toast(t('deleteFailed'), null);
     return;
   }
+  edits.mark([entry.id]);
   all = removeEntry(all, entry.id);
   updateFacets();
   updateUsage();

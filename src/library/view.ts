@@ -5,7 +5,7 @@
  */
 import type { LibraryEntry } from '../storage/types';
 import { hostOf } from '../ui/format';
-import { newestFirst } from '../storage/records';
+import { newestFirst, sameEntry } from '../storage/records';
 
 export type StateFilter = 'inbox' | 'unread' | 'archived' | 'all';
 
@@ -82,8 +82,14 @@ export function parseTags(input: string): string[] {
   return out;
 }
 
-/** `all` with `entry` put in (replacing the row with its id), still newest first. */
-export function upsertEntry(all: readonly LibraryEntry[], entry: LibraryEntry): LibraryEntry[] {
+/**
+ * `all` with `entry` put in (replacing the row with its id), still newest first.
+ * A row read back the same as the one held is not put in: the page redraws a
+ * row whose object changed, and a click that lands as its button is swapped is lost.
+ */
+export function upsertEntry(all: readonly LibraryEntry[], entry: LibraryEntry): readonly LibraryEntry[] {
+  const held = all.find((e) => e.id === entry.id);
+  if (held && sameEntry(held, entry)) return all;
   const out = all.filter((e) => e.id !== entry.id);
   let lo = 0;
   let hi = out.length;
@@ -98,4 +104,25 @@ export function upsertEntry(all: readonly LibraryEntry[], entry: LibraryEntry): 
 
 export function removeEntry(all: readonly LibraryEntry[], id: string): LibraryEntry[] {
   return all.filter((e) => e.id !== id);
+}
+
+/**
+ * The index as just read (`fresh`, newest first), with what the page holds
+ * (`held`) kept where it is newer or the same: rows `changedHere` names as the
+ * page has them (its own writes answered after the read began), and every
+ * other row read back unchanged as the object already held.
+ */
+export function reconcile(held: readonly LibraryEntry[], fresh: readonly LibraryEntry[], changedHere: (id: string) => boolean): readonly LibraryEntry[] {
+  const heldById = new Map(held.map((e) => [e.id, e]));
+  const out: LibraryEntry[] = [];
+  for (const entry of fresh) {
+    const mine = heldById.get(entry.id);
+    if (changedHere(entry.id)) {
+      if (mine) out.push(mine);
+    } else out.push(mine && sameEntry(mine, entry) ? mine : entry);
+  }
+  const read = new Set(fresh.map((e) => e.id));
+  let merged: readonly LibraryEntry[] = out;
+  for (const entry of held) if (!read.has(entry.id) && changedHere(entry.id)) merged = upsertEntry(merged, entry);
+  return merged;
 }

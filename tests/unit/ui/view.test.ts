@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { applyView, DEFAULT_FILTERS, facets, parseTags, removeEntry, siteOf, upsertEntry } from '../../../src/library/view';
+import { LocalEdits } from '../../../src/library/local-edits';
+import { applyView, DEFAULT_FILTERS, facets, parseTags, reconcile, removeEntry, siteOf, upsertEntry } from '../../../src/library/view';
 import { makeEntry } from './helpers';
 
 const entries = [
@@ -49,5 +50,52 @@ describe('library view', () => {
     expect(changed.map((e) => e.id)).toEqual(['c', 'b', 'a']);
     expect(changed[0]!.state).toBe('read');
     expect(removeEntry(entries, 'b').map((e) => e.id)).toEqual(['c', 'a']);
+  });
+
+  // The page redraws a row whose object changed: a click landing as the row is swapped would be lost.
+  it('a row read back unchanged stays the object already held', () => {
+    const copy = { ...entries[1]!, tags: [...entries[1]!.tags] };
+    expect(upsertEntry(entries, copy)).toBe(entries);
+    const fresh = entries.map((e) => ({ ...e, tags: [...e.tags] }));
+    fresh[2] = { ...fresh[2]!, state: 'read' };
+    const merged = reconcile(entries, fresh, () => false);
+    expect(merged[0]).toBe(entries[0]);
+    expect(merged[1]).toBe(entries[1]);
+    expect(merged[2]).toBe(fresh[2]);
+  });
+
+  /**
+   * The reader archives `c` while a reread announced by another change is on
+   * its way: the reread, begun before the archive answered, finds `c` unread
+   * and must not put it back; what it finds of other rows it keeps.
+   */
+  it("a reread begun before the page's own write leaves that row as the write left it", () => {
+    const edits = new LocalEdits();
+    const since = edits.now();
+    const stale = entries.map((e) => ({ ...e, tags: [...e.tags] }));
+    stale[1] = { ...stale[1]!, title: '别处改过的标题' };
+    // The archive answers, and the page shows it, before the reread ends.
+    const archived = { ...entries[0]!, state: 'archived' as const };
+    let held = upsertEntry(entries, archived);
+    edits.mark(['c']);
+    expect(edits.changedSince('c', since)).toBe(true);
+    expect(edits.changedSince('b', since)).toBe(false);
+    held = reconcile(held, stale, (id) => edits.changedSince(id, since));
+    expect(held.map((e) => [e.id, e.state, e.title])).toEqual([
+      ['c', 'archived', entries[0]!.title],
+      ['b', 'read', '别处改过的标题'],
+      ['a', 'archived', entries[2]!.title],
+    ]);
+    // A reread begun after the write takes what it reads.
+    expect(edits.changedSince('c', edits.now())).toBe(false);
+  });
+
+  it('a reread keeps a row the page deleted out, and one it brought back in', () => {
+    const edits = new LocalEdits();
+    const since = edits.now();
+    edits.mark(['b', 'd']);
+    const restored = makeEntry('d', { savedAt: '2025-02-15T00:00:00.000Z' });
+    const held = [entries[0]!, restored, entries[2]!];
+    expect(reconcile(held, entries, (id) => edits.changedSince(id, since)).map((e) => e.id)).toEqual(['c', 'd', 'a']);
   });
 });
