@@ -71,6 +71,7 @@ const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
   ["whyZipNoCsv", "the zip holds no CSV files"],
   ["whyCsvQuote", "unterminated quoted field starting on line {}"],
   ["whyCsvCutRow", "the file ends inside the row on line {}, so it was probably cut short"],
+  ["whyTagAttributes", "the tag on line {} has more attributes than can be read"],
   ["whyFeedParser", "feed import is not available here (no feed parser)"],
   ["whyFeedBroken", "the feed does not parse ({*})"],
   ["whyFeedXml", "feed XML does not parse"],

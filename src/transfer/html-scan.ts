@@ -3,7 +3,7 @@
  * ril_export.html). Those files are flat and machine-written; a tokenizer keeps
  * the importers pure (no DOM needed in a worker or Node) and linear in time.
  */
-import { decodeEntities, lineEnds } from './util';
+import { decodeEntities, lineEnds, TransferError } from './util';
 
 export type HtmlToken =
   | { type: 'open'; name: string; attrs: Record<string, string>; line: number }
@@ -25,9 +25,25 @@ const ATTRIBUTE = `(?=((?:\\s+|(?<=["']))[^\\s=>/<]+(?:\\s*=\\s*(?:"[^"]*"|'[^']
 const TOKEN = new RegExp(`<!--[\\s\\S]*?(?:-->|$)|<![^<>]*>|<\\/([a-zA-Z][a-zA-Z0-9]*)\\s*>|<([a-zA-Z][a-zA-Z0-9]*)((?:${ATTRIBUTE})*)\\s*\\/?(?:>|(?=<)|$)|[^<]+|<`, 'g');
 const ATTR = /([^\s=>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
 
+/**
+ * The next match of TOKEN. A start tag of millions of attributes (a few MB,
+ * no browser writes one) overflows the stack of the regular expression that
+ * matches them: refused with the line it starts on, not as an unexpected error.
+ */
+function nextToken(matches: RegExpStringIterator<RegExpExecArray>, line: number): IteratorResult<RegExpExecArray> {
+  try {
+    return matches.next();
+  } catch (error) {
+    if (error instanceof RangeError) throw new TransferError(`the tag on line ${line} has more attributes than can be read`);
+    throw error;
+  }
+}
+
 /** Tokens of `html`; `line` is the line number its first character is on (for pieces of a larger file). */
 export function* tokenizeHtml(html: string, line = 1): Generator<HtmlToken> {
-  for (const m of html.matchAll(TOKEN)) {
+  const matches = html.matchAll(TOKEN);
+  for (let next = nextToken(matches, line); !next.done; next = nextToken(matches, line)) {
+    const m = next.value;
     const whole = m[0];
     const at = line;
     // No token ends between the CR and LF of a line end: each ends with a `<` or `>`, before a `<`, or at the end of the text.
