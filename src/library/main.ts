@@ -327,7 +327,11 @@ function updatePicks(): void {
   const idle = picked.size === 0 && !fetching;
   $('picks').classList.toggle('idle', idle);
   $('picks-fetch').hidden = !fetching && !rows.some((e) => e.linkOnly);
-  if (!fetching) $('picks-count').textContent = idle ? '' : t('pickedCount', String(picked.size));
+  if (fetching) return;
+  // Ticks outlive a search or a filter that hides their rows: the count says so, since the bar's actions take them too.
+  const shown = idle ? 0 : view.reduce((n, e) => n + (picked.has(e.id) ? 1 : 0), 0);
+  const hidden = picked.size - shown;
+  $('picks-count').textContent = idle ? '' : hidden > 0 ? t('pickedCountHidden', [String(picked.size), String(hidden)]) : t('pickedCount', String(picked.size));
 }
 
 /** Deletes every ticked article in one write; one Undo brings them all back. */
@@ -370,10 +374,21 @@ async function moveTo(ids: string[], state: ReadState): Promise<LibraryEntry[] |
   return changed;
 }
 
-/** Marks every ticked article read, unread or archived; they stay ticked for whatever comes next. */
+/**
+ * Marks every ticked article read, unread or archived; they stay ticked for whatever comes next, unless the change
+ * takes them out of the list shown (archived, from those not archived): a tick no longer seen would have the next
+ * action, a Delete say, act on an article the reader has put away.
+ */
 async function setPickedState(state: ReadState): Promise<void> {
   if (picked.size === 0) return;
+  const shown = new Set(view.map((e) => e.id));
   const changed = await moveTo([...picked], state);
+  if (changed) {
+    const still = new Set(view.map((e) => e.id));
+    for (const id of shown) if (picked.has(id) && !still.has(id)) picked.delete(id);
+    renderWindow();
+    updatePicks();
+  }
   toast(changed ? tCount('pickedStateOne', 'pickedState', changed.length) : t('actionFailed'), null);
 }
 
@@ -643,6 +658,7 @@ function toast(text: string, token: string | null): void {
 
 async function remove(entry: LibraryEntry): Promise<void> {
   const index = view.findIndex((e) => e.id === entry.id);
+  const wasPicked = picked.has(entry.id);
   const result = await ask('library.delete', { id: entry.id });
   if (!result.ok) {
     toast(t('deleteFailed'), null);
@@ -656,7 +672,8 @@ async function remove(entry: LibraryEntry): Promise<void> {
   if (index >= 0 && view.length) setCursor(Math.min(index, view.length - 1));
   toast(t('deleted', entry.title), result.undoToken ?? null);
   undoId = entry.id;
-  undoPicked = [];
+  // Undo brings it back as it was, ticked or not.
+  undoPicked = wasPicked ? [entry.id] : [];
 }
 
 async function undoDelete(): Promise<void> {
