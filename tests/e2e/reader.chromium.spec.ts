@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultPages, expect, openPopupFor, saveFromPopup, test } from './chromium';
+import { defaultPages, expect, openPopupFor, previewTab, saveFromPopup, test } from './chromium';
 import { SEED_URL, SHARED } from './pages';
 
 const CE_URL = 'https://www.ftchinese.com/story/001096000/ce';
@@ -125,6 +125,26 @@ test('bilingual layouts, remembered position and keyboard navigation', async ({ 
   await expect(smaller).toBeFocused();
   await expect(reader.locator('#font-larger')).toHaveAttribute('aria-disabled', 'false');
   await expect(reader.locator('.rd-article')).toHaveCSS('font-size', '14px');
+});
+
+// At 360px the menus' row of an article not saved yet scrolled sideways with Save, its one action, at the end:
+// only a sliver of Save showed, and nothing said the row scrolled.
+test('in a phone-wide window the preview shows Save whole, and what the keyboard reaches on its row is not under it', async ({ extension }) => {
+  const { context, worker, extensionId } = extension;
+  const { reader } = await previewTab(context, worker, extensionId, CE_URL);
+  await expect(reader.locator('#save')).toBeVisible();
+  for (const width of [360, 320]) {
+    await reader.setViewportSize({ width, height: 740 });
+    const save = (await reader.locator('#save').boundingBox())!;
+    expect(save.x, `at ${width}px`).toBeGreaterThanOrEqual(0);
+    expect(save.x + save.width, `at ${width}px`).toBeLessThanOrEqual(width);
+    await reader.locator('#bilingual').focus();
+    await reader.keyboard.press('Tab');
+    await expect(reader.locator('#convert')).toBeFocused();
+    const convert = (await reader.locator('#convert').boundingBox())!;
+    expect(convert.x + convert.width, `at ${width}px`).toBeLessThanOrEqual(save.x);
+    await expect(reader.locator('#save')).toHaveText(/^(保存|Save)$/);
+  }
 });
 
 // The page's scroll padding was 64px at every width over 480px, while the toolbar of this article took two rows
