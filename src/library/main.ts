@@ -35,6 +35,7 @@ import {
   removeEntry,
   siteOf,
   upsertEntry,
+  type Facet,
   type Filters,
   type StateFilter,
 } from './view';
@@ -460,17 +461,17 @@ function updateUsage(): void {
     .catch(() => undefined);
 }
 
-function fillSelect(select: HTMLSelectElement, items: [string, number][], current: string): void {
+function fillSelect(select: HTMLSelectElement, items: Facet[], current: string): void {
   const first = select.options[0];
   select.replaceChildren(...(first ? [first] : []));
-  for (const [name, count] of items) {
+  for (const [value, count, label = value] of items) {
     const option = document.createElement('option');
-    option.value = name;
-    option.textContent = `${name} (${count})`;
+    option.value = value;
+    option.textContent = `${label} (${count})`;
     select.append(option);
   }
   // Keep a chosen filter even when no entry carries it any more, so the choice stays visible.
-  if (current && !items.some(([name]) => name === current)) {
+  if (current && !items.some(([value]) => value === current)) {
     const option = document.createElement('option');
     option.value = current;
     option.textContent = `${current} (0)`;

@@ -6,6 +6,7 @@
 import type { LibraryEntry } from '../storage/types';
 import { hostOf } from '../ui/format';
 import { newestFirst, sameEntry } from '../storage/records';
+import { foldScripts } from '../storage/script-fold';
 
 export type StateFilter = 'inbox' | 'unread' | 'archived' | 'all';
 
@@ -14,7 +15,7 @@ export interface Filters {
   state: StateFilter;
   /** Exact tag, or '' for any. */
   tag: string;
-  /** Site name (or host when an entry has none), or '' for any. */
+  /** A site's `siteKey`, or '' for any. */
   site: string;
 }
 
@@ -22,6 +23,20 @@ export const DEFAULT_FILTERS: Readonly<Filters> = Object.freeze({ state: 'inbox'
 
 export function siteOf(entry: LibraryEntry): string {
   return entry.siteName?.trim() || hostOf(entry.url);
+}
+
+/** Site names seen, folded: a library names a few dozen sites, over thousands of rows. */
+const siteKeys = new Map<string, string>();
+
+/**
+ * What the site filter groups by: `siteOf` in one script, so FT's big5 edition
+ * (FT中文網) and its Simplified one (FT中文网) are one site, as search takes them.
+ */
+export function siteKey(entry: LibraryEntry): string {
+  const site = siteOf(entry);
+  let key = siteKeys.get(site);
+  if (key === undefined) siteKeys.set(site, (key = foldScripts(site)));
+  return key;
 }
 
 export function matchesFilters(entry: LibraryEntry, filters: Filters): boolean {
@@ -39,7 +54,7 @@ export function matchesFilters(entry: LibraryEntry, filters: Filters): boolean {
       break;
   }
   if (filters.tag && !entry.tags.includes(filters.tag)) return false;
-  if (filters.site && siteOf(entry) !== filters.site) return false;
+  if (filters.site && siteKey(entry) !== filters.site) return false;
   return true;
 }
 
@@ -59,17 +74,37 @@ export function applyView(all: readonly LibraryEntry[], filters: Filters, search
   return out;
 }
 
-/** Tags and sites with how many entries carry them, most used first, then by name. */
-export function facets(all: readonly LibraryEntry[]): { tags: [string, number][]; sites: [string, number][] } {
+/** A filter's choice: the value it filters by, how many entries have it, and its name where that is not the value. */
+export type Facet = [value: string, count: number, label?: string];
+
+/**
+ * Tags and sites with how many entries carry them, most used first, then by
+ * name. A site is named as most of its entries spell it.
+ */
+export function facets(all: readonly LibraryEntry[]): { tags: Facet[]; sites: Facet[] } {
   const tags = new Map<string, number>();
-  const sites = new Map<string, number>();
+  const sites = new Map<string, Map<string, number>>();
   for (const e of all) {
     for (const tag of e.tags) tags.set(tag, (tags.get(tag) ?? 0) + 1);
     const site = siteOf(e);
-    if (site) sites.set(site, (sites.get(site) ?? 0) + 1);
+    if (!site) continue;
+    const key = siteKey(e);
+    const spellings = sites.get(key) ?? new Map<string, number>();
+    spellings.set(site, (spellings.get(site) ?? 0) + 1);
+    sites.set(key, spellings);
   }
-  const order = (a: [string, number], b: [string, number]) => b[1] - a[1] || a[0].localeCompare(b[0]);
-  return { tags: [...tags].sort(order), sites: [...sites].sort(order) };
+  const order = (a: Facet, b: Facet) => b[1] - a[1] || (a[2] ?? a[0]).localeCompare(b[2] ?? b[0]);
+  const siteFacets = [...sites].map(([key, spellings]): Facet => {
+    let count = 0;
+    let label = key;
+    let most = 0;
+    for (const [spelling, n] of spellings) {
+      count += n;
+      if (n > most) [label, most] = [spelling, n];
+    }
+    return label === key ? [key, count] : [key, count, label];
+  });
+  return { tags: [...tags].sort(order), sites: siteFacets.sort(order) };
 }
 
 /** Tags typed by the user: split on ASCII or Chinese commas and 、, trimmed, de-duplicated. */

@@ -115,6 +115,11 @@ test.describe('library and reader (Chromium)', () => {
     library = await openLibrary(context, extensionId);
     for (const article of ARTICLES) await expect(row(library, article.title)).toBeVisible();
     await expect(row(library, BIG5_TITLE)).toBeVisible();
+    // One site in the site menu: the big5 edition's FT中文網 is FT中文网, and choosing it lists all four.
+    await expect(library.locator('#filter-site option')).toHaveText([/^(所有网站|All sites)$/, 'FT中文网 (4)']);
+    await library.locator('#filter-site').selectOption('FT中文网');
+    await expect(library.locator('.row')).toHaveCount(4);
+    await library.locator('#filter-site').selectOption('');
     // The popup's "Open in library" names an article in the address, which the list then selects; a mistyped one names none.
     const secondId = new URL((await library.locator('.row').nth(1).locator('.row-title').getAttribute('href'))!, 'https://x/').searchParams.get('id')!;
     for (const [hash, current] of [[encodeURIComponent(secondId), 1], ['%zz', -1]] as const) {

@@ -38,6 +38,16 @@ describe('library view', () => {
     expect(siteOf(entries[1]!)).toBe('example.com');
   });
 
+  // FT's big5 edition names itself FT中文網: one site with its Simplified edition, as search takes them, named as most of its rows spell it.
+  it('counts a site spelled in either script once, and filters by it whatever the spelling', () => {
+    const ft = (id: string, siteName: string) => makeEntry(id, { siteName, savedAt: `2025-04-0${id.length}T00:00:00.000Z` });
+    const rows = [ft('a', 'FT中文网'), ft('bb', 'FT中文網'), ft('ccc', 'FT中文网'), makeEntry('d', { siteName: 'BBC', savedAt: '2025-01-01T00:00:00.000Z' })];
+    expect(facets(rows).sites).toEqual([['FT中文网', 3], ['BBC', 1]]);
+    const big5 = [ft('a', 'FT中文網'), ft('bb', 'FT中文網'), ft('ccc', 'FT中文网')];
+    expect(facets(big5).sites).toEqual([['FT中文网', 3, 'FT中文網']]);
+    expect(applyView(rows, { ...DEFAULT_FILTERS, site: 'FT中文网' }, null).map((e) => e.id).sort()).toEqual(['a', 'bb', 'ccc']);
+  });
+
   it('parses tags typed with either comma', () => {
     expect(parseTags(' 经济， 中国,AI 、经济 ,, ')).toEqual(['经济', '中国', 'AI']);
     expect(parseTags('')).toEqual([]);
