@@ -13,6 +13,7 @@ import { extractArticle, isFeed, parseFeed, parseSeed, type Article, type Extrac
 import type { WindowLike } from 'dompurify';
 import { createTurndown, standfirstQuote } from '../transfer/markdown';
 import { leadLines } from '../transfer/article-front';
+import { tokenizeHtml } from '../transfer/html-scan';
 import { safeUrl } from '../transfer/util';
 
 type Format = 'json' | 'md' | 'html';
@@ -44,6 +45,39 @@ export function decodeHtml(bytes: Uint8Array): string {
   const label = (m?.[1] ?? 'utf-8').toLowerCase();
   const charset = label === 'gb2312' || label === 'gbk' ? 'gb18030' : label;
   return new TextDecoder(charset, { fatal: charset === 'utf-8' ? false : true }).decode(bytes);
+}
+
+/** How much of a page is searched for the address it names as its own: its head, with room for inline styles and scripts. */
+const HEAD_CHARS = 1 << 18;
+
+/**
+ * The web address a saved page names as its own, for a page read without
+ * `--url`: its canonical link, its `og:url`, or the note a browser's "Save
+ * page as" (`<!-- saved from url=(0042)… -->`) or SingleFile writes at the
+ * top. Site rules are chosen by host: read under its file:// address, a saved
+ * FT page got none, and lost its standfirst, hero image and times.
+ */
+export function ownAddress(html: string): string | null {
+  const head = html.slice(0, HEAD_CHARS);
+  const found: string[] = [];
+  for (const token of tokenizeHtml(head)) {
+    if (token.type !== 'open') continue;
+    if (token.name === 'body') break;
+    const { rel, href, property, name, content } = token.attrs;
+    if (token.name === 'link' && href && /(?:^|\s)canonical(?:\s|$)/i.test(rel ?? '')) found.unshift(href);
+    else if (token.name === 'meta' && content && /^og:url$/i.test(property ?? name ?? '')) found.push(content);
+  }
+  const noted = /<!--\s*saved from url=\(\d+\)(\S+?)\s*-->|<!--[^>]*?Page saved with SingleFile\s+url:\s*(\S+)/i.exec(head);
+  if (noted) found.push((noted[1] ?? noted[2]) as string);
+  for (const address of found) {
+    if (!/^https?:\/\//i.test(address)) continue;
+    try {
+      return new URL(address).href;
+    } catch {
+      // Not an address: the next one.
+    }
+  }
+  return null;
 }
 
 function makeDom(html: string, url: string): JSDOM {
@@ -130,9 +164,14 @@ export function main(argv: string[]): number {
   }
 
   const seed = parseSeed(text);
+  let pageUrl = args.url;
+  if (!seed && !pageUrl) {
+    pageUrl = ownAddress(text);
+    if (!pageUrl) console.error(`extract: ${args.file} names no web address of its own: read with no site's rules (give one with --url)`);
+  }
   const result = seed
     ? extractHtml(seed.html, args.url ?? seed.url, { title: seed.title, published: seed.published })
-    : extractHtml(text, args.url ?? fileUrl);
+    : extractHtml(text, pageUrl ?? fileUrl);
   if (!result.ok) {
     console.error(`extract: ${result.reason}: ${result.message}`);
     return result.reason === 'no-article' ? 3 : 1;

@@ -24,6 +24,34 @@ describe('extract CLI', () => {
     expect(r.stdout).toMatch(/^# 英国认为华为风险可控/);
   });
 
+  // Site rules go by host: read under its file:// address, a saved FT page lost its standfirst, hero image and times.
+  it('reads a saved page without --url at the address it names as its own, and says when it names none', () => {
+    const r = run(join(FIXTURES, 'www.ftchinese.com--story-001081496-page1-of-2/source.html'));
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      title: '英国认为华为风险可控',
+      url: 'http://www.ftchinese.com/story/001081496',
+      lead: expect.stringMatching(/^英国政府得出结论认为/),
+      leadImage: expect.stringContaining('000082493_piclink.jpg'),
+      updated: '2019-02-17T23:17:00Z',
+      partial: true,
+    });
+    const saved = join(tmp, 'saved.html');
+    const body = '<p>一段足够长的正文，读取时按页面自己写下的地址选择网站规则，而不是按本地文件的地址。</p>'.repeat(8);
+    for (const [note, url] of [
+      ['<!-- saved from url=(0036)https://www.example.com/news/1.html -->', 'https://www.example.com/news/1.html'],
+      ['<meta property="og:url" content="https://www.example.com/og"><meta name="og:url" content="/relative">', 'https://www.example.com/og'],
+      ['', null],
+    ] as const) {
+      writeFileSync(saved, `<!DOCTYPE html>${note}<html><head><title>t</title></head><body><article><h1>标题</h1>${body}</article></body></html>`);
+      const out = run(saved);
+      expect(out.status).toBe(0);
+      expect((JSON.parse(out.stdout) as { url: string }).url).toBe(url ?? `file://${saved}`);
+      expect(out.stderr).toBe(url ? '' : `extract: ${saved} names no web address of its own: read with no site's rules (give one with --url)\n`);
+    }
+  });
+
   it("keeps a bilingual standfirst's English and Chinese lines apart in Markdown and HTML", () => {
     const page = join(FIXTURES, 'www.ftchinese.com--ce-bilingual-2022/source.html');
     const url = 'https://www.ftchinese.com/story/001096000/ce';
