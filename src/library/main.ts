@@ -175,6 +175,7 @@ function buildRow(entry: LibraryEntry): HTMLElement {
   else if (entry.state === 'archived') add('badge', t('stateArchived'));
   else add('badge read', t('stateRead'));
   if (entry.linkOnly) add('badge link', t('linkOnlyBadge')).title = t('linkOnlyHint');
+  if (entry.partial) add('badge partial', t('partialBadge')).title = t('partialHint');
   // The date before the site, whose name may be a long host: in a narrow row the line's end is what gets cut.
   const date = document.createElement('time');
   date.dateTime = entry.savedAt;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { defaultPages, expect, launchChromium, openPopupFor, test } from './chromium';
+import { defaultPages, expect, launchChromium, libraryRow, openLibrary, openPopupFor, test } from './chromium';
 
 test.describe('popup and content script (Chromium)', () => {
   test('content script waits on the FT page until asked, then the popup shows the title', async ({ extension }) => {
@@ -97,6 +97,14 @@ test.describe('popup and content script (Chromium)', () => {
     // Nothing has been saved yet: the note must not say it has ("only this page was kept").
     await expect(partial).not.toHaveText(/保存|kept|saved/i);
     await expect(popup.getByRole('button', { name: /^(保存|Save)$/ })).toBeVisible();
+
+    // Saved, its row in the library says it holds one page only.
+    await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
+    await expect(popup.getByRole('button', { name: /^(已保存|Saved)$/ })).toBeVisible();
+    const library = await openLibrary(context, extensionId);
+    const badge = libraryRow(library, '迪士尼面临数字化两难').locator('.badge.partial');
+    await expect(badge).toHaveText(/^(仅一页|One page)$/);
+    await expect(badge).toHaveAttribute('title', /(只保存了一页|Only one page)/);
   });
 
   test('after Save, "Saved" reads at full contrast and focus moves to "Open in library"', async ({ extension }) => {
