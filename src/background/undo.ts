@@ -5,8 +5,8 @@
 const UNDO_WINDOW_MS = 60_000;
 const pending = new Map<string, { removed: unknown; timer: ReturnType<typeof setTimeout> }>();
 
-export function keepForUndo<T>(removed: T): string {
-  const token = crypto.randomUUID();
+/** Holds `removed` for an undo; `token` names it again when an undo that took it failed. */
+export function keepForUndo<T>(removed: T, token: string = crypto.randomUUID()): string {
   const timer = setTimeout(() => pending.delete(token), UNDO_WINDOW_MS);
   pending.set(token, { removed, timer });
   return token;

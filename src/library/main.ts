@@ -17,7 +17,7 @@ import browser from '../platform/browser';
 import { sendMessage, type MessageName, type Request, type Response } from '../platform/messages';
 import type { LibraryEntry, ReadState } from '../storage/types';
 import { debounce, formatBytes, formatDate, formatListDate, joinSentences } from '../ui/format';
-import { t, tCount, translatePage } from '../ui/i18n';
+import { t, tCount, translatePage, undoFailedText } from '../ui/i18n';
 import { dialogOpen, isTyping } from '../ui/keys';
 import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
 import { followThemePref } from '../ui/theme';
@@ -683,6 +683,12 @@ async function undoDelete(): Promise<void> {
   if (!token) return;
   hideToast();
   const result = await ask('library.undoDelete', { undoToken: token });
+  if (!result.ok && result.error) {
+    // The write failed (a full disk, say) and the deleted copy is still held: Undo is offered again, with the reason.
+    toast(undoFailedText(result.error), token);
+    $('toast-undo').focus();
+    return;
+  }
   if (!result.ok) {
     toast(t('undoFailed'), null);
     return;

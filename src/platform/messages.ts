@@ -35,7 +35,8 @@ export interface ProtocolMap {
   'library.delete': { req: { id: string }; res: { ok: boolean; undoToken?: string } };
   /** Library page: the ticked articles deleted at once, undone together. */
   'library.deleteMany': { req: { ids: string[] }; res: { ok: boolean; count: number; undoToken?: string } };
-  'library.undoDelete': { req: { undoToken: string }; res: { ok: boolean } };
+  /** `error` and `message` when the write failed: the deleted copy is still held under the same token. */
+  'library.undoDelete': { req: { undoToken: string }; res: { ok: boolean; error?: string; message?: string } };
   'library.retryImages': { req: { id: string }; res: SaveOutcome };
   /** Background: fetch and save the text of a link-only entry (an imported bookmark). */
   'library.fetchLink': { req: { id: string }; res: SaveOutcome };

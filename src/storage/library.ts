@@ -315,18 +315,25 @@ export class Library {
     return removed.map(({ entry, article, images }) => ({ ...entry, article: article ?? emptyArticle(entry), images: images.map(toStoredImage) }));
   }
 
-  /** Puts back what `remove` returned, exactly as it was (overwriting a re-save in between). */
+  /** Puts back what `remove` returned: see `restoreMany`. */
   async restore(removed: RemovedArticle): Promise<void> {
     await this.restoreMany([removed]);
   }
 
-  /** `restore` for what `removeMany` returned, in one write. */
+  /**
+   * Puts back what `remove` or `removeMany` returned, exactly as it was, body
+   * and images included, in one write. An article saved again since the
+   * delete is merged with that save instead, as an import merges (the newer
+   * text, both sets of tags and images, the earlier save date, the further
+   * read state): Undo never throws a later save away.
+   */
   async restoreMany(list: readonly RemovedArticle[]): Promise<void> {
     const parts = list.map(({ article, images, ...entry }) => {
       if (!isEntry(entry) || !isArticle(article)) throw new StorageError('unknown', 'This article cannot be restored.');
       return { entry, article, images };
     });
     if (parts.length === 0) return;
+    const savedSince: RemovedArticle[] = [];
     let change: SearchChange | undefined;
     await this.write(async (tx) => {
       const segments = new SegmentWriter(tx);
@@ -335,6 +342,10 @@ export class Library {
       const imageSink = sink(tx, 'images');
       const put: SearchRecord[] = [];
       for (const { entry, article, images } of parts) {
+        if (segments.segmentOf(entry.id) !== undefined) {
+          savedSince.push({ ...entry, article, images });
+          continue;
+        }
         await bodies.put(entry.id, article);
         const search = buildSearchRecord(entry.id, article, entry.savedAt, rev);
         await segments.put(entry, search);
@@ -343,9 +354,10 @@ export class Library {
       }
       await segments.flush(rev);
       await bodies.flush();
-      change = { rev, put, remove: [], segments: parts.map(({ entry }) => [entry.id, segments.segmentOf(entry.id) as SegmentKey]) };
+      change = { rev, put, remove: [], segments: put.map(({ id }) => [id, segments.segmentOf(id) as SegmentKey]) };
     });
     this.applySearchChange(change);
+    if (savedSince.length) await this.importRecords(savedSince, { durable: true });
   }
 
   /**
@@ -403,7 +415,7 @@ export class Library {
    * the unique `ids` index fails the batch, which runs again reading every id:
    * a wrong mark costs a second try, never a record.
    */
-  async importRecords(records: readonly ImportRecord[], opts: { now?: Date; signal?: AbortSignal } = {}): Promise<ImportResult> {
+  async importRecords(records: readonly ImportRecord[], opts: { now?: Date; signal?: AbortSignal; durable?: boolean } = {}): Promise<ImportResult> {
     const now = (opts.now ?? new Date()).toISOString();
     const result: ImportResult = { added: 0, updated: 0, skipped: 0 };
     for (let start = 0; start < records.length; start += IMPORT_BATCH) {
@@ -414,7 +426,7 @@ export class Library {
       const drafts = clean.flatMap((c, k) =>
         c ? [{ ...c, search: buildSearchRecord(c.entry.id, c.article, c.entry.savedAt, 0, prepared[k]), isNew: batch[k]?.isNew === true }] : [],
       );
-      const write = (guess: boolean) => this.importBatch(drafts, guess, opts.signal);
+      const write = (guess: boolean) => this.importBatch(drafts, guess, opts.signal, opts.durable);
       // A record believed new but stored after all (saved since the plan) makes its
       // segment write fail on the unique `ids` index: the batch then runs again, reading every id.
       const { counts, change } = await write(true).catch((error: unknown) => {
@@ -430,7 +442,7 @@ export class Library {
   }
 
   /** One import transaction: see `importRecords`. With `guess`, ids marked new are appended without a lookup. */
-  private async importBatch(drafts: readonly ImportDraft[], guess: boolean, signal?: AbortSignal): Promise<{ counts: ImportResult; change: SearchChange }> {
+  private async importBatch(drafts: readonly ImportDraft[], guess: boolean, signal?: AbortSignal, durable = false): Promise<{ counts: ImportResult; change: SearchChange }> {
     const counts: ImportResult = { added: 0, updated: 0, skipped: 0 };
     let change: SearchChange = { rev: 0, put: [], remove: [], segments: [] };
     await this.write(
@@ -511,8 +523,8 @@ export class Library {
         change = { rev, put: puts, remove: [], segments: puts.map((p) => [p.id, segments.segmentOf(p.id) as SegmentKey]) };
       },
       ARTICLE_STORES,
-      // An import can simply be run again, so its batches need not wait for the disk; saves keep the browser's default.
-      { durability: 'relaxed' },
+      // An import can simply be run again, so its batches need not wait for the disk; saves and undos keep the browser's default.
+      durable ? {} : { durability: 'relaxed' },
     );
     return { counts, change };
   }

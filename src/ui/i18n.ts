@@ -27,6 +27,14 @@ export function saveFailedText(error: string, message: string): string {
   return joinSentences(t('saveFailed'), known ? t(known) : message);
 }
 
+/** Undo's failures the page can name: any other asks for another try. */
+const UNDO_ERRORS: Record<string, string> = { quota: 'undoQuota' };
+
+/** "Could not undo; the article is still deleted. Storage is full: …": the Undo button stays for another try. */
+export function undoFailedText(error: string): string {
+  return joinSentences(t('undoNotDone'), t(UNDO_ERRORS[error] ?? 'undoRetry'));
+}
+
 /** Why `count` images were left out: the article's images had reached the most stored with one article. */
 export function imagesOverBudgetText(count: number): string {
   return t(count === 1 ? 'imagesOverBudgetOne' : 'imagesOverBudget', [String(count), formatBytes(ARTICLE_IMAGE_BUDGET)]);

@@ -21,6 +21,8 @@ vi.mock('../../../src/platform/browser', () => ({
 }));
 
 await import('../../../src/background/index');
+const { Library } = await import('../../../src/storage/library');
+const { StorageError } = await import('../../../src/storage/errors');
 const PAGE = { id: 'qingdu', url: 'chrome-extension://qingdu/library.html' };
 const send = (message: unknown) => (listeners.message as (m: unknown, s: typeof PAGE) => unknown)(message, PAGE);
 
@@ -47,6 +49,25 @@ describe('the background\'s message router', () => {
     expect((await update('2026-11-26T08:00:00+08:00')).readAt).toBe('2026-11-26T00:00:00.000Z');
     expect((await update('<img src=x onerror=alert(1)>')).readAt).toBe('2026-11-26T00:00:00.000Z');
     expect((await update(null)).readAt).toBeNull();
+  });
+
+  // The copy Undo puts back was taken before the write: a write that failed (a full disk) lost the article for good.
+  it('keeps a deleted article for another Undo when putting it back fails', async () => {
+    const saved = (await send({ type: 'library.save', data: { article: {
+      title: '要删除的文章', url: 'https://example.com/undo-fails', siteName: null, lang: 'zh-CN', lead: null, leadImage: null, byline: null,
+      translator: null, published: null, updated: null, contentHtml: '<p>删除后撤销</p>', textContent: '删除后撤销', length: 5, readingMinutes: 1,
+      partial: false, fullTextUrl: null, paywalled: false,
+    } } })) as { ok: boolean; entry: { id: string } };
+    await send({ type: 'library.update', data: { id: saved.entry.id, patch: { tags: ['留着'] } } });
+    const { undoToken } = (await send({ type: 'library.delete', data: { id: saved.entry.id } })) as { undoToken: string };
+    const full = vi.spyOn(Library.prototype, 'restoreMany').mockRejectedValueOnce(new StorageError('quota', 'There is not enough space.'));
+    expect(await send({ type: 'library.undoDelete', data: { undoToken } })).toEqual({ ok: false, error: 'quota', message: 'There is not enough space.' });
+    expect(await send({ type: 'library.lookup', data: { url: 'https://example.com/undo-fails' } })).toBeNull();
+    full.mockRestore();
+    expect(await send({ type: 'library.undoDelete', data: { undoToken } })).toEqual({ ok: true });
+    expect(await send({ type: 'library.lookup', data: { url: 'https://example.com/undo-fails' } })).toMatchObject({ tags: ['留着'] });
+    // Taken by the Undo that worked: a third one has nothing to put back.
+    expect(await send({ type: 'library.undoDelete', data: { undoToken } })).toEqual({ ok: false });
   });
 
   it('answers a request to fetch images without an article id with a reason', async () => {

@@ -205,6 +205,38 @@ describe('remove and restore', () => {
   });
 });
 
+describe('undo after the article was saved again', () => {
+  /**
+   * Deleted, saved again with new text and a new picture, tagged again, then
+   * the delete undone: the undo put back the old copy over the new save,
+   * its text and tag lost and its picture stored but counted nowhere.
+   */
+  it('merges the deleted copy with the new save: the newer text, both tags and pictures, the first save date', async () => {
+    const { library } = freshLibrary();
+    const first = await library.save(article(URL_A, { textContent: '第一版 汇率' }), {
+      now: NOW,
+      images: [{ articleId: 'x', url: 'https://img/old', type: 'image/png', bytes: bytes(1, 3) }],
+    });
+    await library.update(first.id, { tags: ['keep'], state: 'read', progress: 0.5 });
+    const removed = (await library.remove(first.id))!;
+    await library.save(article(URL_A, { textContent: '第二版 利率' }), {
+      now: later,
+      images: [{ articleId: 'x', url: 'https://img/new', type: 'image/png', bytes: bytes(2, 5) }],
+    });
+    await library.update(first.id, { tags: ['after'] });
+
+    await library.restore(removed);
+    const entry = await library.getEntry(first.id);
+    expect(entry).toMatchObject({ savedAt: NOW.toISOString(), updatedAt: later.toISOString(), tags: ['after', 'keep'], state: 'read', progress: 0.5, imageBytes: 4 });
+    expect((await library.getBody(first.id))?.textContent).toBe('第二版 利率');
+    expect((await library.getImage(first.id, 'https://img/old'))?.bytes).toEqual(bytes(1, 3));
+    expect((await library.getImage(first.id, 'https://img/new'))?.bytes).toEqual(bytes(2, 5));
+    expect(await library.usage()).toMatchObject({ articles: 1, imageBytes: 4 });
+    expect(await library.search('利率')).toEqual([first.id]);
+    expect(await library.search('汇率')).toEqual([]);
+  });
+});
+
 describe('usage', () => {
   it('sums articles, body bytes and image bytes', async () => {
     const { library } = freshLibrary();
