@@ -6,7 +6,7 @@ import { MAX_HTML_CHARS } from '../core';
 import type { Article } from '../core/types';
 import browser from '../platform/browser';
 import type { SaveOutcome } from '../platform/messages';
-import { furtherState } from '../storage/records';
+import { withoutPack } from '../storage/records';
 import { extractInTab } from '../platform/tab-access';
 import { announceChange } from '../storage/changes';
 import { describeError, getLibrary } from './library';
@@ -92,8 +92,10 @@ export async function saveLink(url: string): Promise<SaveOutcome> {
 /**
  * Fetches the text of a link-only entry (an imported bookmark) with `saveLink`.
  * The article is stored under its own canonical URL; when that is not the
- * bookmark's, the bookmark's tags and read state move to the article and the
- * bookmark row goes, so the list shows the story once and keeps what the user set.
+ * bookmark's, the bookmark is merged into the article as an import would
+ * merge it (its saved date, tags, read state and time, and reading progress
+ * kept; the fetched text wins) and its row goes, so the list shows the story
+ * once and keeps what the user set.
  */
 export async function fetchLinkEntry(id: string): Promise<SaveOutcome> {
   const library = await getLibrary();
@@ -102,9 +104,15 @@ export async function fetchLinkEntry(id: string): Promise<SaveOutcome> {
   const outcome = await saveLink(link.url);
   if (!outcome.ok || outcome.entry.id === id) return outcome;
   try {
-    const patch = { tags: [...outcome.entry.tags, ...link.tags], state: furtherState(outcome.entry.state, link.state) };
-    const entry = (await library.update(outcome.entry.id, patch)) ?? outcome.entry;
+    // Read again: the fetch may take half a minute, and tags set meanwhile are the bookmark's too.
+    const bookmark = withoutPack((await library.getEntry(id)) ?? link);
+    const article = await library.getBody(outcome.entry.id);
+    if (article) {
+      const record = { ...bookmark, id: outcome.entry.id, url: article.url, linkOnly: false, updatedAt: outcome.entry.updatedAt, article };
+      await library.importRecords([record], { durable: true });
+    }
     await library.remove(id);
+    const entry = (await library.getEntry(outcome.entry.id)) ?? outcome.entry;
     announceChange([id, entry.id]);
     return { ...outcome, entry };
   } catch (error) {

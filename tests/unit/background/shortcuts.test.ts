@@ -137,19 +137,24 @@ describe("fetching an imported bookmark's text", () => {
     expect(saved?.article.textContent).toContain('链接保存会抓取并提取文章');
   });
 
-  it('moves tags and state to the article when the link redirects elsewhere, and drops the bookmark row', async () => {
+  it('moves what the bookmark kept to the article when the link redirects elsewhere, and drops the bookmark row', async () => {
     granted.add('https://www.ftchinese.com/*');
     const id = await bookmark('https://www.ftchinese.com/story/001100002?from=pocket', ['稍后读'], 'archived');
+    const library = await getLibrary();
+    await library.update(id, { progress: 0.6, readAt: '2024-06-01T08:00:00.000Z' });
     const page = await fetch('https://www.ftchinese.com/story/001100003');
-    vi.stubGlobal('fetch', async () => Object.defineProperty(page.clone(), 'url', { value: 'https://www.ftchinese.com/story/001100003' }));
+    // A tag set while the page is fetched is the bookmark's too.
+    vi.stubGlobal('fetch', async () => {
+      await library.update(id, { tags: ['稍后读', '路上'] });
+      return Object.defineProperty(page.clone(), 'url', { value: 'https://www.ftchinese.com/story/001100003' });
+    });
     const outcome = await fetchLinkEntry(id);
     expect(outcome.ok).toBe(true);
-    const library = await getLibrary();
     expect(await library.getEntry(id)).toBeUndefined();
     const moved = await library.get(idForUrl('https://www.ftchinese.com/story/001100003'));
-    expect(moved?.tags).toEqual(['稍后读']);
-    expect(moved?.state).toBe('archived');
+    expect(moved).toMatchObject({ tags: ['稍后读', '路上'], state: 'archived', savedAt: '2024-05-01T08:00:00.000Z', readAt: '2024-06-01T08:00:00.000Z', progress: 0.6, linkOnly: false });
     expect(moved?.article.textContent).toContain('链接保存会抓取并提取文章');
+    expect(outcome).toMatchObject({ ok: true, entry: { savedAt: '2024-05-01T08:00:00.000Z', tags: ['稍后读', '路上'] } });
   });
 
   it('on a site Qingdu may not read, says why and leaves the bookmark as it was', async () => {
