@@ -169,6 +169,8 @@ export class Library {
         }
         // Only a stored article can have an imported body to leave behind.
         const unpacking = existing ? bodies.leavePack(id) : undefined;
+        // Awaited below; a failure before then aborts the transaction, which rejects this too, with nothing waiting on it.
+        unpacking?.catch(() => undefined);
         let imageBytes = existing?.imageBytes ?? 0;
         const keptUrls = new Set<string>();
         // Nothing stored before and nothing to store: skip the images store (most saves of text-only pages).
@@ -503,7 +505,10 @@ export class Library {
               ? { ...draft.search, savedAt: Date.parse(entry.savedAt) || 0, rev }
               : buildSearchRecord(id, (writtenBodies.get(id) ?? (await bodies.read(id))) ?? emptyArticle(entry), entry.savedAt, rev);
             if (incomingBody) {
-              bodyWrites.push(bodyless(draft) ? bodies.delete(id) : bodies.put(id, draft.article));
+              const bodyWrite = bodyless(draft) ? bodies.delete(id) : bodies.put(id, draft.article);
+              // Awaited after the loop, unless the batch fails first (and runs again): then nothing waits on it.
+              bodyWrite.catch(() => undefined);
+              bodyWrites.push(bodyWrite);
               writtenBodies.set(id, draft.article);
               // The body leaves its pack for a row of its own, unless this write packs it.
               setPack(entry, bodies.packOf(id));

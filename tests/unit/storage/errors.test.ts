@@ -105,6 +105,32 @@ describe('failed writes', () => {
     expect(await library.get(kept.id)).toEqual(kept);
   });
 
+  // A browser logs such a rejection as an uncaught error in the background's console, for a failure already reported.
+  it('a failed re-save of an imported article leaves no promise rejected with nothing to hear it', async () => {
+    const { library } = freshLibrary();
+    const removed = (await library.remove((await library.save(article(URL_A), { now: NOW })).id))!;
+    // Imported, its body is kept in a pack, which a save makes it leave.
+    await library.importRecords([removed]);
+    const unheard: unknown[] = [];
+    const listen = (reason: unknown) => void unheard.push(reason);
+    process.on('unhandledRejection', listen);
+    try {
+      // The revision's put fails once sent, as a full disk fails it (an \`add\` of a key that exists), while the
+      // body is leaving its pack and the old images are read.
+      const add = IDBObjectStore.prototype.add;
+      const put = IDBObjectStore.prototype.put;
+      vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+        return (this.name === 'meta' ? add : put).apply(this, args);
+      });
+      const images = [{ articleId: '', url: 'https://img/1', type: 'image/png', bytes: new Uint8Array([1]) }];
+      await expect(library.save(article(URL_A, { textContent: '新的' }), { now: later, images })).rejects.toBeInstanceOf(StorageError);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('unhandledRejection', listen);
+    }
+    expect(unheard).toEqual([]);
+  });
+
   it('maps IndexedDB errors to codes with readable messages', () => {
     expect(toStorageError(new DOMException('x', 'QuotaExceededError')).code).toBe('quota');
     expect(toStorageError(new DOMException('x', 'AbortError')).code).toBe('aborted');
