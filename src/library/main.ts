@@ -376,6 +376,13 @@ async function moveTo(ids: string[], state: ReadState): Promise<LibraryEntry[] |
   return changed;
 }
 
+/** What the toast says of ticked articles moved to each state: the messages for one and for more. */
+const PICKED_STATE_TOASTS: Record<ReadState, [string, string]> = {
+  read: ['pickedReadOne', 'pickedRead'],
+  unread: ['pickedUnreadOne', 'pickedUnread'],
+  archived: ['pickedArchivedOne', 'pickedArchived'],
+};
+
 /**
  * Marks every ticked article read, unread or archived; they stay ticked for whatever comes next, unless the change
  * takes them out of the list shown (archived, from those not archived): a tick no longer seen would have the next
@@ -391,7 +398,8 @@ async function setPickedState(state: ReadState): Promise<void> {
     renderWindow();
     updatePicks();
   }
-  toast(changed ? tCount('pickedStateOne', 'pickedState', changed.length) : t('actionFailed'), null);
+  const [one, many] = PICKED_STATE_TOASTS[state];
+  toast(changed ? tCount(one, many, changed.length) : t('actionFailed'), null);
 }
 
 /** A selection-bar button's words: `full` is its name and what a wide window shows, `short` what a narrow one shows. */

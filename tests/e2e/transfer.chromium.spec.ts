@@ -421,7 +421,7 @@ test.describe('export and import (Chromium)', () => {
 
       // The ticked ones marked read at once, then archived: they leave the list of those not archived.
       await library.locator('#picks').getByRole('button', { name: /^(标为已读|Mark read)$/ }).click();
-      await expect(library.locator('#toast')).toContainText(/已更改 2 篇|2 articles changed/);
+      await expect(library.locator('#toast-text')).toHaveText(/^(已将 2 篇标为已读。|2 articles marked read\.)$/);
       for (const title of ['第一篇', '第三篇']) await expect(row(library, title).locator('.badge.read')).toBeVisible();
       await expect(row(library, '第二篇').locator('.badge.unread')).toBeVisible();
       await library.locator('#picks').getByRole('button', { name: /^(归档|Archive)$/ }).click();

@@ -67,7 +67,7 @@ describe('the import dialog', () => {
     expect(liveText(dialog)).toMatch(/1 refused by the final check \(listed above\)\./);
     const zh = await importWith({ added: 1, updated: 0, skipped: 0, rejected: ['2 image(s) for an article not in the library (id-7)'] }, 'zh_CN');
     expect(zh.querySelector('.transfer-failed li')!.textContent).toBe('2 张图片所属的文章不在阅读列表中（id-7）');
-    expect(liveText(zh)).toBe('导入完成：新增 1 篇，更新 0 篇，未变 0 篇。最终检查拒收 1 条（见上）。');
+    expect(liveText(zh)).toBe('导入完成：新增 1 篇，更新 0 篇，跳过 0 篇重复。最终检查拒收 1 条（见上）。');
   });
 
   // Stop pressed while the last batch was being stored: that batch is stored, and the last word says the stop came too late.
@@ -75,7 +75,7 @@ describe('the import dialog', () => {
     whileWriting = () => document.querySelector<HTMLButtonElement>('#transfer-import-dialog .dialog-actions button')!.click();
     try {
       const dialog = await importWith({ added: 1, updated: 0, skipped: 0, rejected: [] });
-      expect(liveText(dialog)).toBe('The import ended before the stop could take effect. Imported: 1 added, 0 updated, 0 unchanged.');
+      expect(liveText(dialog)).toBe('The import ended before the stop could take effect. Imported: 1 added, 0 updated, 0 skipped as duplicates.');
     } finally {
       whileWriting = () => undefined;
     }
@@ -84,6 +84,6 @@ describe('the import dialog', () => {
   it('says nothing of refusals when there were none', async () => {
     const dialog = await importWith({ added: 1, updated: 1, skipped: 0, rejected: [] });
     expect(dialog.querySelector('.transfer-failed')).toBeNull();
-    expect(liveText(dialog)).toBe('Imported: 1 added, 1 updated, 0 unchanged.');
+    expect(liveText(dialog)).toBe('Imported: 1 added, 1 updated, 0 skipped as duplicates.');
   });
 });
