@@ -463,6 +463,27 @@ test('archive, read state and tags, with the filters that follow them', async ({
   await expect(row(library, SEED_TITLE).locator('.badge')).toHaveText(/已读|Read/);
 });
 
+// A wide table scrolls sideways in its box; its title was centred over the whole table, cut off at 360 px.
+test('at 360 px a table wider than the column keeps its title whole, from the start of the line', async ({ extension }) => {
+  const { context, worker, extensionId } = extension;
+  await saveFromPopup(context, worker, extensionId, HERO_URL);
+  const reader = await openLibrary(context, extensionId);
+  await reader.locator('.row-title').first().click();
+  await reader.setViewportSize({ width: 360, height: 800 });
+  const caption = reader.locator('.rd-body caption').first();
+  await expect(caption).toHaveText(/^《金融时报研究洞察》2025年排名/);
+  await caption.scrollIntoViewIfNeeded();
+  expect(await reader.locator('.rd-body table').first().evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  const text = await caption.evaluate((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const box = range.getBoundingClientRect();
+    return { left: box.left, right: box.right };
+  });
+  expect(text.left).toBeGreaterThanOrEqual(0);
+  expect(text.right).toBeLessThanOrEqual(360);
+});
+
 test('in a narrow window the row actions sit under the title, shown without hover or focus', async ({ extension }) => {
   const { context, worker, extensionId } = extension;
   await saveFromPopup(context, worker, extensionId, SEED_URL);
