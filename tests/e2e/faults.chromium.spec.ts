@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
-import { expect, openPopupFor, previewTab, test } from './chromium';
+import { expect, libraryRow, openLibrary, openPopupFor, previewTab, saveFromPopup, test } from './chromium';
 import { HERO_PNG, ROOT, SEED_TITLE, SEED_URL, seedPage } from './pages';
 
 const SAVE = /^(保存|Save|再次保存（更新）|Save again \(update\))$/;
@@ -183,6 +183,29 @@ test.describe('faults while saving (Chromium)', () => {
     expect(isOld || isNew).toBe(true);
     expect(after.rows[0]!.title).toBe(SEED_TITLE);
   });
+});
+
+// The background took its copy of the deleted article before writing it back: an Undo on a full disk lost it.
+test('an Undo that fails on a full disk says why, and the next Undo brings the article back', async ({ extension }) => {
+  const { context, worker, extensionId } = extension;
+  await saveFromPopup(context, worker, extensionId, SEED_URL);
+  const library = await openLibrary(context, extensionId);
+  await libraryRow(library, SEED_TITLE).getByRole('button', { name: /^(删除|Delete)$/ }).click();
+  await expect(library.locator('.row')).toHaveCount(0);
+  const restore = await worker.evaluateHandle(() => {
+    const original = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    return () => (IDBObjectStore.prototype.put = original);
+  });
+  await library.locator('#toast-undo').click();
+  await expect(library.locator('#toast-text')).toHaveText(/^(未能撤销，文章仍是删除状态。存储空间已满|Could not undo, so the article is still deleted\. Storage is full)/);
+  await expect(library.locator('#toast-undo')).toBeFocused();
+  await expect(library.locator('.row')).toHaveCount(0);
+  await restore.evaluate((undo) => undo());
+  await library.keyboard.press('Enter');
+  await expect(libraryRow(library, SEED_TITLE)).toBeVisible();
 });
 
 test.describe('in a Chinese browser', () => {
