@@ -25,6 +25,12 @@ const { Library } = await import('../../../src/storage/library');
 const { StorageError } = await import('../../../src/storage/errors');
 const PAGE = { id: 'qingdu', url: 'chrome-extension://qingdu/library.html' };
 const send = (message: unknown) => (listeners.message as (m: unknown, s: typeof PAGE) => unknown)(message, PAGE);
+/** Saves an article of one paragraph through the router, as the popup does. */
+const save = (url: string, title: string, text: string) =>
+  send({ type: 'library.save', data: { article: {
+    title, url, siteName: null, lang: 'zh-CN', lead: null, leadImage: null, byline: null, translator: null, published: null, updated: null,
+    contentHtml: `<p>${text}</p>`, textContent: text, length: text.length, readingMinutes: 1, partial: false, fullTextUrl: null, paywalled: false,
+  } } }) as Promise<{ ok: boolean; entry: { id: string } }>;
 
 describe('the background\'s message router', () => {
   it('answers a message the protocol names', async () => {
@@ -39,11 +45,7 @@ describe('the background\'s message router', () => {
   );
 
   it('keeps a read time only when it is a time, written as the library writes times', async () => {
-    const saved = (await send({ type: 'library.save', data: { article: {
-      title: '读过的文章', url: 'https://example.com/read-at', siteName: null, lang: 'zh-CN', lead: null, leadImage: null, byline: null,
-      translator: null, published: null, updated: null, contentHtml: '<p>正文</p>', textContent: '正文', length: 2, readingMinutes: 1,
-      partial: false, fullTextUrl: null, paywalled: false,
-    } } })) as { ok: boolean; entry: { id: string } };
+    const saved = await save('https://example.com/read-at', '读过的文章', '正文');
     expect(saved.ok).toBe(true);
     const update = (readAt: unknown) => send({ type: 'library.update', data: { id: saved.entry.id, patch: { readAt } } }) as Promise<{ readAt: string | null }>;
     expect((await update('2026-11-26T08:00:00+08:00')).readAt).toBe('2026-11-26T00:00:00.000Z');
@@ -53,11 +55,7 @@ describe('the background\'s message router', () => {
 
   // The copy Undo puts back was taken before the write: a write that failed (a full disk) lost the article for good.
   it('keeps a deleted article for another Undo when putting it back fails', async () => {
-    const saved = (await send({ type: 'library.save', data: { article: {
-      title: '要删除的文章', url: 'https://example.com/undo-fails', siteName: null, lang: 'zh-CN', lead: null, leadImage: null, byline: null,
-      translator: null, published: null, updated: null, contentHtml: '<p>删除后撤销</p>', textContent: '删除后撤销', length: 5, readingMinutes: 1,
-      partial: false, fullTextUrl: null, paywalled: false,
-    } } })) as { ok: boolean; entry: { id: string } };
+    const saved = await save('https://example.com/undo-fails', '要删除的文章', '删除后撤销');
     await send({ type: 'library.update', data: { id: saved.entry.id, patch: { tags: ['留着'] } } });
     const { undoToken } = (await send({ type: 'library.delete', data: { id: saved.entry.id } })) as { undoToken: string };
     const full = vi.spyOn(Library.prototype, 'restoreMany').mockRejectedValueOnce(new StorageError('quota', 'There is not enough space.'));
