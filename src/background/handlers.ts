@@ -5,6 +5,7 @@
 import type { MessageName, ProtocolMap } from '../platform/messages';
 import type { RemovedArticle } from '../storage/records';
 import type { ReadState } from '../storage/types';
+import type { EntryPatch } from '../storage/library';
 import { announceChange } from '../storage/changes';
 import { describeError, getLibrary } from './library';
 import { fetchLinkEntry, saveArticle } from './saves';
@@ -20,6 +21,19 @@ const STATES: ReadState[] = ['unread', 'read', 'archived'];
 const MAX_IDS = 100_000;
 const isString = (v: unknown): v is string => typeof v === 'string';
 
+/** The fields of a page's patch that are what they say, or null when it is no object. */
+function cleanPatch(patch: unknown): EntryPatch | null {
+  if (typeof patch !== 'object' || patch === null) return null;
+  const { state, tags, progress, readAt } = patch as Record<string, unknown>;
+  const clean: EntryPatch = {};
+  if (STATES.includes(state as ReadState)) clean.state = state as ReadState;
+  if (Array.isArray(tags)) clean.tags = [...new Set(tags.filter(isString).map((t) => t.trim()).filter(Boolean))];
+  if (typeof progress === 'number' && progress >= 0 && progress <= 1) clean.progress = progress;
+  if (readAt === null) clean.readAt = null;
+  else if (isString(readAt) && !Number.isNaN(Date.parse(readAt))) clean.readAt = new Date(readAt).toISOString();
+  return clean;
+}
+
 export const HANDLERS: HandlerTable = {
   'library.save': ({ article }) => saveArticle(article),
 
@@ -31,17 +45,27 @@ export const HANDLERS: HandlerTable = {
   },
 
   'library.update': async ({ id, patch }) => {
-    if (!isString(id) || typeof patch !== 'object' || patch === null) return null;
-    const clean: Parameters<Awaited<ReturnType<typeof getLibrary>>['update']>[1] = {};
-    if (patch.state !== undefined && STATES.includes(patch.state)) clean.state = patch.state;
-    if (Array.isArray(patch.tags)) clean.tags = [...new Set(patch.tags.filter(isString).map((t) => t.trim()).filter(Boolean))];
-    if (typeof patch.progress === 'number' && patch.progress >= 0 && patch.progress <= 1) clean.progress = patch.progress;
-    if (patch.readAt === null) clean.readAt = null;
-    else if (isString(patch.readAt) && !Number.isNaN(Date.parse(patch.readAt))) clean.readAt = new Date(patch.readAt).toISOString();
+    const clean = isString(id) ? cleanPatch(patch) : null;
+    if (!clean) return null;
     const library = await getLibrary();
     const updated = (await library.update(id, clean)) ?? null;
     announceChange([id]);
     return updated;
+  },
+
+  'library.updateMany': async ({ patches }) => {
+    if (!Array.isArray(patches) || patches.length > MAX_IDS) return null;
+    const clean: { id: string; patch: EntryPatch }[] = [];
+    for (const item of patches as unknown[]) {
+      const { id, patch } = (typeof item === 'object' && item !== null ? item : {}) as { id?: unknown; patch?: unknown };
+      const cleaned = isString(id) ? cleanPatch(patch) : null;
+      if (!cleaned) return null;
+      clean.push({ id: id as string, patch: cleaned });
+    }
+    const library = await getLibrary();
+    const changed = await library.updateMany(clean);
+    announceChange(changed.map((e) => e.id));
+    return changed;
   },
 
   'library.setState': async ({ ids, state }) => {

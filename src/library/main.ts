@@ -352,7 +352,7 @@ async function removePicked(): Promise<void> {
   updateFacets();
   updateUsage();
   refreshView();
-  toast(tCount('deletedManyOne', 'deletedMany', result.count), result.undoToken ?? null);
+  toast(tCount('deletedManyOne', 'deletedMany', result.count), result.undoToken ? { kind: 'delete', token: result.undoToken } : null);
   undoId = ids[0] ?? null;
   undoPicked = ids;
   // The bar with the button pressed has gone: Undo is the keyboard's next step.
@@ -364,16 +364,25 @@ async function removePicked(): Promise<void> {
  * keeps for a row's buttons and the selection bar alike (read keeps the first
  * reading, unread starts over). Resolves to the rows changed; null if refused.
  */
-async function moveTo(ids: string[], state: ReadState): Promise<LibraryEntry[] | null> {
+async function moveTo(ids: string[], state: ReadState): Promise<{ changed: LibraryEntry[]; undo: Undo } | null> {
+  const wanted = new Set(ids);
+  const before = all.filter((e) => wanted.has(e.id));
   const changed = await ask('library.setState', { ids, state });
   if (!changed) return null;
-  // Their places in the list do not move: each row is swapped for its new self.
+  applyRows(changed);
+  // What the Undo writes back: each row's state, read time and progress as they were.
+  const changedIds = new Set(changed.map((e) => e.id));
+  const patches = before.filter((e) => changedIds.has(e.id)).map(({ id, state: was, readAt, progress }) => ({ id, patch: { state: was, readAt, progress } }));
+  return { changed, undo: { kind: 'states', patches } };
+}
+
+/** Rows a write of this page changed, put in the list: their places do not move, each row is swapped for its new self. */
+function applyRows(changed: readonly LibraryEntry[]): void {
   const byId = new Map(changed.map((e) => [e.id, e]));
   edits.mark(byId.keys());
   all = all.map((e) => byId.get(e.id) ?? e);
   updateFacets();
   refreshView();
-  return changed;
 }
 
 /** What the toast says of ticked articles moved to each state: the messages for one and for more. */
@@ -391,15 +400,16 @@ const PICKED_STATE_TOASTS: Record<ReadState, [string, string]> = {
 async function setPickedState(state: ReadState): Promise<void> {
   if (picked.size === 0) return;
   const shown = new Set(view.map((e) => e.id));
-  const changed = await moveTo([...picked], state);
-  if (changed) {
+  const moved = await moveTo([...picked], state);
+  if (moved) {
     const still = new Set(view.map((e) => e.id));
     for (const id of shown) if (picked.has(id) && !still.has(id)) picked.delete(id);
     renderWindow();
     updatePicks();
   }
   const [one, many] = PICKED_STATE_TOASTS[state];
-  toast(changed ? tCount(one, many, changed.length) : t('actionFailed'), null);
+  if (moved) toast(tCount(one, many, moved.changed.length), moved.undo);
+  else toast(t('actionFailed'), null);
 }
 
 /** A selection-bar button's words: `full` is its name and what a wide window shows, `short` what a narrow one shows. */
@@ -641,8 +651,11 @@ async function update(entry: LibraryEntry, patch: Request<'library.update'>['pat
   applyLocal(await ask('library.update', { id: entry.id, patch }));
 }
 
+/** What the toast's Undo takes back: a delete, whose copy the background holds, or read states this page noted. */
+type Undo = { kind: 'delete'; token: string } | { kind: 'states'; patches: Request<'library.updateMany'>['patches'] };
+
 let undoTimer: ReturnType<typeof setTimeout> | null = null;
-let undoToken: string | null = null;
+let undo: Undo | null = null;
 /** The article the Undo would bring back: the keyboard goes to its row when it is back. */
 let undoId: string | null = null;
 /** The ticked articles a delete took: the Undo brings them back ticked, as they were. */
@@ -650,18 +663,18 @@ let undoPicked: string[] = [];
 
 function hideToast(): void {
   $('toast').hidden = true;
-  undoToken = null;
+  undo = null;
   if (undoTimer) clearTimeout(undoTimer);
   undoTimer = null;
 }
 
-function toast(text: string, token: string | null): void {
+function toast(text: string, then: Undo | null): void {
   $('toast-text').textContent = text;
-  $('toast-undo').hidden = token === null;
+  $('toast-undo').hidden = then === null;
   // A message with no Undo is read whole, on as many lines as it takes; "Deleted “…”" keeps to one (library.css).
-  $('toast').classList.toggle('toast-note', token === null);
+  $('toast').classList.toggle('toast-note', then === null);
   $('toast').hidden = false;
-  undoToken = token;
+  undo = then;
   if (undoTimer) clearTimeout(undoTimer);
   undoTimer = setTimeout(hideToast, UNDO_MS);
 }
@@ -680,20 +693,34 @@ async function remove(entry: LibraryEntry): Promise<void> {
   updateUsage();
   refreshView();
   if (index >= 0 && view.length) setCursor(Math.min(index, view.length - 1));
-  toast(t('deleted', entry.title), result.undoToken ?? null);
+  toast(t('deleted', entry.title), result.undoToken ? { kind: 'delete', token: result.undoToken } : null);
   undoId = entry.id;
   // Undo brings it back as it was, ticked or not.
   undoPicked = wasPicked ? [entry.id] : [];
 }
 
-async function undoDelete(): Promise<void> {
-  const token = undoToken;
-  if (!token) return;
+/** The toast's Undo, from its button, z or Ctrl+Z. */
+async function runUndo(): Promise<void> {
+  const held = undo;
+  if (!held) return;
+  if (held.kind === 'delete') return undoDelete(held.token);
+  hideToast();
+  const rows = await ask('library.updateMany', { patches: held.patches });
+  if (!rows) {
+    toast(t('actionFailed'), null);
+    return;
+  }
+  applyRows(rows);
+  const back = view.findIndex((e) => e.id === held.patches[0]?.id);
+  if (back >= 0) setCursor(back);
+}
+
+async function undoDelete(token: string): Promise<void> {
   hideToast();
   const result = await ask('library.undoDelete', { undoToken: token });
   if (!result.ok && result.error) {
     // The write failed (a full disk, say) and the deleted copy is still held: Undo is offered again, with the reason.
-    toast(undoFailedText(result.error), token);
+    toast(undoFailedText(result.error), { kind: 'delete', token });
     $('toast-undo').focus();
     return;
   }
@@ -739,7 +766,10 @@ function act(action: string, entry: LibraryEntry): void {
       case 'unread':
         return moveTo([entry.id], action).then(() => undefined);
       case 'archive':
-        return moveTo([entry.id], 'archived').then(() => undefined);
+        // The row leaves the list of those not archived: the toast says where it went, and offers it back.
+        return moveTo([entry.id], 'archived').then((moved) => {
+          if (moved) toast(tCount('pickedArchivedOne', 'pickedArchived', 1), moved.undo);
+        });
       case 'unarchive':
         return update(entry, { state: entry.readAt ? 'read' : 'unread' });
       case 'delete':
@@ -773,9 +803,9 @@ const SHORTCUTS: readonly Shortcut[] = [
 function onKey(event: KeyboardEvent): void {
   if (dialogOpen()) return;
   // Ctrl+Z (⌘Z) undoes a delete, as z does, but never the undo of a text field.
-  if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key === 'z' && undoToken && !isTyping(event.target)) {
+  if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key === 'z' && undo && !isTyping(event.target)) {
     event.preventDefault();
-    void undoDelete().catch(showError);
+    void runUndo().catch(showError);
     return;
   }
   if (event.ctrlKey || event.metaKey || event.altKey) return;
@@ -828,8 +858,8 @@ function onKey(event: KeyboardEvent): void {
       togglePick(current);
       break;
     case 'z':
-      if (!undoToken) return;
-      void undoDelete().catch(showError);
+      if (!undo) return;
+      void runUndo().catch(showError);
       break;
     case 'Escape':
       if (!$('toast').hidden) hideToast();
@@ -916,7 +946,7 @@ function wire(): void {
     cursor = view.findIndex((e) => e.id === entry.id);
     markCurrent();
   });
-  $('toast-undo').addEventListener('click', () => void undoDelete().catch(showError));
+  $('toast-undo').addEventListener('click', () => void runUndo().catch(showError));
   document.addEventListener('keydown', onKey);
   let frame = 0;
   const onScroll = () => {

@@ -9,6 +9,7 @@
  */
 import type { Article, ExtractResult } from '../core/types';
 import type { LibraryEntry, ReadState } from '../storage/types';
+import type { EntryPatch } from '../storage/library';
 import browser, { type Runtime } from './browser';
 
 /** Result the popup shows after a save, with a reason users can act on when it failed. */
@@ -27,9 +28,11 @@ export interface ProtocolMap {
   /** Background: look up whether a URL is already saved. */
   'library.lookup': { req: { url: string }; res: LibraryEntry | null };
   'library.update': {
-    req: { id: string; patch: { state?: ReadState; tags?: string[]; progress?: number; readAt?: string | null } };
+    req: { id: string; patch: EntryPatch };
     res: LibraryEntry | null;
   };
+  /** Many articles' patches in one write (the Undo of a change of read state). */
+  'library.updateMany': { req: { patches: { id: string; patch: EntryPatch }[] }; res: LibraryEntry[] | null };
   /** Library page: the ticked articles marked read, unread or archived at once. */
   'library.setState': { req: { ids: string[]; state: ReadState }; res: LibraryEntry[] | null };
   'library.delete': { req: { id: string }; res: { ok: boolean; undoToken?: string } };

@@ -217,7 +217,7 @@ test.describe('library and reader (Chromium)', () => {
     // ? lists the keys, undo among them.
     await library.keyboard.press('?');
     const keys = library.getByRole('dialog', { name: /^(键盘快捷键|Keyboard shortcuts)$/ });
-    await expect(keys).toContainText(/撤销删除|Undo the delete/);
+    await expect(keys).toContainText(/撤销刚才的删除、归档|Undo the last delete, archive/);
     await library.keyboard.press('Escape');
     await expect(keys).toBeHidden();
     // z undoes it, from wherever the keyboard is.
@@ -446,7 +446,13 @@ test('archive, read state and tags, with the filters that follow them', async ({
   await expect(library.locator('.row-title')).toHaveText('老龄化困境：东京留给北京的教训');
   await library.locator('#filter-state').selectOption('inbox');
 
-  // Archive: gone from the default view, there under "archived".
+  // Archive: gone from the default view, with an Undo that brings it back read, as it was; then there under "archived".
+  await seed.getByRole('button', { name: /^(归档|Archive)$/ }).click();
+  await expect(library.locator('.row')).toHaveCount(1);
+  await expect(library.locator('#toast-text')).toHaveText(/^(已归档 1 篇。|1 article archived\.)$/);
+  await library.locator('#toast-undo').click();
+  await expect(library.locator('.row')).toHaveCount(2);
+  await expect(seed.locator('.badge')).toHaveText(/已读|Read/);
   await seed.getByRole('button', { name: /^(归档|Archive)$/ }).click();
   await expect(library.locator('.row')).toHaveCount(1);
   await library.locator('#filter-state').selectOption('archived');

@@ -68,6 +68,25 @@ describe('the background\'s message router', () => {
     expect(await send({ type: 'library.undoDelete', data: { undoToken } })).toEqual({ ok: false });
   });
 
+  // The Undo of Archive or Mark read: each row's state, read time and progress put back in one write.
+  it('puts back many rows\' read states in one message, and refuses a list with anything but patches in it', async () => {
+    const [a, b] = [await save('https://example.com/many-a', '甲', '第一篇'), await save('https://example.com/many-b', '乙', '第二篇')];
+    await send({ type: 'library.setState', data: { ids: [a.entry.id, b.entry.id], state: 'archived' } });
+    const back = (await send({ type: 'library.updateMany', data: { patches: [
+      { id: a.entry.id, patch: { state: 'read', readAt: '2026-11-26T08:00:00.000Z', progress: 0.4 } },
+      { id: b.entry.id, patch: { state: 'unread', readAt: null, progress: 0 } },
+      { id: 'not-stored', patch: { state: 'read' } },
+    ] } })) as { id: string; state: string; readAt: string | null; progress: number }[];
+    expect(back.map(({ id, state, readAt, progress }) => ({ id, state, readAt, progress }))).toEqual([
+      { id: a.entry.id, state: 'read', readAt: '2026-11-26T08:00:00.000Z', progress: 0.4 },
+      { id: b.entry.id, state: 'unread', readAt: null, progress: 0 },
+    ]);
+    for (const patches of [[{ id: a.entry.id, patch: { state: 'archived' } }, 'archived'], [{ id: 7, patch: {} }], 'all']) {
+      expect(await send({ type: 'library.updateMany', data: { patches } })).toBeNull();
+    }
+    expect(await send({ type: 'library.lookup', data: { url: 'https://example.com/many-a' } })).toMatchObject({ state: 'read' });
+  });
+
   it('answers a request to fetch images without an article id with a reason', async () => {
     expect(await send({ type: 'library.retryImages', data: { id: { length: 1 } } })).toMatchObject({ ok: false, error: 'invalid' });
   });
