@@ -187,7 +187,10 @@ export function sanitizeImport(
  * Merges an imported entry into the one already stored for the same URL.
  * - Article fields (title, metadata, body) come from whichever side has the
  *   later `updatedAt`, except that a link-only record never replaces a full one.
- * - `savedAt` is the earlier, `updatedAt` and `readAt` the later.
+ * - `updatedAt` is that of the side whose fields are kept: it dates the text,
+ *   so a newer link-only record, which leaves the text alone, does not make a
+ *   later import of a text newer than the stored one look older.
+ * - `savedAt` is the earlier, `readAt` the later.
  * - Tags are unioned (local order first); state and progress never go backwards.
  * `imageBytes` is left to the caller, which knows what is stored.
  */
@@ -214,7 +217,7 @@ export function mergeEntries(local: LibraryEntry, incoming: LibraryEntry): { ent
     bodyBytes: base.bodyBytes,
     missingImages: base.missingImages,
     savedAt: earlierSave(local.savedAt, incoming.savedAt),
-    updatedAt: later(local.updatedAt, incoming.updatedAt) ?? local.updatedAt,
+    updatedAt: base.updatedAt,
     readAt: later(local.readAt, incoming.readAt),
     tags: cleanTags([...local.tags, ...incoming.tags]),
     state: furtherState(local.state, incoming.state),

@@ -102,6 +102,17 @@ describe('importRecords', () => {
     expect(merged?.linkOnly).toBe(false);
   });
 
+  // The link's newer time used to become the article's: a text newer than the stored one then looked older, and was dropped.
+  it('a newer link-only record leaves the text dated as it was, so a newer text imported later still wins', async () => {
+    const { library } = freshLibrary();
+    await library.importRecords([exported(URL_A, { updatedAt: iso(1) }, { textContent: '第一版' })]);
+    await library.importRecords([exported(URL_A, { updatedAt: iso(10), linkOnly: true, tags: ['书签'] }, { textContent: '' })]);
+    const id = idForUrl(URL_A);
+    expect(await library.get(id)).toMatchObject({ updatedAt: iso(1), tags: ['书签'], article: { textContent: '第一版' } });
+    expect(await library.importRecords([exported(URL_A, { updatedAt: iso(5) }, { textContent: '第二版' })])).toMatchObject({ updated: 1 });
+    expect(await library.get(id)).toMatchObject({ updatedAt: iso(5), tags: ['书签'], article: { textContent: '第二版' } });
+  });
+
   it('stores an imported bookmark without a body row until its text is saved', async () => {
     const { library } = freshLibrary();
     const link = (title: string, updatedAt: string) =>
