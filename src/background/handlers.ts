@@ -98,17 +98,17 @@ export const HANDLERS: HandlerTable = {
   'library.undoDelete': async ({ undoToken }) => {
     const removed = isString(undoToken) ? takeUndo<RemovedArticle | RemovedArticle[]>(undoToken) : undefined;
     if (!removed) return { ok: false };
+    let failure: { error: string; message: string } | null = null;
     try {
       const library = await getLibrary();
       await library.restoreMany(Array.isArray(removed) ? removed : [removed]);
     } catch (error) {
       // A failed write (a full disk) restored nothing: the copy is held again, under the same token, for another try.
       keepForUndo(removed, undoToken);
-      announceChange([]);
-      return { ok: false, ...describeError(error) };
+      failure = describeError(error);
     }
     announceChange([]);
-    return { ok: true };
+    return failure ? { ok: false, ...failure } : { ok: true };
   },
 
   'library.retryImages': async ({ id }) => {

@@ -802,7 +802,7 @@ const SHORTCUTS: readonly Shortcut[] = [
 
 function onKey(event: KeyboardEvent): void {
   if (dialogOpen()) return;
-  // Ctrl+Z (⌘Z) undoes a delete, as z does, but never the undo of a text field.
+  // Ctrl+Z (⌘Z) is the toast's Undo, as z is, but never the undo of a text field.
   if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key === 'z' && undo && !isTyping(event.target)) {
     event.preventDefault();
     void runUndo().catch(showError);

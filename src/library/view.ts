@@ -33,7 +33,10 @@ const siteKeys = new Map<string, string>();
  * (FT中文網) and its Simplified one (FT中文网) are one site, as search takes them.
  */
 export function siteKey(entry: LibraryEntry): string {
-  const site = siteOf(entry);
+  return keyOfSite(siteOf(entry));
+}
+
+function keyOfSite(site: string): string {
   let key = siteKeys.get(site);
   if (key === undefined) siteKeys.set(site, (key = foldScripts(site)));
   return key;
@@ -88,7 +91,7 @@ export function facets(all: readonly LibraryEntry[]): { tags: Facet[]; sites: Fa
     for (const tag of e.tags) tags.set(tag, (tags.get(tag) ?? 0) + 1);
     const site = siteOf(e);
     if (!site) continue;
-    const key = siteKey(e);
+    const key = keyOfSite(site);
     const spellings = sites.get(key) ?? new Map<string, number>();
     spellings.set(site, (spellings.get(site) ?? 0) + 1);
     sites.set(key, spellings);

@@ -244,7 +244,9 @@ export class Library {
   async updateMany(patches: readonly { id: string; patch: EntryPatch }[]): Promise<LibraryEntry[]> {
     return this.write(async (tx) => {
       const segments = new SegmentWriter(tx);
-      await segments.find(patches.map((p) => p.id), false);
+      // One article (the reader's progress, a row's tags) is found with its segment in one round trip.
+      if (patches.length === 1) await segments.findOne((patches[0] as { id: string }).id);
+      else await segments.find(patches.map((p) => p.id), false);
       const changed: LibraryEntry[] = [];
       for (const { id, patch } of patches) {
         const entry = await segments.entry(id);
