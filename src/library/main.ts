@@ -282,14 +282,25 @@ function setCursor(index: number, focus = true): void {
   const height = rowHeight();
   const rowTop = list.getBoundingClientRect().top + window.scrollY + cursor * height;
   const toolbar = document.querySelector<HTMLElement>('.toolbar')?.offsetHeight ?? 0;
+  const bottom = window.innerHeight - coveredBelow();
   if (rowTop < window.scrollY + toolbar) window.scrollTo({ top: rowTop - toolbar - 8 });
-  else if (rowTop + height > window.scrollY + window.innerHeight) {
-    window.scrollTo({ top: rowTop + height - window.innerHeight + 8 });
+  else if (rowTop + height > window.scrollY + bottom) {
+    window.scrollTo({ top: rowTop + height - bottom + 8 });
   }
   renderWindow();
   const entry = view[cursor];
   const row = entry && rows.get(entry.id);
   if (row && focus) focusRow(row.el);
+}
+
+/** How much of the window's foot the footer or a docked selection bar covers (library.css): a row the keyboard reaches clears it. */
+function coveredBelow(): number {
+  let covered = 0;
+  for (const el of document.querySelectorAll<HTMLElement>('.footer, #picks')) {
+    const { position } = getComputedStyle(el);
+    if (position === 'fixed' || position === 'sticky') covered = Math.max(covered, window.innerHeight - el.getBoundingClientRect().top);
+  }
+  return Math.max(0, covered);
 }
 
 // ---- view ----
@@ -764,12 +775,15 @@ function act(action: string, entry: LibraryEntry): void {
     switch (action) {
       case 'read':
       case 'unread':
-        return moveTo([entry.id], action).then(() => undefined);
-      case 'archive':
-        // The row leaves the list of those not archived: the toast says where it went, and offers it back.
-        return moveTo([entry.id], 'archived').then((moved) => {
-          if (moved) toast(tCount('pickedArchivedOne', 'pickedArchived', 1), moved.undo);
+      case 'archive': {
+        // The toast offers the change back: an archived row has left the list, and Mark unread starts the
+        // reading over, so a slip of the mouse would otherwise cost the reader's place.
+        const state = action === 'archive' ? 'archived' : action;
+        return moveTo([entry.id], state).then((moved) => {
+          const [one, many] = PICKED_STATE_TOASTS[state];
+          toast(moved ? tCount(one, many, 1) : t('actionFailed'), moved?.undo ?? null);
         });
+      }
       case 'unarchive':
         return update(entry, { state: entry.readAt ? 'read' : 'unread' });
       case 'delete':
@@ -925,6 +939,9 @@ function wire(): void {
   for (const button of $('picks').querySelectorAll<HTMLButtonElement>('button[data-state]')) {
     button.addEventListener('click', () => void setPickedState(button.dataset.state as ReadState).catch(showError));
   }
+  // The docked bar's height (library.css): the page's foot and the toast clear it.
+  const bar = $('picks');
+  new ResizeObserver(() => document.body.style.setProperty('--picks-h', `${bar.offsetHeight}px`)).observe(bar);
   $('picks-clear').addEventListener('click', () => {
     picked.clear();
     renderWindow();

@@ -438,8 +438,14 @@ test('archive, read state and tags, with the filters that follow them', async ({
   await expect(library.locator('#summary')).toHaveText(/^(显示 1 \/ 2 篇|Showing 1 of 2)$/);
   await library.locator('#filter-tag').selectOption('');
 
-  // Read and unread.
-  await seed.getByRole('button', { name: /^(标为已读|Mark read)$/ }).click();
+  // Read and unread. A row's change of read state can be taken back, as Mark unread starts the reading over.
+  const markRead = seed.getByRole('button', { name: /^(标为已读|Mark read)$/ });
+  await markRead.click();
+  await expect(seed.locator('.badge')).toHaveText(/已读|Read/);
+  await expect(library.locator('#toast-text')).toHaveText(/^(已将 1 篇标为已读。|1 article marked read\.)$/);
+  await library.locator('#toast-undo').click();
+  await expect(seed.locator('.badge')).toHaveText(/未读|Unread/);
+  await markRead.click();
   await expect(seed.locator('.badge')).toHaveText(/已读|Read/);
   await library.locator('#filter-state').selectOption('unread');
   await expect(library.locator('.row')).toHaveCount(1);
@@ -652,9 +658,14 @@ for (const lang of ['en-US', 'zh-CN']) {
       await expect(importer.locator('#transfer-import-status')).toHaveText(/(新增 2 篇|2 added)/);
       await importer.getByRole('button', { name: /^(关闭|Close)$/ }).click();
       await expect(library.locator('.row')).toHaveCount(2);
+      // The first tick docks the bar at the window's foot: the list does not move down under the finger.
+      const listTop = (await library.locator('#list').boundingBox())!.y;
       for (const pick of await library.locator('.row-pick').all()) await pick.check();
       const picks = library.locator('#picks');
       await expect(library.locator('#picks-fetch')).toBeVisible();
+      expect((await library.locator('#list').boundingBox())!.y).toBe(listTop);
+      const bar = (await picks.boundingBox())!;
+      expect(Math.round(bar.y + bar.height)).toBe(740);
 
       // Every action, by its full name, whatever the window shows.
       const names = [
@@ -704,6 +715,12 @@ for (const lang of ['en-US', 'zh-CN']) {
         const name = (await button.getAttribute('aria-label')) ?? shown;
         expect(name.toLowerCase()).toContain(shown.toLowerCase());
       }
+
+      // The toast of what the bar did shows above it, its Undo in reach.
+      await picks.getByRole('button', { name: /^(标为已读|Mark read)$/ }).click();
+      await expect(library.locator('#toast-text')).toHaveText(/^(已将 2 篇标为已读。|2 articles marked read\.)$/);
+      const toast = (await library.locator('#toast').boundingBox())!;
+      expect(toast.y + toast.height).toBeLessThanOrEqual((await picks.boundingBox())!.y);
     });
   });
 }
@@ -816,3 +833,34 @@ test('a live blog reads as posts one line apart, not two', async ({ extension })
   expect(new Set(lines)).toEqual(new Set([1]));
   await expect(posts.nth(1)).toHaveCSS('border-top-style', 'solid');
 });
+
+// The row j moves to is scrolled clear of what covers the window's foot: the footer, or the bar ticks dock there.
+for (const width of [360, 900]) {
+  test(`at ${width} px the row the keyboard moves to shows above the window's foot`, async ({ extension }) => {
+    const { context, extensionId } = extension;
+    const library = await openLibrary(context, extensionId);
+    await library.setViewportSize({ width, height: 600 });
+    const links = Array.from({ length: 14 }, (_, i) => `<DT><A HREF="https://www.ftchinese.com/story/0011000${10 + i}" ADD_DATE="${1715000000 + i}">第${i + 1}篇</A>`);
+    await library.locator('#transfer-file').setInputFiles({
+      name: 'bookmarks.html',
+      mimeType: 'text/html',
+      buffer: Buffer.from(`<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n${links.join('\n')}\n</DL>\n`),
+    });
+    const importer = library.locator('#transfer-import-dialog');
+    await importer.locator('#transfer-import-confirm').click();
+    await importer.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+    await library.locator('.row-pick').first().check();
+    await library.locator('.row').first().focus();
+    for (let i = 1; i < links.length; i++) {
+      await library.keyboard.press('j');
+      const { row, cover } = await library.evaluate(() => {
+        const covers = ['#picks', '.footer']
+          .map((s) => document.querySelector(s)!)
+          .filter((el) => ['fixed', 'sticky'].includes(getComputedStyle(el).position))
+          .map((el) => el.getBoundingClientRect().top);
+        return { row: document.activeElement!.closest('.row')!.getBoundingClientRect().bottom, cover: Math.min(innerHeight, ...covers) };
+      });
+      expect(row).toBeLessThanOrEqual(cover);
+    }
+  });
+}
