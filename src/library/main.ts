@@ -277,10 +277,17 @@ function setCursor(index: number, focus = true): void {
     return;
   }
   cursor = Math.max(0, Math.min(view.length - 1, index));
-  // Bring the row into view (it may not exist yet), then render and focus it.
+  revealRow(cursor);
+  const entry = view[cursor];
+  const row = entry && rows.get(entry.id);
+  if (row && focus) focusRow(row.el);
+}
+
+/** Scrolls the row at `index` into view, clear of the toolbar above and what covers the window's foot, and renders it (it may not exist yet). */
+function revealRow(index: number): void {
   const list = $('list');
   const height = rowHeight();
-  const rowTop = list.getBoundingClientRect().top + window.scrollY + cursor * height;
+  const rowTop = list.getBoundingClientRect().top + window.scrollY + index * height;
   const toolbar = document.querySelector<HTMLElement>('.toolbar')?.offsetHeight ?? 0;
   const bottom = window.innerHeight - coveredBelow();
   if (rowTop < window.scrollY + toolbar) window.scrollTo({ top: rowTop - toolbar - 8 });
@@ -288,9 +295,6 @@ function setCursor(index: number, focus = true): void {
     window.scrollTo({ top: rowTop + height - bottom + 8 });
   }
   renderWindow();
-  const entry = view[cursor];
-  const row = entry && rows.get(entry.id);
-  if (row && focus) focusRow(row.el);
 }
 
 /** How much of the window's foot the footer or a docked selection bar covers (library.css): a row the keyboard reaches clears it. */
@@ -870,6 +874,8 @@ function onKey(event: KeyboardEvent): void {
     case 'x':
       if (!current) return;
       togglePick(current);
+      // The first tick of a narrow window docks the bar at its foot, over the row when it was the last one shown.
+      revealRow(cursor);
       break;
     case 'z':
       if (!undo) return;
@@ -939,9 +945,12 @@ function wire(): void {
   for (const button of $('picks').querySelectorAll<HTMLButtonElement>('button[data-state]')) {
     button.addEventListener('click', () => void setPickedState(button.dataset.state as ReadState).catch(showError));
   }
-  // The docked bar's height (library.css): the page's foot and the toast clear it.
-  const bar = $('picks');
-  new ResizeObserver(() => document.body.style.setProperty('--picks-h', `${bar.offsetHeight}px`)).observe(bar);
+  // The heights of the toolbar, the footer and the docked bar (library.css): what Tab reaches and the toast clear them.
+  const edges: [string, HTMLElement | null][] = [['--top-h', document.querySelector('.toolbar')], ['--foot-h', document.querySelector('.footer')], ['--picks-h', $('picks')]];
+  const heights = new ResizeObserver(() => {
+    for (const [name, el] of edges) if (el) document.documentElement.style.setProperty(name, `${el.offsetHeight}px`);
+  });
+  for (const [, el] of edges) if (el) heights.observe(el);
   $('picks-clear').addEventListener('click', () => {
     picked.clear();
     renderWindow();

@@ -834,9 +834,10 @@ test('a live blog reads as posts one line apart, not two', async ({ extension })
   await expect(posts.nth(1)).toHaveCSS('border-top-style', 'solid');
 });
 
-// The row j moves to is scrolled clear of what covers the window's foot: the footer, or the bar ticks dock there.
+// What the keyboard reaches is scrolled clear of what covers the window's edges: the toolbar, and the footer or
+// the bar ticks dock at the foot.
 for (const width of [360, 900]) {
-  test(`at ${width} px the row the keyboard moves to shows above the window's foot`, async ({ extension }) => {
+  test(`at ${width} px the row the keyboard moves to, ticks and tabs through shows between the toolbar and the window's foot`, async ({ extension }) => {
     const { context, extensionId } = extension;
     const library = await openLibrary(context, extensionId);
     await library.setViewportSize({ width, height: 600 });
@@ -849,18 +850,38 @@ for (const width of [360, 900]) {
     const importer = library.locator('#transfer-import-dialog');
     await importer.locator('#transfer-import-confirm').click();
     await importer.getByRole('button', { name: /^(关闭|Close)$/ }).click();
-    await library.locator('.row-pick').first().check();
-    await library.locator('.row').first().focus();
-    for (let i = 1; i < links.length; i++) {
-      await library.keyboard.press('j');
-      const { row, cover } = await library.evaluate(() => {
+    const shown = (what: 'row' | 'focus') =>
+      library.evaluate((what) => {
+        const el = document.activeElement!;
+        const box = (what === 'row' ? el.closest('.row')! : el).getBoundingClientRect();
         const covers = ['#picks', '.footer']
           .map((s) => document.querySelector(s)!)
-          .filter((el) => ['fixed', 'sticky'].includes(getComputedStyle(el).position))
-          .map((el) => el.getBoundingClientRect().top);
-        return { row: document.activeElement!.closest('.row')!.getBoundingClientRect().bottom, cover: Math.min(innerHeight, ...covers) };
-      });
-      expect(row).toBeLessThanOrEqual(cover);
+          .filter((e) => ['fixed', 'sticky'].includes(getComputedStyle(e).position))
+          .map((e) => e.getBoundingClientRect().top);
+        const top = document.querySelector('.toolbar')!.getBoundingClientRect().bottom;
+        return box.top >= top && box.bottom <= Math.min(innerHeight, ...covers) ? 'shown' : `${box.top}–${box.bottom} outside ${top}–${Math.min(innerHeight, ...covers)}`;
+      }, what);
+    await library.locator('.row').first().focus();
+    // Down to a row at the window's foot, which x ticks: in a narrow window the bar docks there, and the row moves up.
+    for (let i = 0; i < 4; i++) {
+      await library.keyboard.press('j');
+      expect(await shown('row')).toBe('shown');
+    }
+    await library.keyboard.press('x');
+    await expect(library.locator('#picks-count')).toHaveText(/(已选中 1 篇|1 selected)/);
+    expect(await shown('row')).toBe('shown');
+    for (let i = 0; i < 9; i++) {
+      await library.keyboard.press('j');
+      expect(await shown('row')).toBe('shown');
+    }
+    // Tab, back up the list and down again.
+    for (let i = 0; i < 30; i++) {
+      await library.keyboard.press('Shift+Tab');
+      if (await library.evaluate(() => !!document.activeElement?.closest('#list'))) expect(await shown('focus')).toBe('shown');
+    }
+    for (let i = 0; i < 30; i++) {
+      await library.keyboard.press('Tab');
+      if (await library.evaluate(() => !!document.activeElement?.closest('#list'))) expect(await shown('focus')).toBe('shown');
     }
   });
 }
