@@ -321,6 +321,7 @@ function updateSummary(): void {
   if (query) summary.textContent = t('searchResults', [shown, total]);
   else if (view.length === all.length) summary.textContent = t('articleCountAll', total);
   else summary.textContent = t('articleCount', [shown, total]);
+  placePicks();
 }
 
 /** The articles ticked, in the order the library lists them. */
@@ -344,11 +345,27 @@ function updatePicks(): void {
   const idle = picked.size === 0 && !fetching;
   $('picks').classList.toggle('idle', idle);
   $('picks-fetch').hidden = !fetching && !rows.some((e) => e.linkOnly);
-  if (fetching) return;
-  // Ticks outlive a search or a filter that hides their rows: the count says so, since the bar's actions take them too.
-  const shown = idle ? 0 : view.reduce((n, e) => n + (picked.has(e.id) ? 1 : 0), 0);
-  const hidden = picked.size - shown;
-  $('picks-count').textContent = idle ? '' : hidden > 0 ? t('pickedCountHidden', [String(picked.size), String(hidden)]) : t('pickedCount', String(picked.size));
+  if (!fetching) {
+    // Ticks outlive a search or a filter that hides their rows: the count says so, since the bar's actions take them too.
+    const shown = idle ? 0 : view.reduce((n, e) => n + (picked.has(e.id) ? 1 : 0), 0);
+    const hidden = picked.size - shown;
+    $('picks-count').textContent = idle ? '' : hidden > 0 ? t('pickedCountHidden', [String(picked.size), String(hidden)]) : t('pickedCount', String(picked.size));
+  }
+  placePicks();
+}
+
+/**
+ * Puts the bar beside the summary when it fits there on one line, else docks it at the window's foot (library.css).
+ * Measured before the browser paints, so the list never shows pushed down.
+ */
+function placePicks(): void {
+  const bar = $('picks');
+  bar.classList.remove('docked');
+  if (bar.classList.contains('idle')) return;
+  const summary = $('summary').getBoundingClientRect();
+  const box = bar.getBoundingClientRect();
+  const button = bar.querySelector<HTMLElement>('button:not([hidden])');
+  if (box.top >= summary.bottom || (button && box.height > button.offsetHeight * 1.5)) bar.classList.add('docked');
 }
 
 /** Deletes every ticked article in one write; one Undo brings them all back. */
@@ -983,7 +1000,10 @@ function wire(): void {
     });
   };
   window.addEventListener('scroll', onScroll, { passive: true });
-  window.addEventListener('resize', onScroll);
+  window.addEventListener('resize', () => {
+    placePicks();
+    onScroll();
+  });
 }
 
 translatePage();

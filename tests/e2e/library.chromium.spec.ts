@@ -836,7 +836,7 @@ test('a live blog reads as posts one line apart, not two', async ({ extension })
 
 // What the keyboard reaches is scrolled clear of what covers the window's edges: the toolbar, and the footer or
 // the bar ticks dock at the foot.
-for (const width of [360, 900]) {
+for (const width of [360, 700, 1200]) {
   test(`at ${width} px the row the keyboard moves to, ticks and tabs through shows between the toolbar and the window's foot`, async ({ extension }) => {
     const { context, extensionId } = extension;
     const library = await openLibrary(context, extensionId);
@@ -867,9 +867,14 @@ for (const width of [360, 900]) {
       await library.keyboard.press('j');
       expect(await shown('row')).toBe('shown');
     }
+    // The bar shows beside the summary if it fits there, else docked: either way the list keeps its place on the page.
+    const listTop = () => library.evaluate(() => document.querySelector('#list')!.getBoundingClientRect().top + scrollY);
+    const before = await listTop();
     await library.keyboard.press('x');
     await expect(library.locator('#picks-count')).toHaveText(/(已选中 1 篇|1 selected)/);
     expect(await shown('row')).toBe('shown');
+    expect(await listTop()).toBe(before);
+    expect(await library.locator('#picks').evaluate((bar) => bar.classList.contains('docked'))).toBe(width < 1000);
     for (let i = 0; i < 9; i++) {
       await library.keyboard.press('j');
       expect(await shown('row')).toBe('shown');
