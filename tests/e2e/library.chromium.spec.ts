@@ -68,6 +68,20 @@ test.use({ pages: async ({}, use) => use(pages()) });
 
 const row = libraryRow;
 
+/** Imports `count` bookmarks of FT stories, link-only articles, through the library's import dialog. */
+async function importLinks(library: Page, count: number): Promise<void> {
+  const links = Array.from({ length: count }, (_, i) => `<DT><A HREF="https://www.ftchinese.com/story/0011${String(i).padStart(5, '0')}" ADD_DATE="${1715000000 + i}">第${i + 1}篇</A>`);
+  await library.locator('#transfer-file').setInputFiles({
+    name: 'bookmarks.html',
+    mimeType: 'text/html',
+    buffer: Buffer.from(`<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n${links.join('\n')}\n</DL>\n`),
+  });
+  const importer = library.locator('#transfer-import-dialog');
+  await importer.locator('#transfer-import-confirm').click();
+  await expect(importer.locator('#transfer-import-status')).toHaveText(new RegExp(`(新增 ${count} 篇|${count} added)`));
+  await importer.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+}
+
 /** Width of the first `char` in the text of `selector`, over the font size: about 1 for a full-width glyph. */
 function glyphWidth(page: Page, selector: string, char: string): Promise<number> {
   return page.locator(selector).first().evaluate((el, c) => {
@@ -647,16 +661,7 @@ for (const lang of ['en-US', 'zh-CN']) {
       const library = await openLibrary(context, extensionId);
       await library.setViewportSize({ width: 360, height: 740 });
       // Imported bookmarks: link-only articles, so "Fetch text of links" is offered too.
-      const links = ['一', '二'].map((n, i) => `<DT><A HREF="https://www.ftchinese.com/story/00110000${i}" ADD_DATE="${1715000000 + i}">第${n}篇</A>`);
-      await library.locator('#transfer-file').setInputFiles({
-        name: 'bookmarks.html',
-        mimeType: 'text/html',
-        buffer: Buffer.from(`<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n${links.join('\n')}\n</DL>\n`),
-      });
-      const importer = library.locator('#transfer-import-dialog');
-      await importer.locator('#transfer-import-confirm').click();
-      await expect(importer.locator('#transfer-import-status')).toHaveText(/(新增 2 篇|2 added)/);
-      await importer.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+      await importLinks(library, 2);
       await expect(library.locator('.row')).toHaveCount(2);
       // The first tick docks the bar at the window's foot: the list does not move down under the finger.
       const listTop = (await library.locator('#list').boundingBox())!.y;
@@ -841,15 +846,7 @@ for (const width of [360, 700, 1200]) {
     const { context, extensionId } = extension;
     const library = await openLibrary(context, extensionId);
     await library.setViewportSize({ width, height: 600 });
-    const links = Array.from({ length: 14 }, (_, i) => `<DT><A HREF="https://www.ftchinese.com/story/0011000${10 + i}" ADD_DATE="${1715000000 + i}">第${i + 1}篇</A>`);
-    await library.locator('#transfer-file').setInputFiles({
-      name: 'bookmarks.html',
-      mimeType: 'text/html',
-      buffer: Buffer.from(`<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n${links.join('\n')}\n</DL>\n`),
-    });
-    const importer = library.locator('#transfer-import-dialog');
-    await importer.locator('#transfer-import-confirm').click();
-    await importer.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+    await importLinks(library, 14);
     const shown = (what: 'row' | 'focus') =>
       library.evaluate((what) => {
         const el = document.activeElement!;
