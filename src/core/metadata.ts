@@ -46,7 +46,9 @@ function jsonLd(doc: Document): Record<string, unknown> {
   for (const s of queryAll(doc, 'script[type="application/ld+json"]')) {
     try {
       const data: unknown = JSON.parse(s.textContent ?? '');
-      const items = Array.isArray(data) ? data : [data];
+      // WordPress and other CMSs put the article among the page's other nodes, in one @graph.
+      const graph = typeof data === 'object' && data && !Array.isArray(data) ? (data as { '@graph'?: unknown })['@graph'] : undefined;
+      const items: unknown[] = Array.isArray(data) ? data : Array.isArray(graph) ? graph : [data];
       const found = items.find((d) => typeof d === 'object' && d && /Article|Posting|Report/.test(String((d as { '@type'?: unknown })['@type'])));
       if (found) return found as Record<string, unknown>;
     } catch {
@@ -75,7 +77,8 @@ export function readPageMetadata(doc: Document): PageMetadata {
     image: str(typeof ldImage === 'object' && ldImage ? (ldImage as { url?: unknown }).url : ldImage) ?? meta(m, 'og:image', 'twitter:image'),
     siteName: meta(m, 'og:site_name', 'application-name'),
     author: author ?? meta(m, 'author', 'article:author'),
-    published: date(str(ld.datePublished)) ?? date(meta(m, 'article:published_time', 'pubdate', 'date')),
+    // After Open Graph's name, those Chinese portals and Dublin Core use (光明网 gives only publishdate).
+    published: date(str(ld.datePublished)) ?? date(meta(m, 'article:published_time', 'pubdate', 'publishdate', 'date', 'weibo:article:create_at', 'dcterms.created', 'dcterms.issued')),
     updated: date(str(ld.dateModified)) ?? date(meta(m, 'article:modified_time')),
     lang,
   };
@@ -87,12 +90,17 @@ const SIMPLIFIED = '这们来时国说为对会过还发个从后实与当体关
 /** Everything but those characters, and everything but the Traditional ones. */
 const NEITHER = new RegExp(`[^${TRADITIONAL}${SIMPLIFIED}]+`, 'g');
 const NOT_TRADITIONAL = new RegExp(`[^${TRADITIONAL}]+`, 'g');
+const NOT_KANA = /[^\u3041-\u309f\u30a1-\u30ff]+/g;
+const NOT_HAN_OR_KANA = /[^\p{Script=Han}\u3041-\u309f\u30a1-\u30ff]+/gu;
 
 /** `zh-TW` when Traditional characters dominate, `zh-CN` when Simplified do, null for too little Chinese. */
 export function detectChinese(text: string): 'zh-TW' | 'zh-CN' | null {
   // Two native passes, the second over the few telling characters only.
   const telling = text.replace(NEITHER, '');
   if (telling.length < 5) return null;
+  // Japanese writes many of the same characters (時, 問題, 電話) among its kana; Chinese has kana only as a rare flourish (台灣の味).
+  const kana = text.replace(NOT_KANA, '').length;
+  if (kana * 10 > text.replace(NOT_HAN_OR_KANA, '').length) return null;
   const t = telling.replace(NOT_TRADITIONAL, '').length;
   return t > telling.length - t ? 'zh-TW' : 'zh-CN';
 }

@@ -11,6 +11,7 @@ import {
 import { applyRules } from '../../../src/core/rules/apply';
 import { siteNameOf } from '../../../src/core/rules/site-names';
 import { imageUrls, originPatterns } from '../../../src/core/article-images';
+import { detectChinese } from '../../../src/core/metadata';
 import { loadCases } from './helpers';
 
 const jsdom = (html: string, url = 'https://example.com/a') => new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
@@ -158,6 +159,22 @@ describe('dates', () => {
     expect(published(page('en', '2024-09-20 08:30:00'))).toBe('2024-09-20T08:30:00Z');
     // No lang attribute: the title and description tell.
     expect(published(page('zh', '2024-09-20 08:30:00').replace(' lang="zh"', '').replace('长江中游多地迎来秋收', '这个国家发展的问题与开关'))).toBe('2024-09-20T00:30:00Z');
+  });
+
+  it("reads the time a Chinese portal gives as publishdate, and the article's times and author from a JSON-LD @graph", () => {
+    const portal = `<html lang="zh-CN"><head><meta name="publishdate" content="2017-03-10 09:15"><title>长江中游多地迎来秋收</title></head><body><article>${PARAS}</article></body></html>`;
+    const a = extract(portal);
+    expect(a.ok && a.article.published).toBe('2017-03-10T01:15:00Z');
+    const graph = JSON.stringify({
+      '@context': 'https://schema.org',
+      '@graph': [
+        { '@type': 'WebSite', name: 'Harbour Herald' },
+        { '@type': 'NewsArticle', headline: 'Tides rise', datePublished: '2024-05-01T10:00:00+01:00', dateModified: '2024-05-02T08:00:00Z', author: { '@type': 'Person', name: 'Ada Lee' } },
+      ],
+    });
+    const wordpress = `<html lang="en"><head><script type="application/ld+json">${graph}</script><title>Tides rise</title></head><body><article>${PARAS}</article></body></html>`;
+    const b = extract(wordpress);
+    expect(b.ok && [b.article.published, b.article.updated, b.article.byline]).toEqual(['2024-05-01T09:00:00Z', '2024-05-02T08:00:00Z', 'Ada Lee']);
   });
 
   it("reads FT's one printed stamp by its label: 更新于 is an update time, 发布于 (or no label) a publish time", () => {
@@ -479,6 +496,18 @@ describe('extractArticle edge cases', () => {
       expect(r.ok && r.article.siteName, url).toBe(name);
       expect(siteNameOf(url), url).toBe(name);
     }
+  });
+
+  it('keeps a Japanese page Japanese, though it writes 時, 問題 and 電話 as Traditional Chinese does', () => {
+    const text = '東京の電話会社は、問題の時間帯に通信障害が発生したと発表した。現在は復旧している。長い間ご迷惑をおかけしました。';
+    expect(detectChinese(text)).toBeNull();
+    const url = 'https://news.example.jp/article/1';
+    const html = `<html lang="ja"><head><title>通信障害</title></head><body><article><h1>通信障害</h1>${`<p>${text}</p>`.repeat(6)}</article></body></html>`;
+    const dom = jsdom(html, url);
+    const r = extractArticle(dom.window.document, url, { window: dom.window as unknown as WindowLike });
+    expect(r.ok && r.article.lang).toBe('ja');
+    // A Taiwanese line with one の is still Traditional Chinese.
+    expect(detectChinese('台灣の味：這家老店開了五十年，總統也來過，還說會再來。')).toBe('zh-TW');
   });
 
   it('uses en for /en pages and zh-TW for big5', () => {
