@@ -281,13 +281,13 @@ function buildArticle({ url, site, fields, rd, page, opts, contentHtml, textCont
   let updated = fields.updated ?? page.updated ?? k.updated ?? null;
   // A snapshot can print an update older than its publication stamp; keep only a consistent pair.
   if (updated && published && updated < published) updated = null;
-  const title = fields.title ?? oneLine(rd.title) ?? '';
+  const title = fields.title ?? withoutSiteName(oneLine(rd.title), page.headings);
   return {
     title: withoutPrefixes(title || k.title || page.title || '', site?.dropTitlePrefixes ?? []),
     url: canonicalUrl(url, { dropParams: site?.canonical?.dropParams ?? [] }),
     siteName: (site && ruleSiteName(site, hostOf(url))) ?? page.siteName ?? rd.siteName ?? null,
     lang: langFor(url, site, textContent, page.lang ?? rd.lang ?? null),
-    lead: fields.lead ?? notOpening(page.description ?? (oneLine(rd.excerpt) || null), textContent),
+    lead: fields.lead ?? notOpening(page.description ?? (oneLine(rd.excerpt) || null), textContent, title),
     leadImage,
     byline: fields.byline ?? page.author ?? (oneLine(rd.byline) || null) ?? k.byline ?? null,
     translator: fields.translator,
@@ -303,20 +303,33 @@ function buildArticle({ url, site, fields, rd, page, opts, contentHtml, textCont
   };
 }
 
-/** Lines of the body's opening searched for a summary that repeats it. */
-const OPENING_LINES = 3;
+/** Characters of the body's opening searched for a summary that repeats it. */
+const OPENING_CHARS = 1200;
+/** How much of a summary's start has to recur: a description may be cut short, or end in the site's name. */
+const SUMMARY_HEAD = 40;
 
 /**
  * A summary the page gives (its description, or Readability's excerpt, which is the body's first paragraph) when
- * the body does not open with it; else null. Many pages describe themselves with their opening paragraph, and the
- * reader and every export show the standfirst above the body: the same paragraph twice. A description cut short
- * ("…") counts when the paragraph starts with what is left of it.
+ * it repeats neither the body's opening nor the title; else null. Many pages describe themselves with their opening
+ * paragraph (after a kicker, a date or an "EXCLUSIVE" line), or with their title, and the reader and every export
+ * show the standfirst above the body: the same text twice. The summary's start is what is compared, so a description
+ * cut short ("…") or ending in " - Site name" counts too.
  */
-function notOpening(summary: string | null, textContent: string): string | null {
-  const core = oneLine(summary).replace(/\s*(?:…|\.\.\.)$/, '');
-  if (!core) return null;
-  const opening = textContent.split('\n', OPENING_LINES);
-  return opening.some((line) => line.startsWith(core)) ? null : summary;
+function notOpening(summary: string | null, textContent: string, title: string): string | null {
+  const squeeze = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const head = squeeze(oneLine(summary).replace(/\s*(?:…|\.\.\.)$/, '')).slice(0, SUMMARY_HEAD);
+  if (!head) return null;
+  if (squeeze(textContent.slice(0, OPENING_CHARS)).includes(head) || squeeze(title).startsWith(head)) return null;
+  return summary;
+}
+
+/**
+ * The title without the site's name Readability leaves on it: it cuts a `<title>` at | - – — but not at the _ or ·
+ * Chinese portals use ("…新台阶_科技_腾讯网"). A heading the title starts with, before such a mark, is the title.
+ */
+function withoutSiteName(title: string, headings: readonly string[]): string {
+  const heading = headings.find((h) => h.length >= 4 && title.length > h.length && title.startsWith(h) && /^\s*[_|｜·\-–—:：/\\»]/.test(title.slice(h.length)));
+  return heading ?? title;
 }
 
 /**

@@ -15,6 +15,8 @@ export interface PageMetadata {
   published: string | null;
   updated: string | null;
   lang: string | null;
+  /** The text of the page's first `<h1>`s: a `<title>` that starts with one is that heading and the site's name. */
+  headings: string[];
 }
 
 /** Each `property` and `name` value of the page's `<meta>` elements → the first element carrying it (one pass, not one query per key). */
@@ -81,6 +83,7 @@ export function readPageMetadata(doc: Document): PageMetadata {
     published: date(str(ld.datePublished)) ?? date(meta(m, 'article:published_time', 'pubdate', 'publishdate', 'date', 'weibo:article:create_at', 'dcterms.created', 'dcterms.issued')),
     updated: date(str(ld.dateModified)) ?? date(meta(m, 'article:modified_time')),
     lang,
+    headings: queryAll(doc, 'h1').slice(0, 5).map((h) => oneLine(h.textContent)).filter(Boolean),
   };
 }
 

@@ -371,6 +371,32 @@ describe('extractArticle edge cases', () => {
     expect(lead('<meta name="description" content="秋收进度过半，农机手昼夜忙碌。">')).toBe('秋收进度过半，农机手昼夜忙碌。');
   });
 
+  it('gives no standfirst that repeats a paragraph after a kicker, a date and a tag line, or the title, or ends in the site name', () => {
+    const first = 'Lupita Nyongo’s now-famous Oscar dress, adorned in pearls, was stolen from her hotel room on Wednesday night, police say.';
+    const body = `<p>EXCLUSIVE</p><p>2/26/2015 7:15 PM PST</p><p>Breaking News</p><p>${first}</p>${EN_PARAS.join('')}`;
+    const page = (head: string) => `<html lang="en"><head><title>Oscar dress stolen</title>${head}</head><body><article><h1>Oscar dress stolen</h1>${body}</article></body></html>`;
+    const lead = (head: string) => {
+      const r = extract(page(head));
+      return r.ok ? r.article.lead : 'no article';
+    };
+    expect(lead(`<meta property="og:description" content="${first}">`)).toBeNull();
+    expect(lead(`<meta property="og:description" content="${first.slice(0, 60)} - Celebrity News (TMZ)">`)).toBeNull();
+    expect(lead('<meta property="og:description" content="Oscar dress stolen">')).toBeNull();
+    expect(lead('<meta property="og:description" content="Police are looking at the hotel’s cameras.">')).toBe('Police are looking at the hotel’s cameras.');
+  });
+
+  it("takes the site's name off a title Readability leaves it on, after the _ Chinese portals write", () => {
+    const page = (title: string, h1: string) => `<html lang="zh-CN"><head><title>${title}</title></head><body><h1>${h1}</h1><article>${PARAS}</article></body></html>`;
+    const title = (html: string) => {
+      const r = extract(html);
+      return r.ok ? r.article.title : 'no article';
+    };
+    expect(title(page('人工智能迈上新台阶_科技_腾讯网', '人工智能迈上新台阶'))).toBe('人工智能迈上新台阶');
+    expect(title(page('沙尘暴后果很严重 _探索者 _光明网', '沙尘暴后果很严重'))).toBe('沙尘暴后果很严重');
+    // A heading that is only the title's start, with no mark after it, is not the title.
+    expect(title(page('长江中游多地迎来秋收季节', '长江中游多地'))).toBe('长江中游多地迎来秋收季节');
+  });
+
   it('drops a line break standing between blocks, and keeps those inside text', () => {
     // FT's template turns a separator paragraph (<p>___</p>) into <hr/><br/>: the <br> drew an empty line under the rule.
     const body = `<p>${'第一段正文。'.repeat(20)}</p><hr/><br/><p>${'第二段正文。'.repeat(20)}</p><br>\n<br><div>第一行<br>第二行</div><p>诗句一<br><br>诗句二</p>`;
