@@ -204,7 +204,7 @@ function run(doc: Document, url: string, opts: ExtractOptions): ExtractResult {
   if (fields.leadImage) fields.leadImage = rewritePrefix(fields.leadImage, rewrites);
   const pageImage = absoluteUrl(page.image, url);
   // The hero put back is the page's picture, shown once: the page's own image URL (another size of it, often) would show it twice.
-  const leadImage = fields.leadImage ?? leadFigure?.querySelector('img')?.getAttribute('src') ?? (pageImage && rewritePrefix(pageImage, rewrites));
+  const leadImage = fields.leadImage ?? leadFigure?.getAttribute('src') ?? (pageImage && rewritePrefix(pageImage, rewrites));
   // The page's note on its text (machine-translated, say) opens the text, so no copy of the article loses it.
   if (fields.note) {
     const note = clone.createElement('p');

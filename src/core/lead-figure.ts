@@ -118,16 +118,18 @@ export function findLeadFigure(doc: Document, url: string, pageImage: string | n
 
 /**
  * Puts `lead` first in `body` (Readability's article) when the figure belongs to the article and the body does not
- * show it already; returns the figure placed, or null when the body was left as it was.
+ * show it already. Returns the lead picture's `<img>` as the body shows it, placed or already there (the article's
+ * hero, so the reader does not show it again above the text), or null.
  */
 export function placeLeadFigure(body: Element, lead: LeadFigure | null, url: string): Element | null {
   if (!lead) return null;
   const kept = body.querySelector(`[${MARK}]`);
   if (kept) {
     kept.removeAttribute(MARK);
-    return null;
+    return kept.localName === 'img' ? kept : kept.querySelector('img');
   }
-  if (queryAll(body, 'img').some((img) => sameImage(imageSrc(img), lead.src, url))) return null;
+  const shown = queryAll(body, 'img').find((img) => sameImage(imageSrc(img), lead.src, url));
+  if (shown) return shown;
   const opening = textLines(body).filter((l) => l.length >= OPENING_LINE_CHARS).slice(0, OPENING_LINES).map((l) => l.slice(0, OPENING_PREFIX));
   const follows = (text: string | null): boolean => text !== null && opening.some((l) => text.includes(l));
   if (!follows(lead.scopeTextAfter) && !(lead.isPageImage && follows(lead.pageTextAfter))) return null;
@@ -143,5 +145,5 @@ export function placeLeadFigure(body: Element, lead: LeadFigure | null, url: str
     figure.appendChild(caption);
   }
   body.prepend(figure);
-  return figure;
+  return img;
 }

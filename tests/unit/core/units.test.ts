@@ -385,6 +385,14 @@ describe('extractArticle edge cases', () => {
     expect(lead('<meta property="og:description" content="Police are looking at the hotel’s cameras.">')).toBe('Police are looking at the hotel’s cameras.');
   });
 
+  it('names as the hero the picture the body opens with, not another size of it the page shares, so the reader shows it once', () => {
+    const html = `<html lang="en"><head><title>Minecraft exploit</title><meta property="og:image" content="https://cdn.example.com/uploads/server-crash-640x215.jpg"></head>
+      <body><article><h1>Minecraft exploit</h1><figure class="intro-image"><img src="https://cdn.example.com/uploads/server-crash-640x426.jpg" alt=""><figcaption>A crashed server.</figcaption></figure>${EN_PARAS.join('')}</article></body></html>`;
+    const r = extract(html);
+    expect(r.ok && r.article.contentHtml).toContain('server-crash-640x426.jpg');
+    expect(r.ok && r.article.leadImage).toBe('https://cdn.example.com/uploads/server-crash-640x426.jpg');
+  });
+
   it("takes the site's name off a title Readability leaves it on, after the _ Chinese portals write", () => {
     const page = (title: string, h1: string) => `<html lang="zh-CN"><head><title>${title}</title></head><body><h1>${h1}</h1><article>${PARAS}</article></body></html>`;
     const title = (html: string) => {
