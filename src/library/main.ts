@@ -343,7 +343,11 @@ function updatePicks(): void {
     for (const e of rows) picked.add(e.id);
   }
   const idle = picked.size === 0 && !fetching;
+  // A bar emptied under the keyboard (Clear selection, or Archive taking the last ticked rows away) would leave it on
+  // the page itself, back at its top: it goes to the list's current row, or the first.
+  const dropsFocus = idle && $('picks').contains(document.activeElement) && document.activeElement !== $('picks-count');
   $('picks').classList.toggle('idle', idle);
+  if (dropsFocus && view.length) setCursor(Math.max(cursor, 0));
   $('picks-fetch').hidden = !fetching && !rows.some((e) => e.linkOnly);
   if (!fetching) {
     // Ticks outlive a search or a filter that hides their rows: the count says so, since the bar's actions take them too.
