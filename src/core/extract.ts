@@ -316,10 +316,9 @@ const SUMMARY_HEAD = 40;
  * cut short ("…") or ending in " - Site name" counts too.
  */
 function notOpening(summary: string | null, textContent: string, title: string): string | null {
-  const squeeze = (text: string) => text.replace(/\s+/g, ' ').trim();
-  const head = squeeze(oneLine(summary).replace(/\s*(?:…|\.\.\.)$/, '')).slice(0, SUMMARY_HEAD);
+  const head = oneLine(summary).replace(/\s*(?:…|\.\.\.)$/, '').slice(0, SUMMARY_HEAD);
   if (!head) return null;
-  if (squeeze(textContent.slice(0, OPENING_CHARS)).includes(head) || squeeze(title).startsWith(head)) return null;
+  if (oneLine(textContent.slice(0, OPENING_CHARS)).includes(head) || oneLine(title).startsWith(head)) return null;
   return summary;
 }
 

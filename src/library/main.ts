@@ -321,7 +321,6 @@ function updateSummary(): void {
   if (query) summary.textContent = t('searchResults', [shown, total]);
   else if (view.length === all.length) summary.textContent = t('articleCountAll', total);
   else summary.textContent = t('articleCount', [shown, total]);
-  placePicks();
 }
 
 /** The articles ticked, in the order the library lists them. */
