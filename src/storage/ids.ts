@@ -3,25 +3,40 @@
  * The same URL always gives the same id, so saving a story twice (or importing
  * it from another device) lands on the same record.
  */
+import { STORY_HOSTS } from '../core/rules/story-hosts';
 import { inParsedForm } from '../core/url';
 
 /**
  * The key ids are hashed from. `Article.url` is already canonical (tracking
  * parameters dropped by the extractor); here we only undo differences that
- * never change the page: scheme/host case, default ports, the fragment.
+ * never change the story: scheme (http and https, since sites serve one story
+ * at both, and old bookmarks keep the http link), host case, default ports,
+ * the fragment, and which of a site's mirror hosts it was read on (a rule's
+ * `canonical.storyHosts`). Changing what this folds changes ids: it needs a
+ * migration that re-keys saved articles (v9 in migrations.ts).
  */
 export function urlKey(url: string): string {
   const trimmed = url.trim();
   const hash = trimmed.indexOf('#');
   const head = hash < 0 ? trimmed : trimmed.slice(0, hash);
-  if (inParsedForm(head)) return head;
+  if (inParsedForm(head)) return folded(head);
   try {
     const parsed = new URL(trimmed);
     parsed.hash = '';
-    return parsed.href;
+    return folded(parsed.href);
   } catch {
     return trimmed;
   }
+}
+
+/** `href` (in parsed form) as https, on its story host. */
+function folded(href: string): string {
+  const start = href.startsWith('https://') ? 8 : href.startsWith('http://') ? 7 : 0;
+  if (start === 0) return href;
+  const slash = href.indexOf('/', start);
+  const end = slash < 0 ? href.length : slash;
+  const host = href.slice(start, end);
+  return `https://${STORY_HOSTS.get(host) ?? host}${href.slice(end)}`;
 }
 
 /** Stable id for a canonical URL. Collisions at 20,000 articles: about 1 in 10^10. */

@@ -4,7 +4,8 @@ import type { EntrySegment, EntryV1, EntryV2, SearchRecord, SearchSegment } from
 import { META_REV, SEGMENT_SIZE } from './schema';
 import { foldScripts } from './script-fold';
 import { buildSearchRecord, searchTextBeside } from './search-text';
-import { entrySegment } from './segments';
+import { rekeyArticles } from './rekey';
+import { entrySegment, type ArticleTx } from './segments';
 
 /**
  * Numbered schema migrations: MIGRATIONS[n] turns a version n-1 database into
@@ -157,5 +158,18 @@ export const MIGRATIONS: Migrations = {
       });
       if (changed) await cursor.update({ ...segment, rows });
     }
+  },
+
+  /**
+   * v9: one id per story. Ids are hashed from `urlKey`, which now folds http
+   * into https and a site's mirror hosts into one (a rule's
+   * `canonical.storyHosts`: FT中文网 at cn.ft.com and www.ftchinese.com), so
+   * saving a story again from the other host updates it. Articles stored under
+   * the ids of before move to their new ones, and two that are one story
+   * become one (see rekey.ts). A library with neither keeps every row.
+   */
+  9: async (_db, tx) => {
+    // The upgrade transaction covers every store: the writers see it as the article transaction they use.
+    await rekeyArticles(tx as unknown as ArticleTx);
   },
 };

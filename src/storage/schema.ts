@@ -51,9 +51,13 @@ import type { LibraryEntry } from './types';
  *   finds the article (a title hit still ranks first). The reader shows them
  *   apart from the body, and they were in no searched text; the upgrade appends
  *   them from the index rows, a segment at a time.
+ * - v9 one id per story: ids are hashed from a URL key that folds http into
+ *   https and a site's mirror hosts into one (`urlKey` in ids.ts), and stored
+ *   articles move to their new ids, two copies of one story merged (rekey.ts).
+ *   The stores stay as they are.
  */
 export const DB_NAME = 'qingdu';
-export const DB_VERSION = 8;
+export const DB_VERSION = 9;
 
 /** Articles per segment row (v4). */
 export const SEGMENT_SIZE = 50;

@@ -188,6 +188,18 @@ export class SegmentWriter {
     this.where.delete(id);
   }
 
+  /**
+   * Drops the row of `from` and readies `put` of a row with the new id `to` in
+   * its place: the same numbered segment, or a row of its own keyed by `to`
+   * (an article whose id changed, schema v9). `to` must not be stored.
+   */
+  async moveTo(from: string, to: string): Promise<void> {
+    const key = this.where.get(from);
+    await this.delete(from);
+    if (typeof key === 'string') this.fresh(to);
+    if (key !== undefined) this.where.set(to, typeof key === 'string' ? to : key);
+  }
+
   /** The segment `id` was stored in, if this write found or placed it. */
   segmentOf(id: string): SegmentKey | undefined {
     return this.where.get(id);

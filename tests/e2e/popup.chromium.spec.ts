@@ -132,6 +132,30 @@ test.describe('popup and content script (Chromium)', () => {
     await expect(again.getByRole('link', { name: /^(在阅读列表中打开|Open in library)$/ })).toHaveAttribute('href', row ?? '');
   });
 
+  test('a story saved from cn.ft.com and read again at www.ftchinese.com over http is the one saved article', async ({ extension }) => {
+    const { context, worker, extensionId } = extension;
+    const page = await context.newPage();
+    await page.goto(SEED_URL);
+    const popup = await openPopupFor(context, worker, extensionId, page);
+    await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
+    await expect(popup.getByRole('button', { name: /^(已保存|Saved)$/ })).toBeVisible({ timeout: 20_000 });
+    await popup.close();
+
+    // FT's own host, as its canonical link gives it: http, www.ftchinese.com.
+    const canonical = 'http://www.ftchinese.com/story/001088998?full=y';
+    await context.route(canonical, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: seedPage() }));
+    const other = await context.newPage();
+    await other.goto(canonical);
+    const again = await openPopupFor(context, worker, extensionId, other);
+    await expect(again.locator('#save-status')).toHaveText(/已在阅读列表中|already in your library/);
+    await again.getByRole('button', { name: /^(再次保存（更新）|Save again \(update\))$/ }).click();
+    await expect(again.getByRole('button', { name: /^(已保存|Saved)$/ })).toBeVisible({ timeout: 20_000 });
+
+    const library = await openLibrary(context, extensionId);
+    await expect(libraryRow(library, SEED_TITLE)).toHaveCount(1);
+    await expect(library.locator('.row')).toHaveCount(1);
+  });
+
   test('only the status messages are live: what a state says is heard, the title and buttons are not read out again', async ({ extension }) => {
     const { context, worker, extensionId } = extension;
     /** Every live region in the popup, by id, with the text a screen reader would announce from it. */

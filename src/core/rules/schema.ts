@@ -66,7 +66,15 @@ export interface SiteRule {
   footerMarkers?: string[];
   /** Hosts of links that may sit in such a footer. */
   footerLinkHosts?: string[];
-  canonical?: { dropParams?: string[] };
+  canonical?: {
+    dropParams?: string[];
+    /**
+     * Hosts that serve one story at the same path (mirrors of one site): a story saved or imported from any of them
+     * is one library entry, its id keyed by the first. Exact hosts. Ids depend on this list: a change to it needs a
+     * storage migration that re-keys saved articles (see src/storage/migrations.ts).
+     */
+    storyHosts?: string[];
+  };
   /** Two-column bilingual text: each `left` block and the next `right` block become one aligned pair. */
   bilingual?: { left: string; right: string; leftLang: string; rightLang: string };
   /** Live-blog posts: container, time element (+ attribute holding the time), author, heading. */
@@ -275,6 +283,10 @@ export function validateRule(data: unknown, file = '<rule>', probe?: Document | 
     const c = r.canonical as Record<string, unknown>;
     if (typeof c !== 'object' || c === null || (c.dropParams !== undefined && !(Array.isArray(c.dropParams) && c.dropParams.every((x) => typeof x === 'string')))) {
       bad('canonical.dropParams', 'must be an array of strings');
+    }
+    const hosts = typeof c === 'object' && c !== null ? c.storyHosts : undefined;
+    if (hosts !== undefined && !(Array.isArray(hosts) && hosts.length > 1 && hosts.every((h) => typeof h === 'string' && h !== '*' && !h.startsWith('*.') && HOST_PATTERN.test(h)))) {
+      bad('canonical.storyHosts', 'must be an array of two or more exact lower-case hosts');
     }
   }
   if (r.lang !== undefined) {

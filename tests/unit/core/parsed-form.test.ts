@@ -2,13 +2,24 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inParsedForm } from '../../../src/core/url';
+import { STORY_HOSTS } from '../../../src/core/rules/story-hosts';
 import { urlKey } from '../../../src/storage/ids';
 import { safeUrl } from '../../../src/transfer/util';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
 
-/** What `urlKey` returned before it had a shortcut: always parsed, the fragment dropped. */
-const parsedKey = (url: string): string => URL.parse(url.trim())?.href.replace(/#.*$/s, '') ?? url.trim();
+/** What `urlKey` gives by way of the URL parser, never the shortcut: https, on the story host (see ids.ts), no fragment. */
+function parsedKey(url: string): string {
+  const parsed = URL.parse(url.trim());
+  if (!parsed) return url.trim();
+  if (parsed.protocol === 'http:' || parsed.protocol === 'https:') {
+    const href = parsed.href.replace(/^http:/, 'https:');
+    const rest = href.slice('https://'.length);
+    const authority = rest.replace(/[/?#].*$/s, '');
+    return `https://${STORY_HOSTS.get(authority) ?? authority}${rest.slice(authority.length)}`.replace(/#.*$/s, '');
+  }
+  return parsed.href.replace(/#.*$/s, '');
+}
 
 /** Every href and src of the fixture pages, resolved as a browser would. */
 function fixtureUrls(): string[] {

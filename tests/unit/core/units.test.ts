@@ -74,6 +74,15 @@ describe('rule validation', () => {
     }
   });
 
+  it('rejects story hosts that are not two or more exact hosts', () => {
+    const rule = (storyHosts: unknown) => validateRule({ id: 'x', match: { hosts: ['*.a.com'] }, canonical: { storyHosts } }, 'f.json');
+    expect(rule(['www.a.com', 'm.a.com']).ok).toBe(true);
+    for (const bad of [['www.a.com'], ['*.a.com', 'a.com'], ['*', 'a.com'], ['A.com', 'b.a.com'], ['a.com', 1], 'a.com']) {
+      const v = rule(bad);
+      expect(!v.ok && v.problems.map((p) => p.field), JSON.stringify(bad)).toEqual(['canonical.storyHosts']);
+    }
+  });
+
   it('rejects an embed picture that is not an https URL or whose pattern finds no id', () => {
     const embed = { selector: '.chart[data-src]', attr: 'data-src', pattern: '^(\\d+)', image: 'https://c.example/{id}.png', link: 'https://c.example/{id}', alt: 'chart' };
     expect(validateRule({ id: 'x', match: { hosts: ['*'] }, embedPicture: embed }).ok).toBe(true);

@@ -16,6 +16,20 @@ describe('idForUrl', () => {
     expect(idForUrl('HTTPS://WWW.FTChinese.com/story/001#comments')).toBe(idForUrl(URL_A));
   });
 
+  it('is one id for one story read over http or https, or on a mirror host of its site', () => {
+    expect(idForUrl('http://www.ftchinese.com/story/001')).toBe(idForUrl(URL_A));
+    for (const host of ['cn.ft.com', 'ftchinese.com', 'm.ftchinese.com', 'www.chineseft.com', 'www.chineseft.net']) {
+      expect(idForUrl(`https://${host}/story/001`), host).toBe(idForUrl(URL_A));
+      expect(idForUrl(`http://${host.toUpperCase()}/story/001#x`), host).toBe(idForUrl(URL_A));
+    }
+    expect(idForUrl('http://example.com/a?b=1')).toBe(idForUrl('https://example.com/a?b=1'));
+    // The Traditional edition is another text, a host not named stays itself, and so do the path and a port.
+    expect(idForUrl('https://big5.ftchinese.com/story/001')).not.toBe(idForUrl(URL_A));
+    expect(idForUrl('https://www.example.com/a')).not.toBe(idForUrl('https://example.com/a'));
+    expect(idForUrl('https://cn.ft.com/story/002')).not.toBe(idForUrl(URL_A));
+    expect(idForUrl('https://cn.ft.com:8443/story/001')).not.toBe(idForUrl(URL_A));
+  });
+
   it('does not collide across 50,000 URLs', () => {
     const ids = new Set<string>();
     for (let n = 0; n < 50_000; n++) ids.add(idForUrl(`https://example.com/story/${n}`));
@@ -42,6 +56,15 @@ describe('save', () => {
     expect(body).toEqual(article(URL_A));
     expect(await library.getEntry(first.id)).toEqual(row);
     expect(await library.getEntry('nope')).toBeUndefined();
+  });
+
+  it('saving a story again from a mirror host of its site updates the one entry', async () => {
+    const { library } = freshLibrary();
+    const first = await library.save(article('https://cn.ft.com/story/001'), { now: NOW });
+    await library.update(first.id, { tags: ['央行'], state: 'read' });
+    const again = await library.save(article(URL_A, { title: '新标题' }), { now: later });
+    expect(again).toMatchObject({ id: first.id, url: URL_A, title: '新标题', tags: ['央行'], state: 'read', savedAt: NOW.toISOString() });
+    expect((await library.list()).map((e) => e.id)).toEqual([first.id]);
   });
 
   it('re-saving the same story updates text and metadata but keeps savedAt, tags, state, progress and readAt', async () => {

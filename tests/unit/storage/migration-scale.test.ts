@@ -13,7 +13,9 @@ import { DB_VERSION, SEGMENT_SIZE, type EntryV1, type SearchSegment } from '../.
 import { article, createV1Stores, rawGetAll, rawOpen, rawPut } from './helpers';
 
 const N = 10_000;
-const urlOf = (i: number) => `https://www.ftchinese.com/story/${String(1_000_000 + i).padStart(9, '0')}`;
+/** Every fourth article was saved from FT's mirror host, under the id its URL had before v9 folded the hosts. */
+const urlOf = (i: number) => `https://${i % 4 ? 'www.ftchinese.com' : 'cn.ft.com'}/story/${String(1_000_000 + i).padStart(9, '0')}`;
+const storedId = (url: string) => (url.startsWith('https://cn.ft.com/') ? idForUrl(`https://before.test/${url}`) : idForUrl(url));
 
 /** Every second article has a standfirst, every fifth an author. */
 const lead = (i: number) => (i % 2 ? null : `导语${i}：降息之后`);
@@ -22,7 +24,7 @@ const byline = (i: number) => (i % 5 ? null : `作者${i}`);
 function entryV1(i: number): EntryV1 {
   const url = urlOf(i);
   return {
-    id: idForUrl(url), url, title: `第${i}篇：央行与市场`, siteName: 'FT中文网', lang: 'zh-CN', byline: byline(i), lead: lead(i),
+    id: storedId(url), url, title: `第${i}篇：央行与市场`, siteName: 'FT中文网', lang: 'zh-CN', byline: byline(i), lead: lead(i),
     leadImage: null, published: null, savedAt: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(),
     updatedAt: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(), readAt: null, state: i % 3 ? 'unread' : 'read',
     tags: i % 7 ? [] : ['每周'], readingMinutes: 2, length: 400, partial: false, progress: 0, linkOnly: false, bodyBytes: 900,
@@ -86,6 +88,9 @@ describe(`migrating a ${N.toLocaleString('en')}-article library`, () => {
       expect(list.filter((e) => e.state === 'read')).toHaveLength(Math.ceil(N / 3));
       expect(list.filter((e) => e.tags.includes('每周'))).toHaveLength(Math.ceil(N / 7));
       expect((await library.getBody(idForUrl(urlOf(4321))))?.textContent).toBe('正文4321：利率与房地产市场。');
+      // The articles saved from the mirror host moved to the ids their URLs have now (v9), bodies with them.
+      expect(list.filter((e) => e.id !== idForUrl(e.url))).toEqual([]);
+      expect((await library.getBody(idForUrl(urlOf(4320))))?.textContent).toBe('正文4320：利率与房地产市场。');
       expect(await library.search('正文9999')).toEqual([idForUrl(urlOf(9999))]);
       expectLeadsAndBylines(await library.search('导语'), await library.search('作者'));
       expect(await library.search('导语4320')).toEqual([idForUrl(urlOf(4320))]);
