@@ -124,6 +124,27 @@ export class BodyWriter {
     unwrap(this.tx).objectStore('bodies').put(article, id);
   }
 
+  /**
+   * Gives a stored body the id `to`, new to the library (an article whose id
+   * changed, schema v9): in its pack, or in a row of its own. `packHint` is the
+   * pack its index row names, read without a lookup when it holds the body.
+   */
+  async rename(from: string, to: string, packHint?: number): Promise<void> {
+    const hinted = packHint !== undefined && (await this.load(packHint)).ids.includes(from);
+    const key = hinted ? packHint : await this.locate(from);
+    const pack = key === undefined ? undefined : await this.load(key);
+    const at = pack ? pack.ids.indexOf(from) : -1;
+    if (pack && at >= 0) {
+      pack.ids[at] = to;
+      pack.changed = true;
+      return;
+    }
+    const row = await this.tx.objectStore('bodies').get(from);
+    if (!isArticle(row)) return;
+    this.putRow(to, row);
+    unwrap(this.tx).objectStore('bodies').delete(from);
+  }
+
   /** Drops an id's body, wherever it is. */
   async delete(id: string): Promise<void> {
     if (this.added.delete(id)) return;

@@ -10,67 +10,84 @@ import type { LibraryEntry } from './types';
 /**
  * Moves every stored article whose id is no longer the one its URL hashes to
  * (`urlKey` came to fold more: schema v9) to that id: index row, search text,
- * body and images. Articles that now share an id, one story saved from two
- * hosts, become one, merged as an import merges a record into a stored one
- * (tags unioned, read state and progress never going back, the newer text
- * kept), with every image of each. Bodies moved go to rows of their own.
- * Reads the index rows a segment at a time and holds only those that move.
+ * body and images. One alone at its new id keeps its place in the list, its
+ * body in its pack or row and its search text. Articles that now share an id,
+ * one story saved from two hosts, become one, merged as an import merges a
+ * record into a stored one (tags unioned, read state and progress never going
+ * back, the newer text kept, in a row of its own), with every image of each.
  * Returns how many rows moved.
  */
 export async function rekeyArticles(tx: ArticleTx): Promise<number> {
+  const segments = new SegmentWriter(tx);
   const moving: LibraryEntry[] = [];
+  // The pass over the index finds every row's segment, so nothing below looks an id up.
   for (let cursor = await tx.objectStore('entrySegments').openCursor(); cursor; cursor = await cursor.continue()) {
-    for (const entry of (cursor.value as EntrySegment).entries) if (isEntry(entry) && idForUrl(entry.url) !== entry.id) moving.push(entry);
+    const segment = cursor.value as EntrySegment;
+    segments.know(cursor.key as number | string, segment);
+    for (const entry of segment.entries) if (isEntry(entry) && idForUrl(entry.url) !== entry.id) moving.push(entry);
   }
   if (moving.length === 0) return 0;
   const groups = new Map<string, LibraryEntry[]>();
   for (const entry of moving) groups.set(idForUrl(entry.url), [...(groups.get(idForUrl(entry.url)) ?? []), entry]);
 
-  const segments = new SegmentWriter(tx);
   const bodies = new BodyWriter(tx);
-  const images = tx.objectStore('images');
-  const [rev] = await Promise.all([
-    tx.objectStore('meta').get(META_REV) as Promise<number | undefined>,
-    segments.find([...groups.keys(), ...moving.map((e) => e.id)], true),
-  ]);
-  for (const [id, members] of groups) {
-    const stored = await segments.entry(id);
-    // The row already at the id is the local side; the others come in as an import's records would, oldest text first.
-    const [first, ...rest] = [...(stored ? [stored] : []), ...members.sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt))];
-    let merged: LibraryEntry = { ...(first as LibraryEntry), id };
-    let textOf = first as LibraryEntry;
-    for (const entry of rest) {
-      const { entry: next, incomingBody } = mergeEntries(merged, entry);
-      merged = next;
-      if (incomingBody) textOf = entry;
-    }
-    const body = await bodies.read(textOf.id);
-    const pictures = (await Promise.all(members.map((m) => images.index('articleId').getAll(m.id)))).flat() as ImageRecord[];
+  const imageIndex = tx.objectStore('images').index('articleId');
+  const rev = ((await tx.objectStore('meta').get(META_REV)) as number | undefined) ?? 0;
+  // Every read goes out at once (the writers keep what they read); the writes after wait on no request.
+  const plans = await Promise.all(
+    [...groups].map(async ([id, members]) => {
+      const stored = await segments.entry(id);
+      // The row already at the id is the local side; the others come in as an import's records would, oldest text first.
+      const [first, ...rest] = [...(stored ? [stored] : []), ...members.sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt))] as [LibraryEntry, ...LibraryEntry[]];
+      let merged: LibraryEntry = { ...first, id };
+      let textOf = first;
+      for (const entry of rest) {
+        const { entry: next, incomingBody } = mergeEntries(merged, entry);
+        merged = next;
+        if (incomingBody) textOf = entry;
+      }
+      const renamed = rest.length === 0;
+      // Only rows that account for images have any to move.
+      const [body, search, pictures, kept] = await Promise.all([
+        renamed ? undefined : bodies.read(textOf.id),
+        segments.text(textOf.id),
+        Promise.all(members.map((m) => (m.imageBytes > 0 ? (imageIndex.getAll(m.id) as Promise<ImageRecord[]>) : []))),
+        stored && stored.imageBytes > 0 ? imageIndex.getAllKeys(id) : [],
+      ]);
+      return { id, members, stored, first, merged, textOf, renamed, body, search, pictures: pictures.flat(), kept: kept.map((key) => (key as [string, string])[1]) };
+    }),
+  );
+  const bodyWrites: Promise<void>[] = [];
+  for (const { id, members, stored, first, merged, textOf, renamed, body, search, pictures, kept } of plans) {
     // A story new to its id keeps the place of its first copy in the list; the others leave theirs.
     for (const member of members) {
       await (member === first && !stored ? segments.moveTo(member.id, id) : segments.delete(member.id));
-      await bodies.delete(member.id);
+      if (!renamed) bodyWrites.push(bodies.delete(member.id));
     }
-    for (const img of pictures) unwrap(tx).objectStore('images').delete([img.articleId, img.url]);
-    if (textOf !== stored) {
+    if (renamed) bodyWrites.push(bodies.rename(textOf.id, id, textOf.pack));
+    else if (textOf !== stored) {
       delete merged.pack;
-      if (body) await bodies.put(id, body);
-      else await bodies.delete(id);
+      bodyWrites.push(body ? bodies.put(id, body) : bodies.delete(id));
     }
-    const urls = new Set((await images.index('articleId').getAllKeys(id)).map((key) => (key as [string, string])[1]));
+    const images = unwrap(tx).objectStore('images');
+    for (const img of pictures) images.delete([img.articleId, img.url]);
+    const urls = new Set(kept);
     let imageBytes = stored?.imageBytes ?? 0;
     for (const img of pictures) {
       if (urls.has(img.url)) continue;
       urls.add(img.url);
       imageBytes += img.bytes.byteLength;
-      unwrap(tx).objectStore('images').put({ ...img, articleId: id });
+      images.put({ ...img, articleId: id });
     }
     merged.imageBytes = imageBytes;
     merged.missingImages = merged.missingImages.filter((url) => !urls.has(url));
-    const search = buildSearchRecord(id, body ?? emptyBody(merged), merged.savedAt, rev ?? 0);
-    await segments.put(merged, search);
+    // The text is the one whose body is kept: its search row moves with it.
+    const savedAt = Date.parse(merged.savedAt) || 0;
+    const text = search ? { ...search, id, savedAt } : buildSearchRecord(id, body ?? emptyBody(merged), merged.savedAt, rev);
+    await segments.put(merged, text);
   }
-  await segments.flush(rev ?? 0);
+  await Promise.all(bodyWrites);
+  await segments.flush(rev);
   await bodies.flush();
   return moving.length;
 }

@@ -149,6 +149,21 @@ export class SegmentWriter {
     await this.fold();
   }
 
+  /**
+   * Takes a segment this write has read already (an upgrade's pass over the
+   * store) as found: its ids need no lookup in the `ids` index.
+   */
+  know(key: SegmentKey, segment: EntrySegment): void {
+    for (const id of segment.ids) this.where.set(id, key);
+    void this.adopt(key, segment);
+  }
+
+  /** The stored search text of an id already passed to `find` (or `know`). */
+  async text(id: string): Promise<SearchRecord | undefined> {
+    const key = this.where.get(id);
+    return key === undefined ? undefined : (await this.textsOf(key)).rows.get(id);
+  }
+
   /** The stored row of an id already passed to `find`. */
   async entry(id: string): Promise<LibraryEntry | undefined> {
     const key = this.where.get(id);
