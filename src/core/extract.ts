@@ -17,7 +17,7 @@
  *   8. Fill metadata (rule fields → Readability → page meta → caller's known values),
  *      canonical URL, language, length and reading time; reject non-articles.
  */
-import { Readability } from '@mozilla/readability';
+import Readability from '@mozilla/readability/Readability.js';
 import type { WindowLike } from 'dompurify';
 import type { Article, ExtractResult } from './types';
 import { applyRules, type RuleFields } from './rules/apply';
@@ -127,6 +127,20 @@ function normaliseBody(root: Element, url: string, rewrites: readonly (readonly 
     media.replaceChildren();
   }
   queryAll(root, 'source').forEach((s) => s.remove());
+  // No frame is kept (a saved page runs nothing): a video player becomes a link to the video's page, so the reader
+  // knows it is there and can watch it; any other frame goes, and the box it leaves empty with it.
+  for (const frame of queryAll(root, 'iframe')) {
+    const page = videoPage(absoluteUrl(frame.getAttribute('src'), url));
+    if (!page) {
+      frame.remove();
+      continue;
+    }
+    const link = root.ownerDocument.createElement('a');
+    link.className = 'qd-video';
+    link.href = page;
+    link.textContent = `▶ ${oneLine(frame.getAttribute('title') ?? '') || new URL(page).hostname}`;
+    frame.replaceWith(link);
+  }
   for (const h1 of queryAll(root, 'h1')) renameElement(h1, 'h2');
   raiseHeadings(root);
   // A rule before anything it could separate goes (FT's live blog opens with the <hr> it prints between posts).
@@ -144,6 +158,25 @@ function normaliseBody(root: Element, url: string, rewrites: readonly (readonly 
   for (const el of queryAll(root, 'div, span, p, section, footer, tfoot, h2, h3, h4, h5, h6').reverse()) {
     if (isEmptyElement(el) && !el.parentElement?.classList.contains('qd-pair')) el.remove();
   }
+}
+
+/** Embedded players, the video's id in group 1, and the page that plays it. Readability keeps their frames. */
+const PLAYERS: readonly [RegExp, string][] = [
+  [/\/\/(?:www\.)?youtube(?:-nocookie)?\.com\/embed\/([\w-]+)/, 'www.youtube.com/watch?v=$1'],
+  [/\/\/player\.vimeo\.com\/video\/(\d+)/, 'vimeo.com/$1'],
+  [/\/\/(?:www\.)?dailymotion\.com\/embed\/video\/(\w+)/, 'www.dailymotion.com/video/$1'],
+  [/\/\/player\.bilibili\.com\/player\.html\?(?:.*&)?bvid=(\w+)/, 'www.bilibili.com/video/$1'],
+  [/\/\/v\.qq\.com\/txp\/iframe\/player\.html\?(?:.*&)?vid=(\w+)/, 'v.qq.com/x/page/$1.html'],
+];
+const PLAYER_HOSTS = new RegExp(PLAYERS.map(([player]) => player.source).join('|'));
+
+/** The page of the video an embedded player's `src` plays, or null for any other frame. */
+function videoPage(src: string | null): string | null {
+  for (const [player, page] of PLAYERS) {
+    const match = src?.match(player);
+    if (match) return 'https://' + match[0].replace(player, page);
+  }
+  return null;
 }
 
 const BLOCKS = new Set(['p', 'div', 'hr', 'figure', 'table', 'ul', 'ol', 'dl', 'blockquote', 'pre', 'section', 'aside', 'header', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
@@ -190,7 +223,7 @@ function run(doc: Document, url: string, opts: ExtractOptions): ExtractResult {
     // Readability drops a hero figure printed above the text: it is noted first, and put back when it belongs.
     const lead = findLeadFigure(clone, url, page.image);
     // Keep Readability's element rather than re-parsing its HTML string: one parse less.
-    const reader = new Readability<Element>(clone, { charThreshold: 200, serializer: (el) => el as Element });
+    const reader = new Readability<Element>(clone, { charThreshold: 200, serializer: (el) => el as Element, allowedVideoRegex: PLAYER_HOSTS });
     rd = (reader.parse() ?? {}) as ReadabilityResult;
     if (!rd.content) return { ok: false, reason: 'no-article', message: 'no article content found on this page' };
     body = rd.content;

@@ -316,6 +316,28 @@ describe('extractArticle edge cases', () => {
     expect(!r2.ok && r2.message).toMatch(/^article HTML/);
   });
 
+  it('turns an embedded video into a link to its page, and drops any other frame with the box it leaves', () => {
+    const frames = [
+      '<p><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ?start=3" title="  专访：\n央行行长 "></iframe></p>',
+      '<p><iframe src="//player.vimeo.com/video/76979871"></iframe></p>',
+      '<div><iframe src="https://player.bilibili.com/player.html?isOutside=true&bvid=BV1xx411c7mD&p=1"></iframe></div>',
+      '<p><iframe src="https://ads.example/slot?id=1"></iframe></p>',
+      '<p><iframe src="javascript:alert(1)"></iframe></p>',
+    ];
+    const r = extract(`<html><body><article><h1>视频报道</h1>${PARAS.slice(0, PARAS.length / 2)}${frames.join('')}${PARAS}</article></body></html>`);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const links = [...r.article.contentHtml.matchAll(/<a [^>]*class="qd-video"[^>]*>[^<]*<\/a>/g)].map((m) => m[0]);
+    expect(links).toHaveLength(3);
+    expect(links[0]).toContain('href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"');
+    expect(links[0]).toContain('>▶ 专访： 央行行长</a>');
+    expect(links[1]).toContain('href="https://vimeo.com/76979871"');
+    expect(links[1]).toContain('>▶ vimeo.com</a>');
+    expect(links[2]).toContain('href="https://www.bilibili.com/video/BV1xx411c7mD"');
+    expect(r.article.contentHtml).not.toMatch(/<iframe|ads\.example|javascript:|<p>\s*<\/p>|<div>\s*<\/div>/);
+    expect(r.article.textContent).toContain('▶ 专访： 央行行长');
+  });
+
   it('marks a paywalled FT page partial', () => {
     const html = `<html><body><div class="story-container"><h1 class="story-headline">付费文章</h1><div id="story-body-container">${PARAS}</div>
       <div class="subscribe-lock-container" id="subscribe-now-container"><div class="lock-content">成为付费会员，阅读FT独家内容</div></div></div></body></html>`;
