@@ -9,7 +9,8 @@
  */
 import { relative } from 'node:path';
 import type { Plugin } from 'vite';
-import { validateRule } from '../core/rules/schema';
+// The config loads this file and what it imports as they are, without a bundler: those imports name their .ts file.
+import { validateRule } from '../core/rules/schema.ts';
 
 const RULE_FILE = /[\\/]src[\\/]rules[\\/]sites[\\/][^\\/]+\.json$/;
 

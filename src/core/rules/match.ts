@@ -6,7 +6,7 @@
  * suffix length, then the generic `*` rules. Site-specific rules and generic
  * rules are both applied; only one site-specific rule wins.
  */
-import type { SiteRule } from './schema';
+import type { SiteRule } from './schema.ts';
 
 /** Score of a host pattern against a host: -1 = no match, 0 = `*`, higher = more specific. */
 export function hostScore(pattern: string, host: string): number {

@@ -4,7 +4,7 @@
  * object against it and reports every problem with its file and field, so a
  * bad rule is rejected whole and never half-applied.
  */
-import { TRANSFORM_NAMES } from './transforms';
+import { TRANSFORM_NAMES } from './transforms.ts';
 
 /**
  * A CSS selector, or `[selector, source]` where source is an attribute name, `text:<label>` (the date after a label),

@@ -4,10 +4,10 @@
  * own data fields (never from code per site). Each runs on the working copy
  * only, after removals, on the chosen content root.
  */
-import type { SiteRule } from './schema';
-import { DEFAULT_TZ_OFFSET_MINUTES, parseDate } from '../dates';
-import { holdsArticle, isBlank, isEmptyElement, moveChildren, oneLine, queryAll, queryOne, shortLine, textLines, trimTrailing } from '../dom';
-import { hostMatches } from './match';
+import type { SiteRule } from './schema.ts';
+import { DEFAULT_TZ_OFFSET_MINUTES, parseDate } from '../dates.ts';
+import { holdsArticle, isBlank, isEmptyElement, moveChildren, oneLine, queryAll, queryOne, shortLine, textLines, trimTrailing } from '../dom.ts';
+import { hostMatches } from './match.ts';
 
 export interface TransformContext {
   doc: Document;
