@@ -60,6 +60,15 @@ function jsonLd(doc: Document): Record<string, unknown> {
   return {};
 }
 
+/** File names of a site's stand-in picture, the same on every page: a logo, an icon, a default share image. */
+const STAND_IN = /(?:^|[^a-z])(?:fb|og|site)?(?:logo|favicon|icon?|placeholder)s?(?:[^a-z]|$)|^(?:(?:og|share|social)[-_])?default[-_.]/i;
+
+/** The page's picture, unless its file name says it is the site's stand-in (Yahoo! Japan's fbico_ogp_600x600.png). */
+function ownPicture(url: string | null): string | null {
+  const file = url?.replace(/[?#].*$/s, '').split('/').pop() ?? '';
+  return STAND_IN.test(file) ? null : url;
+}
+
 export function readPageMetadata(doc: Document): PageMetadata {
   const ld = jsonLd(doc);
   const m = indexMeta(doc);
@@ -76,7 +85,7 @@ export function readPageMetadata(doc: Document): PageMetadata {
   return {
     title,
     description,
-    image: str(typeof ldImage === 'object' && ldImage ? (ldImage as { url?: unknown }).url : ldImage) ?? meta(m, 'og:image', 'twitter:image'),
+    image: ownPicture(str(typeof ldImage === 'object' && ldImage ? (ldImage as { url?: unknown }).url : ldImage) ?? meta(m, 'og:image', 'twitter:image')),
     siteName: meta(m, 'og:site_name', 'application-name'),
     author: author ?? meta(m, 'author', 'article:author'),
     // After Open Graph's name, those Chinese portals and Dublin Core use (光明网 gives only publishdate).

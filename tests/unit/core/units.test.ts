@@ -316,6 +316,20 @@ describe('extractArticle edge cases', () => {
     expect(!r2.ok && r2.message).toMatch(/^article HTML/);
   });
 
+  it("takes no hero from a page picture whose file name says it is the site's logo, icon or default share image", () => {
+    const hero = (image: string) => {
+      const r = extract(`<html><head><meta property="og:image" content="${image}"></head><body><article><h1>标题</h1>${PARAS}</article></body></html>`);
+      return r.ok ? r.article.leadImage : 'failed';
+    };
+    for (const standIn of [
+      'http://i.yimg.jp/images/jpnews/cre/common/all/images/fbico_ogp_600x600.png', 'https://example.com/static/site-logo.png?v=2',
+      'https://example.com/img/logo.svg', 'https://example.com/og-default.jpg', 'https://example.com/default_share.png', 'https://example.com/favicon-192.png',
+    ]) expect(hero(standIn), standIn).toBeNull();
+    for (const photo of [
+      'https://example.com/2025/china-debt-default.jpg', 'https://example.com/silicon-valley.jpg', 'https://example.com/logos/0225-lupita-1200x630.jpg',
+    ]) expect(hero(photo), photo).toBe(photo);
+  });
+
   it('turns an embedded video into a link to its page, and drops any other frame with the box it leaves', () => {
     const frames = [
       '<p><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ?start=3" title="  专访：\n央行行长 "></iframe></p>',
