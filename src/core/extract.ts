@@ -262,6 +262,8 @@ function run(doc: Document, url: string, opts: ExtractOptions): ExtractResult {
 
   // 7. Sanitize, from the HTML string: DOMPurify's best-trodden path (its in-place mode measured no faster on real pages).
   const clean = sanitizeToElement(html, win);
+  // A block the page (or Readability) put inside a paragraph leaves it as two empty ones when the HTML is parsed again.
+  for (const p of queryAll(clean, 'p')) if (isEmptyElement(p)) p.remove();
   const contentHtml = clean.innerHTML.trim();
   if (contentHtml.length > max) return { ok: false, reason: 'too-large', message: `article HTML is ${contentHtml.length} characters, over the ${max} limit` };
   const textContent = textLines(clean).join('\n');

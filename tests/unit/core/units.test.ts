@@ -330,6 +330,22 @@ describe('extractArticle edge cases', () => {
     ]) expect(hero(photo), photo).toBe(photo);
   });
 
+  it('leaves no empty paragraph where the page nested a heading or a caption in one', () => {
+    const dom = jsdom(`<html><body><article><h1>标题</h1><p id="kicker"></p>${PARAS}<p id="cap">图：</p>${PARAS}</article></body></html>`);
+    const doc = dom.window.document;
+    // Only a script can build these: HTML parsing closes the paragraph first.
+    const heading = doc.createElement('h2');
+    heading.textContent = '小标题';
+    doc.getElementById('kicker')!.append(heading);
+    doc.getElementById('cap')!.append(Object.assign(doc.createElement('figcaption'), { textContent: '央行大楼' }));
+    const r = extractArticle(doc, 'https://example.com/a', { window: dom.window as unknown as WindowLike });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.article.contentHtml).toContain('<h2>小标题</h2>');
+    expect(r.article.contentHtml).toContain('央行大楼');
+    expect(r.article.contentHtml).not.toMatch(/<p>\s*<\/p>/);
+  });
+
   it('turns an embedded video into a link to its page, and drops any other frame with the box it leaves', () => {
     const frames = [
       '<p><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ?start=3" title="  专访：\n央行行长 "></iframe></p>',
