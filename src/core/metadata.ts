@@ -87,7 +87,8 @@ export function readPageMetadata(doc: Document): PageMetadata {
     description,
     image: ownPicture(str(typeof ldImage === 'object' && ldImage ? (ldImage as { url?: unknown }).url : ldImage) ?? meta(m, 'og:image', 'twitter:image')),
     siteName: meta(m, 'og:site_name', 'application-name'),
-    author: author ?? meta(m, 'author', 'article:author'),
+    // Open Graph's article:author is often the author's profile page: a URL is no name to show.
+    author: author ?? [meta(m, 'author'), meta(m, 'article:author')].find((name) => name && !/^https?:\/\//i.test(name)) ?? null,
     // After Open Graph's name, those Chinese portals and Dublin Core use (光明网 gives only publishdate).
     published: date(str(ld.datePublished)) ?? date(meta(m, 'article:published_time', 'pubdate', 'publishdate', 'date', 'weibo:article:create_at', 'dcterms.created', 'dcterms.issued')),
     updated: date(str(ld.dateModified)) ?? date(meta(m, 'article:modified_time')),

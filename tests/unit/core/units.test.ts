@@ -330,6 +330,16 @@ describe('extractArticle edge cases', () => {
     ]) expect(hero(photo), photo).toBe(photo);
   });
 
+  it("takes no byline from an author meta that is a profile page's URL", () => {
+    const byline = (metas: string) => {
+      const r = extract(`<html><head>${metas}</head><body><article><h1>标题</h1>${PARAS}</article></body></html>`);
+      return r.ok ? r.article.byline : 'failed';
+    };
+    expect(byline('<meta property="article:author" content="https://www.facebook.com/bbcnews">')).toBeNull();
+    expect(byline('<meta name="author" content="http://example.com/staff/li"><meta property="article:author" content="李明">')).toBe('李明');
+    expect(byline('<meta name="author" content="王芳"><meta property="article:author" content="https://example.com/wang">')).toBe('王芳');
+  });
+
   it('leaves no empty paragraph where the page nested a heading or a caption in one', () => {
     const dom = jsdom(`<html><body><article><h1>标题</h1><p id="kicker"></p>${PARAS}<p id="cap">图：</p>${PARAS}</article></body></html>`);
     const doc = dom.window.document;
