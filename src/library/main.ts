@@ -19,6 +19,7 @@ import type { LibraryEntry, ReadState } from '../storage/types';
 import { debounce, formatBytes, formatDate, formatListDate, joinSentences } from '../ui/format';
 import { t, tCount, translatePage, undoFailedText } from '../ui/i18n';
 import { dialogOpen, isTyping } from '../ui/keys';
+import { parseTags } from '../ui/tags';
 import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
 import { followThemePref } from '../ui/theme';
 import { LIBRARY_CHANNEL, isLibraryChange } from '../storage/changes';
@@ -30,7 +31,6 @@ import {
   DEFAULT_FILTERS,
   applyView,
   facets,
-  parseTags,
   reconcile,
   removeEntry,
   siteOf,

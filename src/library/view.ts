@@ -110,16 +110,6 @@ export function facets(all: readonly LibraryEntry[]): { tags: Facet[]; sites: Fa
   return { tags: [...tags].sort(order), sites: siteFacets.sort(order) };
 }
 
-/** Tags typed by the user: split on ASCII or Chinese commas and 、, trimmed, de-duplicated. */
-export function parseTags(input: string): string[] {
-  const out: string[] = [];
-  for (const part of input.split(/[,，、;；\n]+/)) {
-    const tag = part.trim();
-    if (tag && !out.includes(tag)) out.push(tag);
-  }
-  return out;
-}
-
 /**
  * `all` with `entry` put in (replacing the row with its id), still newest first.
  * A row read back the same as the one held is not put in: the page redraws a

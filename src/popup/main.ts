@@ -4,10 +4,12 @@
  * injected on demand, which `activeTab` allows only after the user's click.
  */
 import type { Article } from '../core/types';
+import type { LibraryEntry } from '../storage/types';
 import browser from '../platform/browser';
 import { sendMessage } from '../platform/messages';
 import { imagesOverBudgetText, saveFailedText, t, tCount, translatePage } from '../ui/i18n';
 import { joinSentences } from '../ui/format';
+import { parseTags } from '../ui/tags';
 import { followThemePref } from '../ui/theme';
 import { askForOrigins, originsToAsk } from './image-access';
 import { extractInTab, isReadableUrl } from '../platform/tab-access';
@@ -102,6 +104,7 @@ async function saveArticle(article: Article, tabId: number, button: HTMLButtonEl
     status.textContent = joinSentences(failed ? tCount('imagesNotSavedOne', 'imagesNotSaved', failed) : '', over ? imagesOverBudgetText(over) : '');
     // Focus was on the now-disabled button: without this it drops to the body and Tab starts over.
     showLibraryLink(outcome.entry.id).focus();
+    showTags(outcome.entry);
   } else {
     button.disabled = false;
     status.className = 'error';
@@ -115,6 +118,32 @@ function showLibraryLink(id: string): HTMLAnchorElement {
   library.href = browser.runtime.getURL(`library.html#${encodeURIComponent(id)}`);
   library.hidden = false;
   return library;
+}
+
+/** The saved article whose tags the form edits. */
+let taggedId: string | null = null;
+
+/** Shows the saved article's tags, to change right here: most readers tag as they save. */
+function showTags(entry: LibraryEntry): void {
+  taggedId = entry.id;
+  $<HTMLInputElement>('tags-input').value = entry.tags.join(', ');
+  $('tags-form').hidden = false;
+}
+
+async function saveTags(event: SubmitEvent): Promise<void> {
+  event.preventDefault();
+  if (!taggedId) return;
+  const input = $<HTMLInputElement>('tags-input');
+  const status = $('tags-status');
+  status.className = '';
+  const updated = await sendMessage('library.update', { id: taggedId, patch: { tags: parseTags(input.value) } }).catch(() => null);
+  if (updated) {
+    input.value = updated.tags.join(', ');
+    status.textContent = t('tagsSaved');
+  } else {
+    status.className = 'error';
+    status.textContent = t('tagsNotSaved');
+  }
 }
 
 /** Bumped by each read: a read that answers after a retry started is dropped. */
@@ -149,6 +178,7 @@ async function readActiveTab(): Promise<void> {
     save.classList.remove('primary');
     $('save-status').textContent = t('alreadySaved');
     showLibraryLink(existing.id);
+    showTags(existing);
     const reader = $('open-reader');
     reader.classList.add('primary');
     if (document.activeElement === save || document.activeElement === document.body) reader.focus();
@@ -164,6 +194,7 @@ async function main(): Promise<void> {
   translatePage();
   followThemePref();
   $('retry').addEventListener('click', () => void readActiveTab().catch(showError));
+  $('tags-form').addEventListener('submit', (event) => void saveTags(event));
   await readActiveTab();
 }
 

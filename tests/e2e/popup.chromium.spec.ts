@@ -132,6 +132,31 @@ test.describe('popup and content script (Chromium)', () => {
     await expect(again.getByRole('link', { name: /^(在阅读列表中打开|Open in library)$/ })).toHaveAttribute('href', row ?? '');
   });
 
+  test('tags typed in the popup once the article is saved are its tags in the library, and shown there next time', async ({ extension }) => {
+    const { context, worker, extensionId } = extension;
+    const page = await context.newPage();
+    await page.goto(SEED_URL);
+    const popup = await openPopupFor(context, worker, extensionId, page);
+    const tags = popup.getByLabel(/^(标签，用逗号分隔|Tags, separated by commas)$/);
+    // Nothing to tag before it is saved.
+    await expect(tags).toBeHidden();
+    await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
+    await expect(popup.getByRole('button', { name: /^(已保存|Saved)$/ })).toBeVisible({ timeout: 20_000 });
+    await expect(tags).toHaveValue('');
+    // Chinese and ASCII commas both separate; a tag typed twice is one.
+    await tags.fill('经济，央行, 经济');
+    await tags.press('Enter');
+    await expect(popup.locator('#tags-status')).toHaveText(/^(标签已保存。|Tags saved\.)$/);
+    await expect(tags).toHaveValue('经济, 央行');
+    await popup.close();
+
+    const library = await openLibrary(context, extensionId);
+    await expect(libraryRow(library, SEED_TITLE)).toContainText('#经济');
+    await expect(libraryRow(library, SEED_TITLE)).toContainText('#央行');
+    const again = await openPopupFor(context, worker, extensionId, page);
+    await expect(again.getByLabel(/^(标签，用逗号分隔|Tags, separated by commas)$/)).toHaveValue('经济, 央行');
+  });
+
   test('a story saved from cn.ft.com and read again at www.ftchinese.com over http is the one saved article', async ({ extension }) => {
     const { context, worker, extensionId } = extension;
     const page = await context.newPage();
@@ -169,11 +194,11 @@ test.describe('popup and content script (Chromium)', () => {
     const popup = await openPopupFor(context, worker, extensionId, page);
     await expect(popup.locator('#article-title')).toHaveText(SEED_TITLE);
     // The article is shown and Save has focus: no live region holds the title, the reading time or a button.
-    expect(await liveRegions(popup)).toEqual([['state-status', ''], ['save-status', '']]);
+    expect(await liveRegions(popup)).toEqual([['state-status', ''], ['save-status', ''], ['tags-status', '']]);
     await popup.getByRole('button', { name: /^(保存|Save)$/ }).click();
     await expect(popup.getByRole('button', { name: /^(已保存|Saved)$/ })).toBeVisible({ timeout: 20_000 });
     // The button's new name and the library link that appear are heard through focus, not as a live change.
-    expect(await liveRegions(popup)).toEqual([['state-status', ''], ['save-status', '']]);
+    expect(await liveRegions(popup)).toEqual([['state-status', ''], ['save-status', ''], ['tags-status', '']]);
     await popup.close();
 
     // A state with no focusable control says its heading and message through the status line.
@@ -183,7 +208,7 @@ test.describe('popup and content script (Chromium)', () => {
     await expect(empty.locator('#state-empty')).toBeVisible();
     const heading = await empty.locator('#state-empty h1').textContent();
     const detail = await empty.locator('#empty-detail').textContent();
-    expect(await liveRegions(empty)).toEqual([['state-status', `${heading} ${detail}`], ['save-status', '']]);
+    expect(await liveRegions(empty)).toEqual([['state-status', `${heading} ${detail}`], ['save-status', ''], ['tags-status', '']]);
   });
 
   test('on an image tab the popup says it is an image or a PDF, not "open an article page"', async ({ extension }) => {

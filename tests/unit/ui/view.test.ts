@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { LocalEdits } from '../../../src/library/local-edits';
-import { applyView, DEFAULT_FILTERS, facets, parseTags, reconcile, removeEntry, siteOf, upsertEntry } from '../../../src/library/view';
+import { applyView, DEFAULT_FILTERS, facets, reconcile, removeEntry, siteOf, upsertEntry } from '../../../src/library/view';
+import { parseTags } from '../../../src/ui/tags';
 import { makeEntry } from './helpers';
 
 const entries = [
