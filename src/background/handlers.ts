@@ -44,6 +44,12 @@ export const HANDLERS: HandlerTable = {
     return (await library.getEntry(library.idForUrl(url))) ?? null;
   },
 
+  'library.tags': async () => {
+    const counts = new Map<string, number>();
+    for (const entry of await (await getLibrary()).list()) for (const tag of entry.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+    return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'zh')).map(([tag]) => tag);
+  },
+
   'library.update': async ({ id, patch }) => {
     const clean = isString(id) ? cleanPatch(patch) : null;
     if (!clean) return null;

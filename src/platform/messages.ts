@@ -27,6 +27,8 @@ export interface ProtocolMap {
   'library.save': { req: { article: Article; tabId?: number }; res: SaveOutcome };
   /** Background: look up whether a URL is already saved. */
   'library.lookup': { req: { url: string }; res: LibraryEntry | null };
+  /** Background: every tag in the library, the most used first (the popup offers them). */
+  'library.tags': { req: Record<string, never>; res: string[] };
   'library.update': {
     req: { id: string; patch: EntryPatch };
     res: LibraryEntry | null;

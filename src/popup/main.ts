@@ -123,11 +123,41 @@ function showLibraryLink(id: string): HTMLAnchorElement {
 /** The saved article whose tags the form edits. */
 let taggedId: string | null = null;
 
+/** Tags already in the library, the most used first; asked for once. */
+let libraryTags: Promise<string[]> | null = null;
+/** How many of them the popup offers at a time. */
+const OFFERED_TAGS = 8;
+
 /** Shows the saved article's tags, to change right here: most readers tag as they save. */
 function showTags(entry: LibraryEntry): void {
   taggedId = entry.id;
   $<HTMLInputElement>('tags-input').value = entry.tags.join(', ');
   $('tags-form').hidden = false;
+  libraryTags ??= sendMessage('library.tags', {}).catch(() => []);
+  void offerTags();
+}
+
+/** The library's most used tags the article does not have yet, each added (and saved) by one click. */
+async function offerTags(): Promise<void> {
+  const typed = new Set(parseTags($<HTMLInputElement>('tags-input').value));
+  const offered = (await (libraryTags ?? [])).filter((tag) => !typed.has(tag)).slice(0, OFFERED_TAGS);
+  const box = $('tags-suggested');
+  box.replaceChildren(
+    ...offered.map((tag) => {
+      const chip = document.createElement('button');
+      chip.type = 'button';
+      chip.className = 'chip';
+      chip.textContent = `#${tag}`;
+      chip.title = t('addTag', tag);
+      chip.addEventListener('click', () => {
+        const input = $<HTMLInputElement>('tags-input');
+        input.value = [...parseTags(input.value), tag].join(', ');
+        $<HTMLFormElement>('tags-form').requestSubmit();
+      });
+      return chip;
+    }),
+  );
+  box.hidden = offered.length === 0;
 }
 
 async function saveTags(event: SubmitEvent): Promise<void> {
@@ -140,6 +170,10 @@ async function saveTags(event: SubmitEvent): Promise<void> {
   if (updated) {
     input.value = updated.tags.join(', ');
     status.textContent = t('tagsSaved');
+    // A chip pressed goes with its tag; focus, if it was there, moves to the field rather than to the page.
+    const pressed = Boolean(document.activeElement?.closest('#tags-suggested'));
+    await offerTags();
+    if (pressed) input.focus();
   } else {
     status.className = 'error';
     status.textContent = t('tagsNotSaved');

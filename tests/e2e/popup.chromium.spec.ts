@@ -155,6 +155,22 @@ test.describe('popup and content script (Chromium)', () => {
     await expect(libraryRow(library, SEED_TITLE)).toContainText('#央行');
     const again = await openPopupFor(context, worker, extensionId, page);
     await expect(again.getByLabel(/^(标签，用逗号分隔|Tags, separated by commas)$/)).toHaveValue('经济, 央行');
+    await again.close();
+
+    // Another story offers the library's tags, each added by one click.
+    const url = 'https://cn.ft.com/story/001088990';
+    await context.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: seedPage().replaceAll(SEED_TITLE, '另一篇文章') }));
+    const other = await context.newPage();
+    await other.goto(url);
+    const third = await openPopupFor(context, worker, extensionId, other);
+    await third.getByRole('button', { name: /^(保存|Save)$/ }).click();
+    const offered = third.getByRole('group', { name: /^(常用标签|Your tags)$/ });
+    await expect(offered.getByRole('button')).toHaveText(['#经济', '#央行']);
+    await offered.getByRole('button', { name: '#央行' }).click();
+    await expect(third.locator('#tags-status')).toHaveText(/^(标签已保存。|Tags saved\.)$/);
+    await expect(third.getByLabel(/^(标签，用逗号分隔|Tags, separated by commas)$/)).toHaveValue('央行');
+    await expect(offered.getByRole('button')).toHaveText(['#经济']);
+    await expect(libraryRow(library, '另一篇文章')).toContainText('#央行');
   });
 
   test('a story saved from cn.ft.com and read again at www.ftchinese.com over http is the one saved article', async ({ extension }) => {

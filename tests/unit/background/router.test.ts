@@ -37,6 +37,14 @@ describe('the background\'s message router', () => {
     expect(await send({ type: 'library.lookup', data: { url: 'https://example.com/never-saved' } })).toBeNull();
   });
 
+  it('lists the library\'s tags, the most used first', async () => {
+    const [a, b] = await Promise.all([save('https://example.com/tags-a', '甲', '正文一'), save('https://example.com/tags-b', '乙', '正文二')]);
+    await send({ type: 'library.update', data: { id: a.entry.id, patch: { tags: ['少用', '常用'] } } });
+    await send({ type: 'library.update', data: { id: b.entry.id, patch: { tags: ['常用'] } } });
+    const tags = (await send({ type: 'library.tags', data: {} })) as string[];
+    expect(tags.filter((tag) => ['少用', '常用'].includes(tag))).toEqual(['常用', '少用']);
+  });
+
   it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', '__defineGetter__'])(
     'leaves a message named after an inherited property (%s) unanswered',
     (type) => {
