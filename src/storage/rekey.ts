@@ -32,11 +32,20 @@ export async function rekeyArticles(tx: ArticleTx): Promise<number> {
 
   const bodies = new BodyWriter(tx);
   const imageIndex = tx.objectStore('images').index('articleId');
-  const rev = ((await tx.objectStore('meta').get(META_REV)) as number | undefined) ?? 0;
+  const [storedRev, imageKeys] = await Promise.all([
+    tx.objectStore('meta').get(META_REV) as Promise<number | undefined>,
+    tx.objectStore('images').getAllKeys(),
+  ]);
+  const rev = storedRev ?? 0;
+  // Which articles have images, from the keys alone: an image row counts even when its bytes are empty.
+  const pictured = new Set(imageKeys.map((key) => (key as [string, string])[0]));
   // Every read goes out at once (the writers keep what they read); the writes after wait on no request.
   const plans = await Promise.all(
     [...groups].map(async ([id, members]) => {
-      const stored = await segments.entry(id);
+      const found = await segments.entry(id);
+      // A row at the id the library could not read is left alone, and so are its copies: an upgrade that threw would keep the library shut.
+      if (found && !isEntry(found)) return null;
+      const stored = found;
       // The row already at the id is the local side; the others come in as an import's records would, oldest text first.
       const [first, ...rest] = [...(stored ? [stored] : []), ...members.sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt))] as [LibraryEntry, ...LibraryEntry[]];
       let merged: LibraryEntry = { ...first, id };
@@ -47,18 +56,19 @@ export async function rekeyArticles(tx: ArticleTx): Promise<number> {
         if (incomingBody) textOf = entry;
       }
       const renamed = rest.length === 0;
-      // Only rows that account for images have any to move.
       const [body, search, pictures, kept] = await Promise.all([
         renamed ? undefined : bodies.read(textOf.id),
         segments.text(textOf.id),
-        Promise.all(members.map((m) => (m.imageBytes > 0 ? (imageIndex.getAll(m.id) as Promise<ImageRecord[]>) : []))),
-        stored && stored.imageBytes > 0 ? imageIndex.getAllKeys(id) : [],
+        Promise.all(members.map((m) => (pictured.has(m.id) ? (imageIndex.getAll(m.id) as Promise<ImageRecord[]>) : []))),
+        pictured.has(id) ? imageIndex.getAllKeys(id) : [],
       ]);
       return { id, members, stored, first, merged, textOf, renamed, body, search, pictures: pictures.flat(), kept: kept.map((key) => (key as [string, string])[1]) };
     }),
   );
   const bodyWrites: Promise<void>[] = [];
-  for (const { id, members, stored, first, merged, textOf, renamed, body, search, pictures, kept } of plans) {
+  for (const plan of plans) {
+    if (!plan) continue;
+    const { id, members, stored, first, merged, textOf, renamed, body, search, pictures, kept } = plan;
     // A story new to its id keeps the place of its first copy in the list; the others leave theirs.
     for (const member of members) {
       await (member === first && !stored ? segments.moveTo(member.id, id) : segments.delete(member.id));

@@ -3,7 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { idForUrl } from '../../../src/storage/ids';
 import { Library } from '../../../src/storage/library';
 import type { SavedArticle } from '../../../src/storage/types';
-import { article, bytes, NOW, rawGetAll, rawKeys, rawOpen } from './helpers';
+import { article, bytes, NOW, rawGetAll, rawKeys, rawOpen, rawPut } from './helpers';
 
 /** While on, ids are made as schema v8 made them: http and every mirror host apart. */
 const before = vi.hoisted(() => ({ on: false }));
@@ -102,6 +102,30 @@ describe('v9: one id per story', () => {
       request.onsuccess = () => resolve(request.result);
     });
     for (const id of gone) expect(bodyKeys).not.toContain(id);
+    db.close();
+  });
+
+  it('moves an image row whose bytes are empty, and leaves alone the copies of a story whose row at the new id is unreadable', async () => {
+    const factory = new IDBFactory();
+    before.on = true;
+    const old = await Library.open({ factory, version: 8 });
+    const empty = await old.save(article(HTTP), { now: NOW, images: [{ ...image('https://img/empty.gif'), type: 'image/gif' }] });
+    const mirror = await old.save(article(MIRROR), { now: NOW });
+    const www = await old.save(article(WWW), { now: NOW });
+    await old.close();
+    before.on = false;
+    // A row the library cannot read sits where the mirror copy would go.
+    const raw = await rawOpen(factory, 8);
+    const [segment] = (await rawGetAll(raw, 'entrySegments', www.id)) as { ids: string[]; entries: Record<string, unknown>[] }[];
+    await rawPut(raw, 'entrySegments', { ...segment, entries: [{ ...segment!.entries[0], tags: 'not a list' }] }, www.id);
+    raw.close();
+
+    const library = await Library.open({ factory });
+    expect((await library.getImage(idForUrl(HTTP), 'https://img/empty.gif'))?.bytes).toEqual(bytes());
+    expect(await library.getEntry(mirror.id)).toMatchObject({ url: MIRROR });
+    await library.close();
+    const db = await rawOpen(factory, 9);
+    expect(JSON.stringify(await rawKeys(db, 'images'))).not.toContain(empty.id);
     db.close();
   });
 
