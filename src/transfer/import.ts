@@ -160,8 +160,11 @@ export class Planner {
   readonly counts = { added: 0, updated: 0, duplicates: 0 };
   private readonly idFor: (url: string) => string;
   private readonly urls = new Set<string>();
+  /**
+   * The record at each URL key: the library's, then what this file has planned for it (its index row, no body),
+   * so a later item of the same story (the http and https copies in an old backup) merges into it.
+   */
   private readonly records = new Map<string, MergeableRecord>();
-  private readonly seen = new Set<string>();
   private readonly now: string;
   private readonly tagForm?: (tag: string) => string;
 
@@ -182,11 +185,6 @@ export class Planner {
     // wallabag and Omnivore items, like links, may come without a save time.
     const undated = (item.kind === 'link' ? item.savedAt : item.article.savedAt) === UNKNOWN_TIME;
     const key = urlKey(itemUrl(item));
-    if (this.seen.has(key)) {
-      this.counts.duplicates++;
-      return { kind: 'duplicate' };
-    }
-    this.seen.add(key);
     const existing = this.records.get(key);
     if (existing) {
       const incoming = { ...(item.kind === 'article' ? item.article : linkEntry(item, existing.id)) };
@@ -195,6 +193,7 @@ export class Planner {
       const merged = mergeRecord(existing, { ...incoming, id: existing.id, ...(undated ? { savedAt: existing.savedAt } : {}) });
       if (merged.changed || (item.kind === 'article' && item.images.length)) {
         this.counts.updated++;
+        this.records.set(key, rowOf(merged.record));
         return { kind: 'update', update: { record: merged.record, images: item.kind === 'article' ? item.images : [], changes: merged.changes, kept: merged.kept } };
       }
       this.counts.duplicates++;
@@ -205,12 +204,18 @@ export class Planner {
       return { kind: 'duplicate' };
     }
     this.counts.added++;
-    if (item.kind === 'link') return { kind: 'add', item: undated ? { ...item, savedAt: this.now } : item };
+    if (item.kind === 'link') {
+      const link = undated ? { ...item, savedAt: this.now } : item;
+      this.records.set(key, linkEntry(link, this.idFor(link.url)));
+      return { kind: 'add', item: link };
+    }
     const article = { ...item.article, id: item.article.id || this.idFor(item.article.url) };
     if (undated) {
       article.savedAt = this.now;
       if (article.updatedAt === UNKNOWN_TIME) article.updatedAt = this.now;
     }
+    // Stored under the id its URL gives, whatever id the file wrote.
+    this.records.set(key, { ...rowOf(article), id: this.idFor(article.url) });
     return { kind: 'add', item: { ...item, article } };
   }
 
@@ -220,6 +225,12 @@ export class Planner {
     if (!form) return tags;
     return cleanTags(tags.map((t) => (stored.includes(t) ? t : stored.find((s) => form(s).trim() === t) ?? t)));
   }
+}
+
+/** A record without its body: what the planner keeps of each story, so a large file's text is not held. */
+function rowOf(record: MergeableRecord): MergeableRecord {
+  const { article: _, ...row } = record;
+  return row;
 }
 
 /** Sorts parsed items into added / updated / duplicate against the library. Pure. */

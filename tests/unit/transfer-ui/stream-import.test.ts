@@ -100,6 +100,37 @@ describe('a backup imported as a stream', () => {
     expect(await searchRows(factory)).toEqual(await searchRows(other.factory));
   });
 
+  it.each([false, true])('merges the copies of one story an older backup holds under two URLs (http and https, FT\'s two hosts) into one article (newer copy first: %s)', async (reversed) => {
+    const { library, store, writer } = setup();
+    const base = articles[1] as SavedArticle;
+    const later = new Date(Date.parse(base.updatedAt) + 3_600_000).toISOString();
+    const http = base.url.replace(/^https:/, 'http:');
+    const copies: SavedArticle[] = [
+      { ...base, id: '1111111111111111', url: http, tags: ['旧书签'], state: 'archived', progress: 1, article: { ...base.article, url: http } },
+      { ...base, id: '2222222222222222', tags: ['新'], updatedAt: later, article: { ...base.article, title: '新版标题', textContent: '新版正文。' } },
+      { ...(articles[2] as SavedArticle), id: '3333333333333333', url: 'https://cn.ft.com/story/001000777', article: { ...(articles[2] as SavedArticle).article, url: 'https://cn.ft.com/story/001000777' } },
+      { ...(articles[3] as SavedArticle), id: '4444444444444444', url: 'https://www.ftchinese.com/story/001000777', tags: ['另一个'], article: { ...(articles[3] as SavedArticle).article, url: 'https://www.ftchinese.com/story/001000777' } },
+    ];
+    if (reversed) copies.reverse();
+    const plan = await planFile(await backupFile(copies), store, { backupReader: channelReader, sanitize: (h) => h, hooks: {} });
+    expect(plan.report).toMatchObject({ added: 2, updated: 2, duplicates: 0 });
+    await plan.apply(writer);
+    const list = await library.list();
+    expect(list.map((e) => e.id).sort()).toEqual([idForUrl(base.url), idForUrl('https://cn.ft.com/story/001000777')].sort());
+    expect(await library.get(idForUrl(base.url))).toMatchObject({
+      tags: reversed ? ['新', '旧书签'] : ['旧书签', '新'], state: 'archived', progress: 1, title: '新版标题', article: { textContent: '新版正文。' },
+    });
+    expect(await library.getEntry(idForUrl('https://www.ftchinese.com/story/001000777'))).toMatchObject({ tags: expect.arrayContaining(['另一个']) });
+
+    // The whole-file import builds the same library.
+    const other = setup();
+    const whole = importFile('b.json', new Uint8Array(await (await backupFile(copies)).arrayBuffer()), { sanitize: (h) => h, library: new Map(), idFor: idForUrl });
+    for (const batch of batchRecords(await recordsFromPlan(whole, idForUrl, async () => undefined))) await other.writer.write(batch);
+    const byId = (rows: { id: string }[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+    expect(byId(await other.library.list())).toEqual(byId(list));
+    expect(await other.library.getBody(idForUrl(base.url))).toEqual(await library.getBody(idForUrl(base.url)));
+  });
+
   it('counts a stored article that only gains images as updated, and sends only its images', async () => {
     const { library, store, writer, sent } = setup();
     const bare = articles.slice(0, 6);
