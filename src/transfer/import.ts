@@ -165,6 +165,8 @@ export class Planner {
    * so a later item of the same story (the http and https copies in an old backup) merges into it.
    */
   private readonly records = new Map<string, MergeableRecord>();
+  /** Links this file added, kept as they came: their rows are made only for a later item of the same story (rare). */
+  private readonly links = new Map<string, Extract<ImportItem, { kind: 'link' }>>();
   private readonly now: string;
   private readonly tagForm?: (tag: string) => string;
 
@@ -185,7 +187,7 @@ export class Planner {
     // wallabag and Omnivore items, like links, may come without a save time.
     const undated = (item.kind === 'link' ? item.savedAt : item.article.savedAt) === UNKNOWN_TIME;
     const key = urlKey(itemUrl(item));
-    const existing = this.records.get(key);
+    const existing = this.records.get(key) ?? this.linkRow(key);
     if (existing) {
       const incoming = { ...(item.kind === 'article' ? item.article : linkEntry(item, existing.id)) };
       incoming.tags = this.storedTags(incoming.tags, existing.tags);
@@ -206,7 +208,7 @@ export class Planner {
     this.counts.added++;
     if (item.kind === 'link') {
       const link = undated ? { ...item, savedAt: this.now } : item;
-      this.records.set(key, linkEntry(link, this.idFor(link.url)));
+      this.links.set(key, link);
       return { kind: 'add', item: link };
     }
     const article = { ...item.article, id: item.article.id || this.idFor(item.article.url) };
@@ -217,6 +219,16 @@ export class Planner {
     // Stored under the id its URL gives, whatever id the file wrote.
     this.records.set(key, { ...rowOf(article), id: this.idFor(article.url) });
     return { kind: 'add', item: { ...item, article } };
+  }
+
+  /** The row of a link this file added, made now that another item of its story comes. */
+  private linkRow(key: string): MergeableRecord | undefined {
+    const link = this.links.get(key);
+    if (!link) return undefined;
+    this.links.delete(key);
+    const row = linkEntry(link, this.idFor(link.url));
+    this.records.set(key, row);
+    return row;
   }
 
   /** `tags` with each one that is a stored tag as the file's format writes it replaced by that stored tag. */

@@ -412,6 +412,14 @@ describe('library report and merge', () => {
     ]);
   });
 
+  it('a link a file lists twice is one entry with the tags and the further state of both', () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const csv = 'title,url,time_added,tags,status\nA,https://example.com/a,1700000000,经济,unread\nB,https://example.com/b,1700000000,,unread\nA,http://example.com/a,1700000100,央行,archive\nB,https://example.com/b,1700000000,,unread\n';
+    const r = importFile('pocket.csv', enc(csv), ctx);
+    expect(r).toMatchObject({ added: 2, updated: 1, duplicates: 1 });
+    expect(r.toUpdate[0]?.record).toMatchObject({ url: 'https://example.com/a', tags: ['经济', '央行'], state: 'archived' });
+  });
+
   it('a wallabag article without a save time counts as saved at import, and leaves a stored article\'s saved date alone', () => {
     const existing = { ...makeArticle(1), url: 'https://example.com/a', state: 'unread' as const, tags: [] };
     const entries = [
