@@ -23,6 +23,8 @@ export async function rekeyArticles(tx: ArticleTx): Promise<number> {
   // The pass over the index finds every row's segment, so nothing below looks an id up.
   for (let cursor = await tx.objectStore('entrySegments').openCursor(); cursor; cursor = await cursor.continue()) {
     const segment = cursor.value as EntrySegment;
+    // A row of another shape is left as it is: nothing here may throw and keep the library shut.
+    if (!Array.isArray(segment?.ids) || !Array.isArray(segment.entries)) continue;
     segments.know(cursor.key as number | string, segment);
     for (const entry of segment.entries) if (isEntry(entry) && idForUrl(entry.url) !== entry.id) moving.push(entry);
   }
@@ -90,7 +92,7 @@ export async function rekeyArticles(tx: ArticleTx): Promise<number> {
       images.put({ ...img, articleId: id });
     }
     merged.imageBytes = imageBytes;
-    merged.missingImages = merged.missingImages.filter((url) => !urls.has(url));
+    merged.missingImages = (Array.isArray(merged.missingImages) ? merged.missingImages : []).filter((url) => !urls.has(url));
     // The text is the one whose body is kept: its search row moves with it.
     const savedAt = Date.parse(merged.savedAt) || 0;
     const text = search ? { ...search, id, savedAt } : buildSearchRecord(id, body ?? emptyBody(merged), merged.savedAt, rev);

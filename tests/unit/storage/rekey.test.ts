@@ -105,7 +105,7 @@ describe('v9: one id per story', () => {
     db.close();
   });
 
-  it('moves an image row whose bytes are empty, and leaves alone the copies of a story whose row at the new id is unreadable', async () => {
+  it('moves an image row whose bytes are empty, and leaves alone the copies of a story whose row at the new id is unreadable, and a segment it cannot read', async () => {
     const factory = new IDBFactory();
     before.on = true;
     const old = await Library.open({ factory, version: 8 });
@@ -118,6 +118,8 @@ describe('v9: one id per story', () => {
     const raw = await rawOpen(factory, 8);
     const [segment] = (await rawGetAll(raw, 'entrySegments', www.id)) as { ids: string[]; entries: Record<string, unknown>[] }[];
     await rawPut(raw, 'entrySegments', { ...segment, entries: [{ ...segment!.entries[0], tags: 'not a list' }] }, www.id);
+    // And a segment of another shape altogether.
+    await rawPut(raw, 'entrySegments', { ids: 'not a list', entries: null }, 'ffffffffffffffff');
     raw.close();
 
     const library = await Library.open({ factory });
