@@ -35,7 +35,8 @@ function folded(href: string): string {
   if (start === 0) return href;
   const slash = href.indexOf('/', start);
   const end = slash < 0 ? href.length : slash;
-  const host = href.slice(start, end);
+  // http's explicit :443 is https's default port, which https URLs never write.
+  const host = start === 7 && href.slice(start, end).endsWith(':443') ? href.slice(start, end - 4) : href.slice(start, end);
   return `https://${STORY_HOSTS.get(host) ?? host}${href.slice(end)}`;
 }
 

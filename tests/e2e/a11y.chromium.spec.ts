@@ -80,6 +80,11 @@ for (const [lang, scheme] of [['zh-CN', 'light'], ['en-US', 'dark']] as const) {
       await popup.close();
 
       await saveFromPopup(context, worker, extensionId, SEED_URL);
+      // Opened on the saved article: its tags field shows too.
+      const saved = await openPopupFor(context, worker, extensionId, article);
+      await expect(saved.locator('#tags-form')).toBeVisible();
+      expect(await findings(saved, scheme), 'popup of a saved article').toEqual([]);
+      await saved.close();
       const library = await openLibrary(context, extensionId);
       await expect(library.locator('.row')).toHaveCount(1);
       expect(await findings(library, scheme), 'library').toEqual([]);

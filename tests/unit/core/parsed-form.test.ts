@@ -13,10 +13,12 @@ function parsedKey(url: string): string {
   const parsed = URL.parse(url.trim());
   if (!parsed) return url.trim();
   if (parsed.protocol === 'http:' || parsed.protocol === 'https:') {
+    const http = parsed.protocol === 'http:';
     const href = parsed.href.replace(/^http:/, 'https:');
     const rest = href.slice('https://'.length);
-    const authority = rest.replace(/[/?#].*$/s, '');
-    return `https://${STORY_HOSTS.get(authority) ?? authority}${rest.slice(authority.length)}`.replace(/#.*$/s, '');
+    const written = rest.replace(/[/?#].*$/s, '');
+    const authority = http && parsed.port === '443' ? written.slice(0, -4) : written;
+    return `https://${STORY_HOSTS.get(authority) ?? authority}${rest.slice(written.length)}`.replace(/#.*$/s, '');
   }
   return parsed.href.replace(/#.*$/s, '');
 }

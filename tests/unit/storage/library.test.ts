@@ -23,6 +23,8 @@ describe('idForUrl', () => {
       expect(idForUrl(`http://${host.toUpperCase()}/story/001#x`), host).toBe(idForUrl(URL_A));
     }
     expect(idForUrl('http://example.com/a?b=1')).toBe(idForUrl('https://example.com/a?b=1'));
+    expect(idForUrl('http://example.com:443/a')).toBe(idForUrl('https://example.com/a'));
+    expect(idForUrl('https://example.com:443/a')).toBe(idForUrl('https://example.com/a'));
     // The Traditional edition is another text, a host not named stays itself, and so do the path and a port.
     expect(idForUrl('https://big5.ftchinese.com/story/001')).not.toBe(idForUrl(URL_A));
     expect(idForUrl('https://www.example.com/a')).not.toBe(idForUrl('https://example.com/a'));
