@@ -503,14 +503,25 @@ function togglePick(entry: LibraryEntry, on = !picked.has(entry.id)): void {
   updatePicks();
 }
 
+/**
+ * What the browser last said the extension stores, kept while it is asked
+ * again: a line that lost it for a moment wrapped one line shorter, and the
+ * page, scrolled to its foot, jumped by that line at every change.
+ */
+let browserUsage = '';
+
 function updateUsage(): void {
   const { articles, bytes } = usageOf(all);
   const usage = $('usage');
-  usage.textContent = t('usageLine', [String(articles), formatBytes(bytes)]);
+  const line = t('usageLine', [String(articles), formatBytes(bytes)]);
+  const show = () => (usage.textContent = browserUsage ? `${line} · ${browserUsage}` : line);
+  show();
   reader
     .usage()
     .then((total) => {
-      if (total) usage.textContent = `${t('usageLine', [String(articles), formatBytes(bytes)])} · ${t('usageBrowser', formatBytes(total.usage))}`;
+      if (!total) return;
+      browserUsage = t('usageBrowser', formatBytes(total.usage));
+      show();
     })
     .catch(() => undefined);
 }

@@ -527,9 +527,23 @@ test('in a narrow window the row actions sit under the title, shown without hove
   // A tap on the meta line selects the row, as focus does; a tap on an action acts on it.
   await seed.locator('.row-meta').click();
   await expect(seed).toHaveClass(/\bcurrent\b/);
+  // The usage line at the foot says what the browser stores too; it keeps saying so while an action updates it,
+  // rather than lose that part for a moment (a line shorter: the page scrolled to its foot jumped).
+  const usage = library.locator('#usage');
+  // Articles · text and images · what the browser stores.
+  const parts = (text: string | null) => (text ?? '').split(' · ').length;
+  await expect.poll(async () => parts(await usage.textContent())).toBe(3);
+  await usage.evaluate((el) => {
+    const seen: string[] = ((window as unknown as { usageSeen: string[] }).usageSeen = []);
+    new MutationObserver(() => seen.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+  });
   await archive.click();
   await expect(library.locator('.row')).toHaveCount(1);
   await expect(seed).toHaveCount(0);
+  await expect.poll(() => library.evaluate(() => (window as unknown as { usageSeen: string[] }).usageSeen.length)).toBeGreaterThan(0);
+  await library.waitForTimeout(300);
+  const seen = await library.evaluate(() => (window as unknown as { usageSeen: string[] }).usageSeen);
+  expect(seen.map(parts)).toEqual(seen.map(() => 3));
 });
 
 // Chinese squeezed the filters beside Export and Import; English, the longest, clipped their focus rings.
