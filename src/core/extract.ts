@@ -138,7 +138,7 @@ function normaliseBody(root: Element, url: string, rewrites: readonly (readonly 
     const link = root.ownerDocument.createElement('a');
     link.className = 'qd-video';
     link.href = page;
-    link.textContent = `▶ ${oneLine(frame.getAttribute('title') ?? '') || new URL(page).hostname}`;
+    link.textContent = `▶ ${oneLine(frame.getAttribute('title') ?? '') || hostOf(page)}`;
     frame.replaceWith(link);
   }
   for (const h1 of queryAll(root, 'h1')) renameElement(h1, 'h2');
