@@ -12,6 +12,7 @@ import { fetchLinkEntry, saveArticle } from './saves';
 import { fetchImages } from './images';
 import { ARTICLE_IMAGE_BUDGET } from '../core/article-images';
 import { takeUndo, keepForUndo } from './undo';
+import { compareNames } from '../ui/tags';
 
 type Handler<N extends MessageName> = (data: ProtocolMap[N]['req']) => Promise<ProtocolMap[N]['res']>;
 type HandlerTable = { [N in MessageName]?: Handler<N> };
@@ -47,7 +48,7 @@ export const HANDLERS: HandlerTable = {
   'library.tags': async () => {
     const counts = new Map<string, number>();
     for (const entry of await (await getLibrary()).list()) for (const tag of entry.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-    return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'zh')).map(([tag]) => tag);
+    return [...counts].sort((a, b) => b[1] - a[1] || compareNames(a[0], b[0])).map(([tag]) => tag);
   },
 
   'library.update': async ({ id, patch }) => {

@@ -5,6 +5,7 @@
  */
 import type { LibraryEntry } from '../storage/types';
 import { hostOf } from '../ui/format';
+import { compareNames } from '../ui/tags';
 import { newestFirst, sameEntry } from '../storage/records';
 import { foldScripts } from '../storage/script-fold';
 
@@ -96,7 +97,7 @@ export function facets(all: readonly LibraryEntry[]): { tags: Facet[]; sites: Fa
     spellings.set(site, (spellings.get(site) ?? 0) + 1);
     sites.set(key, spellings);
   }
-  const order = (a: Facet, b: Facet) => b[1] - a[1] || (a[2] ?? a[0]).localeCompare(b[2] ?? b[0]);
+  const order = (a: Facet, b: Facet) => b[1] - a[1] || compareNames(a[2] ?? a[0], b[2] ?? b[0]);
   const siteFacets = [...sites].map(([key, spellings]): Facet => {
     let count = 0;
     let label = key;

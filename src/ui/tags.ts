@@ -7,3 +7,10 @@ export function parseTags(input: string): string[] {
   }
   return out;
 }
+
+/**
+ * The order of tag and site names wherever they are listed (the popup's
+ * suggestions, the library's filters): numbers by value, then Chinese names
+ * by pinyin, then Latin ones (the Chinese collation puts Han before Latin).
+ */
+export const compareNames = new Intl.Collator('zh', { numeric: true }).compare;

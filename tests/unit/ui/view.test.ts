@@ -49,6 +49,12 @@ describe('library view', () => {
     expect(applyView(rows, { ...DEFAULT_FILTERS, site: 'FT中文网' }, null).map((e) => e.id).sort()).toEqual(['a', 'bb', 'ccc']);
   });
 
+  // The popup suggests tags in this order too (its handler sorts with the same compareNames).
+  it('lists tags of equal count by number value, then pinyin, then Latin letters', () => {
+    const rows = ['中国', '经济', 'AI', '2026', '10', 'banking', '安全'].map((tag, i) => makeEntry(`t${i}`, { tags: [tag] }));
+    expect(facets(rows).tags.map(([tag]) => tag)).toEqual(['10', '2026', '安全', '经济', '中国', 'AI', 'banking']);
+  });
+
   it('parses tags typed with either comma', () => {
     expect(parseTags(' 经济， 中国,AI 、经济 ,, ')).toEqual(['经济', '中国', 'AI']);
     expect(parseTags('')).toEqual([]);
