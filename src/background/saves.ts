@@ -14,7 +14,7 @@ import { imageUrls, originPattern } from '../core/article-images';
 import { fetchImages } from './images';
 import { pageText } from './page-text';
 import { readAtMost } from './read-at-most';
-import { extractFromHtml } from './offscreen-extract';
+import { extractFromHtml, sanitizeInBackground } from './dom-work';
 import { validateArticle } from '../transfer/backup';
 
 export async function saveArticle(raw: unknown): Promise<SaveOutcome> {
@@ -26,6 +26,7 @@ export async function saveArticle(raw: unknown): Promise<SaveOutcome> {
     return { ok: false, error: 'invalid', message: `The article data is malformed: ${error instanceof Error ? error.message : String(error)}` };
   }
   try {
+    article = { ...article, contentHtml: await sanitizeInBackground(article.contentHtml) };
     const library = await getLibrary();
     const id = library.idForUrl(article.url);
     const { images, missing, overBudget } = await fetchImages({ id, url: article.url }, imageUrls(article));

@@ -23,6 +23,8 @@ export interface ProtocolMap {
   'content.extract': { req: Record<string, never>; res: ExtractResult };
   /** Offscreen document (Chrome): extract a page the background fetched. */
   'offscreen.extract': { req: { html: string; url: string }; res: ExtractResult };
+  /** Offscreen document (Chrome): sanitize the body of an article the background is about to save. */
+  'offscreen.sanitize': { req: { html: string }; res: string };
   /** Background: save an article extracted in a tab. */
   'library.save': { req: { article: Article; tabId?: number }; res: SaveOutcome };
   /** Background: look up whether a URL is already saved. */

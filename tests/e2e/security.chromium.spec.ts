@@ -346,6 +346,43 @@ test.describe('messages from web pages and content scripts (Chromium)', () => {
   });
 });
 
+test.describe('what the background stores (Chromium)', () => {
+  // A content script runs in the web page's process, and its article reaches the background by way of the popup:
+  // the service worker, which has no DOM, sanitizes it again in its offscreen document before storing it.
+  test('an article sent to be saved is stored sanitized, and the library lists it', async ({ extension }) => {
+    const { context, extensionId } = extension;
+    const library = await context.newPage();
+    await library.goto(`chrome-extension://${extensionId}/library.html`);
+    const url = 'https://example.com/forged-body';
+    const contentHtml = '<p>伪造的正文</p><img src="https://evil.example/a.png" onerror="window.__pwned=1"><script>window.__pwned=2</script><p><a href="javascript:alert(1)">链接</a></p>';
+    const { reply, stored } = await library.evaluate(async ({ url, contentHtml }) => {
+      const article = {
+        title: '伪造的文章', url, siteName: null, lang: 'zh-CN', lead: null, leadImage: null, byline: null, translator: null, published: null, updated: null,
+        contentHtml, textContent: '伪造的正文 链接', length: 8, readingMinutes: 1, partial: false, fullTextUrl: null, paywalled: false,
+      };
+      const reply = (await chrome.runtime.sendMessage({ type: 'library.save', data: { article } })) as { ok: boolean; entry?: { id: string } };
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('qingdu');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const row = await new Promise<{ contentHtml?: string } | undefined>((resolve) => {
+        const read = db.transaction('bodies').objectStore('bodies').get(reply.entry?.id ?? '');
+        read.onsuccess = () => resolve(read.result as { contentHtml?: string } | undefined);
+      });
+      db.close();
+      return { reply, stored: row?.contentHtml ?? null };
+    }, { url, contentHtml });
+    expect(reply.ok).toBe(true);
+    expect(stored).toContain('伪造的正文');
+    expect(stored).toContain('链接');
+    expect(stored).not.toMatch(/onerror|<script|javascript:/);
+    await library.reload();
+    await expect(library.locator('.row-title', { hasText: '伪造的文章' })).toHaveCount(1);
+    await closeAll(context);
+  });
+});
+
 async function closeAll(context: BrowserContext): Promise<void> {
   for (const p of context.pages()) await p.close().catch(() => undefined);
 }

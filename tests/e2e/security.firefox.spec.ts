@@ -3,8 +3,10 @@
  *
  * The security corpus's payloads reach storage two ways: through a hostile FT
  * page saved from the popup (the content script extracts and sanitizes in
- * Firefox), and written as they are, unsanitized, by an extension page (storage
- * and imports are not trusted: the reader sanitizes again). The library lists
+ * Firefox), and saved by an extension page with markup in every field, their
+ * bodies then written back unsanitized into storage (the background sanitizes
+ * what it saves, but storage and imports are not trusted: the reader sanitizes
+ * again). The library lists
  * them and the reader opens each: nothing may run (no `__pwned` global, no
  * dialog), nothing may reach evil.example (every request the browser makes
  * goes through the site server, which records and refuses it), and no page may
@@ -165,11 +167,34 @@ test('hostile articles in Firefox: saved, listed and read, nothing runs, nothing
     async (articles: Record<string, unknown>[], tag: string) => {
       const runtime = (globalThis as unknown as { browser: typeof chrome }).browser.runtime;
       const out: string[] = [];
+      const saved = new Map<string, Record<string, unknown>>();
       for (const article of articles) {
         const reply = (await runtime.sendMessage({ type: 'library.save', data: { article } })) as { ok?: boolean; entry?: { id: string } };
         if (!reply?.ok || !reply.entry) out.push(JSON.stringify(reply));
-        else if (article.url === articles[0]!.url) await runtime.sendMessage({ type: 'library.update', data: { id: reply.entry.id, patch: { tags: [tag] } } });
+        else saved.set(reply.entry.id, article);
+        if (reply?.entry && article.url === articles[0]!.url) await runtime.sendMessage({ type: 'library.update', data: { id: reply.entry.id, patch: { tags: [tag] } } });
       }
+      // The background sanitized each body it saved: each row gets its hostile body back, as a damaged or forged profile would hold it.
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('qingdu');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const tx = db.transaction('bodies', 'readwrite');
+      for (const [id, article] of saved) tx.objectStore('bodies').put(article, id);
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      // Read back: the reader below gets these bodies as they are.
+      for (const [id, article] of saved) {
+        const row = await new Promise<{ contentHtml?: string } | undefined>((resolve) => {
+          const read = db.transaction('bodies').objectStore('bodies').get(id);
+          read.onsuccess = () => resolve(read.result as { contentHtml?: string } | undefined);
+        });
+        if (row?.contentHtml !== article.contentHtml) out.push(`${id}: the raw body was not written back`);
+      }
+      db.close();
       return out;
     },
     raw.map((r) => r.article),

@@ -61,6 +61,16 @@ describe('the background\'s message router', () => {
     expect((await update(null)).readAt).toBeNull();
   });
 
+  // A content script runs in the web page's process: what it sends is sanitized again before it is stored.
+  it('stores the body of a saved article sanitized, whatever the page sent', async () => {
+    const saved = await save('https://example.com/hostile-body', '敌意正文', '正文<img src="https://evil.example/x.png" onerror="alert(1)"><script>alert(2)</script><a href="javascript:alert(3)">链接</a>');
+    expect(saved.ok).toBe(true);
+    const body = (await (await Library.open()).getBody(saved.entry.id))?.contentHtml ?? '';
+    expect(body).toContain('正文');
+    expect(body).toContain('链接');
+    expect(body).not.toMatch(/onerror|<script|javascript:/);
+  });
+
   // The copy Undo puts back was taken before the write: a write that failed (a full disk) lost the article for good.
   it('keeps a deleted article for another Undo when putting it back fails', async () => {
     const saved = await save('https://example.com/undo-fails', '要删除的文章', '删除后撤销');

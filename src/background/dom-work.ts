@@ -1,21 +1,33 @@
 /**
- * Extract a fetched page in the background. Firefox's event page has a DOM;
+ * The background's work that needs a DOM: extracting a fetched page, and
+ * sanitizing an article sent to be saved. Firefox's event page has a DOM;
  * Chrome's service worker does not, so there the work goes to an offscreen
  * document that runs the same core.
  */
-import { extractArticle } from '../core';
+import { extractArticle, sanitizeHtml } from '../core';
 import type { ExtractResult } from '../core/types';
 import browser from '../platform/browser';
 import { sendMessage } from '../platform/messages';
 
 const OFFSCREEN_PATH = 'offscreen.html';
 
+const hasDom = (): boolean => typeof DOMParser !== 'undefined' && typeof window !== 'undefined';
+
 export async function extractFromHtml(html: string, url: string): Promise<ExtractResult> {
-  if (typeof DOMParser !== 'undefined') {
-    return extractArticle(new DOMParser().parseFromString(html, 'text/html'), url);
-  }
+  if (hasDom()) return extractArticle(new DOMParser().parseFromString(html, 'text/html'), url);
   await ensureOffscreen();
   return sendMessage('offscreen.extract', { html, url });
+}
+
+/**
+ * `html` through the extraction's sanitizer. An article reaches the background
+ * from a content script, which runs in the web page's process and sanitized it
+ * there: the library does not take that page's word for it.
+ */
+export async function sanitizeInBackground(html: string): Promise<string> {
+  if (hasDom()) return sanitizeHtml(html, window);
+  await ensureOffscreen();
+  return sendMessage('offscreen.sanitize', { html });
 }
 
 async function ensureOffscreen(): Promise<void> {
@@ -25,7 +37,7 @@ async function ensureOffscreen(): Promise<void> {
   await offscreen.offscreen.createDocument({
     url: browser.runtime.getURL(OFFSCREEN_PATH),
     reasons: ['DOM_PARSER'],
-    justification: 'Parse a fetched article page to extract its text.',
+    justification: 'Parse a fetched article page to extract its text, and sanitize the HTML of an article before it is stored.',
   });
 }
 
