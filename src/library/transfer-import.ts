@@ -329,7 +329,7 @@ async function planBackup(file: File, store: TransferStore, sanitize: Sanitize, 
   }
   const report: ImportReport = { ok: true, format: 'qingdu-backup', message: null, ...planner.counts, failed, toAdd: [], toUpdate: [] };
   const writes = planner.counts.added + planner.counts.updated;
-  const write = { file, store, sanitize, library, reader, records: writes - imagesOnly };
+  const write = { file, store, sanitize, library, reader, records: writes - imagesOnly, repeats: planner.repeats };
   return { report, updates, writes, apply: (writer, opts = {}) => writeBackup(write, writer, opts) };
 }
 
@@ -341,11 +341,13 @@ interface BackupWrite {
   library: ReadonlyMap<string, LibraryEntry>;
   reader: () => WorkerChannel;
   records: number;
+  /** The stories the first reading found more than once in the file. */
+  repeats: ReadonlySet<string>;
 }
 
 /** The second reading of a backup: checks and sanitizes each record again and stores batches as they fill. */
-async function writeBackup({ file, store, sanitize, library, reader, records }: BackupWrite, writer: ImportWriter, opts: ApplyOptions): Promise<ImportOutcome> {
-  const planner = new Planner({ library, idFor: idForUrl });
+async function writeBackup({ file, store, sanitize, library, reader, records, repeats }: BackupWrite, writer: ImportWriter, opts: ApplyOptions): Promise<ImportOutcome> {
+  const planner = new Planner({ library, idFor: idForUrl, repeats });
   const queue = new BatchQueue(writer, records, opts);
   const batcher = new Batcher(opts);
   const targets = new Map<string, ImageTarget | null>();

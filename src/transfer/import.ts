@@ -144,8 +144,13 @@ export type PlanStep =
   /** `existing`: the id of the library record it duplicates; absent for a repeat within the file or a bare known URL. */
   | { kind: 'duplicate'; existing?: string };
 
-/** What a `Planner` plans against. */
-export type PlanContext = Pick<ImportContext, 'library' | 'idFor' | 'now'> & Pick<ParseResult, 'tagForm'>;
+/**
+ * What a `Planner` plans against. `repeats`: the URL keys a first reading of
+ * the same file found more than once (`Planner.repeats`), when known: only
+ * their planned rows are kept, so a second reading holds no row for the
+ * thousands of stories that come once.
+ */
+export type PlanContext = Pick<ImportContext, 'library' | 'idFor' | 'now'> & Pick<ParseResult, 'tagForm'> & { repeats?: ReadonlySet<string> };
 
 /**
  * Sorts items, one at a time, into added / updated / duplicate against the
@@ -169,10 +174,16 @@ export class Planner {
   private readonly links = new Map<string, Extract<ImportItem, { kind: 'link' }>>();
   private readonly now: string;
   private readonly tagForm?: (tag: string) => string;
+  /** The URL keys this file planned something for. */
+  private readonly planned = new Set<string>();
+  /** The URL keys this file brought again after planning something for them. */
+  readonly repeats = new Set<string>();
+  private readonly keep?: ReadonlySet<string>;
 
   constructor(ctx: PlanContext) {
     this.idFor = ctx.idFor ?? urlId;
     this.tagForm = ctx.tagForm;
+    this.keep = ctx.repeats;
     this.now = (ctx.now ?? new Date()).toISOString();
     const lib = ctx.library;
     if (lib && 'get' in lib && typeof lib.get === 'function') {
@@ -188,6 +199,7 @@ export class Planner {
     const undated = (item.kind === 'link' ? item.savedAt : item.article.savedAt) === UNKNOWN_TIME;
     const key = urlKey(itemUrl(item));
     const existing = this.records.get(key) ?? this.linkRow(key);
+    if (this.planned.has(key)) this.repeats.add(key);
     if (existing) {
       const incoming = { ...(item.kind === 'article' ? item.article : linkEntry(item, existing.id)) };
       incoming.tags = this.storedTags(incoming.tags, existing.tags);
@@ -195,7 +207,7 @@ export class Planner {
       const merged = mergeRecord(existing, { ...incoming, id: existing.id, ...(undated ? { savedAt: existing.savedAt } : {}) });
       if (merged.changed || (item.kind === 'article' && item.images.length)) {
         this.counts.updated++;
-        this.records.set(key, rowOf(merged.record));
+        this.plan(key, () => rowOf(merged.record));
         return { kind: 'update', update: { record: merged.record, images: item.kind === 'article' ? item.images : [], changes: merged.changes, kept: merged.kept } };
       }
       this.counts.duplicates++;
@@ -208,7 +220,8 @@ export class Planner {
     this.counts.added++;
     if (item.kind === 'link') {
       const link = undated ? { ...item, savedAt: this.now } : item;
-      this.links.set(key, link);
+      this.planned.add(key);
+      if (this.kept(key)) this.links.set(key, link);
       return { kind: 'add', item: link };
     }
     const article = { ...item.article, id: item.article.id || this.idFor(item.article.url) };
@@ -217,8 +230,19 @@ export class Planner {
       if (article.updatedAt === UNKNOWN_TIME) article.updatedAt = this.now;
     }
     // Stored under the id its URL gives, whatever id the file wrote.
-    this.records.set(key, { ...rowOf(article), id: this.idFor(article.url) });
+    this.plan(key, () => ({ ...rowOf(article), id: this.idFor(article.url) }));
     return { kind: 'add', item: { ...item, article } };
+  }
+
+  /** Whether a row planned at `key` may be needed again by a later item. */
+  private kept(key: string): boolean {
+    return !this.keep || this.keep.has(key);
+  }
+
+  /** Notes that this file planned `key`, and keeps the planned row where a later item may merge into it. */
+  private plan(key: string, row: () => MergeableRecord): void {
+    this.planned.add(key);
+    if (this.kept(key)) this.records.set(key, row());
   }
 
   /** The row of a link this file added, made now that another item of its story comes. */

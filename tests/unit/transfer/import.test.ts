@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { coreHooks, coreSanitize } from '../../../src/transfer/core-hooks';
 import { mergeEntries } from '../../../src/storage/records';
 import {
-  detectFormat, exportBookmarks, exportInstapaperCsv, exportPocketCsv, exportWallabag, importFile, linkEntry, mergeRecord, type ImportContext, type ImportItem,
+  detectFormat, exportBookmarks, exportInstapaperCsv, exportPocketCsv, exportWallabag, importFile, linkEntry, mergeRecord, Planner, type ImportContext, type ImportItem,
 } from '../../../src/transfer/index';
+import { idForUrl, urlKey } from '../../../src/storage/ids';
 import { makeArticle } from './helpers';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/import');
@@ -418,6 +419,27 @@ describe('library report and merge', () => {
     const r = importFile('pocket.csv', enc(csv), ctx);
     expect(r).toMatchObject({ added: 2, updated: 1, duplicates: 1 });
     expect(r.toUpdate[0]?.record).toMatchObject({ url: 'https://example.com/a', tags: ['经济', '央行'], state: 'archived' });
+  });
+
+  // A backup is read twice: the second reading keeps rows only for the stories the first found more than once.
+  it('a second reading that knows the repeated stories plans the same steps, holding rows for them alone', () => {
+    const a = makeArticle(1);
+    const items: ImportItem[] = [
+      { kind: 'article', article: { ...a, url: a.url.replace(/^https:/, 'http:'), tags: ['旧'] }, images: [] },
+      { kind: 'article', article: makeArticle(2), images: [] },
+      { kind: 'link', url: 'https://example.com/l', title: 'L', tags: [], state: 'unread', savedAt: '2026-01-01T00:00:00.000Z' },
+      { kind: 'article', article: { ...a, tags: ['新'] }, images: [] },
+      { kind: 'link', url: 'http://example.com/l', title: 'L', tags: ['再'], state: 'read', savedAt: '2026-01-01T00:00:00.000Z' },
+    ];
+    const first = new Planner({ idFor: idForUrl });
+    const steps = items.map((item) => first.add(item));
+    expect(steps.map((step) => step.kind)).toEqual(['add', 'add', 'add', 'update', 'update']);
+    expect([...first.repeats]).toEqual([urlKey(a.url), urlKey('https://example.com/l')]);
+    const second = new Planner({ idFor: idForUrl, repeats: first.repeats });
+    expect(items.map((item) => second.add(item))).toEqual(steps);
+    // Told no story repeats, it keeps nothing to merge into: a repeat is planned as an addition again.
+    const forgetful = new Planner({ idFor: idForUrl, repeats: new Set() });
+    expect(items.map((item) => forgetful.add(item).kind)).toEqual(['add', 'add', 'add', 'add', 'add']);
   });
 
   it('a wallabag article without a save time counts as saved at import, and leaves a stored article\'s saved date alone', () => {
