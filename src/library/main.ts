@@ -158,6 +158,8 @@ function buildRow(entry: LibraryEntry): HTMLElement {
   title.className = 'row-title';
   title.href = readerUrl(entry.id);
   title.textContent = entry.title || entry.url;
+  // Rows are one line high, and a long headline ends in an ellipsis: the tooltip has all of it.
+  title.title = title.textContent;
   if (entry.lang) title.lang = entry.lang;
   head.append(pick, title);
   main.append(head);
@@ -371,6 +373,12 @@ function placePicks(): void {
   if (box.top >= summary.bottom || (button && box.height > button.offsetHeight * 1.5)) bar.classList.add('docked');
 }
 
+function clearPicks(): void {
+  picked.clear();
+  renderWindow();
+  updatePicks();
+}
+
 /** Deletes every ticked article in one write; one Undo brings them all back. */
 async function removePicked(): Promise<void> {
   const ids = [...picked];
@@ -381,13 +389,15 @@ async function removePicked(): Promise<void> {
     return;
   }
   const gone = new Set(ids);
+  // One article is named, as a row's own Delete names it: the tick may be on a row out of sight.
+  const only = ids.length === 1 ? all.find((e) => e.id === ids[0]) : undefined;
   edits.mark(gone);
   all = all.filter((e) => !gone.has(e.id));
   picked.clear();
   updateFacets();
   updateUsage();
   refreshView();
-  toast(tCount('deletedManyOne', 'deletedMany', result.count), result.undoToken ? { kind: 'delete', token: result.undoToken } : null);
+  toast(only && result.count === 1 ? t('deleted', only.title || only.url) : tCount('deletedManyOne', 'deletedMany', result.count), result.undoToken ? { kind: 'delete', token: result.undoToken } : null);
   undoId = ids[0] ?? null;
   undoPicked = ids;
   // The bar with the button pressed has gone: Undo is the keyboard's next step.
@@ -568,10 +578,25 @@ function refreshView(): void {
   if (view.length > 0) show('list');
   else if (!loadedAll) show('loading');
   else if (all.length === 0) show('empty');
-  else show('nomatch');
+  else showNoMatch();
   renderWindow();
   updateSummary();
   updatePicks();
+}
+
+/** What an empty view says when the only filter is the state: nothing was searched for, so nothing to clear. */
+const EMPTY_STATE_VIEWS: Record<StateFilter, string> = {
+  inbox: 'allArchived',
+  unread: 'noUnread',
+  archived: 'noArchived',
+  all: 'noMatches',
+};
+
+function showNoMatch(): void {
+  const narrowed = searchIds !== null || filters.tag !== '' || filters.site !== '';
+  $('nomatch-title').textContent = t(narrowed ? 'noMatches' : EMPTY_STATE_VIEWS[filters.state]);
+  $('clear-filters').textContent = t(narrowed ? 'clearFilters' : 'showAllArticles');
+  show('nomatch');
 }
 
 let searchSeq = 0;
@@ -814,7 +839,10 @@ function act(action: string, entry: LibraryEntry): void {
         // The toast offers the change back: an archived row has left the list, and Mark unread starts the
         // reading over, so a slip of the mouse would otherwise cost the reader's place.
         const state = action === 'archive' ? 'archived' : action;
+        const index = view.findIndex((e) => e.id === entry.id);
         return moveTo([entry.id], state).then((moved) => {
+          // A row that left the list took the focus with it: the keyboard goes on from the row in its place, as after a delete.
+          if (moved && index >= 0 && view.length && !view.some((e) => e.id === entry.id)) setCursor(Math.min(index, view.length - 1));
           const [one, many] = PICKED_STATE_TOASTS[state];
           toast(moved ? tCount(one, many, 1) : t('actionFailed'), moved?.undo ?? null);
         });
@@ -913,7 +941,9 @@ function onKey(event: KeyboardEvent): void {
       void runUndo().catch(showError);
       break;
     case 'Escape':
+      // The message first, then the ticks: a tick out of sight would otherwise have the next Delete act on it.
       if (!$('toast').hidden) hideToast();
+      else if (picked.size) clearPicks();
       else return;
       break;
     default:
@@ -982,11 +1012,7 @@ function wire(): void {
     for (const [name, el] of edges) if (el) document.documentElement.style.setProperty(name, `${el.offsetHeight}px`);
   });
   for (const [, el] of edges) if (el) heights.observe(el);
-  $('picks-clear').addEventListener('click', () => {
-    picked.clear();
-    renderWindow();
-    updatePicks();
-  });
+  $('picks-clear').addEventListener('click', clearPicks);
   $('list').addEventListener('click', (event) => {
     const target = event.target as Element;
     const actionButton = target.closest<HTMLButtonElement>('button[data-action]');

@@ -377,6 +377,58 @@ test.describe('library and reader (Chromium)', () => {
     await expect(third.locator('#back')).toHaveAttribute('href', rowUrl);
   });
 
+  test('archiving a row keeps the keyboard in the list; an empty view says what is empty; Escape clears the ticks; a ticked article deleted is named', async ({ extension }) => {
+    const { context, extensionId } = extension;
+    const dir = mkdtempSync(join(tmpdir(), 'qingdu-views-'));
+    try {
+      const articles = [0, 1, 2].map((i) => ({ ...makeArticle(i), state: 'unread' as const, tags: [] }));
+      const file = join(dir, 'three.json');
+      writeFileSync(file, (await exportBackup(articles)).join(''));
+      const library = await openLibrary(context, extensionId);
+      await library.locator('#transfer-file').setInputFiles(file);
+      const dialog = library.locator('#transfer-import-dialog');
+      await dialog.locator('#transfer-import-confirm').click();
+      await expect(dialog.locator('#transfer-import-status')).toHaveText(/(新增 3 篇|3 added)/);
+      await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+      await expect(library.locator('.row')).toHaveCount(3);
+      const titles = await library.locator('.row-title').allTextContents();
+      // A long headline is cut to one line: the tooltip has all of it.
+      await expect(library.locator('.row-title').first()).toHaveAttribute('title', titles[0]!);
+
+      // No archived article yet: the view says so, and offers every article rather than a search to clear.
+      await library.locator('#filter-state').selectOption('archived');
+      await expect(library.locator('#state-nomatch h2')).toHaveText(/^(还没有归档的文章|No archived articles yet)$/);
+      await library.locator('#clear-filters').click();
+      await expect(library.locator('#filter-state')).toHaveValue('all');
+      await expect(library.locator('.row')).toHaveCount(3);
+      await library.locator('#filter-state').selectOption('inbox');
+
+      // Archive from the first row's own button, by keyboard: the row goes, and the keyboard is on the row in its place.
+      await library.locator('.row-title').first().focus();
+      await row(library, titles[0]!).getByRole('button', { name: /^(归档|Archive)$/ }).focus();
+      await library.keyboard.press('Enter');
+      await expect(library.locator('.row')).toHaveCount(2);
+      await expect(row(library, titles[1]!).locator('.row-title')).toBeFocused();
+      await library.keyboard.press('Escape');
+      await expect(library.locator('#toast')).toBeHidden();
+
+      // A tick, then Escape: the ticks go (a Delete would otherwise act on them).
+      await library.keyboard.press('x');
+      await expect(library.locator('#picks-count')).toHaveText(/1/);
+      await library.keyboard.press('Escape');
+      await expect(library.locator('.row-pick:checked')).toHaveCount(0);
+      await expect(library.locator('#picks')).toBeHidden();
+
+      // One ticked article deleted with the key: the message names it.
+      await library.keyboard.press('x');
+      await library.keyboard.press('Delete');
+      await expect(library.locator('.row')).toHaveCount(1);
+      await expect(library.locator('#toast')).toContainText(titles[1]!);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('an unknown id shows the not-found state', async ({ extension }) => {
     const reader = await extension.context.newPage();
     await reader.goto(`chrome-extension://${extension.extensionId}/reader.html?id=nope`);

@@ -444,7 +444,7 @@ test.describe('export and import (Chromium)', () => {
       // Deleted together, and one Undo (focused, so Enter) brings both back.
       for (const pick of await library.locator('.row-pick').all()) await pick.check();
       await library.locator('#picks').getByRole('button', { name: /^(删除|Delete)$/ }).click();
-      await expect(library.locator('#toast')).toContainText(/已删除 2 篇|Deleted 2 articles/);
+      await expect(library.locator('#toast')).toContainText(/已删除 2 篇|2 articles deleted/);
       await expect(library.locator('.row')).toHaveCount(0);
       await expect(library.locator('#toast-undo')).toBeFocused();
       await library.keyboard.press('Enter');
@@ -458,7 +458,7 @@ test.describe('export and import (Chromium)', () => {
       await row(library, '第三篇').locator('.row-pick').check();
       await row(library, '第二篇').locator('.row-title').focus();
       await library.keyboard.press('Delete');
-      await expect(library.locator('#toast')).toContainText(/已删除 2 篇|Deleted 2 articles/);
+      await expect(library.locator('#toast')).toContainText(/已删除 2 篇|2 articles deleted/);
       await expect(library.locator('.row')).toHaveCount(2);
       await expect(row(library, '第二篇')).toHaveCount(1);
       await expect(row(library, '第一篇')).toHaveCount(0);
