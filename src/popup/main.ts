@@ -10,6 +10,7 @@ import { sendMessage } from '../platform/messages';
 import { imagesOverBudgetText, saveFailedText, t, tCount, translatePage } from '../ui/i18n';
 import { joinSentences } from '../ui/format';
 import { parseTags } from '../ui/tags';
+import { NO_ARTICLE_REASONS } from '../ui/no-article';
 import { followThemePref } from '../ui/theme';
 import { askForOrigins, originsToAsk } from './image-access';
 import { extractInTab, isReadableUrl } from '../platform/tab-access';
@@ -23,11 +24,6 @@ type State = 'loading' | 'article' | 'empty' | 'waiting' | 'error';
 const READ_TIMEOUT_MS = 12_000;
 
 /** Why a page gave no article, in words for the reader. */
-const NO_ARTICLE_REASONS: Record<'no-article' | 'not-html' | 'too-large', string> = {
-  'no-article': 'noArticleDetail',
-  'not-html': 'notHtml',
-  'too-large': 'pageTooLarge',
-};
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 

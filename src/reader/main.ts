@@ -13,6 +13,7 @@ import type { LibraryEntry } from '../storage/types';
 import { joinSentences, scriptOf, throttle } from '../ui/format';
 import { imagesOverBudgetText, saveFailedText, t, tCount, translatePage } from '../ui/i18n';
 import { dialogOpen, isTyping } from '../ui/keys';
+import { NO_ARTICLE_REASONS } from '../ui/no-article';
 import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
 import {
   FONT_SIZES,
@@ -132,6 +133,7 @@ async function loadSaved(id: string): Promise<void> {
   );
   display(article, (url) => stored.get(url) ?? null);
   markRead(entry);
+  offerArchive(entry);
   await restoreProgress(entry.progress);
   trackProgress(id);
 }
@@ -174,7 +176,11 @@ async function loadTab(tabId: number): Promise<void> {
     return;
   }
   if (!result.ok) {
-    $('error-detail').textContent = result.reason === 'no-article' ? t('noArticleDetail') : result.message;
+    // Not a fault: the page has nothing to read, said as the popup says it.
+    $('error-title').textContent = t('noArticleTitle');
+    const detail = $('error-detail');
+    detail.textContent = t(NO_ARTICLE_REASONS[result.reason]);
+    detail.className = 'muted';
     show('error');
     return;
   }
@@ -185,6 +191,8 @@ async function loadTab(tabId: number): Promise<void> {
   const existing = await sendMessage('library.lookup', { url: result.article.url }).catch(() => null);
   if (existing) {
     rememberSaved(existing.id);
+    // Reading is the likely wish now, as in the popup: saving again is offered, not pressed on the reader.
+    $('save').classList.remove('primary');
     $('save').textContent = t('saveAgain');
     announce(t('alreadySaved'));
   }
@@ -250,6 +258,39 @@ function display(article: Article, imageSrc: (url: string) => string | null): vo
 }
 
 // ---- saved-article bookkeeping ----
+
+/** Archives the article being read, or moves it back: set by `offerArchive` for a saved article. */
+let toggleArchive: (() => Promise<void>) | null = null;
+
+/**
+ * The end of a saved article offers to put it away: Archive (or, for one
+ * already archived, Unarchive), by button or the a key, with the library's row
+ * following at once.
+ */
+function offerArchive(entry: LibraryEntry): void {
+  let archived = entry.state === 'archived';
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'rd-archive';
+  const label = () => (button.textContent = t(archived ? 'unarchive' : 'archive'));
+  label();
+  toggleArchive = async () => {
+    // Opening the article marked it read: that is the state it goes back to.
+    const state = archived ? 'read' : 'archived';
+    button.disabled = true;
+    const updated = await sendMessage('library.update', { id: entry.id, patch: { state } }).catch(() => null);
+    button.disabled = false;
+    if (!updated) {
+      announce(t('actionFailed'), { stay: true });
+      return;
+    }
+    archived = updated.state === 'archived';
+    label();
+    announce(t(archived ? 'archivedHere' : 'unarchivedHere'));
+  };
+  button.addEventListener('click', () => void toggleArchive?.());
+  rendered?.root.querySelector('.rd-footer')?.prepend(button);
+}
 
 function markRead(entry: LibraryEntry): void {
   const patch: { readAt: string; state?: 'read' } = { readAt: new Date().toISOString() };
@@ -384,6 +425,7 @@ const SHORTCUTS: readonly Shortcut[] = [
   [['+'], 'keyLarger'],
   [['-'], 'keySmaller'],
   [['t'], 'keyTheme'],
+  [['a'], 'keyArchive'],
   [['Esc'], 'keyBackToLibrary'],
   [['?'], 'keyHelp'],
 ];
@@ -418,6 +460,10 @@ function onKey(event: KeyboardEvent): void {
     case 't':
       changePrefs({ theme: nextTheme(prefs.theme) });
       announce(t(`theme${prefs.theme[0]?.toUpperCase()}${prefs.theme.slice(1)}`));
+      break;
+    case 'a':
+      if (!toggleArchive) return;
+      void toggleArchive();
       break;
     case 'Escape':
       // Back to the list at this article's row (the library selects the row its address names).

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPages, expect, openPopupFor, previewTab, saveFromPopup, test } from './chromium';
-import { SEED_URL, SHARED } from './pages';
+import { PLAIN_URL, SEED_TITLE, SEED_URL, SHARED } from './pages';
 
 const CE_URL = 'https://www.ftchinese.com/story/001096000/ce';
 const CE_TITLE = /It’s OK to be quiet in meetings/;
@@ -240,4 +240,47 @@ test('a retry that fails says why in the UI\'s language: the background gone, or
   await expect(library.locator('.row')).toHaveCount(0);
   await retry.press('Enter');
   await expect(status).toHaveText(/^(无法获取图片：这篇文章已不在阅读列表中。|Could not fetch the images: this article is no longer in the library\.)$/);
+});
+
+test('a saved article is archived from its end, by button or the a key, and taken back out; the preview of a saved page plays Save down, and a page with no article says so, not as a fault', async ({ extension }) => {
+  const { context, worker, extensionId } = extension;
+  await saveFromPopup(context, worker, extensionId, SEED_URL);
+  const library = await context.newPage();
+  await library.goto(`chrome-extension://${extensionId}/library.html`);
+  await expect(library.locator('.row')).toHaveCount(1);
+  const reader = await context.newPage();
+  await reader.goto(`chrome-extension://${extensionId}/${await library.locator('.row-title').getAttribute('href')}`);
+  await expect(reader.locator('.rd-title')).toHaveText(SEED_TITLE);
+
+  const archive = reader.locator('.rd-footer').getByRole('button', { name: /^Archive$/ });
+  await archive.click();
+  await expect(reader.locator('.rd-footer').getByRole('button', { name: /^Unarchive$/ })).toBeVisible();
+  await expect(reader.locator('#status')).toHaveText(/Archived/);
+  // The library, open beside it, no longer lists it among the articles not archived.
+  await expect(library.locator('.row')).toHaveCount(0);
+  await library.locator('#filter-state').selectOption('archived');
+  await expect(library.locator('.row')).toHaveCount(1);
+  // The a key takes it back out.
+  await reader.locator('body').click({ position: { x: 5, y: 5 } });
+  await reader.keyboard.press('a');
+  await expect(reader.locator('.rd-footer').getByRole('button', { name: /^Archive$/ })).toBeVisible();
+  await library.locator('#filter-state').selectOption('inbox');
+  await expect(library.locator('.row')).toHaveCount(1);
+  await expect(library.locator('.row .badge')).toHaveText(/^Read$/);
+
+  // The preview of the saved page: reading is the likely wish, Save again is not the primary button.
+  const { reader: preview } = await previewTab(context, worker, extensionId, SEED_URL);
+  await expect(preview.locator('#save')).toHaveText(/Save again/);
+  await expect(preview.locator('#save')).not.toHaveClass(/primary/);
+  // No archive button in a preview: it is the live page, not the saved copy.
+  await expect(preview.locator('.rd-archive')).toHaveCount(0);
+
+  // A page with no article: the popup's words, not an error in red.
+  const page = await context.newPage();
+  await page.goto(PLAIN_URL);
+  const tabId = await worker.evaluate(async (u: string) => (await chrome.tabs.query({ url: u }))[0]?.id, PLAIN_URL);
+  const empty = await context.newPage();
+  await empty.goto(`chrome-extension://${extensionId}/reader.html?tab=${tabId}`);
+  await expect(empty.locator('#state-error h1')).toHaveText('No article on this page');
+  await expect(empty.locator('#error-detail')).not.toHaveClass(/error/);
 });
