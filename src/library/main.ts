@@ -555,18 +555,14 @@ function fillSelect(select: HTMLSelectElement, items: Facet[], current: string):
   select.value = current;
 }
 
+/** Every tag in the library, the most used first: the tags dialog offers them. */
+let knownTags: string[] = [];
+
 function updateFacets(): void {
   const { tags, sites } = facets(all);
   fillSelect($<HTMLSelectElement>('filter-tag'), tags, filters.tag);
   fillSelect($<HTMLSelectElement>('filter-site'), sites, filters.site);
-  const known = $('tags-known');
-  known.replaceChildren(
-    ...tags.map(([tag]) => {
-      const option = document.createElement('option');
-      option.value = tag;
-      return option;
-    }),
-  );
+  knownTags = tags.map(([tag]) => tag);
 }
 
 /** Recomputes the rows to show and redraws; keeps the selected row selected when it is still shown. */
@@ -813,11 +809,41 @@ async function undoDelete(token: string): Promise<void> {
   if (back >= 0) setCursor(back);
 }
 
+const OFFERED_TAGS = 12;
+
+/**
+ * The library's most used tags the field does not hold yet, each added to it by one click: a field of several tags
+ * gets no suggestion from the browser's own list, which matches the whole field.
+ */
+function offerTags(): void {
+  const input = $<HTMLInputElement>('tags-input');
+  const typed = new Set(parseTags(input.value));
+  const offered = knownTags.filter((tag) => !typed.has(tag)).slice(0, OFFERED_TAGS);
+  const box = $('tags-offered');
+  box.replaceChildren(
+    ...offered.map((tag) => {
+      const chip = document.createElement('button');
+      chip.type = 'button';
+      chip.className = 'chip';
+      chip.textContent = `#${tag}`;
+      chip.title = t('addTag', tag);
+      chip.addEventListener('click', () => {
+        input.value = [...parseTags(input.value), tag].join(', ');
+        offerTags();
+        input.focus();
+      });
+      return chip;
+    }),
+  );
+  box.hidden = offered.length === 0;
+}
+
 function editTags(entry: LibraryEntry): void {
   const dialog = $<HTMLDialogElement>('tags-dialog');
   const input = $<HTMLInputElement>('tags-input');
   $('tags-article').textContent = entry.title;
   input.value = entry.tags.join(', ');
+  offerTags();
   dialog.returnValue = '';
   const onClose = () => {
     dialog.removeEventListener('close', onClose);
@@ -990,6 +1016,7 @@ function wire(): void {
     onFilter();
   });
   $('reload').addEventListener('click', () => location.reload());
+  $('tags-input').addEventListener('input', offerTags);
   // Enter in the tags field saves: the form's own implicit submission would press its first button, Cancel.
   $('tags-input').addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' || event.isComposing) return;

@@ -503,6 +503,20 @@ test('archive, read state and tags, with the filters that follow them', async ({
   await expect(library.locator('.row')).toHaveCount(1);
   await expect(library.locator('#summary')).toHaveText(/^(显示 1 \/ 2 篇|Showing 1 of 2)$/);
   await library.locator('#filter-tag').selectOption('');
+  // The other article's dialog offers the library's tags, each added by a click, a second one after the first.
+  const other = row(library, '老龄化困境：东京留给北京的教训');
+  await other.getByRole('button', { name: /^(标签|Tags)$/ }).click();
+  const offered = dialog.getByRole('group', { name: /^(常用标签|Your tags)$/ });
+  await expect(offered.getByRole('button')).toHaveText(['#俄罗斯', '#国际']);
+  await offered.getByRole('button', { name: '#国际' }).click();
+  await expect(tagsField).toHaveValue('国际');
+  await expect(tagsField).toBeFocused();
+  await expect(offered.getByRole('button')).toHaveText(['#俄罗斯']);
+  await offered.getByRole('button', { name: '#俄罗斯' }).click();
+  await expect(tagsField).toHaveValue('国际, 俄罗斯');
+  await expect(offered).toBeHidden();
+  await dialog.getByRole('button', { name: /^(保存标签|Save tags)$/ }).click();
+  await expect(other.locator('.tag')).toHaveText(['#国际', '#俄罗斯']);
 
   // Read and unread. A row's change of read state can be taken back, as Mark unread starts the reading over.
   const markRead = seed.getByRole('button', { name: /^(标为已读|Mark read)$/ });
