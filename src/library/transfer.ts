@@ -198,7 +198,7 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
   progress.setAttribute('aria-labelledby', 'transfer-export-status');
   const cancel = el('button', { type: 'button', id: 'transfer-export-cancel', textContent: t('cancel') });
   cancel.hidden = true;
-  const close = el('button', { type: 'button', className: 'primary', textContent: t('transferClose') });
+  const close = el('button', { type: 'button', textContent: t('transferClose') });
   dialog.append(
     el('h2', { id: titleId, textContent: t('transferExportTitle') }),
     scope,
