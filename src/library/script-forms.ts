@@ -3,12 +3,13 @@
  * Stored text and queries are folded to one script character by character
  * (storage/script-fold.ts), which already finds 「紀實」 from 「纪实」 and 頭髮
  * from 头发; the converters add the words the two scripts write with other
- * characters, 复苏 and 復甦, 了解 and 瞭解, 借口 and 藉口.
+ * characters, 复苏 and 復甦, 了解 and 瞭解, 借口 and 藉口, and the words
+ * Taiwan and the mainland say differently: 软件 and 軟體, 出租车 and 計程車.
  *
  * The converters are the reader's OpenCC chunks (about 1.2 MB), loaded the
  * first time a query holds a Han character and kept for the page's life.
  */
-import { loadConverter, loadTraditionalSpellings } from '../reader/convert';
+import { loadSimplifiedSpellings, loadTraditionalSpellings } from '../reader/convert';
 import type { TermForms } from '../storage/search-text';
 
 const HAN = /\p{Script=Han}/u;
@@ -22,12 +23,12 @@ let loading: Promise<TermForms | undefined> | undefined;
  */
 export function scriptFormsFor(query: string): Promise<TermForms | undefined> {
   if (!HAN.test(query)) return Promise.resolve(undefined);
-  loading ??= Promise.all([loadConverter('hant'), loadTraditionalSpellings()]).then(
-    ([toSimplified, traditional]) => (term: string) => {
+  loading ??= Promise.all([loadSimplifiedSpellings(), loadTraditionalSpellings()]).then(
+    ([simplifiers, traditional]) => (term: string) => {
       if (!HAN.test(term)) return [term];
-      // The Traditional spellings come from the Simplified one, so 為何 also finds 爲何.
-      const simplified = toSimplified(term);
-      return [...new Set([term, simplified, ...traditional.map((toTraditional) => toTraditional(simplified))])];
+      // The Traditional spellings come from the Simplified ones, so 為何 also finds 爲何.
+      const simplified = simplifiers.map((toSimplified) => toSimplified(term));
+      return [...new Set([term, ...simplified, ...simplified.flatMap((s) => traditional.map((toTraditional) => toTraditional(s)))])];
     },
     () => undefined,
   );

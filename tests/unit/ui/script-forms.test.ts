@@ -8,9 +8,9 @@ vi.mock('../../../src/reader/convert', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../src/reader/convert')>();
   return {
     ...actual,
-    loadConverter: (from: Parameters<typeof actual.loadConverter>[0]) => {
+    loadSimplifiedSpellings: () => {
       loads.count++;
-      return loads.fail ? Promise.reject(new Error('chunk failed to load')) : actual.loadConverter(from);
+      return loads.fail ? Promise.reject(new Error('chunk failed to load')) : actual.loadSimplifiedSpellings();
     },
     loadTraditionalSpellings: () => {
       loads.count++;
@@ -152,6 +152,20 @@ describe('library page search across Simplified and Traditional', () => {
     const reader = new IdbLibraryReader({ factory });
     expect(await reader.search('复苏')).toEqual([id]);
     expect(await reader.search('了解')).toEqual([id]);
+  });
+
+  // Taiwan's news says 軟體 and 計程車 where the mainland's says 软件 and 出租车.
+  it('finds an article by the word the other side of the strait uses', async () => {
+    const { IdbLibraryReader } = await freshModules();
+    const factory = new IDBFactory();
+    const { library: writer } = freshLibrary(factory);
+    const tw = await writer.save(article('https://example.com/tw', { title: '軟體業', textContent: '紐西蘭的計程車司機。', lang: 'zh-TW' }), { now: NOW });
+    const cn = await writer.save(article('https://example.com/cn', { title: '软件业', textContent: '意大利的出租车司机。', lang: 'zh-CN' }), { now: NOW });
+    await writer.close();
+    const reader = new IdbLibraryReader({ factory });
+    expect(await reader.search('软件')).toEqual(expect.arrayContaining([tw.id, cn.id]));
+    expect(await reader.search('新西兰')).toEqual([tw.id]);
+    expect(await reader.search('義大利 計程車')).toEqual([cn.id]);
   });
 
   it('still finds the other script when the converters fail to load', async () => {
