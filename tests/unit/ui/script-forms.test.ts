@@ -168,6 +168,24 @@ describe('library page search across Simplified and Traditional', () => {
     expect(await reader.search('義大利 計程車')).toEqual([cn.id]);
   });
 
+  // FT中文网 writes 特朗普 and 泽连斯基; Taiwan's papers 川普 and 澤倫斯基.
+  it('finds a name by the way the other side of the strait spells it', async () => {
+    const { IdbLibraryReader } = await freshModules();
+    const factory = new IDBFactory();
+    const { library: writer } = freshLibrary(factory);
+    const ft = await writer.save(article('https://www.ftchinese.com/story/001099001', { title: '特朗普与泽连斯基会面', textContent: '特朗普说。', lang: 'zh-CN' }), { now: NOW });
+    const tw = await writer.save(article('https://example.com/tw-news', { title: '川普會見普丁', textContent: '川普表示。', lang: 'zh-TW' }), { now: NOW });
+    await writer.close();
+    const reader = new IdbLibraryReader({ factory });
+    expect((await reader.search('川普')).sort()).toEqual([ft.id, tw.id].sort());
+    expect((await reader.search('特朗普')).sort()).toEqual([ft.id, tw.id].sort());
+    expect(await reader.search('澤倫斯基')).toEqual([ft.id]);
+    expect(await reader.search('普京')).toEqual([tw.id]);
+    // A name inside a longer term keeps the rest of it.
+    expect(await reader.search('川普會見')).toEqual([tw.id]);
+    expect(await reader.search('特朗普会见')).toEqual([tw.id]);
+  });
+
   it('still finds the other script when the converters fail to load', async () => {
     loads.fail = true;
     const { reader, hant } = await library();

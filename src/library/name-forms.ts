@@ -1,0 +1,56 @@
+/**
+ * Names the two sides of the strait transliterate with other characters:
+ * mainland media (FT中文网 among them) write 特朗普 and 普京, Taiwan's write 川普
+ * and 普丁. OpenCC converts characters and everyday words, not these. Search
+ * tries every spelling of a name a term holds. First the mainland's spelling,
+ * then the others.
+ */
+import { normalizeForSearch } from '../storage/search-text';
+
+const NAMES: readonly (readonly string[])[] = [
+  ['特朗普', '川普'],
+  ['普京', '普丁'],
+  ['默克尔', '梅克爾'],
+  ['马克龙', '馬克宏'],
+  ['泽连斯基', '澤倫斯基'],
+  ['内塔尼亚胡', '納坦雅胡', '尼坦雅胡'],
+  ['奥巴马', '歐巴馬'],
+  ['希拉里', '希拉蕊'],
+  ['约翰逊', '強森'],
+  ['朔尔茨', '蕭茲'],
+  ['埃尔多安', '艾爾多安'],
+  ['马杜罗', '馬杜洛'],
+  ['鲍威尔', '鮑爾'],
+  ['耶伦', '葉倫'],
+  ['扎克伯格', '祖克柏'],
+  ['贝索斯', '貝佐斯'],
+  ['乔布斯', '賈伯斯'],
+  ['盖茨', '蓋茲'],
+  ['萨达姆', '海珊'],
+  ['卡扎菲', '格達費'],
+  ['本拉登', '賓拉登'],
+  ['悉尼', '雪梨'],
+  ['沙特', '沙烏地'],
+  ['也门', '葉門'],
+  ['肯尼亚', '肯亞'],
+  ['尼日利亚', '奈及利亞'],
+  ['老挝', '寮國'],
+  ['朝鲜', '北韓'],
+  ['格鲁吉亚', '喬治亞'],
+];
+
+/** The table as search compares it: each spelling folded to one script. */
+const FOLDED = NAMES.map((group) => group.map(normalizeForSearch));
+
+/** `forms` and, for each name one of them holds, the same form with the name's other spellings. */
+export function withNameForms(forms: readonly string[]): string[] {
+  const out = new Set(forms);
+  for (const form of forms) {
+    const folded = normalizeForSearch(form);
+    for (const group of FOLDED) {
+      const held = group.find((name) => folded.includes(name));
+      if (held) for (const other of group) if (other !== held) out.add(folded.replaceAll(held, other));
+    }
+  }
+  return [...out];
+}
