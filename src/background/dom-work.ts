@@ -15,8 +15,7 @@ const hasDom = (): boolean => typeof DOMParser !== 'undefined' && typeof window 
 
 export async function extractFromHtml(html: string, url: string): Promise<ExtractResult> {
   if (hasDom()) return extractArticle(new DOMParser().parseFromString(html, 'text/html'), url);
-  await ensureOffscreen();
-  return sendMessage('offscreen.extract', { html, url });
+  return askOffscreen(() => sendMessage('offscreen.extract', { html, url }));
 }
 
 /**
@@ -26,11 +25,34 @@ export async function extractFromHtml(html: string, url: string): Promise<Extrac
  */
 export async function sanitizeInBackground(html: string): Promise<string> {
   if (hasDom()) return sanitizeHtml(html, window);
-  await ensureOffscreen();
-  return sendMessage('offscreen.sanitize', { html });
+  return askOffscreen(() => sendMessage('offscreen.sanitize', { html }));
 }
 
-async function ensureOffscreen(): Promise<void> {
+/** The offscreen document, once open; one for every caller, as Chrome allows only one. */
+let offscreen: Promise<void> | null = null;
+
+/** `ask` of the offscreen document, opened first; once more with the document opened again if it went away. */
+async function askOffscreen<T>(ask: () => Promise<T>): Promise<T> {
+  await ensureOffscreen();
+  try {
+    return await ask();
+  } catch {
+    offscreen = null;
+    await ensureOffscreen();
+    return ask();
+  }
+}
+
+function ensureOffscreen(): Promise<void> {
+  // Saves from many tabs at once all find no document: the first opens it, and the rest wait for that.
+  offscreen ??= openOffscreen().catch((error: unknown) => {
+    offscreen = null;
+    throw error;
+  });
+  return offscreen;
+}
+
+async function openOffscreen(): Promise<void> {
   const offscreen = (globalThis as unknown as { chrome: { offscreen: ChromeOffscreen; runtime: ChromeRuntime } }).chrome;
   const contexts = await offscreen.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] });
   if (contexts.length > 0) return;

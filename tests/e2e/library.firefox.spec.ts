@@ -127,7 +127,7 @@ test('saved in Firefox: images stored, listed after a restart, read offline from
   await reader.click('#convert');
   await until(reader, (title) => document.querySelector('.rd-title')?.textContent === title, SEED_TITLE);
 
-  // ---- the keyboard: j/k scroll, +/- text size, t theme, Esc back to the list at this article ----
+  // ---- the keyboard: j/k scroll, +/- text size, t theme, a archive, Esc back to the list at this article ----
   await reader.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   const fontSize = () => reader.$eval('.rd-article', (el) => getComputedStyle(el).fontSize);
   const size = await fontSize();
@@ -150,6 +150,11 @@ test('saved in Firefox: images stored, listed after a restart, read offline from
   }
   expect(themes.map((t) => t.name)).toEqual(['system', 'light', 'dark']);
   expect(themes[2]!.bg).not.toBe(themes[1]!.bg);
+  // a archives the article from the reader, and a again takes it back out.
+  await reader.keyboard.press('a');
+  await until(reader, () => document.querySelector('.rd-footer .rd-archive')?.textContent === '移出归档');
+  await reader.keyboard.press('a');
+  await until(reader, () => document.querySelector('.rd-footer .rd-archive')?.textContent === '归档');
   const id = new URL(href ?? '', 'moz-extension://x/').searchParams.get('id') ?? '';
   await reader.keyboard.press('Escape');
   await until(reader, (hash) => location.pathname.endsWith('/library.html') && location.hash === hash, `#${encodeURIComponent(id)}`);
