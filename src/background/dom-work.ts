@@ -33,11 +33,13 @@ let offscreen: Promise<void> | null = null;
 
 /** `ask` of the offscreen document, opened first; once more with the document opened again if it went away. */
 async function askOffscreen<T>(ask: () => Promise<T>): Promise<T> {
-  await ensureOffscreen();
+  const opened = ensureOffscreen();
+  await opened;
   try {
     return await ask();
   } catch {
-    offscreen = null;
+    // Many callers may fail at once: only the first forgets the document, and the rest wait for the one it opens.
+    if (offscreen === opened) offscreen = null;
     await ensureOffscreen();
     return ask();
   }
@@ -45,10 +47,13 @@ async function askOffscreen<T>(ask: () => Promise<T>): Promise<T> {
 
 function ensureOffscreen(): Promise<void> {
   // Saves from many tabs at once all find no document: the first opens it, and the rest wait for that.
-  offscreen ??= openOffscreen().catch((error: unknown) => {
-    offscreen = null;
-    throw error;
-  });
+  if (!offscreen) {
+    const opening = openOffscreen().catch((error: unknown) => {
+      if (offscreen === opening) offscreen = null;
+      throw error;
+    });
+    offscreen = opening;
+  }
   return offscreen;
 }
 
