@@ -19,19 +19,12 @@ export async function loadConverter(from: Script): Promise<Convert> {
 
 /**
  * Simplified → each Traditional spelling in use: OpenCC's standard forms (爲,
- * 裏, 峯, 羣衆: what FT's big5 edition prints), Taiwan's (為, 裡, 峰, 群眾),
- * Hong Kong's, and Taiwan's words where they differ (软件 is 軟體, 新西兰 紐西蘭).
- * Search tries them all.
+ * 裏, 峯, 羣衆: what FT's big5 edition prints), Taiwan's (為, 裡, 峰, 群眾)
+ * and Hong Kong's. Search tries them all.
  */
 export async function loadTraditionalSpellings(): Promise<Convert[]> {
   const { Converter } = await import('opencc-js/cn2t');
-  return (['t', 'tw', 'hk', 'twp'] as const).map((to) => Converter({ from: 'cn', to }));
-}
-
-/** Traditional → Simplified, character by character and (from Taiwan's words) word by word: 軟體 is 软体 and 软件. */
-export async function loadSimplifiedSpellings(): Promise<Convert[]> {
-  const { Converter } = await import('opencc-js/t2cn');
-  return (['tw', 'twp'] as const).map((from) => Converter({ from, to: 'cn' }));
+  return (['t', 'tw', 'hk'] as const).map((to) => Converter({ from: 'cn', to }));
 }
 
 /**
