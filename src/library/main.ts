@@ -19,7 +19,7 @@ import type { LibraryEntry, ReadState } from '../storage/types';
 import { debounce, formatBytes, formatDate, formatListDate, joinSentences } from '../ui/format';
 import { t, tCount, translatePage, undoFailedText } from '../ui/i18n';
 import { dialogOpen, isTyping } from '../ui/keys';
-import { parseTags } from '../ui/tags';
+import { parseTags, TAG_SEPARATOR } from '../ui/tags';
 import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
 import { followThemePref } from '../ui/theme';
 import { LIBRARY_CHANNEL, isLibraryChange } from '../storage/changes';
@@ -812,13 +812,18 @@ async function undoDelete(token: string): Promise<void> {
 const OFFERED_TAGS = 12;
 
 /**
- * The library's most used tags the field does not hold yet, each added to it by one click: a field of several tags
- * gets no suggestion from the browser's own list, which matches the whole field.
+ * The library's tags the field does not hold yet, most used first, each put in by one click: those holding what is
+ * being typed after the last comma, or the most used while nothing is. (The browser's own suggestion list matches
+ * the whole field, so it offered nothing after the first tag.)
  */
 function offerTags(): void {
   const input = $<HTMLInputElement>('tags-input');
-  const typed = new Set(parseTags(input.value));
-  const offered = knownTags.filter((tag) => !typed.has(tag)).slice(0, OFFERED_TAGS);
+  const parts = input.value.split(TAG_SEPARATOR);
+  const typing = (parts.pop() ?? '').trim().toLowerCase();
+  const done = parseTags(parts.join(','));
+  const offered = knownTags
+    .filter((tag) => !done.includes(tag) && (typing ? tag.toLowerCase().includes(typing) && tag.toLowerCase() !== typing : true))
+    .slice(0, OFFERED_TAGS);
   const box = $('tags-offered');
   box.replaceChildren(
     ...offered.map((tag) => {
@@ -828,7 +833,8 @@ function offerTags(): void {
       chip.textContent = `#${tag}`;
       chip.title = t('addTag', tag);
       chip.addEventListener('click', () => {
-        input.value = [...parseTags(input.value), tag].join(', ');
+        // In place of what was being typed, and a comma after it for the next one.
+        input.value = `${[...done, tag].join(', ')}, `;
         offerTags();
         input.focus();
       });
@@ -856,6 +862,16 @@ function editTags(entry: LibraryEntry): void {
   input.select();
 }
 
+/**
+ * After a row's own button took it out of the list (archived, or taken out of the archive): the focus went with it,
+ * so the keyboard goes on from the row in its place, as after a delete, or from the empty view's button.
+ */
+function keepPlace(index: number, id: string): void {
+  if (index < 0 || view.some((e) => e.id === id)) return;
+  if (view.length) setCursor(Math.min(index, view.length - 1));
+  else if (!$('state-nomatch').hidden) $('clear-filters').focus();
+}
+
 function act(action: string, entry: LibraryEntry): void {
   const run = (): Promise<void> => {
     switch (action) {
@@ -867,14 +883,15 @@ function act(action: string, entry: LibraryEntry): void {
         const state = action === 'archive' ? 'archived' : action;
         const index = view.findIndex((e) => e.id === entry.id);
         return moveTo([entry.id], state).then((moved) => {
-          // A row that left the list took the focus with it: the keyboard goes on from the row in its place, as after a delete.
-          if (moved && index >= 0 && view.length && !view.some((e) => e.id === entry.id)) setCursor(Math.min(index, view.length - 1));
+          if (moved) keepPlace(index, entry.id);
           const [one, many] = PICKED_STATE_TOASTS[state];
           toast(moved ? tCount(one, many, 1) : t('actionFailed'), moved?.undo ?? null);
         });
       }
-      case 'unarchive':
-        return update(entry, { state: entry.readAt ? 'read' : 'unread' });
+      case 'unarchive': {
+        const index = view.findIndex((e) => e.id === entry.id);
+        return update(entry, { state: entry.readAt ? 'read' : 'unread' }).then(() => keepPlace(index, entry.id));
+      }
       case 'delete':
         return remove(entry);
       case 'tags':

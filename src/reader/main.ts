@@ -274,12 +274,18 @@ function offerArchive(entry: LibraryEntry): void {
   button.className = 'rd-archive';
   const label = () => (button.textContent = t(archived ? 'unarchive' : 'archive'));
   label();
+  let busy = false;
   toggleArchive = async () => {
+    // A second press while the first is on its way would ask for the same state again, not take it back.
+    if (busy) return;
+    busy = true;
     // Opening the article marked it read: that is the state it goes back to.
     const state = archived ? 'read' : 'archived';
-    button.disabled = true;
+    // Not disabled meanwhile: a disabled button drops the focus to the page.
+    button.setAttribute('aria-busy', 'true');
     const updated = await sendMessage('library.update', { id: entry.id, patch: { state } }).catch(() => null);
-    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    busy = false;
     if (!updated) {
       announce(t('actionFailed'), { stay: true });
       return;

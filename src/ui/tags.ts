@@ -1,7 +1,10 @@
-/** Tags typed by the user (library and popup): split on ASCII or Chinese commas and 、, trimmed, de-duplicated. */
+/** What separates tags typed in one field: ASCII or Chinese commas, 、, semicolons, line breaks. */
+export const TAG_SEPARATOR = /[,，、;；\n]+/;
+
+/** Tags typed by the user (library and popup): split at `TAG_SEPARATOR`, trimmed, de-duplicated. */
 export function parseTags(input: string): string[] {
   const out: string[] = [];
-  for (const part of input.split(/[,，、;；\n]+/)) {
+  for (const part of input.split(TAG_SEPARATOR)) {
     const tag = part.trim();
     if (tag && !out.includes(tag)) out.push(tag);
   }

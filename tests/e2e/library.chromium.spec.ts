@@ -412,6 +412,17 @@ test.describe('library and reader (Chromium)', () => {
       await library.keyboard.press('Escape');
       await expect(library.locator('#toast')).toBeHidden();
 
+      // Taken back out of the archive from the Archived view, by keyboard: the view is empty, and the keyboard is on its button.
+      await library.locator('#filter-state').selectOption('archived');
+      await expect(library.locator('.row')).toHaveCount(1);
+      await library.locator('.row').first().getByRole('button', { name: /^(移出归档|Unarchive)$/ }).focus();
+      await library.keyboard.press('Enter');
+      await expect(library.locator('#state-nomatch h2')).toHaveText(/^(还没有归档的文章|No archived articles yet)$/);
+      await expect(library.locator('#clear-filters')).toBeFocused();
+      await library.locator('#filter-state').selectOption('inbox');
+      await expect(library.locator('.row')).toHaveCount(3);
+      await row(library, titles[1]!).locator('.row-title').focus();
+
       // A tick, then Escape: the ticks go (a Delete would otherwise act on them).
       await library.keyboard.press('x');
       await expect(library.locator('#picks-count')).toHaveText(/1/);
@@ -422,7 +433,7 @@ test.describe('library and reader (Chromium)', () => {
       // One ticked article deleted with the key: the message names it.
       await library.keyboard.press('x');
       await library.keyboard.press('Delete');
-      await expect(library.locator('.row')).toHaveCount(1);
+      await expect(library.locator('.row')).toHaveCount(2);
       await expect(library.locator('#toast')).toContainText(titles[1]!);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -509,11 +520,17 @@ test('archive, read state and tags, with the filters that follow them', async ({
   const offered = dialog.getByRole('group', { name: /^(常用标签|Your tags)$/ });
   await expect(offered.getByRole('button')).toHaveText(['#俄罗斯', '#国际']);
   await offered.getByRole('button', { name: '#国际' }).click();
-  await expect(tagsField).toHaveValue('国际');
+  await expect(tagsField).toHaveValue('国际, ');
   await expect(tagsField).toBeFocused();
   await expect(offered.getByRole('button')).toHaveText(['#俄罗斯']);
+  // What is typed after the last comma narrows the offer, and a click puts the tag in its place.
+  await tagsField.pressSequentially('罗');
+  await expect(offered.getByRole('button')).toHaveText(['#俄罗斯']);
+  await tagsField.pressSequentially('马');
+  await expect(offered).toBeHidden();
+  await tagsField.press('Backspace');
   await offered.getByRole('button', { name: '#俄罗斯' }).click();
-  await expect(tagsField).toHaveValue('国际, 俄罗斯');
+  await expect(tagsField).toHaveValue('国际, 俄罗斯, ');
   await expect(offered).toBeHidden();
   await dialog.getByRole('button', { name: /^(保存标签|Save tags)$/ }).click();
   await expect(other.locator('.tag')).toHaveText(['#国际', '#俄罗斯']);

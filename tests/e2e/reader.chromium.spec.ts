@@ -253,8 +253,12 @@ test('a saved article is archived from its end, by button or the a key, and take
   await expect(reader.locator('.rd-title')).toHaveText(SEED_TITLE);
 
   const archive = reader.locator('.rd-footer').getByRole('button', { name: /^Archive$/ });
-  await archive.click();
-  await expect(reader.locator('.rd-footer').getByRole('button', { name: /^Unarchive$/ })).toBeVisible();
+  await archive.focus();
+  await reader.keyboard.press('Enter');
+  const unarchive = reader.locator('.rd-footer').getByRole('button', { name: /^Unarchive$/ });
+  await expect(unarchive).toBeVisible();
+  // The keyboard stays on the button, to take it back out or go on from there.
+  await expect(unarchive).toBeFocused();
   await expect(reader.locator('#status')).toHaveText(/Archived/);
   // The library, open beside it, no longer lists it among the articles not archived.
   await expect(library.locator('.row')).toHaveCount(0);
