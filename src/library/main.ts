@@ -19,7 +19,7 @@ import type { LibraryEntry, ReadState } from '../storage/types';
 import { debounce, formatBytes, formatDate, formatListDate, joinSentences } from '../ui/format';
 import { t, tCount, translatePage, undoFailedText } from '../ui/i18n';
 import { dialogOpen, isTyping } from '../ui/keys';
-import { parseTags, TAG_SEPARATOR } from '../ui/tags';
+import { parseTags, showTagChips, TAG_SEPARATOR } from '../ui/tags';
 import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
 import { followThemePref } from '../ui/theme';
 import { LIBRARY_CHANNEL, isLibraryChange } from '../storage/changes';
@@ -824,24 +824,12 @@ function offerTags(): void {
   const offered = knownTags
     .filter((tag) => !done.includes(tag) && (typing ? tag.toLowerCase().includes(typing) && tag.toLowerCase() !== typing : true))
     .slice(0, OFFERED_TAGS);
-  const box = $('tags-offered');
-  box.replaceChildren(
-    ...offered.map((tag) => {
-      const chip = document.createElement('button');
-      chip.type = 'button';
-      chip.className = 'chip';
-      chip.textContent = `#${tag}`;
-      chip.title = t('addTag', tag);
-      chip.addEventListener('click', () => {
-        // In place of what was being typed, and a comma after it for the next one.
-        input.value = `${[...done, tag].join(', ')}, `;
-        offerTags();
-        input.focus();
-      });
-      return chip;
-    }),
-  );
-  box.hidden = offered.length === 0;
+  showTagChips($('tags-offered'), offered, (tag) => t('addTag', tag), (tag) => {
+    // In place of what was being typed, and a comma after it for the next one.
+    input.value = `${[...done, tag].join(', ')}, `;
+    offerTags();
+    input.focus();
+  });
 }
 
 function editTags(entry: LibraryEntry): void {

@@ -9,7 +9,7 @@ import browser from '../platform/browser';
 import { sendMessage } from '../platform/messages';
 import { imagesOverBudgetText, saveFailedText, t, tCount, translatePage } from '../ui/i18n';
 import { joinSentences } from '../ui/format';
-import { parseTags } from '../ui/tags';
+import { parseTags, showTagChips } from '../ui/tags';
 import { NO_ARTICLE_REASONS } from '../ui/no-article';
 import { followThemePref } from '../ui/theme';
 import { askForOrigins, originsToAsk } from './image-access';
@@ -137,23 +137,11 @@ function showTags(entry: LibraryEntry): void {
 async function offerTags(): Promise<void> {
   const typed = new Set(parseTags($<HTMLInputElement>('tags-input').value));
   const offered = (await (libraryTags ?? [])).filter((tag) => !typed.has(tag)).slice(0, OFFERED_TAGS);
-  const box = $('tags-suggested');
-  box.replaceChildren(
-    ...offered.map((tag) => {
-      const chip = document.createElement('button');
-      chip.type = 'button';
-      chip.className = 'chip';
-      chip.textContent = `#${tag}`;
-      chip.title = t('addTag', tag);
-      chip.addEventListener('click', () => {
-        const input = $<HTMLInputElement>('tags-input');
-        input.value = [...parseTags(input.value), tag].join(', ');
-        $<HTMLFormElement>('tags-form').requestSubmit();
-      });
-      return chip;
-    }),
-  );
-  box.hidden = offered.length === 0;
+  showTagChips($('tags-suggested'), offered, (tag) => t('addTag', tag), (tag) => {
+    const input = $<HTMLInputElement>('tags-input');
+    input.value = [...parseTags(input.value), tag].join(', ');
+    $<HTMLFormElement>('tags-form').requestSubmit();
+  });
 }
 
 async function saveTags(event: SubmitEvent): Promise<void> {

@@ -17,3 +17,19 @@ export function parseTags(input: string): string[] {
  * by pinyin, then Latin ones (the Chinese collation puts Han before Latin).
  */
 export const compareNames = new Intl.Collator('zh', { numeric: true }).compare;
+
+/** Fills `box` with a button for each of `tags` (`#tag`, with `title` as its tooltip) that calls `pick`; hidden when there is none. */
+export function showTagChips(box: HTMLElement, tags: readonly string[], title: (tag: string) => string, pick: (tag: string) => void): void {
+  box.replaceChildren(
+    ...tags.map((tag) => {
+      const chip = document.createElement('button');
+      chip.type = 'button';
+      chip.className = 'chip';
+      chip.textContent = `#${tag}`;
+      chip.title = title(tag);
+      chip.addEventListener('click', () => pick(tag));
+      return chip;
+    }),
+  );
+  box.hidden = tags.length === 0;
+}
