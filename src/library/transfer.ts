@@ -233,10 +233,10 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
     controller = new AbortController();
     const { signal } = controller;
     busy(true);
-    // The button pressed is now disabled: focus goes to Cancel (which also scrolls the progress into view in a short window).
-    cancel.focus();
     status.classList.remove('error');
     status.textContent = t('transferReading');
+    // The button pressed is now disabled: focus goes to Cancel (which also scrolls the progress into view in a short window).
+    cancel.focus();
     progress.removeAttribute('value'); // indeterminate until the first chunk
     try {
       const chosen = !listed ? null : scopePicked.checked ? [...listed.picked()] : scopeView.checked ? [...listed.visible()] : null;
@@ -463,7 +463,7 @@ function buildImportDialog(store: TransferStore) {
     plan = null;
     fileLine.textContent = file.name;
     report.replaceChildren();
-    status.classList.remove('error', 'done');
+    status.classList.remove('error', 'done', 'partly');
     status.textContent = t('transferImportReading');
     progress.hidden = false;
     progress.removeAttribute('value');
@@ -540,11 +540,13 @@ function buildImportDialog(store: TransferStore) {
       status.textContent = joinSentences(
         // Stop pressed while the last batch was being stored: it was, and the words say so rather than take no notice.
         stopping.signal.aborted ? t('transferImportEndedFirst') : '',
-        t('transferImported', [String(outcome.added), String(outcome.updated), String(outcome.skipped)]),
+        // The duplicates the report counted before the confirm, and those found stored meanwhile.
+        t('transferImported', [String(outcome.added), String(outcome.updated), String(planned.report.duplicates + outcome.skipped)]),
         failed ? t('transferImportedFailed', String(failed)) : '',
         refusedNote(outcome),
       );
-      status.classList.add('done');
+      // Success in its colour only when nothing was left behind: rows that failed are no success.
+      status.classList.add(failed || outcome.rejected.length ? 'partly' : 'done');
     } catch (e) {
       const partial = (e as { outcome?: ImportOutcome }).outcome;
       outcome = partial ?? null;

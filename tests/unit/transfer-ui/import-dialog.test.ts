@@ -21,9 +21,11 @@ vi.mock('../../../src/storage/changes', () => ({ announceChange: () => undefined
 /** The outcome the next import's write gives, and what happens while it writes. */
 let outcome: ImportOutcome = { added: 0, updated: 0, skipped: 0, rejected: [] };
 let whileWriting: () => void = () => undefined;
+/** What the next file's report counts beside its one addition and one update. */
+let reported: Pick<FilePlan['report'], 'duplicates' | 'failed'> = { duplicates: 0, failed: [] };
 vi.mock('../../../src/library/transfer-import', () => ({
   planFile: async (): Promise<FilePlan> => ({
-    report: { ok: true, format: 'qingdu-backup', message: null, added: 1, updated: 1, duplicates: 0, failed: [], toAdd: [], toUpdate: [] },
+    report: { ok: true, format: 'qingdu-backup', message: null, added: 1, updated: 1, ...reported, toAdd: [], toUpdate: [] },
     updates: [],
     writes: 2,
     apply: async () => {
@@ -85,5 +87,19 @@ describe('the import dialog', () => {
     const dialog = await importWith({ added: 1, updated: 1, skipped: 0, rejected: [] });
     expect(dialog.querySelector('.transfer-failed')).toBeNull();
     expect(liveText(dialog)).toBe('Imported: 1 added, 1 updated, 0 skipped as duplicates.');
+  });
+
+  // The report counted three duplicates before the confirm: the last word counts them with the one found stored meanwhile.
+  it('counts the duplicates the report found, and does not call an import with failed rows a plain success', async () => {
+    reported = { duplicates: 3, failed: [{ line: 4, reason: 'missing URL' }] };
+    try {
+      const dialog = await importWith({ added: 1, updated: 1, skipped: 1, rejected: [] });
+      expect(liveText(dialog)).toBe('Imported: 1 added, 1 updated, 4 skipped as duplicates. 1 could not be imported (the reasons are above).');
+      const status = dialog.querySelector('#transfer-import-status')!;
+      expect(status.classList.contains('done')).toBe(false);
+      expect(status.classList.contains('partly')).toBe(true);
+    } finally {
+      reported = { duplicates: 0, failed: [] };
+    }
   });
 });
