@@ -160,8 +160,11 @@ test.describe('faults while saving (Chromium)', () => {
     let imageRequested!: () => void;
     const requested = new Promise<void>((resolve) => (imageRequested = resolve));
     await context.route(/thumbor\.ftacademy\.cn/, async (route) => {
-      imageRequested();
-      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      // The page shows its own copy at once; the background's fetch, the save's, is the one held.
+      if (route.request().serviceWorker()) {
+        imageRequested();
+        await new Promise((resolve) => setTimeout(resolve, 5_000));
+      }
       await route.fulfill({ status: 200, contentType: 'image/png', body: HERO_PNG }).catch(() => undefined);
     });
     const popup = await clickSave(context, worker, extensionId, SEED_URL);
