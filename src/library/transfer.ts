@@ -224,7 +224,13 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
   close.addEventListener('click', () => dialog.close());
   /** The count as the file name gives it: `128篇`, or `128-articles` in English. */
   const counted = (n: number) => tCount('exportFileOne', 'exportFileMany', n);
-  // Escape or closing the dialog stops an export in progress (not one started since: the close event comes a task later).
+  // Escape during an export is its Cancel: the dialog stays to say it was cancelled (closed, it went without a word).
+  dialog.addEventListener('cancel', (event) => {
+    if (!controller) return;
+    event.preventDefault();
+    controller.abort();
+  });
+  // Closing the dialog otherwise stops an export in progress (not one started since: the close event comes a task later).
   dialog.addEventListener('close', () => {
     if (!dialog.open) controller?.abort();
   });

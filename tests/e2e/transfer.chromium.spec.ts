@@ -657,6 +657,14 @@ test.describe('export and import (Chromium)', () => {
       await expect(exportDialog.locator('#transfer-export-status')).toHaveText(/已取消|cancelled/);
       await expect(exportDialog.locator('#transfer-export-status')).not.toHaveAttribute('aria-busy');
       await expect(exportDialog.locator('button[data-format="epub"]')).toBeEnabled();
+      // Escape during an export cancels it the same way, and the dialog stays to say so; a second Escape closes it.
+      await exportDialog.locator('button[data-format="epub"]').click();
+      await expect(exportDialog.locator('#transfer-export-status')).toHaveAttribute('aria-busy', 'true');
+      await library.keyboard.press('Escape');
+      await expect(exportDialog.locator('#transfer-export-status')).toHaveText(/已取消|cancelled/);
+      await expect(exportDialog).toBeVisible();
+      await library.keyboard.press('Escape');
+      await expect(exportDialog).toBeHidden();
       await library.waitForTimeout(500);
       expect(downloads).toBe(0);
     } finally {
