@@ -12,7 +12,7 @@ import { fetchLinkEntry, saveArticle } from './saves';
 import { fetchImages } from './images';
 import { ARTICLE_IMAGE_BUDGET } from '../core/article-images';
 import { takeUndo, keepForUndo } from './undo';
-import { compareNames } from '../ui/tags';
+import { tagsByUse } from '../ui/tags';
 
 type Handler<N extends MessageName> = (data: ProtocolMap[N]['req']) => Promise<ProtocolMap[N]['res']>;
 type HandlerTable = { [N in MessageName]?: Handler<N> };
@@ -45,11 +45,7 @@ export const HANDLERS: HandlerTable = {
     return (await library.getEntry(library.idForUrl(url))) ?? null;
   },
 
-  'library.tags': async () => {
-    const counts = new Map<string, number>();
-    for (const entry of await (await getLibrary()).list()) for (const tag of entry.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-    return [...counts].sort((a, b) => b[1] - a[1] || compareNames(a[0], b[0])).map(([tag]) => tag);
-  },
+  'library.tags': async () => tagsByUse(await (await getLibrary()).list()).map(([tag]) => tag),
 
   'library.update': async ({ id, patch }) => {
     const clean = isString(id) ? cleanPatch(patch) : null;

@@ -861,6 +861,7 @@ function keepPlace(index: number, id: string): void {
 }
 
 function act(action: string, entry: LibraryEntry): void {
+  const index = view.findIndex((e) => e.id === entry.id);
   const run = (): Promise<void> => {
     switch (action) {
       case 'read':
@@ -869,17 +870,14 @@ function act(action: string, entry: LibraryEntry): void {
         // The toast offers the change back: an archived row has left the list, and Mark unread starts the
         // reading over, so a slip of the mouse would otherwise cost the reader's place.
         const state = action === 'archive' ? 'archived' : action;
-        const index = view.findIndex((e) => e.id === entry.id);
         return moveTo([entry.id], state).then((moved) => {
           if (moved) keepPlace(index, entry.id);
           const [one, many] = PICKED_STATE_TOASTS[state];
           toast(moved ? tCount(one, many, 1) : t('actionFailed'), moved?.undo ?? null);
         });
       }
-      case 'unarchive': {
-        const index = view.findIndex((e) => e.id === entry.id);
+      case 'unarchive':
         return update(entry, { state: entry.readAt ? 'read' : 'unread' }).then(() => keepPlace(index, entry.id));
-      }
       case 'delete':
         return remove(entry);
       case 'tags':

@@ -5,7 +5,7 @@
  */
 import type { LibraryEntry } from '../storage/types';
 import { hostOf } from '../ui/format';
-import { compareNames } from '../ui/tags';
+import { compareNames, tagsByUse } from '../ui/tags';
 import { newestFirst, sameEntry } from '../storage/records';
 import { foldScripts } from '../storage/script-fold';
 
@@ -86,10 +86,8 @@ export type Facet = [value: string, count: number, label?: string];
  * name. A site is named as most of its entries spell it.
  */
 export function facets(all: readonly LibraryEntry[]): { tags: Facet[]; sites: Facet[] } {
-  const tags = new Map<string, number>();
   const sites = new Map<string, Map<string, number>>();
   for (const e of all) {
-    for (const tag of e.tags) tags.set(tag, (tags.get(tag) ?? 0) + 1);
     const site = siteOf(e);
     if (!site) continue;
     const key = keyOfSite(site);
@@ -108,7 +106,7 @@ export function facets(all: readonly LibraryEntry[]): { tags: Facet[]; sites: Fa
     }
     return label === key ? [key, count] : [key, count, label];
   });
-  return { tags: [...tags].sort(order), sites: siteFacets.sort(order) };
+  return { tags: tagsByUse(all), sites: siteFacets.sort(order) };
 }
 
 /**

@@ -23,8 +23,6 @@ type State = 'loading' | 'article' | 'empty' | 'waiting' | 'error';
  */
 const READ_TIMEOUT_MS = 12_000;
 
-/** Why a page gave no article, in words for the reader. */
-
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 function show(state: State): void {

@@ -18,6 +18,13 @@ export function parseTags(input: string): string[] {
  */
 export const compareNames = new Intl.Collator('zh', { numeric: true }).compare;
 
+/** Each tag `entries` carry, with how many carry it: the most used first, then in `compareNames` order. */
+export function tagsByUse(entries: Iterable<{ readonly tags: readonly string[] }>): [tag: string, count: number][] {
+  const counts = new Map<string, number>();
+  for (const entry of entries) for (const tag of entry.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || compareNames(a[0], b[0]));
+}
+
 /** Fills `box` with a button for each of `tags` (`#tag`, with `title` as its tooltip) that calls `pick`; hidden when there is none. */
 export function showTagChips(box: HTMLElement, tags: readonly string[], title: (tag: string) => string, pick: (tag: string) => void): void {
   box.replaceChildren(
