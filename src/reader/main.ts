@@ -431,7 +431,8 @@ const SHORTCUTS: readonly Shortcut[] = [
   [['+'], 'keyLarger'],
   [['-'], 'keySmaller'],
   [['t'], 'keyTheme'],
-  [['a'], 'keyArchive'],
+  // Only a saved article can be archived; a preview has nothing to put away.
+  [['a'], 'keyArchive', () => toggleArchive !== null],
   [['Esc'], 'keyBackToLibrary'],
   [['?'], 'keyHelp'],
 ];

@@ -5,8 +5,11 @@
 import { dialogOpen, isTyping } from './keys';
 import { t } from './i18n';
 
-/** Keys as shown (alternatives side by side), and the message key saying what they do. */
-export type Shortcut = readonly [keys: readonly string[], what: string];
+/**
+ * Keys as shown (alternatives side by side), the message key saying what they do, and when the page offers them
+ * (always when left out): the list is drawn as it opens.
+ */
+export type Shortcut = readonly [keys: readonly string[], what: string, offered?: () => boolean];
 
 export function mountShortcutHelp(shortcuts: readonly Shortcut[]): void {
   const dialog = document.createElement('dialog');
@@ -17,17 +20,21 @@ export function mountShortcutHelp(shortcuts: readonly Shortcut[]): void {
   title.id = 'shortcuts-title';
   title.textContent = t('shortcutsTitle');
   const list = document.createElement('dl');
-  for (const [keys, what] of shortcuts) {
-    const dt = document.createElement('dt');
-    keys.forEach((key, i) => {
-      const kbd = document.createElement('kbd');
-      kbd.textContent = key;
-      dt.append(...(i > 0 ? [' '] : []), kbd);
-    });
-    const dd = document.createElement('dd');
-    dd.textContent = t(what);
-    list.append(dt, dd);
-  }
+  const fill = () => {
+    list.replaceChildren();
+    for (const [keys, what, offered] of shortcuts) {
+      if (offered && !offered()) continue;
+      const dt = document.createElement('dt');
+      keys.forEach((key, i) => {
+        const kbd = document.createElement('kbd');
+        kbd.textContent = key;
+        dt.append(...(i > 0 ? [' '] : []), kbd);
+      });
+      const dd = document.createElement('dd');
+      dd.textContent = t(what);
+      list.append(dt, dd);
+    }
+  };
   const close = document.createElement('button');
   close.type = 'button';
   close.textContent = t('transferClose');
@@ -43,6 +50,7 @@ export function mountShortcutHelp(shortcuts: readonly Shortcut[]): void {
   document.addEventListener('keydown', (event) => {
     if (event.key !== '?' || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || dialogOpen()) return;
     event.preventDefault();
+    fill();
     dialog.showModal();
     close.focus();
   });

@@ -178,6 +178,12 @@ test('a paragraph scrolled into view stops below the toolbar, whether it takes o
   expect([...rows].sort()).toEqual([1, 2]);
   // The byline line is the page's, not the article's: when it wraps it is not spread out like justified text.
   expect(await reader.locator('.rd-meta').evaluate((el) => getComputedStyle(el).textAlign)).toBe('start');
+  // At 320px the bilingual menu narrows, so 繁體 after it is in view whole: it was cut by the window's edge, with
+  // nothing to say the row scrolls.
+  await reader.setViewportSize({ width: 320, height: 740 });
+  const convert = (await reader.locator('#convert').boundingBox())!;
+  expect(convert.x + convert.width).toBeLessThanOrEqual(320);
+  expect(await reader.locator('#settings').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
 });
 
 test('an image that failed at save time shows a placeholder, and retry stores it', async ({ extension }) => {
@@ -271,6 +277,11 @@ test('a saved article is archived from its end, by button or the a key, and take
   await library.locator('#filter-state').selectOption('inbox');
   await expect(library.locator('.row')).toHaveCount(1);
   await expect(library.locator('.row .badge')).toHaveText(/^Read$/);
+  // The key list names the a key here...
+  const keys = (page: typeof reader) => page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await reader.keyboard.press('?');
+  await expect(keys(reader)).toContainText('Archive the article, or take it back out');
+  await reader.keyboard.press('Escape');
 
   // The preview of the saved page: reading is the likely wish, Save again is not the primary button.
   const { reader: preview } = await previewTab(context, worker, extensionId, SEED_URL);
@@ -278,6 +289,10 @@ test('a saved article is archived from its end, by button or the a key, and take
   await expect(preview.locator('#save')).not.toHaveClass(/primary/);
   // No archive button in a preview: it is the live page, not the saved copy.
   await expect(preview.locator('.rd-archive')).toHaveCount(0);
+  // ...and not in a preview, where it does nothing.
+  await preview.keyboard.press('?');
+  await expect(keys(preview)).toContainText('Larger text');
+  await expect(keys(preview)).not.toContainText('Archive');
 
   // A page with no article: the popup's words, not an error in red.
   const page = await context.newPage();
