@@ -17,7 +17,7 @@ import browser from '../platform/browser';
 import { sendMessage, type MessageName, type Request, type Response } from '../platform/messages';
 import type { LibraryEntry, ReadState } from '../storage/types';
 import { debounce, formatBytes, formatDate, formatListDate, joinSentences } from '../ui/format';
-import { t, tCount, translatePage, undoFailedText } from '../ui/i18n';
+import { formatCount, t, tCount, translatePage, undoFailedText } from '../ui/i18n';
 import { dialogOpen, isTyping } from '../ui/keys';
 import { parseTags, showTagChips, TAG_SEPARATOR } from '../ui/tags';
 import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
@@ -319,7 +319,7 @@ function updateSummary(): void {
     return;
   }
   // Says how many of the library are shown, so it never reads as the footer's total.
-  const [shown, total] = [String(view.length), String(all.length)];
+  const [shown, total] = [formatCount(view.length), formatCount(all.length)];
   if (query) summary.textContent = t('searchResults', [shown, total]);
   else if (view.length === all.length) summary.textContent = t('articleCountAll', total);
   else summary.textContent = t('articleCount', [shown, total]);
@@ -354,7 +354,7 @@ function updatePicks(): void {
     // Ticks outlive a search or a filter that hides their rows: the count says so, since the bar's actions take them too.
     const shown = idle ? 0 : view.reduce((n, e) => n + (picked.has(e.id) ? 1 : 0), 0);
     const hidden = picked.size - shown;
-    $('picks-count').textContent = idle ? '' : hidden > 0 ? t('pickedCountHidden', [String(picked.size), String(hidden)]) : t('pickedCount', String(picked.size));
+    $('picks-count').textContent = idle ? '' : hidden > 0 ? t('pickedCountHidden', [formatCount(picked.size), formatCount(hidden)]) : t('pickedCount', formatCount(picked.size));
   }
   placePicks();
 }
@@ -493,12 +493,12 @@ function fetchPicked(): void {
     }
     for (const [i, entry] of links.entries()) {
       if (run.stop) break;
-      $('picks-count').textContent = t('fetchingLinks', [String(i + 1), String(links.length)]);
+      $('picks-count').textContent = t('fetchingLinks', [formatCount(i + 1), formatCount(links.length)]);
       const outcome = await sendMessage('library.fetchLink', { id: entry.id }).catch(() => null);
       if (outcome?.ok) fetched++;
       else failed++;
     }
-    toast(joinSentences(t('fetchedLinks', [String(fetched), String(links.length)]), failed ? t('fetchedLinksFailed', String(failed)) : ''), null);
+    toast(joinSentences(t('fetchedLinks', [formatCount(fetched), formatCount(links.length)]), failed ? t('fetchedLinksFailed', formatCount(failed)) : ''), null);
   })().finally(() => {
     fetching = null;
     labelButton(button, 'pickedFetch', 'pickedFetchShort');
@@ -523,7 +523,7 @@ let browserUsage = '';
 function updateUsage(): void {
   const { articles, bytes } = usageOf(all);
   const usage = $('usage');
-  const line = t('usageLine', [String(articles), formatBytes(bytes)]);
+  const line = t('usageLine', [formatCount(articles), formatBytes(bytes)]);
   const show = () => (usage.textContent = browserUsage ? `${line} · ${browserUsage}` : line);
   show();
   reader

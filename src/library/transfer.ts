@@ -27,7 +27,7 @@ import { encodingName } from '../transfer/format-names';
 import { libraryWriter, type ImportOutcome } from './import-writer';
 import type { FilePlan, UpdateNote } from './transfer-import';
 import { formatDate, joinSentences } from '../ui/format';
-import { t, tCount } from '../ui/i18n';
+import { formatCount, t } from '../ui/i18n';
 import { dialogOpen } from '../ui/keys';
 import { TransferStore } from './transfer-data';
 import { localizeReason } from './reasons';
@@ -223,7 +223,7 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
   cancel.addEventListener('click', () => controller?.abort());
   close.addEventListener('click', () => dialog.close());
   /** The count as the file name gives it: `128篇`, or `128-articles` in English. */
-  const counted = (n: number) => tCount('exportFileOne', 'exportFileMany', n);
+  const counted = (n: number) => t(n === 1 ? 'exportFileOne' : 'exportFileMany', String(n));
   // Escape during an export is its Cancel: the dialog stays to say it was cancelled (closed, it went without a word).
   dialog.addEventListener('cancel', (event) => {
     if (!controller) return;
@@ -261,7 +261,7 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
       const bar = (done: number, total: number) => {
         progress.max = 1;
         progress.value = total ? done / total : 1;
-        status.textContent = t('transferExportingCount', [t(format.labelKey), String(done), String(total)]);
+        status.textContent = t('transferExportingCount', [t(format.labelKey), formatCount(done), formatCount(total)]);
       };
       let file: ExportFile;
       if (isListFormat(format.id)) {
@@ -281,7 +281,7 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
       }
       if (signal.aborted) throw new DOMException('Export cancelled', 'AbortError');
       download(file.parts, file.name, file.type);
-      status.textContent = t(file.count === 1 ? 'transferExportedOne' : 'transferExported', [String(file.count), file.name]);
+      status.textContent = t(file.count === 1 ? 'transferExportedOne' : 'transferExported', [formatCount(file.count), file.name]);
     } catch (e) {
       if (isAbort(e)) status.textContent = t('transferCancelled');
       else {
@@ -302,8 +302,8 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
     const view = listed?.visible() ?? null;
     const picks = listed?.picked() ?? [];
     allLabel.textContent = t('transferScopeAll', '…');
-    viewLabel.textContent = view ? t('transferScopeView', String(view.length)) : '';
-    pickedLabel.textContent = t('transferScopePicked', String(picks.length));
+    viewLabel.textContent = view ? t('transferScopeView', formatCount(view.length)) : '';
+    pickedLabel.textContent = t('transferScopePicked', formatCount(picks.length));
     scopeView.disabled = !view;
     viewOption.hidden = !view;
     // Ticking articles is a way of saying which to export: they are the default when there are some.
@@ -314,7 +314,7 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
     formatButtons[0]?.focus();
     try {
       const count = (await store.entries()).length;
-      allLabel.textContent = t('transferScopeAll', String(count));
+      allLabel.textContent = t('transferScopeAll', formatCount(count));
       if (count === 0 && dialog.open && !controller) {
         // Nothing to export: said at once, rather than after a format is picked.
         status.textContent = t('transferNothing');
@@ -439,17 +439,17 @@ function buildImportDialog(store: TransferStore) {
     const counts = el(
       'ul',
       { className: 'transfer-counts', id: COUNTS_ID },
-      countLine('added', t('transferPlanAdded', String(r.added)), r.added),
-      countLine('updated', t('transferPlanUpdated', String(r.updated)), r.updated),
-      countLine('duplicates', t('transferPlanDuplicates', String(r.duplicates)), r.duplicates),
+      countLine('added', t('transferPlanAdded', formatCount(r.added)), r.added),
+      countLine('updated', t('transferPlanUpdated', formatCount(r.updated)), r.updated),
+      countLine('duplicates', t('transferPlanDuplicates', formatCount(r.duplicates)), r.duplicates),
     );
-    if (r.failed.length) counts.append(countLine('failed', t('transferPlanFailed', String(r.failed.length)), r.failed.length));
+    if (r.failed.length) counts.append(countLine('failed', t('transferPlanFailed', formatCount(r.failed.length)), r.failed.length));
     report.append(counts);
     if (updates.length) {
       // Nothing stored is overwritten unseen: each update says what it changes before the user confirms.
       const list = el('ul', { className: 'transfer-updates' }, ...updates.map((u) => el('li', { textContent: t('transferUpdateLine', [u.title, describeUpdate(u)]) })));
       const details = el('details', { className: 'transfer-updates-details' }, el('summary', { textContent: t('transferUpdatesDetails') }), list);
-      if (r.updated > updates.length) details.append(el('p', { className: 'muted', textContent: t('transferUpdatesMore', String(r.updated - updates.length)) }));
+      if (r.updated > updates.length) details.append(el('p', { className: 'muted', textContent: t('transferUpdatesMore', formatCount(r.updated - updates.length)) }));
       report.append(details);
     }
     if (r.failed.length) {
@@ -458,7 +458,7 @@ function buildImportDialog(store: TransferStore) {
         list.append(el('li', { textContent: f.line ? t('transferFailedLine', [String(f.line), localizeReason(f.reason, formatName)]) : localizeReason(f.reason, formatName) }));
       }
       const details = el('details', { className: 'transfer-failed-details' }, el('summary', { textContent: t('transferFailedDetails') }), list);
-      if (r.failed.length > MAX_FAILED_SHOWN) details.append(el('p', { className: 'muted', textContent: t('transferFailedMore', String(r.failed.length - MAX_FAILED_SHOWN)) }));
+      if (r.failed.length > MAX_FAILED_SHOWN) details.append(el('p', { className: 'muted', textContent: t('transferFailedMore', formatCount(r.failed.length - MAX_FAILED_SHOWN)) }));
       details.open = r.failed.length <= 10;
       report.append(details);
     }
@@ -525,6 +525,8 @@ function buildImportDialog(store: TransferStore) {
     status.textContent = t('transferImporting');
     counting(status, true);
     let outcome: ImportOutcome | null = null;
+    /** Records the import stores in all, for the words after a stop. */
+    let toStore = 0;
     // What would be written is being written: the status line counts it from here on.
     report.querySelector('.transfer-counts')?.remove();
     // The page stores the batches: closing it stops the import part way, so the browser asks first.
@@ -534,10 +536,11 @@ function buildImportDialog(store: TransferStore) {
       outcome = await planned.apply(libraryWriter(library, () => announceChange(), stopping.signal), {
         signal: stopping.signal,
         onProgress: (done, total) => {
+          toStore = total;
           if (stopping.signal.aborted) return;
           progress.max = Math.max(1, total);
           progress.value = done;
-          status.textContent = t('transferImportingCount', [String(done), String(total)]);
+          status.textContent = t('transferImportingCount', [formatCount(done), formatCount(total)]);
         },
       });
       const failed = planned.report.failed.length;
@@ -547,8 +550,8 @@ function buildImportDialog(store: TransferStore) {
         // Stop pressed while the last batch was being stored: it was, and the words say so rather than take no notice.
         stopping.signal.aborted ? t('transferImportEndedFirst') : '',
         // The duplicates the report counted before the confirm, and those found stored meanwhile.
-        t('transferImported', [String(outcome.added), String(outcome.updated), String(planned.report.duplicates + outcome.skipped)]),
-        failed ? t('transferImportedFailed', String(failed)) : '',
+        t('transferImported', [formatCount(outcome.added), formatCount(outcome.updated), formatCount(planned.report.duplicates + outcome.skipped)]),
+        failed ? t('transferImportedFailed', formatCount(failed)) : '',
         refusedNote(outcome),
       );
       // Success in its colour only when nothing was left behind: rows that failed are no success.
@@ -556,8 +559,8 @@ function buildImportDialog(store: TransferStore) {
     } catch (e) {
       const partial = (e as { outcome?: ImportOutcome }).outcome;
       outcome = partial ?? null;
-      const counts = [String(partial?.added ?? 0), String(partial?.updated ?? 0)];
-      if (e instanceof Error && e.name === 'ImportStoppedError') status.textContent = joinSentences(t('transferImportStopped', counts), refusedNote(partial));
+      const counts = [formatCount(partial?.added ?? 0), formatCount(partial?.updated ?? 0)];
+      if (e instanceof Error && e.name === 'ImportStoppedError') status.textContent = joinSentences(t('transferImportStopped', [...counts, formatCount(toStore - stored(partial))]), refusedNote(partial));
       else {
         status.textContent = joinSentences(t('transferImportFailed', [message(e), ...counts]), refusedNote(partial));
         status.classList.add('error');
@@ -576,7 +579,7 @@ function buildImportDialog(store: TransferStore) {
     const rejected = outcome?.rejected ?? [];
     if (rejected.length) {
       const list = el('ol', { className: 'transfer-failed' }, ...rejected.slice(0, MAX_FAILED_SHOWN).map((reason) => el('li', { textContent: localizeReason(reason, formatName) })));
-      report.append(el('p', { className: 'error', textContent: t('transferRejected', String(rejected.length)) }), list);
+      report.append(el('p', { className: 'error', textContent: t('transferRejected', formatCount(rejected.length)) }), list);
     }
   }
 
@@ -589,10 +592,13 @@ const FORMAT_KEYS: Record<string, string> = {
   seed: 'importFormatSeed',
 };
 
+/** Records an import stored: batches stored after Stop was pressed count too. */
+const stored = (outcome: ImportOutcome | undefined): number => (outcome ? outcome.added + outcome.updated + outcome.skipped : 0);
+
 /** "2 refused by the final check (listed above).", or nothing when the import stored every image it sent. */
 function refusedNote(outcome: ImportOutcome | null | undefined): string {
   const count = outcome?.rejected.length ?? 0;
-  return count ? t('transferImportedRejected', String(count)) : '';
+  return count ? t('transferImportedRejected', formatCount(count)) : '';
 }
 
 function holdPage(event: BeforeUnloadEvent): void {

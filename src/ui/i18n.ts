@@ -10,9 +10,17 @@ export function t(key: string, substitutions?: string | string[]): string {
   return browser.i18n.getMessage(key, substitutions) || key;
 }
 
+let counts: Intl.NumberFormat | undefined;
+
+/** A count as the UI's language writes it: 20,000 articles are easier read than 20000. */
+export function formatCount(count: number): string {
+  counts ??= new Intl.NumberFormat(browser.i18n.getUILanguage());
+  return counts.format(count);
+}
+
 /** A count in words: `browser.i18n` has no plural rules, so English needs its own message for one. */
 export function tCount(one: string, many: string, count: number): string {
-  return t(count === 1 ? one : many, String(count));
+  return t(count === 1 ? one : many, formatCount(count));
 }
 
 /** Storage failures in the browser's language: the message the background sends with them is English (src/storage/errors.ts). */

@@ -595,6 +595,8 @@ test.describe('export and import (Chromium)', () => {
   test('a 2,000-article backup imports in batches with progress, can be stopped and taken up again; a long export can be cancelled', async ({ extension }) => {
     const { context, extensionId } = extension;
     const N = Number(process.env.QINGDU_TRANSFER_ARTICLES ?? 2000);
+    // Counts are written as the UI's language writes them: 2,000 in both.
+    const n = (count: number) => count.toLocaleString('en-US');
     const dir = mkdtempSync(join(tmpdir(), 'qingdu-import-'));
     try {
       const file = join(dir, 'qingdu-big.json');
@@ -605,10 +607,10 @@ test.describe('export and import (Chromium)', () => {
 
       // Stopped part way: what was stored stays, and the count says how much.
       await library.locator('#transfer-file').setInputFiles(file);
-      await expect(dialog.locator('[data-count="added"]')).toHaveText(new RegExp(`(新增 ${N} 篇|${N} to add)`), { timeout: 120_000 });
+      await expect(dialog.locator('[data-count="added"]')).toHaveText(new RegExp(`(新增 ${n(N)} 篇|${n(N)} to add)`), { timeout: 120_000 });
       await dialog.locator('#transfer-import-confirm').click();
       // The count moves while the batches go in: stopped once some are stored.
-      await expect(dialog.locator('#transfer-import-status')).toHaveText(new RegExp(`([1-9]\\d* / ${N} 篇|[1-9]\\d* of ${N})`));
+      await expect(dialog.locator('#transfer-import-status')).toHaveText(new RegExp(`([1-9][\\d,]* / ${n(N)} 篇|[1-9][\\d,]* of ${n(N)})`));
       // Import, pressed, is gone: the keyboard is on Stop, not dropped onto the page.
       const stop = dialog.getByRole('button', { name: /^(停止导入|Stop importing)$/ });
       await expect(stop).toBeFocused();
@@ -617,27 +619,30 @@ test.describe('export and import (Chromium)', () => {
       await library.keyboard.press('Enter');
       await expect(dialog.locator('#transfer-import-status')).toHaveText(/已停止导入|Import stopped/, { timeout: 120_000 });
       await expect(dialog.locator('#transfer-import-status')).not.toHaveAttribute('aria-busy');
-      const kept = Number(/(?:新增 |: )(\d+)(?: 篇| added)/.exec((await dialog.locator('#transfer-import-status').textContent()) ?? '')?.[1]);
+      const stopped = (await dialog.locator('#transfer-import-status').textContent()) ?? '';
+      const kept = Number(/(?:新增 |: )([\d,]+)(?: 篇| added)/.exec(stopped)?.[1]?.replace(/,/g, ''));
       expect(kept).toBeGreaterThan(0);
       expect(kept).toBeLessThan(N);
+      // It says how many were left, and how to bring them in.
+      expect(stopped).toMatch(new RegExp(`(其余 ${n(N - kept)} 篇未导入，再次导入同一文件|${n(N - kept)} not imported: import the same file again)`));
       await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
       await library.locator('#filter-state').selectOption('all');
-      await expect(library.locator('#summary')).toHaveText(new RegExp(String(kept)));
+      await expect(library.locator('#summary')).toHaveText(new RegExp(n(kept)));
 
       // The same file again brings the rest.
       let t0 = Date.now();
       await library.locator('#transfer-file').setInputFiles(file);
-      await expect(dialog.locator('[data-count="added"]')).toHaveText(new RegExp(`(新增 ${N - kept} 篇|${N - kept} to add)`), { timeout: 120_000 });
-      await expect(dialog.locator('[data-count="duplicates"]')).toHaveText(new RegExp(`(${kept})`));
+      await expect(dialog.locator('[data-count="added"]')).toHaveText(new RegExp(`(新增 ${n(N - kept)} 篇|${n(N - kept)} to add)`), { timeout: 120_000 });
+      await expect(dialog.locator('[data-count="duplicates"]')).toHaveText(new RegExp(`(${n(kept)})`));
       const planMs = Date.now() - t0;
       t0 = Date.now();
       await dialog.locator('#transfer-import-confirm').click();
-      await expect(dialog.locator('#transfer-import-status')).toHaveText(new RegExp(`(新增 ${N - kept} 篇|${N - kept} added)`), { timeout: 120_000 });
+      await expect(dialog.locator('#transfer-import-status')).toHaveText(new RegExp(`(新增 ${n(N - kept)} 篇|${n(N - kept)} added)`), { timeout: 120_000 });
       const writeMs = Date.now() - t0;
       console.log(`transfer e2e: ${N} articles (${(readFileSync(file).length / 1048576).toFixed(1)} MB backup): stopped at ${kept}; again: plan ${planMs} ms, write ${writeMs} ms`);
       await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
       await library.locator('#filter-state').selectOption('all');
-      await expect(library.locator('#summary')).toHaveText(new RegExp(String(N)));
+      await expect(library.locator('#summary')).toHaveText(new RegExp(n(N)));
 
       t0 = Date.now();
       const backup = await exportAs(library, 'backup', dir);
