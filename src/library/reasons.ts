@@ -9,6 +9,7 @@
  * inside a zip, `{*}` a reason of its own, translated in turn.
  */
 import { FORMAT_NAMES } from '../transfer/format-names';
+import type { ImportError } from '../transfer/types';
 import { t } from '../ui/i18n';
 
 const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
@@ -167,4 +168,27 @@ export function localizeReason(reason: string, formatName: (format: string) => s
     }
   }
   return translate(reason, message) ?? reason;
+}
+
+/** Failed rows that share a reason, in the order the file first gave it. */
+export interface FailureGroup {
+  reason: string;
+  /** The rows' line numbers, when the format has lines. */
+  lines: number[];
+  count: number;
+}
+
+/**
+ * Rows failed for the same reason, one group each: a list of 230 lines that
+ * all say "missing URL" is read as one line with its 230 places.
+ */
+export function groupFailures(failed: readonly ImportError[]): FailureGroup[] {
+  const groups = new Map<string, FailureGroup>();
+  for (const { line, reason } of failed) {
+    let group = groups.get(reason);
+    if (!group) groups.set(reason, (group = { reason, lines: [], count: 0 }));
+    group.count++;
+    if (line) group.lines.push(line);
+  }
+  return [...groups.values()];
 }

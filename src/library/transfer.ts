@@ -30,7 +30,7 @@ import { formatDate, joinSentences } from '../ui/format';
 import { formatCount, t } from '../ui/i18n';
 import { dialogOpen } from '../ui/keys';
 import { TransferStore } from './transfer-data';
-import { localizeReason } from './reasons';
+import { groupFailures, localizeReason, type FailureGroup } from './reasons';
 import { redrawImage } from './redraw-image';
 import { EXPORT_FORMATS, type ExportFormat } from './transfer-formats';
 import type { ExportFile } from './transfer-export';
@@ -453,13 +453,13 @@ function buildImportDialog(store: TransferStore) {
       report.append(details);
     }
     if (r.failed.length) {
-      const list = el('ol', { className: 'transfer-failed' });
-      for (const f of r.failed.slice(0, MAX_FAILED_SHOWN)) {
-        list.append(el('li', { textContent: f.line ? t('transferFailedLine', [String(f.line), localizeReason(f.reason, formatName)]) : localizeReason(f.reason, formatName) }));
-      }
+      const groups = groupFailures(r.failed);
+      const shown = groups.slice(0, MAX_FAILED_SHOWN);
+      const list = el('ol', { className: 'transfer-failed' }, ...shown.map((group) => el('li', { textContent: failureLine(group) })));
       const details = el('details', { className: 'transfer-failed-details' }, el('summary', { textContent: t('transferFailedDetails') }), list);
-      if (r.failed.length > MAX_FAILED_SHOWN) details.append(el('p', { className: 'muted', textContent: t('transferFailedMore', formatCount(r.failed.length - MAX_FAILED_SHOWN)) }));
-      details.open = r.failed.length <= 10;
+      const unlisted = r.failed.length - shown.reduce((sum, group) => sum + group.count, 0);
+      if (unlisted > 0) details.append(el('p', { className: 'muted', textContent: t('transferFailedMore', formatCount(unlisted)) }));
+      details.open = groups.length <= 10;
       report.append(details);
     }
   }
@@ -591,6 +591,19 @@ const FORMAT_KEYS: Record<string, string> = {
   'pocket-html': 'importFormatPocketHtml', 'instapaper-csv': 'importFormatInstapaper', netscape: 'importFormatBookmarks', feed: 'importFormatFeed',
   seed: 'importFormatSeed',
 };
+
+/** Line numbers a group of failed rows names before the rest are counted. */
+const LINES_NAMED = 6;
+
+/** "Line 3: missing URL", or for rows failed alike "Lines 3, 5, 9… (230 rows): missing URL". */
+function failureLine({ reason, lines, count }: FailureGroup): string {
+  const why = localizeReason(reason, formatName);
+  if (count === 1) return lines[0] ? t('transferFailedLine', [String(lines[0]), why]) : why;
+  if (lines.length < count) return t('transferFailedTimes', [why, formatCount(count)]);
+  const comma = browser.i18n.getUILanguage().startsWith('zh') ? '、' : ', ';
+  const named = lines.slice(0, LINES_NAMED).join(comma) + (lines.length > LINES_NAMED ? '…' : '');
+  return t('transferFailedLines', [named, formatCount(count), why]);
+}
 
 /** Records an import stored: batches stored after Stop was pressed count too. */
 const stored = (outcome: ImportOutcome | undefined): number => (outcome ? outcome.added + outcome.updated + outcome.skipped : 0);

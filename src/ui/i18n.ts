@@ -14,7 +14,7 @@ let counts: Intl.NumberFormat | undefined;
 
 /** A count as the UI's language writes it: 20,000 articles are easier read than 20000. */
 export function formatCount(count: number): string {
-  counts ??= new Intl.NumberFormat(browser.i18n.getUILanguage());
+  counts ??= new Intl.NumberFormat(browser.i18n.getUILanguage().replace('_', '-'));
   return counts.format(count);
 }
 

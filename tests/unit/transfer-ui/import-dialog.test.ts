@@ -102,4 +102,23 @@ describe('the import dialog', () => {
       reported = { duplicates: 0, failed: [] };
     }
   });
+
+  // 230 rows that all say "missing URL" were 230 lines of the list: they are one line, with where they are.
+  it('lists rows failed for one reason once, with their lines, and rows alone as before', async () => {
+    const missing = Array.from({ length: 230 }, (_, i) => ({ line: i + 2, reason: 'missing URL' }));
+    reported = { duplicates: 0, failed: [...missing, { line: 300, reason: 'invalid URL' }, { reason: 'not an object' }, { reason: 'not an object' }] };
+    try {
+      const lines = (dialog: Element) => [...dialog.querySelectorAll('.transfer-failed li')].map((li) => li.textContent);
+      expect(lines(await importWith({ added: 1, updated: 1, skipped: 0, rejected: [] }))).toEqual([
+        'Lines 2, 3, 4, 5, 6, 7… (230 rows): missing URL',
+        'Line 300: invalid URL',
+        'not an object (2 times)',
+      ]);
+      const zh = await importWith({ added: 1, updated: 1, skipped: 0, rejected: [] }, 'zh_CN');
+      expect(lines(zh)).toEqual(['第 2、3、4、5、6、7… 行（共 230 行）：缺少网址', '第 300 行：网址无效', '不是 JSON 对象（共 2 次）']);
+      expect(liveText(zh)).toMatch(/233 条无法导入/);
+    } finally {
+      reported = { duplicates: 0, failed: [] };
+    }
+  });
 });
