@@ -53,6 +53,7 @@ const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
   ["whyJsonAt", "at character {}"],
   ["whyJsonUnexpected", "unexpected {} at character {}"],
   ["whyJsonEnds", "the file ends before the backup does"],
+  ["whyJsonEndsExport", "the file ends before the export does"],
   ["whyJsonUnparsed", "its text does not parse"],
   ["whyNotBackup", "not a Qingdu backup (missing \"format\": \"qingdu-backup\")"],
   ["whyNoVersion", "the backup has no valid version number"],

@@ -7,7 +7,7 @@ import type { LibraryEntry, SavedArticle, StoredImage } from '../storage/types';
 import { zipSync } from 'fflate';
 import { imagesOf } from './images';
 import type { ChunkOptions, ImageLookup, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { DEFAULT_CHUNK, TransferError, fromBase64, jsonProblem, mapChunked, pastTomorrow, quoted, safeUrl, toBase64, UNKNOWN_TIME, urlProblem, utf8 } from './util';
+import { DEFAULT_CHUNK, TransferError, fileJsonProblem, fromBase64, mapChunked, pastTomorrow, quoted, safeUrl, toBase64, UNKNOWN_TIME, urlProblem, utf8 } from './util';
 
 /**
  * Backup format version: the storage schema version that last changed the
@@ -306,7 +306,7 @@ export function parseBackup(text: string, opts: ParseBackupOptions): ParseResult
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new TransferError(`the backup is not valid JSON, probably truncated or damaged (${jsonProblem(e, text)})`);
+    throw new TransferError(`the backup is not valid JSON, probably truncated or damaged (${fileJsonProblem(e, text, 'the file ends before the backup does')})`);
   }
   if (!isObject(doc)) throw new TransferError('not a Qingdu backup (missing "format": "qingdu-backup")');
   const version = backupVersion(doc);

@@ -178,12 +178,8 @@ function nextLineStart(text: string, from: number): number {
   return end + (text.startsWith('\r\n', end) ? 2 : 1);
 }
 
-/**
- * Where `JSON.parse(text)` failed, in one wording whatever the engine's
- * (each browser words its errors differently, in English only): "at
- * character N", counted from 1 at `offset` characters before `text`.
- */
-export function jsonProblem(error: unknown, text: string, offset = 0): string {
+/** Where in `text` `JSON.parse(text)` failed, from its error (each browser words it differently), or null. */
+function jsonErrorAt(error: unknown, text: string): number | null {
   const message = error instanceof Error ? error.message : String(error);
   const position = /position (\d+)/.exec(message)?.[1];
   const lineColumn = /line (\d+) column (\d+)/.exec(message);
@@ -196,7 +192,26 @@ export function jsonProblem(error: unknown, text: string, offset = 0): string {
   }
   // Engines name no place when the text stops short ("Unexpected end of JSON input"): it fails at its end.
   if (at === null && /\bend of (JSON )?(input|data)\b/i.test(message)) at = text.length;
-  return at === null ? 'its text does not parse' : `at character ${offset + Math.min(at, text.length) + 1}`;
+  return at === null ? null : Math.min(at, text.length);
+}
+
+/**
+ * Where `JSON.parse(text)` failed, in one wording whatever the engine's
+ * (each browser words its errors differently, in English only): "at
+ * character N", counted from 1 at `offset` characters before `text`.
+ */
+export function jsonProblem(error: unknown, text: string, offset = 0): string {
+  const at = jsonErrorAt(error, text);
+  return at === null ? 'its text does not parse' : `at character ${offset + at + 1}`;
+}
+
+/**
+ * The same for a whole file: one that fails only where its text stops (a
+ * download cut short) is said to end early, in the words `ends`.
+ */
+export function fileJsonProblem(error: unknown, text: string, ends: string): string {
+  const at = jsonErrorAt(error, text);
+  return at !== null && at >= text.trimEnd().length ? ends : jsonProblem(error, text);
 }
 
 /**

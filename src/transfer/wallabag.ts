@@ -3,7 +3,7 @@ import type { ReadState, SavedArticle } from '../storage/types';
 import { articleFront, CREDIT_WORDS } from './article-front';
 import { recordFromHtml, urlId } from './records';
 import type { ChunkOptions, ImportError, ImportItem, ParseResult, Sanitize } from './types';
-import { decodeEntities, decodeUtf8, escapeHtml, inArchive, isoFromDate, jsonProblem, mapChunked, oneLine, safeUnzip, safeUrl, TransferError, urlProblem, UNKNOWN_TIME } from './util';
+import { decodeEntities, decodeUtf8, escapeHtml, fileJsonProblem, inArchive, isoFromDate, mapChunked, oneLine, safeUnzip, safeUrl, TransferError, urlProblem, UNKNOWN_TIME } from './util';
 
 /** `2016-09-08T11:55:58+0000`: the serializer's shape, which PHP DateTime parses. */
 function wallabagDate(iso: string | null): string | null {
@@ -107,7 +107,7 @@ function parseJsonArray(text: string, what: string): unknown[] {
     doc = JSON.parse(text);
   } catch (e) {
     // The refusal names the format first ("wallabag JSON: …"): the reason need not say it again.
-    throw new TransferError(`the file is not valid JSON, probably truncated or damaged (${jsonProblem(e, text)})`);
+    throw new TransferError(`the file is not valid JSON, probably truncated or damaged (${fileJsonProblem(e, text, 'the file ends before the export does')})`);
   }
   if (!Array.isArray(doc)) throw new TransferError(`not a ${what} export (expected a JSON list of entries)`);
   return doc;

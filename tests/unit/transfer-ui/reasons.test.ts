@@ -41,8 +41,9 @@ const BOOKMARKS = `<!DOCTYPE NETSCAPE-Bookmark-file-1>
 describe('import reasons in Chinese', () => {
   const cases: Array<[string, string, Uint8Array, string[]]> = [
     ['a bookmarklet and an empty link', 'bookmarks.html', enc(BOOKMARKS), ['网址的协议“javascript:”不安全或不受支持', '缺少网址']],
-    ['a truncated backup', 'qingdu.json', backup([makeArticle(1)]).slice(0, 200), ['清读备份：备份不是有效的 JSON，可能不完整或已损坏（问题在第 201 个字符处）']],
-    ['a truncated wallabag export', 'wallabag.json', enc('[{"url": "https://a.example/"'), ['wallabag：文件不是有效的 JSON，可能不完整或已损坏（问题在第 30 个字符处）']],
+    ['a truncated backup', 'qingdu.json', backup([makeArticle(1)]).slice(0, 200), ['清读备份：备份不是有效的 JSON，可能不完整或已损坏（备份还没结束，文件就断了）']],
+    ['a truncated wallabag export', 'wallabag.json', enc('[{"url": "https://a.example/"'), ['wallabag：文件不是有效的 JSON，可能不完整或已损坏（导出内容还没结束，文件就断了）']],
+    ['a damaged wallabag export', 'wallabag.json', enc('[{"url": "https://a.example/" x}]'), ['wallabag：文件不是有效的 JSON，可能不完整或已损坏（问题在第 31 个字符处）']],
     ['a backup from a newer Qingdu', 'qingdu.json', backup([], { version: BACKUP_VERSION + 1 }), [`这个备份来自更新版本的清读（备份版本 ${BACKUP_VERSION + 1}`]],
     ['a backup article with a wrong field', 'qingdu.json', backup([{ ...makeArticle(1), state: 'done' }, makeArticle(2)]), ['第 1 篇文章：字段 state 必须是 "unread"、"read" 或 "archived"']],
     ['a backup article with an unsafe URL', 'qingdu.json', backup([{ ...makeArticle(1), url: 'javascript:alert(1)' }, makeArticle(2)]), ['第 1 篇文章：字段 url：网址的协议“javascript:”不安全或不受支持']],
