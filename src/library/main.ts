@@ -899,6 +899,8 @@ const SHORTCUTS: readonly Shortcut[] = [
   [['Home', 'End'], 'keyFirstLast'],
   [['Enter'], 'keyOpen'],
   [['x'], 'keyPick'],
+  [['m'], 'keyMarkRow'],
+  [['a'], 'keyArchiveRow'],
   [['/'], 'keySearch'],
   [['Del'], 'keyDelete'],
   [['z'], 'keyUndo'],
@@ -964,6 +966,15 @@ function onKey(event: KeyboardEvent): void {
       togglePick(current);
       // The first tick of a narrow window docks the bar at its foot, over the row when it was the last one shown.
       revealRow(cursor);
+      break;
+    // The row's own buttons, for the row the keyboard is on (a as in the reader).
+    case 'm':
+      if (!current) return;
+      act(current.state === 'unread' ? 'read' : 'unread', current);
+      break;
+    case 'a':
+      if (!current) return;
+      act(current.state === 'archived' ? 'unarchive' : 'archive', current);
       break;
     case 'z':
       if (!undo) return;

@@ -258,6 +258,26 @@ test.describe('library and reader (Chromium)', () => {
     // The Undo button went with the message: the keyboard is on the row that came back.
     await expect(row(library, second).locator('.row-title')).toBeFocused();
 
+    // ---- m and a: the row's own buttons, for the row the keyboard is on ----
+    const marked = (await library.locator('.row-title').first().textContent()) ?? '';
+    await library.locator('.row-title').first().focus();
+    const badge = row(library, marked).locator('.badge').first();
+    const [read, unread] = [/^(已读|Read)$/, /^(未读|Unread)$/];
+    const wasRead = read.test((await badge.textContent()) ?? '');
+    await library.keyboard.press('m');
+    await expect(badge).toHaveText(wasRead ? unread : read);
+    await library.keyboard.press('m');
+    await expect(badge).toHaveText(wasRead ? read : unread);
+    await library.keyboard.press('a');
+    await expect(row(library, marked)).toHaveCount(0);
+    await expect(library.locator('.row')).toHaveCount(3);
+    await expect(library.locator('#toast')).toContainText(/已归档|archived/);
+    // The keyboard goes on from the row in its place, and z brings the archived one back.
+    await expect(library.locator('.row.current .row-title')).toBeFocused();
+    await library.keyboard.press('z');
+    await expect(row(library, marked)).toBeVisible();
+    await expect(library.locator('.row')).toHaveCount(4);
+
     // ---- delete with the row button, and it stays deleted after a reload ----
     await row(library, victim).hover();
     await row(library, victim).getByRole('button', { name: /^(删除|Delete)$/ }).click();
