@@ -95,6 +95,9 @@ for (const [lang, scheme] of [['zh-CN', 'light'], ['en-US', 'dark']] as const) {
         await library.locator(open).first().click();
         await expect(library.locator(dialog)).toBeVisible();
         expect(await findings(library, scheme), dialog).toEqual([]);
+        // The page behind is dimmed, more on a dark page, where 35 % black left it nearly as bright.
+        const dim = await library.locator(dialog).evaluate((el) => Number(getComputedStyle(el, '::backdrop').backgroundColor.match(/[\d.]+/g)?.[3] ?? 1));
+        expect(dim, dialog).toBeGreaterThanOrEqual(scheme === 'dark' ? 0.6 : 0.35);
         await library.keyboard.press('Escape');
         await expect(library.locator(dialog)).toBeHidden();
       }
