@@ -13,10 +13,10 @@ import type { ImportError } from '../transfer/types';
 import { t } from '../ui/i18n';
 
 const TEMPLATES: ReadonlyArray<readonly [key: string, english: string]> = [
-  ["whyArticleN", "article {}: {*}"],
-  ["whyImageN", "image {}: {*}"],
-  ["whyEntryN", "entry {}: {*}"],
-  ["whyItemN", "item {}: {*}"],
+  ["whyArticleN", "Article {}: {*}"],
+  ["whyImageN", "Image {}: {*}"],
+  ["whyEntryN", "Entry {}: {*}"],
+  ["whyItemN", "Item {}: {*}"],
   ["whyInFile", "{p}: {*}"],
   ["whyMissingUrl", "missing URL"],
   ["whyUnsafeScheme", "unsafe or unsupported URL scheme \"{}:\""],

@@ -257,13 +257,13 @@ export class BackupRecords {
       this.urls.add(saved.url);
       return saved;
     } catch (e) {
-      return { reason: `article ${index + 1}: ${(e as Error).message}` };
+      return { reason: `Article ${index + 1}: ${(e as Error).message}` };
     }
   }
 
   /** The decoded image, or why it is refused. */
   image(raw: unknown, index: number): StoredImage | ImportError {
-    const refuse = (why: string): ImportError => ({ reason: `image ${index + 1}: ${why}` });
+    const refuse = (why: string): ImportError => ({ reason: `Image ${index + 1}: ${why}` });
     if (!isObject(raw) || typeof raw.articleId !== 'string' || typeof raw.url !== 'string' || typeof raw.type !== 'string' || typeof raw.data !== 'string') {
       return refuse('needs articleId, url, type and data strings');
     }

@@ -69,7 +69,7 @@ export function parseFeedFile(text: string, opts: FeedImportOptions): ParseResul
   const items: ImportItem[] = [];
   const errors: ImportError[] = [];
   feed.forEach((f, i) => {
-    const it = itemFor({ title: f.title, url: f.link, published: f.published, author: f.author, html: f.html }, opts, errors, `item ${i + 1}: `, false);
+    const it = itemFor({ title: f.title, url: f.link, published: f.published, author: f.author, html: f.html }, opts, errors, `Item ${i + 1}: `, false);
     if (it) items.push(it);
   });
   return { items, errors };

@@ -120,7 +120,7 @@ export function parseWallabag(text: string, opts: FullImportOptions): ParseResul
   const errors: ImportError[] = [];
   const idFor = opts.idFor ?? urlId;
   entries.forEach((e, i) => {
-    const where = `entry ${i + 1}: `;
+    const where = `Entry ${i + 1}: `;
     if (!isObject(e)) {
       errors.push({ reason: `${where}not an object` });
       return;
@@ -183,7 +183,7 @@ export function parseOmnivore(input: string | Uint8Array, opts: FullImportOption
   const items: ImportItem[] = [];
   const errors: ImportError[] = [];
   entries.forEach((e, i) => {
-    const where = `entry ${i + 1}: `;
+    const where = `Entry ${i + 1}: `;
     if (!isObject(e)) {
       errors.push({ reason: `${where}not an object` });
       return;

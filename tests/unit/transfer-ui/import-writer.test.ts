@@ -76,7 +76,7 @@ describe('backup images', () => {
     ['more bytes than an image may have', { data: 'A'.repeat(Math.ceil(MAX_BACKUP_IMAGE_BYTES / 3) * 4 + 4) }, /larger than 20 MB/],
   ])('refuses %s', (_name, patch, reason) => {
     const image = records().image({ ...good, ...patch }, 2);
-    expect(isRefusal(image) && image.reason).toMatch(/^image 3: /);
+    expect(isRefusal(image) && image.reason).toMatch(/^Image 3: /);
     expect(isRefusal(image) && image.reason).toMatch(reason);
   });
 

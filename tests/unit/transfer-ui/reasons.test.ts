@@ -145,7 +145,7 @@ describe('import reasons in Chinese', () => {
     expect(scheme[0]).toMatch(/^第 1 篇文章：/);
     expect(scheme[0]!.length).toBeLessThan(300);
     // A reason that still quotes a long value is shown as written, not matched against every message.
-    const long = `image 2: type "${words}" is not an image type`;
+    const long = `Image 2: type "${words}" is not an image type`;
     const before = performance.now();
     expect(inChinese(long)).toBe(long);
     expect(performance.now() - before).toBeLessThan(500);

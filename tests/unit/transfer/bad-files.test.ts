@@ -95,11 +95,11 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
   ['images not a list', 'b.json', () => backup([], { images: 'x' }), { message: /"images" must be a list/ }],
   ['other JSON object', 'b.json', () => enc('{"format":"something-else","articles":[]}'), { message: /^not a file Qingdu can import/ }],
   ['empty backup', 'b.json', () => backup([]), { message: /holds no articles/ }],
-  ['tags of the wrong type', 'b.json', () => backup([withField('tags', 'a,b')]), { added: 0, failed: [/^article 1: tags must be a list of strings$/] }],
-  ['unknown read state', 'b.json', () => backup([withField('state', 'deleted')]), { added: 0, failed: [/^article 1: state must be "unread", "read" or "archived"$/] }],
+  ['tags of the wrong type', 'b.json', () => backup([withField('tags', 'a,b')]), { added: 0, failed: [/^Article 1: tags must be a list of strings$/] }],
+  ['unknown read state', 'b.json', () => backup([withField('state', 'deleted')]), { added: 0, failed: [/^Article 1: state must be "unread", "read" or "archived"$/] }],
   ['progress out of range', 'b.json', () => backup([withField('progress', 2)]), { added: 0, failed: [/progress must be a number from 0 to 1/] }],
   ['savedAt not a date', 'b.json', () => backup([withField('savedAt', 'yesterday')]), { added: 0, failed: [/savedAt must be an ISO 8601 date/] }],
-  ['savedAt that only some browsers read as a date', 'b.json', () => backup([withField('savedAt', '2025-010Z')]), { added: 0, failed: [/^article 1: savedAt must be an ISO 8601 date$/] }],
+  ['savedAt that only some browsers read as a date', 'b.json', () => backup([withField('savedAt', '2025-010Z')]), { added: 0, failed: [/^Article 1: savedAt must be an ISO 8601 date$/] }],
   ['savedAt with a UTC offset', 'b.json', () => backup([withField('savedAt', '2025-01-01T08:00:00+08:00')]),
     { added: 1, check: (r) => expect(r.toAdd[0]).toMatchObject({ article: { savedAt: '2025-01-01T00:00:00.000Z' } }) }],
   ['backup with times far in the future', 'b.json', () => backup([{ ...stored(1), savedAt: '+275760-09-13T00:00:00.000Z', updatedAt: '9999-01-01T00:00:00Z', readAt: '9999-01-01T00:00:00Z' }]),
@@ -115,22 +115,22 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
       const merged = importFile('b.json', backup([hostile]), { ...ctx, library: new Map([[own.id, own]]) });
       expect(merged).toMatchObject({ updated: 0, duplicates: 1 });
     } }],
-  ['missing field', 'b.json', () => { const { title: _t, ...rest } = stored(1); return backup([rest]); }, { added: 0, failed: [/^article 1: title is missing$/] }],
-  ['javascript: URL', 'b.json', () => backup([withField('url', 'javascript:alert(1)'), stored(2)]), { added: 1, failed: [/^article 1: url unsafe or unsupported URL scheme "javascript:"$/] }],
+  ['missing field', 'b.json', () => { const { title: _t, ...rest } = stored(1); return backup([rest]); }, { added: 0, failed: [/^Article 1: title is missing$/] }],
+  ['javascript: URL', 'b.json', () => backup([withField('url', 'javascript:alert(1)'), stored(2)]), { added: 1, failed: [/^Article 1: url unsafe or unsupported URL scheme "javascript:"$/] }],
   ['data: lead image', 'b.json', () => backup([withField('leadImage', 'data:image/svg+xml,<svg onload=alert(1)>')]), { added: 0, failed: [/leadImage unsafe or unsupported URL scheme "data:"/] }],
   ['javascript: in the article body URL', 'b.json', () => backup([{ ...stored(1), article: { ...stored(1).article, fullTextUrl: 'javascript:void(0)' } }]), { added: 0, failed: [/article\.fullTextUrl unsafe/] }],
   ['article body missing', 'b.json', () => backup([withField('article', null)]), { added: 0, failed: [/article is missing or not an object/] }],
-  ['null record', 'b.json', () => backup([null, stored(2)]), { added: 1, failed: [/^article 1: record is not an object$/] }],
-  ['duplicate ids', 'b.json', () => backup([stored(1), { ...stored(2), id: stored(1).id }]), { added: 1, failed: [/^article 2: duplicate id "id-1"$/] }],
+  ['null record', 'b.json', () => backup([null, stored(2)]), { added: 1, failed: [/^Article 1: record is not an object$/] }],
+  ['duplicate ids', 'b.json', () => backup([stored(1), { ...stored(2), id: stored(1).id }]), { added: 1, failed: [/^Article 2: duplicate id "id-1"$/] }],
   ['duplicate URLs', 'b.json', () => backup([stored(1), { ...stored(1), id: 'other' }]), { added: 1, failed: [/duplicate URL/] }],
   ['hostile HTML body', 'b.json', () => backup([{ ...stored(1), article: { ...stored(1).article, contentHtml: '<p onclick="x()">hi</p><iframe src="https://evil"></iframe><a href="javascript:alert(1)">a</a>' } }]),
     { added: 1, check: (r) => expect(r.toAdd[0]?.kind === 'article' && r.toAdd[0].article.article.contentHtml).toBe('<p>hi</p><a>a</a>') }],
   ['__proto__ keys', 'b.json', () => enc(new TextDecoder().decode(backup([stored(1)])).replace('"id":"id-1"', '"__proto__":{"polluted":true},"id":"id-1"')),
     { added: 1, check: (r) => { expect(({} as Record<string, unknown>).polluted).toBeUndefined(); expect(Object.keys(r.toAdd[0]?.kind === 'article' ? r.toAdd[0].article : {})).not.toContain('__proto__'); } }],
-  ['image with bad base64', 'b.json', () => backup([stored(1)], { images: [{ articleId: 'id-1', url: 'https://i/1.png', type: 'image/png', data: '!!notbase64' }] }), { added: 1, failed: [/^image 1: invalid base64 image data$/] }],
+  ['image with bad base64', 'b.json', () => backup([stored(1)], { images: [{ articleId: 'id-1', url: 'https://i/1.png', type: 'image/png', data: '!!notbase64' }] }), { added: 1, failed: [/^Image 1: invalid base64 image data$/] }],
   ['orphan image', 'b.json', () => backup([stored(1)], { images: [{ articleId: 'nope', url: 'https://i/1.png', type: 'image/png', data: 'AAAA' }] }), { added: 1, failed: [/belongs to no imported article/] }],
   ['image that is not an image', 'b.json', () => backup([stored(1)], { images: [{ articleId: 'id-1', url: 'https://i/1', type: 'text/html', data: 'AAAA' }] }), { added: 1, failed: [/"text\/html" is not an image type/] }],
-  ['image with an empty type', 'b.json', () => backup([stored(1)], { images: [{ articleId: 'id-1', url: 'https://i/1', type: '', data: 'AAAA' }] }), { added: 1, failed: [/^image 1: type "" is not an image type$/] }],
+  ['image with an empty type', 'b.json', () => backup([stored(1)], { images: [{ articleId: 'id-1', url: 'https://i/1', type: '', data: 'AAAA' }] }), { added: 1, failed: [/^Image 1: type "" is not an image type$/] }],
   ['version 1 backup (before image accounting)', 'b.json', () => { const { imageBytes: _i, missingImages: _m, ...v1 } = stored(1); return backup([v1], { version: 1 }); },
     { added: 1, check: (r) => expect(r.toAdd[0]).toMatchObject({ article: { imageBytes: 0, missingImages: [] } }) }],
   // The reader's retry button and a newly granted site have the background fetch these: only web addresses are kept.
@@ -193,7 +193,7 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
     { added: 0, failed: [/"data:"/] }],
   ['truncated wallabag JSON', 'wallabag.json', () => enc(fixtureText('wallabag-v2.json').slice(0, 300)), { message: /^wallabag JSON: the file is not valid JSON/ }],
   ['Omnivore entries of the wrong types', 'omnivore.json', () => enc('[{"slug":"a","url":42,"labels":"x","savedAt":"2024-01-01T00:00:00.000Z"},"text",{"slug":"b","url":"https://ok.example/","labels":[1,"y"],"savedAt":"nope"}]'),
-    { added: 1, failed: [/^entry 1: missing URL$/, /^entry 2: not an object$/], check: (r) => {
+    { added: 1, failed: [/^Entry 1: missing URL$/, /^Entry 2: not an object$/], check: (r) => {
       // A save time that does not parse is none: the link counts as saved at import.
       expect(r.toAdd[0]).toMatchObject({ tags: ['y'] });
       expect(Date.now() - Date.parse(r.toAdd[0]?.kind === 'link' ? r.toAdd[0].savedAt : '')).toBeLessThan(60_000);

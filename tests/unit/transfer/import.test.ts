@@ -190,7 +190,7 @@ describe('import fixtures', () => {
       expect(a.article.id).toMatch(/^[0-9a-f]{16}$/);
     }
     expect(b).toMatchObject({ kind: 'link', state: 'archived', url: 'https://example.org/link' });
-    expect(r.failed).toEqual([{ reason: 'entry 3: missing URL' }]);
+    expect(r.failed).toEqual([{ reason: 'Entry 3: missing URL' }]);
   });
 
   it('RSS feed through the extraction core: long items as articles, short ones as links', () => {
@@ -205,7 +205,7 @@ describe('import fixtures', () => {
       expect(full.article.savedAt).toBe('2026-01-01T00:00:00.000Z');
     }
     expect(short).toMatchObject({ kind: 'link', url: 'https://www.ftchinese.com/story/001100002', title: 'Short item' });
-    expect(r.failed).toEqual([{ reason: 'item 3: unsafe or unsupported URL scheme "javascript:"' }]);
+    expect(r.failed).toEqual([{ reason: 'Item 3: unsafe or unsupported URL scheme "javascript:"' }]);
     expect(importFile('atom.xml', fixture('feed-atom.xml'), ctx)).toMatchObject({ format: 'feed', added: 1 });
   });
 
