@@ -137,11 +137,12 @@ async function importOnce(file: string, count: number): Promise<ImportRun> {
     }
     t0 = performance.now();
     await dialog.locator('#transfer-import-confirm').click();
-    await dialog.locator('#transfer-import-status').filter({ hasText: /新增 \d+ 篇|\d+ added/ }).waitFor({ timeout: STEP_TIMEOUT });
+    await dialog.locator('#transfer-import-status').filter({ hasText: /新增 [\d,]+ 篇|[\d,]+ added/ }).waitFor({ timeout: STEP_TIMEOUT });
     const writeMs = performance.now() - t0;
     const peakHeap = await stop();
     const status = (await dialog.locator('#transfer-import-status').textContent()) ?? '';
-    const added = Number(/(?:新增 |)(\d+)(?: 篇| added)/.exec(status)?.[1] ?? NaN);
+    // Counts are written with thousands separators (20,000).
+    const added = Number(/(?:新增 |)([\d,]+)(?: 篇| added)/.exec(status)?.[1]?.replace(/,/g, '') ?? NaN);
     if (added !== count) throw new Error(`import stored ${added} of ${count}: ${status}`);
     return { planMs, writeMs, totalMs: planMs + writeMs, peakHeap, startHeap, added, refused: null };
   } finally {

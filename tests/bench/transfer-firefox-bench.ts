@@ -30,6 +30,8 @@ import { writeTransferFiles } from './transfer-files';
 const COUNT = Number(process.env.QINGDU_BENCH_TRANSFER_ARTICLES ?? 20_000);
 const TARGET_MS = 3000;
 const STEP_TIMEOUT = 900_000;
+/** A count as the dialogs write it: 20,000. */
+const shown = (count: number) => count.toLocaleString('en-US');
 
 type Api = { qingduTransferBench: TransferBenchApi };
 
@@ -50,11 +52,11 @@ async function importThrough(session: FirefoxSession, file: string, count: numbe
   const input = (await library.$('#transfer-file')) as ElementHandle<HTMLInputElement>;
   let t0 = performance.now();
   await input.uploadFile(file);
-  await whenText(library, '#transfer-import-dialog [data-count="added"]', new RegExp(`新增 ${count} 篇|${count} to add`));
+  await whenText(library, '#transfer-import-dialog [data-count="added"]', new RegExp(`新增 ${shown(count)} 篇|${shown(count)} to add`));
   const planMs = performance.now() - t0;
   t0 = performance.now();
   await library.click('#transfer-import-confirm');
-  await whenText(library, '#transfer-import-status', new RegExp(`新增 ${count} 篇|${count} added`));
+  await whenText(library, '#transfer-import-status', new RegExp(`新增 ${shown(count)} 篇|${shown(count)} added`));
   return { library, planMs, writeMs: performance.now() - t0 };
 }
 
@@ -90,7 +92,7 @@ export async function runTransferFirefoxBench(count = COUNT): Promise<SectionRes
       const { library, planMs, writeMs } = await importThrough(session, backupFile, count);
       backupImport = { planMs, writeMs };
       await library.$$eval('#transfer-import-dialog button', (buttons) => buttons.find((b) => /^(关闭|Close)$/.test(b.textContent?.trim() ?? ''))?.click());
-      await whenText(library, '#summary', new RegExp(String(count)));
+      await whenText(library, '#summary', new RegExp(shown(count)));
 
       for (const format of ['backup', 'bookmarks'] as const) {
         await library.click('#transfer-export');
