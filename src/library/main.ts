@@ -836,7 +836,8 @@ function editTags(entry: LibraryEntry): void {
   const dialog = $<HTMLDialogElement>('tags-dialog');
   const input = $<HTMLInputElement>('tags-input');
   $('tags-article').textContent = entry.title;
-  input.value = entry.tags.join(', ');
+  // Ready for one more tag, after those it has: a field opened with its tags selected lost them to the first key.
+  input.value = entry.tags.length ? `${entry.tags.join(', ')}, ` : '';
   offerTags();
   dialog.returnValue = '';
   const onClose = () => {
@@ -847,7 +848,8 @@ function editTags(entry: LibraryEntry): void {
   };
   dialog.addEventListener('close', onClose);
   dialog.showModal();
-  input.select();
+  input.focus();
+  input.setSelectionRange(input.value.length, input.value.length);
 }
 
 /**

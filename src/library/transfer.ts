@@ -213,7 +213,7 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
   const busy = (on: boolean) => {
     for (const b of formatButtons) b.disabled = on;
     scopeAll.disabled = on;
-    scopeView.disabled = on || !listed;
+    scopeView.disabled = on || !listed || viewOption.hidden;
     scopePicked.disabled = on || pickedOption.hidden;
     cancel.hidden = !on;
     progress.hidden = !on;
@@ -315,6 +315,12 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
     try {
       const count = (await store.entries()).length;
       allLabel.textContent = t('transferScopeAll', formatCount(count));
+      // Nothing filtered out: the view is every article, one choice and not two of the same.
+      if (view && view.length === count) {
+        viewOption.hidden = true;
+        scopeView.disabled = true;
+        if (scopeView.checked) scopeAll.checked = true;
+      }
       if (count === 0 && dialog.open && !controller) {
         // Nothing to export: said at once, rather than after a format is picked.
         status.textContent = t('transferNothing');

@@ -554,6 +554,13 @@ test('archive, read state and tags, with the filters that follow them', async ({
   await expect(offered).toBeHidden();
   await dialog.getByRole('button', { name: /^(保存标签|Save tags)$/ }).click();
   await expect(other.locator('.tag')).toHaveText(['#国际', '#俄罗斯']);
+  // Opened again, the field holds its tags and waits for one more: what is typed is added, not put in their place.
+  await other.getByRole('button', { name: /^(标签|Tags)$/ }).click();
+  await expect(tagsField).toHaveValue('国际, 俄罗斯, ');
+  await expect(tagsField).toBeFocused();
+  await library.keyboard.type('经济');
+  await library.keyboard.press('Enter');
+  await expect(other.locator('.tag')).toHaveText(['#国际', '#俄罗斯', '#经济']);
 
   // Read and unread. A row's change of read state can be taken back, as Mark unread starts the reading over.
   const markRead = seed.getByRole('button', { name: /^(标为已读|Mark read)$/ });

@@ -114,6 +114,10 @@ test('saved in Firefox: images stored, listed after a restart, read offline from
   // ---- what generic reader modes drop: byline, translator credit, the time the page prints ----
   expect(await reader.$eval('.rd-byline', (el) => el.textContent)).toBe(BYLINE);
   expect(await reader.$eval('.rd-translator', (el) => el.textContent)).toBe('译者：何黎');
+  // In a phone-wide window each keeps together, on a line of its own if need be: 译者：何黎 was cut after 何.
+  await reader.setViewport({ width: 360, height: 740 });
+  expect(await reader.$$eval('.rd-byline, .rd-translator', (els) => els.map((el) => el.getClientRects().length))).toEqual([1, 1]);
+  await reader.setViewport({ width: 800, height: 600 });
   const time = await reader.$eval('.rd-meta time', (el) => ({ iso: (el as HTMLTimeElement).dateTime, kind: el.className, text: el.textContent ?? '' }));
   expect(time).toMatchObject({ iso: UPDATED, kind: 'rd-updated' });
   // In the browser's time zone and language: 06:52 on 17 August in Beijing, 22:52 on the 16th in UTC.
