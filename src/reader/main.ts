@@ -213,6 +213,8 @@ function offerSave(article: Article): void {
       rememberSaved(outcome.entry.id);
       // Disabled, the button dropped focus to the page: the article is where the reader goes on from.
       $('article-host').focus({ preventScroll: true });
+      // Said as well as shown: "Saved" on a disabled button is not heard.
+      announce(t('savedToLibrary'));
     } else {
       button.disabled = false;
       announce(outcome ? saveFailedText(outcome.error, outcome.message) : joinSentences(t('saveFailed'), t('saveInterrupted')), { stay: true });

@@ -375,6 +375,8 @@ test.describe('library and reader (Chromium)', () => {
     // The preview saves like the popup does, and the library then has it.
     await again.getByRole('button', { name: /^(保存|Save)$/ }).click();
     await expect(again.locator('#save')).toHaveText(/^(已保存|Saved)$/);
+    // Said, not only shown on a button that has given up the focus.
+    await expect(again.getByRole('status').filter({ hasText: /^(已保存到阅读列表。|Saved to your library\.)$/ })).toHaveCount(1);
     const savedId = new URL(again.url()).searchParams.get('id');
     expect(savedId).toBeTruthy();
     // Saved, it is in the list: "← Library" and Esc go back to its row, as from any saved article.
