@@ -176,6 +176,8 @@ test('a paragraph scrolled into view stops below the toolbar, whether it takes o
   }
   // Both cases were met: one row in a wide window, two in a narrow one.
   expect([...rows].sort()).toEqual([1, 2]);
+  // The text scrolled under the toolbar does not show through it.
+  expect(await toolbar.evaluate((el) => getComputedStyle(el).backgroundColor)).toMatch(/^rgb\(/);
   // The byline line is the page's, not the article's: when it wraps it is not spread out like justified text.
   expect(await reader.locator('.rd-meta').evaluate((el) => getComputedStyle(el).textAlign)).toBe('start');
   // At 320px the bilingual menu narrows, so 繁體 after it is in view whole: it was cut by the window's edge, with
