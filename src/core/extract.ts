@@ -27,7 +27,7 @@ import { ruleSiteName } from './rules/site-names';
 import { dropUnkeptAttributes, sanitizeToElement } from './sanitize';
 import { detectChinese, readPageMetadata } from './metadata';
 import { countText, lengthOf, minutesOf } from './reading-time';
-import { absoluteUrl, linkUrl, rewritePrefix, storyUrl } from './url';
+import { absoluteUrl, canonicalUrl, linkUrl, rewritePrefix } from './url';
 import { isEmptyElement, oneLine, queryAll, renameElement, textLines } from './dom';
 import { findLeadFigure, placeLeadFigure } from './lead-figure';
 
@@ -319,7 +319,7 @@ function buildArticle({ url, site, fields, rd, page, opts, contentHtml, textCont
   const title = fields.title ?? withoutSiteName(oneLine(rd.title), page.headings);
   return {
     title: withoutPrefixes(title || k.title || page.title || '', site?.dropTitlePrefixes ?? []),
-    url: storyUrl(url, page.canonical, { dropParams: site?.canonical?.dropParams, storyHosts: site?.canonical?.storyHosts }),
+    url: canonicalUrl(url, { dropParams: site?.canonical?.dropParams ?? [] }),
     siteName: (site && ruleSiteName(site, hostOf(url))) ?? page.siteName ?? rd.siteName ?? null,
     lang: langFor(url, site, textContent, page.lang ?? rd.lang ?? null),
     lead: fields.lead ?? notOpening(page.description ?? (oneLine(rd.excerpt) || null), textContent, title),

@@ -9,7 +9,7 @@ export {
   loadRules, validateRule, matchRule, matchRules, hostMatches, builtinRules, ruleHosts, isKnownSiteHost, isSafeSelector,
   TRANSFORM_NAMES, BUILTIN_RULE_SOURCES, type SiteRule, type RuleProblem, type RuleSource, type LoadedRules,
 } from './rules/index';
-export { canonicalUrl, storyUrl } from './url';
+export { canonicalUrl } from './url';
 export { parseDate, parseChineseDate } from './dates';
 export { readingMinutes, textLength, countText } from './reading-time';
 export { sanitizeHtml, SANITIZE_CONFIG } from './sanitize';

@@ -15,8 +15,6 @@ export interface PageMetadata {
   published: string | null;
   updated: string | null;
   lang: string | null;
-  /** The page's `<link rel="canonical">` as written (relative or absolute). */
-  canonical: string | null;
   /** The text of the page's first `<h1>`s: a `<title>` that starts with one is that heading and the site's name. */
   headings: string[];
 }
@@ -95,7 +93,6 @@ export function readPageMetadata(doc: Document): PageMetadata {
     published: date(str(ld.datePublished)) ?? date(meta(m, 'article:published_time', 'pubdate', 'publishdate', 'date', 'weibo:article:create_at', 'dcterms.created', 'dcterms.issued')),
     updated: date(str(ld.dateModified)) ?? date(meta(m, 'article:modified_time')),
     lang,
-    canonical: doc.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? null,
     headings: queryAll(doc, 'h1').slice(0, 5).map((h) => oneLine(h.textContent)).filter(Boolean),
   };
 }

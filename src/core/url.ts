@@ -11,8 +11,6 @@ export const TRACKING_PARAMS: readonly string[] = [
 export interface CanonicalOptions {
   /** Extra parameter names to drop (exact, case-sensitive). */
   dropParams?: readonly string[];
-  /** Hosts that serve one story at the same path (a rule's `canonical.storyHosts`), for `storyUrl`. */
-  storyHosts?: readonly string[];
 }
 
 /**
@@ -45,34 +43,6 @@ export function canonicalUrl(url: string, opts: CanonicalOptions = {}): string {
   u.hash = '';
   if (u.pathname.length > 1 && u.pathname.endsWith('/')) u.pathname = u.pathname.replace(/\/+$/, '');
   return u.search === '' ? u.href.replace(/\?$/, '') : u.href;
-}
-
-/**
- * The URL a story is saved under: the page's, canonical, with the query of its
- * `<link rel="canonical">` when that names the same page with only some of its
- * parameters (those it leaves out, a share code or a preview flag, are no
- * part of the story). Nothing else is taken from it: a canonical on another
- * host (but a mirror of the same site) would let a page be saved over another
- * site's story, and one with another path may name the section for every
- * article in it (the site's root never matches). A script whose canonical
- * drops every parameter is kept as it is (`?id=123` may be the article).
- */
-export function storyUrl(url: string, canonical: string | null, opts: CanonicalOptions = {}): string {
-  const own = canonicalUrl(url, opts);
-  try {
-    const page = new URL(own);
-    const named = new URL(canonicalUrl(new URL(canonical ?? own, own).href, opts));
-    const kept = [...named.searchParams].map(String);
-    const had = new Set([...page.searchParams].map(String));
-    const mirrors = opts.storyHosts ?? [];
-    if ((named.host !== page.host && !(mirrors.includes(named.host) && mirrors.includes(page.host))) || named.pathname.replace(/\/$/, '') !== page.pathname || kept.length >= had.size || !kept.every((p) => had.has(p))) return own;
-    if (!kept.length && /\.(php|aspx?|jsp|cgi|do)$/i.test(page.pathname)) return own;
-    // The page's own scheme and host: a canonical may name http, or another mirror.
-    page.search = named.search;
-    return page.href;
-  } catch {
-    return own;
-  }
 }
 
 /** `href` resolved against `base`; null for unparsable input or non-http(s) schemes. */

@@ -130,15 +130,6 @@ test.describe('popup and content script (Chromium)', () => {
     await expect(again.getByRole('link', { name: /^(阅读|Reader view)$/ })).toBeFocused();
     await expect(again.getByRole('button', { name: /^(再次保存（更新）|Save again \(update\))$/ })).not.toHaveClass(/primary/);
     await expect(again.getByRole('link', { name: /^(在阅读列表中打开|Open in library)$/ })).toHaveAttribute('href', row ?? '');
-    await again.close();
-
-    // Opened from a shared link, with a parameter the page's canonical link leaves out: the same story, saved.
-    const shared = `${SEED_URL}&share=wechat`;
-    await context.route(shared, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: seedPage() }));
-    await page.goto(shared);
-    const fromShare = await openPopupFor(context, worker, extensionId, page);
-    await expect(fromShare.locator('#save-status')).toHaveText(/已在阅读列表中|already in your library/);
-    await expect(fromShare.getByRole('link', { name: /^(在阅读列表中打开|Open in library)$/ })).toHaveAttribute('href', row ?? '');
   });
 
   test('tags typed in the popup once the article is saved are its tags in the library, and shown there next time', async ({ extension }) => {

@@ -5,14 +5,14 @@ import { JSDOM, VirtualConsole } from 'jsdom';
 import { Window } from 'happy-dom';
 import type { WindowLike } from 'dompurify';
 import {
-  builtinRules, canonicalUrl, storyUrl, countText, extractArticle, extractWithFullText, fullTextUrlOf, hostMatches, loadRules, matchRule, parseChineseDate, parseDate,
+  builtinRules, canonicalUrl, countText, extractArticle, extractWithFullText, fullTextUrlOf, hostMatches, loadRules, matchRule, parseChineseDate, parseDate,
   parseFeed, parseSeed, readingMinutes, ruleHosts, textLength, validateRule, BUILTIN_RULE_SOURCES,
 } from '../../../src/core/index';
 import { applyRules } from '../../../src/core/rules/apply';
 import { siteNameOf } from '../../../src/core/rules/site-names';
 import { imageUrls, originPatterns } from '../../../src/core/article-images';
 import { detectChinese } from '../../../src/core/metadata';
-import { FIXTURES, loadCases } from './helpers';
+import { loadCases } from './helpers';
 
 const jsdom = (html: string, url = 'https://example.com/a') => new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
 const extract = (html: string, url = 'https://example.com/a') => {
@@ -236,37 +236,6 @@ describe('canonical URLs', () => {
   });
   it('drops only generic tracking without a rule', () => {
     expect(canonicalUrl('https://example.com/a?id=1&utm_medium=rss&fbclid=z')).toBe('https://example.com/a?id=1');
-  });
-});
-
-describe('the URL a story is saved under', () => {
-  const ft = builtinRules()[0]?.canonical ?? {};
-  it.each([
-    ['a preview flag the canonical leaves out', 'https://cn.ft.com/story/001088998?preview=1&full=y', 'http://www.ftchinese.com/story/001088998?full=y', ft, 'https://cn.ft.com/story/001088998'],
-    ['a share code, the canonical relative', 'https://example.com/news/a-story?share=x9&id=3', '/news/a-story/?id=3', {}, 'https://example.com/news/a-story?id=3'],
-    ['no canonical', 'https://example.com/a?share=x9', null, {}, 'https://example.com/a?share=x9'],
-    ['a canonical on another site', 'https://evil.example/story/001088998?x=1', 'https://www.ftchinese.com/story/001088998', {}, 'https://evil.example/story/001088998?x=1'],
-    ['a canonical on another site that a rule does not make a mirror', 'https://evil.example/story/1?x=1', 'https://www.ftchinese.com/story/1', ft, 'https://evil.example/story/1?x=1'],
-    ['a canonical naming the section', 'https://example.com/news/a-story?share=x9', 'https://example.com/news', {}, 'https://example.com/news/a-story?share=x9'],
-    ['a canonical naming the site', 'https://example.com/a?share=x9', 'https://example.com/', {}, 'https://example.com/a?share=x9'],
-    ['a canonical with a parameter the page has not', 'https://example.com/a?share=x9', 'https://example.com/a?lang=en', {}, 'https://example.com/a?share=x9'],
-    ['a canonical with another value', 'https://example.com/a?id=3&share=x9', 'https://example.com/a?id=4', {}, 'https://example.com/a?id=3&share=x9'],
-    ['a script whose canonical drops its one parameter', 'https://example.com/article.php?id=123', 'https://example.com/article.php', {}, 'https://example.com/article.php?id=123'],
-    ['a script whose canonical keeps the article', 'https://example.com/article.php?id=123&from=timeline', 'https://example.com/article.php?id=123', {}, 'https://example.com/article.php?id=123'],
-    ['a canonical that does not parse', 'https://example.com/a?x=1', 'http://[', {}, 'https://example.com/a?x=1'],
-  ])('%s', (_, url, canonical, opts, out) => {
-    expect(storyUrl(url, canonical, opts)).toBe(out);
-  });
-
-  it('is what extraction gives a page opened with a parameter its canonical link leaves out', () => {
-    // Its canonical link: http://www.ftchinese.com/story/001081367?full=y.
-    const html = readFileSync(join(FIXTURES, 'www.ftchinese.com--story-001081367-single-page/source.html'), 'utf8');
-    const read = (url: string) => {
-      const result = extractArticle(new JSDOM(html, { url, virtualConsole: new VirtualConsole() }).window.document, url);
-      return result.ok ? result.article.url : result.reason;
-    };
-    expect(read('https://cn.ft.com/story/001081367?full=y')).toBe('https://cn.ft.com/story/001081367');
-    expect(read('https://cn.ft.com/story/001081367?full=y&share=wechat')).toBe('https://cn.ft.com/story/001081367');
   });
 });
 
