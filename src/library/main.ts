@@ -17,7 +17,7 @@ import browser from '../platform/browser';
 import { sendMessage, type MessageName, type Request, type Response } from '../platform/messages';
 import type { LibraryEntry, ReadState } from '../storage/types';
 import { debounce, formatBytes, formatDate, formatListDate, joinSentences } from '../ui/format';
-import { formatCount, t, tCount, translatePage, undoFailedText } from '../ui/i18n';
+import { formatCount, t, tCount, translatePage, uiLocale, undoFailedText } from '../ui/i18n';
 import { dialogOpen, isTyping } from '../ui/keys';
 import { parseTags, showTagChips, TAG_SEPARATOR } from '../ui/tags';
 import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
@@ -48,7 +48,7 @@ const UNDO_MS = 10_000;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const reader = new IdbLibraryReader();
-const locale = browser.i18n.getUILanguage();
+const locale = uiLocale();
 
 let all: readonly LibraryEntry[] = [];
 /** Rows this page changed with its own writes: a reread begun before them leaves them as they are. */

@@ -18,7 +18,6 @@
  * The exporters and the importer (with the extraction core) load only when
  * used, so the first screen of the library does not wait for them.
  */
-import browser from '../platform/browser';
 import { announceChange } from '../storage/changes';
 import { Library } from '../storage/library';
 import type { LibraryEntry } from '../storage/types';
@@ -27,7 +26,7 @@ import { encodingName } from '../transfer/format-names';
 import { libraryWriter, type ImportOutcome } from './import-writer';
 import type { FilePlan, UpdateNote } from './transfer-import';
 import { formatDate, joinSentences } from '../ui/format';
-import { formatCount, t } from '../ui/i18n';
+import { formatCount, t, uiLocale } from '../ui/i18n';
 import { dialogOpen } from '../ui/keys';
 import { TransferStore } from './transfer-data';
 import { groupFailures, localizeReason, type FailureGroup } from './reasons';
@@ -337,7 +336,7 @@ function buildExportDialog(store: TransferStore, listed?: ListedRows) {
 
 /** The title e-readers list a book of `count` articles under, in the reader's language (one article keeps its own). */
 function bookTitle(count: number): string | undefined {
-  return count > 1 ? t('epubBookTitle', [formatDate(new Date().toISOString(), browser.i18n.getUILanguage()), String(count)]) : undefined;
+  return count > 1 ? t('epubBookTitle', [formatDate(new Date().toISOString(), uiLocale()), String(count)]) : undefined;
 }
 
 // ---- import ----
@@ -360,7 +359,7 @@ const CHANGE_KEYS: Record<string, string> = {
 /** The order they are named in, the text first. */
 const CHANGE_ORDER = ['changeText', 'changeTitle', 'changeDetails', 'changeTags', 'changeState', 'changeProgress', 'changeSaved', 'changeImages'];
 
-const changeList = new Intl.ListFormat(browser.i18n.getUILanguage(), { type: 'conjunction' });
+const changeList = new Intl.ListFormat(uiLocale(), { type: 'conjunction' });
 
 /** "Text, tags and read state", in the UI's language; what the library keeps of its own is said after. */
 function describeUpdate(u: UpdateNote): string {
@@ -606,7 +605,7 @@ function failureLine({ reason, lines, count }: FailureGroup): string {
   const why = localizeReason(reason, formatName);
   if (count === 1) return lines[0] ? t('transferFailedLine', [String(lines[0]), why]) : why;
   if (lines.length < count) return t('transferFailedTimes', [why, formatCount(count)]);
-  const comma = browser.i18n.getUILanguage().startsWith('zh') ? '、' : ', ';
+  const comma = uiLocale().startsWith('zh') ? '、' : ', ';
   const named = lines.slice(0, LINES_NAMED).join(comma) + (lines.length > LINES_NAMED ? '…' : '');
   return t('transferFailedLines', [named, formatCount(count), why]);
 }

@@ -11,7 +11,7 @@ import browser from '../platform/browser';
 import { sendMessage, sendToTab } from '../platform/messages';
 import type { LibraryEntry } from '../storage/types';
 import { joinSentences, scriptOf, throttle } from '../ui/format';
-import { imagesOverBudgetText, saveFailedText, t, tCount, translatePage } from '../ui/i18n';
+import { imagesOverBudgetText, saveFailedText, t, tCount, translatePage, uiLocale } from '../ui/i18n';
 import { dialogOpen, isTyping } from '../ui/keys';
 import { NO_ARTICLE_REASONS } from '../ui/no-article';
 import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
@@ -238,7 +238,7 @@ function objectUrl(blob: Blob): string {
 function display(article: Article, imageSrc: (url: string) => string | null): void {
   rendered = renderArticle(article, {
     win: window,
-    locale: browser.i18n.getUILanguage(),
+    locale: uiLocale(),
     imageSrc,
     labels: {
       translator: (name) => t('translatorCredit', name),

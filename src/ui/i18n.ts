@@ -10,11 +10,23 @@ export function t(key: string, substitutions?: string | string[]): string {
   return browser.i18n.getMessage(key, substitutions) || key;
 }
 
+/**
+ * The locale the UI is written in, for dates, counts and lists: the browser's
+ * own when it is in the messages' language (en-GB dates for a British
+ * browser), else the messages' (a German browser is shown the Chinese UI, the
+ * default, and its dates and numbers were German ones inside Chinese text).
+ */
+export function uiLocale(): string {
+  const words = t('uiLocale');
+  const own = browser.i18n.getUILanguage().replace('_', '-');
+  return own.split('-')[0]?.toLowerCase() === words.split('-')[0] ? own : words;
+}
+
 let counts: Intl.NumberFormat | undefined;
 
 /** A count as the UI's language writes it: 20,000 articles are easier read than 20000. */
 export function formatCount(count: number): string {
-  counts ??= new Intl.NumberFormat(browser.i18n.getUILanguage().replace('_', '-'));
+  counts ??= new Intl.NumberFormat(uiLocale());
   return counts.format(count);
 }
 
@@ -58,5 +70,5 @@ export function translatePage(root: ParentNode = document): void {
       el.setAttribute(attr, t(el.getAttribute(`data-i18n-${attr}`) ?? ''));
     }
   }
-  document.documentElement.lang = browser.i18n.getUILanguage();
+  document.documentElement.lang = uiLocale();
 }

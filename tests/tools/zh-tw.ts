@@ -27,5 +27,7 @@ export function zhTwMessages(zhCn: string): string {
   for (const [key, entry] of Object.entries(messages)) {
     out[key] = { ...entry, message: convert(entry.message), ...(entry.description ? { description: convert(entry.description) } : {}) };
   }
+  // The locale the strings are in, which no converter changes.
+  if (out.uiLocale) out.uiLocale.message = 'zh-TW';
   return `${JSON.stringify(out, null, 2)}\n`;
 }
