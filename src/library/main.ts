@@ -931,6 +931,11 @@ function onKey(event: KeyboardEvent): void {
     return;
   }
   if (isTyping(event.target)) return;
+  // A key held down repeats: it would delete or move row after row, with an Undo for the last one only.
+  if (event.repeat && ['Delete', 'm', 'a'].includes(event.key)) {
+    event.preventDefault();
+    return;
+  }
   const current = view[cursor];
   switch (event.key) {
     case '/':

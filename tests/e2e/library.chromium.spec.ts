@@ -277,6 +277,15 @@ test.describe('library and reader (Chromium)', () => {
     await library.keyboard.press('z');
     await expect(row(library, marked)).toBeVisible();
     await expect(library.locator('.row')).toHaveCount(4);
+    // Held down, a repeats: one row goes, not one row after another with an Undo for the last.
+    await row(library, marked).locator('.row-title').focus();
+    await library.keyboard.down('a');
+    await expect(library.locator('.row')).toHaveCount(3);
+    for (let i = 0; i < 3; i++) await library.keyboard.down('a');
+    await library.keyboard.up('a');
+    await expect(library.locator('.row')).toHaveCount(3);
+    await library.keyboard.press('z');
+    await expect(library.locator('.row')).toHaveCount(4);
 
     // ---- delete with the row button, and it stays deleted after a reload ----
     await row(library, victim).hover();
