@@ -171,25 +171,41 @@ export function localizeReason(reason: string, formatName: (format: string) => s
   return translate(reason, message) ?? reason;
 }
 
+/** What a JSON format numbers its failed rows by, as the transfer code writes it ("Entry 3: missing URL"). */
+export type PlaceKind = 'Article' | 'Entry' | 'Item' | 'Image';
+
 /** Failed rows that share a reason, in the order the file first gave it. */
 export interface FailureGroup {
+  /** The first row's reason, whole. */
   reason: string;
-  /** The rows' line numbers, when the format has lines. */
+  /** Rows numbered in their reason: what they are, and the reason without the number. */
+  kind?: PlaceKind;
+  rest?: string;
+  /** The rows' line numbers, or the numbers their reasons give. */
   lines: number[];
   count: number;
 }
 
+const NUMBERED = /^(Article|Entry|Item|Image) (\d+): (.+)$/s;
+
 /**
  * Rows failed for the same reason, one group each: a list of 230 lines that
- * all say "missing URL" is read as one line with its 230 places.
+ * all say "missing URL" is read as one line with its 230 places, and so are
+ * 230 entries of a JSON export, whose reasons name their number.
  */
 export function groupFailures(failed: readonly ImportError[]): FailureGroup[] {
   const groups = new Map<string, FailureGroup>();
   for (const { line, reason } of failed) {
-    let group = groups.get(reason);
-    if (!group) groups.set(reason, (group = { reason, lines: [], count: 0 }));
+    const numbered = line ? null : NUMBERED.exec(reason);
+    const key = numbered ? `${numbered[1]}\u0000${numbered[3]}` : reason;
+    let group = groups.get(key);
+    if (!group) {
+      group = numbered ? { reason, kind: numbered[1] as PlaceKind, rest: numbered[3], lines: [], count: 0 } : { reason, lines: [], count: 0 };
+      groups.set(key, group);
+    }
     group.count++;
-    if (line) group.lines.push(line);
+    const place = line ?? (numbered ? Number(numbered[2]) : 0);
+    if (place) group.lines.push(place);
   }
   return [...groups.values()];
 }

@@ -29,7 +29,7 @@ import { formatDate, joinSentences } from '../ui/format';
 import { formatCount, t, uiLocale } from '../ui/i18n';
 import { dialogOpen } from '../ui/keys';
 import { TransferStore } from './transfer-data';
-import { groupFailures, localizeReason, type FailureGroup } from './reasons';
+import { groupFailures, localizeReason, type FailureGroup, type PlaceKind } from './reasons';
 import { redrawImage } from './redraw-image';
 import { EXPORT_FORMATS, type ExportFormat } from './transfer-formats';
 import type { ExportFile } from './transfer-export';
@@ -600,14 +600,20 @@ const FORMAT_KEYS: Record<string, string> = {
 /** Line numbers a group of failed rows names before the rest are counted. */
 const LINES_NAMED = 6;
 
-/** "Line 3: missing URL", or for rows failed alike "Lines 3, 5, 9… (230 rows): missing URL". */
-function failureLine({ reason, lines, count }: FailureGroup): string {
-  const why = localizeReason(reason, formatName);
-  if (count === 1) return lines[0] ? t('transferFailedLine', [String(lines[0]), why]) : why;
+/** How rows failed alike are named: by line, or as the entries of a JSON format are numbered. */
+const PLACES: Record<PlaceKind, string> = { Article: 'transferFailedArticles', Entry: 'transferFailedEntries', Item: 'transferFailedItems', Image: 'transferFailedImages' };
+
+/** "Line 3: missing URL"; for rows failed alike, "Lines 3, 5, 9… (230 rows): missing URL" (or "Entries 3, 5, 9…"). */
+function failureLine({ reason, kind, rest, lines, count }: FailureGroup): string {
+  if (count === 1) {
+    const why = localizeReason(reason, formatName);
+    return lines[0] && !kind ? t('transferFailedLine', [String(lines[0]), why]) : why;
+  }
+  const why = localizeReason(rest ?? reason, formatName);
   if (lines.length < count) return t('transferFailedTimes', [why, formatCount(count)]);
   const comma = uiLocale().startsWith('zh') ? '、' : ', ';
   const named = lines.slice(0, LINES_NAMED).join(comma) + (lines.length > LINES_NAMED ? '…' : '');
-  return t('transferFailedLines', [named, formatCount(count), why]);
+  return t(kind ? PLACES[kind] : 'transferFailedLines', [named, formatCount(count), why]);
 }
 
 /** Records an import stored: batches stored after Stop was pressed count too. */

@@ -117,6 +117,16 @@ describe('the import dialog', () => {
       const zh = await importWith({ added: 1, updated: 1, skipped: 0, rejected: [] }, 'zh_CN');
       expect(lines(zh)).toEqual(['第 2、3、4、5、6、7… 行（共 230 行）：缺少网址', '第 300 行：网址无效', '不是 JSON 对象（共 2 次）']);
       expect(liveText(zh)).toMatch(/233 条无法导入/);
+      // A JSON export numbers its entries in the reasons: those are grouped the same way.
+      reported = { duplicates: 0, failed: [...[3, 5, 9, 12, 15, 20, 22].map((n) => ({ reason: `Entry ${n}: missing URL` })), { reason: 'Entry 4: not an object' }] };
+      expect(lines(await importWith({ added: 1, updated: 1, skipped: 0, rejected: [] }))).toEqual([
+        'Entries 3, 5, 9, 12, 15, 20… (7 in all): missing URL',
+        'Entry 4: not an object',
+      ]);
+      expect(lines(await importWith({ added: 1, updated: 1, skipped: 0, rejected: [] }, 'zh_CN'))).toEqual([
+        '第 3、5、9、12、15、20… 个条目（共 7 个）：缺少网址',
+        '第 4 个条目：不是 JSON 对象',
+      ]);
     } finally {
       reported = { duplicates: 0, failed: [] };
     }
