@@ -1008,10 +1008,16 @@ function wire(): void {
   hint();
   // No debounce: a query takes a few milliseconds once the index is loaded, and
   // runSearch drops results that a newer keystroke has overtaken.
-  search.addEventListener('input', () => {
+  const searchNow = () => {
     query = search.value;
     void runSearch().catch((error: unknown) => showError(error, { keepFocus: true }));
+  };
+  // Not while an input method composes: the field then holds the pinyin typed so far ("zhong"), which matched
+  // nothing, and the list flashed "no articles match" at every key until the characters were chosen.
+  search.addEventListener('input', (event) => {
+    if (!(event as InputEvent).isComposing) searchNow();
   });
+  search.addEventListener('compositionend', searchNow);
   // The index costs memory, so it loads when the reader shows intent to search, not on every visit.
   const prepare = () => void reader.prepareSearch().catch(() => undefined);
   search.addEventListener('focus', prepare, { once: true });
@@ -1037,7 +1043,11 @@ function wire(): void {
     onFilter();
   });
   $('reload').addEventListener('click', () => location.reload());
-  $('tags-input').addEventListener('input', offerTags);
+  // The offer narrows by the characters chosen, not by the pinyin an input method is composing.
+  $('tags-input').addEventListener('input', (event) => {
+    if (!(event as InputEvent).isComposing) offerTags();
+  });
+  $('tags-input').addEventListener('compositionend', offerTags);
   // Enter in the tags field saves: the form's own implicit submission would press its first button, Cancel.
   $('tags-input').addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' || event.isComposing) return;

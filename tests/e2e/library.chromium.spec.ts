@@ -198,6 +198,22 @@ test.describe('library and reader (Chromium)', () => {
     await expect(library.locator('.row')).toHaveCount(1);
     await expect(library.locator('.row-title')).toHaveText(ARTICLES[2]!.title);
 
+    // ---- typed with a pinyin input method: nothing is searched while it composes, the chosen characters are ----
+    await search.fill('');
+    await expect(library.locator('.row')).toHaveCount(4);
+    const ime = await library.context().newCDPSession(library);
+    await ime.send('Input.imeSetComposition', { text: 'liuyisi', selectionStart: 7, selectionEnd: 7 });
+    await expect(search).toHaveValue('liuyisi');
+    // Time for a search to have run, had one been started: the list would have emptied.
+    await library.waitForTimeout(500);
+    await expect(library.locator('.row')).toHaveCount(4);
+    await expect(library.locator('#state-nomatch')).toBeHidden();
+    await ime.send('Input.insertText', { text: '刘易斯' });
+    await expect(search).toHaveValue('刘易斯');
+    await expect(library.locator('.row')).toHaveCount(1);
+    await expect(library.locator('.row-title')).toHaveText(ARTICLES[2]!.title);
+    await ime.detach();
+
     // ---- Simplified and Traditional spellings find each other ----
     await search.fill('纪实');
     await expect(library.locator('.row')).toHaveCount(1);
