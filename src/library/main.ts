@@ -911,7 +911,8 @@ const SHORTCUTS: readonly Shortcut[] = [
 ];
 
 function onKey(event: KeyboardEvent): void {
-  if (dialogOpen()) return;
+  // Keys an input method is composing with are its own: Enter that picks the pinyin as typed must not leave the field.
+  if (dialogOpen() || event.isComposing) return;
   // Ctrl+Z (⌘Z) is the toast's Undo, as z is, but never the undo of a text field.
   if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key === 'z' && undo && !isTyping(event.target)) {
     event.preventDefault();
