@@ -111,6 +111,8 @@ function showLibraryLink(id: string): HTMLAnchorElement {
   const library = $<HTMLAnchorElement>('open-library');
   library.href = browser.runtime.getURL(`library.html#${encodeURIComponent(id)}`);
   library.hidden = false;
+  // It leads to the library as the footer's link does, and to this article's row: one way there, not two.
+  document.querySelector('footer')?.setAttribute('hidden', '');
   return library;
 }
 

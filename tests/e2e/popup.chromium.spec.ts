@@ -120,6 +120,8 @@ test.describe('popup and content script (Chromium)', () => {
     await expect(saved).toHaveCSS('opacity', '1');
     const library = popup.getByRole('link', { name: /^(在阅读列表中打开|Open in library)$/ });
     await expect(library).toBeFocused();
+    // The one way to the library now: the footer's plain link to it is gone.
+    await expect(popup.locator('footer')).toBeHidden();
     await expect(library).toHaveAttribute('href', /\/library\.html#.+/);
     const row = await library.getAttribute('href');
     await popup.close();
