@@ -18,7 +18,7 @@ import { sendMessage, type MessageName, type Request, type Response } from '../p
 import type { LibraryEntry, ReadState } from '../storage/types';
 import { debounce, formatBytes, formatDate, formatListDate, joinSentences } from '../ui/format';
 import { formatCount, t, tCount, translatePage, uiLocale, undoFailedText } from '../ui/i18n';
-import { dialogOpen, isTyping } from '../ui/keys';
+import { dialogOpen, isTyping, onTextChange } from '../ui/keys';
 import { parseTags, showTagChips, TAG_SEPARATOR } from '../ui/tags';
 import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
 import { followThemePref } from '../ui/theme';
@@ -1009,16 +1009,11 @@ function wire(): void {
   hint();
   // No debounce: a query takes a few milliseconds once the index is loaded, and
   // runSearch drops results that a newer keystroke has overtaken.
-  const searchNow = () => {
+  // Not on the pinyin an input method is composing, which matched nothing: the list flashed "no articles match".
+  onTextChange(search, () => {
     query = search.value;
     void runSearch().catch((error: unknown) => showError(error, { keepFocus: true }));
-  };
-  // Not while an input method composes: the field then holds the pinyin typed so far ("zhong"), which matched
-  // nothing, and the list flashed "no articles match" at every key until the characters were chosen.
-  search.addEventListener('input', (event) => {
-    if (!(event as InputEvent).isComposing) searchNow();
   });
-  search.addEventListener('compositionend', searchNow);
   // The index costs memory, so it loads when the reader shows intent to search, not on every visit.
   const prepare = () => void reader.prepareSearch().catch(() => undefined);
   search.addEventListener('focus', prepare, { once: true });
@@ -1044,11 +1039,7 @@ function wire(): void {
     onFilter();
   });
   $('reload').addEventListener('click', () => location.reload());
-  // The offer narrows by the characters chosen, not by the pinyin an input method is composing.
-  $('tags-input').addEventListener('input', (event) => {
-    if (!(event as InputEvent).isComposing) offerTags();
-  });
-  $('tags-input').addEventListener('compositionend', offerTags);
+  onTextChange($<HTMLInputElement>('tags-input'), offerTags);
   // Enter in the tags field saves: the form's own implicit submission would press its first button, Cancel.
   $('tags-input').addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' || event.isComposing) return;
