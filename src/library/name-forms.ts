@@ -3,10 +3,12 @@
  * other characters: mainland media (FT中文网 among them) write 特朗普 and 普京,
  * Taiwan's write 川普 and 普丁. OpenCC converts characters, not these. Search
  * tries every spelling of a name a term holds. The mainland's spelling first,
- * then the others. A spelling that is also part of everyday words (鮑爾 in
- * 鮑爾默, 海珊 in 珊瑚, 雪梨 the pear) is left out: search matches substrings.
+ * then the others. The other spellings count only where a word starts
+ * (`WordForm`), so 特朗普 does not find 四川普通话 through 川普. A spelling
+ * that is a word of its own, or starts one, in everyday text (鮑爾 in 鮑爾默,
+ * 雪梨 the pear) is left out.
  */
-import { normalizeForSearch } from '../storage/search-text';
+import { normalizeForSearch, type TermForm } from '../storage/search-text';
 
 const NAMES: readonly (readonly string[])[] = [
   ['特朗普', '川普'],
@@ -40,15 +42,15 @@ const NAMES: readonly (readonly string[])[] = [
 /** The table as search compares it: each spelling folded to one script. */
 const FOLDED = NAMES.map((group) => group.map(normalizeForSearch));
 
-/** `forms` and, for each name one of them holds, the same form with the name's other spellings. */
-export function withNameForms(forms: readonly string[]): string[] {
-  const out = new Set(forms);
+/** `forms` and, for each name one of them holds, the same form with the name's other spellings (found at a word start). */
+export function withNameForms(forms: readonly string[]): TermForm[] {
+  const others = new Set<string>();
   for (const form of forms) {
     const folded = normalizeForSearch(form);
     for (const group of FOLDED) {
       const held = group.find((name) => folded.includes(name));
-      if (held) for (const other of group) if (other !== held) out.add(folded.replaceAll(held, other));
+      if (held) for (const other of group) if (other !== held) others.add(folded.replaceAll(held, other));
     }
   }
-  return [...out];
+  return [...forms, ...[...others].filter((word) => !forms.includes(word)).map((word) => ({ word }))];
 }

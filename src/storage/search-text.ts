@@ -28,7 +28,9 @@
  *   folded to one script, character by character (script-fold.ts), so 头发
  *   finds 頭髮 and 后 finds both 后 and 後.
  * - A term may come with other forms (spellings a phrase converter gives,
- *   see `TermForms`): any one of them occurring is enough.
+ *   see `TermForms`): any one of them occurring is enough. A form marked
+ *   `{ word }` counts only where a word starts, as Intl.Segmenter splits
+ *   Chinese: 川普, Taiwan's 特朗普, is also the tail of 四川 in 四川普通话.
  */
 import { utf8Length } from './records';
 import { foldScripts } from './script-fold';
@@ -63,26 +65,42 @@ function normalizeUnfolded(text: string): string {
  * typed, so a phrase converter can still tell 復甦 (which folds to 复甦) from
  * 复苏.
  */
-export function queryTerms(query: string, forms?: TermForms): string[][] {
-  const terms = new Map<string, string[]>();
+export function queryTerms(query: string, forms?: TermForms): TermForm[][] {
+  const terms = new Map<string, TermForm[]>();
   for (const term of normalizeUnfolded(query).split(' ')) {
     if (term.length === 0) continue;
-    const folded = [...new Set((forms ? forms(term) : [term]).map(normalizeForSearch))];
-    if (!terms.has(folded[0]!)) terms.set(folded[0]!, folded);
+    // Each text once; a form also given plainly is searched plainly.
+    const folded = new Map<string, TermForm>();
+    for (const form of forms ? forms(term) : [term]) {
+      const text = normalizeForSearch(formText(form));
+      if (typeof form === 'string') folded.set(text, text);
+      else if (!folded.has(text)) folded.set(text, { word: text });
+    }
+    const first = formText(folded.values().next().value as TermForm);
+    if (!terms.has(first)) terms.set(first, [...folded.values()]);
     if (terms.size === MAX_TERMS) break;
   }
   return [...terms.values()];
 }
+
+/** A form found only where a word starts (see the notes above). */
+export interface WordForm {
+  word: string;
+}
+
+export type TermForm = string | WordForm;
+
+const formText = (form: TermForm): string => (typeof form === 'string' ? form : form.word);
 
 /**
  * The forms a query term may take in stored text, the term itself first.
  * Folding finds every spelling of the same characters; a converter that
  * knows phrases adds those spelled with other characters (复苏 and 復甦).
  */
-export type TermForms = (term: string) => readonly string[];
+export type TermForms = (term: string) => readonly TermForm[];
 
 /** A query term, or every form of it (see `TermForms`). */
-export type QueryTerm = string | readonly string[];
+export type QueryTerm = string | readonly TermForm[];
 
 export interface TextHit {
   id: string;
@@ -177,7 +195,7 @@ export class TextIndex {
         let at = -1;
         for (const form of prepared[k]!) {
           if (!inSignature(sig, base, form.bits)) continue;
-          const found = indexOfTerm(text, form.term, form.wordStart);
+          const found = indexOfTerm(text, form);
           if (found < 0 || (at >= 0 && found >= at)) continue;
           at = found;
           // Only the first term's position matters (title or not), and then its earliest form's.
@@ -194,18 +212,22 @@ export class TextIndex {
 
 interface PreparedForm {
   term: string;
+  /** Found only at a word start: after no word character (Latin and the like). */
   wordStart: boolean;
+  /** Found only where Intl.Segmenter starts a word (a `WordForm`). */
+  segmentStart: boolean;
   /** Signature bits of the form's characters and bigrams, each once. */
   bits: number[];
 }
 
-function prepareForm(term: string): PreparedForm {
+function prepareForm(form: TermForm): PreparedForm {
+  const term = formText(form);
   const bits = new Set<number>();
   for (let i = 0; i < term.length; i++) {
     bits.add(charBit(term.charCodeAt(i)));
     if (i + 1 < term.length) bits.add(bigramBit(term.charCodeAt(i), term.charCodeAt(i + 1)));
   }
-  return { term, wordStart: isWordChar(term.charCodeAt(0)), bits: [...bits] };
+  return { term, wordStart: isWordChar(term.charCodeAt(0)), segmentStart: typeof form !== 'string', bits: [...bits] };
 }
 
 /** Whether one of `forms` has all its bits in the signature at `base`. */
@@ -220,14 +242,30 @@ function inSignature(sig: Uint32Array, base: number, bits: readonly number[]): b
   return true;
 }
 
-/** First occurrence of `term`, at a word start when `wordStart`; -1 if none. */
-function indexOfTerm(text: string, term: string, wordStart: boolean): number {
+/** First occurrence of `form`'s term where it may start (see `PreparedForm`); -1 if none. */
+function indexOfTerm(text: string, { term, wordStart, segmentStart }: PreparedForm): number {
   let from = 0;
   for (;;) {
     const at = text.indexOf(term, from);
-    if (at <= 0 || !wordStart || !isWordChar(text.charCodeAt(at - 1))) return at;
+    if (at <= 0) return at;
+    const starts = segmentStart ? startsSegment(text, at) : !wordStart || !isWordChar(text.charCodeAt(at - 1));
+    if (starts) return at;
     from = at + 1;
   }
+}
+
+/** Characters before a position that Intl.Segmenter is given to tell whether a word starts there. */
+const SEGMENT_CONTEXT = 16;
+let segmenter: Intl.Segmenter | null | undefined;
+
+/** Whether a word starts at `at` (0 < at < text.length), as Intl.Segmenter splits Chinese; true without one. */
+function startsSegment(text: string, at: number): boolean {
+  segmenter ??= typeof Intl.Segmenter === 'function' ? new Intl.Segmenter('zh', { granularity: 'word' }) : null;
+  if (!segmenter) return true;
+  const from = Math.max(0, at - SEGMENT_CONTEXT);
+  const piece = text.slice(from, at + SEGMENT_CONTEXT);
+  // The segment holding the character at `at` starts there or before it.
+  return (segmenter.segment(piece).containing(at - from)?.index ?? at - from) === at - from;
 }
 
 /** Bit position of a single character: its pair with NUL, which normalized text never holds. */
