@@ -450,6 +450,8 @@ function buildImportDialog(store: TransferStore) {
     );
     if (r.failed.length) counts.append(countLine('failed', t('transferPlanFailed', formatCount(r.failed.length)), r.failed.length));
     report.append(counts);
+    // Said before the write: a time that could not be read (a list a spreadsheet saved again) is not taken silently.
+    if (r.undated) report.append(el('p', { className: 'transfer-undated-line muted', textContent: t('transferPlanUndated', formatCount(r.undated)) }));
     if (updates.length) {
       // Nothing stored is overwritten unseen: each update says what it changes before the user confirms.
       const list = el('ul', { className: 'transfer-updates' }, ...updates.map((u) => el('li', { textContent: t('transferUpdateLine', [u.title, describeUpdate(u)]) })));

@@ -58,6 +58,8 @@ export interface ImportReport {
   added: number;
   updated: number;
   duplicates: number;
+  /** Of the added, those the file gives no save time for (or none that reads as one): they are dated when imported. */
+  undated?: number;
   failed: ImportError[];
   /** New records to write. */
   toAdd: ImportItem[];
@@ -162,7 +164,7 @@ export type PlanContext = Pick<ImportContext, 'library' | 'idFor' | 'now'> & Pic
  * library's own file back would otherwise give the article a second tag.
  */
 export class Planner {
-  readonly counts = { added: 0, updated: 0, duplicates: 0 };
+  readonly counts = { added: 0, updated: 0, duplicates: 0, undated: 0 };
   private readonly idFor: (url: string) => string;
   private readonly urls = new Set<string>();
   /**
@@ -218,6 +220,7 @@ export class Planner {
       return { kind: 'duplicate' };
     }
     this.counts.added++;
+    if (undated) this.counts.undated++;
     if (item.kind === 'link') {
       const link = undated ? { ...item, savedAt: this.now } : item;
       this.planned.add(key);

@@ -328,6 +328,8 @@ test.describe('export and import (Chromium)', () => {
     for (const [name, file, encoding, title] of lists) {
       await library.locator('#transfer-file').setInputFiles({ name, mimeType: 'text/csv', buffer: readFileSync(join(IMPORT_FIXTURES, file)) });
       await expect(dialog.locator('.transfer-encoding-line')).toHaveText(new RegExp(`^(文本编码：|Text encoding: )${encoding}$`));
+      // Both files give each row's save time.
+      await expect(dialog.locator('.transfer-undated-line')).toHaveCount(0);
       await dialog.locator('#transfer-import-confirm').click();
       await expect(dialog.locator('#transfer-import-status')).toHaveText(/(新增 2 篇|2 added)/);
       await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
@@ -337,6 +339,8 @@ test.describe('export and import (Chromium)', () => {
     await library.locator('#transfer-file').setInputFiles({ name: 'links.csv', mimeType: 'text/csv', buffer: Buffer.from('URL,Title\nhttps://example.com/a,一篇\n') });
     await expect(dialog.locator('.transfer-format-line')).toBeVisible();
     await expect(dialog.locator('.transfer-encoding-line')).toHaveCount(0);
+    // A list without save times says, before the write, how its articles will be dated.
+    await expect(dialog.locator('.transfer-undated-line')).toHaveText(/^(其中 1 篇新文章在文件里没有保存时间（或无法读出），将记为今天保存。|No readable save time in the file for 1 of the new articles: they will be dated today\.)$/);
   });
 
   test('an imported bookmark is a link until the reader fetches its text, which then reads offline', async ({ extension }) => {

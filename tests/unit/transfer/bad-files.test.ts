@@ -154,11 +154,20 @@ const CASES: Array<[string, string, () => Uint8Array, Expect]> = [
     { added: 2, check: (r) => {
       // No save time: both count as saved at import, not in 2000 or 2001 as Date.parse would have it.
       for (const item of r.toAdd) expect(Date.now() - Date.parse(item.kind === 'link' ? item.savedAt : '')).toBeLessThan(60_000);
+      // …and the report says so before anything is written.
+      expect(r.undated).toBe(2);
+    } }],
+  ['Pocket CSV with a time_added that is no time (a spreadsheet saved it again)', 'p.csv', () => enc('title,url,time_added,tags,status\nA,https://a.example/,2024/01/05,,unread\nB,https://b.example/,1700000000,,unread\n'),
+    { added: 2, check: (r) => {
+      expect(r.undated).toBe(1);
+      const a = r.toAdd.find((item) => item.kind === 'link' && item.url === 'https://a.example/');
+      expect(Math.abs(Date.now() - Date.parse(a?.kind === 'link' ? a.savedAt : ''))).toBeLessThan(60_000);
     } }],
   ['Pocket CSV and wallabag JSON with save times far in the future', 'p.csv', () => enc('title,url,time_added,tags,status\nA,https://a.example/,1000000000000000,,unread\nB,https://b.example/,99999999999,,unread\n'),
     { added: 2, check: (r) => {
       // The year 33658 and 5138 are no save times: both count as saved at import, rather than heading the library for ever.
       for (const item of r.toAdd) expect(Math.abs(Date.now() - Date.parse(item.kind === 'link' ? item.savedAt : ''))).toBeLessThan(60_000);
+      expect(r.undated).toBe(2);
       const wallabag = importFile('w.json', enc(JSON.stringify([{ url: 'https://c.example/', title: 'C', content: '<p>正文</p>', is_archived: 0, created_at: '2999-01-01T00:00:00+0000' }])), ctx);
       const [item] = wallabag.toAdd;
       expect(Math.abs(Date.now() - Date.parse(item?.kind === 'article' ? item.article.savedAt : ''))).toBeLessThan(60_000);
