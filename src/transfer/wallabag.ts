@@ -113,7 +113,15 @@ function parseJsonArray(text: string, what: string): unknown[] {
   return doc;
 }
 
-/** wallabag v2 JSON: entries with `content` become full articles; without it, links to fetch. */
+/**
+ * What wallabag writes as the content of a page it could not fetch (`ContentProxy::stockEntry`), marking the entry
+ * `is_not_parsed`. It is no text: taken as one, it would replace a stored article's body as a newer version.
+ */
+const FETCH_FAILED = "wallabag can't retrieve contents for this article";
+
+const fetchFailed = (e: Record<string, unknown>, content: string): boolean => isSet(e.is_not_parsed) || content.trimStart().startsWith(FETCH_FAILED);
+
+/** wallabag v2 JSON: entries with `content` become full articles; without it (or with wallabag's note that it could not fetch the page), links to fetch. */
 export function parseWallabag(text: string, opts: FullImportOptions): ParseResult {
   const entries = parseJsonArray(text, 'wallabag');
   const items: ImportItem[] = [];
@@ -136,7 +144,7 @@ export function parseWallabag(text: string, opts: FullImportOptions): ParseResul
     const title = oneLine(str(e.title)) || url;
     const savedAt = isoFromDate(e.created_at) ?? UNKNOWN_TIME;
     const content = str(e.content);
-    if (content && content.trim()) {
+    if (content && content.trim() && !fetchFailed(e, content)) {
       const by = Array.isArray(e.published_by) ? e.published_by.filter((x): x is string => typeof x === 'string').join(', ') : null;
       const { html, lead, translator } = qingduFront(content);
       items.push({

@@ -455,6 +455,22 @@ describe('library report and merge', () => {
     expect(r.toAdd[0]).toMatchObject({ kind: 'article', article: { url: 'https://example.com/new', savedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' } });
   });
 
+  it('a page wallabag could not fetch comes in as a link, and leaves a stored article\'s text as it was', () => {
+    const existing = { ...makeArticle(1), url: 'https://example.com/a', state: 'unread' as const, tags: [], updatedAt: '2024-01-01T00:00:00.000Z' };
+    const note = 'wallabag can\'t retrieve contents for this article. Please <a href="https://doc.wallabag.org/user/errors_during_fetching/">troubleshoot this issue</a>.';
+    const entries = [
+      // Newer than the stored article: taken as text, the note would have replaced its body.
+      { url: 'https://example.com/a', title: 'A', content: note, is_not_parsed: true, updated_at: '2024-03-02T10:00:00+0100', tags: ['ft'] },
+      { url: 'https://example.com/b', title: 'B', content: note, tags: [] },
+      { url: 'https://example.com/c', title: 'C', content: '<p>真的正文</p>', is_not_parsed: 1, tags: [] },
+    ];
+    const r = importFile('wallabag.json', new TextEncoder().encode(JSON.stringify(entries)), { ...ctx, library: new Map([[existing.id, existing]]) });
+    expect(r).toMatchObject({ added: 2, updated: 1 });
+    expect(r.toUpdate[0]?.changes).not.toContain('article');
+    expect(r.toUpdate[0]?.record.article?.textContent).toBe(existing.article.textContent);
+    expect(r.toAdd.map((item) => item.kind)).toEqual(['link', 'link']);
+  });
+
   it('wallabag flags given as strings: "1" is archived and starred alike, "0" neither', () => {
     const enc = (s: string) => new TextEncoder().encode(s);
     const r = importFile('wallabag.json', enc(JSON.stringify([
