@@ -54,7 +54,7 @@ export function* tokenizeHtml(html: string, line = 1): Generator<HtmlToken> {
       const attrs: Record<string, string> = {};
       for (const a of (m[3] ?? '').matchAll(ATTR)) {
         const key = (a[1] as string).toLowerCase();
-        if (!(key in attrs)) attrs[key] = decodeEntities(a[2] ?? a[3] ?? a[4] ?? '');
+        if (!(key in attrs)) attrs[key] = decodeEntities(a[2] ?? a[3] ?? a[4] ?? '', true);
       }
       yield { type: 'open', name: m[2].toLowerCase(), attrs, line: at };
     } else if (whole[0] !== '<' || whole === '<') {

@@ -7,7 +7,7 @@ const IMG_SRC = /<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
 
 /** Image URLs in an article body's HTML, decoded, in document order. */
 export function bodyImageUrls(html: string): string[] {
-  return [...html.matchAll(IMG_SRC)].map((m) => decodeEntities(m[1] ?? m[2] ?? m[3] ?? '')).filter(Boolean);
+  return [...html.matchAll(IMG_SRC)].map((m) => decodeEntities(m[1] ?? m[2] ?? m[3] ?? '', true)).filter(Boolean);
 }
 
 /** Image URLs in `contentHtml` (decoded, in document order, unique) plus the lead image. */

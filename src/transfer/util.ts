@@ -101,15 +101,21 @@ const NAMED_ENTITIES: Record<string, string> = {
   trade: '™', bull: '•', deg: '°', euro: '€', pound: '£', yen: '¥', times: '×', divide: '÷',
 };
 
-/** Decodes the HTML character references found in attribute values and link text. */
-export function decodeEntities(text: string): string {
+/**
+ * Decodes the HTML character references found in attribute values and link
+ * text. In an attribute value (`inAttribute`), a named one without its `;`
+ * before `=` is left as written, as HTML parsers leave it: a bookmarks file
+ * may write a link's query unescaped, and `?a=1&copy=2` is not `?a=1©=2`.
+ */
+export function decodeEntities(text: string, inAttribute = false): string {
   if (!text.includes('&')) return text;
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z][a-z0-9]*);?/gi, (whole, body: string) => {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z][a-z0-9]*)(;?)/gi, (whole, body: string, semicolon: string, at: number) => {
     if (body[0] === '#') {
       const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
       if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\ufffd';
       return String.fromCodePoint(code);
     }
+    if (inAttribute && !semicolon && text[at + whole.length] === '=') return whole;
     const named = NAMED_ENTITIES[body.toLowerCase()];
     return named ?? whole;
   });

@@ -101,6 +101,15 @@ describe('import fixtures', () => {
     expect(links(folders.toAdd).map((l) => l.tags)).toEqual([['alpha', 'beta', '阅读'], ['阅读', 'Sub folder'], []]);
   });
 
+  it('a link whose query a bookmarks file writes unescaped keeps it, as a browser reads the file', () => {
+    const file = '<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="https://news.example/a?id=1&amp=1&times=3&copy=2&amp;lang=zh&#38;x=&lt;">Query &copy 2024</A>\n</DL>\n';
+    const [link] = links(importFile('bookmarks.html', new TextEncoder().encode(file), ctx).toAdd);
+    // A name followed by "=" is a query key; with ";" (or a number) it is a reference.
+    expect(link?.url).toBe('https://news.example/a?id=1&amp=1&times=3&copy=2&lang=zh&x=%3C');
+    // In text, as in a browser, &copy is © with or without its ";".
+    expect(link?.title).toBe('Query © 2024');
+  });
+
   it('a bookmark\'s <DD> is its lead; a folder\'s, or one after a refused link, describes no link', () => {
     const file = `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>
     <DT><A HREF="https://a.example/" ADD_DATE="1700000000">A</A>
