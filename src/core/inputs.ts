@@ -91,27 +91,72 @@ export function isFeed(text: string): boolean {
   return /^\s*(?:\uFEFF)?(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:rss|feed|rdf:RDF)\b/.test(text);
 }
 
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+
+/**
+ * A title as text. Atom says whether its title is escaped HTML (`type="html"`: WordPress writes
+ * `It&#8217;s Tom &#038; Jerry`); RSS does not, and feeds write entities and tags in their titles all the same, so an
+ * RSS title that holds a reference or a tag is read as HTML too.
+ */
+function titleText(el: Element | null, win: ParserWindow, rss: boolean): string {
+  const text = el?.textContent ?? '';
+  const html = rss ? /&(?:#\d+|#x[\da-f]+|[a-z]+\d*);|<\/?[a-z][^>]*>/i.test(text) : el?.getAttribute('type') === 'html';
+  return oneLine(html ? htmlToDocument(text, win).body?.textContent : text);
+}
+
+/**
+ * `href` made absolute: against the `xml:base` of `el` and of the elements around it (the nearest last), then
+ * `fallback` (the feed's own link). Atom allows relative links; unresolved, each such entry failed as an invalid URL.
+ */
+function absolute(href: string, el: Element, fallback: string): string {
+  const bases: string[] = [];
+  for (let at: Element | null = el; at; at = at.parentElement) {
+    const base = at.getAttributeNS(XML_NS, 'base');
+    if (base) bases.unshift(base);
+  }
+  let base = resolved(fallback);
+  for (const b of bases) base = resolved(b, base) ?? base;
+  return (href && resolved(href, base)) || href;
+}
+
+/** `href` resolved against `base`, or undefined when it is no URL. (URL.canParse is newer than Chrome 116.) */
+function resolved(href: string, base?: string): string | undefined {
+  try {
+    return new URL(href, base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `rel="alternate"` link of an Atom feed or entry (the first link when none says so). */
+function atomLink(el: Element): Element | undefined {
+  const links = Array.from(el.children).filter((c) => c.localName === 'link');
+  return links.find((l) => (l.getAttribute('rel') ?? 'alternate') === 'alternate') ?? links[0];
+}
+
 /** One item per RSS `<item>` or Atom `<entry>`. Throws on XML that does not parse. */
 export function parseFeed(xml: string, win: ParserWindow): FeedItem[] {
   const doc = new win.DOMParser().parseFromString(xml.replace(/^\uFEFF/, ''), 'application/xml');
   if (doc.getElementsByTagName('parsererror').length) throw new Error('feed XML does not parse');
   const root = doc.documentElement;
   if (root.localName === 'feed') {
+    const home = atomLink(root)?.getAttribute('href') ?? '';
     return Array.from(doc.getElementsByTagName('entry')).map((e) => {
-      const links = Array.from(e.children).filter((c) => c.localName === 'link');
-      const link = links.find((l) => (l.getAttribute('rel') ?? 'alternate') === 'alternate') ?? links[0];
+      const link = atomLink(e);
       return {
-        title: oneLine(child(e, 'title')?.textContent),
-        link: link?.getAttribute('href') ?? '',
+        title: titleText(child(e, 'title'), win, false),
+        link: link ? absolute(link.getAttribute('href') ?? '', link, home) : '',
         published: parseDate(child(e, 'published')?.textContent ?? child(e, 'updated')?.textContent),
         author: oneLine(child(e, 'author')?.getElementsByTagName('name')[0]?.textContent) || null,
         html: atomContent(child(e, 'content')) || atomContent(child(e, 'summary')),
       };
     });
   }
+  const channel = root.getElementsByTagName('channel')[0];
+  const home = channel ? oneLine(child(channel, 'link')?.textContent) : '';
   return Array.from(doc.getElementsByTagName('item')).map((it) => ({
-    title: oneLine(child(it, 'title')?.textContent),
-    link: oneLine(child(it, 'link')?.textContent) || oneLine(child(it, 'guid')?.textContent),
+    title: titleText(child(it, 'title'), win, true),
+    link: absolute(oneLine(child(it, 'link')?.textContent) || oneLine(child(it, 'guid')?.textContent), it, home),
     published: parseDate(oneLine(child(it, 'pubDate', 'dc:date', 'date')?.textContent)),
     author: oneLine(child(it, 'dc:creator', 'creator', 'author')?.textContent) || null,
     html: child(it, 'content:encoded', 'encoded')?.textContent ?? child(it, 'description')?.textContent ?? '',

@@ -52,7 +52,7 @@ function qingduFront(content: string): { html: string; lead: string | null; tran
   if (credit) html = html.slice(0, credit.index);
   return {
     html,
-    lead: standfirst ? (standfirst[1] as string).split('<br>').map(decodeEntities).join('\n') : null,
+    lead: standfirst ? (standfirst[1] as string).split('<br>').map((line) => decodeEntities(line)).join('\n') : null,
     translator: credit ? decodeEntities(credit[1] as string) : null,
   };
 }

@@ -269,6 +269,29 @@ describe('inputs', () => {
     ]);
     expect(() => parseFeed('<rss><channel>', win)).toThrow();
   });
+
+  it('reads titles that are escaped HTML as text: Atom\'s type="html" (WordPress), and RSS titles holding references or tags', () => {
+    const atom = `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+      <entry><title type="html"><![CDATA[It&#8217;s Tom &#038; Jerry]]></title><link href="https://example.com/a"/></entry>
+      <entry><title type="text">Plain &amp;amp; as written</title><link href="https://example.com/b"/></entry></feed>`;
+    expect(parseFeed(atom, win).map((i) => i.title)).toEqual(['It’s Tom & Jerry', 'Plain &amp; as written']);
+    const rss = `<rss><channel><title>t</title>
+      <item><title><![CDATA[A &amp; B <em>now</em>]]></title><link>https://example.com/1</link></item>
+      <item><title>Why 3 &lt; 4, and R&amp;D</title><link>https://example.com/2</link></item></channel></rss>`;
+    expect(parseFeed(rss, win).map((i) => i.title)).toEqual(['A & B now', 'Why 3 < 4, and R&D']);
+  });
+
+  it('resolves relative links against xml:base, else the feed\'s own link', () => {
+    const atom = `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://blog.example/en/"><title>t</title><link href="https://other.example/"/>
+      <entry><title>A</title><link rel="alternate" href="/posts/1"/></entry>
+      <entry xml:base="2025/"><title>B</title><link href="b.html"/></entry></feed>`;
+    expect(parseFeed(atom, win).map((i) => i.link)).toEqual(['https://blog.example/posts/1', 'https://blog.example/en/2025/b.html']);
+    const noBase = `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><link rel="alternate" href="https://site.example/blog/"/>
+      <entry><title>A</title><link href="a"/></entry></feed>`;
+    expect(parseFeed(noBase, win).map((i) => i.link)).toEqual(['https://site.example/blog/a']);
+    const rss = '<rss><channel><title>t</title><link>https://news.example/</link><item><title>1</title><link>/story/1</link></item></channel></rss>';
+    expect(parseFeed(rss, win).map((i) => i.link)).toEqual(['https://news.example/story/1']);
+  });
 });
 
 describe('feedx footer', () => {
