@@ -57,6 +57,9 @@ function qingduFront(content: string): { html: string; lead: string | null; tran
   };
 }
 
+/** The tag a wallabag star becomes. */
+const STARRED = 'starred';
+
 /**
  * One article as a wallabag v2 entry; `i` is its place in the export (the
  * entry's id). Null for a URL that is not http(s).
@@ -65,16 +68,18 @@ export function wallabagEntry(a: SavedArticle, i: number): string | null {
   const url = safeUrl(a.url);
   if (!url) return null;
   const archived = inArchive(a);
+  // wallabag's star comes in as the tag "starred" (see parseWallabag), and goes back out as the star.
+  const starred = a.tags.includes(STARRED);
   const entry = {
     // A blank title makes wallabag fetch the page again instead of keeping `content` (ContentProxy::validateContent).
     id: i + 1, uid: null, title: a.title.trim() ? a.title : url, url, given_url: url, origin_url: null,
     is_archived: archived ? 1 : 0, archived_at: archived ? wallabagDate(a.readAt ?? a.updatedAt) : null,
     // A link never fetched has only its description: as content, wallabag would keep that and never fetch the page.
-    is_starred: 0, starred_at: null, content: a.linkOnly ? '' : wallabagContent(a),
+    is_starred: starred ? 1 : 0, starred_at: null, content: a.linkOnly ? '' : wallabagContent(a),
     created_at: wallabagDate(a.savedAt), updated_at: wallabagDate(a.updatedAt), published_at: wallabagDate(a.published),
     published_by: a.byline ? [a.byline] : [], annotations: [], mimetype: 'text/html', language: a.lang,
     reading_time: a.readingMinutes, domain_name: hostOf(url), preview_picture: safeUrl(a.leadImage),
-    http_status: '200', headers: [], is_not_parsed: false, is_public: false, tags: a.tags,
+    http_status: '200', headers: [], is_not_parsed: false, is_public: false, tags: starred ? a.tags.filter((t) => t !== STARRED) : a.tags,
   };
   // Half a surrogate pair would be written as an escape PHP's json_decode refuses, and wallabag then imports nothing.
   return JSON.stringify(entry, (_key, value: unknown) => (typeof value === 'string' ? value.toWellFormed() : value));
@@ -140,7 +145,7 @@ export function parseWallabag(text: string, opts: FullImportOptions): ParseResul
     }
     const state: ReadState = isSet(e.is_archived) ? 'archived' : 'unread';
     const tags = strList(e.tags);
-    if (isSet(e.is_starred)) tags.push('starred');
+    if (isSet(e.is_starred)) tags.push(STARRED);
     const title = oneLine(str(e.title)) || url;
     const savedAt = isoFromDate(e.created_at) ?? UNKNOWN_TIME;
     const content = str(e.content);

@@ -253,6 +253,14 @@ describe('wallabag v2 JSON', () => {
     expect(back.toAdd.every((it) => it.kind === 'article')).toBe(true);
   });
 
+  it('gives an article tagged "starred" (a wallabag star imported) wallabag\'s star again, not the tag', async () => {
+    const [a, b] = storedLibrary(2);
+    const rows = JSON.parse(await exportWallabag([{ ...a!, tags: ['news', 'starred'] }, { ...b!, tags: ['news'] }]));
+    expect(rows.map((r: { is_starred: number; tags: string[] }) => [r.is_starred, r.tags])).toEqual([[1, ['news']], [0, ['news']]]);
+    const back = importFile('wallabag.json', new TextEncoder().encode(JSON.stringify(rows)), { sanitize });
+    expect(back.toAdd.map((it) => (it.kind === 'article' ? it.article.tags : []))).toEqual([['news', 'starred'], ['news']]);
+  });
+
   // wallabag keeps the given HTML only when title, html and url are all non-empty (ContentProxy::validateContent); otherwise it fetches the page again.
   it('never leaves the title empty, so wallabag keeps the HTML instead of fetching the page', async () => {
     const [a] = storedLibrary(1);
