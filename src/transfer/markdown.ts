@@ -14,10 +14,16 @@ import type { ChunkOptions, ImageLookup } from './types';
 import { escapeHtml, localDayOf, mapChunked, safeFileName, safeUrl, utf8 } from './util';
 import { joinBytes, ZipStream } from './zip-stream';
 
-/** A YAML scalar that always parses back as this exact string: JSON strings are valid YAML double-quoted scalars. */
+/**
+ * A YAML scalar that always parses back as this exact string: JSON strings are valid YAML double-quoted scalars
+ * once the characters YAML may not hold raw are escaped too (DEL and the C1 controls, which PyYAML refuses;
+ * NEL and the line and paragraph separators, which YAML 1.1 readers take as line breaks; U+FFFE and U+FFFF).
+ */
 export function yamlString(s: string): string {
-  return JSON.stringify(s);
+  return JSON.stringify(s).replace(YAML_UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+const YAML_UNPRINTABLE = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/g;
 
 /**
  * A tag as Obsidian reads one: letters, digits, `_`, `-`, `/` and emoji. A

@@ -380,6 +380,16 @@ describe('Markdown', () => {
     expect(md).toContain('这是第1段。美联储在周三宣布维持利率不变，市场反应平淡。𠀋𩸽');
   });
 
+  it('escapes in the front matter the characters YAML may not hold raw (DEL, C1 controls, NEL, line separators)', () => {
+    const [a] = storedLibrary(1);
+    const title = 'a\u007fb\u0080c\u0085d\u2028e\u009f';
+    const md = articleMarkdown({ ...a!, title });
+    const line = md.split('\n').find((l) => l.startsWith('title: '))!;
+    expect(line).toBe('title: "a\\u007fb\\u0080c\\u0085d\\u2028e\\u009f"');
+    // A JSON string still, so it parses back exactly.
+    expect(JSON.parse(line.slice('title: '.length))).toBe(title);
+  });
+
   it('zips one .md per article with images beside them and a reading list', async () => {
     const lib = storedLibrary(7, true);
     lib[1] = { ...lib[1]!, title: lib[0]!.title }; // same title twice → distinct files
