@@ -23,8 +23,11 @@ export function instapaperRow(a: SavedArticle): string {
   return csvRow([url, a.title, oneLine(a.lead), folder, String(unixSeconds(a.savedAt)), JSON.stringify(a.tags)], INSTAPAPER_RAW);
 }
 
-/** A tag as a Pocket CSV writes it: tags are `|`-separated, so a `|` in a tag becomes `/`. */
-export const pocketTag = (tag: string): string => tag.replace(/\|/g, '/');
+/**
+ * A tag as a Pocket CSV writes it: tags are `|`-separated, so a `|` in a tag becomes `/`; wallabag reads the `|` as
+ * `,` and splits there, so a `,` becomes a space (as in a bookmarks file), and `a,b` stays one tag.
+ */
+export const pocketTag = (tag: string): string => tag.replace(/\|/g, '/').replace(/,/g, ' ').trim();
 
 /** One article's Pocket CSV row: tags `|`-separated (see `pocketTag`); nothing for a URL that is not http(s). */
 export function pocketRow(a: SavedArticle): string {

@@ -158,13 +158,14 @@ describe('CSV exports read back by papaparse', () => {
     const parsed = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
     expect(parsed.errors).toEqual([]);
     expect(parsed.meta.fields).toEqual([...POCKET_HEADER]);
-    expect(parsed.data[0]!.tags).toBe("'+cmd|@x|-1|😀🀄|a,b"); // the cell is neutralised as a whole
+    // The cell is neutralised as a whole; wallabag reads "|" as "," and splits there, so a tag's comma is a space.
+    expect(parsed.data[0]!.tags).toBe("'+cmd|@x|-1|😀🀄|a b");
     expect(parsed.data[0]!.title).toBe('\'=HYPERLINK("http://evil")');
     expect(parsed.data.map((r) => r.status)).toEqual(lib.filter((a) => !a.url.startsWith('javascript')).map((a) => (a.state === 'archived' ? 'archive' : 'unread')));
     const report = importFile('pocket.csv', new TextEncoder().encode(csv), { sanitize });
     expect(report.ok).toBe(true);
     const first = report.toAdd[0]!;
-    expect(first).toMatchObject({ kind: 'link', title: '=HYPERLINK("http://evil")', tags: ['+cmd', '@x', '-1', '😀🀄', 'a,b'], url: lib[0]!.url });
+    expect(first).toMatchObject({ kind: 'link', title: '=HYPERLINK("http://evil")', tags: ['+cmd', '@x', '-1', '😀🀄', 'a b'], url: lib[0]!.url });
   });
 });
 

@@ -95,10 +95,10 @@ const FORMATS: ListFormatId[] = ['backup', 'bookmarks', 'instapaper', 'pocket', 
 /** A time as the file carries it: whole seconds, except in the backup. */
 const seconds = (iso: string | null): string | null => (iso === null ? null : new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString());
 
-/** A tag as the format writes it: a bookmarks file's TAGS are comma-separated, a Pocket CSV's `|`-separated. */
+/** A tag as the format writes it: a bookmarks file's TAGS are comma-separated, a Pocket CSV's `|`-separated (and read as commas by wallabag). */
 function tagAs(id: ListFormatId, tag: string): string {
   if (id === 'bookmarks') return tag.replace(/,/g, ' ');
-  if (id === 'pocket') return tag.replace(/\|/g, '/');
+  if (id === 'pocket') return tag.replace(/\|/g, '/').replace(/,/g, ' ').trim();
   return tag;
 }
 
