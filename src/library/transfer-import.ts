@@ -93,6 +93,8 @@ export interface PlanOptions {
   signal?: AbortSignal;
   /** Where a JSON backup is read, once per reading. Default: a worker of this page. */
   backupReader?: () => WorkerChannel;
+  /** A bookmarks file: its links get the names of the folders they are in as tags. */
+  foldersAsTags?: boolean;
 }
 
 /** A worker that reads one JSON backup. */
@@ -236,7 +238,7 @@ export async function planFile(file: File, store: TransferStore, opts: PlanOptio
   } else if (format === 'netscape') {
     if (file.size > MAX_IMPORT_BYTES) return nothingToWrite(refusedBySize(file.size, MAX_IMPORT_BYTES));
     try {
-      return await planBookmarks(file, head, store, reading);
+      return await planBookmarks(file, head, store, reading, opts.foldersAsTags === true);
     } catch (e) {
       return nothingToWrite(refusal(format, failureReason(format, e)));
     }
@@ -250,6 +252,7 @@ export async function planFile(file: File, store: TransferStore, opts: PlanOptio
     hooks: opts.hooks ?? coreHooks(window),
     library: new Map(entries.map((e) => [e.id, e])),
     idFor: idForUrl,
+    foldersAsTags: opts.foldersAsTags,
   });
   return reportPlan(report.ok ? await settleImageUpdates(report, (id) => store.imageUrls(id)) : report, store);
 }
@@ -396,13 +399,16 @@ async function writeBackup({ file, store, sanitize, library, reader, records, re
  * give (its BOM, UTF-8, the charset it declares, or GBK / Big5); its links are
  * kept for the write. Throws TransferError.
  */
-async function planBookmarks(file: File, head: Uint8Array, store: TransferStore, reading: StreamOptions): Promise<FilePlan> {
+async function planBookmarks(file: File, head: Uint8Array, store: TransferStore, reading: StreamOptions, foldersAsTags: boolean): Promise<FilePlan> {
   const { encoding } = decodeText(head, { head: true, declared: declaredCharset(head) });
-  const reader = new BookmarksReader();
+  const reader = new BookmarksReader({ foldersAsTags });
   for await (const piece of blobText(file, reading, encoding)) reader.push(piece);
   const parsed = reader.end();
   if (parsed.items.length === 0 && parsed.errors.length === 0) throw new TransferError('the file holds no articles');
   const entries = await store.entries();
-  const report: ImportReport = { ok: true, format: 'netscape', message: null, encoding, ...planImport(parsed, { library: new Map(entries.map((e) => [e.id, e])), idFor: idForUrl }) };
+  const report: ImportReport = {
+    ok: true, format: 'netscape', message: null, encoding, ...(parsed.folders ? { folders: parsed.folders } : {}),
+    ...planImport(parsed, { library: new Map(entries.map((e) => [e.id, e])), idFor: idForUrl }),
+  };
   return reportPlan(report, store);
 }

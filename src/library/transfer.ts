@@ -407,6 +407,9 @@ function buildImportDialog(store: TransferStore) {
   let plan: FilePlan | null = null;
   let writing = false;
   let generation = 0;
+  /** The file planned, and whether a bookmarks file's folders are to be its links' tags (planned again when changed). */
+  let chosen: File | null = null;
+  let foldersAsTags = false;
   /** Stops the reading of the file being planned, or the batches still to be stored. */
   let stopper: AbortController | null = null;
   cancel.addEventListener('click', () => {
@@ -452,6 +455,7 @@ function buildImportDialog(store: TransferStore) {
     report.append(counts);
     // Said before the write: a time that could not be read (a list a spreadsheet saved again) is not taken silently.
     if (r.undated) report.append(el('p', { className: 'transfer-undated-line muted', textContent: t('transferPlanUndated', formatCount(r.undated)) }));
+    if (r.folders) report.append(foldersOption(r.folders));
     if (updates.length) {
       // Nothing stored is overwritten unseen: each update says what it changes before the user confirms.
       const list = el('ul', { className: 'transfer-updates' }, ...updates.map((u) => el('li', { textContent: t('transferUpdateLine', [u.title, describeUpdate(u)]) })));
@@ -471,8 +475,23 @@ function buildImportDialog(store: TransferStore) {
     }
   }
 
-  async function open(file: File): Promise<void> {
+  /** A bookmarks file's choice to tag its links with the names of their folders; the file is planned again when it changes. */
+  function foldersOption(folders: number): HTMLElement {
+    const box = el('input', { type: 'checkbox', id: 'transfer-folders-as-tags', checked: foldersAsTags });
+    box.addEventListener('change', () => {
+      if (chosen && !writing) void open(chosen, { foldersAsTags: box.checked, refocus: 'transfer-folders-as-tags' });
+    });
+    return el('p', { className: 'transfer-folders-line' }, el('label', {}, box, ' ', t('transferFoldersAsTags', formatCount(folders))));
+  }
+
+  /**
+   * Plans `file`. Chosen anew, its bookmarks' folders are not tags; planned again for the folders' box, the keyboard
+   * goes back to the box (`refocus`) rather than on to Import.
+   */
+  async function open(file: File, again: { foldersAsTags: boolean; refocus: string } | null = null): Promise<void> {
     const mine = ++generation;
+    chosen = file;
+    foldersAsTags = again?.foldersAsTags ?? false;
     plan = null;
     fileLine.textContent = file.name;
     report.replaceChildren();
@@ -489,6 +508,7 @@ function buildImportDialog(store: TransferStore) {
     try {
       const { planFile } = await import('./transfer-import');
       const planned = await planFile(file, store, {
+        foldersAsTags,
         signal: reading.signal,
         onProgress: (read, total) => {
           if (mine !== generation) return;
@@ -505,7 +525,8 @@ function buildImportDialog(store: TransferStore) {
       confirm.hidden = !r.ok || writes === 0;
       confirm.textContent = t('transferConfirmImport');
       cancel.textContent = confirm.hidden ? t('transferClose') : t('cancel');
-      (confirm.hidden ? cancel : confirm).focus();
+      const refocus = again ? document.getElementById(again.refocus) : null;
+      (refocus ?? (confirm.hidden ? cancel : confirm)).focus();
     } catch (e) {
       if (mine !== generation) return;
       status.textContent = t('transferImportRefused', message(e));

@@ -50,6 +50,15 @@ export interface ParseBookmarksOptions {
   foldersAsTags?: boolean;
 }
 
+/**
+ * The folders a browser makes for itself (Chrome's bookmarks bar, Firefox's toolbar and "Other Bookmarks"), marked
+ * so in the file: they hold nearly everything, and as a tag would say nothing.
+ */
+const BROWSER_FOLDER = ['personal_toolbar_folder', 'unfiled_bookmarks_folder'];
+
+/** Folder names a link gets as tags at most: the innermost ones (a deep tree would otherwise bury its own tags). */
+const MAX_FOLDER_TAGS = 4;
+
 function splitTags(raw: string | undefined): string[] {
   return raw ? raw.split(',').map((t) => t.trim()).filter(Boolean) : [];
 }
@@ -75,7 +84,10 @@ export class BookmarksReader {
   private readonly items: ImportItem[] = [];
   private readonly errors: ImportError[] = [];
   private readonly folders: string[] = [];
+  /** Names of the folders links were found in (see `ParseResult.folders`). */
+  private readonly linkFolders = new Set<string>();
   private pendingFolder: string | null = null;
+  private browserFolder = false;
   private inFolderTitle = false;
   private folderTitle = '';
   private link: { attrs: Record<string, string>; line: number; text: string } | null = null;
@@ -111,7 +123,7 @@ export class BookmarksReader {
     if (this.folders.length > 0) throw new TransferError(CUT_SHORT);
     // The outermost <DL> has no folder title; drop empty names used as placeholders.
     for (const it of this.items) if (it.kind === 'link') it.tags = it.tags.filter(Boolean);
-    return { items: this.items, errors: this.errors, tagForm: bookmarkTag };
+    return { items: this.items, errors: this.errors, tagForm: bookmarkTag, folders: this.linkFolders.size };
   }
 
   private checkStart(): void {
@@ -132,7 +144,9 @@ export class BookmarksReader {
     }
     const toread = attrs.toread;
     const state: ReadState = toread === '0' ? 'archived' : 'unread';
-    const tags = uniq([...splitTags(attrs.tags), ...(this.opts.foldersAsTags ? this.folders : [])]);
+    const folders = this.folders.filter(Boolean).slice(-MAX_FOLDER_TAGS);
+    for (const name of folders) this.linkFolders.add(name);
+    const tags = uniq([...splitTags(attrs.tags), ...(this.opts.foldersAsTags ? folders : [])]);
     const savedAt = isoFromUnix(attrs.add_date) ?? UNKNOWN_TIME;
     this.describable = { kind: 'link', url, title: text.trim().replace(/\s+/g, ' ') || url, tags, state, savedAt };
     this.items.push(this.describable);
@@ -183,6 +197,7 @@ export class BookmarksReader {
         } else if (tok.name === 'h3') {
           this.inFolderTitle = true;
           this.folderTitle = '';
+          this.browserFolder = BROWSER_FOLDER.some((name) => tok.attrs[name]?.toLowerCase() === 'true');
         } else if (tok.name === 'dl') {
           this.folders.push(this.pendingFolder ?? '');
           this.pendingFolder = null;
@@ -191,7 +206,8 @@ export class BookmarksReader {
         if (tok.name === 'a') this.finishLink();
         else if (tok.name === 'h3') {
           this.inFolderTitle = false;
-          this.pendingFolder = this.folderTitle.trim().replace(/\s+/g, ' ');
+          // A browser's own folder is kept as a placeholder, which names no tag.
+          this.pendingFolder = this.browserFolder ? '' : this.folderTitle.trim().replace(/\s+/g, ' ');
         } else if (tok.name === 'dl') this.folders.pop();
       } else if (this.link) this.link.text += tok.text;
       else if (this.description) this.description.text += tok.text;

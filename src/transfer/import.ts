@@ -60,6 +60,8 @@ export interface ImportReport {
   duplicates: number;
   /** Of the added, those the file gives no save time for (or none that reads as one): they are dated when imported. */
   undated?: number;
+  /** A bookmarks file: its folders that hold links (see `ParseResult.folders`). */
+  folders?: number;
   failed: ImportError[];
   /** New records to write. */
   toAdd: ImportItem[];
@@ -321,5 +323,8 @@ export function importFile(name: string, bytes: Uint8Array, ctx: ImportContext):
     return refusal(format, failureReason(format, e));
   }
   if (parsed.items.length === 0 && parsed.errors.length === 0) return refusal(format, `${FORMAT_NAMES[format]}: the file holds no articles`);
-  return { ok: true, format, message: null, ...(parsed.encoding ? { encoding: parsed.encoding } : {}), ...planImport(parsed, ctx) };
+  return {
+    ok: true, format, message: null, ...(parsed.encoding ? { encoding: parsed.encoding } : {}), ...(parsed.folders ? { folders: parsed.folders } : {}),
+    ...planImport(parsed, ctx),
+  };
 }

@@ -52,6 +52,8 @@ export interface ParseResult {
    * when it writes them as they are.
    */
   tagForm?: (tag: string) => string;
+  /** A bookmarks file: how many folders of its own (not a browser's) hold links, whose names may become their tags. */
+  folders?: number;
 }
 
 /** Turns untrusted article HTML into the HTML Qingdu stores (the shared DOMPurify configuration). */

@@ -343,6 +343,32 @@ test.describe('export and import (Chromium)', () => {
     await expect(dialog.locator('.transfer-undated-line')).toHaveText(/^(其中 1 篇新文章在文件里没有保存时间（或无法读出），将记为今天保存。|No readable save time in the file for 1 of the new articles: they will be dated today\.)$/);
   });
 
+  test('a bookmarks file\'s folders become its links\' tags when the box is ticked, and the plan says so before the write', async ({ extension }) => {
+    const library = await openLibrary(extension.context, extension.extensionId);
+    const dialog = library.locator('#transfer-import-dialog');
+    const file = `<!DOCTYPE NETSCAPE-Bookmark-file-1>
+<DL><p>
+<DT><H3 PERSONAL_TOOLBAR_FOLDER="true">书签栏</H3>
+<DL><p>
+  <DT><H3>稍后读</H3>
+  <DL><p><DT><A HREF="https://example.com/folder-a" ADD_DATE="1700000000">文件夹里的一篇</A></DL><p>
+</DL><p>
+</DL><p>
+`.padEnd(5000, ' '); // Over 4 KB: read as a stream, as a browser's bookmarks file is.
+    await library.locator('#transfer-file').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(file) });
+    const box = dialog.getByRole('checkbox', { name: /^(把所在文件夹的名字作为链接的标签（1 个文件夹）|Tag each link with the names of the folders it is in \(the file has 1\))$/ });
+    await expect(box).not.toBeChecked();
+    await box.check();
+    // Planned again with the folders as tags: the keyboard stays on the box, which stays ticked.
+    await expect(box).toBeFocused();
+    await expect(box).toBeChecked();
+    await dialog.locator('#transfer-import-confirm').click();
+    await expect(dialog.locator('#transfer-import-status')).toHaveText(/(新增 1 篇|1 added)/);
+    await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+    // The browser's own bar is no tag; the user's folder is.
+    await expect(row(library, '文件夹里的一篇').locator('.tag')).toHaveText(['#稍后读']);
+  });
+
   test('an imported bookmark is a link until the reader fetches its text, which then reads offline', async ({ extension }) => {
     const { context, extensionId } = extension;
     const library = await openLibrary(context, extensionId);

@@ -97,8 +97,33 @@ describe('import fixtures', () => {
       { kind: 'link', url: 'https://top.example/', title: 'Top level', tags: [], state: 'unread', savedAt: '2023-11-14T22:18:20.000Z' },
     ]);
     expect(plain.failed).toEqual([{ line: 19, reason: 'unsafe or unsupported URL scheme "javascript:"' }]);
+    // The plan says how many folders hold links, so the library can offer their names as tags.
+    expect(plain.folders).toBe(2);
     const folders = importFile('bookmarks.html', fixture('bookmarks.html'), { ...ctx, foldersAsTags: true });
     expect(links(folders.toAdd).map((l) => l.tags)).toEqual([['alpha', 'beta', '阅读'], ['阅读', 'Sub folder'], []]);
+  });
+
+  it('folders as tags: not the browser\'s own folders (bookmarks bar, Other Bookmarks), and at most the four innermost', () => {
+    const file = `<!DOCTYPE NETSCAPE-Bookmark-file-1>
+<DL><p>
+<DT><H3 ADD_DATE="1" PERSONAL_TOOLBAR_FOLDER="true">Bookmarks bar</H3>
+<DL><p>
+  <DT><H3>读</H3>
+  <DL><p><DT><H3>1</H3><DL><p><DT><H3>2</H3><DL><p><DT><H3>3</H3><DL><p><DT><H3>4</H3><DL><p>
+    <DT><A HREF="https://deep.example/">Deep</A>
+  </DL><p></DL><p></DL><p></DL><p>
+  <DT><A HREF="https://read.example/">Read</A>
+  </DL><p>
+  <DT><A HREF="https://bar.example/">On the bar</A>
+</DL><p>
+<DT><H3 UNFILED_BOOKMARKS_FOLDER="true">Other Bookmarks</H3>
+<DL><p><DT><A HREF="https://other.example/">Other</A></DL><p>
+</DL><p>
+`.padEnd(4200, ' ');
+    const r = importFile('bookmarks.html', new TextEncoder().encode(file), { ...ctx, foldersAsTags: true });
+    expect(r.failed).toEqual([]);
+    expect(links(r.toAdd).map((l) => [l.title, l.tags])).toEqual([['Deep', ['1', '2', '3', '4']], ['Read', ['读']], ['On the bar', []], ['Other', []]]);
+    expect(r.folders).toBe(5);
   });
 
   it('a link whose query a bookmarks file writes unescaped keeps it, as a browser reads the file', () => {
