@@ -121,8 +121,6 @@ export class BookmarksReader {
     this.finishDescription();
     // Every exporter closes each <DL> it opens: one left open means the file stops early, and its missing links would go unmentioned.
     if (this.folders.length > 0) throw new TransferError(CUT_SHORT);
-    // The outermost <DL> has no folder title; drop empty names used as placeholders.
-    for (const it of this.items) if (it.kind === 'link') it.tags = it.tags.filter(Boolean);
     return { items: this.items, errors: this.errors, tagForm: bookmarkTag, folders: this.linkFolders.size };
   }
 
@@ -144,6 +142,7 @@ export class BookmarksReader {
     }
     const toread = attrs.toread;
     const state: ReadState = toread === '0' ? 'archived' : 'unread';
+    // The outermost <DL> and a browser's own folders are placeholders with no name.
     const folders = this.folders.filter(Boolean).slice(-MAX_FOLDER_TAGS);
     for (const name of folders) this.linkFolders.add(name);
     const tags = uniq([...splitTags(attrs.tags), ...(this.opts.foldersAsTags ? folders : [])]);
