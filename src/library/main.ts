@@ -27,6 +27,7 @@ import { StorageError } from '../storage/errors';
 import { IdbLibraryReader, usageOf } from './data';
 import { LocalEdits } from './local-edits';
 import { mountTransfer } from './transfer';
+import { recalledView, rememberView, type ViewMemory } from './view-memory';
 import {
   DEFAULT_FILTERS,
   applyView,
@@ -629,23 +630,30 @@ async function loadAll(): Promise<void> {
   else refreshView();
 }
 
-async function start(): Promise<void> {
-  // First screen: the newest rows only, straight from the index.
+async function start(recalled: ViewMemory | null): Promise<void> {
+  // First screen: the newest rows only, straight from the index (not for a search taken up again: they would flash).
   const first = await reader.firstEntries(FIRST_SCREEN);
-  if (!loadedAll) {
+  if (!loadedAll && !query) {
     all = first;
     refreshView();
   }
   // Benchmarks and tests read this mark: time from navigation to the first screen of rows.
   performance.mark('qingdu:library-first-rows');
   await loadAll();
-  // The popup links here as library.html#<id>: select that article. A mistyped address (`#%zz`) names none.
+  if (recalled) {
+    window.scrollTo({ top: recalled.scrollY });
+    renderWindow();
+  }
+  // The popup and the reader link here as library.html#<id>: select that article. A mistyped address (`#%zz`) names none.
   let target = '';
   try {
     target = decodeURIComponent(location.hash.slice(1));
   } catch {
     // URIError: the list stays as it is.
   }
+  // Taken once: the browser's Back to this page selects the row last selected, not the one the address named.
+  if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+  target ||= recalled?.current ?? '';
   if (target) {
     const index = view.findIndex((e) => e.id === target);
     if (index >= 0) setCursor(index);
@@ -1000,6 +1008,22 @@ function onKey(event: KeyboardEvent): void {
   event.preventDefault();
 }
 
+/**
+ * Takes up the view this tab kept when it left for the reader (see view-memory.ts), and keeps the view whenever the
+ * page goes.
+ */
+function recallView(): ViewMemory | null {
+  window.addEventListener('pagehide', () => rememberView({ query, filters, scrollY: window.scrollY, current: view[cursor]?.id ?? null }));
+  const recalled = recalledView();
+  if (!recalled) return null;
+  query = recalled.query;
+  filters = { ...recalled.filters };
+  $<HTMLInputElement>('search').value = query;
+  // The tag and site menus take theirs from `filters` once they are filled.
+  $<HTMLSelectElement>('filter-state').value = filters.state;
+  return recalled;
+}
+
 function wire(): void {
   const search = $<HTMLInputElement>('search');
   // A phone-wide field shows a word, not the long hint with its key, which it would cut.
@@ -1030,10 +1054,14 @@ function wire(): void {
   };
   for (const id of ['filter-state', 'filter-tag', 'filter-site']) $(id).addEventListener('change', onFilter);
   $('clear-filters').addEventListener('click', () => {
+    // Clearing a search or a tag or site goes back to the default view (or to all, when that holds nothing);
+    // "Show all articles", offered when the state alone shows none, shows the archive too.
+    const narrowed = searchIds !== null || filters.tag !== '' || filters.site !== '';
+    const state = narrowed && applyView(all, DEFAULT_FILTERS, null).length > 0 ? DEFAULT_FILTERS.state : 'all';
     search.value = '';
     query = '';
     searchIds = null;
-    $<HTMLSelectElement>('filter-state').value = 'all';
+    $<HTMLSelectElement>('filter-state').value = state;
     $<HTMLSelectElement>('filter-tag').value = '';
     $<HTMLSelectElement>('filter-site').value = '';
     onFilter();
@@ -1102,6 +1130,6 @@ followThemePref();
 wire();
 mountShortcutHelp(SHORTCUTS);
 listenForChanges();
-start().catch(showError);
+start(recallView()).catch(showError);
 const transfer = mountTransfer($('transfer-actions'), { visible: () => view, picked: pickedRows });
 $('picks-export').addEventListener('click', () => transfer.openExport($('picks-export')));

@@ -490,6 +490,60 @@ test.describe('library and reader (Chromium)', () => {
     }
   });
 
+  test('back from the reader (its Esc, or the browser\'s Back), the list is as it was left: search, filters, the row', async ({ extension }) => {
+    const { context, extensionId } = extension;
+    const dir = mkdtempSync(join(tmpdir(), 'qingdu-return-'));
+    try {
+      // Forty articles, each unread but the ones whose number ends in 4, archived; saved a minute apart, the newest last.
+      const articles = Array.from({ length: 40 }, (_, i) => ({
+        ...makeArticle(i), state: i % 10 === 4 ? ('archived' as const) : ('unread' as const), tags: [], savedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+      }));
+      const file = join(dir, 'forty.json');
+      writeFileSync(file, (await exportBackup(articles)).join(''));
+      const library = await openLibrary(context, extensionId);
+      await library.locator('#transfer-file').setInputFiles(file);
+      const dialog = library.locator('#transfer-import-dialog');
+      await dialog.locator('#transfer-import-confirm').click();
+      await expect(dialog.locator('#transfer-import-status')).toHaveText(/(新增 40 篇|40 added)/);
+      await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+
+      await library.locator('#filter-state').selectOption('archived');
+      await library.locator('#search').fill('软着陆');
+      await expect(library.locator('.row')).toHaveCount(4);
+      const title = (await library.locator('.row-title').nth(2).textContent()) ?? '';
+      await library.locator('.row-title').nth(2).focus();
+      await library.keyboard.press('Enter');
+      await expect(library).toHaveURL(/reader\.html\?id=/);
+      await expect(library.locator('.rd-title')).toHaveText(title);
+      await library.keyboard.press('Escape');
+      await expect(library).toHaveURL(/library\.html#/);
+      await expect(library.locator('#search')).toHaveValue('软着陆');
+      await expect(library.locator('#filter-state')).toHaveValue('archived');
+      await expect(library.locator('.row')).toHaveCount(4);
+      await expect(row(library, title)).toHaveClass(/\bcurrent\b/);
+
+      // The browser's Back: the menus say what the list shows.
+      await library.locator('#search').fill('');
+      await library.locator('#filter-state').selectOption('all');
+      // Rows near the window only are drawn.
+      await expect(library.locator('#summary')).toHaveText(/40/);
+      await library.evaluate(() => window.scrollTo({ top: document.documentElement.scrollHeight }));
+      const last = library.locator('.row[aria-posinset="40"] .row-title');
+      await expect(last).toBeInViewport();
+      const lastTitle = (await last.textContent()) ?? '';
+      await last.click();
+      await expect(library.locator('.rd-title')).toHaveText(lastTitle);
+      await library.goBack();
+      await expect(library.locator('#filter-state')).toHaveValue('all');
+      await expect(library.locator('#search')).toHaveValue('');
+      await expect(library.locator('#summary')).toHaveText(/40/);
+      await expect(row(library, lastTitle)).toBeInViewport();
+      await expect(row(library, lastTitle)).toHaveClass(/\bcurrent\b/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('an unknown id shows the not-found state', async ({ extension }) => {
     const reader = await extension.context.newPage();
     await reader.goto(`chrome-extension://${extension.extensionId}/reader.html?id=nope`);

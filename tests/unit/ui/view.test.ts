@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { LocalEdits } from '../../../src/library/local-edits';
+import { recalledView, rememberView } from '../../../src/library/view-memory';
 import { applyView, DEFAULT_FILTERS, facets, reconcile, removeEntry, siteOf, upsertEntry } from '../../../src/library/view';
 import { parseTags } from '../../../src/ui/tags';
 import { makeEntry } from './helpers';
@@ -114,5 +115,22 @@ describe('library view', () => {
     const restored = makeEntry('d', { savedAt: '2025-02-15T00:00:00.000Z' });
     const held = [entries[0]!, restored, entries[2]!];
     expect(reconcile(held, entries, (id) => edits.changedSince(id, since)).map((e) => e.id)).toEqual(['c', 'd', 'a']);
+  });
+});
+
+describe('the view a tab keeps for the reader', () => {
+  it('comes back as it was kept', () => {
+    const kept = { query: '软着陆', filters: { state: 'archived' as const, tag: '经济', site: 'FT中文网' }, scrollY: 1200, current: 'abc' };
+    rememberView(kept);
+    expect(recalledView()).toEqual(kept);
+  });
+
+  it('is none when what the tab holds is not a view this page kept', () => {
+    for (const stored of ['not json', 'null', '[]', '{"query":1}', JSON.stringify({ query: 'x', filters: { state: 'everything', tag: '', site: '' }, scrollY: 0, current: null }),
+      JSON.stringify({ query: 'x', filters: { state: 'all', tag: '', site: '' }, scrollY: 'top', current: null }),
+      JSON.stringify({ query: 'x'.repeat(5000), filters: { state: 'all', tag: '', site: '' }, scrollY: 0, current: null })]) {
+      sessionStorage.setItem('qingdu-library-view', stored);
+      expect(recalledView()).toBeNull();
+    }
   });
 });
