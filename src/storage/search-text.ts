@@ -20,7 +20,8 @@
  * - Chinese (and any script without spaces): plain substring, so 「清读」 is
  *   found in the middle of a sentence.
  * - Latin, Greek, Cyrillic words and numbers: case-insensitive word prefix,
- *   so `read` finds "Reader" but not "bread".
+ *   so `read` finds "Reader" but not "bread"; an apostrophe typed (') finds
+ *   one typeset (’), and the other way round.
  * - Several terms separated by spaces must all occur (AND).
  * - The standfirst and the byline are searched as the body is (they follow
  *   it in the text); only a hit in the title ranks an article first.
@@ -72,15 +73,28 @@ export function queryTerms(query: string, forms?: TermForms): TermForm[][] {
     // Each text once; a form also given plainly is searched plainly.
     const folded = new Map<string, TermForm>();
     for (const form of forms ? forms(term) : [term]) {
-      const text = normalizeForSearch(formText(form));
-      if (typeof form === 'string') folded.set(text, text);
-      else if (!folded.has(text)) folded.set(text, { word: text });
+      for (const text of withApostrophes(normalizeForSearch(formText(form)))) {
+        if (typeof form === 'string') folded.set(text, text);
+        else if (!folded.has(text)) folded.set(text, { word: text });
+      }
     }
     const first = formText(folded.values().next().value as TermForm);
     if (!terms.has(first)) terms.set(first, [...folded.values()]);
     if (terms.size === MAX_TERMS) break;
   }
   return [...terms.values()];
+}
+
+const APOSTROPHES = /['\u2018\u2019\u02bc]/g;
+const HAS_APOSTROPHE = /['\u2018\u2019\u02bc]/;
+
+/**
+ * `text`, and the same with its apostrophes typed (') and typeset (’): a page writes either, a keyboard types the
+ * first, and "Britain's" should find "Britain’s".
+ */
+function withApostrophes(text: string): string[] {
+  if (!HAS_APOSTROPHE.test(text)) return [text];
+  return [...new Set([text, text.replace(APOSTROPHES, "'"), text.replace(APOSTROPHES, '\u2019')])];
 }
 
 /** A form found only where a word starts (see the notes above). */

@@ -15,6 +15,16 @@ describe('normalizeForSearch', () => {
     expect(queryTerms('  Reader  reader 清读 ')).toEqual([['reader'], ['清读']]);
   });
 
+  it('finds an apostrophe typed or typeset, either way', () => {
+    const index = new TextIndex();
+    index.set('typeset', normalizeForSearch('How Anbang’s Wu lost out on Starwood'), 0);
+    index.set('typed', normalizeForSearch("Britain's economy slows"), 0);
+    expect(find(index, "Anbang's")).toEqual(['typeset']);
+    expect(find(index, 'Anbang’s')).toEqual(['typeset']);
+    expect(find(index, 'Britain’s economy')).toEqual(['typed']);
+    expect(queryTerms("it's reader")).toEqual([["it's", 'it’s'], ['reader']]);
+  });
+
   it('takes a term written in either script once', () => {
     expect(queryTerms('後來 后来 頭髮')).toEqual([['后来'], ['头发']]);
   });
