@@ -827,10 +827,12 @@ const OFFERED_TAGS = 12;
 function offerTags(): void {
   const input = $<HTMLInputElement>('tags-input');
   const parts = input.value.split(TAG_SEPARATOR);
-  const typing = (parts.pop() ?? '').trim().toLowerCase();
-  const done = parseTags(parts.join(','));
+  const typed = (parts.pop() ?? '').trim();
+  const typing = typed.toLowerCase();
+  const done = parseTags(parts.join(','), knownTags);
+  // A tag typed in another case (ai for AI) is still offered: its chip writes the library's spelling.
   const offered = knownTags
-    .filter((tag) => !done.includes(tag) && (typing ? tag.toLowerCase().includes(typing) && tag.toLowerCase() !== typing : true))
+    .filter((tag) => !done.includes(tag) && (typing ? tag.toLowerCase().includes(typing) && tag !== typed : true))
     .slice(0, OFFERED_TAGS);
   showTagChips($('tags-offered'), offered, (tag) => t('addTag', tag), (tag) => {
     // In place of what was being typed, and a comma after it for the next one.
@@ -850,7 +852,7 @@ function editTags(entry: LibraryEntry): void {
   dialog.returnValue = '';
   const onClose = () => {
     dialog.removeEventListener('close', onClose);
-    if (dialog.returnValue === 'save') void update(entry, { tags: parseTags(input.value) }).catch(showError);
+    if (dialog.returnValue === 'save') void update(entry, { tags: parseTags(input.value, knownTags) }).catch(showError);
     // Back to the Tags button that opened the dialog (renderWindow keeps it there if the row is rebuilt).
     rows.get(entry.id)?.el.querySelector<HTMLElement>('[data-action="tags"]')?.focus({ preventScroll: true });
   };

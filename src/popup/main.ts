@@ -135,11 +135,12 @@ function showTags(entry: LibraryEntry): void {
 
 /** The library's most used tags the article does not have yet, each added (and saved) by one click. */
 async function offerTags(): Promise<void> {
-  const typed = new Set(parseTags($<HTMLInputElement>('tags-input').value));
-  const offered = (await (libraryTags ?? [])).filter((tag) => !typed.has(tag)).slice(0, OFFERED_TAGS);
+  const known = await (libraryTags ?? []);
+  const typed = new Set(parseTags($<HTMLInputElement>('tags-input').value, known));
+  const offered = known.filter((tag) => !typed.has(tag)).slice(0, OFFERED_TAGS);
   showTagChips($('tags-suggested'), offered, (tag) => t('addTag', tag), (tag) => {
     const input = $<HTMLInputElement>('tags-input');
-    input.value = [...parseTags(input.value), tag].join(', ');
+    input.value = [...parseTags(input.value, known), tag].join(', ');
     $<HTMLFormElement>('tags-form').requestSubmit();
   });
 }
@@ -150,7 +151,8 @@ async function saveTags(event: SubmitEvent): Promise<void> {
   const input = $<HTMLInputElement>('tags-input');
   const status = $('tags-status');
   status.className = '';
-  const updated = await sendMessage('library.update', { id: taggedId, patch: { tags: parseTags(input.value) } }).catch(() => null);
+  const tags = parseTags(input.value, await (libraryTags ?? []));
+  const updated = await sendMessage('library.update', { id: taggedId, patch: { tags } }).catch(() => null);
   if (updated) {
     input.value = updated.tags.join(', ');
     status.textContent = t('tagsSaved');

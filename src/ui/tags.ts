@@ -1,14 +1,21 @@
 /** What separates tags typed in one field: ASCII or Chinese commas, 、, semicolons, line breaks. */
 export const TAG_SEPARATOR = /[,，、;；\n]+/;
 
-/** Tags typed by the user (library and popup): split at `TAG_SEPARATOR`, trimmed, de-duplicated. */
-export function parseTags(input: string): string[] {
-  const out: string[] = [];
+/**
+ * Tags typed by the user (library and popup): split at `TAG_SEPARATOR`, trimmed, without the `#` the list writes
+ * before each (typed `#经济` is 经济), once each whatever the case. A tag of `known` (the library's, most used first)
+ * typed in another case is that tag: `ai` is the library's `AI`, not a second tag beside it.
+ */
+export function parseTags(input: string, known: readonly string[] = []): string[] {
+  const spelling = new Map<string, string>();
+  for (const tag of known) if (!spelling.has(tag.toLowerCase())) spelling.set(tag.toLowerCase(), tag);
+  const out = new Map<string, string>();
   for (const part of input.split(TAG_SEPARATOR)) {
-    const tag = part.trim();
-    if (tag && !out.includes(tag)) out.push(tag);
+    const tag = part.trim().replace(/^[#＃]+\s*/, '');
+    const key = tag.toLowerCase();
+    if (tag && !out.has(key)) out.set(key, spelling.get(key) ?? tag);
   }
-  return out;
+  return [...out.values()];
 }
 
 /**

@@ -645,6 +645,19 @@ test('archive, read state and tags, with the filters that follow them', async ({
   await library.keyboard.type('经济');
   await library.keyboard.press('Enter');
   await expect(other.locator('.tag')).toHaveText(['#国际', '#俄罗斯', '#经济']);
+  // A tag typed as the list writes it (#经济), or in another case, is the library's own, not a second one.
+  await tagsButton.click();
+  await tagsField.fill('俄罗斯, 国际, #经济, Europe');
+  await tagsField.press('Enter');
+  await expect(seed.locator('.tag')).toHaveText(['#俄罗斯', '#国际', '#经济', '#Europe']);
+  await other.getByRole('button', { name: /^(标签|Tags)$/ }).click();
+  await tagsField.fill('国际, 俄罗斯, 经济, eur');
+  // Typed in another case, the tag is still offered, in its own.
+  await expect(offered.getByRole('button')).toHaveText(['#Europe']);
+  await tagsField.fill('国际, 俄罗斯, 经济, europe');
+  await tagsField.press('Enter');
+  await expect(other.locator('.tag')).toHaveText(['#国际', '#俄罗斯', '#经济', '#Europe']);
+  await expect(library.locator('#filter-tag option')).toHaveText([/^(所有标签|All tags)$/, '俄罗斯 (2)', '国际 (2)', '经济 (2)', 'Europe (2)']);
 
   // Read and unread. A row's change of read state can be taken back, as Mark unread starts the reading over.
   const markRead = seed.getByRole('button', { name: /^(标为已读|Mark read)$/ });
@@ -679,7 +692,7 @@ test('archive, read state and tags, with the filters that follow them', async ({
 
   // All of it was written through the background: a fresh page sees the same.
   await library.reload();
-  await expect(row(library, SEED_TITLE).locator('.tag')).toHaveText(['#俄罗斯', '#国际']);
+  await expect(row(library, SEED_TITLE).locator('.tag')).toHaveText(['#俄罗斯', '#国际', '#经济', '#Europe']);
   await expect(row(library, SEED_TITLE).locator('.badge')).toHaveText(/已读|Read/);
 });
 

@@ -61,6 +61,11 @@ describe('library view', () => {
     expect(parseTags('')).toEqual([]);
   });
 
+  it('takes a typed tag without the # the list writes, once whatever its case, in the library\'s spelling', () => {
+    expect(parseTags('ai, #经济, ＃中国, Economics, C#, #')).toEqual(['ai', '经济', '中国', 'Economics', 'C#']);
+    expect(parseTags('ai, AI, economics, #Economics', ['AI', 'Economics', 'ai'])).toEqual(['AI', 'Economics']);
+  });
+
   it('upserts keep newest first and replace the old row', () => {
     const newer = makeEntry('d', { savedAt: '2025-02-15T00:00:00.000Z' });
     expect(upsertEntry(entries, newer).map((e) => e.id)).toEqual(['c', 'd', 'b', 'a']);
