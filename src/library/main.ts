@@ -1028,11 +1028,17 @@ function recallView(): ViewMemory | null {
 
 function wire(): void {
   const search = $<HTMLInputElement>('search');
-  // A phone-wide field shows a word, not the long hint with its key, which it would cut.
-  const narrow = matchMedia('(max-width: 480px)');
-  const hint = () => (search.placeholder = t(narrow.matches ? 'searchPlaceholderShort' : 'searchPlaceholder'));
-  narrow.addEventListener('change', hint);
-  hint();
+  // A field too narrow for the long hint with its key (a phone, or English at 800 px) shows a word, not a hint cut short.
+  const long = t('searchPlaceholder');
+  const measure = document.createElement('canvas').getContext('2d');
+  new ResizeObserver(() => {
+    const style = getComputedStyle(search);
+    if (measure) measure.font = `${style.fontSize} ${style.fontFamily}`;
+    // Chromium keeps room at the field's end for its clear button (×), about a line high.
+    const room = search.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - parseFloat(style.lineHeight || style.fontSize);
+    const fits = measure ? measure.measureText(long).width <= room : room >= 300;
+    search.placeholder = fits ? long : t('searchPlaceholderShort');
+  }).observe(search);
   // No debounce: a query takes a few milliseconds once the index is loaded, and
   // runSearch drops results that a newer keystroke has overtaken.
   // Not on the pinyin an input method is composing, which matched nothing: the list flashed "no articles match".
