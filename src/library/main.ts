@@ -410,7 +410,7 @@ async function removePicked(): Promise<void> {
  * keeps for a row's buttons and the selection bar alike (read keeps the first
  * reading, unread starts over). Resolves to the rows changed; null if refused.
  */
-async function moveTo(ids: string[], state: ReadState): Promise<{ changed: LibraryEntry[]; undo: Undo } | null> {
+async function moveTo(ids: string[], state: ReadState): Promise<{ changed: LibraryEntry[]; undo: Extract<Undo, { kind: 'states' }> } | null> {
   const wanted = new Set(ids);
   const before = all.filter((e) => wanted.has(e.id));
   const changed = await ask('library.setState', { ids, state });
@@ -447,14 +447,16 @@ async function setPickedState(state: ReadState): Promise<void> {
   if (picked.size === 0) return;
   const shown = new Set(view.map((e) => e.id));
   const moved = await moveTo([...picked], state);
+  const unpicked: string[] = [];
   if (moved) {
     const still = new Set(view.map((e) => e.id));
-    for (const id of shown) if (picked.has(id) && !still.has(id)) picked.delete(id);
+    for (const id of shown) if (picked.has(id) && !still.has(id)) unpicked.push(id);
+    for (const id of unpicked) picked.delete(id);
     renderWindow();
     updatePicks();
   }
   const [one, many] = PICKED_STATE_TOASTS[state];
-  if (moved) toast(tCount(one, many, moved.changed.length), moved.undo);
+  if (moved) toast(tCount(one, many, moved.changed.length), { ...moved.undo, unpicked });
   else toast(t('actionFailed'), null);
 }
 
@@ -727,7 +729,10 @@ async function update(entry: LibraryEntry, patch: Request<'library.update'>['pat
 }
 
 /** What the toast's Undo takes back: a delete, whose copy the background holds, or read states this page noted. */
-type Undo = { kind: 'delete'; token: string } | { kind: 'states'; patches: Request<'library.updateMany'>['patches'] };
+type Undo =
+  | { kind: 'delete'; token: string }
+  /** `unpicked`: ticked articles the change took out of the list shown, ticked again when it is undone. */
+  | { kind: 'states'; patches: Request<'library.updateMany'>['patches']; unpicked?: string[] };
 
 let undoTimer: ReturnType<typeof setTimeout> | null = null;
 let undo: Undo | null = null;
@@ -786,6 +791,12 @@ async function runUndo(): Promise<void> {
     return;
   }
   applyRows(rows);
+  // Back in the list, the articles are ticked again, as an undone delete brings them back.
+  if (held.unpicked?.length) {
+    for (const id of held.unpicked) picked.add(id);
+    renderWindow();
+    updatePicks();
+  }
   const back = view.findIndex((e) => e.id === held.patches[0]?.id);
   if (back >= 0) setCursor(back);
 }
@@ -1095,7 +1106,8 @@ function wire(): void {
   // The heights of the toolbar, the footer and the docked bar (library.css): what Tab reaches and the toast clear them.
   const edges: [string, HTMLElement | null][] = [['--top-h', document.querySelector('.toolbar')], ['--foot-h', document.querySelector('.footer')], ['--picks-h', $('picks')]];
   const heights = new ResizeObserver(() => {
-    for (const [name, el] of edges) if (el) document.documentElement.style.setProperty(name, `${el.offsetHeight}px`);
+    // Not offsetHeight, which rounds: a docked bar 42.5 px high left half a pixel of the list showing under the footer.
+    for (const [name, el] of edges) if (el) document.documentElement.style.setProperty(name, `${el.getBoundingClientRect().height}px`);
   });
   for (const [, el] of edges) if (el) heights.observe(el);
   $('picks-clear').addEventListener('click', clearPicks);

@@ -1102,6 +1102,13 @@ for (const width of [360, 700]) {
     expect(await shown('row')).toBe('shown');
     expect(await listTop()).toBe(before);
     await expect(library.locator('#picks')).toHaveClass(/\bdocked\b/);
+    // A footer that stays in view sits on the docked bar, with no strip of the list between them.
+    const seam = await library.evaluate(() => {
+      const footer = document.querySelector('.footer')!;
+      const bar = document.getElementById('picks')!.getBoundingClientRect().top;
+      return getComputedStyle(footer).position === 'sticky' ? bar - footer.getBoundingClientRect().bottom : 0;
+    });
+    expect(Math.abs(seam)).toBeLessThan(0.01);
     for (let i = 0; i < 9; i++) {
       await library.keyboard.press('j');
       expect(await shown('row')).toBe('shown');

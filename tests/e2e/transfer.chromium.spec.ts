@@ -462,11 +462,13 @@ test.describe('export and import (Chromium)', () => {
       await expect(row(library, '第一篇')).toHaveCount(0);
       // Put away, they are ticked no more: the bar's next Delete would have taken articles no longer seen.
       await expect(library.locator('#picks')).toBeHidden();
-      // z takes the archive back (they come back read, unticked), and Archive again puts them away.
+      // z takes the archive back: they come back read and ticked, as an undone delete brings them back, and Archive
+      // again puts them away.
       await library.keyboard.press('z');
       await expect(library.locator('.row')).toHaveCount(4);
       for (const title of ['第一篇', '第三篇']) await expect(row(library, title).locator('.badge.read')).toBeVisible();
-      for (const title of ['第一篇', '第三篇']) await row(library, title).locator('.row-pick').check();
+      for (const title of ['第一篇', '第三篇']) await expect(row(library, title).locator('.row-pick')).toBeChecked();
+      await expect(library.locator('#picks-count')).toHaveText(/(已选中 2 篇|2 selected)/);
       await library.locator('#picks').getByRole('button', { name: /^(归档|Archive)$/ }).click();
       await expect(library.locator('.row')).toHaveCount(2);
       await library.reload();
