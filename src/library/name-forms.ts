@@ -3,10 +3,11 @@
  * other characters: mainland media (FT中文网 among them) write 特朗普 and 普京,
  * Taiwan's write 川普 and 普丁. OpenCC converts characters, not these. Search
  * tries every spelling of a name a term holds. The mainland's spelling first,
- * then the others. The other spellings count only where a word starts
- * (`WordForm`), so 特朗普 does not find 四川普通话 through 川普. A spelling
- * that is a word of its own, or starts one, in everyday text (鮑爾 in 鮑爾默,
- * 雪梨 the pear) is left out.
+ * then the others. An other spelling does not count inside the everyday
+ * words `NOT_IN` names (特朗普 does not find 四川普通话 through 川普); one that
+ * is an everyday word itself, or in many (鮑爾 in 鮑爾默, 雪梨 the pear), is
+ * left out. (A word segmenter was tried and dropped: it glues the character
+ * before a name to it, 前川|普 in 前川普政府, and lost real matches.)
  */
 import { normalizeForSearch, type TermForm } from '../storage/search-text';
 
@@ -39,18 +40,29 @@ const NAMES: readonly (readonly string[])[] = [
   ['朝鲜', '北韓'],
 ];
 
+/** Words that hold a spelling of `NAMES` and are not the name. */
+const NOT_IN: Readonly<Record<string, readonly string[]>> = {
+  川普: ['四川普'],
+};
+
 /** The table as search compares it: each spelling folded to one script. */
 const FOLDED = NAMES.map((group) => group.map(normalizeForSearch));
+const FOLDED_NOT_IN = new Map(Object.entries(NOT_IN).map(([name, words]) => [normalizeForSearch(name), words.map(normalizeForSearch)]));
 
-/** `forms` and, for each name one of them holds, the same form with the name's other spellings (found at a word start). */
+/** `forms` and, for each name one of them holds, the same form with the name's other spellings (not inside `NOT_IN`'s words). */
 export function withNameForms(forms: readonly string[]): TermForm[] {
-  const others = new Set<string>();
+  const others = new Map<string, string[]>();
   for (const form of forms) {
     const folded = normalizeForSearch(form);
     for (const group of FOLDED) {
       const held = group.find((name) => folded.includes(name));
-      if (held) for (const other of group) if (other !== held) others.add(folded.replaceAll(held, other));
+      if (!held) continue;
+      for (const other of group) {
+        if (other === held) continue;
+        const term = folded.replaceAll(held, other);
+        if (!forms.includes(term)) others.set(term, FOLDED_NOT_IN.get(other) ?? []);
+      }
     }
   }
-  return [...forms, ...[...others].filter((word) => !forms.includes(word)).map((word) => ({ word }))];
+  return [...forms, ...[...others].map(([term, notIn]) => (notIn.length ? { term, notIn } : term))];
 }

@@ -29,9 +29,9 @@
  *   folded to one script, character by character (script-fold.ts), so 头发
  *   finds 頭髮 and 后 finds both 后 and 後.
  * - A term may come with other forms (spellings a phrase converter gives,
- *   see `TermForms`): any one of them occurring is enough. A form marked
- *   `{ word }` counts only where a word starts, as Intl.Segmenter splits
- *   Chinese: 川普, Taiwan's 特朗普, is also the tail of 四川 in 四川普通话.
+ *   see `TermForms`): any one of them occurring is enough. A form may name
+ *   words it does not count inside (`GuardedForm`): 川普, Taiwan's 特朗普,
+ *   is also in 四川普通话.
  */
 import { utf8Length } from './records';
 import { foldScripts } from './script-fold';
@@ -75,7 +75,7 @@ export function queryTerms(query: string, forms?: TermForms): TermForm[][] {
     for (const form of forms ? forms(term) : [term]) {
       for (const text of withApostrophes(normalizeForSearch(formText(form)))) {
         if (typeof form === 'string') folded.set(text, text);
-        else if (!folded.has(text)) folded.set(text, { word: text });
+        else if (!folded.has(text)) folded.set(text, { term: text, notIn: form.notIn.map(normalizeForSearch) });
       }
     }
     const first = formText(folded.values().next().value as TermForm);
@@ -97,14 +97,15 @@ function withApostrophes(text: string): string[] {
   return [...new Set([text, text.replace(APOSTROPHES, "'"), text.replace(APOSTROPHES, '\u2019')])];
 }
 
-/** A form found only where a word starts (see the notes above). */
-export interface WordForm {
-  word: string;
+/** A form that does not count inside the words `notIn` (each holding it): 川普 not in 四川普, of 四川普通话. */
+export interface GuardedForm {
+  term: string;
+  notIn: readonly string[];
 }
 
-export type TermForm = string | WordForm;
+export type TermForm = string | GuardedForm;
 
-const formText = (form: TermForm): string => (typeof form === 'string' ? form : form.word);
+const formText = (form: TermForm): string => (typeof form === 'string' ? form : form.term);
 
 /**
  * The forms a query term may take in stored text, the term itself first.
@@ -228,8 +229,8 @@ interface PreparedForm {
   term: string;
   /** Found only at a word start: after no word character (Latin and the like). */
   wordStart: boolean;
-  /** Found only where Intl.Segmenter starts a word (a `WordForm`). */
-  segmentStart: boolean;
+  /** Words it does not count inside, each with where in it the term starts. */
+  notIn: readonly { word: string; at: number }[];
   /** Signature bits of the form's characters and bigrams, each once. */
   bits: number[];
 }
@@ -241,7 +242,8 @@ function prepareForm(form: TermForm): PreparedForm {
     bits.add(charBit(term.charCodeAt(i)));
     if (i + 1 < term.length) bits.add(bigramBit(term.charCodeAt(i), term.charCodeAt(i + 1)));
   }
-  return { term, wordStart: isWordChar(term.charCodeAt(0)), segmentStart: typeof form !== 'string', bits: [...bits] };
+  const notIn = typeof form === 'string' ? [] : form.notIn.map((word) => ({ word, at: word.indexOf(term) })).filter((w) => w.at >= 0);
+  return { term, wordStart: isWordChar(term.charCodeAt(0)), notIn, bits: [...bits] };
 }
 
 /** Whether one of `forms` has all its bits in the signature at `base`. */
@@ -256,30 +258,16 @@ function inSignature(sig: Uint32Array, base: number, bits: readonly number[]): b
   return true;
 }
 
-/** First occurrence of `form`'s term where it may start (see `PreparedForm`); -1 if none. */
-function indexOfTerm(text: string, { term, wordStart, segmentStart }: PreparedForm): number {
+/** First occurrence of `form`'s term where it counts (see `PreparedForm`); -1 if none. */
+function indexOfTerm(text: string, { term, wordStart, notIn }: PreparedForm): number {
   let from = 0;
   for (;;) {
     const at = text.indexOf(term, from);
-    if (at <= 0) return at;
-    const starts = segmentStart ? startsSegment(text, at) : !wordStart || !isWordChar(text.charCodeAt(at - 1));
-    if (starts) return at;
+    if (at < 0) return at;
+    const inWord = wordStart && at > 0 && isWordChar(text.charCodeAt(at - 1));
+    if (!inWord && !notIn.some((w) => at >= w.at && text.startsWith(w.word, at - w.at))) return at;
     from = at + 1;
   }
-}
-
-/** Characters before a position that Intl.Segmenter is given to tell whether a word starts there. */
-const SEGMENT_CONTEXT = 16;
-let segmenter: Intl.Segmenter | null | undefined;
-
-/** Whether a word starts at `at` (0 < at < text.length), as Intl.Segmenter splits Chinese; true without one. */
-function startsSegment(text: string, at: number): boolean {
-  segmenter ??= typeof Intl.Segmenter === 'function' ? new Intl.Segmenter('zh', { granularity: 'word' }) : null;
-  if (!segmenter) return true;
-  const from = Math.max(0, at - SEGMENT_CONTEXT);
-  const piece = text.slice(from, at + SEGMENT_CONTEXT);
-  // The segment holding the character at `at` starts there or before it.
-  return (segmenter.segment(piece).containing(at - from)?.index ?? at - from) === at - from;
 }
 
 /** Bit position of a single character: its pair with NUL, which normalized text never holds. */
