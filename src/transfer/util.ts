@@ -101,11 +101,15 @@ const NAMED_ENTITIES: Record<string, string> = {
   trade: '™', bull: '•', deg: '°', euro: '€', pound: '£', yen: '¥', times: '×', divide: '÷',
 };
 
+/** Of those, the ones HTML still reads without their `;` (its legacy names): `&trade_id` is text, `&copy 2024` is ©. */
+const LEGACY_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'nbsp', 'laquo', 'raquo', 'middot', 'copy', 'reg', 'deg', 'pound', 'yen', 'times', 'divide']);
+
 /**
  * Decodes the HTML character references found in attribute values and link
- * text. In an attribute value (`inAttribute`), a named one without its `;`
- * before `=` is left as written, as HTML parsers leave it: a bookmarks file
- * may write a link's query unescaped, and `?a=1&copy=2` is not `?a=1©=2`.
+ * text, as HTML parsers do: a named one without its `;` only when it is one of
+ * HTML's legacy names, and in an attribute value (`inAttribute`) not before
+ * `=`. A bookmarks file may write a link's query unescaped: `?a=1&copy=2` is
+ * not `?a=1©=2`, nor `?user=1&trade_id=5` `?user=1™_id=5`.
  */
 export function decodeEntities(text: string, inAttribute = false): string {
   if (!text.includes('&')) return text;
@@ -115,8 +119,9 @@ export function decodeEntities(text: string, inAttribute = false): string {
       if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\ufffd';
       return String.fromCodePoint(code);
     }
-    if (inAttribute && !semicolon && text[at + whole.length] === '=') return whole;
-    const named = NAMED_ENTITIES[body.toLowerCase()];
+    const name = body.toLowerCase();
+    if (!semicolon && (!LEGACY_ENTITIES.has(name) || (inAttribute && text[at + whole.length] === '='))) return whole;
+    const named = NAMED_ENTITIES[name];
     return named ?? whole;
   });
 }

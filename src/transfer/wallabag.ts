@@ -119,12 +119,13 @@ function parseJsonArray(text: string, what: string): unknown[] {
 }
 
 /**
- * What wallabag writes as the content of a page it could not fetch (`ContentProxy::stockEntry`), marking the entry
- * `is_not_parsed`. It is no text: taken as one, it would replace a stored article's body as a newer version.
+ * What wallabag writes as the content of a page it could not fetch (`ContentProxy::stockEntry`). It is no text: taken
+ * as one, it would replace a stored article's body as a newer version. (The entry's `is_not_parsed` says the same, but
+ * stays set when a later fetch worked: the content decides.)
  */
 const FETCH_FAILED = "wallabag can't retrieve contents for this article";
 
-const fetchFailed = (e: Record<string, unknown>, content: string): boolean => isSet(e.is_not_parsed) || content.trimStart().startsWith(FETCH_FAILED);
+const fetchFailed = (content: string): boolean => content.trimStart().startsWith(FETCH_FAILED);
 
 /** wallabag v2 JSON: entries with `content` become full articles; without it (or with wallabag's note that it could not fetch the page), links to fetch. */
 export function parseWallabag(text: string, opts: FullImportOptions): ParseResult {
@@ -149,7 +150,7 @@ export function parseWallabag(text: string, opts: FullImportOptions): ParseResul
     const title = oneLine(str(e.title)) || url;
     const savedAt = isoFromDate(e.created_at) ?? UNKNOWN_TIME;
     const content = str(e.content);
-    if (content && content.trim() && !fetchFailed(e, content)) {
+    if (content && content.trim() && !fetchFailed(content)) {
       const by = Array.isArray(e.published_by) ? e.published_by.filter((x): x is string => typeof x === 'string').join(', ') : null;
       const { html, lead, translator } = qingduFront(content);
       items.push({

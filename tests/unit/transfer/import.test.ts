@@ -127,10 +127,10 @@ describe('import fixtures', () => {
   });
 
   it('a link whose query a bookmarks file writes unescaped keeps it, as a browser reads the file', () => {
-    const file = '<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="https://news.example/a?id=1&amp=1&times=3&copy=2&amp;lang=zh&#38;x=&lt;">Query &copy 2024</A>\n</DL>\n';
+    const file = '<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="https://news.example/a?id=1&amp=1&times=3&copy=2&amp;lang=zh&#38;x=&lt;&trade_id=5&euro_rate">Query &copy 2024</A>\n</DL>\n';
     const [link] = links(importFile('bookmarks.html', new TextEncoder().encode(file), ctx).toAdd);
-    // A name followed by "=" is a query key; with ";" (or a number) it is a reference.
-    expect(link?.url).toBe('https://news.example/a?id=1&amp=1&times=3&copy=2&lang=zh&x=%3C');
+    // A name followed by "=" is a query key; with ";" (or a number) it is a reference; without ";", only HTML's legacy names are.
+    expect(link?.url).toBe('https://news.example/a?id=1&amp=1&times=3&copy=2&lang=zh&x=%3C&trade_id=5&euro_rate');
     // In text, as in a browser, &copy is © with or without its ";".
     expect(link?.title).toBe('Query © 2024');
   });
@@ -496,13 +496,14 @@ describe('library report and merge', () => {
       // Newer than the stored article: taken as text, the note would have replaced its body.
       { url: 'https://example.com/a', title: 'A', content: note, is_not_parsed: true, updated_at: '2024-03-02T10:00:00+0100', tags: ['ft'] },
       { url: 'https://example.com/b', title: 'B', content: note, tags: [] },
+      // Flagged once and fetched since: the flag stays set, and the text is what counts.
       { url: 'https://example.com/c', title: 'C', content: '<p>真的正文</p>', is_not_parsed: 1, tags: [] },
     ];
     const r = importFile('wallabag.json', new TextEncoder().encode(JSON.stringify(entries)), { ...ctx, library: new Map([[existing.id, existing]]) });
     expect(r).toMatchObject({ added: 2, updated: 1 });
     expect(r.toUpdate[0]?.changes).not.toContain('article');
     expect(r.toUpdate[0]?.record.article?.textContent).toBe(existing.article.textContent);
-    expect(r.toAdd.map((item) => item.kind)).toEqual(['link', 'link']);
+    expect(r.toAdd.map((item) => item.kind)).toEqual(['link', 'article']);
   });
 
   it('wallabag flags given as strings: "1" is archived and starred alike, "0" neither', () => {
