@@ -95,14 +95,16 @@ const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 /**
  * A title as text. Atom says whether its title is escaped HTML (`type="html"`: WordPress writes
- * `It&#8217;s Tom &#038; Jerry`); RSS does not, and feeds write entities and tags in their titles all the same, so an
- * RSS title that holds a reference or a tag is read as HTML too.
+ * `It&#8217;s Tom &#038; Jerry`). RSS does not, and feeds escape references twice all the same (`A &amp;amp; B`): an
+ * RSS title's references are read, and anything like a tag kept as written (a title may name `<dialog>`).
  */
 function titleText(el: Element | null, win: ParserWindow, rss: boolean): string {
   const text = el?.textContent ?? '';
-  const html = rss ? /&(?:#\d+|#x[\da-f]+|[a-z]+\d*);|<\/?[a-z][^>]*>/i.test(text) : el?.getAttribute('type') === 'html';
-  return oneLine(html ? htmlToDocument(text, win).body?.textContent : text);
+  if (rss) return oneLine(REFERENCE.test(text) ? htmlToDocument(text.replace(/</g, '&lt;'), win).body?.textContent : text);
+  return oneLine(el?.getAttribute('type') === 'html' ? htmlToDocument(text, win).body?.textContent : text);
 }
+
+const REFERENCE = /&(?:#\d+|#x[\da-f]+|[a-z]+\d*);/i;
 
 /**
  * `href` made absolute: against the `xml:base` of `el` and of the elements around it (the nearest last), then
@@ -134,13 +136,20 @@ function atomLink(el: Element): Element | undefined {
   return links.find((l) => (l.getAttribute('rel') ?? 'alternate') === 'alternate') ?? links[0];
 }
 
+/** What an Atom feed's relative links resolve against, without an `xml:base`: its page, else its own address (not a hub's). */
+function atomHome(feed: Element): string {
+  const links = Array.from(feed.children).filter((c) => c.localName === 'link');
+  const rel = (name: string) => links.find((l) => (l.getAttribute('rel') ?? 'alternate') === name)?.getAttribute('href');
+  return rel('alternate') ?? rel('self') ?? '';
+}
+
 /** One item per RSS `<item>` or Atom `<entry>`. Throws on XML that does not parse. */
 export function parseFeed(xml: string, win: ParserWindow): FeedItem[] {
   const doc = new win.DOMParser().parseFromString(xml.replace(/^\uFEFF/, ''), 'application/xml');
   if (doc.getElementsByTagName('parsererror').length) throw new Error('feed XML does not parse');
   const root = doc.documentElement;
   if (root.localName === 'feed') {
-    const home = atomLink(root)?.getAttribute('href') ?? '';
+    const home = atomHome(root);
     return Array.from(doc.getElementsByTagName('entry')).map((e) => {
       const link = atomLink(e);
       return {
@@ -153,7 +162,8 @@ export function parseFeed(xml: string, win: ParserWindow): FeedItem[] {
     });
   }
   const channel = root.getElementsByTagName('channel')[0];
-  const home = channel ? oneLine(child(channel, 'link')?.textContent) : '';
+  // RSS's own <link>, not an <atom:link rel="self"> WordPress writes before it.
+  const home = oneLine(Array.from(channel?.children ?? []).find((c) => c.localName === 'link' && !c.namespaceURI)?.textContent);
   return Array.from(doc.getElementsByTagName('item')).map((it) => ({
     title: titleText(child(it, 'title'), win, true),
     link: absolute(oneLine(child(it, 'link')?.textContent) || oneLine(child(it, 'guid')?.textContent), it, home),

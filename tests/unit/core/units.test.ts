@@ -276,9 +276,11 @@ describe('inputs', () => {
       <entry><title type="text">Plain &amp;amp; as written</title><link href="https://example.com/b"/></entry></feed>`;
     expect(parseFeed(atom, win).map((i) => i.title)).toEqual(['It’s Tom & Jerry', 'Plain &amp; as written']);
     const rss = `<rss><channel><title>t</title>
-      <item><title><![CDATA[A &amp; B <em>now</em>]]></title><link>https://example.com/1</link></item>
-      <item><title>Why 3 &lt; 4, and R&amp;D</title><link>https://example.com/2</link></item></channel></rss>`;
-    expect(parseFeed(rss, win).map((i) => i.title)).toEqual(['A & B now', 'Why 3 < 4, and R&D']);
+      <item><title><![CDATA[A &amp; B &#8211; C]]></title><link>https://example.com/1</link></item>
+      <item><title>Why 3 &lt; 4, and R&amp;D</title><link>https://example.com/2</link></item>
+      <item><title>The &lt;dialog&gt; element &amp;amp; &lt;img srcset&gt;</title><link>https://example.com/3</link></item></channel></rss>`;
+    // References read; what looks like a tag kept as written.
+    expect(parseFeed(rss, win).map((i) => i.title)).toEqual(['A & B – C', 'Why 3 < 4, and R&D', 'The <dialog> element & <img srcset>']);
   });
 
   it('resolves relative links against xml:base, else the feed\'s own link', () => {
@@ -289,8 +291,13 @@ describe('inputs', () => {
     const noBase = `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><link rel="alternate" href="https://site.example/blog/"/>
       <entry><title>A</title><link href="a"/></entry></feed>`;
     expect(parseFeed(noBase, win).map((i) => i.link)).toEqual(['https://site.example/blog/a']);
-    const rss = '<rss><channel><title>t</title><link>https://news.example/</link><item><title>1</title><link>/story/1</link></item></channel></rss>';
+    // WordPress writes its <atom:link rel="self"> before the channel's own <link>.
+    const rss = `<rss xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>t</title><atom:link href="https://news.example/feed/" rel="self"/>
+      <link>https://news.example/</link><item><title>1</title><link>/story/1</link></item></channel></rss>`;
     expect(parseFeed(rss, win).map((i) => i.link)).toEqual(['https://news.example/story/1']);
+    const hub = `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><link rel="hub" href="https://hub.example/"/><link rel="self" href="https://site.example/feed.xml"/>
+      <entry><title>A</title><link href="posts/a"/></entry></feed>`;
+    expect(parseFeed(hub, win).map((i) => i.link)).toEqual(['https://site.example/posts/a']);
   });
 });
 
