@@ -599,11 +599,14 @@ function showNoMatch(): void {
 }
 
 let searchSeq = 0;
+/** The query whose results are shown: the same search run again (a change arrived) keeps the place in them. */
+let shownQuery = '';
 async function runSearch(): Promise<void> {
   const seq = ++searchSeq;
   const q = query;
   if (!q.trim()) {
     searchIds = null;
+    shownQuery = '';
     refreshView();
     return;
   }
@@ -614,8 +617,11 @@ async function runSearch(): Promise<void> {
   });
   if (seq !== searchSeq || !ids) return;
   searchIds = ids;
-  window.scrollTo({ top: 0 });
-  cursor = -1;
+  if (q !== shownQuery) {
+    window.scrollTo({ top: 0 });
+    cursor = -1;
+    shownQuery = q;
+  }
   refreshView();
 }
 
@@ -1080,6 +1086,7 @@ function wire(): void {
     search.value = '';
     query = '';
     searchIds = null;
+    shownQuery = '';
     $<HTMLSelectElement>('filter-state').value = state;
     $<HTMLSelectElement>('filter-tag').value = '';
     $<HTMLSelectElement>('filter-site').value = '';

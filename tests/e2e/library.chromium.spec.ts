@@ -521,6 +521,12 @@ test.describe('library and reader (Chromium)', () => {
       await expect(library.locator('#filter-state')).toHaveValue('archived');
       await expect(library.locator('.row')).toHaveCount(4);
       await expect(row(library, title)).toHaveClass(/\bcurrent\b/);
+      // A change from another tab (an article archived there, which this search then holds) keeps the place in the results.
+      const other = await openLibrary(context, extensionId);
+      await row(other, '第38篇：中国经济“软着陆”的代价 — 分析 😀').getByRole('button', { name: /^(归档|Archive)$/ }).click();
+      await other.close();
+      await expect(library.locator('.row')).toHaveCount(5);
+      await expect(row(library, title)).toHaveClass(/\bcurrent\b/);
 
       // The browser's Back: the menus say what the list shows.
       await library.locator('#search').fill('');
