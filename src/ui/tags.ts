@@ -2,20 +2,25 @@
 export const TAG_SEPARATOR = /[,，、;；\n]+/;
 
 /**
- * Tags typed by the user (library and popup): split at `TAG_SEPARATOR`, trimmed, without the `#` the list writes
- * before each (typed `#经济` is 经济), once each whatever the case. A tag of `known` (the library's, most used first)
- * typed in another case is that tag: `ai` is the library's `AI`, not a second tag beside it.
+ * Tags typed by the user (library and popup): split at `TAG_SEPARATOR`, trimmed, each once. A tag of `known` (the
+ * library's, most used first) is kept as it is, however it is spelled (an imported `#todo`, an `Ai` beside `AI`). Any
+ * other is taken without the `#` the list writes before each (typed `#经济` is 经济), and one of `known` typed in
+ * another case is that tag: `ai` is the library's `AI`, not a new tag beside it.
  */
 export function parseTags(input: string, known: readonly string[] = []): string[] {
+  const exact = new Set(known);
   const spelling = new Map<string, string>();
   for (const tag of known) if (!spelling.has(tag.toLowerCase())) spelling.set(tag.toLowerCase(), tag);
-  const out = new Map<string, string>();
+  const out: string[] = [];
   for (const part of input.split(TAG_SEPARATOR)) {
-    const tag = part.trim().replace(/^[#＃]+\s*/, '');
-    const key = tag.toLowerCase();
-    if (tag && !out.has(key)) out.set(key, spelling.get(key) ?? tag);
+    const typed = part.trim();
+    const bare = typed.replace(/^[#＃]+\s*/, '');
+    const tag = exact.has(typed) ? typed : (spelling.get(bare.toLowerCase()) ?? bare);
+    // A new tag typed twice in two cases is one.
+    const repeated = exact.has(tag) ? out.includes(tag) : out.some((t) => t.toLowerCase() === tag.toLowerCase());
+    if (tag && !repeated) out.push(tag);
   }
-  return [...out.values()];
+  return out;
 }
 
 /**

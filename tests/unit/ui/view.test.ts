@@ -62,8 +62,10 @@ describe('library view', () => {
   });
 
   it('takes a typed tag without the # the list writes, once whatever its case, in the library\'s spelling', () => {
-    expect(parseTags('ai, #经济, ＃中国, Economics, C#, #')).toEqual(['ai', '经济', '中国', 'Economics', 'C#']);
-    expect(parseTags('ai, AI, economics, #Economics', ['AI', 'Economics', 'ai'])).toEqual(['AI', 'Economics']);
+    expect(parseTags('ai, #经济, ＃中国, Economics, C#, #, AI')).toEqual(['ai', '经济', '中国', 'Economics', 'C#']);
+    expect(parseTags('ai, economics, #Economics', ['AI', 'Economics'])).toEqual(['AI', 'Economics']);
+    // Tags the library has are kept as they are spelled: an imported #todo, an Ai beside AI.
+    expect(parseTags('#todo, Ai, AI, aI', ['#todo', 'AI', 'Ai'])).toEqual(['#todo', 'Ai', 'AI']);
   });
 
   it('upserts keep newest first and replace the old row', () => {
