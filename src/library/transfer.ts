@@ -479,7 +479,7 @@ function buildImportDialog(store: TransferStore) {
   function foldersOption(folders: number): HTMLElement {
     const box = el('input', { type: 'checkbox', id: 'transfer-folders-as-tags', checked: foldersAsTags });
     box.addEventListener('change', () => {
-      if (chosen && !writing) void open(chosen, { foldersAsTags: box.checked, refocus: 'transfer-folders-as-tags' });
+      if (chosen) void open(chosen, { foldersAsTags: box.checked, refocus: 'transfer-folders-as-tags' });
     });
     return el('p', { className: 'transfer-folders-line' }, el('label', {}, box, ' ', t('transferFoldersAsTags', formatCount(folders))));
   }
@@ -543,6 +543,9 @@ function buildImportDialog(store: TransferStore) {
     writing = true;
     const stopping = (stopper = new AbortController());
     confirm.hidden = true;
+    // The plan being written is the one shown: its folders' box no longer changes it.
+    const folders = document.getElementById('transfer-folders-as-tags') as HTMLInputElement | null;
+    if (folders) folders.disabled = true;
     // Batches go in one after another: Stop keeps what is stored and sends no more.
     cancel.textContent = t('transferImportStop');
     // Import, which had the focus, is hidden: without this the focus fell to the page, out of reach of Stop.

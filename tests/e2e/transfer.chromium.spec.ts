@@ -364,6 +364,8 @@ test.describe('export and import (Chromium)', () => {
     await expect(box).toBeChecked();
     await dialog.locator('#transfer-import-confirm').click();
     await expect(dialog.locator('#transfer-import-status')).toHaveText(/(新增 1 篇|1 added)/);
+    // Written, the plan is what it was: its box changes it no more.
+    await expect(box).toBeDisabled();
     await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
     // The browser's own bar is no tag; the user's folder is.
     await expect(row(library, '文件夹里的一篇').locator('.tag')).toHaveText(['#稍后读']);
