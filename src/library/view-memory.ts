@@ -1,9 +1,10 @@
 /**
- * The list's view (search, filters, where it was scrolled, the row selected), kept for the tab
- * while the reader shows an article in it: "← Library", Esc and the browser's
- * Back then bring the list back as it was left, not the newest articles with
- * the search gone. Kept in sessionStorage, which is the tab's own: a library
- * opened in another tab starts from the default view.
+ * The list's view (search, filters, where it was scrolled, the row selected),
+ * kept whenever the page goes: the reader shows an article in the library's
+ * tab, and "← Library", Esc and the browser's Back then bring the list back as
+ * it was left, not the newest articles with the search gone (a reload keeps it
+ * too). Kept in sessionStorage, which is the tab's own: a library opened in
+ * another tab starts from the default view.
  */
 import type { Filters, StateFilter } from './view';
 

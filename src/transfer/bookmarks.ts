@@ -84,7 +84,7 @@ export class BookmarksReader {
   private readonly items: ImportItem[] = [];
   private readonly errors: ImportError[] = [];
   private readonly folders: string[] = [];
-  /** Names of the folders links were found in (see `ParseResult.folders`). */
+  /** The folder names links would get as tags (see `ParseResult.folders`). */
   private readonly linkFolders = new Set<string>();
   private pendingFolder: string | null = null;
   private browserFolder = false;

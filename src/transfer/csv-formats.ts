@@ -33,7 +33,8 @@ export const pocketTag = (tag: string): string => tag.replace(/\|/g, '/').replac
 export function pocketRow(a: SavedArticle): string {
   const url = safeUrl(a.url);
   if (!url) return '';
-  const tags = a.tags.map(pocketTag).join('|');
+  // A tag that was only commas is none: an empty one between two bars would be read as a tag.
+  const tags = a.tags.map(pocketTag).filter(Boolean).join('|');
   return csvRow([a.title || url, url, String(unixSeconds(a.savedAt)), tags, inArchive(a) ? 'archive' : 'unread'], POCKET_RAW);
 }
 

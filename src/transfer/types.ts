@@ -52,7 +52,7 @@ export interface ParseResult {
    * when it writes them as they are.
    */
   tagForm?: (tag: string) => string;
-  /** A bookmarks file: how many folders of its own (not a browser's) hold links, whose names may become their tags. */
+  /** A bookmarks file: how many folder names its links would get as tags (each link's four innermost, not a browser's own folders). */
   folders?: number;
 }
 
