@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { exportBackup } from '../../src/transfer/backup';
+import type { SavedArticle } from '../../src/storage/types';
 import { makeArticle } from '../unit/transfer/helpers';
 import { defaultPages, expect, launchChromium, libraryRow, openLibrary, previewTab, saveFromPopup, test } from './chromium';
 import { ROOT, SEED_TITLE, SEED_URL, SHARED } from './pages';
@@ -79,6 +80,15 @@ async function importLinks(library: Page, count: number): Promise<void> {
   const importer = library.locator('#transfer-import-dialog');
   await importer.locator('#transfer-import-confirm').click();
   await expect(importer.locator('#transfer-import-status')).toHaveText(new RegExp(`(新增 ${count} 篇|${count} added)`));
+  await importer.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+}
+
+/** Imports `articles` as a Qingdu backup chosen in the library's Import, and closes the report. */
+async function importArticles(library: Page, articles: SavedArticle[]): Promise<void> {
+  await library.locator('#transfer-file').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from((await exportBackup(articles)).join('')) });
+  const importer = library.locator('#transfer-import-dialog');
+  await importer.locator('#transfer-import-confirm').click();
+  await expect(importer.locator('#transfer-import-status')).toHaveText(new RegExp(`(新增 ${articles.length} 篇|${articles.length} added)`));
   await importer.getByRole('button', { name: /^(关闭|Close)$/ }).click();
 }
 
@@ -429,125 +439,101 @@ test.describe('library and reader (Chromium)', () => {
 
   test('archiving a row keeps the keyboard in the list; an empty view says what is empty; Escape clears the ticks; a ticked article deleted is named', async ({ extension }) => {
     const { context, extensionId } = extension;
-    const dir = mkdtempSync(join(tmpdir(), 'qingdu-views-'));
-    try {
-      const articles = [0, 1, 2].map((i) => ({ ...makeArticle(i), state: 'unread' as const, tags: [] }));
-      const file = join(dir, 'three.json');
-      writeFileSync(file, (await exportBackup(articles)).join(''));
-      const library = await openLibrary(context, extensionId);
-      await library.locator('#transfer-file').setInputFiles(file);
-      const dialog = library.locator('#transfer-import-dialog');
-      await dialog.locator('#transfer-import-confirm').click();
-      await expect(dialog.locator('#transfer-import-status')).toHaveText(/(新增 3 篇|3 added)/);
-      await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
-      await expect(library.locator('.row')).toHaveCount(3);
-      const titles = await library.locator('.row-title').allTextContents();
-      // A long headline is cut to one line: the tooltip has all of it.
-      await expect(library.locator('.row-title').first()).toHaveAttribute('title', titles[0]!);
+    const library = await openLibrary(context, extensionId);
+    await importArticles(library, [0, 1, 2].map((i) => ({ ...makeArticle(i), state: 'unread' as const, tags: [] })));
+    await expect(library.locator('.row')).toHaveCount(3);
+    const titles = await library.locator('.row-title').allTextContents();
+    // A long headline is cut to one line: the tooltip has all of it.
+    await expect(library.locator('.row-title').first()).toHaveAttribute('title', titles[0]!);
 
-      // No archived article yet: the view says so, and offers every article rather than a search to clear.
-      await library.locator('#filter-state').selectOption('archived');
-      await expect(library.locator('#state-nomatch h2')).toHaveText(/^(还没有归档的文章|No archived articles yet)$/);
-      await library.locator('#clear-filters').click();
-      await expect(library.locator('#filter-state')).toHaveValue('all');
-      await expect(library.locator('.row')).toHaveCount(3);
-      await library.locator('#filter-state').selectOption('inbox');
+    // No archived article yet: the view says so, and offers every article rather than a search to clear.
+    await library.locator('#filter-state').selectOption('archived');
+    await expect(library.locator('#state-nomatch h2')).toHaveText(/^(还没有归档的文章|No archived articles yet)$/);
+    await library.locator('#clear-filters').click();
+    await expect(library.locator('#filter-state')).toHaveValue('all');
+    await expect(library.locator('.row')).toHaveCount(3);
+    await library.locator('#filter-state').selectOption('inbox');
 
-      // Archive from the first row's own button, by keyboard: the row goes, and the keyboard is on the row in its place.
-      await library.locator('.row-title').first().focus();
-      await row(library, titles[0]!).getByRole('button', { name: /^(归档|Archive)$/ }).focus();
-      await library.keyboard.press('Enter');
-      await expect(library.locator('.row')).toHaveCount(2);
-      await expect(row(library, titles[1]!).locator('.row-title')).toBeFocused();
-      await library.keyboard.press('Escape');
-      await expect(library.locator('#toast')).toBeHidden();
+    // Archive from the first row's own button, by keyboard: the row goes, and the keyboard is on the row in its place.
+    await library.locator('.row-title').first().focus();
+    await row(library, titles[0]!).getByRole('button', { name: /^(归档|Archive)$/ }).focus();
+    await library.keyboard.press('Enter');
+    await expect(library.locator('.row')).toHaveCount(2);
+    await expect(row(library, titles[1]!).locator('.row-title')).toBeFocused();
+    await library.keyboard.press('Escape');
+    await expect(library.locator('#toast')).toBeHidden();
 
-      // Taken back out of the archive from the Archived view, by keyboard: the view is empty, and the keyboard is on its button.
-      await library.locator('#filter-state').selectOption('archived');
-      await expect(library.locator('.row')).toHaveCount(1);
-      await library.locator('.row').first().getByRole('button', { name: /^(移出归档|Unarchive)$/ }).focus();
-      await library.keyboard.press('Enter');
-      await expect(library.locator('#state-nomatch h2')).toHaveText(/^(还没有归档的文章|No archived articles yet)$/);
-      await expect(library.locator('#clear-filters')).toBeFocused();
-      await library.locator('#filter-state').selectOption('inbox');
-      await expect(library.locator('.row')).toHaveCount(3);
-      await row(library, titles[1]!).locator('.row-title').focus();
+    // Taken back out of the archive from the Archived view, by keyboard: the view is empty, and the keyboard is on its button.
+    await library.locator('#filter-state').selectOption('archived');
+    await expect(library.locator('.row')).toHaveCount(1);
+    await library.locator('.row').first().getByRole('button', { name: /^(移出归档|Unarchive)$/ }).focus();
+    await library.keyboard.press('Enter');
+    await expect(library.locator('#state-nomatch h2')).toHaveText(/^(还没有归档的文章|No archived articles yet)$/);
+    await expect(library.locator('#clear-filters')).toBeFocused();
+    await library.locator('#filter-state').selectOption('inbox');
+    await expect(library.locator('.row')).toHaveCount(3);
+    await row(library, titles[1]!).locator('.row-title').focus();
 
-      // A tick, then Escape: the ticks go (a Delete would otherwise act on them).
-      await library.keyboard.press('x');
-      await expect(library.locator('#picks-count')).toHaveText(/1/);
-      await library.keyboard.press('Escape');
-      await expect(library.locator('.row-pick:checked')).toHaveCount(0);
-      await expect(library.locator('#picks')).toBeHidden();
+    // A tick, then Escape: the ticks go (a Delete would otherwise act on them).
+    await library.keyboard.press('x');
+    await expect(library.locator('#picks-count')).toHaveText(/1/);
+    await library.keyboard.press('Escape');
+    await expect(library.locator('.row-pick:checked')).toHaveCount(0);
+    await expect(library.locator('#picks')).toBeHidden();
 
-      // One ticked article deleted with the key: the message names it.
-      await library.keyboard.press('x');
-      await library.keyboard.press('Delete');
-      await expect(library.locator('.row')).toHaveCount(2);
-      await expect(library.locator('#toast')).toContainText(titles[1]!);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    // One ticked article deleted with the key: the message names it.
+    await library.keyboard.press('x');
+    await library.keyboard.press('Delete');
+    await expect(library.locator('.row')).toHaveCount(2);
+    await expect(library.locator('#toast')).toContainText(titles[1]!);
   });
 
   test('back from the reader (its Esc, or the browser\'s Back), the list is as it was left: search, filters, the row', async ({ extension }) => {
     const { context, extensionId } = extension;
-    const dir = mkdtempSync(join(tmpdir(), 'qingdu-return-'));
-    try {
-      // Forty articles, each unread but the ones whose number ends in 4, archived; saved a minute apart, the newest last.
-      const articles = Array.from({ length: 40 }, (_, i) => ({
-        ...makeArticle(i), state: i % 10 === 4 ? ('archived' as const) : ('unread' as const), tags: [], savedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
-      }));
-      const file = join(dir, 'forty.json');
-      writeFileSync(file, (await exportBackup(articles)).join(''));
-      const library = await openLibrary(context, extensionId);
-      await library.locator('#transfer-file').setInputFiles(file);
-      const dialog = library.locator('#transfer-import-dialog');
-      await dialog.locator('#transfer-import-confirm').click();
-      await expect(dialog.locator('#transfer-import-status')).toHaveText(/(新增 40 篇|40 added)/);
-      await dialog.getByRole('button', { name: /^(关闭|Close)$/ }).click();
+    const library = await openLibrary(context, extensionId);
+    // Forty articles, each unread but the ones whose number ends in 4, archived; saved a minute apart, the newest last.
+    await importArticles(library, Array.from({ length: 40 }, (_, i) => ({
+      ...makeArticle(i), state: i % 10 === 4 ? ('archived' as const) : ('unread' as const), tags: [], savedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+    })));
 
-      await library.locator('#filter-state').selectOption('archived');
-      await library.locator('#search').fill('软着陆');
-      await expect(library.locator('.row')).toHaveCount(4);
-      const title = (await library.locator('.row-title').nth(2).textContent()) ?? '';
-      await library.locator('.row-title').nth(2).focus();
-      await library.keyboard.press('Enter');
-      await expect(library).toHaveURL(/reader\.html\?id=/);
-      await expect(library.locator('.rd-title')).toHaveText(title);
-      await library.keyboard.press('Escape');
-      await expect(library).toHaveURL(/library\.html#/);
-      await expect(library.locator('#search')).toHaveValue('软着陆');
-      await expect(library.locator('#filter-state')).toHaveValue('archived');
-      await expect(library.locator('.row')).toHaveCount(4);
-      await expect(row(library, title)).toHaveClass(/\bcurrent\b/);
-      // A change from another tab (an article archived there, which this search then holds) keeps the place in the results.
-      const other = await openLibrary(context, extensionId);
-      await row(other, '第38篇：中国经济“软着陆”的代价 — 分析 😀').getByRole('button', { name: /^(归档|Archive)$/ }).click();
-      await other.close();
-      await expect(library.locator('.row')).toHaveCount(5);
-      await expect(row(library, title)).toHaveClass(/\bcurrent\b/);
+    await library.locator('#filter-state').selectOption('archived');
+    await library.locator('#search').fill('软着陆');
+    await expect(library.locator('.row')).toHaveCount(4);
+    const title = (await library.locator('.row-title').nth(2).textContent()) ?? '';
+    await library.locator('.row-title').nth(2).focus();
+    await library.keyboard.press('Enter');
+    await expect(library).toHaveURL(/reader\.html\?id=/);
+    await expect(library.locator('.rd-title')).toHaveText(title);
+    await library.keyboard.press('Escape');
+    await expect(library).toHaveURL(/library\.html#/);
+    await expect(library.locator('#search')).toHaveValue('软着陆');
+    await expect(library.locator('#filter-state')).toHaveValue('archived');
+    await expect(library.locator('.row')).toHaveCount(4);
+    await expect(row(library, title)).toHaveClass(/\bcurrent\b/);
+    // A change from another tab (an article archived there, which this search then holds) keeps the place in the results.
+    const other = await openLibrary(context, extensionId);
+    await row(other, '第38篇：中国经济“软着陆”的代价 — 分析 😀').getByRole('button', { name: /^(归档|Archive)$/ }).click();
+    await other.close();
+    await expect(library.locator('.row')).toHaveCount(5);
+    await expect(row(library, title)).toHaveClass(/\bcurrent\b/);
 
-      // The browser's Back: the menus say what the list shows.
-      await library.locator('#search').fill('');
-      await library.locator('#filter-state').selectOption('all');
-      // Rows near the window only are drawn.
-      await expect(library.locator('#summary')).toHaveText(/40/);
-      await library.evaluate(() => window.scrollTo({ top: document.documentElement.scrollHeight }));
-      const last = library.locator('.row[aria-posinset="40"] .row-title');
-      await expect(last).toBeInViewport();
-      const lastTitle = (await last.textContent()) ?? '';
-      await last.click();
-      await expect(library.locator('.rd-title')).toHaveText(lastTitle);
-      await library.goBack();
-      await expect(library.locator('#filter-state')).toHaveValue('all');
-      await expect(library.locator('#search')).toHaveValue('');
-      await expect(library.locator('#summary')).toHaveText(/40/);
-      await expect(row(library, lastTitle)).toBeInViewport();
-      await expect(row(library, lastTitle)).toHaveClass(/\bcurrent\b/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    // The browser's Back: the menus say what the list shows.
+    await library.locator('#search').fill('');
+    await library.locator('#filter-state').selectOption('all');
+    // Rows near the window only are drawn.
+    await expect(library.locator('#summary')).toHaveText(/40/);
+    await library.evaluate(() => window.scrollTo({ top: document.documentElement.scrollHeight }));
+    const last = library.locator('.row[aria-posinset="40"] .row-title');
+    await expect(last).toBeInViewport();
+    const lastTitle = (await last.textContent()) ?? '';
+    await last.click();
+    await expect(library.locator('.rd-title')).toHaveText(lastTitle);
+    await library.goBack();
+    await expect(library.locator('#filter-state')).toHaveValue('all');
+    await expect(library.locator('#search')).toHaveValue('');
+    await expect(library.locator('#summary')).toHaveText(/40/);
+    await expect(row(library, lastTitle)).toBeInViewport();
+    await expect(row(library, lastTitle)).toHaveClass(/\bcurrent\b/);
   });
 
   test('an unknown id shows the not-found state', async ({ extension }) => {

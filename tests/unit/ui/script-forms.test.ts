@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
+import type { Article } from '../../../src/core/types';
 import { article, freshLibrary, NOW } from '../storage/helpers';
 
 /** Counts converter loads, and can make them fail as a missing chunk would. */
@@ -27,6 +28,17 @@ async function freshModules() {
     import('../../../src/library/data'),
   ]);
   return { scriptFormsFor, IdbLibraryReader };
+}
+
+/** A library of `articles` (url and fields), each saved at NOW, and a reader of it with this test's modules; the ids in order. */
+async function searchable(articles: [string, Partial<Article>][]): Promise<{ reader: { search(query: string): Promise<string[]> }; ids: string[] }> {
+  const { IdbLibraryReader } = await freshModules();
+  const factory = new IDBFactory();
+  const { library: writer } = freshLibrary(factory);
+  const ids: string[] = [];
+  for (const [url, fields] of articles) ids.push((await writer.save(article(url, fields), { now: NOW })).id);
+  await writer.close();
+  return { reader: new IdbLibraryReader({ factory }), ids };
 }
 
 beforeEach(() => {
@@ -156,50 +168,41 @@ describe('library page search across Simplified and Traditional', () => {
 
   // Taiwan's news says 紐西蘭 and 義大利 where the mainland's says 新西兰 and 意大利.
   it('finds an article by the name the other side of the strait gives a place', async () => {
-    const { IdbLibraryReader } = await freshModules();
-    const factory = new IDBFactory();
-    const { library: writer } = freshLibrary(factory);
-    const tw = await writer.save(article('https://example.com/tw', { title: '紐西蘭大選', textContent: '紐西蘭的選民。', lang: 'zh-TW' }), { now: NOW });
-    const cn = await writer.save(article('https://example.com/cn', { title: '意大利大选', textContent: '意大利的选民。', lang: 'zh-CN' }), { now: NOW });
-    await writer.close();
-    const reader = new IdbLibraryReader({ factory });
-    expect(await reader.search('新西兰')).toEqual([tw.id]);
-    expect(await reader.search('義大利 選民')).toEqual([cn.id]);
+    const { reader, ids: [tw, cn] } = await searchable([
+      ['https://example.com/tw', { title: '紐西蘭大選', textContent: '紐西蘭的選民。', lang: 'zh-TW' }],
+      ['https://example.com/cn', { title: '意大利大选', textContent: '意大利的选民。', lang: 'zh-CN' }],
+    ]);
+    expect(await reader.search('新西兰')).toEqual([tw]);
+    expect(await reader.search('義大利 選民')).toEqual([cn]);
   });
 
   // FT中文网 writes 特朗普 and 泽连斯基; Taiwan's papers 川普 and 澤倫斯基.
   it('finds a name by the way the other side of the strait spells it', async () => {
-    const { IdbLibraryReader } = await freshModules();
-    const factory = new IDBFactory();
-    const { library: writer } = freshLibrary(factory);
-    const ft = await writer.save(article('https://www.ftchinese.com/story/001099001', { title: '特朗普与泽连斯基会面', textContent: '特朗普说。', lang: 'zh-CN' }), { now: NOW });
-    const tw = await writer.save(article('https://example.com/tw-news', { title: '川普會見普丁', textContent: '川普表示。', lang: 'zh-TW' }), { now: NOW });
-    await writer.close();
-    const reader = new IdbLibraryReader({ factory });
-    expect((await reader.search('川普')).sort()).toEqual([ft.id, tw.id].sort());
-    expect((await reader.search('特朗普')).sort()).toEqual([ft.id, tw.id].sort());
-    expect(await reader.search('澤倫斯基')).toEqual([ft.id]);
-    expect(await reader.search('普京')).toEqual([tw.id]);
+    const { reader, ids: [ft, tw] } = await searchable([
+      ['https://www.ftchinese.com/story/001099001', { title: '特朗普与泽连斯基会面', textContent: '特朗普说。', lang: 'zh-CN' }],
+      ['https://example.com/tw-news', { title: '川普會見普丁', textContent: '川普表示。', lang: 'zh-TW' }],
+    ]);
+    expect((await reader.search('川普')).sort()).toEqual([ft, tw].sort());
+    expect((await reader.search('特朗普')).sort()).toEqual([ft, tw].sort());
+    expect(await reader.search('澤倫斯基')).toEqual([ft]);
+    expect(await reader.search('普京')).toEqual([tw]);
     // A name inside a longer term keeps the rest of it.
-    expect(await reader.search('川普會見')).toEqual([tw.id]);
-    expect(await reader.search('特朗普会见')).toEqual([tw.id]);
+    expect(await reader.search('川普會見')).toEqual([tw]);
+    expect(await reader.search('特朗普会见')).toEqual([tw]);
   });
 
   it('finds a name\'s other spelling wherever it is, but not inside the everyday words that hold it (四川普通话)', async () => {
-    const { IdbLibraryReader } = await freshModules();
-    const factory = new IDBFactory();
-    const { library: writer } = freshLibrary(factory);
-    const sichuan = await writer.save(article('https://example.com/sichuan', { title: '方言', textContent: '他说一口四川普通话。', lang: 'zh-CN' }), { now: NOW });
-    const tw = await writer.save(article('https://example.com/tw-news', { title: '白宮', textContent: '美國總統唐納•川普表示。', lang: 'zh-TW' }), { now: NOW });
-    // A name right after another character (前川普政府, 北京向川普施壓), which a word segmenter glued to it.
-    const before = await writer.save(article('https://example.com/former', { title: '前川普政府官員', textContent: '北京向川普施壓。', lang: 'zh-TW' }), { now: NOW });
-    const saudi = await writer.save(article('https://example.com/saudi', { title: '石油', textContent: '中东期待沙特阿拉伯制衡。', lang: 'zh-CN' }), { now: NOW });
-    await writer.close();
-    const reader = new IdbLibraryReader({ factory });
-    expect((await reader.search('特朗普')).sort()).toEqual([tw.id, before.id].sort());
+    const { reader, ids: [sichuan, tw, before, saudi] } = await searchable([
+      ['https://example.com/sichuan', { title: '方言', textContent: '他说一口四川普通话。', lang: 'zh-CN' }],
+      ['https://example.com/tw-news', { title: '白宮', textContent: '美國總統唐納•川普表示。', lang: 'zh-TW' }],
+      // A name right after another character (前川普政府, 北京向川普施壓), which a word segmenter glued to it.
+      ['https://example.com/former', { title: '前川普政府官員', textContent: '北京向川普施壓。', lang: 'zh-TW' }],
+      ['https://example.com/saudi', { title: '石油', textContent: '中东期待沙特阿拉伯制衡。', lang: 'zh-CN' }],
+    ]);
+    expect((await reader.search('特朗普')).sort()).toEqual([tw, before].sort());
     // The name as typed is still found anywhere.
-    expect(await reader.search('川普')).toContain(sichuan.id);
-    expect(await reader.search('沙烏地')).toEqual([saudi.id]);
+    expect(await reader.search('川普')).toContain(sichuan);
+    expect(await reader.search('沙烏地')).toEqual([saudi]);
   });
 
   it('still finds the other script when the converters fail to load', async () => {
