@@ -110,6 +110,25 @@ export function facets(all: readonly LibraryEntry[]): { tags: Facet[]; sites: Fa
 }
 
 /**
+ * The tag and site menus: each counts the entries the other filters leave (a
+ * tag's count is of those the state and site chosen hold), so a tag and a site
+ * that hold nothing together say so before they are chosen. Names the others
+ * leave none of follow, at 0, in the library's order, still there to choose.
+ */
+export function filterFacets(all: readonly LibraryEntry[], filters: Filters): { tags: Facet[]; sites: Facet[] } {
+  const library = facets(all);
+  const within = (f: Filters) => facets(all.filter((e) => matchesFilters(e, f)));
+  const withZeros = (counted: Facet[], every: Facet[]): Facet[] => {
+    const seen = new Set(counted.map(([value]) => value));
+    return [...counted, ...every.filter(([value]) => !seen.has(value)).map(([value, , label]): Facet => (label === undefined ? [value, 0] : [value, 0, label]))];
+  };
+  return {
+    tags: withZeros(within({ ...filters, tag: '' }).tags, library.tags),
+    sites: withZeros(within({ ...filters, site: '' }).sites, library.sites),
+  };
+}
+
+/**
  * `all` with `entry` put in (replacing the row with its id), still newest first.
  * A row read back the same as the one held is not put in: the page redraws a
  * row whose object changed, and a click that lands as its button is swapped is lost.

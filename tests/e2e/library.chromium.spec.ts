@@ -609,7 +609,10 @@ test('archive, read state and tags, with the filters that follow them', async ({
   await library.locator('#filter-tag').selectOption('国际');
   await expect(library.locator('.row')).toHaveCount(1);
   await expect(library.locator('#summary')).toHaveText(/^(显示 1 \/ 2 篇|Showing 1 of 2)$/);
+  // The site menu counts what the chosen tag leaves.
+  await expect(library.locator('#filter-site option')).toHaveText([/^(所有网站|All sites)$/, 'FT中文网 (1)']);
   await library.locator('#filter-tag').selectOption('');
+  await expect(library.locator('#filter-site option')).toHaveText([/^(所有网站|All sites)$/, 'FT中文网 (2)']);
   // The other article's dialog offers the library's tags, each added by a click, a second one after the first.
   const other = row(library, '老龄化困境：东京留给北京的教训');
   await other.getByRole('button', { name: /^(标签|Tags)$/ }).click();

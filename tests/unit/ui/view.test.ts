@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { LocalEdits } from '../../../src/library/local-edits';
 import { recalledView, rememberView } from '../../../src/library/view-memory';
-import { applyView, DEFAULT_FILTERS, facets, reconcile, removeEntry, siteOf, upsertEntry } from '../../../src/library/view';
+import { applyView, DEFAULT_FILTERS, facets, filterFacets, reconcile, removeEntry, siteOf, upsertEntry } from '../../../src/library/view';
 import { parseTags } from '../../../src/ui/tags';
 import { makeEntry } from './helpers';
 
@@ -54,6 +54,15 @@ describe('library view', () => {
   it('lists tags of equal count by number value, then pinyin, then Latin letters', () => {
     const rows = ['中国', '经济', 'AI', '2026', '10', 'banking', '安全'].map((tag, i) => makeEntry(`t${i}`, { tags: [tag] }));
     expect(facets(rows).tags.map(([tag]) => tag)).toEqual(['10', '2026', '安全', '经济', '中国', 'AI', 'banking']);
+  });
+
+  it('the tag and site menus count what the other filters leave, and list the rest at 0', () => {
+    const archivedTag = [...entries, makeEntry('d', { savedAt: '2024-12-01T00:00:00.000Z', state: 'archived', tags: ['旧闻'] })];
+    // The default view: the archived article's tag is there, at 0; the site counts only what is not archived.
+    expect(filterFacets(archivedTag, DEFAULT_FILTERS)).toEqual({ tags: [['经济', 2], ['中国', 1], ['旧闻', 0]], sites: [['example.com', 1], ['FT中文网', 1]] });
+    // A site chosen: the tags count its articles only; the sites still count every site (the site filter left out).
+    expect(filterFacets(archivedTag, { ...DEFAULT_FILTERS, site: 'example.com' }).tags).toEqual([['经济', 1], ['中国', 1], ['旧闻', 0]]);
+    expect(filterFacets(archivedTag, { ...DEFAULT_FILTERS, tag: '中国' }).sites).toEqual([['example.com', 1], ['FT中文网', 0]]);
   });
 
   it('parses tags typed with either comma', () => {
