@@ -653,14 +653,14 @@ async function start(recalled: ViewMemory | null): Promise<void> {
     renderWindow();
   }
   // The popup and the reader link here as library.html#<id>: select that article. A mistyped address (`#%zz`) names none.
+  // Come back to by the browser's Back or Forward, the page selects the row last selected here instead.
+  const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
   let target = '';
   try {
-    target = decodeURIComponent(location.hash.slice(1));
+    if (navigation?.type !== 'back_forward') target = decodeURIComponent(location.hash.slice(1));
   } catch {
     // URIError: the list stays as it is.
   }
-  // Taken once: the browser's Back to this page selects the row last selected, not the one the address named.
-  if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
   target ||= recalled?.current ?? '';
   if (target) {
     const index = view.findIndex((e) => e.id === target);
