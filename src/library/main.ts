@@ -1052,7 +1052,8 @@ function wire(): void {
     const style = getComputedStyle(search);
     if (measure) measure.font = `${style.fontSize} ${style.fontFamily}`;
     // Chromium keeps room at the field's end for its clear button (×), about a line high.
-    const room = search.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - parseFloat(style.lineHeight || style.fontSize);
+    const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5; // `normal` reads as NaN
+    const room = search.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - line;
     const fits = measure ? measure.measureText(long).width <= room : room >= 300;
     search.placeholder = fits ? long : t('searchPlaceholderShort');
   }).observe(search);
