@@ -130,17 +130,20 @@ function resolved(href: string, base?: string): string | undefined {
   }
 }
 
-/** The `rel="alternate"` link of an Atom feed or entry (the first link when none says so). */
+/** The `<link>`s of an Atom feed or entry, and the first with relation `rel` (a link without one is `alternate`). */
+const atomLinks = (el: Element): Element[] => Array.from(el.children).filter((c) => c.localName === 'link');
+const withRel = (links: Element[], rel: string): Element | undefined => links.find((l) => (l.getAttribute('rel') ?? 'alternate') === rel);
+
+/** The `rel="alternate"` link of an Atom entry (the first link when none says so). */
 function atomLink(el: Element): Element | undefined {
-  const links = Array.from(el.children).filter((c) => c.localName === 'link');
-  return links.find((l) => (l.getAttribute('rel') ?? 'alternate') === 'alternate') ?? links[0];
+  const links = atomLinks(el);
+  return withRel(links, 'alternate') ?? links[0];
 }
 
 /** What an Atom feed's relative links resolve against, without an `xml:base`: its page, else its own address (not a hub's). */
 function atomHome(feed: Element): string {
-  const links = Array.from(feed.children).filter((c) => c.localName === 'link');
-  const rel = (name: string) => links.find((l) => (l.getAttribute('rel') ?? 'alternate') === name)?.getAttribute('href');
-  return rel('alternate') ?? rel('self') ?? '';
+  const links = atomLinks(feed);
+  return withRel(links, 'alternate')?.getAttribute('href') ?? withRel(links, 'self')?.getAttribute('href') ?? '';
 }
 
 /** One item per RSS `<item>` or Atom `<entry>`. Throws on XML that does not parse. */

@@ -19,7 +19,7 @@ import type { LibraryEntry, ReadState } from '../storage/types';
 import { debounce, formatBytes, formatDate, formatListDate, joinSentences } from '../ui/format';
 import { formatCount, t, tCount, translatePage, uiLocale, undoFailedText } from '../ui/i18n';
 import { dialogOpen, isTyping, onTextChange } from '../ui/keys';
-import { parseTags, showTagChips, tagsByUse, TAG_SEPARATOR } from '../ui/tags';
+import { parseTags, showTagChips, TAG_SEPARATOR } from '../ui/tags';
 import { mountShortcutHelp, type Shortcut } from '../ui/shortcuts';
 import { followThemePref } from '../ui/theme';
 import { LIBRARY_CHANNEL, isLibraryChange } from '../storage/changes';
@@ -562,10 +562,10 @@ function fillSelect(select: HTMLSelectElement, items: Facet[], current: string):
 let knownTags: string[] = [];
 
 function updateFacets(): void {
-  const { tags, sites } = filterFacets(all, filters);
+  const { tags, sites, libraryTags } = filterFacets(all, filters);
   fillSelect($<HTMLSelectElement>('filter-tag'), tags, filters.tag);
   fillSelect($<HTMLSelectElement>('filter-site'), sites, filters.site);
-  knownTags = tagsByUse(all).map(([tag]) => tag);
+  knownTags = libraryTags.map(([tag]) => tag);
 }
 
 /** Recomputes the rows to show and redraws; keeps the selected row selected when it is still shown. */

@@ -406,9 +406,6 @@ async function planBookmarks(file: File, head: Uint8Array, store: TransferStore,
   const parsed = reader.end();
   if (parsed.items.length === 0 && parsed.errors.length === 0) throw new TransferError('the file holds no articles');
   const entries = await store.entries();
-  const report: ImportReport = {
-    ok: true, format: 'netscape', message: null, encoding, ...(parsed.folders ? { folders: parsed.folders } : {}),
-    ...planImport(parsed, { library: new Map(entries.map((e) => [e.id, e])), idFor: idForUrl }),
-  };
+  const report: ImportReport = { ok: true, format: 'netscape', message: null, encoding, ...planImport(parsed, { library: new Map(entries.map((e) => [e.id, e])), idFor: idForUrl }) };
   return reportPlan(report, store);
 }

@@ -114,8 +114,9 @@ export function facets(all: readonly LibraryEntry[]): { tags: Facet[]; sites: Fa
  * tag's count is of those the state and site chosen hold), so a tag and a site
  * that hold nothing together say so before they are chosen. Names the others
  * leave none of follow, at 0, in the library's order, still there to choose.
+ * `libraryTags`: every tag, counted over the whole library.
  */
-export function filterFacets(all: readonly LibraryEntry[], filters: Filters): { tags: Facet[]; sites: Facet[] } {
+export function filterFacets(all: readonly LibraryEntry[], filters: Filters): { tags: Facet[]; sites: Facet[]; libraryTags: Facet[] } {
   const library = facets(all);
   const within = (f: Filters) => facets(all.filter((e) => matchesFilters(e, f)));
   const withZeros = (counted: Facet[], every: Facet[]): Facet[] => {
@@ -125,6 +126,7 @@ export function filterFacets(all: readonly LibraryEntry[], filters: Filters): { 
   return {
     tags: withZeros(within({ ...filters, tag: '' }).tags, library.tags),
     sites: withZeros(within({ ...filters, site: '' }).sites, library.sites),
+    libraryTags: library.tags,
   };
 }
 

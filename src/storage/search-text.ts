@@ -86,15 +86,15 @@ export function queryTerms(query: string, forms?: TermForms): TermForm[][] {
 }
 
 const APOSTROPHES = /['\u2018\u2019\u02bc]/g;
-const HAS_APOSTROPHE = /['\u2018\u2019\u02bc]/;
 
 /**
  * `text`, and the same with its apostrophes typed (') and typeset (’): a page writes either, a keyboard types the
  * first, and "Britain's" should find "Britain’s".
  */
 function withApostrophes(text: string): string[] {
-  if (!HAS_APOSTROPHE.test(text)) return [text];
-  return [...new Set([text, text.replace(APOSTROPHES, "'"), text.replace(APOSTROPHES, '\u2019')])];
+  const typed = text.replace(APOSTROPHES, "'");
+  const typeset = text.replace(APOSTROPHES, '\u2019');
+  return typed === typeset ? [text] : [...new Set([text, typed, typeset])];
 }
 
 /** A form that does not count inside the words `notIn` (each holding it): 川普 not in 四川普, of 四川普通话. */

@@ -142,8 +142,10 @@ export class BookmarksReader {
     }
     const toread = attrs.toread;
     const state: ReadState = toread === '0' ? 'archived' : 'unread';
-    // The outermost <DL> and a browser's own folders are placeholders with no name.
-    const folders = this.folders.filter(Boolean).slice(-MAX_FOLDER_TAGS);
+    // The innermost names, read from the end: a file thousands of folders deep costs no more per link. The outermost
+    // <DL> and a browser's own folders are placeholders with no name.
+    const folders: string[] = [];
+    for (let i = this.folders.length - 1; i >= 0 && folders.length < MAX_FOLDER_TAGS; i--) if (this.folders[i]) folders.unshift(this.folders[i] as string);
     for (const name of folders) this.linkFolders.add(name);
     const tags = uniq([...splitTags(attrs.tags), ...(this.opts.foldersAsTags ? folders : [])]);
     const savedAt = isoFromUnix(attrs.add_date) ?? UNKNOWN_TIME;

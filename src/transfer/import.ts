@@ -284,7 +284,7 @@ export function planImport(parsed: ParseResult, ctx: Pick<ImportContext, 'librar
     if (step.kind === 'add') toAdd.push(step.item);
     else if (step.kind === 'update') toUpdate.push(step.update);
   }
-  return { ...planner.counts, failed: [...parsed.errors], toAdd, toUpdate };
+  return { ...planner.counts, ...(parsed.folders ? { folders: parsed.folders } : {}), failed: [...parsed.errors], toAdd, toUpdate };
 }
 
 /** A report that imports nothing, saying why. */
@@ -323,8 +323,5 @@ export function importFile(name: string, bytes: Uint8Array, ctx: ImportContext):
     return refusal(format, failureReason(format, e));
   }
   if (parsed.items.length === 0 && parsed.errors.length === 0) return refusal(format, `${FORMAT_NAMES[format]}: the file holds no articles`);
-  return {
-    ok: true, format, message: null, ...(parsed.encoding ? { encoding: parsed.encoding } : {}), ...(parsed.folders ? { folders: parsed.folders } : {}),
-    ...planImport(parsed, ctx),
-  };
+  return { ok: true, format, message: null, ...(parsed.encoding ? { encoding: parsed.encoding } : {}), ...planImport(parsed, ctx) };
 }

@@ -59,7 +59,9 @@ describe('library view', () => {
   it('the tag and site menus count what the other filters leave, and list the rest at 0', () => {
     const archivedTag = [...entries, makeEntry('d', { savedAt: '2024-12-01T00:00:00.000Z', state: 'archived', tags: ['旧闻'] })];
     // The default view: the archived article's tag is there, at 0; the site counts only what is not archived.
-    expect(filterFacets(archivedTag, DEFAULT_FILTERS)).toEqual({ tags: [['经济', 2], ['中国', 1], ['旧闻', 0]], sites: [['example.com', 1], ['FT中文网', 1]] });
+    expect(filterFacets(archivedTag, DEFAULT_FILTERS)).toEqual({
+      tags: [['经济', 2], ['中国', 1], ['旧闻', 0]], sites: [['example.com', 1], ['FT中文网', 1]], libraryTags: [['经济', 2], ['旧闻', 1], ['中国', 1]],
+    });
     // A site chosen: the tags count its articles only; the sites still count every site (the site filter left out).
     expect(filterFacets(archivedTag, { ...DEFAULT_FILTERS, site: 'example.com' }).tags).toEqual([['经济', 1], ['中国', 1], ['旧闻', 0]]);
     expect(filterFacets(archivedTag, { ...DEFAULT_FILTERS, tag: '中国' }).sites).toEqual([['example.com', 1], ['FT中文网', 0]]);
